@@ -136,4 +136,11 @@ mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t op, mml_op_info_t 
 // Checks one op alone, as plan would: MML_OK, or the reason it cannot run in err.
 mml_status_t mml_model_check_op(const mml_model_t *m, uint32_t op, mml_error_t *err);
 
+// Element access in a tensor's own dtype with float values, for bindings and tools: set
+// quantizes with info's scale/zero point (round half away from zero, clamp to the dtype range),
+// as TFLite's QUANTIZE does; get dequantizes. Tensors without a scale store/load the value as is
+// (float32 directly; integer dtypes rounded and clamped). i: element index, bounds are the caller's.
+void mml_tensor_set_float(const mml_tensor_info_t *info, void *data, uint32_t i, float x);
+float mml_tensor_get_float(const mml_tensor_info_t *info, const void *data, uint32_t i);
+
 #endif // MICROML_MML_MODEL_H
