@@ -14,6 +14,11 @@
 #define MML_ARENA_ALIGN (4)
 #endif
 
+// Byte alignment the caller's arena must have (it holds the op table, with function pointers).
+#ifndef MML_ARENA_BASE_ALIGN
+#define MML_ARENA_BASE_ALIGN (8)
+#endif
+
 // Most operators in one model (op indices are stored in 16 bits).
 #ifndef MML_MAX_OPS
 #define MML_MAX_OPS (4096)

@@ -6,7 +6,7 @@
 //   mml_model_load(&m, bytes, len, &err);             // validates every offset; borrows bytes
 //   work = <mml_model_work_size(&m) bytes, 8-aligned>;  // transient, only for plan + prepare
 //   mml_model_plan(&m, work, work_len, &err);          // -> m.arena_bytes
-//   arena = <m.arena_bytes bytes, MML_ARENA_ALIGN-aligned>;
+//   arena = <m.arena_bytes bytes, MML_ARENA_BASE_ALIGN-aligned>;
 //   mml_model_prepare(&m, work, arena, arena_len, &err);  // work may be freed after this
 //   memcpy(mml_model_input_data(&m, 0), x, n);  mml_model_invoke(&m, &err);
 // The model bytes and the arena must stay alive and unmoved while the model is used.
@@ -90,12 +90,14 @@ typedef struct {
     uint32_t arena_bytes;
     uint32_t persistent_bytes;
     uint32_t head_bytes;
-    uint32_t n_buffers_planned;  // tensors + scratch buffers the planner placed
+    uint32_t arena_bytes_32;     // arena_bytes on a 32-bit target (same layout, 4-byte pointers)
     // Set by prepare.
     uint8_t *arena;
     uint32_t arena_len;
     uint32_t nodes;          // arena offset of the node table (one record per op)
     uint32_t io_locs;        // arena offset of the input and output tensor locations
+    uint32_t variables;      // arena offset and size of the variable tensors (recurrent state)
+    uint32_t variable_bytes;
     uint8_t state;           // mml_model_state_t
 } mml_model_t;
 
@@ -112,7 +114,7 @@ size_t mml_model_work_size(const mml_model_t *m);
 // work: at least mml_model_work_size() bytes, 8-byte aligned, kept unchanged until prepare.
 mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_error_t *err);
 
-// Lays the model out in arena (MML_ARENA_ALIGN-aligned, at least m->arena_bytes long, else
+// Lays the model out in arena (MML_ARENA_BASE_ALIGN-aligned, at least m->arena_bytes long, else
 // MML_ERR_ARENA_TOO_SMALL with needed/got) and precomputes every op's data. work: the buffer
 // given to plan. After this the work buffer is no longer used.
 mml_status_t mml_model_prepare(mml_model_t *m, void *work, uint8_t *arena, size_t arena_len,

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: MIT
+# The MicroPython faces of microml, built from the MicroPython source cache of `make setup`:
+#   micropython  build/micropython (unix port, microml built in) and build/micropython-stock (without)
+#   mpy          build/mpy/<arch>/microml.mpy for MPY_ARCHS, and build/mpy/microml_install.py
+#   qemu         build/qemu/<BOARD>/firmware.elf for QEMU_BOARDS (see boards/ and the README)
+# Ports build in their own tree under a build directory we name in $(BUILD)/mp; results are copied.
+# The sub-makes track dependencies themselves, so these targets always descend into them.
+MPY_VERSION := 1.25.0
+MPY_DIR := $(BUILD)/cache/micropython-$(MPY_VERSION)
+MPY_BIND := $(TOP)/bindings/micropython
+MPY_ARCHS := x64 armv6m armv7m armv7emsp armv7emdp rv32imc
+# Boards with microml built in, and boards without it (for loading the .mpy).
+QEMU_BOARDS_MML := MPS2_AN385 MPS2_AN386
+QEMU_BOARDS_STOCK := MPS2_AN385_STOCK MICROBIT_NATIVE
+QEMU_BOARDS := $(QEMU_BOARDS_MML) $(QEMU_BOARDS_STOCK)
+# 3 MB of the MPS2 boards' 4 MB RAM (room for a 300 KB model, its arena and copies of both).
+MPS2_HEAP := 3145728
+# The Cortex-M0 machine is given 256 KB of RAM (boards/MICROBIT_NATIVE).
+M0_HEAP := 204800
+
+MPY_JOBS ?= -j2
+# Everything MicroPython's makefiles need from us; PYTHON must come from the command line
+# (py/dynruntime.mk sets it with a plain =) and the submodule-less source wants these off.
+MPY_MAKE := $(MAKE) $(MPY_JOBS) PYTHON=$(PYTHON) MICROML_CORE_SRC="$(CORE_SRC)" FROZEN_MANIFEST=
+MPY_UNIX_FLAGS := MICROPY_PY_BTREE=0 MICROPY_PY_SSL=0 MICROPY_SSL_MBEDTLS=0
+
+.PHONY: micropython mpy qemu mpy-check
+mpy-check:
+	@test -f $(MPY_DIR)/py/mpconfig.h || { \
+	    echo "MicroPython $(MPY_VERSION) source not found in $(MPY_DIR): run 'make setup'" >&2; exit 1; }
+
+# --- unix port -------------------------------------------------------------------------------
+micropython: mpy-check
+	$(MPY_MAKE) -C $(MPY_DIR)/ports/unix $(MPY_UNIX_FLAGS) BUILD=$(BUILD)/mp/unix \
+	    USER_C_MODULES=$(TOP)/bindings PROG=micropython-microml
+	cp $(BUILD)/mp/unix/micropython-microml $(BUILD)/micropython
+	$(MPY_MAKE) -C $(MPY_DIR)/ports/unix $(MPY_UNIX_FLAGS) BUILD=$(BUILD)/mp/unix-stock
+	cp $(BUILD)/mp/unix-stock/micropython $(BUILD)/micropython-stock
+
+# --- native modules --------------------------------------------------------------------------
+# armv6m, armv7m and rv32imc default to MICROPY_FLOAT_IMPL=none; float is on here so that
+# scale and float inputs work (the core's float math runs on libgcc's soft-float helpers).
+
+mpy: mpy-check
+	@set -e; for arch in $(MPY_ARCHS); do \
+	    mkdir -p $(BUILD)/mpy/obj-$$arch $(BUILD)/mpy/$$arch; \
+	    ln -sf $(MPY_BIND)/Makefile $(BUILD)/mpy/obj-$$arch/Makefile; \
+	    case $$arch in armv6m|armv7m|rv32imc) fl=MICROPY_FLOAT_IMPL=float;; *) fl=;; esac; \
+	    echo "MPY $$arch"; \
+	    $(MAKE) --no-print-directory -C $(BUILD)/mpy/obj-$$arch MPY_DIR=$(MPY_DIR) ARCH=$$arch \
+	        MICROML_TOP=$(TOP) MICROML_CORE_SRC="$(CORE_SRC)" PYTHON=$(PYTHON) $$fl; \
+	    test -f $(BUILD)/mpy/obj-$$arch/microml.mpy; \
+	    cp $(BUILD)/mpy/obj-$$arch/microml.mpy $(BUILD)/mpy/$$arch/microml.mpy; \
+	done
+	cp $(MPY_BIND)/microml_install.py $(BUILD)/mpy/microml_install.py
+
+# --- qemu firmware ---------------------------------------------------------------------------
+# One phony target per board: qemu-<BOARD>. qemu_fw: port BOARD, BOARD_DIR or empty, heap bytes,
+# 1 to build microml in.
+define qemu_fw
+.PHONY: qemu-$(1)
+qemu-$(1): mpy-check
+	$$(MPY_MAKE) -C $$(MPY_DIR)/ports/qemu BOARD=$(2) $(if $(3),BOARD_DIR=$(3)) \
+	    BUILD=$$(BUILD)/mp/qemu-$(1) MICROPY_HEAP_SIZE=$(4) \
+	    $(if $(5),USER_C_MODULES=$$(TOP)/bindings)
+	mkdir -p $$(BUILD)/qemu/$(1)
+	cp $$(BUILD)/mp/qemu-$(1)/firmware.elf $$(BUILD)/qemu/$(1)/firmware.elf
+endef
+
+$(eval $(call qemu_fw,MPS2_AN385,MPS2_AN385,,$(MPS2_HEAP),1))
+$(eval $(call qemu_fw,MPS2_AN386,MPS2_AN386,$(TOP)/boards/MPS2_AN386,$(MPS2_HEAP),1))
+$(eval $(call qemu_fw,MPS2_AN385_STOCK,MPS2_AN385,,$(MPS2_HEAP),))
+$(eval $(call qemu_fw,MICROBIT_NATIVE,MICROBIT_NATIVE,$(TOP)/boards/MICROBIT_NATIVE,$(M0_HEAP),))
+
+qemu: $(addprefix qemu-,$(QEMU_BOARDS))

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// Quantization arithmetic, bit-exact with TFLite's reference kernels. The one home of this math.
+//
+// A real multiplier M > 0 is stored as a 32-bit fixed-point mantissa q in [2^30, 2^31) (Q0.31)
+// and an exponent shift, M = q * 2^(shift - 31). Applying it to an int32 accumulator x is
+//   SaturatingRoundingDoublingHighMul(x * 2^max(shift,0), q)  -- (x*q + 2^30) >> 31, rounding
+//                                                                 half away from zero, saturating
+//   then RoundingDivideByPOT(., max(-shift,0))                 -- arithmetic shift right,
+//                                                                 rounding half away from zero
+// which is gemmlowp's "double rounding" as used by TFLite Micro's reference kernels.
+#ifndef MICROML_CORE_QUANT_H
+#define MICROML_CORE_QUANT_H
+
+#include <stdint.h>
+
+// TFLite's ActivationFunctionType values (fused activations).
+enum { MML_ACT_NONE = 0, MML_ACT_RELU = 1, MML_ACT_RELU_N1_TO_1 = 2, MML_ACT_RELU6 = 3,
+    MML_ACT_TANH = 4, MML_ACT_SIGN_BIT = 5 };
+
+// TFLite QuantizeMultiplier: M (double, >= 0) -> (q, shift). M == 0 gives q = 0, shift = 0.
+void mml__quantize_multiplier(double m, int32_t *q, int32_t *shift);
+
+// gemmlowp SaturatingRoundingDoublingHighMul: round(a*b / 2^31), saturating INT32_MIN*INT32_MIN.
+static inline int32_t mml__srdhm(int32_t a, int32_t b) {
+    if (a == INT32_MIN && b == INT32_MIN) {
+        return INT32_MAX;
+    }
+    int64_t ab = (int64_t)a * (int64_t)b;
+    int32_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+// gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero (0 <= exponent <= 31).
+static inline int32_t mml__rdbpot(int32_t x, int32_t exponent) {
+    int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    int32_t remainder = x & mask;
+    int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+// TFLite MultiplyByQuantizedMultiplier(int32 x, q, shift).
+static inline int32_t mml__mul_by_qm(int32_t x, int32_t q, int32_t shift) {
+    int32_t left = shift > 0 ? shift : 0;
+    int32_t right = shift > 0 ? 0 : -shift;
+    return mml__rdbpot(mml__srdhm((int32_t)((uint32_t)x << left), q), right);
+}
+
+// TFLite MultiplyByQuantizedMultiplier(int64 x, q, shift) used by int16 kernels:
+// q rounded to 16 bits, one rounding shift. x in [-2^47, 2^47), shift in [-31, 7].
+static inline int32_t mml__mul_by_qm64(int64_t x, int32_t q, int32_t shift) {
+    int32_t reduced = q < 0x7FFF0000 ? ((q + (1 << 15)) >> 16) : 0x7FFF;
+    int32_t total_shift = 15 - shift;
+    x = x * (int64_t)reduced + ((int64_t)1 << (total_shift - 1));
+    return (int32_t)(x >> total_shift);
+}
+
+// TFLite CalculateActivationRangeQuantized for an output with scale/zero point and dtype range
+// [qmin, qmax]: fused activation (MML_ACT_*) -> clamp bounds. Returns 0 for unsupported act.
+int mml__activation_range_q(int32_t act, float scale, int32_t zero_point, int32_t qmin,
+    int32_t qmax, int32_t *lo, int32_t *hi);
+// The float version: bounds for float kernels.
+int mml__activation_range_f(int32_t act, float *lo, float *hi);
+
+// std::round for float and double (half away from zero), without libm.
+float mml__roundf(float x);
+double mml__round(double x);
+// std::frexp for double: x = m * 2^e, m in [0.5, 1) (or 0).
+double mml__frexp(double x, int32_t *e);
+
+#endif // MICROML_CORE_QUANT_H

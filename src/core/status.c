@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// Status names and the one-line error messages the core hands to its callers.
+#include <stdarg.h>
+#include <string.h>
+#include "core/status.h"
+
+static const char *const status_names[] = {
+    [0] = "ok",
+    [-MML_ERR_INVALID_MODEL] = "invalid model",
+    [-MML_ERR_UNSUPPORTED] = "unsupported",
+    [-MML_ERR_ARENA_TOO_SMALL] = "arena too small",
+    [-MML_ERR_INVALID_ARG] = "invalid argument",
+    [-MML_ERR_WORK_TOO_SMALL] = "work buffer too small",
+};
+
+const char *mml_status_str(mml_status_t status) {
+    int i = -(int)status;
+    if (i < 0 || i >= (int)(sizeof(status_names) / sizeof(status_names[0])) || !status_names[i]) {
+        return "unknown status";
+    }
+    return status_names[i];
+}
+
+// Appends s to err->msg at *pos, truncating silently at the buffer end.
+static void put_str(mml_error_t *err, uint32_t *pos, const char *s) {
+    while (*s && *pos + 1 < MML_ERROR_MSG_LEN) {
+        err->msg[(*pos)++] = *s++;
+    }
+}
+
+static void put_int(mml_error_t *err, uint32_t *pos, int64_t v) {
+    char digits[24];
+    int n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        digits[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        digits[n++] = '-';
+    }
+    char out[24];
+    for (int i = 0; i < n; i++) {
+        out[i] = digits[n - 1 - i];
+    }
+    out[n] = 0;
+    put_str(err, pos, out);
+}
+
+mml_status_t mml__vfail(mml_error_t *err, mml_status_t status, int32_t op_index, const char *fmt,
+    va_list ap) {
+    if (!err) {
+        return status;
+    }
+    err->status = status;
+    err->op_index = op_index;
+    uint32_t pos = 0;
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%' || !f[1]) {
+            if (pos + 1 < MML_ERROR_MSG_LEN) {
+                err->msg[pos++] = *f;
+            }
+            continue;
+        }
+        f++;
+        switch (*f) {
+            case 's':
+                put_str(err, &pos, va_arg(ap, const char *));
+                break;
+            case 'd':
+                put_int(err, &pos, va_arg(ap, int32_t));
+                break;
+            case 'u':
+                put_int(err, &pos, va_arg(ap, uint32_t));
+                break;
+            default:
+                put_str(err, &pos, "%");
+                break;
+        }
+    }
+    err->msg[pos] = 0;
+    return status;
+}
+
+mml_status_t mml__fail(mml_error_t *err, mml_status_t status, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    mml__vfail(err, status, -1, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+void mml__error_clear(mml_error_t *err) {
+    if (err) {
+        memset(err, 0, sizeof(*err));
+        err->op_index = -1;
+    }
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+// The interpreter: load, plan (lifetimes + placement), prepare (lay out the arena), invoke.
+//
+// Arena layout after prepare (offsets from the arena start):
+//   [0, head_bytes)            per-inference tensors and scratch buffers, placed by the planner
+//   [head_bytes, ...)          node table: one {eval, data offset} per op
+//                              locations of the model's input and output tensors
+//                              variable tensors (state kept across invocations)
+//                              each op's persistent data, in op order
+#include <string.h>
+#include "core/status.h"
+#include "core/tflite.h"
+#include "nn/kernel.h"
+#include "nn/planner.h"
+
+typedef struct {
+    mml__eval_fn eval;
+    uint32_t data; // arena offset of the op's persistent data
+} node_t;
+
+// Size of node_t on a 32-bit target: a 4-byte function pointer and a uint32.
+#define NODE_BYTES_32 (8u)
+
+static uint32_t align_up(uint32_t n, uint32_t a) {
+    return (n + a - 1) & ~(a - 1);
+}
+
+mml_status_t mml_model_load(mml_model_t *m, const uint8_t *buf, size_t len, mml_error_t *err) {
+    mml__error_clear(err);
+    memset(m, 0, sizeof(*m));
+    if (!buf || len == 0) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "not a .tflite model: empty");
+    }
+    if (len > 0x7fffffffu) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "model larger than 2 GB");
+    }
+    if ((uintptr_t)buf % 4 != 0) {
+        return mml__fail(err, MML_ERR_INVALID_ARG, "model bytes must be 4-byte aligned");
+    }
+    m->buf = buf;
+    m->len = (uint32_t)len;
+    mml_status_t st = mml__tfl_open(m, err);
+    // Every tensor and operator is checked now, so later readers only meet valid data.
+    for (uint32_t i = 0; st == MML_OK && i < m->n_tensors; i++) {
+        mml__tensor_t t;
+        st = mml__tfl_tensor(m, i, &t, err);
+    }
+    for (uint32_t i = 0; st == MML_OK && i < m->n_ops; i++) {
+        mml__op_t op;
+        st = mml__tfl_op(m, i, &op, err);
+    }
+    if (st != MML_OK) {
+        memset(m, 0, sizeof(*m));
+        return st;
+    }
+    m->state = MML_MODEL_LOADED;
+    return MML_OK;
+}
+
+size_t mml_model_work_size(const mml_model_t *m) {
+    return mml__plan_work_size(m->n_tensors, m->n_ops);
+}
+
+static mml_status_t op_fail(mml_error_t *err, mml_status_t st, const mml__op_t *op,
+    const char *what) {
+    mml__fail(err, st, "op %u %s: %s", op->index, mml__op_name(op), what);
+    if (err) {
+        err->op_index = (int32_t)op->index;
+    }
+    return st;
+}
+
+// Runs op's prepare in the given mode. p is initialised here; FILL fields are set by the caller.
+static mml_status_t run_prepare(const mml_model_t *m, const mml__op_t *op, mml_prep_t *p,
+    mml__prep_mode_t mode, mml_error_t *err) {
+    const mml__kernel_t *k = mml__kernel_find(op);
+    if (!k) {
+        const char *why = op->builtin_code == MML_OP_CUSTOM ? "custom op not supported"
+                                                            : "op not supported";
+        return op_fail(err, MML_ERR_UNSUPPORTED, op, why);
+    }
+    p->m = m;
+    p->op = op;
+    p->err = err;
+    p->mode = (uint8_t)mode;
+    p->eval = NULL;
+    p->inplace = 0;
+    p->scratch_bytes = 0;
+    p->persist_bytes = 0;
+    mml_status_t st = k->prepare(p);
+    if (st == MML_OK && !p->eval) {
+        st = op_fail(err, MML_ERR_UNSUPPORTED, op, "no kernel for these types");
+    }
+    if (st != MML_OK && err) {
+        err->op_index = (int32_t)op->index;
+    }
+    return st;
+}
+
+mml_status_t mml_model_check_op(const mml_model_t *m, uint32_t index, mml_error_t *err) {
+    mml__error_clear(err);
+    if (m->state < MML_MODEL_LOADED || index >= m->n_ops) {
+        return mml__fail(err, MML_ERR_INVALID_ARG, "no op %u", index);
+    }
+    mml__op_t op;
+    mml_status_t st = mml__tfl_op(m, index, &op, err);
+    if (st != MML_OK) {
+        return st;
+    }
+    mml_prep_t p;
+    memset(&p, 0, sizeof(p));
+    return run_prepare(m, &op, &p, MML_PREP_CHECK, err);
+}
+
+mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_error_t *err) {
+    mml__error_clear(err);
+    if (m->state < MML_MODEL_LOADED) {
+        return mml__fail(err, MML_ERR_INVALID_ARG, "model not loaded");
+    }
+    size_t need = mml_model_work_size(m);
+    if (!work || work_len < need || (uintptr_t)work % 8 != 0) {
+        mml__fail(err, MML_ERR_WORK_TOO_SMALL, "work buffer needs %u bytes (8-aligned), got %u",
+            (uint32_t)need, (uint32_t)work_len);
+        if (err) {
+            err->needed = (uint32_t)need;
+            err->got = (uint32_t)work_len;
+        }
+        return MML_ERR_WORK_TOO_SMALL;
+    }
+    mml__plan_t plan;
+    mml_status_t st = mml__plan_begin(&plan, m, work, err);
+    uint32_t persist = 0;
+    for (uint32_t i = 0; st == MML_OK && i < m->n_ops; i++) {
+        mml__op_t op;
+        mml_prep_t p;
+        memset(&p, 0, sizeof(p));
+        st = mml__tfl_op(m, i, &op, err);
+        if (st == MML_OK) {
+            st = run_prepare(m, &op, &p, MML_PREP_PLAN, err);
+        }
+        if (st == MML_OK) {
+            persist += align_up(p.persist_bytes, MML_ARENA_ALIGN);
+            mml__plan_op(&plan, &op, p.scratch_bytes, p.inplace);
+        }
+    }
+    if (st != MML_OK) {
+        m->state = MML_MODEL_LOADED;
+        return st;
+    }
+    mml__plan_place(&plan);
+    uint32_t head = align_up(plan.head_bytes, MML_ARENA_BASE_ALIGN);
+    uint32_t io = 4 * (m->n_inputs + m->n_outputs);
+    uint32_t tail = io + plan.variable_bytes + persist;
+    m->head_bytes = head;
+    m->persistent_bytes = m->n_ops * (uint32_t)sizeof(node_t) + tail;
+    m->arena_bytes = head + m->persistent_bytes;
+    m->arena_bytes_32 = head + m->n_ops * NODE_BYTES_32 + tail;
+    m->state = MML_MODEL_PLANNED;
+    return MML_OK;
+}
+
+mml_status_t mml_model_prepare(mml_model_t *m, void *work, uint8_t *arena, size_t arena_len,
+    mml_error_t *err) {
+    mml__error_clear(err);
+    if (m->state < MML_MODEL_PLANNED) {
+        return mml__fail(err, MML_ERR_INVALID_ARG, "model not planned");
+    }
+    if (!arena || (uintptr_t)arena % MML_ARENA_BASE_ALIGN != 0) {
+        return mml__fail(err, MML_ERR_INVALID_ARG, "arena must be %u-byte aligned",
+            (uint32_t)MML_ARENA_BASE_ALIGN);
+    }
+    if (arena_len < m->arena_bytes) {
+        mml__fail(err, MML_ERR_ARENA_TOO_SMALL, "arena needs %u bytes, got %u", m->arena_bytes,
+            (uint32_t)arena_len);
+        if (err) {
+            err->needed = m->arena_bytes;
+            err->got = (uint32_t)arena_len;
+        }
+        return MML_ERR_ARENA_TOO_SMALL;
+    }
+    const mml__plan_entry_t *entries = (const mml__plan_entry_t *)work;
+    memset(arena, 0, m->arena_bytes);
+    m->arena = arena;
+    m->arena_len = (uint32_t)arena_len;
+    m->nodes = m->head_bytes;
+    m->io_locs = m->nodes + m->n_ops * (uint32_t)sizeof(node_t);
+    uint32_t variables = m->io_locs + 4 * (m->n_inputs + m->n_outputs);
+    mml__plan_assign_variables((mml__plan_entry_t *)work, m, variables);
+    m->variables = variables;
+    m->variable_bytes = mml__plan_variable_bytes(entries, m);
+    uint32_t cursor = variables + m->variable_bytes;
+    mml_prep_t p;
+    memset(&p, 0, sizeof(p));
+    p.plan = entries;
+    uint32_t *io = (uint32_t *)(arena + m->io_locs);
+    for (uint32_t i = 0; i < m->n_inputs + m->n_outputs; i++) {
+        uint32_t pos = i < m->n_inputs ? m->inputs + 4 * i : m->outputs + 4 * (i - m->n_inputs);
+        mml__tensor_t t;
+        mml__tfl_tensor(m, mml__rd_u32(m->buf + pos), &t, NULL);
+        io[i] = mml__prep_loc(&p, &t);
+    }
+    mml_status_t st = MML_OK;
+    node_t *nodes = (node_t *)(arena + m->nodes);
+    for (uint32_t i = 0; st == MML_OK && i < m->n_ops; i++) {
+        mml__op_t op;
+        st = mml__tfl_op(m, i, &op, err);
+        p.persist_base = arena;
+        p.persist_cursor = cursor;
+        p.first_data = cursor;
+        p.scratch_loc = mml__plan_scratch_offset(entries, m, i);
+        if (st == MML_OK) {
+            st = run_prepare(m, &op, &p, MML_PREP_FILL, err);
+        }
+        if (st == MML_OK && p.persist_cursor > m->arena_bytes) {
+            st = op_fail(err, MML_ERR_INVALID_MODEL, &op, "prepare used more memory than planned");
+        }
+        nodes[i].eval = p.eval;
+        nodes[i].data = p.first_data;
+        cursor = p.persist_cursor;
+    }
+    if (st != MML_OK) {
+        m->arena = NULL;
+        m->state = MML_MODEL_PLANNED;
+        return st;
+    }
+    m->state = MML_MODEL_READY;
+    return MML_OK;
+}
+
+mml_status_t mml_model_reset(mml_model_t *m) {
+    if (m->state != MML_MODEL_READY) {
+        return MML_ERR_INVALID_ARG;
+    }
+    memset(m->arena + m->variables, 0, m->variable_bytes);
+    return MML_OK;
+}
+
+mml_status_t mml_model_invoke(mml_model_t *m, mml_error_t *err) {
+    mml__error_clear(err);
+    if (m->state != MML_MODEL_READY) {
+        return mml__fail(err, MML_ERR_INVALID_ARG, "model not prepared");
+    }
+    mml_eval_ctx_t ctx = {m->arena, m->buf};
+    const node_t *nodes = (const node_t *)(m->arena + m->nodes);
+    for (uint32_t i = 0; i < m->n_ops; i++) {
+        mml_status_t st = nodes[i].eval(&ctx, m->arena + nodes[i].data);
+        if (st != MML_OK) {
+            mml__op_t op;
+            mml__tfl_op(m, i, &op, NULL);
+            return op_fail(err, st, &op, "eval failed");
+        }
+    }
+    return MML_OK;
+}
+
+static void *io_data(const mml_model_t *m, uint32_t slot) {
+    mml_eval_ctx_t ctx = {m->arena, m->buf};
+    const uint32_t *io = (const uint32_t *)(m->arena + m->io_locs);
+    return mml__ptr(&ctx, io[slot]);
+}
+
+void *mml_model_input_data(const mml_model_t *m, uint32_t i) {
+    if (m->state != MML_MODEL_READY || i >= m->n_inputs) {
+        return NULL;
+    }
+    return io_data(m, i);
+}
+
+void *mml_model_output_data(const mml_model_t *m, uint32_t i) {
+    if (m->state != MML_MODEL_READY || i >= m->n_outputs) {
+        return NULL;
+    }
+    return io_data(m, m->n_inputs + i);
+}
+
+mml_status_t mml_model_tensor_info(const mml_model_t *m, uint32_t index, mml_tensor_info_t *info) {
+    memset(info, 0, sizeof(*info));
+    if (m->state < MML_MODEL_LOADED || index >= m->n_tensors) {
+        return MML_ERR_INVALID_ARG;
+    }
+    mml__tensor_t t;
+    mml_status_t st = mml__tfl_tensor(m, index, &t, NULL);
+    if (st != MML_OK) {
+        return st;
+    }
+    info->name = t.name;
+    info->rank = t.rank;
+    for (uint32_t d = 0; d < t.rank; d++) {
+        info->shape[d] = t.dims[d];
+    }
+    info->dtype = t.dtype;
+    info->is_constant = t.is_constant;
+    info->is_variable = t.is_variable;
+    info->bytes = t.bytes;
+    info->n_scales = t.scales.n;
+    info->scale = mml__tensor_scale(m, &t, 0);
+    info->zero_point = mml__tensor_zero_point(m, &t, 0);
+    info->quantized_dim = t.quantized_dim;
+    return MML_OK;
+}
+
+mml_status_t mml_model_input_info(const mml_model_t *m, uint32_t i, mml_tensor_info_t *info) {
+    if (m->state < MML_MODEL_LOADED || i >= m->n_inputs) {
+        memset(info, 0, sizeof(*info));
+        return MML_ERR_INVALID_ARG;
+    }
+    return mml_model_tensor_info(m, mml__rd_u32(m->buf + m->inputs + 4 * i), info);
+}
+
+mml_status_t mml_model_output_info(const mml_model_t *m, uint32_t i, mml_tensor_info_t *info) {
+    if (m->state < MML_MODEL_LOADED || i >= m->n_outputs) {
+        memset(info, 0, sizeof(*info));
+        return MML_ERR_INVALID_ARG;
+    }
+    return mml_model_tensor_info(m, mml__rd_u32(m->buf + m->outputs + 4 * i), info);
+}
+
+mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t index, mml_op_info_t *info) {
+    memset(info, 0, sizeof(*info));
+    if (m->state < MML_MODEL_LOADED || index >= m->n_ops) {
+        return MML_ERR_INVALID_ARG;
+    }
+    mml__op_t op;
+    mml_status_t st = mml__tfl_op(m, index, &op, NULL);
+    if (st != MML_OK) {
+        return st;
+    }
+    info->name = mml__op_name(&op);
+    info->builtin_code = op.builtin_code;
+    info->version = op.version;
+    info->supported = mml__kernel_find(&op) != NULL;
+    info->n_inputs = (uint8_t)(op.inputs.n > 255 ? 255 : op.inputs.n);
+    info->n_outputs = (uint8_t)(op.outputs.n > 255 ? 255 : op.outputs.n);
+    return MML_OK;
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+// The contract between the interpreter and the kernels in src/nn/kernels/.
+//
+// Each op has one prepare function, registered in src/nn/ops.c. The interpreter calls it twice:
+//  - PLAN (and CHECK) mode: it validates everything (dtypes, shapes, options, versions), reports
+//    the persistent bytes it needs (mml__prep_persist returns NULL) and the scratch bytes it
+//    wants for the duration of its eval (mml__prep_scratch), and picks its eval function;
+//  - FILL mode: the same checks pass again, mml__prep_persist returns zeroed arena memory, and
+//    the kernel stores there everything its eval needs: tensor locations, dims, multipliers.
+// Eval trusts the prepared data: no validation, no flatbuffer access, no allocation.
+// Kernels store tensor *locations* (uint32), not pointers, so the persistent data has the same
+// size on every target and never points outside the arena or the model bytes.
+#ifndef MICROML_NN_KERNEL_H
+#define MICROML_NN_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/quant.h"
+#include "core/status.h"
+#include "core/tflite.h"
+
+// Where a tensor's bytes are: in the arena (offset) or, with MML_LOC_MODEL set, in the model.
+#define MML_LOC_MODEL (0x80000000u)
+
+typedef struct {
+    uint8_t *arena;
+    const uint8_t *model;
+} mml_eval_ctx_t;
+
+static inline void *mml__ptr(const mml_eval_ctx_t *c, uint32_t loc) {
+    return (loc & MML_LOC_MODEL) ? (void *)(uintptr_t)(c->model + (loc & ~MML_LOC_MODEL))
+                                 : (void *)(c->arena + loc);
+}
+
+// data: the op's persistent record (mml__prep_persist's first allocation).
+typedef mml_status_t (*mml__eval_fn)(const mml_eval_ctx_t *ctx, void *data);
+
+typedef enum { MML_PREP_CHECK = 0, MML_PREP_PLAN, MML_PREP_FILL } mml__prep_mode_t;
+
+struct mml__plan_entry;
+
+typedef struct mml_prep {
+    // Given by the interpreter.
+    const mml_model_t *m;
+    const mml__op_t *op;
+    mml_error_t *err;
+    uint8_t mode;                        // mml__prep_mode_t
+    // Set by the kernel.
+    mml__eval_fn eval;
+    uint8_t inplace;                     // output 0 may share input 0's memory (same bytes)
+    uint32_t scratch_bytes;              // one scratch buffer live during this op's eval
+    // Interpreter bookkeeping.
+    uint32_t persist_bytes;              // requested so far
+    uint8_t *persist_base;               // FILL: arena
+    uint32_t persist_cursor;             // FILL: next arena offset for persistent data
+    uint32_t first_data;                 // FILL: arena offset of the first allocation
+    uint32_t scratch_loc;                // FILL: arena offset of the scratch buffer
+    const struct mml__plan_entry *plan;  // FILL: placement of every tensor
+} mml_prep_t;
+
+// Tensor behind input/output i of the op. Fails (with a message) if it is absent.
+mml_status_t mml__prep_input(mml_prep_t *p, uint32_t i, mml__tensor_t *t);
+mml_status_t mml__prep_output(mml_prep_t *p, uint32_t i, mml__tensor_t *t);
+// True if the op has input i and it is not the "absent optional input" (-1).
+bool mml__prep_has_input(const mml_prep_t *p, uint32_t i);
+uint32_t mml__prep_n_inputs(const mml_prep_t *p);
+uint32_t mml__prep_n_outputs(const mml_prep_t *p);
+
+// Persistent memory for this op (MML_ARENA_ALIGN-aligned, zeroed); NULL outside FILL mode.
+void *mml__prep_persist(mml_prep_t *p, uint32_t bytes);
+// Arena offset of the persistent block returned by mml__prep_persist (for storing as a loc).
+uint32_t mml__prep_persist_loc(const mml_prep_t *p, const void *block);
+// Asks for one scratch buffer of bytes during eval; its location (FILL) is mml__prep_scratch_loc.
+void mml__prep_scratch(mml_prep_t *p, uint32_t bytes);
+uint32_t mml__prep_scratch_loc(const mml_prep_t *p);
+// Location of a tensor's data (FILL mode only).
+uint32_t mml__prep_loc(const mml_prep_t *p, const mml__tensor_t *t);
+
+// Fails with "op <i> <NAME>: <message>".
+mml_status_t mml__prep_fail(mml_prep_t *p, mml_status_t status, const char *fmt, ...);
+// Common checks, each failing with a clear message.
+mml_status_t mml__prep_check_io(mml_prep_t *p, uint32_t min_in, uint32_t max_in, uint32_t n_out);
+mml_status_t mml__prep_check_dtype(mml_prep_t *p, const mml__tensor_t *t, mml_dtype_t dtype);
+mml_status_t mml__prep_check_version(mml_prep_t *p, int32_t max_version);
+
+// Builtin options (fields of the op's *Options table; default when absent).
+int32_t mml__opt_i32(const mml_prep_t *p, uint32_t field, int32_t def);
+uint8_t mml__opt_u8(const mml_prep_t *p, uint32_t field, uint8_t def);
+float mml__opt_f32(const mml_prep_t *p, uint32_t field, float def);
+// An int32 vector option (e.g. ReshapeOptions.new_shape); returns count, 0 if absent/invalid.
+uint32_t mml__opt_i32_vec(const mml_prep_t *p, uint32_t field, int32_t *out, uint32_t max);
+
+// TFLite's Padding values.
+enum { MML_PAD_SAME = 0, MML_PAD_VALID = 1 };
+
+// A registered kernel: builtin code (or MML_OP_CUSTOM with a custom name) and its prepare.
+typedef struct {
+    int32_t builtin_code;
+    const char *custom_name;
+    mml_status_t (*prepare)(mml_prep_t *p);
+} mml__kernel_t;
+
+// The kernel for op, or NULL if this build has none.
+const mml__kernel_t *mml__kernel_find(const mml__op_t *op);
+
+#endif // MICROML_NN_KERNEL_H

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+// FULLY_CONNECTED: output[b, o] = act(sum_d input[b, d] * weights[o, d] + bias[o]).
+// int8 (per-tensor or per-channel weights, int32 bias) and float32, as TFLite's reference kernels.
+#include "nn/kernel.h"
+#include "nn/ops.h"
+
+enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2 };
+
+typedef struct {
+    uint32_t input, weights, bias, output; // locations; bias valid if has_bias
+    uint32_t batches, depth, units;
+    int32_t input_offset, weights_offset, output_offset;
+    int32_t act_min, act_max;   // int8: quantized clamp bounds
+    float act_min_f, act_max_f; // float32
+    uint8_t has_bias, per_channel;
+    // int8: per_channel ? units : 1 pairs of (multiplier, shift) follow.
+} fc_t;
+
+static int32_t *fc_quant(fc_t *d) {
+    return (int32_t *)(d + 1);
+}
+
+static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+    const fc_t *d = (const fc_t *)data;
+    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
+    const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);
+    const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
+    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
+    const int32_t *q = fc_quant((fc_t *)data);
+    for (uint32_t b = 0; b < d->batches; b++) {
+        for (uint32_t o = 0; o < d->units; o++) {
+            const int8_t *wr = w + o * d->depth;
+            const int8_t *ir = in + b * d->depth;
+            int32_t acc = 0;
+            for (uint32_t k = 0; k < d->depth; k++) {
+                acc += ((int32_t)wr[k] + d->weights_offset) * ((int32_t)ir[k] + d->input_offset);
+            }
+            if (bias) {
+                acc += bias[o];
+            }
+            uint32_t qi = d->per_channel ? 2 * o : 0;
+            acc = mml__mul_by_qm(acc, q[qi], q[qi + 1]) + d->output_offset;
+            acc = acc < d->act_min ? d->act_min : acc > d->act_max ? d->act_max : acc;
+            out[b * d->units + o] = (int8_t)acc;
+        }
+    }
+    return MML_OK;
+}
+
+static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
+    const fc_t *d = (const fc_t *)data;
+    const float *in = (const float *)mml__ptr(ctx, d->input);
+    const float *w = (const float *)mml__ptr(ctx, d->weights);
+    const float *bias = d->has_bias ? (const float *)mml__ptr(ctx, d->bias) : NULL;
+    float *out = (float *)mml__ptr(ctx, d->output);
+    for (uint32_t b = 0; b < d->batches; b++) {
+        for (uint32_t o = 0; o < d->units; o++) {
+            const float *wr = w + o * d->depth;
+            const float *ir = in + b * d->depth;
+            float acc = 0.0f;
+            for (uint32_t k = 0; k < d->depth; k++) {
+                acc += ir[k] * wr[k];
+            }
+            if (bias) {
+                acc += bias[o];
+            }
+            acc = acc < d->act_min_f ? d->act_min_f : acc > d->act_max_f ? d->act_max_f : acc;
+            out[b * d->units + o] = acc;
+        }
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
+    mml__tensor_t in, w, bias, out;
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, 2, 3, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, 12)) != MML_OK ||
+        (st = mml__prep_input(p, 0, &in)) != MML_OK ||
+        (st = mml__prep_input(p, 1, &w)) != MML_OK ||
+        (st = mml__prep_output(p, 0, &out)) != MML_OK) {
+        return st;
+    }
+    uint8_t has_bias = mml__prep_has_input(p, 2);
+    if (has_bias && (st = mml__prep_input(p, 2, &bias)) != MML_OK) {
+        return st;
+    }
+    if (mml__opt_u8(p, OPT_WEIGHTS_FORMAT, 0) != 0) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "shuffled weights format unsupported");
+    }
+    if (w.rank != 2 || w.dims[0] == 0 || w.dims[1] == 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "weights must be 2-D");
+    }
+    uint32_t units = (uint32_t)w.dims[0], depth = (uint32_t)w.dims[1];
+    if (in.elems % depth != 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input size %u not a multiple of depth %u",
+            in.elems, depth);
+    }
+    uint32_t batches = in.elems / depth;
+    if (out.elems != batches * units) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output has %u elements, expected %u",
+            out.elems, batches * units);
+    }
+    if (has_bias && bias.elems != units) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "bias has %u elements, expected %u",
+            bias.elems, units);
+    }
+    int32_t act = mml__opt_u8(p, OPT_ACTIVATION, MML_ACT_NONE);
+    uint32_t n_quant = 0;
+    if (in.dtype == MML_INT8) {
+        if ((st = mml__prep_check_dtype(p, &w, MML_INT8)) != MML_OK ||
+            (st = mml__prep_check_dtype(p, &out, MML_INT8)) != MML_OK ||
+            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_INT32)) != MML_OK)) {
+            return st;
+        }
+        if (in.scales.n != 1 || out.scales.n != 1 || (w.scales.n != 1 && w.scales.n != units)) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
+        }
+        n_quant = w.scales.n;
+        p->eval = eval_s8;
+    } else if (in.dtype == MML_FLOAT32) {
+        if ((st = mml__prep_check_dtype(p, &w, MML_FLOAT32)) != MML_OK ||
+            (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
+            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
+            return st;
+        }
+        p->eval = eval_f32;
+    } else {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
+            mml_dtype_name((mml_dtype_t)in.dtype));
+    }
+    if (!w.is_constant && in.dtype == MML_INT8) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "non-constant int8 weights unsupported");
+    }
+    float in_scale = mml__tensor_scale(p->m, &in, 0), out_scale = mml__tensor_scale(p->m, &out, 0);
+    int32_t out_zp = mml__tensor_zero_point(p->m, &out, 0);
+    int32_t act_min = 0, act_max = 0;
+    float act_min_f = 0.0f, act_max_f = 0.0f;
+    int ok = in.dtype == MML_INT8
+                 ? mml__activation_range_q(act, out_scale, out_zp, -128, 127, &act_min, &act_max)
+                 : mml__activation_range_f(act, &act_min_f, &act_max_f);
+    if (!ok) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
+    }
+    fc_t *d = (fc_t *)mml__prep_persist(p, sizeof(fc_t) + 8 * n_quant);
+    if (!d) {
+        return MML_OK;
+    }
+    d->input = mml__prep_loc(p, &in);
+    d->weights = mml__prep_loc(p, &w);
+    d->bias = has_bias ? mml__prep_loc(p, &bias) : 0;
+    d->output = mml__prep_loc(p, &out);
+    d->has_bias = has_bias;
+    d->batches = batches;
+    d->depth = depth;
+    d->units = units;
+    d->act_min = act_min;
+    d->act_max = act_max;
+    d->act_min_f = act_min_f;
+    d->act_max_f = act_max_f;
+    if (in.dtype == MML_INT8) {
+        d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
+        d->weights_offset = -mml__tensor_zero_point(p->m, &w, 0);
+        d->output_offset = out_zp;
+        d->per_channel = n_quant > 1;
+        int32_t *q = fc_quant(d);
+        for (uint32_t i = 0; i < n_quant; i++) {
+            double real = (double)in_scale * (double)mml__tensor_scale(p->m, &w, i) /
+                          (double)out_scale;
+            mml__quantize_multiplier(real, &q[2 * i], &q[2 * i + 1]);
+        }
+    }
+    return MML_OK;
+}

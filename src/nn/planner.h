@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// Memory planner: tensor lifetimes over the op sequence, in-place reuse, and greedy placement
+// of every per-inference buffer in the arena head (largest first, lowest free offset).
+#ifndef MICROML_NN_PLANNER_H
+#define MICROML_NN_PLANNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/tflite.h"
+
+enum { MML__BUF_NONE = 0, MML__BUF_ARENA, MML__BUF_CONST, MML__BUF_VARIABLE, MML__BUF_SCRATCH };
+
+// One per tensor, then one per op (its scratch buffer). Lives in the caller's work buffer.
+typedef struct mml__plan_entry {
+    uint32_t size;    // bytes, aligned
+    uint32_t offset;  // arena offset once placed
+    uint16_t first;   // first op that uses it (0xffff: none)
+    uint16_t last;    // last op that uses it
+    uint16_t root;    // entry whose memory it shares (itself unless in place)
+    uint16_t next;    // placement list link
+    uint8_t kind;     // MML__BUF_*
+    uint8_t placed;
+    uint8_t inplace;  // scratch entries: the op lets output 0 share input 0
+    uint8_t is_input; // model input
+    uint8_t is_output; // model output
+} mml__plan_entry_t;
+
+typedef struct {
+    const mml_model_t *m;
+    mml__plan_entry_t *e;
+    uint32_t n;             // entries: n_tensors + n_ops
+    uint32_t head_bytes;    // result of mml__plan_place
+    uint32_t variable_bytes;
+} mml__plan_t;
+
+size_t mml__plan_work_size(uint32_t n_tensors, uint32_t n_ops);
+mml_status_t mml__plan_begin(mml__plan_t *plan, const mml_model_t *m, void *work,
+    mml_error_t *err);
+// Records op's tensor uses, scratch size and in-place permission (ops in order).
+void mml__plan_op(mml__plan_t *plan, const mml__op_t *op, uint32_t scratch_bytes,
+    uint8_t inplace);
+// Resolves in-place sharing and places every buffer; sets head_bytes.
+void mml__plan_place(mml__plan_t *plan);
+// After placement: variable tensors get offsets from base, in tensor order.
+void mml__plan_assign_variables(mml__plan_entry_t *e, const mml_model_t *m, uint32_t base);
+uint32_t mml__plan_variable_bytes(const mml__plan_entry_t *e, const mml_model_t *m);
+uint32_t mml__plan_scratch_offset(const mml__plan_entry_t *e, const mml_model_t *m, uint32_t op);
+// Arena offset of tensor's memory (following in-place sharing).
+uint32_t mml__plan_tensor_offset(const mml__plan_entry_t *e, uint32_t tensor);
+
+#endif // MICROML_NN_PLANNER_H

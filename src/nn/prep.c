@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+// The services the interpreter offers kernels at prepare time (see kernel.h).
+#include <stdarg.h>
+#include <string.h>
+#include "nn/kernel.h"
+#include "nn/planner.h"
+
+mml_status_t mml__prep_fail(mml_prep_t *p, mml_status_t status, const char *fmt, ...) {
+    if (!p->err) {
+        return status;
+    }
+    // "op <i> <NAME>: " then the kernel's message.
+    mml_error_t head;
+    mml__fail(&head, status, "op %u %s: ", p->op->index, mml__op_name(p->op));
+    va_list ap;
+    va_start(ap, fmt);
+    mml__vfail(p->err, status, (int32_t)p->op->index, fmt, ap);
+    va_end(ap);
+    char tail[MML_ERROR_MSG_LEN];
+    memcpy(tail, p->err->msg, sizeof(tail));
+    size_t n = strlen(head.msg);
+    size_t room = MML_ERROR_MSG_LEN - 1 - n;
+    memcpy(p->err->msg, head.msg, n);
+    size_t t = strlen(tail);
+    if (t > room) {
+        t = room;
+    }
+    memcpy(p->err->msg + n, tail, t);
+    p->err->msg[n + t] = 0;
+    return status;
+}
+
+uint32_t mml__prep_n_inputs(const mml_prep_t *p) {
+    return p->op->inputs.n;
+}
+
+uint32_t mml__prep_n_outputs(const mml_prep_t *p) {
+    return p->op->outputs.n;
+}
+
+bool mml__prep_has_input(const mml_prep_t *p, uint32_t i) {
+    return mml__tfl_index(p->m, &p->op->inputs, i) >= 0;
+}
+
+static mml_status_t get(mml_prep_t *p, const mml__fb_vec_t *v, const char *what, uint32_t i,
+    mml__tensor_t *t) {
+    int32_t index = mml__tfl_index(p->m, v, i);
+    if (index < 0) {
+        memset(t, 0, sizeof(*t));
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "%s %u missing", what, i);
+    }
+    mml_status_t st = mml__tfl_tensor(p->m, (uint32_t)index, t, p->err);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (t->bytes == 0 && t->elems != 0) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "%s %u has dtype %s", what, i,
+            mml_dtype_name((mml_dtype_t)t->dtype));
+    }
+    // Kernels read constant data in place as int16/int32/float: it must be aligned for that.
+    uint32_t size = mml_dtype_size((mml_dtype_t)t->dtype);
+    uint32_t align = size > 4 ? 4 : size;
+    if (t->is_constant && align > 1 && (uint32_t)(t->data - p->m->buf) % align != 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "data of tensor %u is misaligned",
+            t->index);
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__prep_input(mml_prep_t *p, uint32_t i, mml__tensor_t *t) {
+    return get(p, &p->op->inputs, "input", i, t);
+}
+
+mml_status_t mml__prep_output(mml_prep_t *p, uint32_t i, mml__tensor_t *t) {
+    mml_status_t st = get(p, &p->op->outputs, "output", i, t);
+    if (st == MML_OK && t->is_constant) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output %u is a constant", i);
+    }
+    return st;
+}
+
+void *mml__prep_persist(mml_prep_t *p, uint32_t bytes) {
+    bytes = (bytes + MML_ARENA_ALIGN - 1) & ~(uint32_t)(MML_ARENA_ALIGN - 1);
+    p->persist_bytes += bytes;
+    if (p->mode != MML_PREP_FILL) {
+        return NULL;
+    }
+    uint8_t *block = p->persist_base + p->persist_cursor;
+    p->persist_cursor += bytes;
+    memset(block, 0, bytes);
+    return block;
+}
+
+uint32_t mml__prep_persist_loc(const mml_prep_t *p, const void *block) {
+    return (uint32_t)((const uint8_t *)block - p->persist_base);
+}
+
+void mml__prep_scratch(mml_prep_t *p, uint32_t bytes) {
+    p->scratch_bytes = bytes;
+}
+
+uint32_t mml__prep_scratch_loc(const mml_prep_t *p) {
+    return p->scratch_loc;
+}
+
+uint32_t mml__prep_loc(const mml_prep_t *p, const mml__tensor_t *t) {
+    if (t->is_constant) {
+        return MML_LOC_MODEL | (uint32_t)(t->data - p->m->buf);
+    }
+    return mml__plan_tensor_offset(p->plan, t->index);
+}
+
+mml_status_t mml__prep_check_io(mml_prep_t *p, uint32_t min_in, uint32_t max_in, uint32_t n_out) {
+    uint32_t n_in = p->op->inputs.n;
+    if (n_in < min_in || n_in > max_in) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "has %u inputs, expected %u to %u", n_in,
+            min_in, max_in);
+    }
+    if (p->op->outputs.n != n_out) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "has %u outputs, expected %u",
+            p->op->outputs.n, n_out);
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__prep_check_dtype(mml_prep_t *p, const mml__tensor_t *t, mml_dtype_t dtype) {
+    if (t->dtype != dtype) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "tensor %u is %s, expected %s", t->index,
+            mml_dtype_name((mml_dtype_t)t->dtype), mml_dtype_name(dtype));
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__prep_check_version(mml_prep_t *p, int32_t max_version) {
+    if (p->op->version > max_version) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "version %d unsupported (at most %d)",
+            p->op->version, max_version);
+    }
+    return MML_OK;
+}
+
+int32_t mml__opt_i32(const mml_prep_t *p, uint32_t field, int32_t def) {
+    mml__fb_t fb = mml__model_fb(p->m);
+    return mml__fb_i32(&fb, &p->op->options, field, def);
+}
+
+uint8_t mml__opt_u8(const mml_prep_t *p, uint32_t field, uint8_t def) {
+    mml__fb_t fb = mml__model_fb(p->m);
+    return mml__fb_u8(&fb, &p->op->options, field, def);
+}
+
+float mml__opt_f32(const mml_prep_t *p, uint32_t field, float def) {
+    mml__fb_t fb = mml__model_fb(p->m);
+    return mml__fb_f32(&fb, &p->op->options, field, def);
+}
+
+uint32_t mml__opt_i32_vec(const mml_prep_t *p, uint32_t field, int32_t *out, uint32_t max) {
+    mml__fb_t fb = mml__model_fb(p->m);
+    mml__fb_vec_t v;
+    if (mml__fb_vector(&fb, &p->op->options, field, 4, &v) != MML__FB_OK || v.n > max) {
+        return 0;
+    }
+    for (uint32_t i = 0; i < v.n; i++) {
+        out[i] = (int32_t)mml__fb_vec_u32(&fb, &v, i);
+    }
+    return v.n;
+}
