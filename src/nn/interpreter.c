@@ -87,6 +87,7 @@ static mml_status_t run_prepare(const mml_model_t *m, const mml__op_t *op, mml_p
     p->inplace = 0;
     p->scratch_bytes = 0;
     p->persist_bytes = 0;
+    p->macs = 0;
     mml_status_t st = k->prepare(p);
     if (st == MML_OK && !p->eval) {
         st = op_fail(err, MML_ERR_UNSUPPORTED, op, "no kernel for these types");

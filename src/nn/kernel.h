@@ -49,6 +49,7 @@ typedef struct mml_prep {
     mml__eval_fn eval;
     uint8_t inplace;                     // output 0 may share input 0's memory (same bytes)
     uint32_t scratch_bytes;              // one scratch buffer live during this op's eval
+    uint64_t macs;                       // multiply-accumulates per invocation (for reports)
     // Interpreter bookkeeping.
     uint32_t persist_bytes;              // requested so far
     uint8_t *persist_base;               // FILL: arena

@@ -142,6 +142,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     if (!ok) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
     }
+    p->macs = (uint64_t)batches * units * depth;
     fc_t *d = (fc_t *)mml__prep_persist(p, sizeof(fc_t) + 8 * n_quant);
     if (!d) {
         return MML_OK;
