@@ -25,3 +25,23 @@ $(BUILD)/host/libmicroml.a: $(HOST_OBJ)
 
 $(BUILD)/microml: $(TOP)/tools/microml_cli.c $(BUILD)/host/libmicroml.a
 	$(HOST_CC) $(HOST_CFLAGS) $(CORE_WARN) $(CORE_INC) -o $@ $< $(BUILD)/host/libmicroml.a
+
+# C tests, built with AddressSanitizer and UBSan against their own build of the core.
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/asan/obj/%.o,$(CORE_SRC))
+C_TESTS := $(patsubst $(TOP)/tests/c/%.c,$(BUILD)/tests/%,$(wildcard $(TOP)/tests/c/test_*.c))
+
+.PHONY: ctest-build
+ctest-build: $(C_TESTS) $(BUILD)/host/libmicroml.a
+
+$(BUILD)/asan/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(SAN_FLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
+
+$(BUILD)/asan/libmicroml.a: $(SAN_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/%: $(TOP)/tests/c/%.c $(TOP)/tests/c/mml_test.h $(BUILD)/asan/libmicroml.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(SAN_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
+	    $(BUILD)/asan/libmicroml.a -lm

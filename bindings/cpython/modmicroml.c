@@ -17,6 +17,7 @@ static PyObject *array_type;
 // Errors: the one place where a status becomes an exception.
 
 static PyObject *raise_status(const mml_error_t *err) {
+    // The core's messages say what they are ("malformed model: ...", "op 3 CONV_2D: ...").
     const char *msg = err->msg[0] ? err->msg : mml_status_str(err->status);
     switch (err->status) {
         case MML_ERR_ARENA_TOO_SMALL:
@@ -25,7 +26,6 @@ static PyObject *raise_status(const mml_error_t *err) {
         case MML_ERR_UNSUPPORTED:
             return PyErr_Format(PyExc_NotImplementedError, "%s", msg);
         case MML_ERR_INVALID_MODEL:
-            return PyErr_Format(PyExc_ValueError, "invalid model: %s", msg);
         case MML_ERR_INVALID_ARG:
             return PyErr_Format(PyExc_ValueError, "%s", msg);
         default:
@@ -270,19 +270,19 @@ static PyObject *model_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
         }
         arena = self->arena_view.buf;
         arena_len = (size_t)self->arena_view.len;
-        if ((uintptr_t)arena % MML_ARENA_ALIGN != 0) {
-            PyErr_Format(PyExc_ValueError, "arena must be %d-byte aligned", MML_ARENA_ALIGN);
+        if ((uintptr_t)arena % MML_ARENA_BASE_ALIGN != 0) {
+            PyErr_Format(PyExc_ValueError, "arena must be %d-byte aligned", MML_ARENA_BASE_ALIGN);
             goto fail;
         }
     } else {
-        self->arena_alloc = PyMem_Malloc((size_t)m->arena_bytes + MML_ARENA_ALIGN);
+        self->arena_alloc = PyMem_Malloc((size_t)m->arena_bytes + MML_ARENA_BASE_ALIGN);
         if (self->arena_alloc == NULL) {
             PyErr_Format(PyExc_MemoryError, "cannot allocate an arena of %lu bytes",
                 (unsigned long)m->arena_bytes);
             goto fail;
         }
-        uintptr_t a = ((uintptr_t)self->arena_alloc + MML_ARENA_ALIGN - 1)
-            & ~(uintptr_t)(MML_ARENA_ALIGN - 1);
+        uintptr_t a = ((uintptr_t)self->arena_alloc + MML_ARENA_BASE_ALIGN - 1)
+            & ~(uintptr_t)(MML_ARENA_BASE_ALIGN - 1);
         arena = (uint8_t *)a;
         arena_len = m->arena_bytes;
     }
@@ -313,14 +313,21 @@ static int model_set_input(model_obj_t *self, uint32_t i, PyObject *x) {
                 (unsigned long)i, (unsigned long)n, len);
             return -1;
         }
-        PyObject **items = PySequence_Fast_ITEMS(x);
+        // Item by item with a reference held: an item's __float__ may change the list.
         for (uint32_t k = 0; k < n; k++) {
-            double v = PyFloat_AsDouble(items[k]);
-            if (v == -1.0 && PyErr_Occurred()) {
-                PyErr_Format(PyExc_ValueError, "input %lu: value %lu is not a number, got %.100s",
-                    (unsigned long)i, (unsigned long)k, Py_TYPE(items[k])->tp_name);
+            if ((Py_ssize_t)k >= PySequence_Fast_GET_SIZE(x)) {
+                PyErr_Format(PyExc_ValueError, "input %lu changed size", (unsigned long)i);
                 return -1;
             }
+            PyObject *item = Py_NewRef(PySequence_Fast_GET_ITEM(x, k));
+            double v = PyFloat_AsDouble(item);
+            if (v == -1.0 && PyErr_Occurred()) {
+                PyErr_Format(PyExc_ValueError, "input %lu: value %lu is not a number, got %.100s",
+                    (unsigned long)i, (unsigned long)k, Py_TYPE(item)->tp_name);
+                Py_DECREF(item);
+                return -1;
+            }
+            Py_DECREF(item);
             mml_tensor_set_float(t, data, k, (float)v);
         }
         return 0;
@@ -428,12 +435,12 @@ static int model_get_out_views(model_obj_t *self, PyObject *out, Py_buffer *view
     return (int)n_out;
 }
 
-// predict(x, *, out=None): one inference. Returns new array(s), or out filled in place.
+// predict(x, out=None): one inference. Returns new array(s), or out filled in place.
 static PyObject *model_predict(model_obj_t *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"x", "out", NULL};
     PyObject *x;
     PyObject *out = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$O:predict", kwlist, &x, &out)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:predict", kwlist, &x, &out)) {
         return NULL;
     }
     mml_model_t *m = &self->model;
@@ -452,7 +459,13 @@ static PyObject *model_predict(model_obj_t *self, PyObject *args, PyObject *kwds
                 (unsigned long)m->n_inputs, PySequence_Fast_GET_SIZE(x));
         }
         for (uint32_t i = 0; i < m->n_inputs; i++) {
-            if (model_set_input(self, i, PySequence_Fast_ITEMS(x)[i]) != 0) {
+            if ((Py_ssize_t)i >= PySequence_Fast_GET_SIZE(x)) {
+                return PyErr_Format(PyExc_ValueError, "inputs changed size");
+            }
+            PyObject *xi = Py_NewRef(PySequence_Fast_GET_ITEM(x, i));
+            int st = model_set_input(self, i, xi);
+            Py_DECREF(xi);
+            if (st != 0) {
                 return NULL;
             }
         }
@@ -558,7 +571,7 @@ static PyObject *model_repr(model_obj_t *self) {
 
 static PyMethodDef model_methods[] = {
     {"predict", (PyCFunction)(void (*)(void))model_predict, METH_VARARGS | METH_KEYWORDS,
-     "predict(x, *, out=None): run one inference.\n\n"
+     "predict(x, out=None): run one inference.\n\n"
      "x: raw bytes of the input dtype (any buffer), or float values (list/tuple, or a 'f' buffer\n"
      "for a quantized input) that are quantized; a tuple/list of those for several inputs.\n"
      "Returns a new array.array per output (a tuple for several), or out filled in place."},

@@ -14,3 +14,8 @@ MICROML_CORE_SRC ?= $(sort $(wildcard $(MICROML_TOP)/src/core/*.c $(MICROML_TOP)
 SRC_USERMOD_LIB_C += $(MICROML_CORE_SRC)
 
 CFLAGS_USERMOD += -I$(MICROML_TOP)/include -I$(MICROML_TOP)/src
+
+# qemu's bare-metal ARM linker scripts do not place .ARM.exidx (see arm_exidx.ld).
+ifeq ($(QEMU_ARCH),arm)
+LDFLAGS_USERMOD += -Wl,-T,$(MICROML_MOD_DIR)/arm_exidx.ld
+endif

@@ -253,12 +253,16 @@ static mp_obj_t model_make_new(const mp_obj_type_t *type, size_t n_args, size_t 
     mp_obj_t items[2];
     for (int io = 0; io < 2; io++) {
         uint32_t n = io == 0 ? m->n_inputs : m->n_outputs;
+        // m->inputs / m->outputs: position of the subgraph's little-endian int32 index vector.
+        const uint8_t *index = m->buf + (io == 0 ? m->inputs : m->outputs);
         mp_obj_t tuple = mp_obj_new_tuple(n, NULL);
         mp_obj_tuple_t *t = MP_OBJ_TO_PTR(tuple);
         for (uint32_t i = 0; i < n; i++) {
             mml_tensor_info_t info;
             check(io == 0 ? mml_model_input_info(m, i, &info) : mml_model_output_info(m, i, &info), &err);
-            t->items[i] = tensorinfo_new(&info, (int32_t)i);
+            const uint8_t *p = index + 4 * i;
+            int32_t tensor = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+            t->items[i] = tensorinfo_new(&info, tensor);
         }
         items[io] = tuple;
     }
@@ -507,7 +511,7 @@ MP_DEFINE_CONST_OBJ_TYPE(
     attr, tensorinfo_attr
     );
 
-static MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
+static const MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
 
 static const mp_rom_map_elem_t microml_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_microml) },

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// memcpy/memmove/memset for the native .mpy build only: a .mpy links against no C library,
-// so these forward to the firmware's own copies through mp_fun_table.
+// The C library functions the core and binding use, for the native .mpy build only (a .mpy links
+// against no C library): memcpy/memmove/memset forward to the firmware through mp_fun_table.
+
 #include "py/dynruntime.h"
 
 void *memcpy(void *dst, const void *src, size_t n) {
@@ -13,4 +14,24 @@ void *memmove(void *dst, const void *src, size_t n) {
 
 void *memset(void *s, int c, size_t n) {
     return mp_fun_table.memset_(s, c, n);
+}
+
+// Plain loops; the natmod build uses -fno-tree-loop-distribute-patterns so gcc does not turn
+// them (or any other loop) back into calls to these very functions.
+size_t strlen(const char *s) {
+    size_t n = 0;
+    while (s[n] != '\0') {
+        n++;
+    }
+    return n;
+}
+
+int memcmp(const void *a, const void *b, size_t n) {
+    const unsigned char *p = a, *q = b;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != q[i]) {
+            return p[i] < q[i] ? -1 : 1;
+        }
+    }
+    return 0;
 }

@@ -19,6 +19,19 @@ float mml__roundf(float x) {
     return t;
 }
 
+int32_t mml__round_to_i32(float x) {
+    if (!(x == x)) {
+        return 0;
+    }
+    if (x >= 2147483520.0f) { // largest float below 2^31
+        return INT32_MAX;
+    }
+    if (x <= -2147483648.0f) {
+        return INT32_MIN;
+    }
+    return (int32_t)mml__roundf(x);
+}
+
 double mml__round(double x) {
     if (!(x > -4503599627370496.0 && x < 4503599627370496.0)) {
         return x;
@@ -53,6 +66,12 @@ double mml__frexp(double x, int32_t *e) {
 }
 
 void mml__quantize_multiplier(double m, int32_t *q, int32_t *shift) {
+    // Only a corrupted model gets NaN, negative or huge multipliers: keep the result defined.
+    if (!(m > 0.0)) {
+        m = 0.0;
+    } else if (m > 1073741824.0) {
+        m = 1073741824.0; // 2^30: shift 31 at most
+    }
     if (m == 0.0) {
         *q = 0;
         *shift = 0;
@@ -73,27 +92,29 @@ void mml__quantize_multiplier(double m, int32_t *q, int32_t *shift) {
     *shift = e;
 }
 
+// zero_point + round(real / scale) without overflow (scales of corrupted models may be 0).
+static int64_t quantize_bound(float real, float scale, int32_t zero_point) {
+    return (int64_t)zero_point + mml__round_to_i32(real / scale);
+}
+
 int mml__activation_range_q(int32_t act, float scale, int32_t zero_point, int32_t qmin,
     int32_t qmax, int32_t *lo, int32_t *hi) {
-    int32_t a = qmin, b = qmax;
-    if (act == MML_ACT_RELU) {
-        int32_t z = zero_point + (int32_t)mml__roundf(0.0f / scale);
-        a = z > qmin ? z : qmin;
-    } else if (act == MML_ACT_RELU6) {
-        int32_t z = zero_point + (int32_t)mml__roundf(0.0f / scale);
-        int32_t s = zero_point + (int32_t)mml__roundf(6.0f / scale);
-        a = z > qmin ? z : qmin;
-        b = s < qmax ? s : qmax;
+    int64_t a = qmin, b = qmax;
+    if (act == MML_ACT_RELU || act == MML_ACT_RELU6) {
+        a = quantize_bound(0.0f, scale, zero_point);
+        if (act == MML_ACT_RELU6) {
+            b = quantize_bound(6.0f, scale, zero_point);
+        }
     } else if (act == MML_ACT_RELU_N1_TO_1) {
-        int32_t n = zero_point + (int32_t)mml__roundf(-1.0f / scale);
-        int32_t p = zero_point + (int32_t)mml__roundf(1.0f / scale);
-        a = n > qmin ? n : qmin;
-        b = p < qmax ? p : qmax;
+        a = quantize_bound(-1.0f, scale, zero_point);
+        b = quantize_bound(1.0f, scale, zero_point);
     } else if (act != MML_ACT_NONE) {
         return 0;
     }
-    *lo = a;
-    *hi = b;
+    a = a < qmin ? qmin : a;
+    b = b > qmax ? qmax : b;
+    *lo = (int32_t)a;
+    *hi = (int32_t)(b < a ? a : b);
     return 1;
 }
 

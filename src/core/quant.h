@@ -17,7 +17,8 @@
 enum { MML_ACT_NONE = 0, MML_ACT_RELU = 1, MML_ACT_RELU_N1_TO_1 = 2, MML_ACT_RELU6 = 3,
     MML_ACT_TANH = 4, MML_ACT_SIGN_BIT = 5 };
 
-// TFLite QuantizeMultiplier: M (double, >= 0) -> (q, shift). M == 0 gives q = 0, shift = 0.
+// TFLite QuantizeMultiplier: M (double, >= 0) -> (q, shift), shift in [-31, 31].
+// M == 0 gives q = 0, shift = 0; NaN/negative count as 0, M > 2^30 as 2^30.
 void mml__quantize_multiplier(double m, int32_t *q, int32_t *shift);
 
 // gemmlowp SaturatingRoundingDoublingHighMul: round(a*b / 2^31), saturating INT32_MIN*INT32_MIN.
@@ -61,6 +62,8 @@ int mml__activation_range_q(int32_t act, float scale, int32_t zero_point, int32_
 // The float version: bounds for float kernels.
 int mml__activation_range_f(int32_t act, float *lo, float *hi);
 
+// (int32_t)round(x), saturating at the int32 range; NaN gives 0 (no undefined conversion).
+int32_t mml__round_to_i32(float x);
 // std::round for float and double (half away from zero), without libm.
 float mml__roundf(float x);
 double mml__round(double x);

@@ -225,6 +225,27 @@ mml_status_t mml__tfl_tensor(const mml_model_t *m, uint32_t index, mml__tensor_t
             return mml__fail(err, MML_ERR_UNSUPPORTED,
                 "tensor %u uses custom quantization: unsupported", index);
         }
+        for (uint32_t i = 0; i < t->scales.n; i++) {
+            float scale = mml__rd_f32(m->buf + t->scales.pos + 4 * i);
+            if (!(scale >= 0.0f && scale <= 3.4e38f)) {
+                return bad(err, "scale of tensor", index);
+            }
+        }
+        // Zero points must lie in the element type's range (kernels negate and add them).
+        int64_t zp_lo = INT32_MIN / 2, zp_hi = INT32_MAX / 2;
+        if (t->dtype == MML_INT8) {
+            zp_lo = -128, zp_hi = 127;
+        } else if (t->dtype == MML_UINT8) {
+            zp_lo = 0, zp_hi = 255;
+        } else if (t->dtype == MML_INT16) {
+            zp_lo = -32768, zp_hi = 32767;
+        }
+        for (uint32_t i = 0; i < t->zero_points.n; i++) {
+            int64_t zp = (int64_t)mml__rd_u64(m->buf + t->zero_points.pos + 8 * i);
+            if (zp < zp_lo || zp > zp_hi) {
+                return bad(err, "zero point of tensor", index);
+            }
+        }
         t->quantized_dim = mml__fb_i32(&fb, &qt, Q_QDIM, 0);
         if (t->zero_points.n && t->zero_points.n != t->scales.n) {
             return bad(err, "zero point count of tensor", index);

@@ -49,6 +49,14 @@ mml_status_t mml_model_load(mml_model_t *m, const uint8_t *buf, size_t len, mml_
         mml__op_t op;
         st = mml__tfl_op(m, i, &op, err);
     }
+    // The caller writes inputs: they cannot live in the (read-only) model bytes.
+    for (uint32_t i = 0; st == MML_OK && i < m->n_inputs; i++) {
+        mml__tensor_t t;
+        mml__tfl_tensor(m, mml__rd_u32(m->buf + m->inputs + 4 * i), &t, NULL);
+        if (t.is_constant) {
+            st = mml__fail(err, MML_ERR_INVALID_MODEL, "malformed model: input %u is a constant", i);
+        }
+    }
     if (st != MML_OK) {
         memset(m, 0, sizeof(*m));
         return st;
@@ -192,6 +200,7 @@ mml_status_t mml_model_prepare(mml_model_t *m, void *work, uint8_t *arena, size_
     uint32_t cursor = variables + m->variable_bytes;
     mml_prep_t p;
     memset(&p, 0, sizeof(p));
+    p.m = m;
     p.plan = entries;
     uint32_t *io = (uint32_t *)(arena + m->io_locs);
     for (uint32_t i = 0; i < m->n_inputs + m->n_outputs; i++) {

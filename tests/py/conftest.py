@@ -6,8 +6,9 @@ import pytest
 
 import mmldata
 
+# Without PYTHONPATH, use this repo's build.
 if str(mmldata.BUILD_PYTHON) not in sys.path:
-    sys.path.insert(0, str(mmldata.BUILD_PYTHON))
+    sys.path.append(str(mmldata.BUILD_PYTHON))
 
 
 def pytest_report_header(config):

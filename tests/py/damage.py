@@ -61,7 +61,7 @@ SG_TENSORS, SG_INPUTS, SG_OUTPUTS, SG_OPERATORS = 0, 1, 2, 3
 T_SHAPE, T_BUFFER, T_NAME, T_QUANT = 0, 2, 3, 4
 BUF_DATA = 0
 OP_OPCODE, OP_INPUTS, OP_OUTPUTS = 0, 1, 2
-OPC_CUSTOM = 1
+OPC_DEPRECATED_CODE, OPC_CUSTOM, OPC_BUILTIN_CODE = 0, 1, 3
 Q_SCALE, Q_ZERO_POINT = 2, 3
 
 
@@ -116,6 +116,31 @@ def landmarks(b):
                 if vec[1]:
                     out.append(("idx", f"operators[{oi}].{name}[0]", vec[0] + 4))
     return [x for x in out if x[2] is not None]
+
+
+def with_builtin_op(b, code):
+    """Model bytes b with operator code 0 changed to builtin `code` (a valid model whose op
+    may have no kernel). Needs both code fields present in b."""
+    oc = _tables(b, _u32(b, 0), MODEL_OPCODES)[0]
+    dep, new = _field(b, oc, OPC_DEPRECATED_CODE), _field(b, oc, OPC_BUILTIN_CODE)
+    assert dep is not None and new is not None
+    b = bytearray(_put32(b, new, code))
+    b[dep] = min(code, 127)  # 127: PLACEHOLDER_FOR_GREATER_OP_CODES
+    return bytes(b)
+
+
+def with_extra_output(b):
+    """Model bytes b whose subgraph outputs are (the model's output, op 0's first output):
+    a valid two-output model. The new index vector is appended; its uoffset points forward."""
+    b = bytearray(b) + bytes(-len(b) % 4)
+    sg = _tables(b, _u32(b, 0), MODEL_SUBGRAPHS)[0]
+    out_field = _field(b, sg, SG_OUTPUTS)
+    outs, n = _vector(b, sg, SG_OUTPUTS)
+    op0 = _tables(b, sg, SG_OPERATORS)[0]
+    op0_out = _u32(b, _vector(b, op0, OP_OUTPUTS)[0] + 4)
+    pos = len(b)
+    b += struct.pack("<Iii", 2, struct.unpack_from("<i", b, outs + 4)[0], op0_out)
+    return _put32(bytes(b), out_field, pos - out_field)
 
 
 def _put32(b, pos, value):

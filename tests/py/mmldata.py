@@ -120,8 +120,9 @@ def assert_output_equal(got, expected, t, what=""):
 
 def child_env():
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(BUILD_PYTHON), str(Path(__file__).parent)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    # The caller's PYTHONPATH first (it may name another build), then this repo's build.
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(paths + [str(BUILD_PYTHON), str(Path(__file__).parent)])
     env["MICROML_DATA"] = str(DATA)
     return env
 

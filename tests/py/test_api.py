@@ -9,6 +9,7 @@ import weakref
 import numpy as np
 import pytest
 
+import damage
 import mmldata
 from models import SUPPORTED
 
@@ -168,6 +169,9 @@ def test_predict_out_reused(int8_model):
             r = int8_model.predict(x, out=out)
             assert r is out
             assert bytes(memoryview(out)) == y
+    out = bytearray(1)
+    x, y = vecs[-1]
+    assert int8_model.predict(x, out) is out and out == y  # out may be positional
 
 
 def test_predict_out_wrong(int8_model):
@@ -182,6 +186,35 @@ def test_predict_out_wrong(int8_model):
         int8_model.predict(x, out=(bytearray(1),))  # one output: a buffer, not a tuple
     with pytest.raises(ValueError):
         int8_model.predict(x, out=array.array("f", [0.0]))  # 4 bytes
+
+
+# --- several outputs --------------------------------------------------------------------------
+
+def test_two_outputs(microml):
+    # hello_world_int8 with op 0's result as a second model output: the planner must keep it.
+    m = microml.Model(damage.with_extra_output(mmldata.model_bytes(INT8)))
+    assert len(m.outputs) == 2
+    assert m.outputs[0].index == mmldata.meta(INT8)["outputs"][0]["index"]
+    n1 = 1
+    for d in m.outputs[1].shape:
+        n1 *= d
+    assert m.outputs[1].dtype == "int8" and n1 > 1
+    for x, y in golden(INT8):
+        y0, y1 = m.predict(x)
+        assert y0.tobytes() == y and len(y1) == n1
+        outs = (bytearray(1), array.array("b", bytes(n1)))
+        assert m.predict(x, out=outs) is outs
+        assert bytes(outs[0]) == y and outs[1] == y1
+        lst = [bytearray(1), bytearray(n1)]
+        assert m.predict(x, out=lst) is lst and bytes(lst[1]) == y1.tobytes()
+    # op 0 is FULLY_CONNECTED + RELU: its output is never below its zero point
+    assert min(y1) >= m.outputs[1].zero_point
+    with pytest.raises(ValueError):
+        m.predict(x, out=bytearray(1))  # a single buffer for two outputs
+    with pytest.raises(ValueError):
+        m.predict(x, out=(bytearray(1),))
+    with pytest.raises(ValueError, match="output 1 needs"):
+        m.predict(x, out=(bytearray(1), bytearray(n1 + 1)))
 
 
 # --- predict: errors -------------------------------------------------------------------------
@@ -216,6 +249,22 @@ def test_model_wrong_type(microml):
     for bad in (None, 123, "abc", [1, 2, 3]):
         with pytest.raises(ValueError):
             microml.Model(bad)
+
+
+def test_model_errors_carry_the_core_message(microml):
+    buf = mmldata.model_bytes(INT8)
+    for bad in (b"", buf[:100], buf[:4] + b"XXXX" + buf[8:]):
+        with pytest.raises(ValueError) as e:
+            microml.Model(bad)
+        msg = str(e.value)
+        assert msg and "\n" not in msg and "internal" not in msg, msg
+
+
+def test_unsupported_op_raises_not_implemented(microml):
+    # FULLY_CONNECTED swapped for HASHTABLE (136), an op with no kernel here.
+    with pytest.raises(NotImplementedError) as e:
+        microml.Model(damage.with_builtin_op(mmldata.model_bytes(INT8), 136))
+    assert "op 0" in str(e.value) and "HASHTABLE" in str(e.value), str(e.value)
 
 
 def test_model_unaligned_buffer(microml):

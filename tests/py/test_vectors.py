@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Every public vector of every supported model (models.SUPPORTED) through microml.Model:
+# Every public vector of every model in tests/supported_models.txt through microml.Model:
 # outputs equal the TensorFlow Lite Micro reference (integers byte for byte, float32 ~1e-4).
 import pytest
 

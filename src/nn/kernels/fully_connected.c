@@ -31,15 +31,17 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
         for (uint32_t o = 0; o < d->units; o++) {
             const int8_t *wr = w + o * d->depth;
             const int8_t *ir = in + b * d->depth;
-            int32_t acc = 0;
+            // Unsigned sums wrap instead of overflowing (only a corrupted model gets there).
+            uint32_t sum = 0;
             for (uint32_t k = 0; k < d->depth; k++) {
-                acc += ((int32_t)wr[k] + d->weights_offset) * ((int32_t)ir[k] + d->input_offset);
+                sum += (uint32_t)(((int32_t)wr[k] + d->weights_offset) *
+                                  ((int32_t)ir[k] + d->input_offset));
             }
             if (bias) {
-                acc += bias[o];
+                sum += (uint32_t)bias[o];
             }
             uint32_t qi = d->per_channel ? 2 * o : 0;
-            acc = mml__mul_by_qm(acc, q[qi], q[qi + 1]) + d->output_offset;
+            int64_t acc = (int64_t)mml__mul_by_qm((int32_t)sum, q[qi], q[qi + 1]) + d->output_offset;
             acc = acc < d->act_min ? d->act_min : acc > d->act_max ? d->act_max : acc;
             out[b * d->units + o] = (int8_t)acc;
         }

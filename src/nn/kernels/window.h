@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// Shared prepare code of the sliding-window ops (CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D,
+// MAX_POOL_2D): output size and padding as TFLite computes them, per-channel requantization.
+#ifndef MICROML_NN_KERNELS_WINDOW_H
+#define MICROML_NN_KERNELS_WINDOW_H
+
+#include "nn/kernel.h"
+
+// The geometry of a 2-D window over NHWC tensors. All values positive except pad_h/pad_w (>= 0);
+// mml__window_prepare guarantees (out - 1) * stride + (filt - 1) * dil + 1 + pad fits in int32,
+// so eval's coordinate arithmetic cannot overflow.
+typedef struct {
+    int32_t batches, in_h, in_w, out_h, out_w;
+    int32_t filt_h, filt_w, stride_h, stride_w, dil_h, dil_w;
+    int32_t pad_h, pad_w; // top/left padding (TFLite's ComputePaddingWithOffset, offset unused)
+} mml__window_t;
+
+// Fills w from the [N,H,W,C] input and output, the filter size, the padding (MML_PAD_*), strides
+// and dilations, as TFLite's ComputePaddingHeightWidth; checks the output's N, H and W against
+// it (TFLite's ComputeOutSize). Fails with a message on any inconsistency.
+mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    int32_t filt_h, int32_t filt_w, int32_t padding, int32_t stride_h, int32_t stride_w,
+    int32_t dil_h, int32_t dil_w, mml__window_t *w);
+
+// Checks the quantization of an int8 convolution (input, per-tensor or per-channel filter with
+// channels along axis qdim, output) as TFLite's PopulateConvolutionQuantizationParams does.
+mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t qdim);
+
+// Fills q[2 * c], q[2 * c + 1] (c < channels) with the requantization multiplier and shift of
+// output channel c: input_scale * filter_scale[c] / output_scale, computed in double as TFLite.
+void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *q);
+
+#endif // MICROML_NN_KERNELS_WINDOW_H

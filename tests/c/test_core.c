@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+// Unit tests of the core: quantization arithmetic against values derived by hand from TFLite's
+// definitions, dtype helpers, the error messages, and the planner's invariant on real models
+// (no two buffers alive at the same time share bytes).
+#include <float.h>
+#include <string.h>
+#include "core/quant.h"
+#include "microml/microml.h"
+#include "mml_test.h"
+#include "nn/planner.h"
+
+static void test_rounding(void) {
+    CHECK(mml__roundf(0.5f) == 1.0f, "0.5");
+    CHECK(mml__roundf(-0.5f) == -1.0f, "-0.5");
+    CHECK(mml__roundf(2.5f) == 3.0f, "2.5 rounds away from zero, not to even");
+    CHECK(mml__roundf(0.49999997f) == 0.0f, "largest float below 0.5");
+    CHECK(mml__roundf(-1.5f) == -2.0f, "-1.5");
+    CHECK(mml__roundf(1e10f) == 1e10f, "large values are integers already");
+    CHECK(mml__round(2.5) == 3.0 && mml__round(-2.5) == -3.0, "double halves");
+    int32_t e;
+    CHECK(mml__frexp(1.0, &e) == 0.5 && e == 1, "frexp(1)");
+    CHECK(mml__frexp(0.75, &e) == 0.75 && e == 0, "frexp(0.75)");
+    CHECK(mml__frexp(DBL_MIN / 4, &e) == 0.5 && e == -1023, "frexp of a subnormal");
+}
+
+static void test_multipliers(void) {
+    int32_t q, s;
+    mml__quantize_multiplier(0.5, &q, &s);
+    CHECK(q == (1 << 30) && s == 0, "0.5 -> %d,%d", q, s);
+    mml__quantize_multiplier(1.0, &q, &s);
+    CHECK(q == (1 << 30) && s == 1, "1.0 -> %d,%d", q, s);
+    mml__quantize_multiplier(0.75, &q, &s);
+    CHECK(q == 1610612736 && s == 0, "0.75 -> %d,%d", q, s);
+    // Mantissa rounding up to 2^31 moves into the exponent.
+    mml__quantize_multiplier(1.0 - 1e-12, &q, &s);
+    CHECK(q == (1 << 30) && s == 1, "1-eps -> %d,%d", q, s);
+    mml__quantize_multiplier(1e-12, &q, &s);
+    CHECK(q == 0 && s == 0, "tiny multipliers flush to zero: %d,%d", q, s);
+    mml__quantize_multiplier(0.0, &q, &s);
+    CHECK(q == 0 && s == 0, "zero");
+    // x * 0.5: 100 -> 50; 3 * 0.25 = 0.75 rounds through 1.5 -> 2 -> 1 (double rounding).
+    CHECK(mml__mul_by_qm(100, 1 << 30, 0) == 50, "100*0.5");
+    CHECK(mml__mul_by_qm(3, 1 << 30, -1) == 1, "3*0.25");
+    CHECK(mml__mul_by_qm(-3, 1 << 30, -1) == -1, "-3*0.25");
+    CHECK(mml__mul_by_qm(5, 1 << 30, 2) == 10, "5*0.5*4");
+    CHECK(mml__srdhm(INT32_MIN, INT32_MIN) == INT32_MAX, "saturation");
+    CHECK(mml__rdbpot(-5, 1) == -3 && mml__rdbpot(5, 1) == 3 && mml__rdbpot(-4, 1) == -2,
+        "rounding divide by 2 rounds half away from zero");
+    int32_t lo, hi;
+    CHECK(mml__activation_range_q(MML_ACT_RELU6, 0.05f, -10, -128, 127, &lo, &hi) && lo == -10 &&
+              hi == 110, "relu6 range %d..%d", lo, hi);
+    CHECK(!mml__activation_range_q(MML_ACT_TANH, 0.05f, 0, -128, 127, &lo, &hi),
+        "tanh is no fused activation for quantized kernels");
+}
+
+static void test_dtypes(void) {
+    CHECK(mml_dtype_size(MML_INT8) == 1 && mml_dtype_size(MML_FLOAT32) == 4 &&
+              mml_dtype_size(MML_INT16) == 2, "sizes");
+    CHECK(strcmp(mml_dtype_name(MML_INT8), "int8") == 0, "name");
+    CHECK(strcmp(mml_dtype_name((mml_dtype_t)99), "unknown") == 0, "unknown dtype name");
+    CHECK(strcmp(mml_status_str(MML_ERR_ARENA_TOO_SMALL), "arena too small") == 0, "status");
+    mml_tensor_info_t t = {0};
+    t.dtype = MML_INT8;
+    t.n_scales = 1;
+    t.scale = 0.5f;
+    t.zero_point = -3;
+    int8_t q[4];
+    mml_tensor_set_float(&t, q, 0, 1.25f);  // 2.5 -> 3, -3 -> 0
+    mml_tensor_set_float(&t, q, 1, 1000.0f); // clamps
+    mml_tensor_set_float(&t, q, 2, -1000.0f);
+    mml_tensor_set_float(&t, q, 3, -0.75f); // -1.5 -> -2, -3 -> -5
+    CHECK(q[0] == 0 && q[1] == 127 && q[2] == -128 && q[3] == -5, "quantize %d %d %d %d", q[0],
+        q[1], q[2], q[3]);
+    CHECK(mml_tensor_get_float(&t, q, 3) == -1.0f, "dequantize");
+}
+
+// Loads and plans a model; checks the placement invariant on the planner's entries.
+static void test_plan(const char *rel, uint32_t tflm_arena) {
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", mml_test_data_dir(), rel);
+    size_t len;
+    unsigned char *bytes = mml_test_read(path, &len);
+    CHECK(bytes != NULL, "cannot read %s", path);
+    if (!bytes) {
+        return;
+    }
+    mml_model_t m;
+    mml_error_t err;
+    CHECK(mml_model_load(&m, bytes, len, &err) == MML_OK, "%s: %s", rel, err.msg);
+    size_t wlen = mml_model_work_size(&m);
+    mml__plan_entry_t *e = malloc(wlen + 8);
+    CHECK(mml_model_plan(&m, e, wlen - 1, &err) == MML_ERR_WORK_TOO_SMALL, "short work buffer");
+    if (mml_model_plan(&m, e, wlen, &err) != MML_OK) {
+        printf("  %s: not planned (%s)\n", rel, err.msg);
+        free(e);
+        free(bytes);
+        return;
+    }
+    uint32_t n = m.n_tensors + m.n_ops, clashes = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t j = i + 1; j < n; j++) {
+            const mml__plan_entry_t *a = &e[i], *b = &e[j];
+            if (!a->placed || !b->placed || a->last < b->first || b->last < a->first) {
+                continue;
+            }
+            clashes += a->offset < b->offset + b->size && b->offset < a->offset + a->size;
+        }
+    }
+    CHECK(clashes == 0, "%s: %u pairs of live buffers overlap", rel, clashes);
+    CHECK(m.head_bytes <= m.arena_bytes, "head inside the arena");
+    if (tflm_arena) {
+        CHECK(m.arena_bytes_32 * 5 <= tflm_arena * 4, "%s: arena %u > 80%% of TFLM's %u", rel,
+            m.arena_bytes_32, tflm_arena);
+    }
+    unsigned char *arena = malloc(m.arena_bytes);
+    CHECK(mml_model_prepare(&m, e, arena, m.arena_bytes - 1, &err) == MML_ERR_ARENA_TOO_SMALL &&
+              err.needed == m.arena_bytes && err.got == m.arena_bytes - 1 &&
+              strstr(err.msg, "needs") != NULL,
+        "too-small arena: %s", err.msg);
+    CHECK(mml_model_prepare(&m, e, arena, m.arena_bytes, &err) == MML_OK, "%s", err.msg);
+    free(arena);
+    free(e);
+    free(bytes);
+}
+
+int main(void) {
+    test_rounding();
+    test_multipliers();
+    test_dtypes();
+    test_plan("models/tflite-micro/hello_world_int8.tflite", 1068);
+    test_plan("models/tflite-micro/hello_world_float.tflite", 1068);
+    return mml_test_done("test_core");
+}

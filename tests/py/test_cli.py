@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: MIT
+# The host command-line tool build/microml (tools/microml_cli.c):
+#   microml info MODEL [--json]; microml run MODEL IN.bin OUT.bin
+# exit 0 on success; exit 1 with exactly one line on stderr on any error.
+import json
+import re
+import subprocess
+
+import pytest
+
+import mmldata
+from models import SUPPORTED
+
+VECTORS = [v for name in SUPPORTED for v in mmldata.vectors(name, single_only=True)]
+
+
+def cli_run(cli, *args):
+    return subprocess.run([cli, *map(str, args)], capture_output=True, text=True, timeout=60)
+
+
+def assert_one_line_error(p):
+    assert p.returncode == 1, (p.returncode, p.stderr)
+    assert p.stderr.endswith("\n") and p.stderr.count("\n") == 1, repr(p.stderr)
+    assert len(p.stderr.strip()) > 10, repr(p.stderr)
+
+
+@pytest.fixture(scope="module")
+def unsupported_model(cli):
+    """A model with ops this build cannot run (from `info --json`), or None."""
+    for name in sorted(p.name for p in mmldata.VECTORS.iterdir() if (p / "meta.json").is_file()):
+        if name in SUPPORTED:
+            continue
+        p = cli_run(cli, "info", mmldata.model_path(name), "--json")
+        if p.returncode == 0 and json.loads(p.stdout)["unsupported"]:
+            return name, json.loads(p.stdout)
+    return None
+
+
+@pytest.mark.parametrize("vec", VECTORS, ids=[v.id for v in VECTORS])
+def test_run_vector(cli, tmp_path, vec):
+    out = tmp_path / "out.bin"
+    p = cli_run(cli, "run", mmldata.model_path(vec.model), vec.inp, out)
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    (xs, ys), = vec.frames()
+    got = mmldata.split(out.read_bytes(), mmldata.meta(vec.model)["outputs"])
+    for i, (g, e) in enumerate(zip(got, ys)):
+        mmldata.assert_output_equal(g, e, mmldata.meta(vec.model)["outputs"][i], f"{vec.id} output {i}")
+
+
+@pytest.mark.parametrize("name", SUPPORTED)
+def test_info_text(cli, microml, name):
+    meta = mmldata.meta(name)
+    p = cli_run(cli, "info", mmldata.model_path(name))
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    # ops in order: each op name appears, one per line, in the model's sequence
+    ops = re.findall(r"^\s*\d+\s+([A-Z_0-9:]+[A-Za-z0-9_]*)\b", p.stdout.split("ops:", 1)[1], re.M)
+    assert ops[:len(meta["op_sequence"])] == meta["op_sequence"], p.stdout
+    # an arena figure, the same the Python face reports for this host
+    arena = microml.Model(mmldata.model_bytes(name)).arena_size
+    lines = [ln for ln in p.stdout.splitlines() if "arena" in ln]
+    assert lines and re.search(rf"\b{arena}\b", lines[0]), (arena, lines)
+    assert re.search(r"unsupported ops: 0\b", p.stdout), p.stdout
+
+
+def test_info_text_hello_world_ops(cli):
+    p = cli_run(cli, "info", mmldata.model_path("hello_world_int8"))
+    assert p.returncode == 0
+    assert p.stdout.count("FULLY_CONNECTED") == 3, p.stdout
+
+
+@pytest.mark.parametrize("name", SUPPORTED)
+def test_info_json(cli, microml, name):
+    meta = mmldata.meta(name)
+    p = cli_run(cli, "info", mmldata.model_path(name), "--json")
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    info = json.loads(p.stdout)
+    for key in ("inputs", "outputs", "ops", "tensors", "arena_bytes", "unsupported"):
+        assert key in info, key
+    assert [op["name"] for op in info["ops"]] == meta["op_sequence"]
+    assert all(op["supported"] for op in info["ops"])
+    assert info["unsupported"] == []
+    assert info["arena_bytes"] == microml.Model(mmldata.model_bytes(name)).arena_size
+    for got, want in ((info["inputs"], meta["inputs"]), (info["outputs"], meta["outputs"])):
+        assert [(t["index"], t["name"], t["shape"], t["dtype"]) for t in got] == \
+            [(t["index"], t["name"], t["shape"], t["dtype"].lower()) for t in want]
+    assert len(info["tensors"]) > max(t["index"] for t in meta["inputs"] + meta["outputs"])
+
+
+def test_info_lists_unsupported_ops(cli, microml, unsupported_model):
+    if unsupported_model is None:
+        pytest.skip("every model is supported")
+    name, info = unsupported_model
+    p = cli_run(cli, "info", mmldata.model_path(name))
+    assert p.returncode == 0, p.stderr
+    m = re.search(r"unsupported ops: (\d+)", p.stdout)
+    assert m and int(m.group(1)) == len(info["unsupported"]) > 0, p.stdout
+    for op in info["unsupported"]:
+        assert op["name"] and op["reason"], op
+        assert not info["ops"][op["index"]]["supported"]
+    # The Python face refuses the same model, naming the first op it cannot run.
+    with pytest.raises(NotImplementedError) as e:
+        microml.Model(mmldata.model_bytes(name))
+    first = info["unsupported"][0]
+    assert first["name"].split(":")[-1] in str(e.value) or first["reason"] in str(e.value), \
+        (str(e.value), first)
+
+
+def test_run_unsupported_model_fails(cli, tmp_path, unsupported_model):
+    if unsupported_model is None:
+        pytest.skip("every model is supported")
+    name, _ = unsupported_model
+    vec = mmldata.vectors(name)[0]
+    assert_one_line_error(cli_run(cli, "run", mmldata.model_path(name), vec.inp, tmp_path / "o"))
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+def damaged(tmp_path):
+    b = mmldata.model_bytes("hello_world_int8")
+    path = tmp_path / "damaged.tflite"
+    path.write_bytes(b[:len(b) // 2])
+    return path
+
+
+def test_errors(cli, tmp_path):
+    model = mmldata.model_path("hello_world_int8")
+    vec = mmldata.vectors("hello_world_int8", single_only=True)[0]
+    bad_in = tmp_path / "bad.in.bin"
+    bad_in.write_bytes(vec.inp.read_bytes() * 2)
+    out = tmp_path / "out.bin"
+    missing = tmp_path / "missing.tflite"
+    cases = {
+        "no arguments": [],
+        "unknown command": ["frobnicate", model],
+        "info missing file": ["info", missing],
+        "info damaged": ["info", damaged(tmp_path)],
+        "info bad flag": ["info", model, "--yaml"],
+        "run missing model": ["run", missing, vec.inp, out],
+        "run damaged": ["run", damaged(tmp_path), vec.inp, out],
+        "run missing input": ["run", model, tmp_path / "missing.bin", out],
+        "run wrong input size": ["run", model, bad_in, out],
+        "run unwritable output": ["run", model, vec.inp, tmp_path / "no" / "such" / "dir"],
+        "run too few arguments": ["run", model, vec.inp],
+    }
+    for what, args in cases.items():
+        p = cli_run(cli, *args)
+        try:
+            assert_one_line_error(p)
+        except AssertionError as e:
+            raise AssertionError(f"{what}: {e}") from None
+    assert not out.exists(), "a failed run left an output file"
