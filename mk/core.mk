@@ -45,3 +45,10 @@ $(BUILD)/tests/%: $(TOP)/tests/c/%.c $(TOP)/tests/c/mml_test.h $(BUILD)/asan/lib
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(SAN_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
 	    $(BUILD)/asan/libmicroml.a -lm
+
+# The fuzzer (libFuzzer from Debian's clang), with ASan and UBSan.
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+ctest-build: $(BUILD)/fuzz/fuzz_model
+$(BUILD)/fuzz/fuzz_model: $(TOP)/tests/fuzz/fuzz_model.c $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $(CORE_INC) -o $@ $< $(CORE_SRC)

@@ -70,4 +70,15 @@ double mml__round(double x);
 // std::frexp for double: x = m * 2^e, m in [0.5, 1) (or 0).
 double mml__frexp(double x, int32_t *e);
 
+// TFLite's int16 sigmoid and tanh (reference_integer_ops::Logistic / Tanh, int16 versions), one
+// element. Both interpolate linearly in TFLite's 256-entry table of sigmoid(i/24) in Q0.16,
+// using tanh(x) = 2*sigmoid(2x) - 1. The input is first rescaled to v = (x * multiplier + r) >>
+// left_shift (r = 2^(left_shift-1), or 0), where multiplier == 0 is the power-of-two case:
+// multiplier = 3 << left_shift, left_shift = 0 (the 3 maps the Q3.12 range [-8, 8] onto the
+// table's [-10.7, 10.7]). sigmoid: Q3.12 in (with multiplier 0, left_shift 0) -> Q0.15 in
+// [0, 32767]; tanh: Q3.12 in -> Q0.15 in [-32767, 32767]. The caller keeps |x * multiplier|
+// below 2^31 and left_shift in [0, 30].
+int16_t mml__logistic_s16(int16_t x, int32_t multiplier, int32_t left_shift);
+int16_t mml__tanh_s16(int16_t x, int32_t multiplier, int32_t left_shift);
+
 #endif // MICROML_CORE_QUANT_H

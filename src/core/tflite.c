@@ -68,6 +68,15 @@ mml_status_t mml__tfl_open(mml_model_t *m, mml_error_t *err) {
     }
     m->buffers = v.pos;
     m->n_buffers = v.n;
+    for (uint32_t i = 0; i < m->n_buffers; i++) {
+        mml__fb_table_t bt;
+        mml__fb_vec_t data;
+        mml__fb_vec_t all = {m->buffers, m->n_buffers};
+        if (!mml__fb_vec_table(&fb, &all, i, &bt) ||
+            mml__fb_vector(&fb, &bt, BUF_DATA, 1, &data) == MML__FB_INVALID) {
+            return bad(err, "buffer", i);
+        }
+    }
     if (mml__fb_vector(&fb, &sg, SG_TENSORS, 4, &v) == MML__FB_INVALID) {
         return bad(err, "tensor vector", 0);
     }
@@ -250,8 +259,12 @@ mml_status_t mml__tfl_tensor(const mml_model_t *m, uint32_t index, mml__tensor_t
         if (t->zero_points.n && t->zero_points.n != t->scales.n) {
             return bad(err, "zero point count of tensor", index);
         }
-        if (t->scales.n > 1 && (t->quantized_dim < 0 || t->quantized_dim >= t->rank ||
-                                   (uint32_t)t->dims[t->quantized_dim] != t->scales.n)) {
+        // Per-channel: one scale per slice along quantized_dim. Converters also give 1-D bias
+        // tensors the filter's axis (3 for depthwise): TFLite accepts those, so do we.
+        bool along_axis = t->quantized_dim >= 0 && t->quantized_dim < t->rank &&
+                          (uint32_t)t->dims[t->quantized_dim] == t->scales.n;
+        bool bias_like = t->rank == 1 && (uint32_t)t->dims[0] == t->scales.n;
+        if (t->scales.n > 1 && !along_axis && !bias_like) {
             return bad(err, "per-channel quantization of tensor", index);
         }
     }

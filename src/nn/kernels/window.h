@@ -32,4 +32,10 @@ mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
 void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *q);
 
+// The int8 clamp bounds of fused activation act on out (TFLite's
+// CalculateActivationRangeQuantized); also checks out's zero point is an int8 and its scale keeps
+// the bounds' arithmetic in range. Fails for unsupported activations.
+mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act, const mml__tensor_t *out,
+    int32_t *lo, int32_t *hi);
+
 #endif // MICROML_NN_KERNELS_WINDOW_H

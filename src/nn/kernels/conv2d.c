@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+// CONV_2D: [N,H,W,Cin] * filter [Cout,KH,KW,Cin/groups] + bias -> [N,OH,OW,Cout], with strides,
+// dilation, SAME/VALID padding and fused activation. int8 (per-channel) and float32, as TFLite.
+#include "nn/kernel.h"
+#include "nn/kernels/window.h"
+#include "nn/ops.h"
+
+enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_ACTIVATION = 3,
+    OPT_DILATION_W = 4, OPT_DILATION_H = 5 };
+
+typedef struct {
+    uint32_t input, filter, bias, output; // locations; bias valid if has_bias
+    mml__window_t w;
+    int32_t in_c, out_c, filt_c;  // filt_c: input channels per group
+    int32_t filters_per_group;    // output channels per group
+    int32_t input_offset, output_offset;
+    int32_t act_min, act_max;     // int8: quantized clamp bounds
+    float act_min_f, act_max_f;   // float32
+    uint8_t has_bias;
+    // int8: out_c pairs of (multiplier, shift) follow.
+} conv_t;
+
+static const int32_t *conv_quant(const conv_t *d) {
+    return (const int32_t *)(d + 1);
+}
+
+// Output pixels are written in order, each reading only input rows at or above its window: the
+// loops match TFLite's reference ConvPerChannel, accumulating in the same order.
+static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+    const conv_t *d = (const conv_t *)data;
+    const mml__window_t *w = &d->w;
+    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
+    const int8_t *filter = (const int8_t *)mml__ptr(ctx, d->filter);
+    const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
+    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
+    const int32_t *q = conv_quant(d);
+    const int32_t in_offset = d->input_offset, fc = d->filt_c;
+    const int32_t filter_size = w->filt_h * w->filt_w * fc;
+    for (int32_t b = 0; b < w->batches; b++) {
+        const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * d->in_c;
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            const int32_t iy0 = oy * w->stride_h - w->pad_h;
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                const int32_t ix0 = ox * w->stride_w - w->pad_w;
+                for (int32_t oc = 0; oc < d->out_c; oc++) {
+                    const int32_t group = oc / d->filters_per_group;
+                    const int8_t *f_oc = filter + (size_t)oc * filter_size;
+                    uint32_t acc = 0; // wraps like TFLite's int32 sum, without UB
+                    for (int32_t fy = 0; fy < w->filt_h; fy++) {
+                        const int32_t iy = iy0 + w->dil_h * fy;
+                        if (iy < 0 || iy >= w->in_h) {
+                            continue;
+                        }
+                        for (int32_t fx = 0; fx < w->filt_w; fx++) {
+                            const int32_t ix = ix0 + w->dil_w * fx;
+                            if (ix < 0 || ix >= w->in_w) {
+                                continue;
+                            }
+                            const int8_t *ip =
+                                in_b + ((size_t)iy * w->in_w + ix) * d->in_c + group * fc;
+                            const int8_t *fp = f_oc + (fy * w->filt_w + fx) * fc;
+                            for (int32_t ic = 0; ic < fc; ic++) {
+                                acc += (uint32_t)((int32_t)fp[ic] * ((int32_t)ip[ic] + in_offset));
+                            }
+                        }
+                    }
+                    if (bias) {
+                        acc += (uint32_t)bias[oc];
+                    }
+                    int32_t v = mml__mul_by_qm((int32_t)acc, q[2 * oc], q[2 * oc + 1]);
+                    v = (int32_t)((uint32_t)v + (uint32_t)d->output_offset);
+                    v = v < d->act_min ? d->act_min : v > d->act_max ? d->act_max : v;
+                    *out++ = (int8_t)v;
+                }
+            }
+        }
+    }
+    return MML_OK;
+}
+
+static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
+    const conv_t *d = (const conv_t *)data;
+    const mml__window_t *w = &d->w;
+    const float *in = (const float *)mml__ptr(ctx, d->input);
+    const float *filter = (const float *)mml__ptr(ctx, d->filter);
+    const float *bias = d->has_bias ? (const float *)mml__ptr(ctx, d->bias) : NULL;
+    float *out = (float *)mml__ptr(ctx, d->output);
+    const int32_t fc = d->filt_c;
+    const int32_t filter_size = w->filt_h * w->filt_w * fc;
+    for (int32_t b = 0; b < w->batches; b++) {
+        const float *in_b = in + (size_t)b * w->in_h * w->in_w * d->in_c;
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            const int32_t iy0 = oy * w->stride_h - w->pad_h;
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                const int32_t ix0 = ox * w->stride_w - w->pad_w;
+                for (int32_t oc = 0; oc < d->out_c; oc++) {
+                    const int32_t group = oc / d->filters_per_group;
+                    const float *f_oc = filter + (size_t)oc * filter_size;
+                    float total = 0.0f;
+                    for (int32_t fy = 0; fy < w->filt_h; fy++) {
+                        const int32_t iy = iy0 + w->dil_h * fy;
+                        if (iy < 0 || iy >= w->in_h) {
+                            continue;
+                        }
+                        for (int32_t fx = 0; fx < w->filt_w; fx++) {
+                            const int32_t ix = ix0 + w->dil_w * fx;
+                            if (ix < 0 || ix >= w->in_w) {
+                                continue;
+                            }
+                            const float *ip =
+                                in_b + ((size_t)iy * w->in_w + ix) * d->in_c + group * fc;
+                            const float *fp = f_oc + (fy * w->filt_w + fx) * fc;
+                            for (int32_t ic = 0; ic < fc; ic++) {
+                                total += ip[ic] * fp[ic];
+                            }
+                        }
+                    }
+                    float v = total + (bias ? bias[oc] : 0.0f);
+                    v = v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
+                    *out++ = v;
+                }
+            }
+        }
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
+    mml__tensor_t in, filter, bias, out;
+    mml_status_t st;
+    // Version 6 is grouped convolution; 7 (int4 filters) and 8 (int16 bias options) are not here.
+    if ((st = mml__prep_check_io(p, 2, 3, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, 6)) != MML_OK ||
+        (st = mml__prep_input(p, 0, &in)) != MML_OK ||
+        (st = mml__prep_input(p, 1, &filter)) != MML_OK ||
+        (st = mml__prep_output(p, 0, &out)) != MML_OK) {
+        return st;
+    }
+    uint8_t has_bias = mml__prep_has_input(p, 2);
+    if (has_bias && (st = mml__prep_input(p, 2, &bias)) != MML_OK) {
+        return st;
+    }
+    if (filter.rank != 4 || filter.elems == 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "filter must be 4-D and non-empty");
+    }
+    mml__window_t w;
+    st = mml__window_prepare(p, &in, &out, filter.dims[1], filter.dims[2],
+        mml__opt_u8(p, OPT_PADDING, MML_PAD_SAME), mml__opt_i32(p, OPT_STRIDE_H, 0),
+        mml__opt_i32(p, OPT_STRIDE_W, 0), mml__opt_i32(p, OPT_DILATION_H, 1),
+        mml__opt_i32(p, OPT_DILATION_W, 1), &w);
+    if (st != MML_OK) {
+        return st;
+    }
+    int32_t in_c = in.dims[3], out_c = out.dims[3], filt_c = filter.dims[3];
+    if (filter.dims[0] != out_c) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "filter has %d output channels, output %d",
+            filter.dims[0], out_c);
+    }
+    // Grouped convolution: input channels split into groups of filt_c, output channels likewise.
+    if (in_c % filt_c != 0 || out_c % (in_c / filt_c) != 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+            "filter depth %d does not divide input depth %d into groups of output channels",
+            filt_c, in_c);
+    }
+    if (has_bias && bias.elems != (uint32_t)out_c) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "bias has %u elements, expected %d",
+            bias.elems, out_c);
+    }
+    int32_t act = mml__opt_u8(p, OPT_ACTIVATION, MML_ACT_NONE);
+    int32_t act_min = 0, act_max = 0;
+    float act_min_f = 0.0f, act_max_f = 0.0f;
+    if (in.dtype == MML_INT8) {
+        if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
+            (st = mml__prep_check_dtype(p, &out, MML_INT8)) != MML_OK ||
+            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_INT32)) != MML_OK) ||
+            (st = mml__conv_check_quant(p, &in, &filter, &out, (uint32_t)out_c, 0)) != MML_OK) {
+            return st;
+        }
+        if ((st = mml__window_act_range_s8(p, act, &out, &act_min, &act_max)) != MML_OK) {
+            return st;
+        }
+        p->eval = eval_s8;
+    } else if (in.dtype == MML_FLOAT32) {
+        if ((st = mml__prep_check_dtype(p, &filter, MML_FLOAT32)) != MML_OK ||
+            (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
+            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
+            return st;
+        }
+        if (!mml__activation_range_f(act, &act_min_f, &act_max_f)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
+        }
+        p->eval = eval_f32;
+    } else {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
+            mml_dtype_name((mml_dtype_t)in.dtype));
+    }
+    p->macs = (uint64_t)out.elems * (uint64_t)(w.filt_h * w.filt_w) * (uint64_t)filt_c;
+    uint32_t n_quant = in.dtype == MML_INT8 ? (uint32_t)out_c : 0;
+    conv_t *d = (conv_t *)mml__prep_persist(p, sizeof(conv_t) + 8 * n_quant);
+    if (!d) {
+        return MML_OK;
+    }
+    d->input = mml__prep_loc(p, &in);
+    d->filter = mml__prep_loc(p, &filter);
+    d->bias = has_bias ? mml__prep_loc(p, &bias) : 0;
+    d->output = mml__prep_loc(p, &out);
+    d->has_bias = has_bias;
+    d->w = w;
+    d->in_c = in_c;
+    d->out_c = out_c;
+    d->filt_c = filt_c;
+    d->filters_per_group = out_c / (in_c / filt_c);
+    d->act_min = act_min;
+    d->act_max = act_max;
+    d->act_min_f = act_min_f;
+    d->act_max_f = act_max_f;
+    if (in.dtype == MML_INT8) {
+        // TFLite's reference kernel ignores the filter zero point (symmetric filters).
+        d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
+        d->output_offset = mml__tensor_zero_point(p->m, &out, 0);
+        mml__conv_multipliers(p, &in, &filter, &out, n_quant, (int32_t *)(d + 1));
+    }
+    return MML_OK;
+}

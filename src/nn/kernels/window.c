@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+// Shared prepare code of the sliding-window ops (see window.h).
+#include "nn/kernels/window.h"
+
+// TFLite's ComputeOutSize (GetWindowedOutputSize in TensorFlow), in 64 bits.
+static int64_t out_size(int32_t padding, int64_t in, int64_t filt, int64_t stride, int64_t dil) {
+    int64_t eff = (filt - 1) * dil + 1;
+    return padding == MML_PAD_SAME ? (in + stride - 1) / stride : (in + stride - eff) / stride;
+}
+
+// TFLite's ComputePaddingWithOffset: the top/left half of the total padding (rounded down).
+static int64_t pad_before(int64_t in, int64_t filt, int64_t stride, int64_t dil, int64_t out) {
+    int64_t total = (out - 1) * stride + (filt - 1) * dil + 1 - in;
+    return total > 0 ? total / 2 : 0;
+}
+
+mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    int32_t filt_h, int32_t filt_w, int32_t padding, int32_t stride_h, int32_t stride_w,
+    int32_t dil_h, int32_t dil_w, mml__window_t *w) {
+    if (in->rank != 4 || out->rank != 4) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output must be 4-D");
+    }
+    if (in->elems == 0 || out->elems == 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "empty input or output");
+    }
+    if (padding != MML_PAD_SAME && padding != MML_PAD_VALID) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "padding %d unsupported", padding);
+    }
+    if (filt_h <= 0 || filt_w <= 0 || stride_h <= 0 || stride_w <= 0 || dil_h <= 0 ||
+        dil_w <= 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+            "filter %dx%d, stride %dx%d, dilation %dx%d must be positive", filt_h, filt_w,
+            stride_h, stride_w, dil_h, dil_w);
+    }
+    if (in->dims[0] != out->dims[0]) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "batch %d differs from input's %d",
+            out->dims[0], in->dims[0]);
+    }
+    int64_t oh = out_size(padding, in->dims[1], filt_h, stride_h, dil_h);
+    int64_t ow = out_size(padding, in->dims[2], filt_w, stride_w, dil_w);
+    if (oh != out->dims[1] || ow != out->dims[2]) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output is %dx%d, expected %dx%d",
+            out->dims[1], out->dims[2], (int32_t)(oh > 0 ? oh : 0), (int32_t)(ow > 0 ? ow : 0));
+    }
+    int64_t ph = pad_before(in->dims[1], filt_h, stride_h, dil_h, oh);
+    int64_t pw = pad_before(in->dims[2], filt_w, stride_w, dil_w, ow);
+    // Largest coordinate eval forms: out * stride + (filt - 1) * dil, and pad subtracted from it.
+    int64_t reach_h = (oh - 1) * stride_h + (int64_t)(filt_h - 1) * dil_h + 1 + ph;
+    int64_t reach_w = (ow - 1) * stride_w + (int64_t)(filt_w - 1) * dil_w + 1 + pw;
+    if (reach_h > INT32_MAX || reach_w > INT32_MAX) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "window too large");
+    }
+    w->batches = in->dims[0];
+    w->in_h = in->dims[1];
+    w->in_w = in->dims[2];
+    w->out_h = (int32_t)oh;
+    w->out_w = (int32_t)ow;
+    w->filt_h = filt_h;
+    w->filt_w = filt_w;
+    w->stride_h = stride_h;
+    w->stride_w = stride_w;
+    w->dil_h = dil_h;
+    w->dil_w = dil_w;
+    w->pad_h = (int32_t)ph;
+    w->pad_w = (int32_t)pw;
+    return MML_OK;
+}
+
+mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t qdim) {
+    if (in->scales.n != 1 || out->scales.n != 1 || filter->scales.n == 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
+    }
+    int32_t in_zp = mml__tensor_zero_point(p->m, in, 0);
+    if (in_zp < -128 || in_zp > 127) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input zero point %d out of range", in_zp);
+    }
+    if (filter->scales.n != 1 &&
+        (filter->scales.n != channels || filter->quantized_dim != qdim)) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+            "filter has %u scales along axis %d, expected 1 or %u along axis %d",
+            filter->scales.n, filter->quantized_dim, channels, qdim);
+    }
+    // Keep QuantizeMultiplier in its domain (shift <= 31): 0 <= multiplier < 2^31, not NaN.
+    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
+    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
+    for (uint32_t i = 0; i < filter->scales.n; i++) {
+        double real = in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale;
+        if (!(real >= 0.0 && real < 2147483648.0)) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+                "scales give a multiplier out of range");
+        }
+    }
+    return MML_OK;
+}
+
+void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *q) {
+    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
+    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
+    for (uint32_t c = 0; c < channels; c++) {
+        // A per-tensor filter scale is broadcast along the output channels.
+        uint32_t i = filter->scales.n > 1 ? c : 0;
+        double real = in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale;
+        mml__quantize_multiplier(real, &q[2 * c], &q[2 * c + 1]);
+    }
+}
+
+mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act, const mml__tensor_t *out,
+    int32_t *lo, int32_t *hi) {
+    if (out->scales.n == 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
+    }
+    float scale = mml__tensor_scale(p->m, out, 0);
+    int32_t zp = mml__tensor_zero_point(p->m, out, 0);
+    if (zp < -128 || zp > 127) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output zero point %d out of range", zp);
+    }
+    // The bounds are zp + round(6 / scale) and the like: keep them clear of int32 overflow.
+    if (act != MML_ACT_NONE && !(scale > 0.0f && 6.0f / scale < 1073741824.0f)) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output scale out of range");
+    }
+    if (!mml__activation_range_q(act, scale, zp, -128, 127, lo, hi)) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
+    }
+    return MML_OK;
+}
