@@ -23,10 +23,13 @@ include mk/cpython.mk
 setup:
 	tools/setup
 
-test:
+# Everything from a fresh machine: dependencies, every face, every suite.
+test: setup
+	$(MAKE) all ctest-build
 	tests/run
 
-demo:
+demo: setup
+	$(MAKE) micropython qemu
 	tools/demo
 
 format:

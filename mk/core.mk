@@ -18,7 +18,8 @@ cli: $(BUILD)/microml
 
 $(BUILD)/host/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
+	@echo "CC $(patsubst $(TOP)/%,%,$<)"
+	@$(HOST_CC) $(HOST_CFLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
 
 $(BUILD)/host/libmicroml.a: $(HOST_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -36,7 +37,8 @@ ctest-build: $(C_TESTS) $(BUILD)/host/libmicroml.a
 
 $(BUILD)/asan/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(SAN_FLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
+	@echo "CC (asan) $(patsubst $(TOP)/%,%,$<)"
+	@$(HOST_CC) $(SAN_FLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
 
 $(BUILD)/asan/libmicroml.a: $(SAN_OBJ)
 	rm -f $@ && ar rcs $@ $^

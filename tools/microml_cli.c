@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 // microml: the host command-line tool.
-//   microml info MODEL [--json]       tensors, ops, arena bytes, every op it cannot run
+//   microml info MODEL [--json]       tensors, ops (version, MACs), arena bytes (32-bit target),
+//                                     weight bytes, and every op it cannot run, with the reason
 //   microml run MODEL IN.bin OUT.bin  one inference on raw input bytes -> raw output bytes
+//                                     (IN.bin holding k frames runs k inferences, state carried)
+//   microml bench MODEL [-n N]        time per op and per inference, and the arena
 // Exit status 0 on success, 1 with a one-line message on stderr on any error.
+#define _POSIX_C_SOURCE 199309L
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "microml/microml.h"
 
 static const char *prog = "microml";
@@ -165,15 +170,20 @@ static int cmd_info(const char *path, int json) {
     }
     // Every op that cannot run, each with its reason.
     uint32_t n_bad = 0;
+    uint64_t total_macs = 0;
     mml_error_t *reasons = calloc(m->n_ops ? m->n_ops : 1, sizeof(mml_error_t));
-    if (!reasons) {
+    uint64_t *macs = calloc(m->n_ops ? m->n_ops : 1, sizeof(uint64_t));
+    if (!reasons || !macs) {
+        free(reasons);
+        free(macs);
         free_model(&c);
         return die("out of memory");
     }
     for (uint32_t i = 0; i < m->n_ops; i++) {
-        if (mml_model_check_op(m, i, &reasons[i]) != MML_OK) {
+        if (mml_model_check_op(m, i, &macs[i], &reasons[i]) != MML_OK) {
             n_bad++;
         }
+        total_macs += macs[i];
     }
     mml_status_t plan_st = MML_ERR_UNSUPPORTED;
     if (n_bad == 0) {
@@ -182,8 +192,8 @@ static int cmd_info(const char *path, int json) {
     if (json) {
         fprintf(out, "{\"model\": ");
         json_str(out, path);
-        fprintf(out, ", \"model_bytes\": %u, \"weight_bytes\": %llu,\n \"inputs\": [",
-            (unsigned)m->len, (unsigned long long)weight_bytes);
+        fprintf(out, ", \"model_bytes\": %u, \"weight_bytes\": %llu, \"macs\": %llu,\n \"inputs\": [",
+            (unsigned)m->len, (unsigned long long)weight_bytes, (unsigned long long)total_macs);
         for (int o = 0; o < 2; o++) {
             uint32_t n = o ? m->n_outputs : m->n_inputs;
             for (uint32_t i = 0; i < n; i++) {
@@ -201,8 +211,8 @@ static int cmd_info(const char *path, int json) {
             mml_model_op_info(m, i, &op);
             fprintf(out, "%s\n  {\"index\": %u, \"name\": ", i ? "," : "", (unsigned)i);
             json_str(out, op.name);
-            fprintf(out, ", \"builtin_code\": %d, \"version\": %d, \"supported\": %s}",
-                (int)op.builtin_code, (int)op.version,
+            fprintf(out, ", \"builtin_code\": %d, \"version\": %d, \"macs\": %llu, \"supported\": %s}",
+                (int)op.builtin_code, (int)op.version, (unsigned long long)macs[i],
                 reasons[i].status == MML_OK ? "true" : "false");
         }
         fprintf(out, "],\n \"unsupported\": [");
@@ -234,9 +244,9 @@ static int cmd_info(const char *path, int json) {
             fprintf(out, " \"arena_bytes\": null, \"arena_bytes_32bit\": null\n}\n");
         }
     } else {
-        fprintf(out, "model %s: %u bytes, %u tensors, %u ops, %llu weight bytes\n", path,
-            (unsigned)m->len, (unsigned)m->n_tensors, (unsigned)m->n_ops,
-            (unsigned long long)weight_bytes);
+        fprintf(out, "model %s: %u bytes, %u tensors, %u ops, %llu weight bytes, %llu MACs\n",
+            path, (unsigned)m->len, (unsigned)m->n_tensors, (unsigned)m->n_ops,
+            (unsigned long long)weight_bytes, (unsigned long long)total_macs);
         for (int o = 0; o < 2; o++) {
             uint32_t n = o ? m->n_outputs : m->n_inputs;
             fprintf(out, "%s:\n", o ? "outputs" : "inputs");
@@ -251,7 +261,8 @@ static int cmd_info(const char *path, int json) {
         for (uint32_t i = 0; i < m->n_ops; i++) {
             mml_op_info_t op;
             mml_model_op_info(m, i, &op);
-            fprintf(out, "  %4u %s v%d%s\n", (unsigned)i, op.name, (int)op.version,
+            fprintf(out, "  %4u %-28s v%-2d %12llu MACs%s\n", (unsigned)i, op.name,
+                (int)op.version, (unsigned long long)macs[i],
                 reasons[i].status == MML_OK ? "" : "  (unsupported)");
         }
         fprintf(out, "tensors:\n");
@@ -278,6 +289,7 @@ static int cmd_info(const char *path, int json) {
         }
     }
     free(reasons);
+    free(macs);
     free_model(&c);
     return 0;
 }
@@ -297,27 +309,31 @@ static int cmd_run(const char *path, const char *in_path, const char *out_path) 
         mml_model_input_info(m, i, &t);
         need += t.bytes;
     }
-    if (!rc && in_len != need) {
+    if (!rc && (need == 0 ? in_len != 0 : (in_len == 0 || in_len % need != 0))) {
         rc = die("%s has %zu bytes, the model's inputs need %zu", in_path, in_len, need);
-    }
-    for (uint32_t i = 0, at = 0; !rc && i < m->n_inputs; i++) {
-        mml_tensor_info_t t;
-        mml_model_input_info(m, i, &t);
-        memcpy(mml_model_input_data(m, i), in + at, t.bytes);
-        at += t.bytes;
-    }
-    if (!rc && mml_model_invoke(m, &c.err) != MML_OK) {
-        rc = die("%s: %s", path, c.err.msg);
     }
     FILE *f = rc ? NULL : fopen(out_path, "wb");
     if (!rc && !f) {
         rc = die("cannot write %s: %s", out_path, strerror(errno));
     }
-    for (uint32_t i = 0; !rc && i < m->n_outputs; i++) {
-        mml_tensor_info_t t;
-        mml_model_output_info(m, i, &t);
-        if (fwrite(mml_model_output_data(m, i), 1, t.bytes, f) != t.bytes) {
-            rc = die("cannot write %s: %s", out_path, strerror(errno));
+    // Each frame of IN.bin is one inference on the same model, so recurrent state carries over.
+    size_t frames = need ? in_len / need : 1;
+    for (size_t k = 0, at = 0; !rc && k < frames; k++) {
+        for (uint32_t i = 0; i < m->n_inputs; i++) {
+            mml_tensor_info_t t;
+            mml_model_input_info(m, i, &t);
+            memcpy(mml_model_input_data(m, i), in + at, t.bytes);
+            at += t.bytes;
+        }
+        if (mml_model_invoke(m, &c.err) != MML_OK) {
+            rc = die("%s: %s", path, c.err.msg);
+        }
+        for (uint32_t i = 0; !rc && i < m->n_outputs; i++) {
+            mml_tensor_info_t t;
+            mml_model_output_info(m, i, &t);
+            if (fwrite(mml_model_output_data(m, i), 1, t.bytes, f) != t.bytes) {
+                rc = die("cannot write %s: %s", out_path, strerror(errno));
+            }
         }
     }
     if (f && fclose(f) != 0 && !rc) {
@@ -328,8 +344,81 @@ static int cmd_run(const char *path, const char *in_path, const char *out_path) 
     return rc;
 }
 
+static double now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+// Times every op over n inferences (n = 0: as many as fit in about a second).
+static int cmd_bench(const char *path, long n) {
+    cli_model_t c;
+    if (open_model(&c, path, 1)) {
+        free_model(&c);
+        return 1;
+    }
+    mml_model_t *m = &c.m;
+    // A fixed, non-trivial input pattern.
+    for (uint32_t i = 0; i < m->n_inputs; i++) {
+        mml_tensor_info_t t;
+        mml_model_input_info(m, i, &t);
+        uint8_t *d = mml_model_input_data(m, i);
+        for (uint32_t k = 0; k < t.bytes; k++) {
+            d[k] = t.dtype == MML_FLOAT32 ? (uint8_t)(k % 4 == 3 ? 0x3e : k * 7) : (uint8_t)(k * 37 + 11);
+        }
+    }
+    double *op_us = calloc(m->n_ops ? m->n_ops : 1, sizeof(double));
+    uint64_t *macs = calloc(m->n_ops ? m->n_ops : 1, sizeof(uint64_t));
+    int rc = !op_us || !macs ? die("out of memory") : 0;
+    double t0 = now_us();
+    if (!rc && mml_model_invoke(m, &c.err) != MML_OK) { // warm-up
+        rc = die("%s: %s", path, c.err.msg);
+    }
+    if (n <= 0) {
+        double once = now_us() - t0;
+        n = once > 0 ? (long)(1e6 / once) : 1000;
+        n = n < 1 ? 1 : n > 10000 ? 10000 : n;
+    }
+    for (long it = 0; !rc && it < n; it++) {
+        for (uint32_t i = 0; !rc && i < m->n_ops; i++) {
+            double a = now_us();
+            if (mml_model_invoke_op(m, i, &c.err) != MML_OK) {
+                rc = die("%s: %s", path, c.err.msg);
+            }
+            op_us[i] += now_us() - a;
+        }
+    }
+    if (!rc) {
+        double total = 0;
+        uint64_t total_macs = 0;
+        for (uint32_t i = 0; i < m->n_ops; i++) {
+            mml_model_check_op(m, i, &macs[i], NULL);
+            total += op_us[i];
+            total_macs += macs[i];
+        }
+        printf("model %s: %ld inferences\n", path, n);
+        printf("  %4s %-28s %12s %12s %6s\n", "op", "name", "MACs", "us/inference", "%");
+        for (uint32_t i = 0; i < m->n_ops; i++) {
+            mml_op_info_t op;
+            mml_model_op_info(m, i, &op);
+            printf("  %4u %-28s %12llu %12.2f %6.1f\n", (unsigned)i, op.name,
+                (unsigned long long)macs[i], op_us[i] / (double)n,
+                total > 0 ? 100.0 * op_us[i] / total : 0.0);
+        }
+        printf("total: %.2f us per inference, %llu MACs\n", total / (double)n,
+            (unsigned long long)total_macs);
+        printf("arena: %u bytes on a 32-bit target (%u here)\n", (unsigned)m->arena_bytes_32,
+            (unsigned)m->arena_bytes);
+    }
+    free(op_us);
+    free(macs);
+    free_model(&c);
+    return rc;
+}
+
 static int usage(void) {
-    fprintf(stderr, "usage: microml info MODEL [--json] | microml run MODEL IN.bin OUT.bin\n");
+    fprintf(stderr, "usage: microml info MODEL [--json] | microml run MODEL IN.bin OUT.bin | "
+                    "microml bench MODEL [-n N]\n");
     return 1;
 }
 
@@ -343,6 +432,15 @@ int main(int argc, char **argv) {
     }
     if (argc == 5 && strcmp(argv[1], "run") == 0) {
         return cmd_run(argv[2], argv[3], argv[4]);
+    }
+    if ((argc == 3 || (argc == 5 && strcmp(argv[3], "-n") == 0)) &&
+        strcmp(argv[1], "bench") == 0) {
+        char *end = NULL;
+        long n = argc == 5 ? strtol(argv[4], &end, 10) : 0;
+        if (argc == 5 && (*end || n <= 0)) {
+            return usage();
+        }
+        return cmd_bench(argv[2], n);
     }
     return usage();
 }

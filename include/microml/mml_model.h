@@ -135,8 +135,13 @@ void *mml_model_output_data(const mml_model_t *m, uint32_t i);
 // Inspection of any loaded model (also one with unsupported ops).
 mml_status_t mml_model_tensor_info(const mml_model_t *m, uint32_t tensor, mml_tensor_info_t *info);
 mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t op, mml_op_info_t *info);
-// Checks one op alone, as plan would: MML_OK, or the reason it cannot run in err.
-mml_status_t mml_model_check_op(const mml_model_t *m, uint32_t op, mml_error_t *err);
+// Checks one op alone, as plan would: MML_OK, or the reason it cannot run in err. macs (may be
+// NULL) receives the op's multiply-accumulates per inference (0 for ops without arithmetic).
+mml_status_t mml_model_check_op(const mml_model_t *m, uint32_t op, uint64_t *macs,
+    mml_error_t *err);
+
+// Runs op alone on the current tensor contents (for per-op profiling; ops must run in order).
+mml_status_t mml_model_invoke_op(mml_model_t *m, uint32_t op, mml_error_t *err);
 
 // Element access in a tensor's own dtype with float values, for bindings and tools: set
 // quantizes with info's scale/zero point (round half away from zero, clamp to the dtype range),

@@ -6,7 +6,7 @@
 //   mml__expf   <= 1 ulp   (x in [-103.97, 88.72]; 0 below, +inf above; NaN -> NaN)
 //   mml__logf   <= 1 ulp   (x > 0, subnormals included; log(0) = -inf; x < 0 -> NaN)
 //   mml__tanhf  <= 2 ulp   (tanh(x) = x for |x| < 2^-12; +-1 for |x| > 9.02)
-//   mml__sqrtf  correctly rounded except rare 1 ulp ties (x >= 0; x < 0 -> NaN)
+//   mml__sqrtf  <= 1 ulp   (x >= 0, subnormals included; x < 0 -> NaN)
 // All use float arithmetic only (no double), so they are cheap on single-precision FPUs.
 // Float kernels stay well within 1e-4 relative of TFLite Micro, which calls std::exp etc.
 #ifndef MICROML_CORE_MATHF_H

@@ -106,8 +106,12 @@ static mml_status_t run_prepare(const mml_model_t *m, const mml__op_t *op, mml_p
     return st;
 }
 
-mml_status_t mml_model_check_op(const mml_model_t *m, uint32_t index, mml_error_t *err) {
+mml_status_t mml_model_check_op(const mml_model_t *m, uint32_t index, uint64_t *macs,
+    mml_error_t *err) {
     mml__error_clear(err);
+    if (macs) {
+        *macs = 0;
+    }
     if (m->state < MML_MODEL_LOADED || index >= m->n_ops) {
         return mml__fail(err, MML_ERR_INVALID_ARG, "no op %u", index);
     }
@@ -118,7 +122,11 @@ mml_status_t mml_model_check_op(const mml_model_t *m, uint32_t index, mml_error_
     }
     mml_prep_t p;
     memset(&p, 0, sizeof(p));
-    return run_prepare(m, &op, &p, MML_PREP_CHECK, err);
+    st = run_prepare(m, &op, &p, MML_PREP_CHECK, err);
+    if (st == MML_OK && macs) {
+        *macs = p.macs;
+    }
+    return st;
 }
 
 mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_error_t *err) {
@@ -259,6 +267,22 @@ mml_status_t mml_model_invoke(mml_model_t *m, mml_error_t *err) {
             mml__tfl_op(m, i, &op, NULL);
             return op_fail(err, st, &op, "eval failed");
         }
+    }
+    return MML_OK;
+}
+
+mml_status_t mml_model_invoke_op(mml_model_t *m, uint32_t index, mml_error_t *err) {
+    mml__error_clear(err);
+    if (m->state != MML_MODEL_READY || index >= m->n_ops) {
+        return mml__fail(err, MML_ERR_INVALID_ARG, "model not prepared, or no op %u", index);
+    }
+    mml_eval_ctx_t ctx = {m->arena, m->buf};
+    const node_t *node = (const node_t *)(m->arena + m->nodes) + index;
+    mml_status_t st = node->eval(&ctx, m->arena + node->data);
+    if (st != MML_OK) {
+        mml__op_t op;
+        mml__tfl_op(m, index, &op, NULL);
+        return op_fail(err, st, &op, "eval failed");
     }
     return MML_OK;
 }

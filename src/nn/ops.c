@@ -11,6 +11,7 @@ static const mml__kernel_t kernels[] = {
     // elementwise, activations, quantization
     // shapes, data movement, reductions, matmul
     // recurrent
+    {MML_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, NULL, mml__prepare_unidirectional_sequence_lstm},
 };
 
 const mml__kernel_t *mml__kernel_find(const mml__op_t *op) {

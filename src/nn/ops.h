@@ -10,5 +10,6 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p);
 // elementwise, activations, quantization
 // shapes, data movement, reductions, matmul
 // recurrent
+mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p);
 
 #endif // MICROML_NN_OPS_H

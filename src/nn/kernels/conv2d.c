@@ -24,8 +24,8 @@ static const int32_t *conv_quant(const conv_t *d) {
     return (const int32_t *)(d + 1);
 }
 
-// Output pixels are written in order, each reading only input rows at or above its window: the
-// loops match TFLite's reference ConvPerChannel, accumulating in the same order.
+// The loops of TFLite's reference ConvPerChannel (same accumulation order), output written in
+// raster order, no scratch.
 static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     const conv_t *d = (const conv_t *)data;
     const mml__window_t *w = &d->w;

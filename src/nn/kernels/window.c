@@ -125,3 +125,72 @@ mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act, const mml__ten
     }
     return MML_OK;
 }
+
+enum { POOL_PADDING = 0, POOL_STRIDE_W = 1, POOL_STRIDE_H = 2, POOL_FILTER_W = 3,
+    POOL_FILTER_H = 4, POOL_ACTIVATION = 5 };
+
+mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__pool2d_t **d, uint8_t *dtype) {
+    mml__tensor_t in, out;
+    mml_status_t st;
+    *d = NULL;
+    // Version 3 is int16, rejected below.
+    if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, 2)) != MML_OK ||
+        (st = mml__prep_input(p, 0, &in)) != MML_OK ||
+        (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_dtype(p, &out, (mml_dtype_t)in.dtype)) != MML_OK) {
+        return st;
+    }
+    mml__window_t w;
+    st = mml__window_prepare(p, &in, &out, mml__opt_i32(p, POOL_FILTER_H, 0),
+        mml__opt_i32(p, POOL_FILTER_W, 0), mml__opt_u8(p, POOL_PADDING, MML_PAD_SAME),
+        mml__opt_i32(p, POOL_STRIDE_H, 0), mml__opt_i32(p, POOL_STRIDE_W, 0), 1, 1, &w);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (in.dims[3] != out.dims[3]) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output depth %d differs from input's %d",
+            out.dims[3], in.dims[3]);
+    }
+    int32_t act = mml__opt_u8(p, POOL_ACTIVATION, MML_ACT_NONE);
+    int32_t act_min = 0, act_max = 0;
+    float act_min_f = 0.0f, act_max_f = 0.0f;
+    if (in.dtype == MML_INT8) {
+        // The kernels work on raw values: input and output must share scale and zero point.
+        if (in.scales.n != 1 || out.scales.n != 1) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
+        }
+        double diff = (double)mml__tensor_scale(p->m, &in, 0) -
+                      (double)mml__tensor_scale(p->m, &out, 0);
+        if (diff > 1.0e-6 || diff < -1.0e-6 ||
+            mml__tensor_zero_point(p->m, &in, 0) != mml__tensor_zero_point(p->m, &out, 0)) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+                "input and output quantization differ");
+        }
+        if ((st = mml__window_act_range_s8(p, act, &out, &act_min, &act_max)) != MML_OK) {
+            return st;
+        }
+    } else if (in.dtype == MML_FLOAT32) {
+        if (!mml__activation_range_f(act, &act_min_f, &act_max_f)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
+        }
+    } else {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
+            mml_dtype_name((mml_dtype_t)in.dtype));
+    }
+    *dtype = in.dtype;
+    mml__pool2d_t *r = (mml__pool2d_t *)mml__prep_persist(p, sizeof(mml__pool2d_t));
+    if (!r) {
+        return MML_OK;
+    }
+    r->input = mml__prep_loc(p, &in);
+    r->output = mml__prep_loc(p, &out);
+    r->w = w;
+    r->depth = in.dims[3];
+    r->act_min = act_min;
+    r->act_max = act_max;
+    r->act_min_f = act_min_f;
+    r->act_max_f = act_max_f;
+    *d = r;
+    return MML_OK;
+}

@@ -38,4 +38,17 @@ void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
 mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act, const mml__tensor_t *out,
     int32_t *lo, int32_t *hi);
 
+// The prepared record of AVERAGE_POOL_2D and MAX_POOL_2D.
+typedef struct {
+    uint32_t input, output; // locations
+    mml__window_t w;
+    int32_t depth;
+    int32_t act_min, act_max;   // int8: quantized clamp bounds
+    float act_min_f, act_max_f; // float32
+} mml__pool2d_t;
+
+// Prepare shared by the 2-D pools (TFLite's PoolingPrepare): validates the op for int8 or float32
+// and, in FILL mode, returns its record in *d (NULL otherwise). *dtype is the input's dtype.
+mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__pool2d_t **d, uint8_t *dtype);
+
 #endif // MICROML_NN_KERNELS_WINDOW_H

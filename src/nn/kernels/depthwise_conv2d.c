@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+// DEPTHWISE_CONV_2D: each input channel c convolved with depth_multiplier filters [1,KH,KW,Cout]
+// into output channels c * depth_multiplier + m. int8 (per-channel) and float32, as TFLite.
+#include "nn/kernel.h"
+#include "nn/kernels/window.h"
+#include "nn/ops.h"
+
+enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_DEPTH_MULTIPLIER = 3,
+    OPT_ACTIVATION = 4, OPT_DILATION_W = 5, OPT_DILATION_H = 6 };
+
+typedef struct {
+    uint32_t input, filter, bias, output; // locations; bias valid if has_bias
+    mml__window_t w;
+    int32_t in_c, out_c, depth_multiplier; // out_c == in_c * depth_multiplier
+    int32_t input_offset, output_offset;
+    int32_t act_min, act_max;              // int8: quantized clamp bounds
+    float act_min_f, act_max_f;            // float32
+    uint8_t has_bias;
+    // int8: out_c pairs of (multiplier, shift) follow.
+} dwconv_t;
+
+static const int32_t *dwconv_quant(const dwconv_t *d) {
+    return (const int32_t *)(d + 1);
+}
+
+// Loops in the order of TFLite's reference DepthwiseConvPerChannel; output written in order.
+static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+    const dwconv_t *d = (const dwconv_t *)data;
+    const mml__window_t *w = &d->w;
+    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
+    const int8_t *filter = (const int8_t *)mml__ptr(ctx, d->filter);
+    const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
+    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
+    const int32_t *q = dwconv_quant(d);
+    const int32_t in_offset = d->input_offset, in_c = d->in_c, out_c = d->out_c;
+    for (int32_t b = 0; b < w->batches; b++) {
+        const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * in_c;
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            const int32_t iy0 = oy * w->stride_h - w->pad_h;
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                const int32_t ix0 = ox * w->stride_w - w->pad_w;
+                for (int32_t ic = 0; ic < in_c; ic++) {
+                    for (int32_t m = 0; m < d->depth_multiplier; m++) {
+                        const int32_t oc = ic * d->depth_multiplier + m;
+                        uint32_t acc = 0; // wraps like TFLite's int32 sum, without UB
+                        for (int32_t fy = 0; fy < w->filt_h; fy++) {
+                            const int32_t iy = iy0 + w->dil_h * fy;
+                            if (iy < 0 || iy >= w->in_h) {
+                                continue;
+                            }
+                            const int8_t *irow = in_b + (size_t)iy * w->in_w * in_c + ic;
+                            const int8_t *frow = filter + fy * w->filt_w * out_c + oc;
+                            for (int32_t fx = 0; fx < w->filt_w; fx++) {
+                                const int32_t ix = ix0 + w->dil_w * fx;
+                                if (ix < 0 || ix >= w->in_w) {
+                                    continue;
+                                }
+                                int32_t x = (int32_t)irow[(size_t)ix * in_c] + in_offset;
+                                acc += (uint32_t)((int32_t)frow[fx * out_c] * x);
+                            }
+                        }
+                        if (bias) {
+                            acc += (uint32_t)bias[oc];
+                        }
+                        int32_t v = mml__mul_by_qm((int32_t)acc, q[2 * oc], q[2 * oc + 1]);
+                        v = (int32_t)((uint32_t)v + (uint32_t)d->output_offset);
+                        v = v < d->act_min ? d->act_min : v > d->act_max ? d->act_max : v;
+                        out[oc] = (int8_t)v;
+                    }
+                }
+                out += out_c;
+            }
+        }
+    }
+    return MML_OK;
+}
+
+static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
+    const dwconv_t *d = (const dwconv_t *)data;
+    const mml__window_t *w = &d->w;
+    const float *in = (const float *)mml__ptr(ctx, d->input);
+    const float *filter = (const float *)mml__ptr(ctx, d->filter);
+    const float *bias = d->has_bias ? (const float *)mml__ptr(ctx, d->bias) : NULL;
+    float *out = (float *)mml__ptr(ctx, d->output);
+    const int32_t in_c = d->in_c, out_c = d->out_c;
+    for (int32_t b = 0; b < w->batches; b++) {
+        const float *in_b = in + (size_t)b * w->in_h * w->in_w * in_c;
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            const int32_t iy0 = oy * w->stride_h - w->pad_h;
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                const int32_t ix0 = ox * w->stride_w - w->pad_w;
+                for (int32_t ic = 0; ic < in_c; ic++) {
+                    for (int32_t m = 0; m < d->depth_multiplier; m++) {
+                        const int32_t oc = ic * d->depth_multiplier + m;
+                        float total = 0.0f;
+                        for (int32_t fy = 0; fy < w->filt_h; fy++) {
+                            const int32_t iy = iy0 + w->dil_h * fy;
+                            if (iy < 0 || iy >= w->in_h) {
+                                continue;
+                            }
+                            const float *irow = in_b + (size_t)iy * w->in_w * in_c + ic;
+                            const float *frow = filter + fy * w->filt_w * out_c + oc;
+                            for (int32_t fx = 0; fx < w->filt_w; fx++) {
+                                const int32_t ix = ix0 + w->dil_w * fx;
+                                if (ix < 0 || ix >= w->in_w) {
+                                    continue;
+                                }
+                                total += irow[(size_t)ix * in_c] * frow[fx * out_c];
+                            }
+                        }
+                        float v = total + (bias ? bias[oc] : 0.0f);
+                        v = v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
+                        out[oc] = v;
+                    }
+                }
+                out += out_c;
+            }
+        }
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
+    mml__tensor_t in, filter, bias, out;
+    mml_status_t st;
+    // Versions 4-6 are hybrid or int16 (rejected by the dtype checks), 7 int4 filters.
+    if ((st = mml__prep_check_io(p, 2, 3, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, 6)) != MML_OK ||
+        (st = mml__prep_input(p, 0, &in)) != MML_OK ||
+        (st = mml__prep_input(p, 1, &filter)) != MML_OK ||
+        (st = mml__prep_output(p, 0, &out)) != MML_OK) {
+        return st;
+    }
+    uint8_t has_bias = mml__prep_has_input(p, 2);
+    if (has_bias && (st = mml__prep_input(p, 2, &bias)) != MML_OK) {
+        return st;
+    }
+    if (filter.rank != 4 || filter.elems == 0 || filter.dims[0] != 1) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "filter must be [1,KH,KW,C]");
+    }
+    mml__window_t w;
+    st = mml__window_prepare(p, &in, &out, filter.dims[1], filter.dims[2],
+        mml__opt_u8(p, OPT_PADDING, MML_PAD_SAME), mml__opt_i32(p, OPT_STRIDE_H, 0),
+        mml__opt_i32(p, OPT_STRIDE_W, 0), mml__opt_i32(p, OPT_DILATION_H, 1),
+        mml__opt_i32(p, OPT_DILATION_W, 1), &w);
+    if (st != MML_OK) {
+        return st;
+    }
+    int32_t in_c = in.dims[3], out_c = out.dims[3];
+    int32_t dm = mml__opt_i32(p, OPT_DEPTH_MULTIPLIER, 0);
+    if (filter.dims[3] != out_c || dm <= 0 || (int64_t)in_c * dm != out_c) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+            "channels: input %d, depth multiplier %d, filter %d, output %d", in_c, dm,
+            filter.dims[3], out_c);
+    }
+    if (has_bias && bias.elems != (uint32_t)out_c) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "bias has %u elements, expected %d",
+            bias.elems, out_c);
+    }
+    int32_t act = mml__opt_u8(p, OPT_ACTIVATION, MML_ACT_NONE);
+    int32_t act_min = 0, act_max = 0;
+    float act_min_f = 0.0f, act_max_f = 0.0f;
+    if (in.dtype == MML_INT8) {
+        if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
+            (st = mml__prep_check_dtype(p, &out, MML_INT8)) != MML_OK ||
+            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_INT32)) != MML_OK) ||
+            (st = mml__conv_check_quant(p, &in, &filter, &out, (uint32_t)out_c, 3)) != MML_OK ||
+            (st = mml__window_act_range_s8(p, act, &out, &act_min, &act_max)) != MML_OK) {
+            return st;
+        }
+        p->eval = eval_s8;
+    } else if (in.dtype == MML_FLOAT32) {
+        if ((st = mml__prep_check_dtype(p, &filter, MML_FLOAT32)) != MML_OK ||
+            (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
+            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
+            return st;
+        }
+        if (!mml__activation_range_f(act, &act_min_f, &act_max_f)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
+        }
+        p->eval = eval_f32;
+    } else {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
+            mml_dtype_name((mml_dtype_t)in.dtype));
+    }
+    p->macs = (uint64_t)out.elems * (uint64_t)(w.filt_h * w.filt_w);
+    uint32_t n_quant = in.dtype == MML_INT8 ? (uint32_t)out_c : 0;
+    dwconv_t *d = (dwconv_t *)mml__prep_persist(p, sizeof(dwconv_t) + 8 * n_quant);
+    if (!d) {
+        return MML_OK;
+    }
+    d->input = mml__prep_loc(p, &in);
+    d->filter = mml__prep_loc(p, &filter);
+    d->bias = has_bias ? mml__prep_loc(p, &bias) : 0;
+    d->output = mml__prep_loc(p, &out);
+    d->has_bias = has_bias;
+    d->w = w;
+    d->in_c = in_c;
+    d->out_c = out_c;
+    d->depth_multiplier = dm;
+    d->act_min = act_min;
+    d->act_max = act_max;
+    d->act_min_f = act_min_f;
+    d->act_max_f = act_max_f;
+    if (in.dtype == MML_INT8) {
+        // TFLite's reference kernel ignores the filter zero point (symmetric filters).
+        d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
+        d->output_offset = mml__tensor_zero_point(p->m, &out, 0);
+        mml__conv_multipliers(p, &in, &filter, &out, n_quant, (int32_t *)(d + 1));
+    }
+    return MML_OK;
+}

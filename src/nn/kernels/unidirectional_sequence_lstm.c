@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+// UNIDIRECTIONAL_SEQUENCE_LSTM: the standard (Keras) LSTM over a sequence, as TFLite Micro's
+// kernel: no peephole, projection or layer norm; int8 activations with int16 cell state, float32.
+//
+// Per step, for gates g in {forget, input, cell, output} (tensors: W_g input-to-gate weights,
+// R_g recurrent weights, b_g bias, h hidden state, c cell state, both variable):
+//   gate_g = act_g(FC(x_t, W_g, b_g) + FC(h, R_g)), act = sigmoid, tanh for the cell gate
+//   c = gate_f * c + gate_i * gate_cell   (then clipped to +-cell_clip if cell_clip > 0)
+//   h = tanh(c) * gate_o,  output_t = h
+// int8: each FC writes int16 in Q3.12 (saturating sum), sigmoid/tanh give Q0.15 (TFLite's int16
+// LUT versions), the products are rescaled with multipliers computed in double at prepare.
+// Costs: 3 * batch * state cell-type elements of scratch; no persistent state beyond the record
+// (h and c are the model's variable tensors, which the interpreter keeps and zeroes).
+#include <string.h>
+#include "nn/kernel.h"
+#include "nn/ops.h"
+
+// UnidirectionalSequenceLSTMOptions fields.
+enum { OPT_ACTIVATION = 0, OPT_CELL_CLIP = 1, OPT_PROJ_CLIP = 2, OPT_TIME_MAJOR = 3,
+    OPT_ASYMMETRIC_QUANTIZE_INPUTS = 4, OPT_DIAGONAL_RECURRENT = 5 };
+
+// Input tensor indices (TFLite's lstm_shared.h).
+enum { IN_INPUT = 0, IN_W_INPUT = 1, IN_R_INPUT = 5, IN_PEEPHOLE = 9, IN_BIAS = 12,
+    IN_PROJ_W = 16, IN_PROJ_B = 17, IN_HIDDEN = 18, IN_CELL = 19, IN_LAYER_NORM = 20,
+    N_INPUTS = 24 };
+
+// Gate order of the tensors (input, forget, cell, output): input_to_<gate> is IN_W_INPUT + g.
+enum { G_INPUT = 0, G_FORGET = 1, G_CELL = 2, G_OUTPUT = 3, N_GATES = 4 };
+
+// Scale of the gate FC outputs (Q3.12) and of the sigmoid/tanh outputs, as TFLite Micro writes
+// them: float literals, the second one is NOT exactly 2^-15 and the multipliers depend on it.
+#define GATE_IN_SCALE (0.00024414062f)
+#define GATE_OUT_SCALE (0.00003051757f)
+
+typedef struct {
+    int32_t q, shift;
+} qm_t;
+
+typedef struct {
+    uint32_t input, output, hidden, cell, scratch; // locations
+    uint32_t w[N_GATES], r[N_GATES], bias[N_GATES];
+    uint32_t batches, steps, in_dim, state;
+    uint32_t step_batches; // batches processed together per step (time major: all, else 1)
+    uint8_t time_major, clip;
+    float cell_clip;
+    // int8
+    int32_t input_offset, hidden_offset, hidden_zp;
+    int32_t w_offset[N_GATES], r_offset[N_GATES];
+    qm_t w_q[N_GATES], r_q[N_GATES];
+    qm_t forget_mul, input_mul, output_mul;
+    int32_t tanh_mult, tanh_shift; // tanh of the cell state (scale 2^cell_power)
+    int16_t cell_clip_q;
+} lstm_t;
+
+static int16_t sat16(int32_t x) {
+    return (int16_t)(x < -32768 ? -32768 : x > 32767 ? 32767 : x);
+}
+
+// One int8 FC output for row o into the gate's Q3.12 domain (TFLite's int8 x int8 -> int16 FC).
+static int32_t fc_s8(const int8_t *x, const int8_t *w, uint32_t depth, int32_t x_off, int32_t w_off,
+    int32_t bias, qm_t q) {
+    int32_t acc = 0;
+    for (uint32_t k = 0; k < depth; k++) {
+        acc += ((int32_t)w[k] + w_off) * ((int32_t)x[k] + x_off);
+    }
+    return sat16(mml__mul_by_qm(acc + bias, q.q, q.shift));
+}
+
+// gate[b, o] = act(FC(x, W_g, b_g) + FC(h, R_g)) for nb batches.
+static void gate_s8(const lstm_t *d, const mml_eval_ctx_t *ctx, uint32_t g, const int8_t *x,
+    const int8_t *h, uint32_t nb, int16_t *out) {
+    const int8_t *w = (const int8_t *)mml__ptr(ctx, d->w[g]);
+    const int8_t *r = (const int8_t *)mml__ptr(ctx, d->r[g]);
+    const int32_t *bias = (const int32_t *)mml__ptr(ctx, d->bias[g]);
+    uint32_t n = d->in_dim, s = d->state;
+    for (uint32_t b = 0; b < nb; b++) {
+        for (uint32_t o = 0; o < s; o++) {
+            int32_t a = fc_s8(x + b * n, w + o * n, n, d->input_offset, d->w_offset[g], bias[o],
+                d->w_q[g]);
+            int32_t c = fc_s8(h + b * s, r + o * s, s, d->hidden_offset, d->r_offset[g], 0,
+                d->r_q[g]);
+            int16_t v = sat16(a + c);
+            // Gates are Q3.12: multiplier 0 / shift 0 is the power-of-two case (x * 3).
+            out[b * s + o] = g == G_CELL ? mml__tanh_s16(v, 0, 0) : mml__logistic_s16(v, 0, 0);
+        }
+    }
+}
+
+// TFLite's MulElementwise for int16 inputs: a * b rescaled, offset, clamped.
+static int32_t mul_q(int16_t a, int16_t b, qm_t q) {
+    return mml__mul_by_qm((int32_t)a * (int32_t)b, q.q, q.shift);
+}
+
+static void step_s8(const lstm_t *d, const mml_eval_ctx_t *ctx, const int8_t *x, int8_t *h,
+    int16_t *c, uint32_t nb, int8_t *out, int16_t *buf) {
+    uint32_t n = nb * d->state;
+    int16_t *f = buf, *i = buf + n, *g = buf + 2 * n;
+    gate_s8(d, ctx, G_FORGET, x, h, nb, f);
+    gate_s8(d, ctx, G_INPUT, x, h, nb, i);
+    gate_s8(d, ctx, G_CELL, x, h, nb, g);
+    for (uint32_t k = 0; k < n; k++) {
+        int16_t fc = sat16(mul_q(f[k], c[k], d->forget_mul));
+        int16_t ig = sat16(mul_q(i[k], g[k], d->input_mul));
+        int16_t v = sat16((int32_t)fc + ig);
+        if (d->clip) {
+            int16_t lim = d->cell_clip_q;
+            v = v > lim ? lim : v < -lim ? (int16_t)-lim : v;
+        }
+        c[k] = v;
+    }
+    int16_t *o = i; // the input and cell gates are consumed
+    gate_s8(d, ctx, G_OUTPUT, x, h, nb, o);
+    for (uint32_t k = 0; k < n; k++) {
+        int16_t t = mml__tanh_s16(c[k], d->tanh_mult, d->tanh_shift);
+        int32_t v = mul_q(t, o[k], d->output_mul) + d->hidden_zp;
+        h[k] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+    }
+    memcpy(out, h, n);
+}
+
+static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+    const lstm_t *d = (const lstm_t *)data;
+    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
+    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
+    int8_t *h = (int8_t *)mml__ptr(ctx, d->hidden);
+    int16_t *c = (int16_t *)mml__ptr(ctx, d->cell);
+    int16_t *buf = (int16_t *)mml__ptr(ctx, d->scratch);
+    uint32_t n = d->in_dim, s = d->state;
+    if (d->time_major) {
+        uint32_t nb = d->batches;
+        for (uint32_t t = 0; t < d->steps; t++) {
+            step_s8(d, ctx, in + t * nb * n, h, c, nb, out + t * nb * s, buf);
+        }
+    } else {
+        for (uint32_t b = 0; b < d->batches; b++) {
+            for (uint32_t t = 0; t < d->steps; t++) {
+                uint32_t bt = b * d->steps + t;
+                step_s8(d, ctx, in + bt * n, h + b * s, c + b * s, 1, out + bt * s, buf);
+            }
+        }
+    }
+    return MML_OK;
+}
+
+// round(log2(x)) for x > 0, as TFLite's CheckedLog2 (without its exactness test).
+static int32_t round_log2(float x) {
+    int32_t e;
+    double m = mml__frexp((double)x, &e); // x = m * 2^e, m in [0.5, 1)
+    return m >= 0.70710678118654752 ? e : e - 1;
+}
+
+// Multiplier m as (q, shift); fails (returns 0) outside what mml__mul_by_qm applies safely.
+static int quantize(double m, qm_t *q) {
+    mml__quantize_multiplier(m, &q->q, &q->shift);
+    return m >= 0.0 && q->shift >= -31 && q->shift <= 30;
+}
+
+// Checks one weight or bias tensor of the op: present, dtype, shape [rows, cols] (cols 0: 1-D).
+static mml_status_t get_param(mml_prep_t *p, uint32_t i, mml_dtype_t dtype, uint32_t rows,
+    uint32_t cols, mml__tensor_t *t) {
+    mml_status_t st;
+    if ((st = mml__prep_input(p, i, t)) != MML_OK ||
+        (st = mml__prep_check_dtype(p, t, dtype)) != MML_OK) {
+        return st;
+    }
+    int ok = cols ? t->rank == 2 && (uint32_t)t->dims[0] == rows && (uint32_t)t->dims[1] == cols
+                  : t->rank == 1 && (uint32_t)t->dims[0] == rows;
+    if (!ok) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input %u has a wrong shape", i);
+    }
+    if (!t->is_constant) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "non-constant input %u unsupported", i);
+    }
+    if (dtype == MML_INT8 && t->scales.n == 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input %u is not quantized", i);
+    }
+    if (dtype == MML_INT8 && t->scales.n != 1) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input %u: per-channel weights unsupported",
+            i);
+    }
+    return MML_OK;
+}
+
+// The int8 path's zero-point offsets and multipliers; 0 if a multiplier is out of range.
+static int quant_s8(const mml_prep_t *p, lstm_t *d, float in_scale, float hid_scale,
+    float cell_scale, const mml__tensor_t *w, const mml__tensor_t *r) {
+    int ok = 1;
+    for (uint32_t g = 0; g < N_GATES; g++) {
+        d->w_offset[g] = -mml__tensor_zero_point(p->m, &w[g], 0);
+        d->r_offset[g] = -mml__tensor_zero_point(p->m, &r[g], 0);
+        // As TFLite's FC: (input scale * weight scale) / output scale, in double.
+        ok &= quantize((double)in_scale * (double)mml__tensor_scale(p->m, &w[g], 0) /
+                           (double)GATE_IN_SCALE, &d->w_q[g]);
+        ok &= quantize((double)hid_scale * (double)mml__tensor_scale(p->m, &r[g], 0) /
+                           (double)GATE_IN_SCALE, &d->r_q[g]);
+    }
+    // As TFLite's CreateInterGateMulParams: (scale1 * scale2) / output scale, in double.
+    ok &= quantize((double)GATE_OUT_SCALE * (double)cell_scale / (double)cell_scale,
+        &d->forget_mul);
+    ok &= quantize((double)GATE_OUT_SCALE * (double)GATE_OUT_SCALE / (double)cell_scale,
+        &d->input_mul);
+    ok &= quantize((double)GATE_OUT_SCALE * (double)GATE_OUT_SCALE / (double)hid_scale,
+        &d->output_mul);
+    return ok;
+}
+
+mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
+    mml__tensor_t in, out, hid, cell, w[N_GATES], r[N_GATES], bias[N_GATES];
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, N_INPUTS, N_INPUTS, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, 4)) != MML_OK ||
+        (st = mml__prep_input(p, IN_INPUT, &in)) != MML_OK ||
+        (st = mml__prep_input(p, IN_HIDDEN, &hid)) != MML_OK ||
+        (st = mml__prep_input(p, IN_CELL, &cell)) != MML_OK ||
+        (st = mml__prep_output(p, 0, &out)) != MML_OK) {
+        return st;
+    }
+    // The standard LSTM only: no peephole, projection or layer norm; CIFG (no input gate) neither.
+    for (uint32_t i = 0; i < N_INPUTS; i++) {
+        int optional = (i >= IN_PEEPHOLE && i < IN_BIAS) || i == IN_PROJ_W || i == IN_PROJ_B ||
+                       i >= IN_LAYER_NORM;
+        if (optional && mml__prep_has_input(p, i)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+                "peephole, projection and layer norm unsupported (input %u)", i);
+        }
+    }
+    if (mml__opt_u8(p, OPT_DIAGONAL_RECURRENT, 0) != 0) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "diagonal recurrent weights unsupported");
+    }
+    int32_t act = mml__opt_u8(p, OPT_ACTIVATION, MML_ACT_NONE);
+    if (act != MML_ACT_TANH) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "cell activation %d unsupported", act);
+    }
+    uint8_t time_major = mml__opt_u8(p, OPT_TIME_MAJOR, 0) != 0;
+    float cell_clip = mml__opt_f32(p, OPT_CELL_CLIP, 0.0f);
+    if (in.rank != 3 || hid.rank != 2 || out.rank != 3) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output must be 3-D, state 2-D");
+    }
+    for (uint32_t k = 0; k < 3; k++) {
+        if (in.dims[k] <= 0 || (k < 2 && out.dims[k] != in.dims[k])) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input/output shapes mismatch");
+        }
+    }
+    uint32_t batches = (uint32_t)in.dims[time_major ? 1 : 0];
+    uint32_t steps = (uint32_t)in.dims[time_major ? 0 : 1];
+    uint32_t in_dim = (uint32_t)in.dims[2];
+    uint32_t state = hid.dims[1] > 0 ? (uint32_t)hid.dims[1] : 0;
+    uint64_t states = (uint64_t)batches * state;
+    if (state == 0 || out.dims[2] != (int32_t)state || hid.elems != states ||
+        cell.elems != states || states > 0x1000000u) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "state shapes mismatch");
+    }
+    if (!hid.is_variable || !cell.is_variable) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "hidden and cell state must be variables");
+    }
+    mml_dtype_t wt, bt, ct;
+    if (in.dtype == MML_INT8) {
+        wt = MML_INT8, bt = MML_INT32, ct = MML_INT16;
+    } else if (in.dtype == MML_FLOAT32) {
+        wt = MML_FLOAT32, bt = MML_FLOAT32, ct = MML_FLOAT32;
+    } else {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
+            mml_dtype_name((mml_dtype_t)in.dtype));
+    }
+    if ((st = mml__prep_check_dtype(p, &hid, (mml_dtype_t)in.dtype)) != MML_OK ||
+        (st = mml__prep_check_dtype(p, &out, (mml_dtype_t)in.dtype)) != MML_OK ||
+        (st = mml__prep_check_dtype(p, &cell, ct)) != MML_OK) {
+        return st;
+    }
+    for (uint32_t g = 0; g < N_GATES; g++) {
+        if ((st = get_param(p, IN_W_INPUT + g, wt, state, in_dim, &w[g])) != MML_OK ||
+            (st = get_param(p, IN_R_INPUT + g, wt, state, state, &r[g])) != MML_OK ||
+            (st = get_param(p, IN_BIAS + g, bt, state, 0, &bias[g])) != MML_OK) {
+            return st;
+        }
+    }
+    float in_scale = 0.0f, hid_scale = 0.0f, cell_scale = 0.0f;
+    int32_t cell_power = 0, tanh_left = 0;
+    if (in.dtype == MML_INT8) {
+        if (in.scales.n != 1 || hid.scales.n != 1 || cell.scales.n != 1) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
+        }
+        in_scale = mml__tensor_scale(p->m, &in, 0);
+        hid_scale = mml__tensor_scale(p->m, &hid, 0);
+        cell_scale = mml__tensor_scale(p->m, &cell, 0);
+        if (!(in_scale > 0.0f && hid_scale > 0.0f && cell_scale > 0.0f && cell_scale < 1e30f)) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "invalid quantization scales");
+        }
+        // tanh(c) reads the cell state as Q3.12 after a shift by 12 + log2(cell scale).
+        cell_power = round_log2(cell_scale);
+        tanh_left = 12 + cell_power;
+        if (tanh_left < -30 || tanh_left > 14) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "cell state scale 2^%d unsupported",
+                cell_power);
+        }
+        // Computed in every mode so that PLAN rejects what FILL would.
+        lstm_t tmp;
+        if (!quant_s8(p, &tmp, in_scale, hid_scale, cell_scale, w, r)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rescaling multipliers out of range");
+        }
+        p->eval = eval_s8;
+    } else {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "float32 LSTM not yet supported");
+    }
+    uint32_t step_batches = time_major ? batches : 1;
+    uint32_t elem = mml_dtype_size(ct);
+    mml__prep_scratch(p, 3 * step_batches * state * elem);
+    p->macs = (uint64_t)batches * steps * state * (4ull * (in_dim + state) + 3);
+    lstm_t *d = (lstm_t *)mml__prep_persist(p, sizeof(lstm_t));
+    if (!d) {
+        return MML_OK;
+    }
+    d->input = mml__prep_loc(p, &in);
+    d->output = mml__prep_loc(p, &out);
+    d->hidden = mml__prep_loc(p, &hid);
+    d->cell = mml__prep_loc(p, &cell);
+    d->scratch = mml__prep_scratch_loc(p);
+    for (uint32_t g = 0; g < N_GATES; g++) {
+        d->w[g] = mml__prep_loc(p, &w[g]);
+        d->r[g] = mml__prep_loc(p, &r[g]);
+        d->bias[g] = mml__prep_loc(p, &bias[g]);
+    }
+    d->batches = batches;
+    d->steps = steps;
+    d->in_dim = in_dim;
+    d->state = state;
+    d->step_batches = step_batches;
+    d->time_major = time_major;
+    d->clip = cell_clip > 0.0f;
+    d->cell_clip = cell_clip;
+    if (in.dtype == MML_INT8) {
+        int32_t hid_zp = mml__tensor_zero_point(p->m, &hid, 0);
+        d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
+        d->hidden_offset = -hid_zp;
+        d->hidden_zp = hid_zp;
+        quant_s8(p, d, in_scale, hid_scale, cell_scale, w, r);
+        if (tanh_left < 0) {
+            d->tanh_mult = 3;
+            d->tanh_shift = -tanh_left;
+        } else {
+            d->tanh_mult = 0;
+            d->tanh_shift = tanh_left;
+        }
+        if (d->clip) {
+            double q = (double)cell_clip / (double)cell_scale;
+            q = q < -32768.0 ? -32768.0 : q > 32767.0 ? 32767.0 : q;
+            d->cell_clip_q = (int16_t)q;
+        }
+    }
+    return MML_OK;
+}
