@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The C library functions the core and binding use, for the native .mpy build only (a .mpy links
-// against no C library): memcpy/memmove/memset forward to the firmware through mp_fun_table.
+// against no C library): memcpy/memmove/memset forward to the firmware through mp_fun_table;
+// strlen, strcmp and memcmp are plain loops here.
 
 #include "py/dynruntime.h"
 
@@ -34,4 +35,13 @@ int memcmp(const void *a, const void *b, size_t n) {
         }
     }
     return 0;
+}
+
+int strcmp(const char *a, const char *b) {
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    while (*p != '\0' && *p == *q) {
+        p++;
+        q++;
+    }
+    return *p < *q ? -1 : (*p > *q ? 1 : 0);
 }

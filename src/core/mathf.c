@@ -60,11 +60,14 @@ float mml__expf(float x) {
 
 float mml__expm1f(float x) {
     float a = x < 0.0f ? -x : x;
-    if (!(a < 0.5f)) {
-        return x < -20.0f ? -1.0f : mml__expf(x) - 1.0f; // no cancellation: |e^x - 1| > 0.39
+    if (!(a < 1.0f)) {
+        return x < -20.0f ? -1.0f : mml__expf(x) - 1.0f; // no cancellation: |e^x - 1| > 0.63
     }
-    // x + x^2 (1/2 + x/6 + ... + x^7/362880): truncation < 1e-9 relative for |x| < 0.5.
-    float p = 1.0f / 362880.0f;
+    // x + x^2 (1/2! + x/3! + ... + x^10/12!): truncation < 1e-9 relative for |x| < 1.
+    float p = 1.0f / 479001600.0f;
+    p = p * x + 1.0f / 39916800.0f;
+    p = p * x + 1.0f / 3628800.0f;
+    p = p * x + 1.0f / 362880.0f;
     p = p * x + 1.0f / 40320.0f;
     p = p * x + 1.0f / 5040.0f;
     p = p * x + 1.0f / 720.0f;

@@ -209,3 +209,142 @@ int16_t mml__tanh_s16(int16_t x, int32_t multiplier, int32_t left_shift) {
     r = v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
     return (int16_t)(r >> 8); // arithmetic shift, as TFLite
 }
+
+int32_t mml__clz32(uint32_t x) {
+    if (x == 0) {
+        return 32;
+    }
+    int32_t n = 0;
+    while (!(x & 0x80000000u)) {
+        x <<= 1;
+        n++;
+    }
+    return n;
+}
+
+int32_t mml__clrsb32(int32_t x) {
+    uint32_t u = x < 0 ? ~(uint32_t)x : (uint32_t)x;
+    return mml__clz32(u) - 1;
+}
+
+int32_t mml__fp_mul_pot(int32_t x, int32_t exponent) {
+    if (exponent == 0) {
+        return x;
+    }
+    if (exponent < 0) {
+        return mml__rdbpot(x, -exponent);
+    }
+    int32_t threshold = (int32_t)((1u << (31 - exponent)) - 1u);
+    if (x > threshold) {
+        return INT32_MAX;
+    }
+    if (x < -threshold) {
+        return INT32_MIN;
+    }
+    return (int32_t)((uint32_t)x << exponent);
+}
+
+// exp(a) for a in [-1/4, 0), Q0 in and out: Taylor series around -1/8 (gemmlowp).
+static int32_t exp_quarter(int32_t a) {
+    const int32_t exp_m1_8 = 1895147668; // exp(-1/8) in Q0
+    const int32_t third = 715827883;     // 1/3 in Q0
+    int32_t x = a + (1 << 28);
+    int32_t x2 = mml__srdhm(x, x);
+    int32_t x3 = mml__srdhm(x2, x);
+    int32_t x4 = mml__srdhm(x2, x2);
+    int32_t x4_over_4 = mml__rdbpot(x4, 2);
+    int32_t poly = mml__rdbpot(mml__srdhm(x4_over_4 + x3, third) + x2, 1);
+    return exp_m1_8 + mml__srdhm(exp_m1_8, x + poly);
+}
+
+int32_t mml__fp_exp_neg(int32_t a, int32_t int_bits) {
+    // exp(-2^k) in Q0 for k = -2 .. 4, applied for each bit of the integer-and-quarters part.
+    static const int32_t exp_neg_pot[7] = {1672461947, 1302514674, 790015084, 290630308,
+        39332535, 720401, 242};
+    int32_t frac_bits = 31 - int_bits;
+    int32_t quarter = (int32_t)1 << (frac_bits - 2);
+    int32_t a_mod_quarter_minus_quarter = (a & (quarter - 1)) - quarter;
+    int32_t result = exp_quarter(mml__fp_mul_pot(a_mod_quarter_minus_quarter, int_bits));
+    int32_t remainder = a_mod_quarter_minus_quarter - a;
+    for (int32_t k = 0; k < 7; k++) {
+        int32_t exponent = k - 2;
+        if (int_bits > exponent && (remainder & ((int32_t)1 << (frac_bits + exponent)))) {
+            result = mml__srdhm(result, exp_neg_pot[k]);
+        }
+    }
+    if (int_bits > 5 && a < -((int32_t)1 << (36 - int_bits))) {
+        result = 0; // exp(x < -32) flushes to 0
+    }
+    return a == 0 ? INT32_MAX : result;
+}
+
+// Newton-Raphson for 1 / (2 * half_denominator), half_denominator in [1/2, 1), result in Q2.
+static int32_t newton_reciprocal_q2(int32_t half_denominator) {
+    int32_t x = 1515870810 + mml__srdhm(half_denominator, -1010580540); // 48/17 - 32/17 d
+    for (int i = 0; i < 3; i++) {
+        int32_t one_minus_dx = (1 << 29) - mml__srdhm(half_denominator, x);
+        x += mml__fp_mul_pot(mml__srdhm(x, one_minus_dx), 2);
+    }
+    return x;
+}
+
+// gemmlowp RoundingHalfSum(a, 1.0 in Q0).
+static int32_t half_sum_one(int32_t a) {
+    int64_t sum = (int64_t)a + INT32_MAX;
+    return (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
+}
+
+int32_t mml__fp_one_over_one_plus_x(int32_t a) {
+    int32_t x = newton_reciprocal_q2(half_sum_one(a));
+    return mml__fp_mul_pot(x, 1); // x / 2 in Q1 -> Q0
+}
+
+// (1 - a) / (1 + a) for a in (0, 1), Q0 in and out (gemmlowp).
+static int32_t one_minus_x_over_one_plus_x(int32_t a) {
+    int32_t x = newton_reciprocal_q2(half_sum_one(a));
+    return mml__fp_mul_pot(x - (1 << 29), 2);
+}
+
+int32_t mml__fp_logistic(int32_t a, int32_t int_bits) {
+    if (a == 0) {
+        return 1 << 30;
+    }
+    uint32_t abs = a > 0 ? (uint32_t)a : 0u - (uint32_t)a;
+    int32_t pos = mml__fp_one_over_one_plus_x(mml__fp_exp_neg((int32_t)(0u - abs), int_bits));
+    return a > 0 ? pos : INT32_MAX - pos;
+}
+
+int32_t mml__fp_tanh(int32_t a, int32_t int_bits) {
+    if (a == 0) {
+        return 0;
+    }
+    int32_t n = a < 0 ? a : (int32_t)(0u - (uint32_t)a);
+    // -tanh(n) = (1 - e^2n) / (1 + e^2n); 2n is the same raw value with one more integer bit.
+    int32_t t = one_minus_x_over_one_plus_x(mml__fp_exp_neg(n, int_bits + 1));
+    return a < 0 ? -t : t;
+}
+
+int32_t mml__fp_reciprocal(int32_t x, int32_t x_int_bits, int32_t *bits_over_unit) {
+    int32_t headroom_plus_one = mml__clz32((uint32_t)x);
+    *bits_over_unit = x_int_bits - headroom_plus_one;
+    int32_t shifted_minus_one = (int32_t)(((uint32_t)x << headroom_plus_one) - (1u << 31));
+    return mml__fp_one_over_one_plus_x(shifted_minus_one);
+}
+
+int mml__softmax_scaling(double beta, double input_scale, int32_t int_bits, int32_t *q,
+    int32_t *left_shift) {
+    double m = beta * input_scale * (double)((int32_t)1 << (31 - int_bits));
+    if (m > 2147483647.0) {
+        m = 2147483647.0;
+    }
+    if (!(m > 1.0)) {
+        return 0;
+    }
+    mml__quantize_multiplier(m, q, left_shift);
+    return 1;
+}
+
+int32_t mml__input_radius(int32_t int_bits, int32_t left_shift) {
+    int64_t max_rescaled = (((int64_t)1 << int_bits) - 1) << (31 - int_bits);
+    return left_shift >= 63 ? 0 : (int32_t)(max_rescaled >> left_shift);
+}

@@ -81,4 +81,31 @@ double mml__frexp(double x, int32_t *e);
 int16_t mml__logistic_s16(int16_t x, int32_t multiplier, int32_t left_shift);
 int16_t mml__tanh_s16(int16_t x, int32_t multiplier, int32_t left_shift);
 
+// gemmlowp fixed point (int32 raw values; "Qm" = m integer bits, 31 - m fraction bits), as used
+// by TFLite's softmax, logistic, tanh and quantized div. Rounding as gemmlowp: products through
+// mml__srdhm, right shifts through mml__rdbpot, left shifts saturating.
+// x * 2^exponent, saturating for exponent > 0, rounding (mml__rdbpot) for exponent < 0.
+int32_t mml__fp_mul_pot(int32_t x, int32_t exponent);
+// exp(a) for a <= 0 given in Q(int_bits) (0 <= int_bits <= 30); result in Q0 (1.0 saturates to
+// INT32_MAX). gemmlowp exp_on_negative_values.
+int32_t mml__fp_exp_neg(int32_t a, int32_t int_bits);
+// 1 / (1 + a) for a in [0, 1) in Q0; result in Q0. gemmlowp one_over_one_plus_x_for_x_in_0_1.
+int32_t mml__fp_one_over_one_plus_x(int32_t a);
+// logistic(a) and tanh(a) for a in Q(int_bits); results in Q0. gemmlowp logistic / tanh.
+int32_t mml__fp_logistic(int32_t a, int32_t int_bits);
+int32_t mml__fp_tanh(int32_t a, int32_t int_bits);
+// TFLite GetReciprocal: x > 0 in Q(x_int_bits) -> 1/x as a Q0 mantissa in [0.5, 1) and the
+// number of bits the result must be shifted right (*bits_over_unit).
+int32_t mml__fp_reciprocal(int32_t x, int32_t x_int_bits, int32_t *bits_over_unit);
+// Count of leading zero bits (32 for 0) and TFLite CountLeadingSignBits (31 for 0 and -1).
+int32_t mml__clz32(uint32_t x);
+int32_t mml__clrsb32(int32_t x);
+// TFLite PreprocessSoftmaxScaling: beta * input_scale * 2^(31 - int_bits), capped at 2^31 - 1,
+// as a multiplier > 1 (q, left_shift). Returns 0 if that product is not > 1 (TFLite aborts).
+int mml__softmax_scaling(double beta, double input_scale, int32_t int_bits, int32_t *q,
+    int32_t *left_shift);
+// TFLite CalculateInputRadius(int_bits, left_shift, 31): floor((2^int_bits - 1) *
+// 2^(31 - int_bits) / 2^left_shift), for left_shift >= 0 (0 when it underflows).
+int32_t mml__input_radius(int32_t int_bits, int32_t left_shift);
+
 #endif // MICROML_CORE_QUANT_H

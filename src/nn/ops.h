@@ -7,8 +7,44 @@
 
 mml_status_t mml__prepare_fully_connected(mml_prep_t *p);
 // convolution and pooling
+mml_status_t mml__prepare_conv2d(mml_prep_t *p);
+mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p);
+mml_status_t mml__prepare_average_pool2d(mml_prep_t *p);
+mml_status_t mml__prepare_max_pool2d(mml_prep_t *p);
+mml_status_t mml__prepare_pad(mml_prep_t *p); // PAD and PADV2
 // elementwise, activations, quantization
+mml_status_t mml__prepare_add(mml_prep_t *p);
+mml_status_t mml__prepare_sub(mml_prep_t *p);
+mml_status_t mml__prepare_mul(mml_prep_t *p);
+mml_status_t mml__prepare_div(mml_prep_t *p);
+mml_status_t mml__prepare_maximum(mml_prep_t *p);
+mml_status_t mml__prepare_minimum(mml_prep_t *p);
+mml_status_t mml__prepare_softmax(mml_prep_t *p);
+mml_status_t mml__prepare_quantize(mml_prep_t *p);
+mml_status_t mml__prepare_dequantize(mml_prep_t *p);
+mml_status_t mml__prepare_relu(mml_prep_t *p);
+mml_status_t mml__prepare_relu6(mml_prep_t *p);
+mml_status_t mml__prepare_logistic(mml_prep_t *p);
+mml_status_t mml__prepare_tanh(mml_prep_t *p);
+mml_status_t mml__prepare_hard_swish(mml_prep_t *p);
+mml_status_t mml__prepare_leaky_relu(mml_prep_t *p);
+mml_status_t mml__prepare_cast(mml_prep_t *p);
 // shapes, data movement, reductions, matmul
+mml_status_t mml__prepare_reshape(mml_prep_t *p);
+mml_status_t mml__prepare_squeeze(mml_prep_t *p);
+mml_status_t mml__prepare_expand_dims(mml_prep_t *p);
+mml_status_t mml__prepare_shape(mml_prep_t *p);
+mml_status_t mml__prepare_concatenation(mml_prep_t *p);
+mml_status_t mml__prepare_strided_slice(mml_prep_t *p);
+mml_status_t mml__prepare_transpose(mml_prep_t *p);
+mml_status_t mml__prepare_pack(mml_prep_t *p);
+mml_status_t mml__prepare_unpack(mml_prep_t *p);
+mml_status_t mml__prepare_split(mml_prep_t *p);
+mml_status_t mml__prepare_mean(mml_prep_t *p);
+mml_status_t mml__prepare_batch_matmul(mml_prep_t *p);
+// RESHAPE's prepare tail, shared by SQUEEZE and EXPAND_DIMS: same dtype and bytes, in place.
+mml_status_t mml__prepare_same_bytes(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *out);
 // recurrent
 mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p);
 

@@ -126,7 +126,11 @@ def test_errors(cli, tmp_path):
     model = mmldata.model_path("hello_world_int8")
     vec = mmldata.vectors("hello_world_int8", single_only=True)[0]
     bad_in = tmp_path / "bad.in.bin"
-    bad_in.write_bytes(vec.inp.read_bytes() * 2)
+    bad_in.write_bytes(b"")
+    # Input sizes that are no whole number of frames.
+    speech = mmldata.model_path("micro_speech")
+    speech_in = tmp_path / "speech.in.bin"
+    speech_in.write_bytes(mmldata.vectors("micro_speech", single_only=True)[0].inp.read_bytes() + b"x")
     out = tmp_path / "out.bin"
     missing = tmp_path / "missing.tflite"
     cases = {
@@ -138,7 +142,8 @@ def test_errors(cli, tmp_path):
         "run missing model": ["run", missing, vec.inp, out],
         "run damaged": ["run", damaged(tmp_path), vec.inp, out],
         "run missing input": ["run", model, tmp_path / "missing.bin", out],
-        "run wrong input size": ["run", model, bad_in, out],
+        "run empty input": ["run", model, bad_in, out],
+        "run wrong input size": ["run", speech, speech_in, out],
         "run unwritable output": ["run", model, vec.inp, tmp_path / "no" / "such" / "dir"],
         "run too few arguments": ["run", model, vec.inp],
     }
@@ -149,3 +154,15 @@ def test_errors(cli, tmp_path):
         except AssertionError as e:
             raise AssertionError(f"{what}: {e}") from None
     assert not out.exists(), "a failed run left an output file"
+
+
+def test_run_frames(cli, tmp_path):
+    """IN.bin holding k frames runs k inferences and writes k outputs, in order."""
+    model = mmldata.model_path("hello_world_int8")
+    vecs = mmldata.vectors("hello_world_int8", single_only=True)[:3]
+    frames = tmp_path / "frames.in.bin"
+    frames.write_bytes(b"".join(v.inp.read_bytes() for v in vecs))
+    out = tmp_path / "frames.out.bin"
+    p = cli_run(cli, "run", model, frames, out)
+    assert p.returncode == 0, p.stderr
+    assert out.read_bytes() == b"".join(v.out.read_bytes() for v in vecs)

@@ -15,24 +15,22 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
         const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * depth;
         for (int32_t oy = 0; oy < w->out_h; oy++) {
             const int32_t iy0 = oy * w->stride_h - w->pad_h;
-            // The window clipped to the input; never empty (see mml__window_prepare's sizes).
+            // The window clipped to the input: never empty (window.h), so count > 0.
             const int32_t fy0 = iy0 < 0 ? -iy0 : 0;
             const int32_t fy1 = w->filt_h < w->in_h - iy0 ? w->filt_h : w->in_h - iy0;
             for (int32_t ox = 0; ox < w->out_w; ox++) {
                 const int32_t ix0 = ox * w->stride_w - w->pad_w;
                 const int32_t fx0 = ix0 < 0 ? -ix0 : 0;
                 const int32_t fx1 = w->filt_w < w->in_w - ix0 ? w->filt_w : w->in_w - ix0;
-                const int32_t count = (fy1 - fy0) * (fx1 - fx0);
+                const int32_t x0 = ix0 + fx0, nx = fx1 - fx0; // the clipped columns
+                const int32_t count = (fy1 - fy0) * nx;
                 for (int32_t c = 0; c < depth; c++) {
                     int32_t acc = 0;
                     for (int32_t fy = fy0; fy < fy1; fy++) {
-                        const int8_t *row = in_b + ((size_t)(iy0 + fy) * w->in_w + ix0) * depth + c;
-                        for (int32_t fx = fx0; fx < fx1; fx++) {
+                        const int8_t *row = in_b + ((size_t)(iy0 + fy) * w->in_w + x0) * depth + c;
+                        for (int32_t fx = 0; fx < nx; fx++) {
                             acc += row[(size_t)fx * depth];
                         }
-                    }
-                    if (count <= 0) {
-                        return MML_ERR_INTERNAL;
                     }
                     // Round half away from zero, as TFLite: C division truncates toward zero.
                     acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
@@ -61,12 +59,13 @@ static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
                 const int32_t ix0 = ox * w->stride_w - w->pad_w;
                 const int32_t fx0 = ix0 < 0 ? -ix0 : 0;
                 const int32_t fx1 = w->filt_w < w->in_w - ix0 ? w->filt_w : w->in_w - ix0;
-                const float count = (float)((fy1 - fy0) * (fx1 - fx0));
+                const int32_t x0 = ix0 + fx0, nx = fx1 - fx0; // the clipped columns
+                const float count = (float)((fy1 - fy0) * nx);
                 for (int32_t c = 0; c < depth; c++) {
                     float total = 0.0f;
                     for (int32_t fy = fy0; fy < fy1; fy++) {
-                        const float *row = in_b + ((size_t)(iy0 + fy) * w->in_w + ix0) * depth + c;
-                        for (int32_t fx = fx0; fx < fx1; fx++) {
+                        const float *row = in_b + ((size_t)(iy0 + fy) * w->in_w + x0) * depth + c;
+                        for (int32_t fx = 0; fx < nx; fx++) {
                             total += row[(size_t)fx * depth];
                         }
                     }

@@ -22,11 +22,12 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
                 const int32_t ix0 = ox * w->stride_w - w->pad_w;
                 const int32_t fx0 = ix0 < 0 ? -ix0 : 0;
                 const int32_t fx1 = w->filt_w < w->in_w - ix0 ? w->filt_w : w->in_w - ix0;
+                const int32_t x0 = ix0 + fx0, nx = fx1 - fx0; // the clipped columns
                 for (int32_t c = 0; c < depth; c++) {
                     int32_t m = -128;
                     for (int32_t fy = fy0; fy < fy1; fy++) {
-                        const int8_t *row = in_b + ((size_t)(iy0 + fy) * w->in_w + ix0) * depth + c;
-                        for (int32_t fx = fx0; fx < fx1; fx++) {
+                        const int8_t *row = in_b + ((size_t)(iy0 + fy) * w->in_w + x0) * depth + c;
+                        for (int32_t fx = 0; fx < nx; fx++) {
                             int32_t v = row[(size_t)fx * depth];
                             m = v > m ? v : m;
                         }
@@ -56,11 +57,12 @@ static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
                 const int32_t ix0 = ox * w->stride_w - w->pad_w;
                 const int32_t fx0 = ix0 < 0 ? -ix0 : 0;
                 const int32_t fx1 = w->filt_w < w->in_w - ix0 ? w->filt_w : w->in_w - ix0;
+                const int32_t x0 = ix0 + fx0, nx = fx1 - fx0; // the clipped columns
                 for (int32_t c = 0; c < depth; c++) {
                     float m = -FLT_MAX;
                     for (int32_t fy = fy0; fy < fy1; fy++) {
-                        const float *row = in_b + ((size_t)(iy0 + fy) * w->in_w + ix0) * depth + c;
-                        for (int32_t fx = fx0; fx < fx1; fx++) {
+                        const float *row = in_b + ((size_t)(iy0 + fy) * w->in_w + x0) * depth + c;
+                        for (int32_t fx = 0; fx < nx; fx++) {
                             float v = row[(size_t)fx * depth];
                             // std::max(m, v): keeps m unless m < v (NaN inputs skipped alike).
                             m = m < v ? v : m;

@@ -9,9 +9,11 @@
 //   h = tanh(c) * gate_o,  output_t = h
 // int8: each FC writes int16 in Q3.12 (saturating sum), sigmoid/tanh give Q0.15 (TFLite's int16
 // LUT versions), the products are rescaled with multipliers computed in double at prepare.
-// Costs: 3 * batch * state cell-type elements of scratch; no persistent state beyond the record
-// (h and c are the model's variable tensors, which the interpreter keeps and zeroes).
+// Costs: one scratch of 3 * state * (time major ? batch : 1) cell-type elements (the gates); the
+// state lives in the model's variable tensors h and c, which the interpreter keeps and zeroes.
+#include <float.h>
 #include <string.h>
+#include "core/mathf.h"
 #include "nn/kernel.h"
 #include "nn/ops.h"
 
@@ -40,7 +42,6 @@ typedef struct {
     uint32_t input, output, hidden, cell, scratch; // locations
     uint32_t w[N_GATES], r[N_GATES], bias[N_GATES];
     uint32_t batches, steps, in_dim, state;
-    uint32_t step_batches; // batches processed together per step (time major: all, else 1)
     uint8_t time_major, clip;
     float cell_clip;
     // int8
@@ -59,11 +60,12 @@ static int16_t sat16(int32_t x) {
 // One int8 FC output for row o into the gate's Q3.12 domain (TFLite's int8 x int8 -> int16 FC).
 static int32_t fc_s8(const int8_t *x, const int8_t *w, uint32_t depth, int32_t x_off, int32_t w_off,
     int32_t bias, qm_t q) {
-    int32_t acc = 0;
+    // int32 accumulation as TFLite's, wrapping (not undefined) if a damaged model overflows it.
+    uint32_t acc = (uint32_t)bias;
     for (uint32_t k = 0; k < depth; k++) {
-        acc += ((int32_t)w[k] + w_off) * ((int32_t)x[k] + x_off);
+        acc += (uint32_t)(((int32_t)w[k] + w_off) * ((int32_t)x[k] + x_off));
     }
-    return sat16(mml__mul_by_qm(acc + bias, q.q, q.shift));
+    return sat16(mml__mul_by_qm((int32_t)acc, q.q, q.shift));
 }
 
 // gate[b, o] = act(FC(x, W_g, b_g) + FC(h, R_g)) for nb batches.
@@ -86,7 +88,7 @@ static void gate_s8(const lstm_t *d, const mml_eval_ctx_t *ctx, uint32_t g, cons
     }
 }
 
-// TFLite's MulElementwise for int16 inputs: a * b rescaled, offset, clamped.
+// TFLite's MulElementwise for int16 inputs, before its offset and clamp: a * b rescaled.
 static int32_t mul_q(int16_t a, int16_t b, qm_t q) {
     return mml__mul_by_qm((int32_t)a * (int32_t)b, q.q, q.shift);
 }
@@ -142,6 +144,90 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
+// TFLite's reference float logistic (with its cut-offs).
+static float sigmoid_f(float x) {
+    if (x > 16.619047164916992188f) {
+        return 1.0f;
+    }
+    if (x < -9.0f) {
+        return mml__expf(x);
+    }
+    return 1.0f / (1.0f + mml__expf(-x));
+}
+
+// TFLite's float Mul with no fused activation clamps to +-FLT_MAX.
+static float clampf(float x) {
+    return x < -FLT_MAX ? -FLT_MAX : x > FLT_MAX ? FLT_MAX : x;
+}
+
+static void gate_f32(const lstm_t *d, const mml_eval_ctx_t *ctx, uint32_t g, const float *x,
+    const float *h, uint32_t nb, float *out) {
+    const float *w = (const float *)mml__ptr(ctx, d->w[g]);
+    const float *r = (const float *)mml__ptr(ctx, d->r[g]);
+    const float *bias = (const float *)mml__ptr(ctx, d->bias[g]);
+    uint32_t n = d->in_dim, s = d->state;
+    for (uint32_t b = 0; b < nb; b++) {
+        for (uint32_t o = 0; o < s; o++) {
+            const float *xr = x + b * n, *wr = w + o * n, *hr = h + b * s, *rr = r + o * s;
+            float a = 0.0f, c = 0.0f;
+            for (uint32_t k = 0; k < n; k++) {
+                a += xr[k] * wr[k];
+            }
+            for (uint32_t k = 0; k < s; k++) {
+                c += hr[k] * rr[k];
+            }
+            float v = clampf(a + bias[o]) + clampf(c);
+            out[b * s + o] = g == G_CELL ? mml__tanhf(v) : sigmoid_f(v);
+        }
+    }
+}
+
+static void step_f32(const lstm_t *d, const mml_eval_ctx_t *ctx, const float *x, float *h,
+    float *c, uint32_t nb, float *out, float *buf) {
+    uint32_t n = nb * d->state;
+    float *f = buf, *i = buf + n, *g = buf + 2 * n;
+    gate_f32(d, ctx, G_FORGET, x, h, nb, f);
+    gate_f32(d, ctx, G_INPUT, x, h, nb, i);
+    gate_f32(d, ctx, G_CELL, x, h, nb, g);
+    for (uint32_t k = 0; k < n; k++) {
+        float v = clampf(f[k] * c[k]) + clampf(i[k] * g[k]);
+        if (d->clip) {
+            v = v > d->cell_clip ? d->cell_clip : v < -d->cell_clip ? -d->cell_clip : v;
+        }
+        c[k] = v;
+    }
+    float *o = i;
+    gate_f32(d, ctx, G_OUTPUT, x, h, nb, o);
+    for (uint32_t k = 0; k < n; k++) {
+        h[k] = clampf(mml__tanhf(c[k]) * o[k]);
+    }
+    memcpy(out, h, n * sizeof(float));
+}
+
+static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
+    const lstm_t *d = (const lstm_t *)data;
+    const float *in = (const float *)mml__ptr(ctx, d->input);
+    float *out = (float *)mml__ptr(ctx, d->output);
+    float *h = (float *)mml__ptr(ctx, d->hidden);
+    float *c = (float *)mml__ptr(ctx, d->cell);
+    float *buf = (float *)mml__ptr(ctx, d->scratch);
+    uint32_t n = d->in_dim, s = d->state;
+    if (d->time_major) {
+        uint32_t nb = d->batches;
+        for (uint32_t t = 0; t < d->steps; t++) {
+            step_f32(d, ctx, in + t * nb * n, h, c, nb, out + t * nb * s, buf);
+        }
+    } else {
+        for (uint32_t b = 0; b < d->batches; b++) {
+            for (uint32_t t = 0; t < d->steps; t++) {
+                uint32_t bt = b * d->steps + t;
+                step_f32(d, ctx, in + bt * n, h + b * s, c + b * s, 1, out + bt * s, buf);
+            }
+        }
+    }
+    return MML_OK;
+}
+
 // round(log2(x)) for x > 0, as TFLite's CheckedLog2 (without its exactness test).
 static int32_t round_log2(float x) {
     int32_t e;
@@ -151,8 +237,12 @@ static int32_t round_log2(float x) {
 
 // Multiplier m as (q, shift); fails (returns 0) outside what mml__mul_by_qm applies safely.
 static int quantize(double m, qm_t *q) {
+    q->q = q->shift = 0;
+    if (!(m >= 0.0 && m < 1073741824.0)) { // also rejects NaN and infinite scales
+        return 0;
+    }
     mml__quantize_multiplier(m, &q->q, &q->shift);
-    return m >= 0.0 && q->shift >= -31 && q->shift <= 30;
+    return q->shift >= -31 && q->shift <= 30;
 }
 
 // Checks one weight or bias tensor of the op: present, dtype, shape [rows, cols] (cols 0: 1-D).
@@ -181,13 +271,26 @@ static mml_status_t get_param(mml_prep_t *p, uint32_t i, mml_dtype_t dtype, uint
     return MML_OK;
 }
 
-// The int8 path's zero-point offsets and multipliers; 0 if a multiplier is out of range.
-static int quant_s8(const mml_prep_t *p, lstm_t *d, float in_scale, float hid_scale,
-    float cell_scale, const mml__tensor_t *w, const mml__tensor_t *r) {
-    int ok = 1;
+static int zp_ok(int32_t zp) {
+    return zp >= -128 && zp <= 127;
+}
+
+// The int8 path's zero-point offsets and multipliers; 0 if one is out of range.
+static int quant_s8(const mml_prep_t *p, lstm_t *d, const mml__tensor_t *in,
+    const mml__tensor_t *hid, float cell_scale, const mml__tensor_t *w, const mml__tensor_t *r) {
+    float in_scale = mml__tensor_scale(p->m, in, 0), hid_scale = mml__tensor_scale(p->m, hid, 0);
+    int32_t in_zp = mml__tensor_zero_point(p->m, in, 0);
+    int32_t hid_zp = mml__tensor_zero_point(p->m, hid, 0);
+    int ok = zp_ok(in_zp) && zp_ok(hid_zp);
+    d->input_offset = -in_zp;
+    d->hidden_offset = -hid_zp;
+    d->hidden_zp = hid_zp;
     for (uint32_t g = 0; g < N_GATES; g++) {
-        d->w_offset[g] = -mml__tensor_zero_point(p->m, &w[g], 0);
-        d->r_offset[g] = -mml__tensor_zero_point(p->m, &r[g], 0);
+        int32_t w_zp = mml__tensor_zero_point(p->m, &w[g], 0);
+        int32_t r_zp = mml__tensor_zero_point(p->m, &r[g], 0);
+        ok &= zp_ok(w_zp) && zp_ok(r_zp);
+        d->w_offset[g] = -w_zp;
+        d->r_offset[g] = -r_zp;
         // As TFLite's FC: (input scale * weight scale) / output scale, in double.
         ok &= quantize((double)in_scale * (double)mml__tensor_scale(p->m, &w[g], 0) /
                            (double)GATE_IN_SCALE, &d->w_q[g]);
@@ -250,7 +353,7 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
         cell.elems != states || states > 0x1000000u) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "state shapes mismatch");
     }
-    if (!hid.is_variable || !cell.is_variable) {
+    if (!hid.is_variable || !cell.is_variable || hid.is_constant || cell.is_constant) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "hidden and cell state must be variables");
     }
     mml_dtype_t wt, bt, ct;
@@ -295,12 +398,13 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
         }
         // Computed in every mode so that PLAN rejects what FILL would.
         lstm_t tmp;
-        if (!quant_s8(p, &tmp, in_scale, hid_scale, cell_scale, w, r)) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rescaling multipliers out of range");
+        if (!quant_s8(p, &tmp, &in, &hid, cell_scale, w, r)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+                "zero points or rescaling multipliers out of range");
         }
         p->eval = eval_s8;
     } else {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "float32 LSTM not yet supported");
+        p->eval = eval_f32;
     }
     uint32_t step_batches = time_major ? batches : 1;
     uint32_t elem = mml_dtype_size(ct);
@@ -324,16 +428,11 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
     d->steps = steps;
     d->in_dim = in_dim;
     d->state = state;
-    d->step_batches = step_batches;
     d->time_major = time_major;
     d->clip = cell_clip > 0.0f;
     d->cell_clip = cell_clip;
     if (in.dtype == MML_INT8) {
-        int32_t hid_zp = mml__tensor_zero_point(p->m, &hid, 0);
-        d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
-        d->hidden_offset = -hid_zp;
-        d->hidden_zp = hid_zp;
-        quant_s8(p, d, in_scale, hid_scale, cell_scale, w, r);
+        quant_s8(p, d, &in, &hid, cell_scale, w, r);
         if (tanh_left < 0) {
             d->tanh_mult = 3;
             d->tanh_shift = -tanh_left;

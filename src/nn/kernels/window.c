@@ -148,6 +148,11 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__pool2d_t **d, uint8_t *dtyp
     if (st != MML_OK) {
         return st;
     }
+    // The int8 average sums up to filt_h * filt_w values of magnitude <= 128 in an int32.
+    if ((int64_t)w.filt_h * w.filt_w > (1 << 23)) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "pooling window %dx%d too large", w.filt_h,
+            w.filt_w);
+    }
     if (in.dims[3] != out.dims[3]) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output depth %d differs from input's %d",
             out.dims[3], in.dims[3]);

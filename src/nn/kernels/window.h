@@ -8,7 +8,8 @@
 
 // The geometry of a 2-D window over NHWC tensors. All values positive except pad_h/pad_w (>= 0);
 // mml__window_prepare guarantees (out - 1) * stride + (filt - 1) * dil + 1 + pad fits in int32,
-// so eval's coordinate arithmetic cannot overflow.
+// so eval's coordinate arithmetic cannot overflow. With dilation 1 every window overlaps the
+// input: (out - 1) * stride < in and the padding is below the filter size.
 typedef struct {
     int32_t batches, in_h, in_w, out_h, out_w;
     int32_t filt_h, filt_w, stride_h, stride_w, dil_h, dil_w;

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+// Prepare-time helpers shared by the elementwise kernels: broadcasting and quantization checks.
+#include "core/mathf.h"
+#include "nn/kernels/elementwise.h"
+
+// t's dims right-aligned into MML_MAX_DIMS (leading 1s), as TFLite's ExtendedShape.
+static void extend(const mml__tensor_t *t, uint32_t *d) {
+    uint32_t pad = MML_MAX_DIMS - t->rank;
+    for (uint32_t k = 0; k < MML_MAX_DIMS; k++) {
+        d[k] = k < pad ? 1 : (uint32_t)t->dims[k - pad];
+    }
+}
+
+mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
+    mml__tensor_t *b, mml__tensor_t *out, mml__bcast_t *bc) {
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, 2, 2, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, max_version)) != MML_OK ||
+        (st = mml__prep_input(p, 0, a)) != MML_OK || (st = mml__prep_input(p, 1, b)) != MML_OK ||
+        (st = mml__prep_output(p, 0, out)) != MML_OK) {
+        return st;
+    }
+    if (a->dtype != out->dtype || b->dtype != out->dtype) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s and %s, output %s",
+            mml_dtype_name((mml_dtype_t)a->dtype), mml_dtype_name((mml_dtype_t)b->dtype),
+            mml_dtype_name((mml_dtype_t)out->dtype));
+    }
+    if (a->rank > MML_MAX_DIMS || b->rank > MML_MAX_DIMS || out->rank > MML_MAX_DIMS) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rank above %d", MML_MAX_DIMS);
+    }
+    memset(bc, 0, sizeof(*bc));
+    bc->n = out->elems;
+    if (a->elems == out->elems && b->elems == out->elems) {
+        // Same element count everywhere: a plain elementwise loop (as TFLite does when the flat
+        // sizes match, whatever the shapes).
+        bc->rank = 1;
+        bc->dims[0] = out->elems;
+        bc->s1[0] = bc->s2[0] = 1;
+    } else {
+        uint32_t da[MML_MAX_DIMS], db[MML_MAX_DIMS], dout[MML_MAX_DIMS];
+        uint32_t sa[MML_MAX_DIMS], sb[MML_MAX_DIMS];
+        extend(a, da);
+        extend(b, db);
+        extend(out, dout);
+        uint32_t ka = 1, kb = 1;
+        for (uint32_t k = MML_MAX_DIMS; k-- > 0;) {
+            uint32_t want = da[k] == 1 ? db[k] : da[k];
+            if ((da[k] != 1 && db[k] != 1 && da[k] != db[k]) || dout[k] != want) {
+                return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+                    "shapes do not broadcast to the output (dim %u: %u, %u -> %u)", k, da[k],
+                    db[k], dout[k]);
+            }
+            sa[k] = da[k] == 1 ? 0 : ka;
+            sb[k] = db[k] == 1 ? 0 : kb;
+            ka *= da[k];
+            kb *= db[k];
+        }
+        // Drop the size-1 output dimensions.
+        uint32_t r = 0;
+        for (uint32_t k = 0; k < MML_MAX_DIMS; k++) {
+            if (dout[k] != 1) {
+                bc->dims[r] = dout[k];
+                bc->s1[r] = sa[k];
+                bc->s2[r] = sb[k];
+                r++;
+            }
+        }
+        // Merge dim j into the run above it when, for both inputs, the run's innermost stride
+        // is stride(j) * dims(j) (contiguous across, or both broadcast).
+        uint32_t w = 0;
+        for (uint32_t j = 0; j < r; j++) {
+            if (w > 0 && bc->s1[w - 1] == bc->s1[j] * bc->dims[j] &&
+                bc->s2[w - 1] == bc->s2[j] * bc->dims[j]) {
+                bc->dims[w - 1] *= bc->dims[j];
+                bc->s1[w - 1] = bc->s1[j];
+                bc->s2[w - 1] = bc->s2[j];
+                continue;
+            }
+            bc->dims[w] = bc->dims[j];
+            bc->s1[w] = bc->s1[j];
+            bc->s2[w] = bc->s2[j];
+            w++;
+        }
+        if (w == 0) { // every dimension is 1: a single element
+            bc->dims[0] = 1;
+            w = 1;
+        }
+        bc->rank = w;
+    }
+    p->inplace = a->elems == out->elems;
+    return MML_OK;
+}
+
+mml_status_t mml__ew_unary(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
+    mml__tensor_t *out) {
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, max_version)) != MML_OK ||
+        (st = mml__prep_input(p, 0, in)) != MML_OK ||
+        (st = mml__prep_output(p, 0, out)) != MML_OK) {
+        return st;
+    }
+    if (in->elems != out->elems) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input has %u elements, output %u",
+            in->elems, out->elems);
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__ew_quant(mml_prep_t *p, const mml__tensor_t *t, float *scale, int32_t *zp) {
+    if (t->scales.n != 1 || t->zero_points.n > 1) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+            "tensor %u needs one quantization scale, has %u", t->index, t->scales.n);
+    }
+    float s = mml__tensor_scale(p->m, t, 0);
+    int32_t z = mml__tensor_zero_point(p->m, t, 0);
+    int32_t lo = t->dtype == MML_INT8 ? -128 : t->dtype == MML_UINT8 ? 0 : -32768;
+    int32_t hi = t->dtype == MML_INT8 ? 127 : t->dtype == MML_UINT8 ? 255 : 32767;
+    if (t->dtype == MML_INT32) {
+        lo = INT32_MIN;
+        hi = INT32_MAX;
+    }
+    if (!(s > 0.0f && s < 4294967296.0f)) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "tensor %u has scale %g", t->index,
+            (double)s);
+    }
+    if (z < lo || z > hi) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "tensor %u has zero point %d",
+            t->index, z);
+    }
+    *scale = s;
+    *zp = z;
+    return MML_OK;
+}
+
+mml_status_t mml__ew_check_shift(mml_prep_t *p, int32_t shift, int32_t lo, int32_t hi) {
+    if (shift < lo || shift > hi) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rescale shift %d outside [%d, %d]",
+            shift, lo, hi);
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__ew_multiplier_lt1(mml_prep_t *p, double m, int32_t *q, int32_t *shift) {
+    if (!(m > 0.0 && m < 1.0)) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rescale multiplier %g not in (0, 1)", m);
+    }
+    mml__quantize_multiplier(m, q, shift);
+    return mml__ew_check_shift(p, *shift, -31, 0);
+}
+
+mml_status_t mml__ew_multiplier(mml_prep_t *p, double m, int32_t *q, int32_t *shift, int32_t lo,
+    int32_t hi) {
+    if (!(m > -1e30 && m < 1e30)) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rescale multiplier %g out of range", m);
+    }
+    mml__quantize_multiplier(m, q, shift);
+    return mml__ew_check_shift(p, *shift, lo, hi);
+}
+
+int mml__ew_act_range_i32(int32_t act, int32_t *lo, int32_t *hi) {
+    switch (act) {
+        case MML_ACT_NONE:
+            *lo = INT32_MIN;
+            *hi = INT32_MAX;
+            return 1;
+        case MML_ACT_RELU:
+            *lo = 0;
+            *hi = INT32_MAX;
+            return 1;
+        case MML_ACT_RELU6:
+            *lo = 0;
+            *hi = 6;
+            return 1;
+        case MML_ACT_RELU_N1_TO_1:
+            *lo = -1;
+            *hi = 1;
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+int mml__ew_checked_log2(float x, int32_t *log2) {
+    float l = mml__logf(x) * (1.0f / mml__logf(2.0f));
+    float rounded = mml__roundf(l);
+    float frac = l - rounded;
+    *log2 = mml__round_to_i32(rounded);
+    return (frac < 0.0f ? -frac : frac) < 1e-3f;
+}
+
+mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *out, int32_t max_pot_shift, int32_t *mult, int32_t *left_shift) {
+    float si, so;
+    int32_t zi, zo, l2;
+    mml_status_t st;
+    if ((st = mml__ew_quant(p, in, &si, &zi)) != MML_OK ||
+        (st = mml__ew_quant(p, out, &so, &zo)) != MML_OK) {
+        return st;
+    }
+    if (zi != 0 || zo != 0) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 needs zero points 0");
+    }
+    if (!mml__ew_checked_log2(so, &l2) || l2 != -15) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 output scale must be 2^-15");
+    }
+    int pot = mml__ew_checked_log2(si, &l2);
+    int32_t shift = (15 - 3) + l2;
+    if (pot && shift >= 0 && shift <= max_pot_shift) {
+        *mult = 0;
+        *left_shift = shift;
+        return MML_OK;
+    }
+    // Rescale the input to 1 / (3 * 4096) per step (+-2^17 represents +-10.7).
+    double m = (double)si * 4096.0 * 3.0;
+    shift = 0;
+    while (m <= 32767.0 / 2.0 && shift <= 30) {
+        shift++;
+        m *= 2.0;
+    }
+    if (!(m <= 32767.0)) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 input scale %g too large",
+            (double)si);
+    }
+    *mult = (int32_t)m;
+    *left_shift = shift;
+    return MML_OK;
+}

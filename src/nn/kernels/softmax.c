@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+// SOFTMAX over the last dimension: out = exp(beta (x - max)) / sum. int8 -> int8 / int16 with
+// TFLite's gemmlowp fixed point (Q5.26 differences, Q12.19 sum), float32 with mml__expf.
+#include <float.h>
+#include "core/mathf.h"
+#include "nn/kernels/elementwise.h"
+#include "nn/ops.h"
+
+enum { OPT_BETA = 0 };
+
+// TFLite's fixed-point formats: input differences in Q5.26, the sum of exps in Q12.19.
+enum { SCALED_DIFF_INT_BITS = 5, ACCUM_INT_BITS = 12 };
+
+typedef struct {
+    uint32_t in, out; // locations
+    uint32_t outer, depth;
+    int32_t mult, left_shift, diff_min; // int8: input rescale (multiplier > 1) and cut-off
+    float beta;
+} softmax_t;
+
+// exp(beta * input_scale * diff) in Q0 for a diff (<= 0) not below diff_min.
+static int32_t exp_diff(const softmax_t *d, int32_t diff) {
+    int32_t scaled = mml__srdhm((int32_t)((uint32_t)diff << d->left_shift), d->mult);
+    return mml__fp_exp_neg(scaled, SCALED_DIFF_INT_BITS);
+}
+
+// One row of int8 input into out (int8 when out_bits == 8, int16 when 16).
+static void row_s8(const softmax_t *d, const int8_t *in, void *out, int32_t out_bits) {
+    int32_t max = -128;
+    for (uint32_t c = 0; c < d->depth; c++) {
+        max = in[c] > max ? in[c] : max;
+    }
+    int32_t sum = 0; // Q12.19
+    for (uint32_t c = 0; c < d->depth; c++) {
+        int32_t diff = in[c] - max;
+        if (diff >= d->diff_min) {
+            sum = mml__wrap_add(sum, mml__rdbpot(exp_diff(d, diff), ACCUM_INT_BITS));
+        }
+    }
+    if (sum <= 0) { // wrapped (more than 4095 maximal terms): saturate instead
+        sum = INT32_MAX;
+    }
+    int32_t bits_over_unit;
+    int32_t scale = mml__fp_reciprocal(sum, ACCUM_INT_BITS, &bits_over_unit);
+    int32_t exponent = bits_over_unit + 31 - out_bits; // TFLite checks 0 <= exponent <= 31
+    int32_t lo = out_bits == 8 ? -128 : -32768, hi = out_bits == 8 ? 127 : 32767;
+    for (uint32_t c = 0; c < d->depth; c++) {
+        int32_t diff = in[c] - max, v = lo;
+        if (diff >= d->diff_min) {
+            int32_t prod = mml__srdhm(scale, exp_diff(d, diff));
+            int32_t unsat = exponent > 31 ? 0 : mml__rdbpot(prod, exponent < 0 ? 0 : exponent);
+            v = mml__clamp_i32(unsat + lo, lo, hi);
+        }
+        if (out_bits == 8) {
+            ((int8_t *)out)[c] = (int8_t)v;
+        } else {
+            ((int16_t *)out)[c] = (int16_t)v;
+        }
+    }
+}
+
+static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+    const softmax_t *d = (const softmax_t *)data;
+    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->in);
+    int8_t *out = (int8_t *)mml__ptr(ctx, d->out);
+    for (uint32_t i = 0; i < d->outer; i++) {
+        row_s8(d, in + i * d->depth, out + i * d->depth, 8);
+    }
+    return MML_OK;
+}
+
+static mml_status_t eval_s8_s16(const mml_eval_ctx_t *ctx, void *data) {
+    const softmax_t *d = (const softmax_t *)data;
+    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->in);
+    int16_t *out = (int16_t *)mml__ptr(ctx, d->out);
+    for (uint32_t i = 0; i < d->outer; i++) {
+        row_s8(d, in + i * d->depth, out + i * d->depth, 16);
+    }
+    return MML_OK;
+}
+
+static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
+    const softmax_t *d = (const softmax_t *)data;
+    for (uint32_t i = 0; i < d->outer; i++) {
+        const float *in = (const float *)mml__ptr(ctx, d->in) + i * d->depth;
+        float *out = (float *)mml__ptr(ctx, d->out) + i * d->depth;
+        float max = -FLT_MAX;
+        for (uint32_t c = 0; c < d->depth; c++) {
+            max = max < in[c] ? in[c] : max;
+        }
+        float sum = 0.0f;
+        for (uint32_t c = 0; c < d->depth; c++) {
+            float e = mml__expf((in[c] - max) * d->beta);
+            out[c] = e;
+            sum += e;
+        }
+        for (uint32_t c = 0; c < d->depth; c++) {
+            out[c] = out[c] / sum;
+        }
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__prepare_softmax(mml_prep_t *p) {
+    mml__tensor_t in, out;
+    softmax_t r;
+    memset(&r, 0, sizeof(r));
+    mml_status_t st = mml__ew_unary(p, 3, &in, &out);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (in.rank < 1 || out.rank != in.rank || out.dims[out.rank - 1] != in.dims[in.rank - 1]) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output shapes differ");
+    }
+    r.depth = (uint32_t)in.dims[in.rank - 1];
+    r.outer = r.depth ? in.elems / r.depth : 0;
+    float beta = mml__opt_f32(p, OPT_BETA, 1.0f);
+    if (in.dtype == MML_INT8 && (out.dtype == MML_INT8 || out.dtype == MML_INT16)) {
+        float si, so;
+        int32_t zi, zo;
+        if ((st = mml__ew_quant(p, &in, &si, &zi)) != MML_OK ||
+            (st = mml__ew_quant(p, &out, &so, &zo)) != MML_OK) {
+            return st;
+        }
+        if (out.dtype == MML_INT8 && (zo != -128 || so != 1.0f / 256.0f)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int8 output needs scale 1/256, "
+                "zero point -128");
+        }
+        float d16 = so - 1.0f / 65536.0f;
+        if (out.dtype == MML_INT16 && (zo != -32768 || d16 > 0.001f / 65536.0f ||
+                                          d16 < -0.001f / 65536.0f)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 output needs scale 1/65536, "
+                "zero point -32768");
+        }
+        if (!mml__softmax_scaling((double)beta, (double)si, SCALED_DIFF_INT_BITS, &r.mult,
+                &r.left_shift)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "beta * input scale too small");
+        }
+        if ((st = mml__ew_check_shift(p, r.left_shift, 0, 31)) != MML_OK) {
+            return st;
+        }
+        r.diff_min = -mml__input_radius(SCALED_DIFF_INT_BITS, r.left_shift);
+        p->eval = out.dtype == MML_INT8 ? eval_s8 : eval_s8_s16;
+        p->inplace = out.dtype == MML_INT8;
+    } else if (in.dtype == MML_FLOAT32 && out.dtype == MML_FLOAT32) {
+        r.beta = beta;
+        p->eval = eval_f32;
+        p->inplace = 1;
+    } else {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "%s -> %s unsupported",
+            mml_dtype_name((mml_dtype_t)in.dtype), mml_dtype_name((mml_dtype_t)out.dtype));
+    }
+    softmax_t *d = (softmax_t *)mml__prep_persist(p, sizeof(softmax_t));
+    if (!d) {
+        return MML_OK;
+    }
+    *d = r;
+    d->in = mml__prep_loc(p, &in);
+    d->out = mml__prep_loc(p, &out);
+    return MML_OK;
+}
