@@ -49,6 +49,7 @@ const char *mml_dtype_name(mml_dtype_t dtype);
 // A tensor as the caller sees it. name points into the model bytes (NUL-terminated) or "".
 typedef struct {
     const char *name;
+    uint32_t index;        // tensor index in subgraph 0
     int32_t shape[MML_MAX_DIMS];
     uint8_t rank;
     uint8_t dtype;         // mml_dtype_t
@@ -123,7 +124,8 @@ mml_status_t mml_model_prepare(mml_model_t *m, void *work, uint8_t *arena, size_
 // Runs one inference on the data in the input tensors; results in the output tensors.
 mml_status_t mml_model_invoke(mml_model_t *m, mml_error_t *err);
 
-// Zeroes every variable tensor (recurrent state), as at the end of prepare.
+// Resets every variable tensor (recurrent state) to its zero point, as prepare does (TFLM's
+// ResetVariableTensors).
 mml_status_t mml_model_reset(mml_model_t *m);
 
 // I/O tensors: index i in 0..n_inputs-1 / 0..n_outputs-1. Data pointers valid once READY.

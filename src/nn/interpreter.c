@@ -21,6 +21,8 @@ typedef struct {
 // Size of node_t on a 32-bit target: a 4-byte function pointer and a uint32.
 #define NODE_BYTES_32 (8u)
 
+static void reset_variables(mml_model_t *m);
+
 static uint32_t align_up(uint32_t n, uint32_t a) {
     return (n + a - 1) & ~(a - 1);
 }
@@ -93,6 +95,8 @@ static mml_status_t run_prepare(const mml_model_t *m, const mml__op_t *op, mml_p
     p->mode = (uint8_t)mode;
     p->eval = NULL;
     p->inplace = 0;
+    p->overlap = 0;
+    p->overlap_max = 0;
     p->scratch_bytes = 0;
     p->persist_bytes = 0;
     p->macs = 0;
@@ -157,7 +161,7 @@ mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_err
         }
         if (st == MML_OK) {
             persist += align_up(p.persist_bytes, MML_ARENA_ALIGN);
-            mml__plan_op(&plan, &op, p.scratch_bytes, p.inplace);
+            mml__plan_op(&plan, &op, &p);
         }
     }
     if (st != MML_OK) {
@@ -242,14 +246,39 @@ mml_status_t mml_model_prepare(mml_model_t *m, void *work, uint8_t *arena, size_
         return st;
     }
     m->state = MML_MODEL_READY;
+    reset_variables(m);
     return MML_OK;
+}
+
+// Fills every variable tensor with its zero point (0 for unquantized ones), in the order the
+// planner placed them after m->variables.
+static void reset_variables(mml_model_t *m) {
+    uint8_t *at = m->arena + m->variables;
+    for (uint32_t i = 0; i < m->n_tensors; i++) {
+        mml__tensor_t t;
+        if (mml__tfl_tensor(m, i, &t, NULL) != MML_OK || !t.is_variable || t.is_constant) {
+            continue;
+        }
+        int32_t zp = mml__tensor_zero_point(m, &t, 0);
+        if (t.dtype == MML_INT8 || t.dtype == MML_UINT8) {
+            memset(at, (uint8_t)zp, t.bytes);
+        } else if (t.dtype == MML_INT16) {
+            for (uint32_t k = 0; k < t.elems; k++) {
+                int16_t v = (int16_t)zp;
+                memcpy(at + 2 * k, &v, 2);
+            }
+        } else {
+            memset(at, 0, t.bytes);
+        }
+        at += (t.bytes + MML_ARENA_ALIGN - 1) & ~(uint32_t)(MML_ARENA_ALIGN - 1);
+    }
 }
 
 mml_status_t mml_model_reset(mml_model_t *m) {
     if (m->state != MML_MODEL_READY) {
         return MML_ERR_INVALID_ARG;
     }
-    memset(m->arena + m->variables, 0, m->variable_bytes);
+    reset_variables(m);
     return MML_OK;
 }
 
@@ -318,6 +347,7 @@ mml_status_t mml_model_tensor_info(const mml_model_t *m, uint32_t index, mml_ten
         return st;
     }
     info->name = t.name;
+    info->index = index;
     info->rank = t.rank;
     for (uint32_t d = 0; d < t.rank; d++) {
         info->shape[d] = t.dims[d];

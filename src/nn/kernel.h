@@ -48,6 +48,8 @@ typedef struct mml_prep {
     // Set by the kernel.
     mml__eval_fn eval;
     uint8_t inplace;                     // output 0 may share input 0's memory (same bytes)
+    uint8_t overlap;                     // output 0 may overlap input 0 when (output start -
+    int32_t overlap_max;                 // input start) <= overlap_max bytes (raster-order ops)
     uint32_t scratch_bytes;              // one scratch buffer live during this op's eval
     uint64_t macs;                       // multiply-accumulates per invocation (for reports)
     // Interpreter bookkeeping.
@@ -74,6 +76,12 @@ uint32_t mml__prep_persist_loc(const mml_prep_t *p, const void *block);
 // Asks for one scratch buffer of bytes during eval; its location (FILL) is mml__prep_scratch_loc.
 void mml__prep_scratch(mml_prep_t *p, uint32_t bytes);
 uint32_t mml__prep_scratch_loc(const mml_prep_t *p);
+// For an elementwise op that reads element i (in_size bytes) before writing element i (out_size
+// bytes), in order: lets output 0 overlap input 0 as far as that is safe. Only for kernels whose
+// input or output is a 1-byte type (or both the same type), so the compiler cannot reorder the
+// accesses under strict aliasing.
+void mml__prep_allow_elementwise_overlap(mml_prep_t *p, uint32_t n, uint32_t in_size,
+    uint32_t out_size);
 // Location of a tensor's data (FILL mode only).
 uint32_t mml__prep_loc(const mml_prep_t *p, const mml__tensor_t *t);
 

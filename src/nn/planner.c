@@ -35,6 +35,7 @@ mml_status_t mml__plan_begin(mml__plan_t *plan, const mml_model_t *m, void *work
     for (uint32_t i = 0; i < plan->n; i++) {
         plan->e[i].first = NONE;
         plan->e[i].root = (uint16_t)i;
+        plan->e[i].partner = NONE;
     }
     for (uint32_t i = 0; i < m->n_tensors; i++) {
         mml__tensor_t t;
@@ -64,8 +65,7 @@ mml_status_t mml__plan_begin(mml__plan_t *plan, const mml_model_t *m, void *work
     return MML_OK;
 }
 
-void mml__plan_op(mml__plan_t *plan, const mml__op_t *op, uint32_t scratch_bytes,
-    uint8_t inplace) {
+void mml__plan_op(mml__plan_t *plan, const mml__op_t *op, const mml_prep_t *p) {
     const mml_model_t *m = plan->m;
     for (uint32_t i = 0; i < op->inputs.n; i++) {
         int32_t t = mml__tfl_index(m, &op->inputs, i);
@@ -80,10 +80,12 @@ void mml__plan_op(mml__plan_t *plan, const mml__op_t *op, uint32_t scratch_bytes
         }
     }
     mml__plan_entry_t *s = &plan->e[m->n_tensors + op->index];
-    s->size = align_up(scratch_bytes, MML_ARENA_ALIGN);
-    s->kind = scratch_bytes ? MML__BUF_SCRATCH : MML__BUF_NONE;
+    s->size = align_up(p->scratch_bytes, MML_ARENA_ALIGN);
+    s->kind = p->scratch_bytes ? MML__BUF_SCRATCH : MML__BUF_NONE;
     s->first = s->last = (uint16_t)op->index;
-    s->inplace = inplace;
+    s->inplace = p->inplace;
+    s->overlap = p->overlap;
+    s->overlap_max = p->overlap_max;
 }
 
 static uint32_t root_of(const mml__plan_entry_t *e, uint32_t i) {
@@ -98,12 +100,14 @@ static int in_arena(const mml__plan_entry_t *e) {
            e->first != NONE;
 }
 
-// Lets output 0 of an in-place op share input 0's memory when input 0 dies at that op.
+// Output 0 of an in-place op takes input 0's memory, and output 0 of an overlapping op may
+// overlap it, when input 0 dies at that op (and output 0 is born there).
 static void share_in_place(mml__plan_t *plan) {
     const mml_model_t *m = plan->m;
     mml__plan_entry_t *e = plan->e;
     for (uint32_t i = 0; i < m->n_ops; i++) {
-        if (!e[m->n_tensors + i].inplace) {
+        const mml__plan_entry_t *opinfo = &e[m->n_tensors + i];
+        if (!opinfo->inplace && !opinfo->overlap) {
             continue;
         }
         mml__op_t op;
@@ -117,15 +121,149 @@ static void share_in_place(mml__plan_t *plan) {
         }
         uint32_t r = root_of(e, (uint32_t)in);
         if (e[r].kind != MML__BUF_ARENA || e[out].kind != MML__BUF_ARENA || e[r].last != i ||
-            e[out].is_input || e[out].size > e[r].size || e[out].first != i) {
+            e[out].is_input || e[out].first != i || e[out].root != (uint32_t)out) {
             continue;
         }
-        // No other input of this op may already share the root (it would be overwritten).
-        e[out].root = (uint16_t)r;
-        if (e[out].last > e[r].last) {
-            e[r].last = e[out].last;
+        if (opinfo->inplace && e[out].size <= e[r].size) {
+            e[out].root = (uint16_t)r;
+            if (e[out].last > e[r].last) {
+                e[r].last = e[out].last;
+            }
+        } else if (opinfo->overlap) {
+            e[out].partner = (uint16_t)r;
+            e[out].overlap_max = opinfo->overlap_max;
         }
     }
+}
+
+
+// While placing, offsets are signed positions (int32 in the offset field) around an extent
+// [lo, hi) that grows as needed; at the end everything is shifted so that lo becomes 0.
+static int32_t pos(const mml__plan_entry_t *e) {
+    return (int32_t)e->offset;
+}
+
+// May buffer x sit at position o, given buffer y placed and alive at the same time?
+static int fits(const mml__plan_entry_t *e, uint32_t x, int32_t o, uint32_t y) {
+    int64_t xe = (int64_t)o + e[x].size, ye = (int64_t)pos(&e[y]) + e[y].size;
+    if (xe <= pos(&e[y]) || ye <= o) {
+        return 1; // disjoint
+    }
+    // x writes over its input y: its start may be at most overlap_max past y's.
+    if (e[x].partner == y) {
+        return (int64_t)o - pos(&e[y]) <= e[x].overlap_max;
+    }
+    if (e[y].partner == x) {
+        return (int64_t)pos(&e[y]) - o <= e[y].overlap_max;
+    }
+    return 0;
+}
+
+static int alive_together(const mml__plan_entry_t *a, const mml__plan_entry_t *b) {
+    return a->last >= b->first && a->first <= b->last;
+}
+
+// The orders the placement tries: largest first, op order, reverse op order.
+enum { ORDER_SIZE, ORDER_USE, ORDER_REVERSE_USE, ORDER_COUNT };
+
+// Is a placed before b in this order? Ties go to the larger, then the earlier buffer.
+static int goes_first(const mml__plan_entry_t *a, const mml__plan_entry_t *b, int order) {
+    if (order == ORDER_USE && a->first != b->first) {
+        return a->first < b->first;
+    }
+    if (order == ORDER_REVERSE_USE && a->last != b->last) {
+        return a->last > b->last;
+    }
+    if (a->size != b->size) {
+        return a->size > b->size;
+    }
+    return a->first < b->first;
+}
+
+// Places every buffer, in the given order; returns the head bytes.
+static uint32_t place(mml__plan_t *plan, int order) {
+    mml__plan_entry_t *e = plan->e;
+    const int32_t a = MML_ARENA_ALIGN;
+    for (uint32_t i = 0; i < plan->n; i++) {
+        e[i].placed = 0;
+        e[i].offset = 0;
+    }
+    int32_t lo = 0, hi = 0;
+    for (;;) {
+        uint32_t x = NONE;
+        for (uint32_t i = 0; i < plan->n; i++) {
+            if (e[i].placed || e[i].root != i || !in_arena(&e[i])) {
+                continue;
+            }
+            if (x == NONE || goes_first(&e[i], &e[x], order)) {
+                x = i;
+            }
+        }
+        if (x == NONE) {
+            break;
+        }
+        int32_t size = (int32_t)e[x].size;
+        // Candidate positions: the extent's ends, next to each buffer alive at the same time,
+        // and the edges of overlap allowances. Keep the one that grows the extent least, then
+        // the lowest. Positions stay MML_ARENA_ALIGN-aligned (sizes are aligned).
+        int32_t best = 0;
+        int64_t best_growth = -1;
+        for (uint32_t c = 0; c <= plan->n; c++) {
+            int64_t cand[3] = {lo, (int64_t)hi - size, INT64_MIN};
+            int n_cand = 2;
+            if (c < plan->n) {
+                const mml__plan_entry_t *y = &e[c];
+                if (c == x || !y->placed || !alive_together(y, &e[x])) {
+                    continue;
+                }
+                cand[0] = (int64_t)pos(y) + y->size;
+                cand[1] = (int64_t)pos(y) - size;
+                if (e[x].partner == c) { // x may start up to overlap_max past its input y
+                    int64_t edge = (int64_t)pos(y) + e[x].overlap_max;
+                    cand[2] = edge >= 0 ? edge / a * a : -((-edge + a - 1) / a * a);
+                    n_cand = 3;
+                } else if (y->partner == x) { // x is y's input: from overlap_max before y on
+                    int64_t edge = (int64_t)pos(y) - y->overlap_max;
+                    cand[2] = edge >= 0 ? (edge + a - 1) / a * a : -(-edge / a * a);
+                    n_cand = 3;
+                }
+            } else if (hi == lo) {
+                n_cand = 1; // nothing placed yet: start at 0
+            }
+            for (int k = 0; k < n_cand; k++) {
+                int64_t o = cand[k];
+                if (o < INT32_MIN / 2 || o > INT32_MAX / 2) {
+                    continue;
+                }
+                int64_t top = o + size > hi ? o + size : hi, bottom = o < lo ? o : lo;
+                int64_t growth = (top - bottom) - ((int64_t)hi - lo);
+                if (best_growth >= 0 &&
+                    (growth > best_growth || (growth == best_growth && o >= best))) {
+                    continue;
+                }
+                int ok = 1;
+                for (uint32_t j = 0; j < plan->n && ok; j++) {
+                    if (j != x && e[j].placed && alive_together(&e[j], &e[x])) {
+                        ok = fits(e, x, (int32_t)o, j);
+                    }
+                }
+                if (ok) {
+                    best = (int32_t)o;
+                    best_growth = growth;
+                }
+            }
+        }
+        e[x].offset = (uint32_t)best;
+        e[x].placed = 1;
+        lo = best < lo ? best : lo;
+        hi = best + size > hi ? best + size : hi;
+    }
+    for (uint32_t i = 0; i < plan->n; i++) {
+        if (e[i].placed) {
+            e[i].offset = (uint32_t)(pos(&e[i]) - lo);
+        }
+    }
+    return (uint32_t)(hi - lo);
 }
 
 void mml__plan_place(mml__plan_t *plan) {
@@ -137,54 +275,17 @@ void mml__plan_place(mml__plan_t *plan) {
         }
     }
     share_in_place(plan);
-    uint32_t head = NONE; // offset-sorted list of placed buffers
-    uint32_t top = 0;
-    for (;;) {
-        // Next: the largest unplaced buffer (ties: earliest first use).
-        uint32_t pick = NONE;
-        for (uint32_t i = 0; i < plan->n; i++) {
-            if (e[i].placed || e[i].root != i || !in_arena(&e[i])) {
-                continue;
-            }
-            if (pick == NONE || e[i].size > e[pick].size ||
-                (e[i].size == e[pick].size && e[i].first < e[pick].first)) {
-                pick = i;
-            }
-        }
-        if (pick == NONE) {
-            break;
-        }
-        // Lowest offset that clears every placed buffer alive at the same time.
-        uint32_t offset = 0, prev = NONE;
-        for (uint32_t j = head; j != NONE; j = e[j].next) {
-            if (e[j].last < e[pick].first || e[j].first > e[pick].last) {
-                continue;
-            }
-            if (offset + e[pick].size <= e[j].offset) {
-                break;
-            }
-            if (e[j].offset + e[j].size > offset) {
-                offset = e[j].offset + e[j].size;
-            }
-        }
-        e[pick].offset = offset;
-        e[pick].placed = 1;
-        // Insert in offset order.
-        for (uint32_t j = head; j != NONE && e[j].offset <= offset; j = e[j].next) {
-            prev = j;
-        }
-        if (prev == NONE) {
-            e[pick].next = (uint16_t)head;
-            head = pick;
-        } else {
-            e[pick].next = e[prev].next;
-            e[prev].next = (uint16_t)pick;
-        }
-        if (offset + e[pick].size > top) {
-            top = offset + e[pick].size;
+    // Largest first suits branching graphs, op order chains of overlapping layers: keep the
+    // smallest of the placements (the last one tried stays in the entries unless redone).
+    uint32_t best = UINT32_MAX, best_order = 0, bytes = 0;
+    for (uint32_t order = 0; order < ORDER_COUNT; order++) {
+        bytes = place(plan, (int)order);
+        if (bytes < best) {
+            best = bytes;
+            best_order = order;
         }
     }
-    plan->head_bytes = top;
+    plan->head_bytes = best_order == ORDER_COUNT - 1 ? bytes : place(plan, (int)best_order);
 }
 
 void mml__plan_assign_variables(mml__plan_entry_t *e, const mml_model_t *m, uint32_t base) {

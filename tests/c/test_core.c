@@ -75,7 +75,7 @@ static void test_dtypes(void) {
 }
 
 // Loads and plans a model; checks the placement invariant on the planner's entries.
-static void test_plan(const char *rel, uint32_t tflm_arena) {
+static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_percent) {
     char path[1024];
     snprintf(path, sizeof(path), "%s/%s", mml_test_data_dir(), rel);
     size_t len;
@@ -90,28 +90,43 @@ static void test_plan(const char *rel, uint32_t tflm_arena) {
     size_t wlen = mml_model_work_size(&m);
     mml__plan_entry_t *e = malloc(wlen + 8);
     CHECK(mml_model_plan(&m, e, wlen - 1, &err) == MML_ERR_WORK_TOO_SMALL, "short work buffer");
-    if (mml_model_plan(&m, e, wlen, &err) != MML_OK) {
-        printf("  %s: not planned (%s)\n", rel, err.msg);
+    int planned = mml_model_plan(&m, e, wlen, &err) == MML_OK;
+    CHECK(planned, "%s: %s", rel, err.msg);
+    if (!planned) {
         free(e);
         free(bytes);
         return;
     }
-    uint32_t n = m.n_tensors + m.n_ops, clashes = 0;
+
+    // Buffers alive at the same time never share bytes, except an output over its own input
+    // within the kernel's allowance (see planner.h).
+    uint32_t n = m.n_tensors + m.n_ops, clashes = 0, overlaps = 0;
     for (uint32_t i = 0; i < n; i++) {
         for (uint32_t j = i + 1; j < n; j++) {
             const mml__plan_entry_t *a = &e[i], *b = &e[j];
-            if (!a->placed || !b->placed || a->last < b->first || b->last < a->first) {
+            if (!a->placed || !b->placed || a->last < b->first || b->last < a->first ||
+                !(a->offset < b->offset + b->size && b->offset < a->offset + a->size)) {
                 continue;
             }
-            clashes += a->offset < b->offset + b->size && b->offset < a->offset + a->size;
+            int64_t ab = (int64_t)a->offset - b->offset;
+            int allowed = (a->partner == j && ab <= a->overlap_max) ||
+                          (b->partner == i && -ab <= b->overlap_max);
+            clashes += !allowed;
+            overlaps += allowed;
         }
     }
     CHECK(clashes == 0, "%s: %u pairs of live buffers overlap", rel, clashes);
-    CHECK(m.head_bytes <= m.arena_bytes, "head inside the arena");
-    if (tflm_arena) {
-        CHECK(m.arena_bytes_32 * 5 <= tflm_arena * 4, "%s: arena %u > 80%% of TFLM's %u", rel,
-            m.arena_bytes_32, tflm_arena);
+    printf("  %-52s arena %6u B (32-bit), TFLM %6u B: %3u%%; %u outputs overlap their input\n",
+        rel, m.arena_bytes_32, tflm_arena, tflm_arena ? 100 * m.arena_bytes_32 / tflm_arena : 0,
+        overlaps);
+    for (uint32_t i = 0; i < n; i++) {
+        CHECK(!e[i].placed || (e[i].offset % MML_ARENA_ALIGN == 0 &&
+                                  e[i].offset + e[i].size <= m.head_bytes),
+            "%s: buffer %u misplaced", rel, i);
     }
+    CHECK(m.head_bytes <= m.arena_bytes, "head inside the arena");
+    CHECK((uint64_t)m.arena_bytes_32 * 100 <= (uint64_t)tflm_arena * limit_percent,
+        "%s: arena %u > %u%% of TFLM's %u", rel, m.arena_bytes_32, limit_percent, tflm_arena);
     unsigned char *arena = malloc(m.arena_bytes);
     CHECK(mml_model_prepare(&m, e, arena, m.arena_bytes - 1, &err) == MML_ERR_ARENA_TOO_SMALL &&
               err.needed == m.arena_bytes && err.got == m.arena_bytes - 1 &&
@@ -127,7 +142,30 @@ int main(void) {
     test_rounding();
     test_multipliers();
     test_dtypes();
-    test_plan("models/tflite-micro/hello_world_int8.tflite", 1068);
-    test_plan("models/tflite-micro/hello_world_float.tflite", 1068);
+    // TFLM's smallest working arena on Cortex-M4 (../shared/research/tflm-figures.md). Ours, on
+    // a 32-bit target, must be at most 80% of it for the models the engine issue names, and no
+    // larger for the others (magic_wand's first float layer alone is 81% of TFLM's arena).
+    static const struct {
+        const char *model;
+        uint32_t tflm_arena, limit_percent;
+    } models[] = {
+        {"models/tflite-micro/hello_world_int8.tflite", 1068, 80},
+        {"models/tflite-micro/hello_world_float.tflite", 1068, 80},
+        {"models/tflite-micro/micro_speech_quantized.tflite", 6800, 80},
+        {"models/tflite-micro-arduino-examples/magic_wand_digits.tflite", 9164, 80},
+        {"models/tflite-micro/person_detect.tflite", 82296, 80},
+        {"models/tflite-micro/mnist_lstm_int8.tflite", 3224, 80},
+        {"models/mlcommons-tiny/kws_ref_model.tflite", 22772, 80},
+        {"models/mlcommons-tiny/vww_96_int8.tflite", 100660, 80},
+        {"models/mlcommons-tiny/pretrainedResnet_quant.tflite", 54340, 80},
+        {"models/mlcommons-tiny/ad01_int8.tflite", 2700, 80},
+        {"models/mlcommons-tiny/str_ww_ref_model.tflite", 15264, 80},
+        {"models/tflite-micro/magic_wand.tflite", 15156, 100},
+        {"models/mltk/tflite_micro_magic_wand.tflite", 5040, 100},
+        {"models/tflite-micro/simple_add_model.tflite", 49608, 100},
+    };
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+        test_plan(models[i].model, models[i].tflm_arena, models[i].limit_percent);
+    }
     return mml_test_done("test_core");
 }

@@ -16,11 +16,15 @@ typedef struct {
     int32_t act_min, act_max;              // int8: quantized clamp bounds
     float act_min_f, act_max_f;            // float32
     uint8_t has_bias;
-    // int8: out_c pairs of (multiplier, shift) follow.
+    // int8: out_c multipliers (int32), then out_c shifts (int8) follow.
 } dwconv_t;
 
 static const int32_t *dwconv_quant(const dwconv_t *d) {
     return (const int32_t *)(d + 1);
+}
+
+static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
+    return (const int8_t *)(dwconv_quant(d) + d->out_c);
 }
 
 // Loops in the order of TFLite's reference DepthwiseConvPerChannel; output written in order.
@@ -31,7 +35,8 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     const int8_t *filter = (const int8_t *)mml__ptr(ctx, d->filter);
     const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
     int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
-    const int32_t *q = dwconv_quant(d);
+    const int32_t *mult = dwconv_quant(d);
+    const int8_t *shift = dwconv_quant_shift(d);
     const int32_t in_offset = d->input_offset, in_c = d->in_c, out_c = d->out_c;
     for (int32_t b = 0; b < w->batches; b++) {
         const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * in_c;
@@ -62,7 +67,7 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
                         if (bias) {
                             acc += (uint32_t)bias[oc];
                         }
-                        int32_t v = mml__mul_by_qm((int32_t)acc, q[2 * oc], q[2 * oc + 1]);
+                        int32_t v = mml__mul_by_qm((int32_t)acc, mult[oc], shift[oc]);
                         v = (int32_t)((uint32_t)v + (uint32_t)d->output_offset);
                         v = v < d->act_min ? d->act_min : v > d->act_max ? d->act_max : v;
                         out[oc] = (int8_t)v;
@@ -183,9 +188,11 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
     }
+    mml__window_allow_overlap(p, &w, in.dims[3], mml_dtype_size((mml_dtype_t)in.dtype),
+        out.dims[3], mml_dtype_size((mml_dtype_t)out.dtype));
     p->macs = (uint64_t)out.elems * (uint64_t)(w.filt_h * w.filt_w);
     uint32_t n_quant = in.dtype == MML_INT8 ? (uint32_t)out_c : 0;
-    dwconv_t *d = (dwconv_t *)mml__prep_persist(p, sizeof(dwconv_t) + 8 * n_quant);
+    dwconv_t *d = (dwconv_t *)mml__prep_persist(p, sizeof(dwconv_t) + MML_REQUANT_BYTES(n_quant));
     if (!d) {
         return MML_OK;
     }
@@ -206,7 +213,8 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
         // TFLite's reference kernel ignores the filter zero point (symmetric filters).
         d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
         d->output_offset = mml__tensor_zero_point(p->m, &out, 0);
-        mml__conv_multipliers(p, &in, &filter, &out, n_quant, (int32_t *)(d + 1));
+        mml__conv_multipliers(p, &in, &filter, &out, n_quant, (int32_t *)(d + 1),
+            (int8_t *)((int32_t *)(d + 1) + n_quant));
     }
     return MML_OK;
 }

@@ -62,6 +62,9 @@ mml_status_t mml__prepare_dequantize(mml_prep_t *p) {
         return st;
     }
     r.n = out.elems;
+    if (in.dtype != MML_INT16) { // 1-byte input: see mml__prep_allow_elementwise_overlap
+        mml__prep_allow_elementwise_overlap(p, out.elems, 1, 4);
+    }
     dequantize_t *d = (dequantize_t *)mml__prep_persist(p, sizeof(dequantize_t));
     if (!d) {
         return MML_OK;

@@ -12,12 +12,17 @@ typedef struct {
     int32_t input_offset, weights_offset, output_offset;
     int32_t act_min, act_max;   // int8: quantized clamp bounds
     float act_min_f, act_max_f; // float32
-    uint8_t has_bias, per_channel;
-    // int8: per_channel ? units : 1 pairs of (multiplier, shift) follow.
+    uint32_t n_quant;           // int8: 1 (per-tensor weights) or units (per-channel)
+    uint8_t has_bias;
+    // int8: n_quant multipliers (int32), then n_quant shifts (int8) follow.
 } fc_t;
 
-static int32_t *fc_quant(fc_t *d) {
+static int32_t *fc_mult(fc_t *d) {
     return (int32_t *)(d + 1);
+}
+
+static int8_t *fc_shift(fc_t *d) {
+    return (int8_t *)(fc_mult(d) + d->n_quant);
 }
 
 static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
@@ -26,7 +31,9 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);
     const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
     int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
-    const int32_t *q = fc_quant((fc_t *)data);
+    const int32_t *mult = fc_mult((fc_t *)data);
+    const int8_t *shift = fc_shift((fc_t *)data);
+    const uint32_t per_channel = d->n_quant > 1;
     for (uint32_t b = 0; b < d->batches; b++) {
         for (uint32_t o = 0; o < d->units; o++) {
             const int8_t *wr = w + o * d->depth;
@@ -40,8 +47,9 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
             if (bias) {
                 sum += (uint32_t)bias[o];
             }
-            uint32_t qi = d->per_channel ? 2 * o : 0;
-            int64_t acc = (int64_t)mml__mul_by_qm((int32_t)sum, q[qi], q[qi + 1]) + d->output_offset;
+            uint32_t qi = per_channel * o;
+            int64_t acc = (int64_t)mml__mul_by_qm((int32_t)sum, mult[qi], shift[qi]) +
+                          d->output_offset;
             acc = acc < d->act_min ? d->act_min : acc > d->act_max ? d->act_max : acc;
             out[b * d->units + o] = (int8_t)acc;
         }
@@ -145,7 +153,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
     }
     p->macs = (uint64_t)batches * units * depth;
-    fc_t *d = (fc_t *)mml__prep_persist(p, sizeof(fc_t) + 8 * n_quant);
+    fc_t *d = (fc_t *)mml__prep_persist(p, sizeof(fc_t) + 5 * n_quant);
     if (!d) {
         return MML_OK;
     }
@@ -165,12 +173,13 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
         d->weights_offset = -mml__tensor_zero_point(p->m, &w, 0);
         d->output_offset = out_zp;
-        d->per_channel = n_quant > 1;
-        int32_t *q = fc_quant(d);
+        d->n_quant = n_quant;
         for (uint32_t i = 0; i < n_quant; i++) {
             double real = (double)in_scale * (double)mml__tensor_scale(p->m, &w, i) /
                           (double)out_scale;
-            mml__quantize_multiplier(real, &q[2 * i], &q[2 * i + 1]);
+            int32_t s;
+            mml__quantize_multiplier(real, &fc_mult(d)[i], &s);
+            fc_shift(d)[i] = (int8_t)s; // in [-31, 31]
         }
     }
     return MML_OK;

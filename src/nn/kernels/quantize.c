@@ -121,7 +121,13 @@ mml_status_t mml__prepare_quantize(mml_prep_t *p) {
         }
         p->eval = eval_int;
     }
-    p->inplace = mml_dtype_size((mml_dtype_t)out.dtype) <= mml_dtype_size((mml_dtype_t)in.dtype);
+    uint32_t in_size = mml_dtype_size((mml_dtype_t)in.dtype);
+    uint32_t out_size = mml_dtype_size((mml_dtype_t)out.dtype);
+    if (in_size == out_size) {
+        p->inplace = 1;
+    } else if (in_size == 1 || out_size == 1) {
+        mml__prep_allow_elementwise_overlap(p, out.elems, in_size, out_size);
+    }
     quantize_t *d = (quantize_t *)mml__prep_persist(p, sizeof(quantize_t));
     if (!d) {
         return MML_OK;

@@ -66,6 +66,29 @@ mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const m
     return MML_OK;
 }
 
+void mml__window_allow_overlap(mml_prep_t *p, const mml__window_t *w, int32_t in_c,
+    uint32_t in_elem, int32_t out_c, uint32_t out_elem) {
+    int64_t in_pixel = (int64_t)in_c * in_elem, out_pixel = (int64_t)out_c * out_elem;
+    int64_t best = INT32_MAX, q = 0;
+    for (int32_t b = 0; b < w->batches; b++) {
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            int64_t y = (int64_t)oy * w->stride_h - w->pad_h;
+            y = y < 0 ? 0 : y >= w->in_h ? w->in_h - 1 : y;
+            for (int32_t ox = 0; ox < w->out_w; ox++, q++) {
+                int64_t x = (int64_t)ox * w->stride_w - w->pad_w;
+                x = x < 0 ? 0 : x >= w->in_w ? w->in_w - 1 : x;
+                int64_t lowest_read = (((int64_t)b * w->in_h + y) * w->in_w + x) * in_pixel;
+                int64_t d = lowest_read - (q + 1) * out_pixel;
+                best = d < best ? d : best;
+            }
+        }
+    }
+    if (best > INT32_MIN) {
+        p->overlap = 1;
+        p->overlap_max = (int32_t)best;
+    }
+}
+
 mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t qdim) {
     if (in->scales.n != 1 || out->scales.n != 1 || filter->scales.n == 0) {
@@ -95,14 +118,17 @@ mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
 }
 
 void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
-    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *q) {
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *mult,
+    int8_t *shift) {
     double in_scale = (double)mml__tensor_scale(p->m, in, 0);
     double out_scale = (double)mml__tensor_scale(p->m, out, 0);
     for (uint32_t c = 0; c < channels; c++) {
         // A per-tensor filter scale is broadcast along the output channels.
         uint32_t i = filter->scales.n > 1 ? c : 0;
         double real = in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale;
-        mml__quantize_multiplier(real, &q[2 * c], &q[2 * c + 1]);
+        int32_t s;
+        mml__quantize_multiplier(real, &mult[c], &s);
+        shift[c] = (int8_t)s; // in [-31, 31]
     }
 }
 
@@ -184,6 +210,8 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__pool2d_t **d, uint8_t *dtyp
             mml_dtype_name((mml_dtype_t)in.dtype));
     }
     *dtype = in.dtype;
+    uint32_t elem = mml_dtype_size((mml_dtype_t)in.dtype);
+    mml__window_allow_overlap(p, &w, in.dims[3], elem, out.dims[3], elem);
     mml__pool2d_t *r = (mml__pool2d_t *)mml__prep_persist(p, sizeof(mml__pool2d_t));
     if (!r) {
         return MML_OK;

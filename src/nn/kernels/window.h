@@ -23,15 +23,28 @@ mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const m
     int32_t filt_h, int32_t filt_w, int32_t padding, int32_t stride_h, int32_t stride_w,
     int32_t dil_h, int32_t dil_w, mml__window_t *w);
 
+// Lets output 0 overlap input 0 (p->overlap, p->overlap_max) for an op that walks the output in
+// raster order (batch, y, x, channel) and reads, for each output pixel, only its window: writing
+// output pixel q clobbers no input byte that q or a later pixel still reads as long as
+// out_start - in_start <= min over q of (lowest input byte q's window reads - end of pixel q's
+// output). The window's top-left corner, clamped into the input, bounds those reads from below
+// and never decreases in raster order. Element sizes in bytes.
+void mml__window_allow_overlap(mml_prep_t *p, const mml__window_t *w, int32_t in_c,
+    uint32_t in_elem, int32_t out_c, uint32_t out_elem);
+
 // Checks the quantization of an int8 convolution (input, per-tensor or per-channel filter with
 // channels along axis qdim, output) as TFLite's PopulateConvolutionQuantizationParams does.
 mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t qdim);
 
-// Fills q[2 * c], q[2 * c + 1] (c < channels) with the requantization multiplier and shift of
+// Fills mult[c] and shift[c] (c < channels) with the requantization multiplier and shift of
 // output channel c: input_scale * filter_scale[c] / output_scale, computed in double as TFLite.
+// Records keep them as channels int32 multipliers followed by channels int8 shifts: 5 bytes a
+// channel of persistent arena (MML_REQUANT_BYTES).
 void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
-    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *q);
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *mult,
+    int8_t *shift);
+#define MML_REQUANT_BYTES(channels) (5u * (uint32_t)(channels))
 
 // The int8 clamp bounds of fused activation act on out (TFLite's
 // CalculateActivationRangeQuantized); also checks out's zero point is an int8 and its scale keeps
