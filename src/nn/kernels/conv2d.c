@@ -17,7 +17,9 @@ typedef struct {
     int32_t act_min, act_max;     // int8: quantized clamp bounds
     float act_min_f, act_max_f;   // float32
     uint8_t has_bias;
+    uint8_t per_channel;          // hybrid: one weight scale per output channel
     // int8: out_c multipliers (int32), then out_c shifts (int8) follow.
+    // hybrid: 1 or out_c float weight scales follow.
 } conv_t;
 
 static const int32_t *conv_quant(const conv_t *d) {
@@ -130,6 +132,58 @@ static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
+// Float input and output with int8 weights ("hybrid", dynamic-range quantized models): the
+// float loops of eval_f32 on the raw weights, each output scaled by its channel's weight scale.
+// TFLM rejects such models; TFLite quantizes the input instead, so results differ from TFLite's
+// within float rounding.
+static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
+    const conv_t *d = (const conv_t *)data;
+    const mml__window_t *w = &d->w;
+    const float *in = (const float *)mml__ptr(ctx, d->input);
+    const int8_t *filter = (const int8_t *)mml__ptr(ctx, d->filter);
+    const float *scale = (const float *)(d + 1);
+    const float *bias = d->has_bias ? (const float *)mml__ptr(ctx, d->bias) : NULL;
+    float *out = (float *)mml__ptr(ctx, d->output);
+    const int32_t fc = d->filt_c;
+    const int32_t filter_size = w->filt_h * w->filt_w * fc;
+    for (int32_t b = 0; b < w->batches; b++) {
+        const float *in_b = in + (size_t)b * w->in_h * w->in_w * d->in_c;
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            const int32_t iy0 = oy * w->stride_h - w->pad_h;
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                const int32_t ix0 = ox * w->stride_w - w->pad_w;
+                for (int32_t oc = 0; oc < d->out_c; oc++) {
+                    const int32_t group = oc / d->filters_per_group;
+                    const int8_t *f_oc = filter + (size_t)oc * filter_size;
+                    float total = 0.0f;
+                    for (int32_t fy = 0; fy < w->filt_h; fy++) {
+                        const int32_t iy = iy0 + w->dil_h * fy;
+                        if (iy < 0 || iy >= w->in_h) {
+                            continue;
+                        }
+                        for (int32_t fx = 0; fx < w->filt_w; fx++) {
+                            const int32_t ix = ix0 + w->dil_w * fx;
+                            if (ix < 0 || ix >= w->in_w) {
+                                continue;
+                            }
+                            const float *ip =
+                                in_b + ((size_t)iy * w->in_w + ix) * d->in_c + group * fc;
+                            const int8_t *fp = f_oc + (fy * w->filt_w + fx) * fc;
+                            for (int32_t ic = 0; ic < fc; ic++) {
+                                total += ip[ic] * (float)fp[ic];
+                            }
+                        }
+                    }
+                    float v = total * scale[d->per_channel ? oc : 0] + (bias ? bias[oc] : 0.0f);
+                    v = v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
+                    *out++ = v;
+                }
+            }
+        }
+    }
+    return MML_OK;
+}
+
 mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     mml__tensor_t in, filter, bias, out;
     mml_status_t st;
@@ -185,6 +239,23 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
             return st;
         }
         p->eval = eval_s8;
+    } else if (in.dtype == MML_FLOAT32 && filter.dtype == MML_INT8) {
+        if ((st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
+            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
+            return st;
+        }
+        if (filter.scales.n != 1 && filter.scales.n != (uint32_t)out_c) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "int8 weights without scales");
+        }
+        for (uint32_t c = 0; c < filter.scales.n; c++) {
+            if (mml__tensor_zero_point(p->m, &filter, c) != 0) {
+                return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "asymmetric int8 weights");
+            }
+        }
+        if (!mml__activation_range_f(act, &act_min_f, &act_max_f)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
+        }
+        p->eval = eval_hybrid;
     } else if (in.dtype == MML_FLOAT32) {
         if ((st = mml__prep_check_dtype(p, &filter, MML_FLOAT32)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
@@ -203,7 +274,9 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         out.dims[3], mml_dtype_size((mml_dtype_t)out.dtype));
     p->macs = (uint64_t)out.elems * (uint64_t)(w.filt_h * w.filt_w) * (uint64_t)filt_c;
     uint32_t n_quant = in.dtype == MML_INT8 ? (uint32_t)out_c : 0;
-    conv_t *d = (conv_t *)mml__prep_persist(p, sizeof(conv_t) + MML_REQUANT_BYTES(n_quant));
+    uint32_t n_scales = p->eval == eval_hybrid ? filter.scales.n : 0;
+    conv_t *d = (conv_t *)mml__prep_persist(
+        p, sizeof(conv_t) + MML_REQUANT_BYTES(n_quant) + 4 * n_scales);
     if (!d) {
         return MML_OK;
     }
@@ -221,6 +294,10 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     d->act_max = act_max;
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
+    d->per_channel = n_scales > 1;
+    for (uint32_t c = 0; c < n_scales; c++) {
+        ((float *)(d + 1))[c] = mml__tensor_scale(p->m, &filter, c);
+    }
     if (in.dtype == MML_INT8) {
         // TFLite's reference kernel ignores the filter zero point (symmetric filters).
         d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: MIT
+# The compatibility checker on every real model in MICROML_DATA: `microml info` finds no op it
+# cannot run except the signal-library custom ops of the audio preprocessors (the audio issue),
+# and reports an arena for every model it can run. Plus the float models nobody produced vectors
+# for: they must agree with their int8 twins on real inputs.
+import json
+import subprocess
+
+import numpy as np
+import pytest
+
+import mmldata
+
+MODELS = sorted(mmldata.DATA.glob("models/*/*.tflite"))
+
+
+def info(path):
+    p = subprocess.run([str(mmldata.CLI), "info", str(path), "--json"], capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def test_models_found():
+    assert len(MODELS) >= 20
+
+
+@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.name)
+def test_every_model_runs_but_signal_ops(path):
+    report = info(path)
+    bad = [u for u in report["unsupported"] if not u["name"].startswith("Signal")]
+    assert not bad, f"unsupported: {bad}"
+    if not report["unsupported"]:
+        assert report["arena_bytes_32bit"] > 0
+        assert report["macs"] >= 0
+    else:
+        assert path.name.startswith("audio_preprocessor")
+
+
+# (float model, its int8 vector folder): a float model given the dequantized int8 input must
+# pick the same class as TFLM's int8 output on the real and narrow inputs (uniform noise inputs
+# are far outside what either model was trained on, so classes may differ there).
+FLOAT_TWINS = [
+    ("models/mlcommons-tiny/kws_ref_model_float32.tflite", "mlperf_kws"),  # int8 weights, float I/O
+    ("models/mlcommons-tiny/vww_96_float.tflite", "mlperf_vww"),
+    ("models/mlcommons-tiny/pretrainedResnet.tflite", "mlperf_ic"),
+]
+
+
+@pytest.mark.parametrize("float_model,twin", FLOAT_TWINS, ids=lambda x: str(x).split("/")[-1])
+def test_float_model_agrees_with_int8_twin(microml, float_model, twin):
+    m = microml.Model((mmldata.DATA / float_model).read_bytes())
+    q_in = mmldata.meta(twin)["inputs"][0]
+    q_out = mmldata.meta(twin)["outputs"][0]
+    checked = 0
+    for v in mmldata.vectors(twin, single_only=True):
+        if not (v.name.startswith("real") or v.name.startswith("narrow")):
+            continue
+        x = np.frombuffer(v.inp.read_bytes(), dtype=np.int8).astype(np.float32)
+        x = (x - q_in["zero_point"][0]) * q_in["scale"][0]
+        y = np.array(m.predict(x.astype(np.float32)))
+        ref = np.frombuffer(v.out.read_bytes(), dtype=np.int8).astype(np.float32)
+        ref = (ref - q_out["zero_point"][0]) * q_out["scale"][0]
+        assert y.argmax() == ref.argmax(), f"{v.id}: {y} vs {ref}"
+        checked += 1
+    assert checked >= 2
