@@ -54,3 +54,22 @@ ctest-build: $(BUILD)/fuzz/fuzz_model
 $(BUILD)/fuzz/fuzz_model: $(TOP)/tests/fuzz/fuzz_model.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) $(CORE_INC) -o $@ $< $(CORE_SRC)
+
+# The core cross-compiled as the Cortex-M firmware builds it, for the symbol check (no malloc,
+# printf, libm or writable data on the targets that matter most).
+ARM_CC := arm-none-eabi-gcc
+ARM_CPUS := cortex-m0 cortex-m4
+ARM_FLAGS_cortex-m0 := -mcpu=cortex-m0 -mthumb -mfloat-abi=soft
+ARM_FLAGS_cortex-m4 := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+ARM_LIBS := $(foreach c,$(ARM_CPUS),$(BUILD)/arm/$(c)/libmicroml.a)
+ctest-build: $(ARM_LIBS)
+
+define ARM_LIB_RULE
+$(BUILD)/arm/$(1)/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
+	@mkdir -p $$(dir $$@)
+	@echo "CC ($(1)) $$(patsubst $(TOP)/%,%,$$<)"
+	@$(ARM_CC) $(ARM_FLAGS_$(1)) -Os -ffunction-sections -fdata-sections $(CORE_WARN) $(CORE_INC) -c -o $$@ $$<
+$(BUILD)/arm/$(1)/libmicroml.a: $(patsubst $(TOP)/src/%.c,$(BUILD)/arm/$(1)/obj/%.o,$(CORE_SRC))
+	rm -f $$@ && arm-none-eabi-ar rcs $$@ $$^
+endef
+$(foreach c,$(ARM_CPUS),$(eval $(call ARM_LIB_RULE,$(c))))
