@@ -66,11 +66,14 @@ double mml__frexp(double x, int32_t *e) {
 }
 
 void mml__quantize_multiplier(double m, int32_t *q, int32_t *shift) {
-    // Only a corrupted model gets NaN, negative or huge multipliers: keep the result defined.
-    if (!(m > 0.0)) {
+    // Negative multipliers are legal (LEAKY_RELU with alpha < 0). Only a corrupted model gets
+    // NaN or huge ones: keep the result defined.
+    if (!(m == m)) {
         m = 0.0;
     } else if (m > 1073741824.0) {
         m = 1073741824.0; // 2^30: shift 31 at most
+    } else if (m < -1073741824.0) {
+        m = -1073741824.0;
     }
     if (m == 0.0) {
         *q = 0;

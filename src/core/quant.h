@@ -17,8 +17,8 @@
 enum { MML_ACT_NONE = 0, MML_ACT_RELU = 1, MML_ACT_RELU_N1_TO_1 = 2, MML_ACT_RELU6 = 3,
     MML_ACT_TANH = 4, MML_ACT_SIGN_BIT = 5 };
 
-// TFLite QuantizeMultiplier: M (double, >= 0) -> (q, shift), shift in [-31, 31].
-// M == 0 gives q = 0, shift = 0; NaN/negative count as 0, M > 2^30 as 2^30.
+// TFLite QuantizeMultiplier: M (double) -> (q, shift), shift in [-31, 31]; q has M's sign.
+// M == 0 gives q = 0, shift = 0; NaN counts as 0, |M| > 2^30 as 2^30.
 void mml__quantize_multiplier(double m, int32_t *q, int32_t *shift);
 
 // gemmlowp SaturatingRoundingDoublingHighMul: round(a*b / 2^31), saturating INT32_MIN*INT32_MIN.
