@@ -93,7 +93,7 @@ static PyStructSequence_Desc tensorinfo_desc = {
 
 static PyTypeObject *tensorinfo_type;
 
-static PyObject *tensorinfo_new(int32_t index, const mml_tensor_info_t *t) {
+static PyObject *tensorinfo_new(const mml_tensor_info_t *t) {
     PyObject *info = PyStructSequence_New(tensorinfo_type);
     if (info == NULL) {
         return NULL;
@@ -113,7 +113,7 @@ static PyObject *tensorinfo_new(int32_t index, const mml_tensor_info_t *t) {
         PyTuple_SET_ITEM(shape, d, dim);
     }
     PyObject *items[6] = {
-        PyLong_FromLong(index),
+        PyLong_FromUnsignedLong(t->index),
         // Names come from the model bytes: decode leniently, a damaged name is not fatal.
         PyUnicode_DecodeUTF8(t->name ? t->name : "", (Py_ssize_t)strlen(t->name ? t->name : ""),
             "replace"),
@@ -164,18 +164,6 @@ static void model_dealloc(model_obj_t *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-// Tensor index of input or output i: the subgraph's index vector at m->inputs / m->outputs
-// (offset of its first int32 element, validated by mml_model_load).
-static int32_t io_tensor_index(const mml_model_t *m, int output, uint32_t i) {
-    uint32_t pos = (output ? m->outputs : m->inputs) + 4 * i;
-    int32_t index;
-    if (pos > m->len || m->len - pos < 4) {
-        return -1;
-    }
-    memcpy(&index, m->buf + pos, 4);
-    return index;
-}
-
 // Builds self->io and the inputs / outputs tuples of a loaded model.
 static int model_make_infos(model_obj_t *self) {
     mml_model_t *m = &self->model;
@@ -199,7 +187,7 @@ static int model_make_infos(model_obj_t *self) {
             raise_status(&err);
             return -1;
         }
-        PyObject *info = tensorinfo_new(io_tensor_index(m, output, i), &self->io[k]);
+        PyObject *info = tensorinfo_new(&self->io[k]);
         if (info == NULL) {
             return -1;
         }
@@ -569,12 +557,25 @@ static PyObject *model_repr(model_obj_t *self) {
     return r;
 }
 
+// reset(): recurrent state (variable tensors) back to its zero point, as after construction.
+static PyObject *model_reset(model_obj_t *self, PyObject *Py_UNUSED(ignored)) {
+    mml_status_t st = mml_model_reset(&self->model);
+    if (st != MML_OK) {
+        mml_error_t err = {.status = st, .op_index = -1};
+        return raise_status(&err);
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef model_methods[] = {
     {"predict", (PyCFunction)(void (*)(void))model_predict, METH_VARARGS | METH_KEYWORDS,
      "predict(x, out=None): run one inference.\n\n"
      "x: raw bytes of the input dtype (any buffer), or float values (list/tuple, or a 'f' buffer\n"
      "for a quantized input) that are quantized; a tuple/list of those for several inputs.\n"
      "Returns a new array.array per output (a tuple for several), or out filled in place."},
+    {"reset", (PyCFunction)model_reset, METH_NOARGS,
+     "reset(): set the recurrent state (variable tensors) back to its zero point, as after\n"
+     "construction; a stateless model is unaffected."},
     {NULL, NULL, 0, NULL},
 };
 

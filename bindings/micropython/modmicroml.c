@@ -151,7 +151,7 @@ static NORETURN void raise_size(const char *what, uint32_t i, uint32_t needed, u
 /******************************************************************************/
 // TensorInfo: a read-only record (index, name, shape, dtype, scale, zero_point).
 
-static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info, int32_t index) {
+static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info) {
     microml_tensorinfo_obj_t *self = mp_obj_malloc(microml_tensorinfo_obj_t, MICROML_TENSORINFO_TYPE);
     mp_obj_t dims[MML_MAX_DIMS];
     for (size_t i = 0; i < info->rank && i < MML_MAX_DIMS; i++) {
@@ -159,7 +159,7 @@ static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info, int32_t index) {
     }
     const char *dtype = mml_dtype_name((mml_dtype_t)info->dtype);
     const char *name = info->name != NULL ? info->name : "";
-    self->index = mp_obj_new_int(index);
+    self->index = mp_obj_new_int_from_uint(info->index);
     self->name = mp_obj_new_str(name, str_len(name));
     self->shape = mp_obj_new_tuple(info->rank < MML_MAX_DIMS ? info->rank : MML_MAX_DIMS, dims);
     self->dtype = mp_obj_new_str(dtype, str_len(dtype));
@@ -170,6 +170,28 @@ static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info, int32_t index) {
     #endif
     self->zero_point = mp_obj_new_int(info->zero_point);
     return MP_OBJ_FROM_PTR(self);
+}
+
+// microml.TensorInfo(index=0, name='x', shape=(1, 1), dtype='int8', scale=0.0245, zero_point=-128),
+// as CPython prints its struct sequence. Each value is printed by the builtin repr().
+static void tensorinfo_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    (void)kind;
+    microml_tensorinfo_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const mp_obj_t values[] = { self->index, self->name, self->shape, self->dtype, self->scale,
+                                self->zero_point };
+    static const char *const fields[] = {
+        "index", "name", "shape", "dtype", "scale", "zero_point"
+    };
+    mp_obj_t repr_fn = mp_load_global(MP_QSTR_repr);
+    mp_printf(print, "microml.TensorInfo(");
+    for (size_t i = 0; i < MP_ARRAY_SIZE(values); i++) {
+        mp_buffer_info_t text;
+        mp_obj_t r = mp_call_function_n_kw(repr_fn, 1, 0, &values[i]);
+        mp_get_buffer_raise(r, &text, MP_BUFFER_READ);
+        mp_printf(print, "%s%s=%.*s", i > 0 ? ", " : "", fields[i], (int)text.len,
+            (const char *)text.buf);
+    }
+    mp_printf(print, ")");
 }
 
 static void tensorinfo_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
@@ -253,16 +275,12 @@ static mp_obj_t model_make_new(const mp_obj_type_t *type, size_t n_args, size_t 
     mp_obj_t items[2];
     for (int io = 0; io < 2; io++) {
         uint32_t n = io == 0 ? m->n_inputs : m->n_outputs;
-        // m->inputs / m->outputs: position of the subgraph's little-endian int32 index vector.
-        const uint8_t *index = m->buf + (io == 0 ? m->inputs : m->outputs);
         mp_obj_t tuple = mp_obj_new_tuple(n, NULL);
         mp_obj_tuple_t *t = MP_OBJ_TO_PTR(tuple);
         for (uint32_t i = 0; i < n; i++) {
             mml_tensor_info_t info;
             check(io == 0 ? mml_model_input_info(m, i, &info) : mml_model_output_info(m, i, &info), &err);
-            const uint8_t *p = index + 4 * i;
-            int32_t tensor = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-            t->items[i] = tensorinfo_new(&info, tensor);
+            t->items[i] = tensorinfo_new(&info);
         }
         items[io] = tuple;
     }
@@ -450,7 +468,17 @@ static mp_obj_t model_predict(size_t n_args, const mp_obj_t *pos_args, mp_map_t 
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(model_predict_obj, 2, model_predict);
 
-// Attributes and the predict method, looked up the same way in firmware and in a .mpy.
+// reset(): recurrent state (variable tensors) back to its zero point, as after construction.
+static mp_obj_t model_reset(mp_obj_t self_in) {
+    microml_model_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mml_error_t err;
+    err.msg[0] = '\0';
+    check(mml_model_reset(&self->model), &err);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(model_reset_obj, model_reset);
+
+// Attributes and the methods, looked up the same way in firmware and in a .mpy.
 static void model_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     if (dest[0] != MP_OBJ_NULL) {
         return; // read-only
@@ -458,6 +486,9 @@ static void model_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     microml_model_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (attr == MP_QSTR_predict) {
         dest[0] = MP_OBJ_FROM_PTR(&model_predict_obj);
+        dest[1] = self_in;
+    } else if (attr == MP_QSTR_reset) {
+        dest[0] = MP_OBJ_FROM_PTR(&model_reset_obj);
         dest[1] = self_in;
     } else if (attr == MP_QSTR_arena_size) {
         dest[0] = mp_obj_new_int_from_uint(self->model.arena_bytes);
@@ -485,7 +516,8 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     microml_tensorinfo_type.base.type = (void *)&mp_type_type;
     microml_tensorinfo_type.flags = MP_TYPE_FLAG_NONE;
     microml_tensorinfo_type.name = MP_QSTR_TensorInfo;
-    MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, attr, tensorinfo_attr, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, print, tensorinfo_print, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, attr, tensorinfo_attr, 1);
 
     mp_store_global(MP_QSTR___version__, mp_obj_new_str(MML_VERSION_STRING, sizeof(MML_VERSION_STRING) - 1));
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
@@ -508,6 +540,7 @@ MP_DEFINE_CONST_OBJ_TYPE(
     microml_tensorinfo_type,
     MP_QSTR_TensorInfo,
     MP_TYPE_FLAG_NONE,
+    print, tensorinfo_print,
     attr, tensorinfo_attr
     );
 

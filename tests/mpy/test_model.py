@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # microml.Model on MicroPython: reference vectors, the API contract and damaged models.
 # Runs in a directory holding the files staged by tests/mpy/run (index.txt lists them):
-#   hw_int8.tflite, hw_float.tflite, <kind>_<name>.in / .out  (kind: i8, f32)
+#   hw_int8.tflite, hw_float.tflite, <kind>_<name>.in / .out  (kind: i8, f32),
+#   lstm.tflite, lstm_1.in / .out  (mnist_lstm_int8, a model with recurrent state)
 # Prints one line per case, "ok <case>" or "FAIL <case>: <why>".
 import gc
 import sys
@@ -86,6 +87,42 @@ def test_api():
     f = microml.Model(HW_F32)
     assert f.inputs[0].dtype == "float32" and f.outputs[0].dtype == "float32"
     assert f.inputs[0].scale == 0.0 and f.inputs[0].zero_point == 0
+
+
+@case
+def test_tensorinfo_repr():
+    t = microml.Model(HW_I8).inputs[0]
+    r = repr(t)
+    head = "microml.TensorInfo(index=0, name='serving_default_dense_input:0', shape=(1, 1), "
+    assert r.startswith(head + "dtype='int8', scale=0.02448"), r
+    assert r.endswith(", zero_point=-128)") and str(t) == r, r
+    assert repr(microml.Model(HW_F32).outputs[0]).endswith("scale=0.0, zero_point=0)")
+
+
+@case
+def test_reset():
+    m = microml.Model(read("lstm.tflite"))
+    x, y = read("lstm_1.in"), read("lstm_1.out")
+    assert bytes(m.predict(x)) == y
+    assert bytes(m.predict(x)) != y  # the LSTM state carried over
+    assert m.reset() is None
+    assert bytes(m.predict(x)) == y
+    assert microml.Model(HW_I8).reset() is None  # no state: nothing to do
+
+
+@case
+def test_borrowed_view():
+    # A model used where it lies, as from a device's flash: on boards, run-on-qemu's
+    # file_view() gives a zero-copy memoryview of a file in the board's memory.
+    try:
+        buf = file_view("hw_int8.tflite")
+    except NameError:
+        buf = memoryview(bytearray(HW_I8))
+    assert isinstance(buf, memoryview) and bytes(buf) == HW_I8
+    m = microml.Model(buf)
+    x, y = vector("i8", VECTORS["i8"][0])
+    assert bytes(m.predict(x)) == y
+    expect(ValueError, lambda: microml.Model(buf[1:]), "aligned")
 
 
 @case

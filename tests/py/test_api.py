@@ -111,6 +111,18 @@ def test_tensor_info_repr(int8_model):
     assert "Model" in r and str(int8_model.arena_size) in r, r
 
 
+def test_reset_restores_recurrent_state(microml):
+    # mnist_lstm_int8 carries its LSTM state from one predict to the next; reset() clears it.
+    name = "mnist_lstm_int8"
+    m = microml.Model(mmldata.model_bytes(name))
+    x, y = golden(name)[0]
+    assert m.predict(x).tobytes() == y
+    assert m.predict(x).tobytes() != y  # state carried over
+    assert m.reset() is None
+    assert m.predict(x).tobytes() == y
+    microml.Model(mmldata.model_bytes(INT8)).reset()  # no state: a no-op
+
+
 # --- predict: input forms --------------------------------------------------------------------
 
 def test_predict_raw_input_forms(int8_model):
