@@ -30,159 +30,82 @@ static const int8_t *conv_quant_shift(const conv_t *d) {
     return (const int8_t *)(conv_quant(d) + d->out_c);
 }
 
-// The loops of TFLite's reference ConvPerChannel (same accumulation order), output written in
-// raster order, no scratch.
-static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
-    const conv_t *d = (const conv_t *)data;
-    const mml__window_t *w = &d->w;
-    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
-    const int8_t *filter = (const int8_t *)mml__ptr(ctx, d->filter);
-    const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
-    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
-    const int32_t *mult = conv_quant(d);
-    const int8_t *shift = conv_quant_shift(d);
-    const int32_t in_offset = d->input_offset, fc = d->filt_c;
-    const int32_t filter_size = w->filt_h * w->filt_w * fc;
-    for (int32_t b = 0; b < w->batches; b++) {
-        const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * d->in_c;
-        for (int32_t oy = 0; oy < w->out_h; oy++) {
-            const int32_t iy0 = oy * w->stride_h - w->pad_h;
-            for (int32_t ox = 0; ox < w->out_w; ox++) {
-                const int32_t ix0 = ox * w->stride_w - w->pad_w;
-                for (int32_t oc = 0; oc < d->out_c; oc++) {
-                    const int32_t group = oc / d->filters_per_group;
-                    const int8_t *f_oc = filter + (size_t)oc * filter_size;
-                    uint32_t acc = 0; // wraps like TFLite's int32 sum, without UB
-                    for (int32_t fy = 0; fy < w->filt_h; fy++) {
-                        const int32_t iy = iy0 + w->dil_h * fy;
-                        if (iy < 0 || iy >= w->in_h) {
-                            continue;
-                        }
-                        for (int32_t fx = 0; fx < w->filt_w; fx++) {
-                            const int32_t ix = ix0 + w->dil_w * fx;
-                            if (ix < 0 || ix >= w->in_w) {
-                                continue;
-                            }
-                            const int8_t *ip =
-                                in_b + ((size_t)iy * w->in_w + ix) * d->in_c + group * fc;
-                            const int8_t *fp = f_oc + (fy * w->filt_w + fx) * fc;
-                            for (int32_t ic = 0; ic < fc; ic++) {
-                                acc += (uint32_t)((int32_t)fp[ic] * ((int32_t)ip[ic] + in_offset));
-                            }
-                        }
-                    }
-                    if (bias) {
-                        acc += (uint32_t)bias[oc];
-                    }
-                    int32_t v = mml__mul_by_qm((int32_t)acc, mult[oc], shift[oc]);
-                    v = (int32_t)((uint32_t)v + (uint32_t)d->output_offset);
-                    v = v < d->act_min ? d->act_min : v > d->act_max ? d->act_max : v;
-                    *out++ = (int8_t)v;
-                }
-            }
-        }
+// Defines an eval with input and output of type T, filter F_T, bias B_T: the loops of TFLite's
+// reference ConvPerChannel (same accumulation order), output written in raster order, no
+// scratch. SETUP runs once; for each output element (channel oc) an ACC_T acc starts at 0, MAC
+// takes every input value x with its filter value f, and the output is FINISH (which may use acc,
+// oc and bias, NULL without one).
+#define CONV_EVAL(NAME, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                                 \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                          \
+        const conv_t *d = (const conv_t *)data;                                                \
+        const mml__window_t *w = &d->w;                                                        \
+        const T *in = (const T *)mml__ptr(ctx, d->input);                                      \
+        const F_T *filter = (const F_T *)mml__ptr(ctx, d->filter);                             \
+        const B_T *bias = d->has_bias ? (const B_T *)mml__ptr(ctx, d->bias) : NULL;            \
+        T *out = (T *)mml__ptr(ctx, d->output);                                                \
+        const int32_t fc = d->filt_c;                                                          \
+        const int32_t filter_size = w->filt_h * w->filt_w * fc;                                \
+        SETUP;                                                                                 \
+        for (int32_t b = 0; b < w->batches; b++) {                                             \
+            const T *in_b = in + (size_t)b * w->in_h * w->in_w * d->in_c;                      \
+            for (int32_t oy = 0; oy < w->out_h; oy++) {                                        \
+                const int32_t iy0 = oy * w->stride_h - w->pad_h;                               \
+                for (int32_t ox = 0; ox < w->out_w; ox++) {                                    \
+                    const int32_t ix0 = ox * w->stride_w - w->pad_w;                           \
+                    for (int32_t oc = 0; oc < d->out_c; oc++) {                                \
+                        const int32_t group = oc / d->filters_per_group;                       \
+                        const F_T *f_oc = filter + (size_t)oc * filter_size;                   \
+                        ACC_T acc = 0;                                                         \
+                        for (int32_t fy = 0; fy < w->filt_h; fy++) {                           \
+                            const int32_t iy = iy0 + w->dil_h * fy;                            \
+                            if (iy < 0 || iy >= w->in_h) {                                     \
+                                continue;                                                      \
+                            }                                                                  \
+                            for (int32_t fx = 0; fx < w->filt_w; fx++) {                       \
+                                const int32_t ix = ix0 + w->dil_w * fx;                        \
+                                if (ix < 0 || ix >= w->in_w) {                                 \
+                                    continue;                                                  \
+                                }                                                              \
+                                const T *ip =                                                  \
+                                    in_b + ((size_t)iy * w->in_w + ix) * d->in_c + group * fc; \
+                                const F_T *fp = f_oc + (fy * w->filt_w + fx) * fc;             \
+                                for (int32_t ic = 0; ic < fc; ic++) {                          \
+                                    const T x = ip[ic];                                        \
+                                    const F_T f = fp[ic];                                      \
+                                    MAC;                                                       \
+                                }                                                              \
+                            }                                                                  \
+                        }                                                                      \
+                        *out++ = (FINISH);                                                     \
+                    }                                                                          \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+        return MML_OK;                                                                         \
     }
-    return MML_OK;
+
+static inline float clamp_f32(const conv_t *d, float v) {
+    return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
 }
 
-static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
-    const conv_t *d = (const conv_t *)data;
-    const mml__window_t *w = &d->w;
-    const float *in = (const float *)mml__ptr(ctx, d->input);
-    const float *filter = (const float *)mml__ptr(ctx, d->filter);
-    const float *bias = d->has_bias ? (const float *)mml__ptr(ctx, d->bias) : NULL;
-    float *out = (float *)mml__ptr(ctx, d->output);
-    const int32_t fc = d->filt_c;
-    const int32_t filter_size = w->filt_h * w->filt_w * fc;
-    for (int32_t b = 0; b < w->batches; b++) {
-        const float *in_b = in + (size_t)b * w->in_h * w->in_w * d->in_c;
-        for (int32_t oy = 0; oy < w->out_h; oy++) {
-            const int32_t iy0 = oy * w->stride_h - w->pad_h;
-            for (int32_t ox = 0; ox < w->out_w; ox++) {
-                const int32_t ix0 = ox * w->stride_w - w->pad_w;
-                for (int32_t oc = 0; oc < d->out_c; oc++) {
-                    const int32_t group = oc / d->filters_per_group;
-                    const float *f_oc = filter + (size_t)oc * filter_size;
-                    float total = 0.0f;
-                    for (int32_t fy = 0; fy < w->filt_h; fy++) {
-                        const int32_t iy = iy0 + w->dil_h * fy;
-                        if (iy < 0 || iy >= w->in_h) {
-                            continue;
-                        }
-                        for (int32_t fx = 0; fx < w->filt_w; fx++) {
-                            const int32_t ix = ix0 + w->dil_w * fx;
-                            if (ix < 0 || ix >= w->in_w) {
-                                continue;
-                            }
-                            const float *ip =
-                                in_b + ((size_t)iy * w->in_w + ix) * d->in_c + group * fc;
-                            const float *fp = f_oc + (fy * w->filt_w + fx) * fc;
-                            for (int32_t ic = 0; ic < fc; ic++) {
-                                total += ip[ic] * fp[ic];
-                            }
-                        }
-                    }
-                    float v = total + (bias ? bias[oc] : 0.0f);
-                    v = v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
-                    *out++ = v;
-                }
-            }
-        }
-    }
-    return MML_OK;
-}
+// The int32 sum wraps like TFLite's, without UB.
+CONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t,
+    const int32_t in_offset = d->input_offset;
+    const int32_t *mult = conv_quant(d); const int8_t *shift = conv_quant_shift(d),
+    acc += (uint32_t)((int32_t)f * ((int32_t)x + in_offset)),
+    mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc],
+        d->output_offset, d->act_min, d->act_max))
+
+CONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
+    clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
 
 // Float input and output with int8 weights ("hybrid", dynamic-range quantized models): the
 // float loops of eval_f32 on the raw weights, each output scaled by its channel's weight scale.
 // TFLM rejects such models; TFLite quantizes the input instead, so results differ from TFLite's
 // within float rounding.
-static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
-    const conv_t *d = (const conv_t *)data;
-    const mml__window_t *w = &d->w;
-    const float *in = (const float *)mml__ptr(ctx, d->input);
-    const int8_t *filter = (const int8_t *)mml__ptr(ctx, d->filter);
-    const float *scale = (const float *)(d + 1);
-    const float *bias = d->has_bias ? (const float *)mml__ptr(ctx, d->bias) : NULL;
-    float *out = (float *)mml__ptr(ctx, d->output);
-    const int32_t fc = d->filt_c;
-    const int32_t filter_size = w->filt_h * w->filt_w * fc;
-    for (int32_t b = 0; b < w->batches; b++) {
-        const float *in_b = in + (size_t)b * w->in_h * w->in_w * d->in_c;
-        for (int32_t oy = 0; oy < w->out_h; oy++) {
-            const int32_t iy0 = oy * w->stride_h - w->pad_h;
-            for (int32_t ox = 0; ox < w->out_w; ox++) {
-                const int32_t ix0 = ox * w->stride_w - w->pad_w;
-                for (int32_t oc = 0; oc < d->out_c; oc++) {
-                    const int32_t group = oc / d->filters_per_group;
-                    const int8_t *f_oc = filter + (size_t)oc * filter_size;
-                    float total = 0.0f;
-                    for (int32_t fy = 0; fy < w->filt_h; fy++) {
-                        const int32_t iy = iy0 + w->dil_h * fy;
-                        if (iy < 0 || iy >= w->in_h) {
-                            continue;
-                        }
-                        for (int32_t fx = 0; fx < w->filt_w; fx++) {
-                            const int32_t ix = ix0 + w->dil_w * fx;
-                            if (ix < 0 || ix >= w->in_w) {
-                                continue;
-                            }
-                            const float *ip =
-                                in_b + ((size_t)iy * w->in_w + ix) * d->in_c + group * fc;
-                            const int8_t *fp = f_oc + (fy * w->filt_w + fx) * fc;
-                            for (int32_t ic = 0; ic < fc; ic++) {
-                                total += ip[ic] * (float)fp[ic];
-                            }
-                        }
-                    }
-                    float v = total * scale[d->per_channel ? oc : 0] + (bias ? bias[oc] : 0.0f);
-                    v = v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
-                    *out++ = v;
-                }
-            }
-        }
-    }
-    return MML_OK;
-}
+CONV_EVAL(eval_hybrid, float, int8_t, float, float, const float *scale = (const float *)(d + 1),
+    acc += x * (float)f,
+    clamp_f32(d, acc * scale[d->per_channel ? oc : 0] + (bias ? bias[oc] : 0.0f)))
 
 mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     mml__tensor_t in, filter, bias, out;

@@ -27,103 +27,71 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
     return (const int8_t *)(dwconv_quant(d) + d->out_c);
 }
 
-// Loops in the order of TFLite's reference DepthwiseConvPerChannel; output written in order.
-static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
-    const dwconv_t *d = (const dwconv_t *)data;
-    const mml__window_t *w = &d->w;
-    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
-    const int8_t *filter = (const int8_t *)mml__ptr(ctx, d->filter);
-    const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
-    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
-    const int32_t *mult = dwconv_quant(d);
-    const int8_t *shift = dwconv_quant_shift(d);
-    const int32_t in_offset = d->input_offset, in_c = d->in_c, out_c = d->out_c;
-    for (int32_t b = 0; b < w->batches; b++) {
-        const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * in_c;
-        for (int32_t oy = 0; oy < w->out_h; oy++) {
-            const int32_t iy0 = oy * w->stride_h - w->pad_h;
-            for (int32_t ox = 0; ox < w->out_w; ox++) {
-                const int32_t ix0 = ox * w->stride_w - w->pad_w;
-                for (int32_t ic = 0; ic < in_c; ic++) {
-                    for (int32_t m = 0; m < d->depth_multiplier; m++) {
-                        const int32_t oc = ic * d->depth_multiplier + m;
-                        uint32_t acc = 0; // wraps like TFLite's int32 sum, without UB
-                        for (int32_t fy = 0; fy < w->filt_h; fy++) {
-                            const int32_t iy = iy0 + w->dil_h * fy;
-                            if (iy < 0 || iy >= w->in_h) {
-                                continue;
-                            }
-                            const int8_t *irow = in_b + (size_t)iy * w->in_w * in_c + ic;
-                            const int8_t *frow = filter + fy * w->filt_w * out_c + oc;
-                            for (int32_t fx = 0; fx < w->filt_w; fx++) {
-                                const int32_t ix = ix0 + w->dil_w * fx;
-                                if (ix < 0 || ix >= w->in_w) {
-                                    continue;
-                                }
-                                int32_t x = (int32_t)irow[(size_t)ix * in_c] + in_offset;
-                                acc += (uint32_t)((int32_t)frow[fx * out_c] * x);
-                            }
-                        }
-                        if (bias) {
-                            acc += (uint32_t)bias[oc];
-                        }
-                        int32_t v = mml__mul_by_qm((int32_t)acc, mult[oc], shift[oc]);
-                        v = (int32_t)((uint32_t)v + (uint32_t)d->output_offset);
-                        v = v < d->act_min ? d->act_min : v > d->act_max ? d->act_max : v;
-                        out[oc] = (int8_t)v;
-                    }
-                }
-                out += out_c;
-            }
-        }
+// Defines an eval with input, filter and output of type T, bias B_T: loops in the order of
+// TFLite's reference DepthwiseConvPerChannel; output written in order. SETUP runs once; for each
+// output element (channel oc) an ACC_T acc starts at 0, MAC takes every input value x with its
+// filter value f, and the output is FINISH (which may use acc, oc and bias, NULL without one).
+#define DWCONV_EVAL(NAME, T, B_T, ACC_T, SETUP, MAC, FINISH)                                    \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                          \
+        const dwconv_t *d = (const dwconv_t *)data;                                            \
+        const mml__window_t *w = &d->w;                                                        \
+        const T *in = (const T *)mml__ptr(ctx, d->input);                                      \
+        const T *filter = (const T *)mml__ptr(ctx, d->filter);                                 \
+        const B_T *bias = d->has_bias ? (const B_T *)mml__ptr(ctx, d->bias) : NULL;            \
+        T *out = (T *)mml__ptr(ctx, d->output);                                                \
+        const int32_t in_c = d->in_c, out_c = d->out_c;                                        \
+        SETUP;                                                                                 \
+        for (int32_t b = 0; b < w->batches; b++) {                                             \
+            const T *in_b = in + (size_t)b * w->in_h * w->in_w * in_c;                         \
+            for (int32_t oy = 0; oy < w->out_h; oy++) {                                        \
+                const int32_t iy0 = oy * w->stride_h - w->pad_h;                               \
+                for (int32_t ox = 0; ox < w->out_w; ox++) {                                    \
+                    const int32_t ix0 = ox * w->stride_w - w->pad_w;                           \
+                    for (int32_t ic = 0; ic < in_c; ic++) {                                    \
+                        for (int32_t m = 0; m < d->depth_multiplier; m++) {                    \
+                            const int32_t oc = ic * d->depth_multiplier + m;                   \
+                            ACC_T acc = 0;                                                     \
+                            for (int32_t fy = 0; fy < w->filt_h; fy++) {                       \
+                                const int32_t iy = iy0 + w->dil_h * fy;                        \
+                                if (iy < 0 || iy >= w->in_h) {                                 \
+                                    continue;                                                  \
+                                }                                                              \
+                                const T *irow = in_b + (size_t)iy * w->in_w * in_c + ic;       \
+                                const T *frow = filter + fy * w->filt_w * out_c + oc;          \
+                                for (int32_t fx = 0; fx < w->filt_w; fx++) {                   \
+                                    const int32_t ix = ix0 + w->dil_w * fx;                    \
+                                    if (ix < 0 || ix >= w->in_w) {                             \
+                                        continue;                                              \
+                                    }                                                          \
+                                    const T x = irow[(size_t)ix * in_c];                       \
+                                    const T f = frow[fx * out_c];                              \
+                                    MAC;                                                       \
+                                }                                                              \
+                            }                                                                  \
+                            out[oc] = (FINISH);                                                \
+                        }                                                                      \
+                    }                                                                          \
+                    out += out_c;                                                              \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+        return MML_OK;                                                                         \
     }
-    return MML_OK;
+
+// The int32 sum wraps like TFLite's, without UB.
+DWCONV_EVAL(eval_s8, int8_t, int32_t, uint32_t,
+    const int32_t in_offset = d->input_offset;
+    const int32_t *mult = dwconv_quant(d); const int8_t *shift = dwconv_quant_shift(d),
+    acc += (uint32_t)((int32_t)f * ((int32_t)x + in_offset)),
+    mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc],
+        d->output_offset, d->act_min, d->act_max))
+
+static inline float clamp_f32(const dwconv_t *d, float v) {
+    return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
 }
 
-static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
-    const dwconv_t *d = (const dwconv_t *)data;
-    const mml__window_t *w = &d->w;
-    const float *in = (const float *)mml__ptr(ctx, d->input);
-    const float *filter = (const float *)mml__ptr(ctx, d->filter);
-    const float *bias = d->has_bias ? (const float *)mml__ptr(ctx, d->bias) : NULL;
-    float *out = (float *)mml__ptr(ctx, d->output);
-    const int32_t in_c = d->in_c, out_c = d->out_c;
-    for (int32_t b = 0; b < w->batches; b++) {
-        const float *in_b = in + (size_t)b * w->in_h * w->in_w * in_c;
-        for (int32_t oy = 0; oy < w->out_h; oy++) {
-            const int32_t iy0 = oy * w->stride_h - w->pad_h;
-            for (int32_t ox = 0; ox < w->out_w; ox++) {
-                const int32_t ix0 = ox * w->stride_w - w->pad_w;
-                for (int32_t ic = 0; ic < in_c; ic++) {
-                    for (int32_t m = 0; m < d->depth_multiplier; m++) {
-                        const int32_t oc = ic * d->depth_multiplier + m;
-                        float total = 0.0f;
-                        for (int32_t fy = 0; fy < w->filt_h; fy++) {
-                            const int32_t iy = iy0 + w->dil_h * fy;
-                            if (iy < 0 || iy >= w->in_h) {
-                                continue;
-                            }
-                            const float *irow = in_b + (size_t)iy * w->in_w * in_c + ic;
-                            const float *frow = filter + fy * w->filt_w * out_c + oc;
-                            for (int32_t fx = 0; fx < w->filt_w; fx++) {
-                                const int32_t ix = ix0 + w->dil_w * fx;
-                                if (ix < 0 || ix >= w->in_w) {
-                                    continue;
-                                }
-                                total += irow[(size_t)ix * in_c] * frow[fx * out_c];
-                            }
-                        }
-                        float v = total + (bias ? bias[oc] : 0.0f);
-                        v = v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
-                        out[oc] = v;
-                    }
-                }
-                out += out_c;
-            }
-        }
-    }
-    return MML_OK;
-}
+DWCONV_EVAL(eval_f32, float, float, float, (void)0, acc += x * f,
+    clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
 
 mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     mml__tensor_t in, filter, bias, out;

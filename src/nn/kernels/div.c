@@ -9,20 +9,17 @@
 enum { OPT_ACTIVATION = 0 };
 
 typedef struct {
-    uint32_t in1, in2, out; // locations
-    mml__bcast_t bc;
-    int32_t in1_offset, in2_offset, out_offset;
+    mml__ew_binary_t io;
+    mml__ew_arith_t q;
     int32_t out_mult, out_shift;
-    int32_t act_min, act_max;
-    float act_min_f, act_max_f;
 } divide_t;
 
 // TFLite DivElementwise for one pair of int8 values.
 static int32_t div_q(const divide_t *d, int32_t x, int32_t y) {
-    int32_t num = x + d->in1_offset, den = y + d->in2_offset;
+    int32_t num = x + d->q.in1_offset, den = y + d->q.in2_offset;
     if (den == 0) {
-        int32_t zero = mml__clamp_i32(d->out_offset, d->act_min, d->act_max);
-        return num > 0 ? d->act_max : num < 0 ? d->act_min : zero;
+        int32_t zero = mml__clamp_i32(d->q.out_offset, d->q.act_min, d->q.act_max);
+        return num > 0 ? d->q.act_max : num < 0 ? d->q.act_min : zero;
     }
     if (den < 0) {
         num = -num;
@@ -35,107 +32,46 @@ static int32_t div_q(const divide_t *d, int32_t x, int32_t y) {
     int32_t right = recip_shift + headroom - d->out_shift; // TFLite: -total_shift
     int32_t r = mml__srdhm(quotient, d->out_mult);
     r = right > 31 ? 0 : right >= 0 ? mml__rdbpot(r, right) : mml__fp_mul_pot(r, -right);
-    return mml__clamp_i32(mml__wrap_add(r, d->out_offset), d->act_min, d->act_max);
+    return mml__clamp_i32(mml__wrap_add(r, d->q.out_offset), d->q.act_min, d->q.act_max);
 }
 
-static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
-    const divide_t *d = (const divide_t *)data;
-    const int8_t *a = (const int8_t *)mml__ptr(ctx, d->in1);
-    const int8_t *b = (const int8_t *)mml__ptr(ctx, d->in2);
-    int8_t *out = (int8_t *)mml__ptr(ctx, d->out);
-    mml__bcast_it_t it;
-    mml__bcast_begin(&it);
-    for (uint32_t i = 0; i < d->bc.n; i++) {
-        out[i] = (int8_t)div_q(d, a[it.i1], b[it.i2]);
-        mml__bcast_next(&d->bc, &it);
-    }
-    return MML_OK;
+// int32: truncating, 0 for a zero divisor, wrapping for INT32_MIN / -1.
+static inline int32_t div_s32(int32_t x, int32_t y) {
+    return y == 0 ? 0 : (y == -1 ? mml__wrap_sub(0, x) : x / y);
 }
 
+MML_EW_BINARY_EVAL(eval_s8, divide_t, int8_t, div_q(d, x, y))
 // int32: with the fused activation's integer bounds (TFLite CalculateActivationRange<int32>).
-static mml_status_t eval_s32(const mml_eval_ctx_t *ctx, void *data) {
-    const divide_t *d = (const divide_t *)data;
-    const int32_t *a = (const int32_t *)mml__ptr(ctx, d->in1);
-    const int32_t *b = (const int32_t *)mml__ptr(ctx, d->in2);
-    int32_t *out = (int32_t *)mml__ptr(ctx, d->out);
-    mml__bcast_it_t it;
-    mml__bcast_begin(&it);
-    for (uint32_t i = 0; i < d->bc.n; i++) {
-        int32_t x = a[it.i1], y = b[it.i2];
-        int32_t q = y == 0 ? 0 : (y == -1 ? mml__wrap_sub(0, x) : x / y);
-        out[i] = mml__clamp_i32(q, d->act_min, d->act_max);
-        mml__bcast_next(&d->bc, &it);
-    }
-    return MML_OK;
-}
-
-static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
-    const divide_t *d = (const divide_t *)data;
-    const float *a = (const float *)mml__ptr(ctx, d->in1);
-    const float *b = (const float *)mml__ptr(ctx, d->in2);
-    float *out = (float *)mml__ptr(ctx, d->out);
-    mml__bcast_it_t it;
-    mml__bcast_begin(&it);
-    for (uint32_t i = 0; i < d->bc.n; i++) {
-        out[i] = mml__clamp_f32(a[it.i1] / b[it.i2], d->act_min_f, d->act_max_f);
-        mml__bcast_next(&d->bc, &it);
-    }
-    return MML_OK;
-}
+MML_EW_BINARY_EVAL(eval_s32, divide_t, int32_t,
+    mml__clamp_i32(div_s32(x, y), d->q.act_min, d->q.act_max))
+MML_EW_BINARY_EVAL(eval_f32, divide_t, float,
+    mml__clamp_f32(x / y, d->q.act_min_f, d->q.act_max_f))
 
 mml_status_t mml__prepare_div(mml_prep_t *p) {
     mml__tensor_t a, b, out;
     divide_t r;
     memset(&r, 0, sizeof(r));
-    mml_status_t st = mml__ew_binary(p, 2, &a, &b, &out, &r.bc);
+    mml_status_t st = mml__ew_binary(p, 2, &a, &b, &out, &r.io.bc);
     if (st != MML_OK) {
         return st;
     }
     int32_t act = mml__opt_u8(p, OPT_ACTIVATION, MML_ACT_NONE);
     if (out.dtype == MML_INT8) {
         float s1, s2, so;
-        int32_t z1, z2, zo;
-        if ((st = mml__ew_quant(p, &a, &s1, &z1)) != MML_OK ||
-            (st = mml__ew_quant(p, &b, &s2, &z2)) != MML_OK ||
-            (st = mml__ew_quant(p, &out, &so, &zo)) != MML_OK) {
+        if ((st = mml__ew_arith_quant(p, &a, &b, &out, &s1, &s2, &so, &r.q)) != MML_OK) {
             return st;
         }
         // TFLite Micro computes this ratio in float.
         double m = (double)(s1 / (s2 * so));
-        if ((st = mml__ew_multiplier(p, m, &r.out_mult, &r.out_shift, -31, 31)) != MML_OK) {
+        if ((st = mml__ew_multiplier(p, m, &r.out_mult, &r.out_shift, -31, 31)) != MML_OK ||
+            (st = mml__ew_act_range_q(p, act, out.dtype, so, r.q.out_offset, &r.q.act_min,
+                 &r.q.act_max)) != MML_OK) {
             return st;
         }
-        r.in1_offset = -z1;
-        r.in2_offset = -z2;
-        r.out_offset = zo;
-        if (!mml__activation_range_q(act, so, zo, -128, 127, &r.act_min, &r.act_max)) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
-        }
         p->eval = eval_s8;
-    } else if (out.dtype == MML_INT32) {
-        if (a.scales.n || b.scales.n || out.scales.n) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "quantized int32 DIV unsupported");
-        }
-        if (!mml__ew_act_range_i32(act, &r.act_min, &r.act_max)) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
-        }
-        p->eval = eval_s32;
-    } else if (out.dtype == MML_FLOAT32) {
-        if (!mml__activation_range_f(act, &r.act_min_f, &r.act_max_f)) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
-        }
-        p->eval = eval_f32;
-    } else {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "dtype %s unsupported",
-            mml_dtype_name((mml_dtype_t)out.dtype));
+    } else if ((st = mml__ew_arith_plain(p, "DIV", act, &a, &b, &out, &r.q, eval_s32,
+                    eval_f32)) != MML_OK) {
+        return st;
     }
-    divide_t *d = (divide_t *)mml__prep_persist(p, sizeof(divide_t));
-    if (!d) {
-        return MML_OK;
-    }
-    *d = r;
-    d->in1 = mml__prep_loc(p, &a);
-    d->in2 = mml__prep_loc(p, &b);
-    d->out = mml__prep_loc(p, &out);
-    return MML_OK;
+    return mml__ew_binary_store(p, &r, sizeof(r), &a, &b, &out);
 }

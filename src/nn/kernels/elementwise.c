@@ -107,6 +107,109 @@ mml_status_t mml__ew_unary(mml_prep_t *p, int32_t max_version, mml__tensor_t *in
     return MML_OK;
 }
 
+mml_status_t mml__ew_unary_same(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
+    mml__tensor_t *out, mml__ew_unary_t *io) {
+    mml_status_t st = mml__ew_unary(p, max_version, in, out);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (in->dtype != out->dtype) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output dtypes differ");
+    }
+    io->n = out->elems;
+    return MML_OK;
+}
+
+mml_status_t mml__ew_binary_store(mml_prep_t *p, const void *r, uint32_t bytes,
+    const mml__tensor_t *a, const mml__tensor_t *b, const mml__tensor_t *out) {
+    mml__ew_binary_t *d = (mml__ew_binary_t *)mml__prep_persist(p, bytes);
+    if (!d) {
+        return MML_OK;
+    }
+    memcpy(d, r, bytes);
+    d->in1 = mml__prep_loc(p, a);
+    d->in2 = mml__prep_loc(p, b);
+    d->out = mml__prep_loc(p, out);
+    return MML_OK;
+}
+
+mml_status_t mml__ew_unary_store(mml_prep_t *p, const void *r, uint32_t bytes,
+    const mml__tensor_t *in, const mml__tensor_t *out) {
+    p->inplace = 1;
+    mml__ew_unary_t *d = (mml__ew_unary_t *)mml__prep_persist(p, bytes);
+    if (!d) {
+        return MML_OK;
+    }
+    memcpy(d, r, bytes);
+    d->in = mml__prep_loc(p, in);
+    d->out = mml__prep_loc(p, out);
+    return MML_OK;
+}
+
+mml_status_t mml__ew_arith_quant(mml_prep_t *p, const mml__tensor_t *a, const mml__tensor_t *b,
+    const mml__tensor_t *out, float *s1, float *s2, float *so, mml__ew_arith_t *q) {
+    int32_t z1, z2, zo;
+    mml_status_t st;
+    if ((st = mml__ew_quant(p, a, s1, &z1)) != MML_OK ||
+        (st = mml__ew_quant(p, b, s2, &z2)) != MML_OK ||
+        (st = mml__ew_quant(p, out, so, &zo)) != MML_OK) {
+        return st;
+    }
+    q->in1_offset = -z1;
+    q->in2_offset = -z2;
+    q->out_offset = zo;
+    return MML_OK;
+}
+
+mml_status_t mml__ew_arith_plain(mml_prep_t *p, const char *name, int32_t act,
+    const mml__tensor_t *a, const mml__tensor_t *b, const mml__tensor_t *out, mml__ew_arith_t *q,
+    mml__eval_fn eval_s32, mml__eval_fn eval_f32) {
+    mml_status_t st;
+    if (out->dtype == MML_INT32) {
+        if (a->scales.n || b->scales.n || out->scales.n) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "quantized int32 %s unsupported", name);
+        }
+        if ((st = mml__ew_act_range_i32(p, act, &q->act_min, &q->act_max)) != MML_OK) {
+            return st;
+        }
+        p->eval = eval_s32;
+    } else if (out->dtype == MML_FLOAT32) {
+        if ((st = mml__ew_act_range_f(p, act, &q->act_min_f, &q->act_max_f)) != MML_OK) {
+            return st;
+        }
+        p->eval = eval_f32;
+    } else {
+        return mml__ew_fail_dtype(p, out->dtype);
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__ew_binary_raw_prepare(mml_prep_t *p, int32_t max_version,
+    const mml__ew_evals_t *evals) {
+    mml__tensor_t a, b, out;
+    mml__ew_binary_t r;
+    memset(&r, 0, sizeof(r));
+    mml_status_t st = mml__ew_binary(p, max_version, &a, &b, &out, &r.bc);
+    if (st != MML_OK) {
+        return st;
+    }
+    p->eval = out.dtype == MML_INT8      ? evals->s8
+              : out.dtype == MML_UINT8   ? evals->u8
+              : out.dtype == MML_INT16   ? evals->s16
+              : out.dtype == MML_INT32   ? evals->s32
+              : out.dtype == MML_FLOAT32 ? evals->f32
+                                         : NULL;
+    if (!p->eval) {
+        return mml__ew_fail_dtype(p, out.dtype);
+    }
+    return mml__ew_binary_store(p, &r, sizeof(r), &a, &b, &out);
+}
+
+mml_status_t mml__ew_fail_dtype(mml_prep_t *p, uint8_t dtype) {
+    return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "dtype %s unsupported",
+        mml_dtype_name((mml_dtype_t)dtype));
+}
+
 mml_status_t mml__ew_quant(mml_prep_t *p, const mml__tensor_t *t, float *scale, int32_t *zp) {
     if (t->scales.n != 1 || t->zero_points.n > 1) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
@@ -158,26 +261,42 @@ mml_status_t mml__ew_multiplier(mml_prep_t *p, double m, int32_t *q, int32_t *sh
     return mml__ew_check_shift(p, *shift, lo, hi);
 }
 
-int mml__ew_act_range_i32(int32_t act, int32_t *lo, int32_t *hi) {
+static mml_status_t fail_act(mml_prep_t *p, int32_t act) {
+    return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
+}
+
+mml_status_t mml__ew_act_range_q(mml_prep_t *p, int32_t act, uint8_t dtype, float scale,
+    int32_t zp, int32_t *lo, int32_t *hi) {
+    int32_t qmin, qmax;
+    mml__ew_qrange(dtype, &qmin, &qmax);
+    return mml__activation_range_q(act, scale, zp, qmin, qmax, lo, hi) ? MML_OK
+                                                                       : fail_act(p, act);
+}
+
+mml_status_t mml__ew_act_range_f(mml_prep_t *p, int32_t act, float *lo, float *hi) {
+    return mml__activation_range_f(act, lo, hi) ? MML_OK : fail_act(p, act);
+}
+
+mml_status_t mml__ew_act_range_i32(mml_prep_t *p, int32_t act, int32_t *lo, int32_t *hi) {
     switch (act) {
         case MML_ACT_NONE:
             *lo = INT32_MIN;
             *hi = INT32_MAX;
-            return 1;
+            return MML_OK;
         case MML_ACT_RELU:
             *lo = 0;
             *hi = INT32_MAX;
-            return 1;
+            return MML_OK;
         case MML_ACT_RELU6:
             *lo = 0;
             *hi = 6;
-            return 1;
+            return MML_OK;
         case MML_ACT_RELU_N1_TO_1:
             *lo = -1;
             *hi = 1;
-            return 1;
+            return MML_OK;
         default:
-            return 0;
+            return fail_act(p, act);
     }
 }
 
@@ -187,6 +306,24 @@ int mml__ew_checked_log2(float x, int32_t *log2) {
     float frac = l - rounded;
     *log2 = mml__round_to_i32(rounded);
     return (frac < 0.0f ? -frac : frac) < 1e-3f;
+}
+
+mml_status_t mml__ew_q4_params(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    int32_t *out_zp, mml__ew_q4_t *q) {
+    float si, so;
+    mml_status_t st;
+    if ((st = mml__ew_quant(p, in, &si, &q->in_zp)) != MML_OK ||
+        (st = mml__ew_quant(p, out, &so, out_zp)) != MML_OK) {
+        return st;
+    }
+    double m = mml__frexp((double)si * 134217728.0, &q->left_shift);
+    int64_t qf = (int64_t)mml__round(m * 2147483648.0);
+    q->mult = qf >= ((int64_t)1 << 31) ? INT32_MIN : (int32_t)qf; // as TFLite's cast wraps
+    if (q->left_shift < 0) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input scale %g too small", (double)si);
+    }
+    q->radius = mml__input_radius(4, q->left_shift);
+    return MML_OK;
 }
 
 mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in,

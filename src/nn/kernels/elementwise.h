@@ -41,6 +41,64 @@ static inline void mml__bcast_next(const mml__bcast_t *b, mml__bcast_it_t *it) {
     }
 }
 
+// The head of every binary elementwise op's record: where the operands are, how they broadcast.
+typedef struct {
+    uint32_t in1, in2, out; // locations
+    mml__bcast_t bc;
+} mml__ew_binary_t;
+
+// The part of ADD, SUB, MUL and DIV's records their prepares fill alike.
+typedef struct {
+    int32_t in1_offset, in2_offset, out_offset; // int8/int16: -zp(input 1), -zp(input 2), zp(out)
+    int32_t act_min, act_max;                   // int8/int16/int32 clamp bounds
+    float act_min_f, act_max_f;                 // float32 clamp bounds
+} mml__ew_arith_t;
+
+// The head of every unary elementwise op's record.
+typedef struct {
+    uint32_t in, out; // locations
+    uint32_t n;       // elements
+} mml__ew_unary_t;
+
+// Defines `static mml_status_t NAME(ctx, data)`, the eval of a binary op on element type T:
+// out[i] = (T)(EXPR) for every output element i, where EXPR may read x and y (the elements of
+// inputs 1 and 2 that broadcast onto i) and d (the record, a REC that starts with an
+// mml__ew_binary_t). Both inputs are read before the output is written (p->inplace holds).
+#define MML_EW_BINARY_EVAL(NAME, REC, T, EXPR)                                  \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {          \
+        const mml__ew_binary_t *io = (const mml__ew_binary_t *)data;           \
+        const REC *d = (const REC *)data;                                      \
+        const T *a = (const T *)mml__ptr(ctx, io->in1);                        \
+        const T *b = (const T *)mml__ptr(ctx, io->in2);                        \
+        T *out = (T *)mml__ptr(ctx, io->out);                                  \
+        mml__bcast_it_t it;                                                    \
+        (void)d;                                                               \
+        mml__bcast_begin(&it);                                                 \
+        for (uint32_t i = 0; i < io->bc.n; i++) {                              \
+            const T x = a[it.i1], y = b[it.i2];                                \
+            out[i] = (T)(EXPR);                                                \
+            mml__bcast_next(&io->bc, &it);                                     \
+        }                                                                      \
+        return MML_OK;                                                         \
+    }
+
+// Defines `static mml_status_t NAME(ctx, data)`, the eval of a unary op on element type T:
+// out[i] = (T)(EXPR) for i < n, where EXPR may read x (in[i]) and d (the record, a REC that starts
+// with an mml__ew_unary_t).
+#define MML_EW_UNARY_EVAL(NAME, REC, T, EXPR)                                   \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {          \
+        const mml__ew_unary_t *io = (const mml__ew_unary_t *)data;             \
+        const REC *d = (const REC *)data;                                      \
+        const T *in = (const T *)mml__ptr(ctx, io->in);                        \
+        T *out = (T *)mml__ptr(ctx, io->out);                                  \
+        (void)d;                                                               \
+        for (uint32_t i = 0; i < io->n; i++) {                                 \
+            const T x = in[i];                                                 \
+            out[i] = (T)(EXPR);                                                \
+        }                                                                      \
+        return MML_OK;                                                         \
+    }
+
 // Checks a two-input, one-output op (inputs 0 and 1 of the same dtype as output 0, shapes that
 // broadcast to the output's) and fills bc. Sets p->inplace when input 0 has the output's shape.
 mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
@@ -49,6 +107,45 @@ mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a
 // Checks a one-input, one-output op with as many output as input elements.
 mml_status_t mml__ew_unary(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
     mml__tensor_t *out);
+
+// mml__ew_unary for an op whose output has the input's dtype; sets io->n.
+mml_status_t mml__ew_unary_same(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
+    mml__tensor_t *out, mml__ew_unary_t *io);
+
+// The last step of a binary op's prepare: in FILL mode, copies the record r (bytes long, starting
+// with an mml__ew_binary_t) to persistent memory and sets the locations of a, b and out in it.
+mml_status_t mml__ew_binary_store(mml_prep_t *p, const void *r, uint32_t bytes,
+    const mml__tensor_t *a, const mml__tensor_t *b, const mml__tensor_t *out);
+
+// The last step of a unary op's prepare: lets the output overwrite the input (p->inplace) and, in
+// FILL mode, copies the record r (bytes long, starting with an mml__ew_unary_t) to persistent
+// memory with the locations of in and out.
+mml_status_t mml__ew_unary_store(mml_prep_t *p, const void *r, uint32_t bytes,
+    const mml__tensor_t *in, const mml__tensor_t *out);
+
+// The int8/int16 quantization of a binary arithmetic op (mml__ew_quant on a, b and out, in that
+// order): scales s1, s2, so, and the zero-point offsets in q.
+mml_status_t mml__ew_arith_quant(mml_prep_t *p, const mml__tensor_t *a, const mml__tensor_t *b,
+    const mml__tensor_t *out, float *s1, float *s2, float *so, mml__ew_arith_t *q);
+
+// The unquantized dtypes of SUB, MUL and DIV (name): int32 (quantization rejected, integer clamp
+// bounds of act) with eval_s32, float32 with eval_f32; fails for any other dtype.
+mml_status_t mml__ew_arith_plain(mml_prep_t *p, const char *name, int32_t act,
+    const mml__tensor_t *a, const mml__tensor_t *b, const mml__tensor_t *out, mml__ew_arith_t *q,
+    mml__eval_fn eval_s32, mml__eval_fn eval_f32);
+
+// The evals of an op that works on raw values of each dtype it supports (NULL: unsupported).
+typedef struct {
+    mml__eval_fn s8, u8, s16, s32, f32;
+} mml__ew_evals_t;
+
+// The whole prepare of a binary op on raw values (MAXIMUM, MINIMUM): mml__ew_binary, the eval
+// for out's dtype, then mml__ew_binary_store of a bare mml__ew_binary_t record.
+mml_status_t mml__ew_binary_raw_prepare(mml_prep_t *p, int32_t max_version,
+    const mml__ew_evals_t *evals);
+
+// Fails with "dtype <name> unsupported".
+mml_status_t mml__ew_fail_dtype(mml_prep_t *p, uint8_t dtype);
 
 // Per-tensor quantization of t: exactly one scale, finite and > 0 (and < 2^32), and a zero
 // point inside t's integer range. Fails with MML_ERR_INVALID_MODEL otherwise.
@@ -74,14 +171,53 @@ int mml__ew_checked_log2(float x, int32_t *log2);
 mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *out, int32_t max_pot_shift, int32_t *mult, int32_t *left_shift);
 
-// TFLite's int8 LOGISTIC / TANH input rescale (defined in logistic.c): scale * 2^27 as a
-// multiplier (frexp mantissa in Q31, exponent as left shift >= 0) and the input radius beyond
-// which outputs saturate.
-mml_status_t mml__ew_q4_params(mml_prep_t *p, float scale, int32_t *mult, int32_t *shift,
-    int32_t *radius);
+// The input rescale of LOGISTIC and TANH. int8: x - in_zp to Q4.27 (mult, left_shift >= 0),
+// saturating beyond the radius; int16: to the Q3.12 domain of the shared table.
+typedef struct {
+    int32_t in_zp, radius, mult, left_shift;
+} mml__ew_q4_t;
 
-// TFLite CalculateActivationRange<int32_t>: fused activation -> integer clamp bounds (0: unknown).
-int mml__ew_act_range_i32(int32_t act, int32_t *lo, int32_t *hi);
+// TFLite's int8 LOGISTIC / TANH prepare: checks the quantization of in and out (*out_zp: the
+// output's zero point) and fills q: in's scale * 2^27 as frexp mantissa (rounded to Q31, not
+// renormalized) and exponent, and the input radius beyond which outputs saturate.
+mml_status_t mml__ew_q4_params(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    int32_t *out_zp, mml__ew_q4_t *q);
+
+// The int8 LOGISTIC / TANH input stage: -1 or 1 if x is beyond the radius below or above the
+// zero point (the output saturates), else 0 with *q4 the input in Q4.27.
+static inline int mml__ew_q4_input(const mml__ew_q4_t *q, int32_t x, int32_t *q4) {
+    int32_t v = x - q->in_zp;
+    if (v <= -q->radius) {
+        return -1;
+    }
+    if (v >= q->radius) {
+        return 1;
+    }
+    *q4 = mml__mul_by_qm(v, q->mult, q->left_shift);
+    return 0;
+}
+
+// Clamp bounds of fused activation act, failing for an unsupported one. _q: on an int8 or int16
+// output of scale and zero point zp (TFLite CalculateActivationRangeQuantized); _i32: on int32
+// (TFLite CalculateActivationRange<int32_t>); _f: on float32.
+mml_status_t mml__ew_act_range_q(mml_prep_t *p, int32_t act, uint8_t dtype, float scale,
+    int32_t zp, int32_t *lo, int32_t *hi);
+mml_status_t mml__ew_act_range_i32(mml_prep_t *p, int32_t act, int32_t *lo, int32_t *hi);
+mml_status_t mml__ew_act_range_f(mml_prep_t *p, int32_t act, float *lo, float *hi);
+
+// The range of an int8 or int16 dtype.
+static inline void mml__ew_qrange(uint8_t dtype, int32_t *lo, int32_t *hi) {
+    *lo = dtype == MML_INT8 ? -128 : -32768;
+    *hi = dtype == MML_INT8 ? 127 : 32767;
+}
+
+// TFLite's ADD / SUB rescale of one int8/int16 input to the common scale: (x + offset) shifted
+// left by left_shift, then times the multiplier (mult, shift <= 0).
+static inline int32_t mml__ew_addsub_input(int32_t x, int32_t offset, int32_t left_shift,
+    int32_t mult, int32_t shift) {
+    int32_t v = (int32_t)((uint32_t)(x + offset) << left_shift);
+    return mml__rdbpot(mml__srdhm(v, mult), -shift);
+}
 
 // Wrapping int32 arithmetic (as TFLite's kernels behave on overflow, without undefined behavior).
 static inline int32_t mml__wrap_add(int32_t a, int32_t b) {

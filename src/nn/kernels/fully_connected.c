@@ -2,6 +2,7 @@
 // FULLY_CONNECTED: output[b, o] = act(sum_d input[b, d] * weights[o, d] + bias[o]).
 // int8 (per-tensor or per-channel weights, int32 bias) and float32, as TFLite's reference kernels.
 #include "nn/kernel.h"
+#include "nn/kernels/window.h"
 #include "nn/ops.h"
 
 enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2 };
@@ -142,7 +143,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     if (!w.is_constant && in.dtype == MML_INT8) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "non-constant int8 weights unsupported");
     }
-    float in_scale = mml__tensor_scale(p->m, &in, 0), out_scale = mml__tensor_scale(p->m, &out, 0);
+    float out_scale = mml__tensor_scale(p->m, &out, 0);
     int32_t out_zp = mml__tensor_zero_point(p->m, &out, 0);
     int32_t act_min = 0, act_max = 0;
     float act_min_f = 0.0f, act_max_f = 0.0f;
@@ -153,7 +154,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
     }
     p->macs = (uint64_t)batches * units * depth;
-    fc_t *d = (fc_t *)mml__prep_persist(p, sizeof(fc_t) + 5 * n_quant);
+    fc_t *d = (fc_t *)mml__prep_persist(p, sizeof(fc_t) + MML_REQUANT_BYTES(n_quant));
     if (!d) {
         return MML_OK;
     }
@@ -174,13 +175,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         d->weights_offset = -mml__tensor_zero_point(p->m, &w, 0);
         d->output_offset = out_zp;
         d->n_quant = n_quant;
-        for (uint32_t i = 0; i < n_quant; i++) {
-            double real = (double)in_scale * (double)mml__tensor_scale(p->m, &w, i) /
-                          (double)out_scale;
-            int32_t s;
-            mml__quantize_multiplier(real, &fc_mult(d)[i], &s);
-            fc_shift(d)[i] = (int8_t)s; // in [-31, 31]
-        }
+        mml__conv_multipliers(p, &in, &w, &out, n_quant, fc_mult(d), fc_shift(d));
     }
     return MML_OK;
 }

@@ -5,8 +5,7 @@
 #include "nn/ops.h"
 
 typedef struct {
-    uint32_t in, out; // locations
-    uint32_t n;
+    mml__ew_unary_t io;
     int32_t in_zp, out_zp;
     int32_t out_mult16, out_exp;         // output multiplier (Q15) and exponent (<= 0)
     int32_t reluish_mult16, reluish_exp; // input -> [-1, 1] over [-3, 3]
@@ -43,43 +42,30 @@ static int16_t sat_left_shift16(int16_t v, int32_t amount) {
     return (int16_t)(r > INT16_MAX ? INT16_MAX : r < INT16_MIN ? INT16_MIN : r);
 }
 
-static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
-    const hard_swish_t *d = (const hard_swish_t *)data;
-    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->in);
-    int8_t *out = (int8_t *)mml__ptr(ctx, d->out);
-    for (uint32_t i = 0; i < d->n; i++) {
-        int16_t x = (int16_t)(in[i] - d->in_zp);
-        int16_t hires = (int16_t)(x * (1 << 7));
-        int16_t preshift = srdhm16(hires, (int16_t)d->out_mult16);
-        int16_t reluish = hires;
-        if (d->reluish_exp > 0) {
-            reluish = sat_left_shift16(reluish, d->reluish_exp - 1);
-        }
-        reluish = srdhm16(reluish, (int16_t)d->reluish_mult16);
-        if (d->reluish_exp > 0) {
-            reluish = sat_left_shift16(reluish, 1);
-        }
-        if (d->reluish_exp < 0) {
-            reluish = rdbpot16(reluish, -d->reluish_exp);
-        }
-        reluish = (int16_t)((reluish + (1 << 15)) >> 1); // [-1, 1] -> [0, 1]
-        int16_t v = rdbpot16(sdhm16(reluish, preshift), -d->out_exp);
-        v = (int16_t)(v + d->out_zp);
-        out[i] = (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
+// TFLite's reference_ops::HardSwish for one int8 value.
+static int8_t hard_swish_s8(const hard_swish_t *d, int32_t in) {
+    int16_t x = (int16_t)(in - d->in_zp);
+    int16_t hires = (int16_t)(x * (1 << 7));
+    int16_t preshift = srdhm16(hires, (int16_t)d->out_mult16);
+    int16_t reluish = hires;
+    if (d->reluish_exp > 0) {
+        reluish = sat_left_shift16(reluish, d->reluish_exp - 1);
     }
-    return MML_OK;
+    reluish = srdhm16(reluish, (int16_t)d->reluish_mult16);
+    if (d->reluish_exp > 0) {
+        reluish = sat_left_shift16(reluish, 1);
+    }
+    if (d->reluish_exp < 0) {
+        reluish = rdbpot16(reluish, -d->reluish_exp);
+    }
+    reluish = (int16_t)((reluish + (1 << 15)) >> 1); // [-1, 1] -> [0, 1]
+    int16_t v = rdbpot16(sdhm16(reluish, preshift), -d->out_exp);
+    v = (int16_t)(v + d->out_zp);
+    return (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
 }
 
-static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
-    const hard_swish_t *d = (const hard_swish_t *)data;
-    const float *in = (const float *)mml__ptr(ctx, d->in);
-    float *out = (float *)mml__ptr(ctx, d->out);
-    for (uint32_t i = 0; i < d->n; i++) {
-        float x = in[i];
-        out[i] = x * mml__clamp_f32(x + 3.0f, 0.0f, 6.0f) / 6.0f;
-    }
-    return MML_OK;
-}
+MML_EW_UNARY_EVAL(eval_s8, hard_swish_t, int8_t, hard_swish_s8(d, x))
+MML_EW_UNARY_EVAL(eval_f32, hard_swish_t, float, x * mml__clamp_f32(x + 3.0f, 0.0f, 6.0f) / 6.0f)
 
 // TFLite DownScaleInt32ToInt16Multiplier: Q31 -> Q15, rounding, saturating.
 static int32_t to_q15(int32_t m) {
@@ -90,14 +76,10 @@ mml_status_t mml__prepare_hard_swish(mml_prep_t *p) {
     mml__tensor_t in, out;
     hard_swish_t r;
     memset(&r, 0, sizeof(r));
-    mml_status_t st = mml__ew_unary(p, 1, &in, &out);
+    mml_status_t st = mml__ew_unary_same(p, 1, &in, &out, &r.io);
     if (st != MML_OK) {
         return st;
     }
-    if (in.dtype != out.dtype) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output dtypes differ");
-    }
-    r.n = out.elems;
     if (in.dtype == MML_INT8) {
         float si, so;
         int32_t m;
@@ -121,16 +103,7 @@ mml_status_t mml__prepare_hard_swish(mml_prep_t *p) {
     } else if (in.dtype == MML_FLOAT32) {
         p->eval = eval_f32;
     } else {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "dtype %s unsupported",
-            mml_dtype_name((mml_dtype_t)in.dtype));
+        return mml__ew_fail_dtype(p, in.dtype);
     }
-    p->inplace = 1;
-    hard_swish_t *d = (hard_swish_t *)mml__prep_persist(p, sizeof(hard_swish_t));
-    if (!d) {
-        return MML_OK;
-    }
-    *d = r;
-    d->in = mml__prep_loc(p, &in);
-    d->out = mml__prep_loc(p, &out);
-    return MML_OK;
+    return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }

@@ -4,8 +4,7 @@
 #include "nn/ops.h"
 
 typedef struct {
-    uint32_t in, out; // locations
-    uint32_t n;
+    mml__ew_unary_t io;
     int32_t in_zp, out_zp, mult, shift, act_min, act_max;
 } relu_t;
 
@@ -14,48 +13,18 @@ static int32_t relu_q(const relu_t *d, int32_t x) {
     return mml__clamp_i32(v, d->act_min, d->act_max);
 }
 
-static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
-    const relu_t *d = (const relu_t *)data;
-    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->in);
-    int8_t *out = (int8_t *)mml__ptr(ctx, d->out);
-    for (uint32_t i = 0; i < d->n; i++) {
-        out[i] = (int8_t)relu_q(d, in[i]);
-    }
-    return MML_OK;
-}
-
-static mml_status_t eval_s16(const mml_eval_ctx_t *ctx, void *data) {
-    const relu_t *d = (const relu_t *)data;
-    const int16_t *in = (const int16_t *)mml__ptr(ctx, d->in);
-    int16_t *out = (int16_t *)mml__ptr(ctx, d->out);
-    for (uint32_t i = 0; i < d->n; i++) {
-        out[i] = (int16_t)relu_q(d, in[i]);
-    }
-    return MML_OK;
-}
-
-static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
-    const relu_t *d = (const relu_t *)data;
-    const float *in = (const float *)mml__ptr(ctx, d->in);
-    float *out = (float *)mml__ptr(ctx, d->out);
-    for (uint32_t i = 0; i < d->n; i++) {
-        out[i] = in[i] < 0.0f ? 0.0f : in[i];
-    }
-    return MML_OK;
-}
+MML_EW_UNARY_EVAL(eval_s8, relu_t, int8_t, relu_q(d, x))
+MML_EW_UNARY_EVAL(eval_s16, relu_t, int16_t, relu_q(d, x))
+MML_EW_UNARY_EVAL(eval_f32, relu_t, float, x < 0.0f ? 0.0f : x)
 
 mml_status_t mml__prepare_relu(mml_prep_t *p) {
     mml__tensor_t in, out;
     relu_t r;
     memset(&r, 0, sizeof(r));
-    mml_status_t st = mml__ew_unary(p, 3, &in, &out);
+    mml_status_t st = mml__ew_unary_same(p, 3, &in, &out, &r.io);
     if (st != MML_OK) {
         return st;
     }
-    if (in.dtype != out.dtype) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output dtypes differ");
-    }
-    r.n = out.elems;
     if (in.dtype == MML_INT8 || in.dtype == MML_INT16) {
         float si, so;
         if ((st = mml__ew_quant(p, &in, &si, &r.in_zp)) != MML_OK ||
@@ -68,23 +37,13 @@ mml_status_t mml__prepare_relu(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 RELU needs zero points 0");
         }
         // Lower bound: the output's zero (zero point + round(0 / scale)); no upper bound.
-        r.act_min = r.out_zp > (in.dtype == MML_INT8 ? -128 : -32768)
-                        ? r.out_zp : (in.dtype == MML_INT8 ? -128 : -32768);
-        r.act_max = in.dtype == MML_INT8 ? 127 : 32767;
+        mml__ew_qrange(in.dtype, &r.act_min, &r.act_max);
+        r.act_min = r.out_zp > r.act_min ? r.out_zp : r.act_min;
         p->eval = in.dtype == MML_INT8 ? eval_s8 : eval_s16;
     } else if (in.dtype == MML_FLOAT32) {
         p->eval = eval_f32;
     } else {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "dtype %s unsupported",
-            mml_dtype_name((mml_dtype_t)in.dtype));
+        return mml__ew_fail_dtype(p, in.dtype);
     }
-    p->inplace = 1;
-    relu_t *d = (relu_t *)mml__prep_persist(p, sizeof(relu_t));
-    if (!d) {
-        return MML_OK;
-    }
-    *d = r;
-    d->in = mml__prep_loc(p, &in);
-    d->out = mml__prep_loc(p, &out);
-    return MML_OK;
+    return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }

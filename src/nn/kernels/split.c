@@ -2,7 +2,7 @@
 // SPLIT: cuts a tensor into num_splits equal parts along a constant axis (input 0 is the axis,
 // input 1 the data), any fixed-size dtype (bytes are copied).
 #include <string.h>
-#include "nn/kernel.h"
+#include "nn/kernels/split.h"
 #include "nn/ops.h"
 
 enum { OPT_NUM_SPLITS = 0 };
@@ -24,6 +24,34 @@ static mml_status_t eval_split(const mml_eval_ctx_t *ctx, void *data) {
             memcpy((uint8_t *)mml__ptr(ctx, out[i]) + k * d->chunk, in, d->chunk);
             in += d->chunk;
         }
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__split_finish(mml_prep_t *p, const mml__tensor_t *in, int32_t axis,
+    uint32_t part, uint32_t n) {
+    uint32_t outer = 1, chunk = mml_dtype_size((mml_dtype_t)in->dtype) * part;
+    for (int32_t d = 0; d < in->rank; d++) {
+        if (d < axis) {
+            outer *= (uint32_t)in->dims[d];
+        } else if (d > axis) {
+            chunk *= (uint32_t)in->dims[d];
+        }
+    }
+    p->eval = eval_split;
+    split_t *d = (split_t *)mml__prep_persist(p, (uint32_t)sizeof(split_t) + 4 * n);
+    if (!d) {
+        return MML_OK;
+    }
+    d->input = mml__prep_loc(p, in);
+    d->n_outputs = n;
+    d->outer = outer;
+    d->chunk = chunk;
+    uint32_t *q = (uint32_t *)(d + 1);
+    for (uint32_t i = 0; i < n; i++) {
+        mml__tensor_t out;
+        mml__prep_output(p, i, &out);
+        q[i] = mml__prep_loc(p, &out);
     }
     return MML_OK;
 }
@@ -70,27 +98,5 @@ mml_status_t mml__prepare_split(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output %u shape or dtype invalid", i);
         }
     }
-    uint32_t outer = 1, chunk = mml_dtype_size((mml_dtype_t)in.dtype) * (uint32_t)part;
-    for (int32_t d = 0; d < in.rank; d++) {
-        if (d < axis) {
-            outer *= (uint32_t)in.dims[d];
-        } else if (d > axis) {
-            chunk *= (uint32_t)in.dims[d];
-        }
-    }
-    p->eval = eval_split;
-    split_t *d = (split_t *)mml__prep_persist(p, (uint32_t)sizeof(split_t) + 4 * n);
-    if (!d) {
-        return MML_OK;
-    }
-    d->input = mml__prep_loc(p, &in);
-    d->n_outputs = n;
-    d->outer = outer;
-    d->chunk = chunk;
-    uint32_t *q = (uint32_t *)(d + 1);
-    for (uint32_t i = 0; i < n; i++) {
-        mml__prep_output(p, i, &out);
-        q[i] = mml__prep_loc(p, &out);
-    }
-    return MML_OK;
+    return mml__split_finish(p, &in, axis, (uint32_t)part, n);
 }

@@ -155,10 +155,9 @@ mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act, const mml__ten
 enum { POOL_PADDING = 0, POOL_STRIDE_W = 1, POOL_STRIDE_H = 2, POOL_FILTER_W = 3,
     POOL_FILTER_H = 4, POOL_ACTIVATION = 5 };
 
-mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__pool2d_t **d, uint8_t *dtype) {
+mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_f32) {
     mml__tensor_t in, out;
     mml_status_t st;
-    *d = NULL;
     // Version 3 is int16, rejected below.
     if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
         (st = mml__prep_check_version(p, 2)) != MML_OK ||
@@ -209,7 +208,7 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__pool2d_t **d, uint8_t *dtyp
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
     }
-    *dtype = in.dtype;
+    p->eval = in.dtype == MML_INT8 ? eval_s8 : eval_f32;
     uint32_t elem = mml_dtype_size((mml_dtype_t)in.dtype);
     mml__window_allow_overlap(p, &w, in.dims[3], elem, out.dims[3], elem);
     mml__pool2d_t *r = (mml__pool2d_t *)mml__prep_persist(p, sizeof(mml__pool2d_t));
@@ -224,6 +223,5 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__pool2d_t **d, uint8_t *dtyp
     r->act_max = act_max;
     r->act_min_f = act_min_f;
     r->act_max_f = act_max_f;
-    *d = r;
     return MML_OK;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Shared prepare code of the sliding-window ops (CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D,
-// MAX_POOL_2D): output size and padding as TFLite computes them, per-channel requantization.
+// Shared code of the sliding-window ops (CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D,
+// MAX_POOL_2D): output size and padding as TFLite computes them, the pools' window walk, and the
+// per-channel requantization (also FULLY_CONNECTED's).
 #ifndef MICROML_NN_KERNELS_WINDOW_H
 #define MICROML_NN_KERNELS_WINDOW_H
 
@@ -46,6 +47,16 @@ void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
     int8_t *shift);
 #define MML_REQUANT_BYTES(channels) (5u * (uint32_t)(channels))
 
+// The int8 output stage of CONV_2D and DEPTHWISE_CONV_2D: the int32 sum acc (bias included)
+// requantized by (mult, shift), plus the output offset (wrapping, as TFLite's int32 arithmetic
+// does without UB), clamped to [lo, hi].
+static inline int8_t mml__conv_out_s8(uint32_t acc, int32_t mult, int32_t shift, int32_t offset,
+    int32_t lo, int32_t hi) {
+    int32_t v = mml__mul_by_qm((int32_t)acc, mult, shift);
+    v = (int32_t)((uint32_t)v + (uint32_t)offset);
+    return (int8_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
 // The int8 clamp bounds of fused activation act on out (TFLite's
 // CalculateActivationRangeQuantized); also checks out's zero point is an int8 and its scale keeps
 // the bounds' arithmetic in range. Fails for unsupported activations.
@@ -61,8 +72,51 @@ typedef struct {
     float act_min_f, act_max_f; // float32
 } mml__pool2d_t;
 
-// Prepare shared by the 2-D pools (TFLite's PoolingPrepare): validates the op for int8 or float32
-// and, in FILL mode, returns its record in *d (NULL otherwise). *dtype is the input's dtype.
-mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__pool2d_t **d, uint8_t *dtype);
+// The prepare of the 2-D pools (TFLite's PoolingPrepare): validates the op for int8 or float32,
+// sets p->eval to eval_s8 or eval_f32 and, in FILL mode, fills the record.
+mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_f32);
+
+// Defines `static mml_status_t NAME(ctx, data)`, the eval of a 2-D pool on element type T over an
+// mml__pool2d_t record d: for each output element (raster order, channel innermost) an ACC_T acc
+// starts at INIT, takes every input value v (a T) of the window clipped to the input through
+// STEP, and the output is FINISH, which may use acc, d and count (the values taken, > 0: with
+// dilation 1 no window lies wholly in the padding, see mml__window_t).
+#define MML_POOL2D_EVAL(NAME, T, ACC_T, INIT, STEP, FINISH)                                     \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                          \
+        const mml__pool2d_t *d = (const mml__pool2d_t *)data;                                  \
+        const mml__window_t *w = &d->w;                                                        \
+        const T *in = (const T *)mml__ptr(ctx, d->input);                                      \
+        T *out = (T *)mml__ptr(ctx, d->output);                                                \
+        const int32_t depth = d->depth;                                                        \
+        for (int32_t b = 0; b < w->batches; b++) {                                             \
+            const T *in_b = in + (size_t)b * w->in_h * w->in_w * depth;                        \
+            for (int32_t oy = 0; oy < w->out_h; oy++) {                                        \
+                const int32_t iy0 = oy * w->stride_h - w->pad_h;                               \
+                const int32_t fy0 = iy0 < 0 ? -iy0 : 0;                                        \
+                const int32_t fy1 = w->filt_h < w->in_h - iy0 ? w->filt_h : w->in_h - iy0;     \
+                for (int32_t ox = 0; ox < w->out_w; ox++) {                                    \
+                    const int32_t ix0 = ox * w->stride_w - w->pad_w;                           \
+                    const int32_t fx0 = ix0 < 0 ? -ix0 : 0;                                    \
+                    const int32_t fx1 = w->filt_w < w->in_w - ix0 ? w->filt_w : w->in_w - ix0; \
+                    const int32_t x0 = ix0 + fx0, nx = fx1 - fx0; /* the clipped columns */    \
+                    const int32_t count = (fy1 - fy0) * nx;                                    \
+                    (void)count;                                                               \
+                    for (int32_t c = 0; c < depth; c++) {                                      \
+                        ACC_T acc = INIT;                                                      \
+                        for (int32_t fy = fy0; fy < fy1; fy++) {                               \
+                            const T *row =                                                     \
+                                in_b + ((size_t)(iy0 + fy) * w->in_w + x0) * depth + c;        \
+                            for (int32_t fx = 0; fx < nx; fx++) {                              \
+                                const T v = row[(size_t)fx * depth];                           \
+                                STEP;                                                          \
+                            }                                                                  \
+                        }                                                                      \
+                        *out++ = (FINISH);                                                     \
+                    }                                                                          \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+        return MML_OK;                                                                         \
+    }
 
 #endif // MICROML_NN_KERNELS_WINDOW_H
