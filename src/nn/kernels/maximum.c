@@ -12,6 +12,6 @@ EVAL(eval_s32, int32_t)
 EVAL(eval_f32, float)
 
 mml_status_t mml__prepare_maximum(mml_prep_t *p) {
-    const mml__ew_evals_t evals = {eval_s8, eval_u8, eval_s16, eval_s32, eval_f32};
+    static const mml__ew_evals_t evals = {eval_s8, eval_u8, eval_s16, eval_s32, eval_f32};
     return mml__ew_binary_raw_prepare(p, 4, &evals);
 }
