@@ -171,7 +171,7 @@ mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_err
     mml__plan_place(&plan);
     uint32_t head = align_up(plan.head_bytes, MML_ARENA_BASE_ALIGN);
     uint32_t io = 4 * (m->n_inputs + m->n_outputs);
-    uint32_t tail = io + plan.variable_bytes + persist;
+    uint32_t tail = io + mml__plan_variable_bytes(plan.e, m) + persist;
     m->head_bytes = head;
     m->persistent_bytes = m->n_ops * (uint32_t)sizeof(node_t) + tail;
     m->arena_bytes = head + m->persistent_bytes;

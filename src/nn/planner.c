@@ -30,7 +30,6 @@ mml_status_t mml__plan_begin(mml__plan_t *plan, const mml_model_t *m, void *work
     plan->e = (mml__plan_entry_t *)work;
     plan->n = m->n_tensors + m->n_ops;
     plan->head_bytes = 0;
-    plan->variable_bytes = 0;
     memset(plan->e, 0, plan->n * sizeof(mml__plan_entry_t));
     for (uint32_t i = 0; i < plan->n; i++) {
         plan->e[i].first = NONE;
@@ -47,9 +46,6 @@ mml_status_t mml__plan_begin(mml__plan_t *plan, const mml_model_t *m, void *work
         e->size = align_up(t.bytes, MML_ARENA_ALIGN);
         e->kind = t.is_constant ? MML__BUF_CONST
                                 : t.is_variable ? MML__BUF_VARIABLE : MML__BUF_ARENA;
-        if (e->kind == MML__BUF_VARIABLE) {
-            plan->variable_bytes += e->size;
-        }
     }
     // Model inputs are live from before the first op, outputs until after the last.
     for (uint32_t i = 0; i < m->n_inputs; i++) {

@@ -40,7 +40,6 @@ typedef struct {
     mml__plan_entry_t *e;
     uint32_t n;             // entries: n_tensors + n_ops
     uint32_t head_bytes;    // result of mml__plan_place
-    uint32_t variable_bytes;
 } mml__plan_t;
 
 size_t mml__plan_work_size(uint32_t n_tensors, uint32_t n_ops);
