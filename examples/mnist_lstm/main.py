@@ -120,12 +120,11 @@ def preprocess(pixels, inp):
     return x
 
 
-def predict_digit(model_bytes, pixels):
+def predict_digit(model, pixels):
     """The digit with the highest score. The LSTM's state lives on in the Model from one
-    predict() to the next, so each picture gets a fresh Model (cheap: the bytes are borrowed)
-    that starts from the initial state, like the fresh TFLM interpreter of the reference
-    vectors. (Reusing one Model, sample9.png reads as a 3.)"""
-    model = microml.Model(model_bytes)
+    predict() to the next: reset() first, so every picture starts from the initial state, like
+    the fresh TFLM interpreter of the reference vectors. (Without it, sample9.png reads as a 3.)"""
+    model.reset()
     y = model.predict(preprocess(pixels, model.inputs[0]))
     best = 0
     for k in range(len(y)):
@@ -135,12 +134,12 @@ def predict_digit(model_bytes, pixels):
 
 
 def main():
-    model_bytes = read(FILES[0])
+    model = microml.Model(read(FILES[0]))
     correct = 0
     for n in range(10):
         rel = FILES[1 + n]
         w, h, pixels = png_gray(read(rel))
-        digit = predict_digit(model_bytes, pixels)
+        digit = predict_digit(model, pixels)
         correct += digit == n
         print("%s: %d" % (rel.split("/")[-1], digit))
     print("%d/10 correct" % correct)

@@ -79,7 +79,7 @@ def test_mnist_lstm(example, microml, n):
     assert bytes(ex.preprocess(pixels, model.inputs[0])) == x, \
         "decoded + preprocessed PNG differs from evaluate.py's input"
     assert bytes(model.predict(x)) == y
-    assert ex.predict_digit(model_bytes, pixels) == n
+    assert ex.predict_digit(model, pixels) == n  # after a predict: reset() must clear the state
 
 
 def test_mnist_png_filters(example):
