@@ -11,12 +11,19 @@ MPY_BIND := $(TOP)/bindings/micropython
 MPY_ARCHS := x64 armv6m armv7m armv7emsp armv7emdp rv32imc
 # Boards with microml built in, and boards without it (for loading the .mpy).
 QEMU_BOARDS_MML := MPS2_AN385 MPS2_AN386
-QEMU_BOARDS_STOCK := MPS2_AN385_STOCK MICROBIT_NATIVE
+QEMU_BOARDS_STOCK := MPS2_AN385_STOCK MICROBIT_NATIVE MPS2_AN500_STOCK VIRT_RV32
 QEMU_BOARDS := $(QEMU_BOARDS_MML) $(QEMU_BOARDS_STOCK)
 # 3 MB of the MPS2 boards' 4 MB RAM (room for a 300 KB model, its arena and copies of both).
 MPS2_HEAP := 3145728
 # The Cortex-M0 machine is given 256 KB of RAM (boards/MICROBIT_NATIVE): 224 KB heap, ~30 KB stack.
 M0_HEAP := 229376
+# VIRT_RV32's linker script (mcu/rv32/virt.ld) gives .data+.bss a 2 MB region (the stack has its
+# own 64 KB): 1.75 MB heap.
+RV32_HEAP := 1835008
+# Debian's riscv64-unknown-elf-gcc 12 picks the rv64 multilib for the port's default
+# -march=rv32imac_zicsr (link error "crt0.o: ABI is incompatible"); ISA spec 2.2 has zicsr in i.
+# AFLAGS as a whole: entrypoint.s is assembled with $(AFLAGS) alone, and CFLAGS includes it.
+RV32_FLAGS := RV32_ARCH=rv32imac AFLAGS="-mabi=ilp32 -march=rv32imac -misa-spec=2.2"
 
 MPY_JOBS ?= -j2
 # Everything MicroPython's makefiles need from us; PYTHON must come from the command line
@@ -56,7 +63,7 @@ mpy: mpy-check
 
 # --- qemu firmware ---------------------------------------------------------------------------
 # One phony target per board: qemu-<BOARD>. qemu_fw: port BOARD, BOARD_DIR or empty, heap bytes,
-# 1 to build microml in.
+# 1 to build microml in, extra make arguments.
 define qemu_fw
 .PHONY: qemu-$(1)
 qemu-$(1): mpy-check
@@ -65,7 +72,7 @@ qemu-$(1): mpy-check
 	    then rm -f $$(BUILD)/mp/qemu-$(1)/main.o; echo "$(4)" > $$(BUILD)/mp/qemu-$(1)/heap-size; fi
 	$$(MPY_MAKE) -C $$(MPY_DIR)/ports/qemu BOARD=$(2) $(if $(3),BOARD_DIR=$(3)) \
 	    BUILD=$$(BUILD)/mp/qemu-$(1) MICROPY_HEAP_SIZE=$(4) \
-	    $(if $(5),USER_C_MODULES=$$(TOP)/bindings)
+	    $(if $(5),USER_C_MODULES=$$(TOP)/bindings) $(6)
 	mkdir -p $$(BUILD)/qemu/$(1)
 	cp $$(BUILD)/mp/qemu-$(1)/firmware.elf $$(BUILD)/qemu/$(1)/firmware.elf
 endef
@@ -74,5 +81,7 @@ $(eval $(call qemu_fw,MPS2_AN385,MPS2_AN385,,$(MPS2_HEAP),1))
 $(eval $(call qemu_fw,MPS2_AN386,MPS2_AN386,$(TOP)/boards/MPS2_AN386,$(MPS2_HEAP),1))
 $(eval $(call qemu_fw,MPS2_AN385_STOCK,MPS2_AN385,,$(MPS2_HEAP),))
 $(eval $(call qemu_fw,MICROBIT_NATIVE,MICROBIT_NATIVE,$(TOP)/boards/MICROBIT_NATIVE,$(M0_HEAP),))
+$(eval $(call qemu_fw,MPS2_AN500_STOCK,MPS2_AN500_STOCK,$(TOP)/boards/MPS2_AN500_STOCK,$(MPS2_HEAP),))
+$(eval $(call qemu_fw,VIRT_RV32,VIRT_RV32,,$(RV32_HEAP),,$(RV32_FLAGS)))
 
 qemu: $(addprefix qemu-,$(QEMU_BOARDS))
