@@ -31,6 +31,8 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
 // TFLite's reference DepthwiseConvPerChannel; output written in order. SETUP runs once; for each
 // output element (channel oc) an ACC_T acc starts at 0, MAC takes every input value x with its
 // filter value f, and the output is FINISH (which may use acc, oc and bias, NULL without one).
+// The taps inside the input are found once per output row and column (TFLite tests each one):
+// the same values in the same order, without bounds checks in the inner loops.
 #define DWCONV_EVAL(NAME, T, B_T, ACC_T, SETUP, MAC, FINISH)                                    \
     static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                          \
         const dwconv_t *d = (const dwconv_t *)data;                                            \
@@ -39,34 +41,47 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
         const T *filter = (const T *)mml__ptr(ctx, d->filter);                                 \
         const B_T *bias = d->has_bias ? (const B_T *)mml__ptr(ctx, d->bias) : NULL;            \
         T *out = (T *)mml__ptr(ctx, d->output);                                                \
-        const int32_t in_c = d->in_c, out_c = d->out_c;                                        \
+        const int32_t in_c = d->in_c, out_c = d->out_c, depth_mult = d->depth_multiplier;      \
+        const int32_t in_h = w->in_h, in_w = w->in_w, filt_h = w->filt_h, filt_w = w->filt_w;  \
+        const int32_t dil_h = w->dil_h, dil_w = w->dil_w;                                      \
+        const size_t row_step = (size_t)dil_h * in_w * in_c; /* input, one filter row down */  \
+        const size_t x_step = (size_t)dil_w * in_c;          /* input, one filter tap right */ \
+        const size_t frow_step = (size_t)filt_w * out_c;     /* filter, one row down */        \
         SETUP;                                                                                 \
         for (int32_t b = 0; b < w->batches; b++) {                                             \
-            const T *in_b = in + (size_t)b * w->in_h * w->in_w * in_c;                         \
+            const T *in_b = in + (size_t)b * in_h * in_w * in_c;                               \
             for (int32_t oy = 0; oy < w->out_h; oy++) {                                        \
                 const int32_t iy0 = oy * w->stride_h - w->pad_h;                               \
+                int32_t fy0, fy1;                                                              \
+                mml__window_taps(iy0, dil_h, filt_h, in_h, &fy0, &fy1);                        \
                 for (int32_t ox = 0; ox < w->out_w; ox++) {                                    \
                     const int32_t ix0 = ox * w->stride_w - w->pad_w;                           \
+                    int32_t fx0, fx1;                                                          \
+                    mml__window_taps(ix0, dil_w, filt_w, in_w, &fx0, &fx1);                    \
+                    const int32_t nx = fx1 - fx0;                                              \
+                    const int32_t ny = nx > 0 && fy1 > fy0 ? fy1 - fy0 : 0;                    \
+                    /* The first tap inside the input, channel 0, and its filter tap. */       \
+                    const T *in_0 = ny ? in_b + ((size_t)(iy0 + dil_h * fy0) * in_w +          \
+                                                    (ix0 + dil_w * fx0)) * in_c                \
+                                       : in_b;                                                 \
+                    const T *f_0 = ny ? filter + ((size_t)fy0 * filt_w + fx0) * out_c : filter; \
                     for (int32_t ic = 0; ic < in_c; ic++) {                                    \
-                        for (int32_t m = 0; m < d->depth_multiplier; m++) {                    \
-                            const int32_t oc = ic * d->depth_multiplier + m;                   \
+                        for (int32_t m = 0; m < depth_mult; m++) {                             \
+                            const int32_t oc = ic * depth_mult + m;                            \
                             ACC_T acc = 0;                                                     \
-                            for (int32_t fy = 0; fy < w->filt_h; fy++) {                       \
-                                const int32_t iy = iy0 + w->dil_h * fy;                        \
-                                if (iy < 0 || iy >= w->in_h) {                                 \
-                                    continue;                                                  \
-                                }                                                              \
-                                const T *irow = in_b + (size_t)iy * w->in_w * in_c + ic;       \
-                                const T *frow = filter + fy * w->filt_w * out_c + oc;          \
-                                for (int32_t fx = 0; fx < w->filt_w; fx++) {                   \
-                                    const int32_t ix = ix0 + w->dil_w * fx;                    \
-                                    if (ix < 0 || ix >= w->in_w) {                             \
-                                        continue;                                              \
-                                    }                                                          \
-                                    const T x = irow[(size_t)ix * in_c];                       \
-                                    const T f = frow[fx * out_c];                              \
+                            const T *irow = in_0 + ic;                                         \
+                            const T *frow = f_0 + oc;                                          \
+                            for (int32_t fy = 0; fy < ny; fy++) {                              \
+                                const T *ip = irow, *fp = frow;                                \
+                                for (int32_t fx = 0; fx < nx; fx++) {                          \
+                                    const T x = *ip;                                           \
+                                    const T f = *fp;                                           \
                                     MAC;                                                       \
+                                    ip += x_step;                                              \
+                                    fp += out_c;                                               \
                                 }                                                              \
+                                irow += row_step;                                              \
+                                frow += frow_step;                                             \
                             }                                                                  \
                             out[oc] = (FINISH);                                                \
                         }                                                                      \
@@ -80,11 +95,12 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
 
 // The int32 sum wraps like TFLite's, without UB.
 DWCONV_EVAL(eval_s8, int8_t, int32_t, uint32_t,
-    const int32_t in_offset = d->input_offset;
+    const int32_t in_offset = d->input_offset; const int32_t out_offset = d->output_offset;
+    const int32_t act_min = d->act_min; const int32_t act_max = d->act_max;
     const int32_t *mult = dwconv_quant(d); const int8_t *shift = dwconv_quant_shift(d),
     acc += (uint32_t)((int32_t)f * ((int32_t)x + in_offset)),
-    mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc],
-        d->output_offset, d->act_min, d->act_max))
+    mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
+        act_min, act_max))
 
 static inline float clamp_f32(const dwconv_t *d, float v) {
     return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;

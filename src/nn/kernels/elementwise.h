@@ -27,9 +27,10 @@ static inline void mml__bcast_begin(mml__bcast_it_t *it) {
     memset(it, 0, sizeof(*it));
 }
 
-// Advances to the next output element (row-major order).
-static inline void mml__bcast_next(const mml__bcast_t *b, mml__bcast_it_t *it) {
-    for (uint32_t k = b->rank; k-- > 0;) {
+// Advances to the next output element (row-major order) of the first rank dimensions of b
+// (b->rank: every dimension; b->rank - 1: to the next row of the innermost dimension).
+static inline void mml__bcast_next_in(const mml__bcast_t *b, mml__bcast_it_t *it, uint32_t rank) {
+    for (uint32_t k = rank; k-- > 0;) {
         it->i1 += b->s1[k];
         it->i2 += b->s2[k];
         if (++it->idx[k] < b->dims[k]) {
@@ -39,6 +40,11 @@ static inline void mml__bcast_next(const mml__bcast_t *b, mml__bcast_it_t *it) {
         it->i1 -= b->s1[k] * b->dims[k];
         it->i2 -= b->s2[k] * b->dims[k];
     }
+}
+
+// Advances to the next output element (row-major order).
+static inline void mml__bcast_next(const mml__bcast_t *b, mml__bcast_it_t *it) {
+    mml__bcast_next_in(b, it, b->rank);
 }
 
 // The head of every binary elementwise op's record: where the operands are, how they broadcast.
@@ -64,20 +70,33 @@ typedef struct {
 // out[i] = (T)(EXPR) for every output element i, where EXPR may read x and y (the elements of
 // inputs 1 and 2 that broadcast onto i) and d (the record, a REC that starts with an
 // mml__ew_binary_t). Both inputs are read before the output is written (p->inplace holds).
+// Walks the innermost dimension with strides and broadcasts only from row to row (same shapes
+// are one row of n elements). d points to a local copy of the record: the output's stores
+// cannot alias it, so its fields stay in registers.
 #define MML_EW_BINARY_EVAL(NAME, REC, T, EXPR)                                  \
     static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {          \
-        const mml__ew_binary_t *io = (const mml__ew_binary_t *)data;           \
-        const REC *d = (const REC *)data;                                      \
-        const T *a = (const T *)mml__ptr(ctx, io->in1);                        \
-        const T *b = (const T *)mml__ptr(ctx, io->in2);                        \
-        T *out = (T *)mml__ptr(ctx, io->out);                                  \
+        const REC rec = *(const REC *)data;                                    \
+        const REC *d = &rec;                                                   \
+        const mml__bcast_t *bc = &((const mml__ew_binary_t *)data)->bc;        \
+        const T *a = (const T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in1); \
+        const T *b = (const T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in2); \
+        T *out = (T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->out);      \
+        const uint32_t inner_rank = bc->rank - 1, n = bc->n;                   \
+        const uint32_t row = bc->dims[inner_rank];                             \
+        const uint32_t s1 = bc->s1[inner_rank], s2 = bc->s2[inner_rank];       \
         mml__bcast_it_t it;                                                    \
         (void)d;                                                               \
         mml__bcast_begin(&it);                                                 \
-        for (uint32_t i = 0; i < io->bc.n; i++) {                              \
-            const T x = a[it.i1], y = b[it.i2];                                \
-            out[i] = (T)(EXPR);                                                \
-            mml__bcast_next(&io->bc, &it);                                     \
+        for (uint32_t i = 0; i < n; i += row) {                                \
+            const T *pa = a + it.i1, *pb = b + it.i2;                          \
+            T *po = out + i;                                                   \
+            for (uint32_t j = 0; j < row; j++) {                               \
+                const T x = *pa, y = *pb;                                      \
+                po[j] = (T)(EXPR);                                             \
+                pa += s1;                                                      \
+                pb += s2;                                                      \
+            }                                                                  \
+            mml__bcast_next_in(bc, &it, inner_rank);                           \
         }                                                                      \
         return MML_OK;                                                         \
     }

@@ -35,24 +35,35 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     const int32_t *mult = fc_mult((fc_t *)data);
     const int8_t *shift = fc_shift((fc_t *)data);
     const uint32_t per_channel = d->n_quant > 1;
+    const uint32_t depth = d->depth, units = d->units;
+    const int32_t in_offset = d->input_offset, w_offset = d->weights_offset;
+    const int32_t out_offset = d->output_offset, act_min = d->act_min, act_max = d->act_max;
     for (uint32_t b = 0; b < d->batches; b++) {
-        for (uint32_t o = 0; o < d->units; o++) {
-            const int8_t *wr = w + o * d->depth;
-            const int8_t *ir = in + b * d->depth;
+        const int8_t *ir = in + b * depth;
+        // TFLite sums (w + w_offset) * (x + in_offset); with unsigned (wrapping) sums that is
+        // sum(w * (x + in_offset)) + w_offset * sum(x + in_offset), the same int32 bit for bit,
+        // and the second sum is the same for every unit (w_offset is 0 in int8 TFLite models).
+        uint32_t in_sum = 0;
+        if (w_offset != 0) {
+            for (uint32_t k = 0; k < depth; k++) {
+                in_sum += (uint32_t)((int32_t)ir[k] + in_offset);
+            }
+            in_sum *= (uint32_t)w_offset;
+        }
+        for (uint32_t o = 0; o < units; o++) {
+            const int8_t *wr = w + o * depth;
             // Unsigned sums wrap instead of overflowing (only a corrupted model gets there).
-            uint32_t sum = 0;
-            for (uint32_t k = 0; k < d->depth; k++) {
-                sum += (uint32_t)(((int32_t)wr[k] + d->weights_offset) *
-                                  ((int32_t)ir[k] + d->input_offset));
+            uint32_t sum = in_sum;
+            for (uint32_t k = 0; k < depth; k++) {
+                sum += (uint32_t)((int32_t)wr[k] * ((int32_t)ir[k] + in_offset));
             }
             if (bias) {
                 sum += (uint32_t)bias[o];
             }
             uint32_t qi = per_channel * o;
-            int64_t acc = (int64_t)mml__mul_by_qm((int32_t)sum, mult[qi], shift[qi]) +
-                          d->output_offset;
-            acc = acc < d->act_min ? d->act_min : acc > d->act_max ? d->act_max : acc;
-            out[b * d->units + o] = (int8_t)acc;
+            int64_t acc = (int64_t)mml__mul_by_qm((int32_t)sum, mult[qi], shift[qi]) + out_offset;
+            acc = acc < act_min ? act_min : acc > act_max ? act_max : acc;
+            out[b * units + o] = (int8_t)acc;
         }
     }
     return MML_OK;

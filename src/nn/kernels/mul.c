@@ -14,7 +14,7 @@ typedef struct {
 } mul_t;
 
 // TFLite MulElementwise for one pair of quantized values.
-static int32_t mul_q(const mul_t *d, int32_t x, int32_t y) {
+static inline int32_t mul_q(const mul_t *d, int32_t x, int32_t y) {
     int32_t prod = (x + d->q.in1_offset) * (y + d->q.in2_offset);
     int32_t r = mml__mul_by_qm(prod, d->out_mult, d->out_shift);
     r = mml__wrap_add(r, d->q.out_offset);

@@ -15,7 +15,7 @@ typedef struct {
 } sub_t;
 
 // TFLite SubElementwise for one pair of quantized values.
-static int32_t sub_q(const sub_t *d, int32_t x, int32_t y) {
+static inline int32_t sub_q(const sub_t *d, int32_t x, int32_t y) {
     int32_t a = mml__ew_addsub_input(x, d->q.in1_offset, d->left_shift, d->in1_mult, d->in1_shift);
     int32_t b = mml__ew_addsub_input(y, d->q.in2_offset, d->left_shift, d->in2_mult, d->in2_shift);
     int32_t r = mml__rdbpot(mml__srdhm(mml__wrap_sub(a, b), d->out_mult), -d->out_shift);

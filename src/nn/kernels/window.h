@@ -17,6 +17,23 @@ typedef struct {
     int32_t pad_h, pad_w; // top/left padding (TFLite's ComputePaddingWithOffset, offset unused)
 } mml__window_t;
 
+// The taps of one window dimension that land inside the input: with the window's first input
+// coordinate i0 (negative in the padding), dilation dil, filt taps and an input of size n, the
+// taps [*f0, *f1) have 0 <= i0 + dil * f < n (*f0 >= *f1: none). Computed once per output row or
+// column, so that the loops over the taps need no bounds checks.
+// Unsigned arithmetic: n - 1 - i0 and -i0 + dil - 1 stay below 2^32 for any int32 sizes.
+static inline void mml__window_taps(int32_t i0, int32_t dil, int32_t filt, int32_t n,
+    int32_t *f0, int32_t *f1) {
+    const uint32_t u = (uint32_t)dil;
+    *f0 = i0 < 0 ? (int32_t)((0u - (uint32_t)i0 + u - 1u) / u) : 0;
+    if (i0 >= n) {
+        *f1 = 0;
+        return;
+    }
+    const uint32_t last = ((uint32_t)(n - 1) - (uint32_t)i0) / u; // the last tap inside
+    *f1 = last < (uint32_t)filt ? (int32_t)last + 1 : filt;
+}
+
 // Fills w from the [N,H,W,C] input and output, the filter size, the padding (MML_PAD_*), strides
 // and dilations, as TFLite's ComputePaddingHeightWidth; checks the output's N, H and W against
 // it (TFLite's ComputeOutSize). Fails with a message on any inconsistency.
