@@ -128,8 +128,9 @@ static void json_tensor(FILE *out, uint32_t index, const mml_tensor_info_t *t) {
     json_str(out, t->name);
     fprintf(out, ", \"shape\": ");
     print_shape(out, t);
-    fprintf(out, ", \"dtype\": \"%s\", \"bytes\": %u, \"scale\": %.9g, \"zero_point\": %d, "
-                 "\"n_scales\": %u, \"constant\": %s, \"variable\": %s}",
+    fprintf(out,
+        ", \"dtype\": \"%s\", \"bytes\": %u, \"scale\": %.9g, \"zero_point\": %d, "
+        "\"n_scales\": %u, \"constant\": %s, \"variable\": %s}",
         mml_dtype_name((mml_dtype_t)t->dtype), (unsigned)t->bytes, (double)t->scale,
         (int)t->zero_point, (unsigned)t->n_scales, t->is_constant ? "true" : "false",
         t->is_variable ? "true" : "false");
@@ -192,7 +193,8 @@ static int cmd_info(const char *path, int json) {
     if (json) {
         fprintf(out, "{\"model\": ");
         json_str(out, path);
-        fprintf(out, ", \"model_bytes\": %u, \"weight_bytes\": %llu, \"macs\": %llu,\n \"inputs\": [",
+        fprintf(out,
+            ", \"model_bytes\": %u, \"weight_bytes\": %llu, \"macs\": %llu,\n \"inputs\": [",
             (unsigned)m->len, (unsigned long long)weight_bytes, (unsigned long long)total_macs);
         for (int o = 0; o < 2; o++) {
             uint32_t n = o ? m->n_outputs : m->n_inputs;
@@ -211,7 +213,8 @@ static int cmd_info(const char *path, int json) {
             mml_model_op_info(m, i, &op);
             fprintf(out, "%s\n  {\"index\": %u, \"name\": ", i ? "," : "", (unsigned)i);
             json_str(out, op.name);
-            fprintf(out, ", \"builtin_code\": %d, \"version\": %d, \"macs\": %llu, \"supported\": %s}",
+            fprintf(out,
+                ", \"builtin_code\": %d, \"version\": %d, \"macs\": %llu, \"supported\": %s}",
                 (int)op.builtin_code, (int)op.version, (unsigned long long)macs[i],
                 reasons[i].status == MML_OK ? "true" : "false");
         }
@@ -236,16 +239,17 @@ static int cmd_info(const char *path, int json) {
         }
         fprintf(out, "],\n");
         if (plan_st == MML_OK) {
-            fprintf(out, " \"arena_bytes\": %u, \"arena_bytes_32bit\": %u, "
-                         "\"arena_head_bytes\": %u, \"arena_persistent_bytes\": %u\n}\n",
+            fprintf(out,
+                " \"arena_bytes\": %u, \"arena_bytes_32bit\": %u, "
+                "\"arena_head_bytes\": %u, \"arena_persistent_bytes\": %u\n}\n",
                 (unsigned)m->arena_bytes, (unsigned)m->arena_bytes_32, (unsigned)m->head_bytes,
                 (unsigned)m->persistent_bytes);
         } else {
             fprintf(out, " \"arena_bytes\": null, \"arena_bytes_32bit\": null\n}\n");
         }
     } else {
-        fprintf(out, "model %s: %u bytes, %u tensors, %u ops, %llu weight bytes, %llu MACs\n",
-            path, (unsigned)m->len, (unsigned)m->n_tensors, (unsigned)m->n_ops,
+        fprintf(out, "model %s: %u bytes, %u tensors, %u ops, %llu weight bytes, %llu MACs\n", path,
+            (unsigned)m->len, (unsigned)m->n_tensors, (unsigned)m->n_ops,
             (unsigned long long)weight_bytes, (unsigned long long)total_macs);
         for (int o = 0; o < 2; o++) {
             uint32_t n = o ? m->n_outputs : m->n_inputs;
@@ -261,9 +265,8 @@ static int cmd_info(const char *path, int json) {
         for (uint32_t i = 0; i < m->n_ops; i++) {
             mml_op_info_t op;
             mml_model_op_info(m, i, &op);
-            fprintf(out, "  %4u %-28s v%-2d %12llu MACs%s\n", (unsigned)i, op.name,
-                (int)op.version, (unsigned long long)macs[i],
-                reasons[i].status == MML_OK ? "" : "  (unsupported)");
+            fprintf(out, "  %4u %-28s v%-2d %12llu MACs%s\n", (unsigned)i, op.name, (int)op.version,
+                (unsigned long long)macs[i], reasons[i].status == MML_OK ? "" : "  (unsupported)");
         }
         fprintf(out, "tensors:\n");
         for (uint32_t i = 0; i < m->n_tensors; i++) {
@@ -272,8 +275,9 @@ static int cmd_info(const char *path, int json) {
             text_tensor(out, i, &t);
         }
         if (plan_st == MML_OK) {
-            fprintf(out, "arena: %u bytes on a 32-bit target (%u here): %u per-inference, %u "
-                         "persistent\n",
+            fprintf(out,
+                "arena: %u bytes on a 32-bit target (%u here): %u per-inference, %u "
+                "persistent\n",
                 (unsigned)m->arena_bytes_32, (unsigned)m->arena_bytes, (unsigned)m->head_bytes,
                 (unsigned)(m->arena_bytes - m->head_bytes));
         } else if (n_bad == 0) {
@@ -364,7 +368,8 @@ static int cmd_bench(const char *path, long n) {
         mml_model_input_info(m, i, &t);
         uint8_t *d = mml_model_input_data(m, i);
         for (uint32_t k = 0; k < t.bytes; k++) {
-            d[k] = t.dtype == MML_FLOAT32 ? (uint8_t)(k % 4 == 3 ? 0x3e : k * 7) : (uint8_t)(k * 37 + 11);
+            d[k] = t.dtype == MML_FLOAT32 ? (uint8_t)(k % 4 == 3 ? 0x3e : k * 7)
+                                          : (uint8_t)(k * 37 + 11);
         }
     }
     double *op_us = calloc(m->n_ops ? m->n_ops : 1, sizeof(double));
@@ -417,8 +422,9 @@ static int cmd_bench(const char *path, long n) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: microml info MODEL [--json] | microml run MODEL IN.bin OUT.bin | "
-                    "microml bench MODEL [-n N]\n");
+    fprintf(stderr,
+        "usage: microml info MODEL [--json] | microml run MODEL IN.bin OUT.bin | "
+        "microml bench MODEL [-n N]\n");
     return 1;
 }
 
@@ -433,8 +439,7 @@ int main(int argc, char **argv) {
     if (argc == 5 && strcmp(argv[1], "run") == 0) {
         return cmd_run(argv[2], argv[3], argv[4]);
     }
-    if ((argc == 3 || (argc == 5 && strcmp(argv[3], "-n") == 0)) &&
-        strcmp(argv[1], "bench") == 0) {
+    if ((argc == 3 || (argc == 5 && strcmp(argv[3], "-n") == 0)) && strcmp(argv[1], "bench") == 0) {
         char *end = NULL;
         long n = argc == 5 ? strtol(argv[4], &end, 10) : 0;
         if (argc == 5 && (*end || n <= 0)) {

@@ -140,14 +140,13 @@ static PyObject *tensorinfo_new(const mml_tensor_info_t *t) {
 // microml.Model
 
 typedef struct {
-    PyObject_HEAD
-    mml_model_t model;
-    Py_buffer model_view;     // the caller's model bytes, held (not copied) while we live
-    Py_buffer arena_view;     // the caller's arena, if one was given
-    void *arena_alloc;        // else our own arena allocation (before alignment)
-    mml_tensor_info_t *io;    // n_inputs input infos, then n_outputs output infos
-    PyObject *inputs;         // tuple of TensorInfo
-    PyObject *outputs;        // tuple of TensorInfo
+    PyObject_HEAD mml_model_t model;
+    Py_buffer model_view;  // the caller's model bytes, held (not copied) while we live
+    Py_buffer arena_view;  // the caller's arena, if one was given
+    void *arena_alloc;     // else our own arena allocation (before alignment)
+    mml_tensor_info_t *io; // n_inputs input infos, then n_outputs output infos
+    PyObject *inputs;      // tuple of TensorInfo
+    PyObject *outputs;     // tuple of TensorInfo
 } model_obj_t;
 
 static void model_dealloc(model_obj_t *self) {
@@ -182,8 +181,8 @@ static int model_make_infos(model_obj_t *self) {
                                  : mml_model_input_info(m, i, &self->io[k]);
         if (st != MML_OK) {
             mml_error_t err = {.status = st, .op_index = -1};
-            snprintf(err.msg, sizeof(err.msg), "%s %lu: no tensor info", output ? "output" : "input",
-                (unsigned long)i);
+            snprintf(err.msg, sizeof(err.msg), "%s %lu: no tensor info",
+                output ? "output" : "input", (unsigned long)i);
             raise_status(&err);
             return -1;
         }
@@ -269,8 +268,8 @@ static PyObject *model_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
                 (unsigned long)m->arena_bytes);
             goto fail;
         }
-        uintptr_t a = ((uintptr_t)self->arena_alloc + MML_ARENA_BASE_ALIGN - 1)
-            & ~(uintptr_t)(MML_ARENA_BASE_ALIGN - 1);
+        uintptr_t a = ((uintptr_t)self->arena_alloc + MML_ARENA_BASE_ALIGN - 1) &
+            ~(uintptr_t)(MML_ARENA_BASE_ALIGN - 1);
         arena = (uint8_t *)a;
         arena_len = m->arena_bytes;
     }
@@ -297,8 +296,8 @@ static int model_set_input(model_obj_t *self, uint32_t i, PyObject *x) {
     if (PyList_Check(x) || PyTuple_Check(x)) {
         Py_ssize_t len = PySequence_Fast_GET_SIZE(x);
         if (len != (Py_ssize_t)n) {
-            PyErr_Format(PyExc_ValueError, "input %lu needs %lu values, got %zd",
-                (unsigned long)i, (unsigned long)n, len);
+            PyErr_Format(PyExc_ValueError, "input %lu needs %lu values, got %zd", (unsigned long)i,
+                (unsigned long)n, len);
             return -1;
         }
         // Item by item with a reference held: an item's __float__ may change the list.
@@ -337,8 +336,8 @@ static int model_set_input(model_obj_t *self, uint32_t i, PyObject *x) {
     if (strcmp(fmt, "f") == 0 && view.itemsize == 4 && t->dtype != MML_FLOAT32) {
         Py_ssize_t count = view.len / 4;
         if (count != (Py_ssize_t)n) {
-            PyErr_Format(PyExc_ValueError, "input %lu needs %lu values, got %zd",
-                (unsigned long)i, (unsigned long)n, count);
+            PyErr_Format(PyExc_ValueError, "input %lu needs %lu values, got %zd", (unsigned long)i,
+                (unsigned long)n, count);
             ret = -1;
         } else {
             for (uint32_t k = 0; k < n; k++) {
@@ -408,8 +407,8 @@ static int model_get_out_views(model_obj_t *self, PyObject *out, Py_buffer *view
                 "out %lu must be a writable contiguous buffer, not %.100s", (unsigned long)i,
                 Py_TYPE(o)->tp_name);
         } else if (views[i].len != (Py_ssize_t)t->bytes) {
-            PyErr_Format(PyExc_ValueError, "output %lu needs %lu bytes, got %zd",
-                (unsigned long)i, (unsigned long)t->bytes, views[i].len);
+            PyErr_Format(PyExc_ValueError, "output %lu needs %lu bytes, got %zd", (unsigned long)i,
+                (unsigned long)t->bytes, views[i].len);
             PyBuffer_Release(&views[i]);
             bad = 1;
         }
@@ -535,8 +534,8 @@ static PyObject *model_repr(model_obj_t *self) {
                 (long)t->shape[d]);
         }
         const char *sep = k == 0 ? "" : k == m->n_inputs ? " -> " : ", ";
-        PyObject *s = PyUnicode_FromFormat("%s%s[%s]", sep, mml_dtype_name((mml_dtype_t)t->dtype),
-            shape);
+        PyObject *s =
+            PyUnicode_FromFormat("%s%s[%s]", sep, mml_dtype_name((mml_dtype_t)t->dtype), shape);
         if (s == NULL || PyList_Append(parts, s) != 0) {
             Py_XDECREF(s);
             Py_DECREF(parts);
@@ -569,13 +568,14 @@ static PyObject *model_reset(model_obj_t *self, PyObject *Py_UNUSED(ignored)) {
 
 static PyMethodDef model_methods[] = {
     {"predict", (PyCFunction)(void (*)(void))model_predict, METH_VARARGS | METH_KEYWORDS,
-     "predict(x, out=None): run one inference.\n\n"
-     "x: raw bytes of the input dtype (any buffer), or float values (list/tuple, or a 'f' buffer\n"
-     "for a quantized input) that are quantized; a tuple/list of those for several inputs.\n"
-     "Returns a new array.array per output (a tuple for several), or out filled in place."},
+        "predict(x, out=None): run one inference.\n\n"
+        "x: raw bytes of the input dtype (any buffer), or float values (list/tuple, or a 'f' "
+        "buffer\n"
+        "for a quantized input) that are quantized; a tuple/list of those for several inputs.\n"
+        "Returns a new array.array per output (a tuple for several), or out filled in place."},
     {"reset", (PyCFunction)model_reset, METH_NOARGS,
-     "reset(): set the recurrent state (variable tensors) back to its zero point, as after\n"
-     "construction; a stateless model is unaffected."},
+        "reset(): set the recurrent state (variable tensors) back to its zero point, as after\n"
+        "construction; a stateless model is unaffected."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -587,8 +587,7 @@ static PyGetSetDef model_getset[] = {
 };
 
 static PyTypeObject model_type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "microml.Model",
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "microml.Model",
     .tp_doc = "Model(buf, *, arena=None): a .tflite model ready to run.\n\n"
               "buf is borrowed, not copied, and kept alive by the model. arena: optional writable\n"
               "buffer of at least arena_size bytes; by default the model allocates its own.",
@@ -638,9 +637,9 @@ PyMODINIT_FUNC PyInit_microml(void) {
     if (mod == NULL) {
         return NULL;
     }
-    if (PyModule_AddStringConstant(mod, "__version__", MML_VERSION_STRING) < 0
-        || PyModule_AddObjectRef(mod, "Model", (PyObject *)&model_type) < 0
-        || PyModule_AddObjectRef(mod, "TensorInfo", (PyObject *)tensorinfo_type) < 0) {
+    if (PyModule_AddStringConstant(mod, "__version__", MML_VERSION_STRING) < 0 ||
+        PyModule_AddObjectRef(mod, "Model", (PyObject *)&model_type) < 0 ||
+        PyModule_AddObjectRef(mod, "TensorInfo", (PyObject *)tensorinfo_type) < 0) {
         Py_DECREF(mod);
         return NULL;
     }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The microml MicroPython module: Model and TensorInfo over the C API in include/microml.
-// One file builds both the user C module (firmware) and the native .mpy (MICROPY_ENABLE_DYNRUNTIME).
-// Cost: a Model object is sizeof(mml_model_t) + 3 references; predict copies inputs and outputs once.
+// One file builds both the user C module (firmware) and the native .mpy
+// (MICROPY_ENABLE_DYNRUNTIME). Cost: a Model object is sizeof(mml_model_t) + 3 references; predict
+// copies inputs and outputs once.
 #if MICROPY_ENABLE_DYNRUNTIME
 #include "py/dynruntime.h"
 #else
@@ -32,10 +33,10 @@ extern const mp_obj_type_t microml_tensorinfo_type;
 
 typedef struct _microml_model_obj_t {
     mp_obj_base_t base;
-    mp_obj_t buf;      // the model bytes' owner: borrowed by model.buf, kept alive here
-    mp_obj_t arena;    // the arena's owner (caller's buffer or our bytearray)
-    mp_obj_t inputs;   // tuple of TensorInfo
-    mp_obj_t outputs;  // tuple of TensorInfo
+    mp_obj_t buf;     // the model bytes' owner: borrowed by model.buf, kept alive here
+    mp_obj_t arena;   // the arena's owner (caller's buffer or our bytearray)
+    mp_obj_t inputs;  // tuple of TensorInfo
+    mp_obj_t outputs; // tuple of TensorInfo
     mml_model_t model;
 } microml_model_obj_t;
 
@@ -85,15 +86,16 @@ static NORETURN void raise_status(mml_error_t *err) {
         case MML_ERR_WORK_TOO_SMALL: {
             uint32_t needed = err->needed, got = err->got;
             size_t pos = 0;
-            msg_put(err, &pos, err->status == MML_ERR_ARENA_TOO_SMALL ? "arena needs " : "work needs ");
+            msg_put(err, &pos,
+                err->status == MML_ERR_ARENA_TOO_SMALL ? "arena needs " : "work needs ");
             msg_put_uint(err, &pos, needed);
             msg_put(err, &pos, " bytes, got ");
             msg_put_uint(err, &pos, got);
-            #if MICROPY_ENABLE_DYNRUNTIME
+#if MICROPY_ENABLE_DYNRUNTIME
             type = MP_OBJ_TO_PTR(mp_load_global(MP_QSTR_MemoryError));
-            #else
+#else
             type = &mp_type_MemoryError;
-            #endif
+#endif
             break;
         }
         case MML_ERR_UNSUPPORTED:
@@ -152,7 +154,8 @@ static NORETURN void raise_size(const char *what, uint32_t i, uint32_t needed, u
 // TensorInfo: a read-only record (index, name, shape, dtype, scale, zero_point).
 
 static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info) {
-    microml_tensorinfo_obj_t *self = mp_obj_malloc(microml_tensorinfo_obj_t, MICROML_TENSORINFO_TYPE);
+    microml_tensorinfo_obj_t *self =
+        mp_obj_malloc(microml_tensorinfo_obj_t, MICROML_TENSORINFO_TYPE);
     mp_obj_t dims[MML_MAX_DIMS];
     for (size_t i = 0; i < info->rank && i < MML_MAX_DIMS; i++) {
         dims[i] = mp_obj_new_int(info->shape[i]);
@@ -163,11 +166,11 @@ static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info) {
     self->name = mp_obj_new_str(name, str_len(name));
     self->shape = mp_obj_new_tuple(info->rank < MML_MAX_DIMS ? info->rank : MML_MAX_DIMS, dims);
     self->dtype = mp_obj_new_str(dtype, str_len(dtype));
-    #if MICROML_HAS_FLOAT
+#if MICROML_HAS_FLOAT
     self->scale = mp_obj_new_float((mp_float_t)info->scale);
-    #else
+#else
     self->scale = mp_const_none;
-    #endif
+#endif
     self->zero_point = mp_obj_new_int(info->zero_point);
     return MP_OBJ_FROM_PTR(self);
 }
@@ -177,11 +180,9 @@ static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info) {
 static void tensorinfo_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     (void)kind;
     microml_tensorinfo_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    const mp_obj_t values[] = { self->index, self->name, self->shape, self->dtype, self->scale,
-                                self->zero_point };
-    static const char *const fields[] = {
-        "index", "name", "shape", "dtype", "scale", "zero_point"
-    };
+    const mp_obj_t values[] = {self->index, self->name, self->shape, self->dtype, self->scale,
+        self->zero_point};
+    static const char *const fields[] = {"index", "name", "shape", "dtype", "scale", "zero_point"};
     mp_obj_t repr_fn = mp_load_global(MP_QSTR_repr);
     mp_printf(print, "microml.TensorInfo(");
     for (size_t i = 0; i < MP_ARRAY_SIZE(values); i++) {
@@ -222,8 +223,8 @@ static mp_obj_t model_make_new(const mp_obj_type_t *type, size_t n_args, size_t 
     enum { ARG_buf, ARG_arena };
     // Not static: in a .mpy, MP_QSTR_ values are only known at run time.
     const mp_arg_t allowed_args[] = {
-        { MP_QSTR_buf, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL} },
-        { MP_QSTR_arena, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none} },
+        {MP_QSTR_buf, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_arena, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
     };
     mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
@@ -279,7 +280,8 @@ static mp_obj_t model_make_new(const mp_obj_type_t *type, size_t n_args, size_t 
         mp_obj_tuple_t *t = MP_OBJ_TO_PTR(tuple);
         for (uint32_t i = 0; i < n; i++) {
             mml_tensor_info_t info;
-            check(io == 0 ? mml_model_input_info(m, i, &info) : mml_model_output_info(m, i, &info), &err);
+            check(io == 0 ? mml_model_input_info(m, i, &info) : mml_model_output_info(m, i, &info),
+                &err);
             t->items[i] = tensorinfo_new(&info);
         }
         items[io] = tuple;
@@ -308,11 +310,11 @@ static void model_set_input(microml_model_obj_t *self, uint32_t i, mp_obj_t x) {
             raise_arg("input", i, "has the wrong number of values");
         }
         for (size_t k = 0; k < n; k++) {
-            #if MICROML_HAS_FLOAT
+#if MICROML_HAS_FLOAT
             float v = (float)mp_obj_get_float(items[k]);
-            #else
+#else
             float v = (float)mp_obj_get_int(items[k]);
-            #endif
+#endif
             mml_tensor_set_float(&info, data, (uint32_t)k, v);
         }
         return;
@@ -358,12 +360,12 @@ static char dtype_typecode(uint8_t dtype) {
 }
 
 static const mp_obj_type_t *array_type(void) {
-    #if MICROPY_ENABLE_DYNRUNTIME
+#if MICROPY_ENABLE_DYNRUNTIME
     mp_obj_t mod = mp_import_name(MP_QSTR_array, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
     return MP_OBJ_TO_PTR(mp_load_attr(mod, MP_QSTR_array));
-    #else
+#else
     return &mp_type_array;
-    #endif
+#endif
 }
 
 // A new array.array holding a copy of output tensor i.
@@ -373,7 +375,8 @@ static mp_obj_t model_new_output(microml_model_obj_t *self, uint32_t i) {
     err.msg[0] = '\0';
     check(mml_model_output_info(&self->model, i, &info), &err);
     char typecode = dtype_typecode(info.dtype);
-    uint32_t itemsize = typecode == 'b' || typecode == 'B' ? 1 : (typecode == 'h' || typecode == 'H' ? 2 : 4);
+    uint32_t itemsize =
+        typecode == 'b' || typecode == 'B' ? 1 : (typecode == 'h' || typecode == 'H' ? 2 : 4);
     uint8_t *items = m_new(uint8_t, info.bytes > 0 ? info.bytes : 1);
     memcpy(items, mml_model_output_data(&self->model, i), info.bytes);
     mp_obj_array_t *o = mp_obj_malloc(mp_obj_array_t, array_type());
@@ -417,9 +420,9 @@ static mp_obj_t *model_items(mp_obj_t x, uint32_t n, const char *what) {
 static mp_obj_t model_predict(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
     enum { ARG_self, ARG_x, ARG_out };
     const mp_arg_t allowed_args[] = {
-        { MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL} },
-        { MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL} },
-        { MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none} },
+        {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
     };
     mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
@@ -519,7 +522,8 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, print, tensorinfo_print, 0);
     MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, attr, tensorinfo_attr, 1);
 
-    mp_store_global(MP_QSTR___version__, mp_obj_new_str(MML_VERSION_STRING, sizeof(MML_VERSION_STRING) - 1));
+    mp_store_global(MP_QSTR___version__,
+        mp_obj_new_str(MML_VERSION_STRING, sizeof(MML_VERSION_STRING) - 1));
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
     mp_store_global(MP_QSTR_TensorInfo, MP_OBJ_FROM_PTR(&microml_tensorinfo_type));
 
@@ -528,34 +532,24 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
 
 #else
 
-MP_DEFINE_CONST_OBJ_TYPE(
-    microml_model_type,
-    MP_QSTR_Model,
-    MP_TYPE_FLAG_NONE,
-    make_new, model_make_new,
-    attr, model_attr
-    );
+MP_DEFINE_CONST_OBJ_TYPE(microml_model_type, MP_QSTR_Model, MP_TYPE_FLAG_NONE, make_new,
+    model_make_new, attr, model_attr);
 
-MP_DEFINE_CONST_OBJ_TYPE(
-    microml_tensorinfo_type,
-    MP_QSTR_TensorInfo,
-    MP_TYPE_FLAG_NONE,
-    print, tensorinfo_print,
-    attr, tensorinfo_attr
-    );
+MP_DEFINE_CONST_OBJ_TYPE(microml_tensorinfo_type, MP_QSTR_TensorInfo, MP_TYPE_FLAG_NONE, print,
+    tensorinfo_print, attr, tensorinfo_attr);
 
 static const MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
 
 static const mp_rom_map_elem_t microml_module_globals_table[] = {
-    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_microml) },
-    { MP_ROM_QSTR(MP_QSTR___version__), MP_ROM_PTR(&microml_version_obj) },
-    { MP_ROM_QSTR(MP_QSTR_Model), MP_ROM_PTR(&microml_model_type) },
-    { MP_ROM_QSTR(MP_QSTR_TensorInfo), MP_ROM_PTR(&microml_tensorinfo_type) },
+    {MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_microml)},
+    {MP_ROM_QSTR(MP_QSTR___version__), MP_ROM_PTR(&microml_version_obj)},
+    {MP_ROM_QSTR(MP_QSTR_Model), MP_ROM_PTR(&microml_model_type)},
+    {MP_ROM_QSTR(MP_QSTR_TensorInfo), MP_ROM_PTR(&microml_tensorinfo_type)},
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);
 
 const mp_obj_module_t microml_user_cmodule = {
-    .base = { &mp_type_module },
+    .base = {&mp_type_module},
     .globals = (mp_obj_dict_t *)&microml_module_globals,
 };
 

@@ -49,7 +49,7 @@ const char *mml_dtype_name(mml_dtype_t dtype);
 // A tensor as the caller sees it. name points into the model bytes (NUL-terminated) or "".
 typedef struct {
     const char *name;
-    uint32_t index;        // tensor index in subgraph 0
+    uint32_t index; // tensor index in subgraph 0
     int32_t shape[MML_MAX_DIMS];
     uint8_t rank;
     uint8_t dtype;         // mml_dtype_t
@@ -64,26 +64,31 @@ typedef struct {
 
 // An operator as the model names it.
 typedef struct {
-    const char *name;        // "CONV_2D", or the custom code for CUSTOM ops
-    int32_t builtin_code;    // TFLite BuiltinOperator value (32 = CUSTOM)
+    const char *name;     // "CONV_2D", or the custom code for CUSTOM ops
+    int32_t builtin_code; // TFLite BuiltinOperator value (32 = CUSTOM)
     int32_t version;
-    uint8_t supported;       // 1 if this build has a kernel for its code (dtypes checked at plan)
+    uint8_t supported; // 1 if this build has a kernel for its code (dtypes checked at plan)
     uint8_t n_inputs, n_outputs;
 } mml_op_info_t;
 
-typedef enum { MML_MODEL_EMPTY = 0, MML_MODEL_LOADED, MML_MODEL_PLANNED, MML_MODEL_READY } mml_model_state_t;
+typedef enum {
+    MML_MODEL_EMPTY = 0,
+    MML_MODEL_LOADED,
+    MML_MODEL_PLANNED,
+    MML_MODEL_READY
+} mml_model_state_t;
 
 // Caller-owned model handle: a fixed-size struct; everything variable lives in the arena.
 // Fields are read-only for the caller.
 typedef struct {
-    const uint8_t *buf;      // borrowed model bytes
+    const uint8_t *buf; // borrowed model bytes
     uint32_t len;
     // Positions (byte offsets into buf) of the flatbuffer tables and vectors used at run time.
-    uint32_t subgraph;       // subgraph 0 table
-    uint32_t tensors;        // tensors vector (first element)
-    uint32_t operators;      // operators vector
-    uint32_t opcodes;        // operator_codes vector
-    uint32_t buffers;        // buffers vector
+    uint32_t subgraph;        // subgraph 0 table
+    uint32_t tensors;         // tensors vector (first element)
+    uint32_t operators;       // operators vector
+    uint32_t opcodes;         // operator_codes vector
+    uint32_t buffers;         // buffers vector
     uint32_t inputs, outputs; // subgraph input / output index vectors
     uint32_t n_tensors, n_ops, n_opcodes, n_buffers, n_inputs, n_outputs;
     // Set by plan: bytes of arena the model needs, split into what lives across invocations
@@ -91,15 +96,15 @@ typedef struct {
     uint32_t arena_bytes;
     uint32_t persistent_bytes;
     uint32_t head_bytes;
-    uint32_t arena_bytes_32;     // arena_bytes on a 32-bit target (same layout, 4-byte pointers)
+    uint32_t arena_bytes_32; // arena_bytes on a 32-bit target (same layout, 4-byte pointers)
     // Set by prepare.
     uint8_t *arena;
     uint32_t arena_len;
-    uint32_t nodes;          // arena offset of the node table (one record per op)
-    uint32_t io_locs;        // arena offset of the input and output tensor locations
-    uint32_t variables;      // arena offset and size of the variable tensors (recurrent state)
+    uint32_t nodes;     // arena offset of the node table (one record per op)
+    uint32_t io_locs;   // arena offset of the input and output tensor locations
+    uint32_t variables; // arena offset and size of the variable tensors (recurrent state)
     uint32_t variable_bytes;
-    uint8_t state;           // mml_model_state_t
+    uint8_t state; // mml_model_state_t
 } mml_model_t;
 
 // Validates the whole flatbuffer (identifier, every offset, length and index of subgraph 0,
@@ -148,7 +153,8 @@ mml_status_t mml_model_invoke_op(mml_model_t *m, uint32_t op, mml_error_t *err);
 // Element access in a tensor's own dtype with float values, for bindings and tools: set
 // quantizes with info's scale/zero point (round half away from zero, clamp to the dtype range),
 // as TFLite's QUANTIZE does; get dequantizes. Tensors without a scale store/load the value as is
-// (float32 directly; integer dtypes rounded and clamped). i: element index, bounds are the caller's.
+// (float32 directly; integer dtypes rounded and clamped). i: element index, bounds are the
+// caller's.
 void mml_tensor_set_float(const mml_tensor_info_t *info, void *data, uint32_t i, float x);
 float mml_tensor_get_float(const mml_tensor_info_t *info, const void *data, uint32_t i);
 

@@ -18,10 +18,11 @@ typedef enum {
 // What went wrong, for a human: filled by the call that failed, left alone on success.
 typedef struct {
     mml_status_t status;
-    int32_t op_index;     // operator that failed, or -1
-    uint32_t needed;      // MML_ERR_ARENA_TOO_SMALL / WORK_TOO_SMALL: bytes needed
-    uint32_t got;         // ... and bytes given
-    char msg[MML_ERROR_MSG_LEN]; // one line, NUL-terminated, e.g. "op 7 CONV_2D: dilation 2 unsupported"
+    int32_t op_index;            // operator that failed, or -1
+    uint32_t needed;             // MML_ERR_ARENA_TOO_SMALL / WORK_TOO_SMALL: bytes needed
+    uint32_t got;                // ... and bytes given
+    char msg[MML_ERROR_MSG_LEN]; // one line, NUL-terminated, e.g. "op 7 CONV_2D: dilation 2
+                                 // unsupported"
 } mml_error_t;
 
 // Short constant name of a status ("invalid model", ...); never NULL.

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+// clang-format off
 #define MML_BUILTIN_OPS(X) \
     X(ADD, 0) \
     X(AVERAGE_POOL_2D, 1) \
@@ -169,12 +170,13 @@
     X(BITCAST, 159) \
     X(BITWISE_XOR, 160) \
     X(RIGHT_SHIFT, 161)
+// clang-format on
 
 typedef enum {
 #define MML__OP_ENUM(name, code) MML_OP_##name = code,
     MML_BUILTIN_OPS(MML__OP_ENUM)
 #undef MML__OP_ENUM
-    MML_OP_COUNT
+        MML_OP_COUNT
 } mml_builtin_op_t;
 
 // "CONV_2D" for a known code, NULL otherwise.

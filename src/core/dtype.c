@@ -4,13 +4,16 @@
 #include "core/quant.h"
 #include "microml/mml_model.h"
 
+// clang-format off
 static const uint8_t dtype_sizes[MML_DTYPE_COUNT] = {
     [MML_FLOAT32] = 4, [MML_FLOAT16] = 2, [MML_INT32] = 4, [MML_UINT8] = 1, [MML_INT64] = 8,
     [MML_STRING] = 0, [MML_BOOL] = 1, [MML_INT16] = 2, [MML_COMPLEX64] = 8, [MML_INT8] = 1,
     [MML_FLOAT64] = 8, [MML_COMPLEX128] = 16, [MML_UINT64] = 8, [MML_RESOURCE] = 0,
     [MML_VARIANT] = 0, [MML_UINT32] = 4, [MML_UINT16] = 2, [MML_INT4] = 0,
 };
+// clang-format on
 
+// clang-format off
 static const char *const dtype_names[MML_DTYPE_COUNT] = {
     [MML_FLOAT32] = "float32", [MML_FLOAT16] = "float16", [MML_INT32] = "int32",
     [MML_UINT8] = "uint8", [MML_INT64] = "int64", [MML_STRING] = "string", [MML_BOOL] = "bool",
@@ -19,6 +22,7 @@ static const char *const dtype_names[MML_DTYPE_COUNT] = {
     [MML_RESOURCE] = "resource", [MML_VARIANT] = "variant", [MML_UINT32] = "uint32",
     [MML_UINT16] = "uint16", [MML_INT4] = "int4",
 };
+// clang-format on
 
 uint32_t mml_dtype_size(mml_dtype_t dtype) {
     return (unsigned)dtype < MML_DTYPE_COUNT ? dtype_sizes[dtype] : 0;

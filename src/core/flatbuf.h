@@ -45,7 +45,8 @@ bool mml__fb_table(const mml__fb_t *fb, uint32_t pos, mml__fb_table_t *t);
 // The root table (offset at byte 0).
 bool mml__fb_root(const mml__fb_t *fb, mml__fb_table_t *t);
 
-// Absolute position of scalar field id of size bytes, or 0 if absent (or not fully inside the table).
+// Absolute position of scalar field id of size bytes, or 0 if absent (or not fully inside the
+// table).
 uint32_t mml__fb_field(const mml__fb_t *fb, const mml__fb_table_t *t, uint32_t id, uint32_t size);
 
 uint8_t mml__fb_u8(const mml__fb_t *fb, const mml__fb_table_t *t, uint32_t id, uint8_t def);

@@ -54,7 +54,7 @@ double mml__frexp(double x, int32_t *e) {
     if (exp == 0x7ff || x == 0.0) {
         return x;
     }
-    if (exp == 0) { // subnormal: scale into the normal range first
+    if (exp == 0) {               // subnormal: scale into the normal range first
         x *= 18014398509481984.0; // 2^54
         memcpy(&bits, &x, sizeof(bits));
         exp = (int32_t)((bits >> 52) & 0x7ff) - 54;
@@ -146,6 +146,7 @@ int mml__activation_range_f(int32_t act, float *lo, float *hi) {
 
 // TFLite's table of sigmoid(i / 24) in Q0.16, i = 0..255 (entry 255 saturates at 65535). The
 // values are TFLite's own (they are not all round(65536 * sigmoid(i / 24))), needed bit for bit.
+// clang-format off
 static const uint16_t sigmoid_table_u16[256] = {
     32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149,
     40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369,
@@ -170,6 +171,7 @@ static const uint16_t sigmoid_table_u16[256] = {
     65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
     65534, 65534, 65534, 65535,
 };
+// clang-format on
 
 // (x * multiplier + round) >> left_shift, see quant.h; int64 keeps the product defined.
 static int32_t lut_input(int16_t x, int32_t multiplier, int32_t left_shift) {
@@ -262,8 +264,8 @@ static int32_t exp_quarter(int32_t a) {
 
 int32_t mml__fp_exp_neg(int32_t a, int32_t int_bits) {
     // exp(-2^k) in Q0 for k = -2 .. 4, applied for each bit of the integer-and-quarters part.
-    static const int32_t exp_neg_pot[7] = {1672461947, 1302514674, 790015084, 290630308,
-        39332535, 720401, 242};
+    static const int32_t exp_neg_pot[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535,
+        720401, 242};
     int32_t frac_bits = 31 - int_bits;
     int32_t quarter = (int32_t)1 << (frac_bits - 2);
     int32_t a_mod_quarter_minus_quarter = (a & (quarter - 1)) - quarter;

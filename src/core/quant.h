@@ -14,8 +14,14 @@
 #include <stdint.h>
 
 // TFLite's ActivationFunctionType values (fused activations).
-enum { MML_ACT_NONE = 0, MML_ACT_RELU = 1, MML_ACT_RELU_N1_TO_1 = 2, MML_ACT_RELU6 = 3,
-    MML_ACT_TANH = 4, MML_ACT_SIGN_BIT = 5 };
+enum {
+    MML_ACT_NONE = 0,
+    MML_ACT_RELU = 1,
+    MML_ACT_RELU_N1_TO_1 = 2,
+    MML_ACT_RELU6 = 3,
+    MML_ACT_TANH = 4,
+    MML_ACT_SIGN_BIT = 5
+};
 
 // TFLite QuantizeMultiplier: M (double) -> (q, shift), shift in [-31, 31]; q has M's sign.
 // M == 0 gives q = 0, shift = 0; NaN counts as 0, |M| > 2^30 as 2^30.

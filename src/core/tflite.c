@@ -7,12 +7,29 @@
 // Field numbers of schema.fbs tables.
 enum { MODEL_VERSION = 0, MODEL_OPCODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4 };
 enum { SG_TENSORS = 0, SG_INPUTS = 1, SG_OUTPUTS = 2, SG_OPERATORS = 3 };
-enum { T_SHAPE = 0, T_TYPE = 1, T_BUFFER = 2, T_NAME = 3, T_QUANT = 4, T_IS_VARIABLE = 5,
-    T_SPARSITY = 6 };
+enum {
+    T_SHAPE = 0,
+    T_TYPE = 1,
+    T_BUFFER = 2,
+    T_NAME = 3,
+    T_QUANT = 4,
+    T_IS_VARIABLE = 5,
+    T_SPARSITY = 6
+};
 enum { Q_SCALE = 2, Q_ZERO_POINT = 3, Q_DETAILS_TYPE = 4, Q_QDIM = 6 };
-enum { OP_OPCODE = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, OP_OPTIONS = 4,
-    OP_CUSTOM_OPTIONS = 5, OP_INTERMEDIATES = 8, OP_LARGE_CUSTOM_OFFSET = 9,
-    OP_LARGE_CUSTOM_SIZE = 10, OP_OPTIONS2_TYPE = 11, OP_OPTIONS2 = 12 };
+enum {
+    OP_OPCODE = 0,
+    OP_INPUTS = 1,
+    OP_OUTPUTS = 2,
+    OP_OPTIONS_TYPE = 3,
+    OP_OPTIONS = 4,
+    OP_CUSTOM_OPTIONS = 5,
+    OP_INTERMEDIATES = 8,
+    OP_LARGE_CUSTOM_OFFSET = 9,
+    OP_LARGE_CUSTOM_SIZE = 10,
+    OP_OPTIONS2_TYPE = 11,
+    OP_OPTIONS2 = 12
+};
 enum { OC_DEPRECATED_CODE = 0, OC_CUSTOM_CODE = 1, OC_VERSION = 2, OC_BUILTIN_CODE = 3 };
 enum { BUF_DATA = 0, BUF_OFFSET = 1, BUF_SIZE = 2 };
 
@@ -106,8 +123,7 @@ mml_status_t mml__tfl_open(mml_model_t *m, mml_error_t *err) {
         int32_t t = (int32_t)mml__rd_u32(m->buf + pos);
         if (t < 0 || (uint32_t)t >= m->n_tensors) {
             return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed model: %s %u is tensor %d",
-                i < m->n_inputs ? "input" : "output",
-                i < m->n_inputs ? i : i - m->n_inputs, t);
+                i < m->n_inputs ? "input" : "output", i < m->n_inputs ? i : i - m->n_inputs, t);
         }
     }
     return MML_OK;
@@ -262,7 +278,7 @@ mml_status_t mml__tfl_tensor(const mml_model_t *m, uint32_t index, mml__tensor_t
         // Per-channel: one scale per slice along quantized_dim. Converters also give 1-D bias
         // tensors the filter's axis (3 for depthwise): TFLite accepts those, so do we.
         bool along_axis = t->quantized_dim >= 0 && t->quantized_dim < t->rank &&
-                          (uint32_t)t->dims[t->quantized_dim] == t->scales.n;
+            (uint32_t)t->dims[t->quantized_dim] == t->scales.n;
         bool bias_like = t->rank == 1 && (uint32_t)t->dims[0] == t->scales.n;
         if (t->scales.n > 1 && !along_axis && !bias_like) {
             return bad(err, "per-channel quantization of tensor", index);
@@ -279,8 +295,8 @@ const char *mml__op_name(const mml__op_t *op) {
     return name ? name : "UNKNOWN";
 }
 
-static mml_status_t check_indices(const mml_model_t *m, const mml__op_t *op,
-    const mml__fb_vec_t *v, mml_error_t *err) {
+static mml_status_t check_indices(const mml_model_t *m, const mml__op_t *op, const mml__fb_vec_t *v,
+    mml_error_t *err) {
     for (uint32_t i = 0; i < v->n; i++) {
         int32_t t = mml__tfl_index(m, v, i);
         if (t < -1 || t >= (int32_t)m->n_tensors) {

@@ -11,14 +11,14 @@
 // A tensor as kernels see it at prepare time.
 typedef struct {
     uint32_t index;
-    uint8_t dtype;        // mml_dtype_t
+    uint8_t dtype; // mml_dtype_t
     uint8_t rank;
     uint8_t is_variable;
-    uint8_t is_constant;  // has data in the model
+    uint8_t is_constant; // has data in the model
     int32_t dims[MML_MAX_DIMS];
     uint32_t elems;
-    uint32_t bytes;       // elems * dtype size (0 for dtypes without a fixed size)
-    const uint8_t *data;  // constant data (model bytes), or NULL
+    uint32_t bytes;      // elems * dtype size (0 for dtypes without a fixed size)
+    const uint8_t *data; // constant data (model bytes), or NULL
     uint32_t data_len;
     mml__fb_vec_t scales;      // float32 vector (n = 0 if not quantized)
     mml__fb_vec_t zero_points; // int64 vector
@@ -31,13 +31,13 @@ typedef struct {
     uint32_t index;
     int32_t builtin_code;
     int32_t version;
-    const char *custom_name;   // custom_code for CUSTOM ops, else NULL
-    mml__fb_vec_t inputs;      // int32 tensor indices (-1: optional input absent)
+    const char *custom_name; // custom_code for CUSTOM ops, else NULL
+    mml__fb_vec_t inputs;    // int32 tensor indices (-1: optional input absent)
     mml__fb_vec_t outputs;
     mml__fb_vec_t intermediates;
-    uint8_t options_type;      // BuiltinOptions union type (0: none)
-    mml__fb_table_t options;   // builtin options table (pos 0 if absent)
-    mml__fb_table_t options2;  // builtin_options_2 table (pos 0 if absent)
+    uint8_t options_type;     // BuiltinOptions union type (0: none)
+    mml__fb_table_t options;  // builtin options table (pos 0 if absent)
+    mml__fb_table_t options2; // builtin_options_2 table (pos 0 if absent)
     const uint8_t *custom_options;
     uint32_t custom_options_len;
 } mml__op_t;

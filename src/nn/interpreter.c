@@ -56,7 +56,8 @@ mml_status_t mml_model_load(mml_model_t *m, const uint8_t *buf, size_t len, mml_
         mml__tensor_t t;
         mml__tfl_tensor(m, mml__rd_u32(m->buf + m->inputs + 4 * i), &t, NULL);
         if (t.is_constant) {
-            st = mml__fail(err, MML_ERR_INVALID_MODEL, "malformed model: input %u is a constant", i);
+            st =
+                mml__fail(err, MML_ERR_INVALID_MODEL, "malformed model: input %u is a constant", i);
         }
     }
     if (st != MML_OK) {
@@ -85,8 +86,8 @@ static mml_status_t run_prepare(const mml_model_t *m, const mml__op_t *op, mml_p
     mml__prep_mode_t mode, mml_error_t *err) {
     const mml__kernel_t *k = mml__kernel_find(op);
     if (!k) {
-        const char *why = op->builtin_code == MML_OP_CUSTOM ? "custom op not supported"
-                                                            : "op not supported";
+        const char *why =
+            op->builtin_code == MML_OP_CUSTOM ? "custom op not supported" : "op not supported";
         return op_fail(err, MML_ERR_UNSUPPORTED, op, why);
     }
     p->m = m;

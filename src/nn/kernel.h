@@ -44,21 +44,21 @@ typedef struct mml_prep {
     const mml_model_t *m;
     const mml__op_t *op;
     mml_error_t *err;
-    uint8_t mode;                        // mml__prep_mode_t
+    uint8_t mode; // mml__prep_mode_t
     // Set by the kernel.
     mml__eval_fn eval;
-    uint8_t inplace;                     // output 0 may share input 0's memory (same bytes)
-    uint8_t overlap;                     // output 0 may overlap input 0 when (output start -
-    int32_t overlap_max;                 // input start) <= overlap_max bytes (raster-order ops)
-    uint32_t scratch_bytes;              // one scratch buffer live during this op's eval
-    uint64_t macs;                       // multiply-accumulates per invocation (for reports)
+    uint8_t inplace;        // output 0 may share input 0's memory (same bytes)
+    uint8_t overlap;        // output 0 may overlap input 0 when (output start -
+    int32_t overlap_max;    // input start) <= overlap_max bytes (raster-order ops)
+    uint32_t scratch_bytes; // one scratch buffer live during this op's eval
+    uint64_t macs;          // multiply-accumulates per invocation (for reports)
     // Interpreter bookkeeping.
-    uint32_t persist_bytes;              // requested so far
-    uint8_t *persist_base;               // FILL: arena
-    uint32_t persist_cursor;             // FILL: next arena offset for persistent data
-    uint32_t first_data;                 // FILL: arena offset of the first allocation
-    uint32_t scratch_loc;                // FILL: arena offset of the scratch buffer
-    const struct mml__plan_entry *plan;  // FILL: placement of every tensor
+    uint32_t persist_bytes;             // requested so far
+    uint8_t *persist_base;              // FILL: arena
+    uint32_t persist_cursor;            // FILL: next arena offset for persistent data
+    uint32_t first_data;                // FILL: arena offset of the first allocation
+    uint32_t scratch_loc;               // FILL: arena offset of the scratch buffer
+    const struct mml__plan_entry *plan; // FILL: placement of every tensor
 } mml_prep_t;
 
 // Tensor behind input/output i of the op. Fails (with a message) if it is absent.

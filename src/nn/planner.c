@@ -45,7 +45,8 @@ mml_status_t mml__plan_begin(mml__plan_t *plan, const mml_model_t *m, void *work
         mml__plan_entry_t *e = &plan->e[i];
         e->size = align_up(t.bytes, MML_ARENA_ALIGN);
         e->kind = t.is_constant ? MML__BUF_CONST
-                                : t.is_variable ? MML__BUF_VARIABLE : MML__BUF_ARENA;
+            : t.is_variable     ? MML__BUF_VARIABLE
+                                : MML__BUF_ARENA;
     }
     // Model inputs are live from before the first op, outputs until after the last.
     for (uint32_t i = 0; i < m->n_inputs; i++) {
@@ -93,7 +94,7 @@ static uint32_t root_of(const mml__plan_entry_t *e, uint32_t i) {
 
 static int in_arena(const mml__plan_entry_t *e) {
     return (e->kind == MML__BUF_ARENA || e->kind == MML__BUF_SCRATCH) && e->size > 0 &&
-           e->first != NONE;
+        e->first != NONE;
 }
 
 // Output 0 of an in-place op takes input 0's memory, and output 0 of an overlapping op may
@@ -131,7 +132,6 @@ static void share_in_place(mml__plan_t *plan) {
         }
     }
 }
-
 
 // While placing, offsets are signed positions (int32 in the offset field) around an extent
 // [lo, hi) that grows as needed; at the end everything is shifted so that lo becomes 0.

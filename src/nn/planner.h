@@ -19,32 +19,31 @@ enum { MML__BUF_NONE = 0, MML__BUF_ARENA, MML__BUF_CONST, MML__BUF_VARIABLE, MML
 
 // One per tensor, then one per op (its scratch buffer). Lives in the caller's work buffer.
 typedef struct mml__plan_entry {
-    uint32_t size;    // bytes, aligned
-    uint32_t offset;  // arena offset once placed
-    uint16_t first;   // first op that uses it (0xffff: none)
-    uint16_t last;    // last op that uses it
-    uint16_t root;    // entry whose memory it shares (itself unless in place)
-    uint16_t next;    // placement list link
-    uint8_t kind;     // MML__BUF_*
+    uint32_t size;   // bytes, aligned
+    uint32_t offset; // arena offset once placed
+    uint16_t first;  // first op that uses it (0xffff: none)
+    uint16_t last;   // last op that uses it
+    uint16_t root;   // entry whose memory it shares (itself unless in place)
+    uint16_t next;   // placement list link
+    uint8_t kind;    // MML__BUF_*
     uint8_t placed;
-    uint8_t inplace;  // scratch entries: the op lets output 0 share input 0
-    uint8_t overlap;  // scratch entries: the op lets output 0 overlap input 0 (see overlap_max)
-    uint16_t partner; // tensor entries: input it may overlap (NONE: none)
+    uint8_t inplace;     // scratch entries: the op lets output 0 share input 0
+    uint8_t overlap;     // scratch entries: the op lets output 0 overlap input 0 (see overlap_max)
+    uint16_t partner;    // tensor entries: input it may overlap (NONE: none)
     int32_t overlap_max; // scratch entries: from the op; tensor entries: for partner
-    uint8_t is_input; // model input
-    uint8_t is_output; // model output
+    uint8_t is_input;    // model input
+    uint8_t is_output;   // model output
 } mml__plan_entry_t;
 
 typedef struct {
     const mml_model_t *m;
     mml__plan_entry_t *e;
-    uint32_t n;             // entries: n_tensors + n_ops
-    uint32_t head_bytes;    // result of mml__plan_place
+    uint32_t n;          // entries: n_tensors + n_ops
+    uint32_t head_bytes; // result of mml__plan_place
 } mml__plan_t;
 
 size_t mml__plan_work_size(uint32_t n_tensors, uint32_t n_ops);
-mml_status_t mml__plan_begin(mml__plan_t *plan, const mml_model_t *m, void *work,
-    mml_error_t *err);
+mml_status_t mml__plan_begin(mml__plan_t *plan, const mml_model_t *m, void *work, mml_error_t *err);
 // Records op's tensor uses and what its prepare asked for: scratch, in place, overlap.
 void mml__plan_op(mml__plan_t *plan, const mml__op_t *op, const mml_prep_t *p);
 // Resolves in-place sharing and places every buffer; sets head_bytes.

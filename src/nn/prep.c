@@ -107,8 +107,8 @@ void mml__prep_allow_elementwise_overlap(mml_prep_t *p, uint32_t n, uint32_t in_
     uint32_t out_size) {
     // Writing element i must not reach element i + 1 of the input: out_start + (i + 1) * out_size
     // <= in_start + (i + 1) * in_size for every i < n.
-    int64_t max = in_size >= out_size ? (int64_t)(in_size - out_size)
-                                      : -(int64_t)(out_size - in_size) * n;
+    int64_t max =
+        in_size >= out_size ? (int64_t)(in_size - out_size) : -(int64_t)(out_size - in_size) * n;
     if (max >= INT32_MIN) {
         p->overlap = 1;
         p->overlap_max = (int32_t)max;

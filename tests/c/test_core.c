@@ -48,14 +48,16 @@ static void test_multipliers(void) {
         "rounding divide by 2 rounds half away from zero");
     int32_t lo, hi;
     CHECK(mml__activation_range_q(MML_ACT_RELU6, 0.05f, -10, -128, 127, &lo, &hi) && lo == -10 &&
-              hi == 110, "relu6 range %d..%d", lo, hi);
+            hi == 110,
+        "relu6 range %d..%d", lo, hi);
     CHECK(!mml__activation_range_q(MML_ACT_TANH, 0.05f, 0, -128, 127, &lo, &hi),
         "tanh is no fused activation for quantized kernels");
 }
 
 static void test_dtypes(void) {
     CHECK(mml_dtype_size(MML_INT8) == 1 && mml_dtype_size(MML_FLOAT32) == 4 &&
-              mml_dtype_size(MML_INT16) == 2, "sizes");
+            mml_dtype_size(MML_INT16) == 2,
+        "sizes");
     CHECK(strcmp(mml_dtype_name(MML_INT8), "int8") == 0, "name");
     CHECK(strcmp(mml_dtype_name((mml_dtype_t)99), "unknown") == 0, "unknown dtype name");
     CHECK(strcmp(mml_status_str(MML_ERR_ARENA_TOO_SMALL), "arena too small") == 0, "status");
@@ -65,7 +67,7 @@ static void test_dtypes(void) {
     t.scale = 0.5f;
     t.zero_point = -3;
     int8_t q[4];
-    mml_tensor_set_float(&t, q, 0, 1.25f);  // 2.5 -> 3, -3 -> 0
+    mml_tensor_set_float(&t, q, 0, 1.25f);   // 2.5 -> 3, -3 -> 0
     mml_tensor_set_float(&t, q, 1, 1000.0f); // clamps
     mml_tensor_set_float(&t, q, 2, -1000.0f);
     mml_tensor_set_float(&t, q, 3, -0.75f); // -1.5 -> -2, -3 -> -5
@@ -110,18 +112,18 @@ static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_perce
             }
             int64_t ab = (int64_t)a->offset - b->offset;
             int allowed = (a->partner == j && ab <= a->overlap_max) ||
-                          (b->partner == i && -ab <= b->overlap_max);
+                (b->partner == i && -ab <= b->overlap_max);
             clashes += !allowed;
             overlaps += allowed;
         }
     }
     CHECK(clashes == 0, "%s: %u pairs of live buffers overlap", rel, clashes);
-    printf("  %-52s arena %6u B (32-bit), TFLM %6u B: %3u%%; %u outputs overlap their input\n",
-        rel, m.arena_bytes_32, tflm_arena, tflm_arena ? 100 * m.arena_bytes_32 / tflm_arena : 0,
+    printf("  %-52s arena %6u B (32-bit), TFLM %6u B: %3u%%; %u outputs overlap their input\n", rel,
+        m.arena_bytes_32, tflm_arena, tflm_arena ? 100 * m.arena_bytes_32 / tflm_arena : 0,
         overlaps);
     for (uint32_t i = 0; i < n; i++) {
-        CHECK(!e[i].placed || (e[i].offset % MML_ARENA_ALIGN == 0 &&
-                                  e[i].offset + e[i].size <= m.head_bytes),
+        CHECK(!e[i].placed ||
+                (e[i].offset % MML_ARENA_ALIGN == 0 && e[i].offset + e[i].size <= m.head_bytes),
             "%s: buffer %u misplaced", rel, i);
     }
     CHECK(m.head_bytes <= m.arena_bytes, "head inside the arena");
@@ -129,8 +131,8 @@ static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_perce
         "%s: arena %u > %u%% of TFLM's %u", rel, m.arena_bytes_32, limit_percent, tflm_arena);
     unsigned char *arena = malloc(m.arena_bytes);
     CHECK(mml_model_prepare(&m, e, arena, m.arena_bytes - 1, &err) == MML_ERR_ARENA_TOO_SMALL &&
-              err.needed == m.arena_bytes && err.got == m.arena_bytes - 1 &&
-              strstr(err.msg, "needs") != NULL,
+            err.needed == m.arena_bytes && err.got == m.arena_bytes - 1 &&
+            strstr(err.msg, "needs") != NULL,
         "too-small arena: %s", err.msg);
     CHECK(mml_model_prepare(&m, e, arena, m.arena_bytes, &err) == MML_OK, "%s", err.msg);
     free(arena);

@@ -6,7 +6,7 @@
 #include "microml/microml.h"
 #include "mml_test.h"
 
-#define ARENA_CAP (8u << 20)    // mutated shapes can ask for absurd arenas: don't allocate those
+#define ARENA_CAP (8u << 20) // mutated shapes can ask for absurd arenas: don't allocate those
 #define INVOKE_MACS_CAP (1 << 26)
 
 static uint32_t rng_state = 12345;
@@ -104,7 +104,8 @@ static void random_damage(const unsigned char *good, size_t len, int rounds, int
         int hits = 1 + (int)(rng() % 8);
         for (int h = 0; h < hits; h++) {
             // Bias towards the flatbuffer metadata: the first and last KB hold most tables.
-            size_t at = rng() % 2 ? rng() % len : (rng() % 2 ? rng() % 1024 : len - 1 - rng() % 1024);
+            size_t at =
+                rng() % 2 ? rng() % len : (rng() % 2 ? rng() % 1024 : len - 1 - rng() % 1024);
             if (at < len) {
                 b[at] = (unsigned char)rng();
             }

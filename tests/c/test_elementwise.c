@@ -74,8 +74,7 @@ static int32_t ulps(float a, float b) {
 }
 
 int main(void) {
-    static const int32_t exp_in[7] = {INT32_MIN, -1073753169, -123456789, -67108864, -1000, -1,
-        0};
+    static const int32_t exp_in[7] = {INT32_MIN, -1073753169, -123456789, -67108864, -1000, -1, 0};
     static const int32_t exp_out[7] = {0, 242, 341177383, 790015308, 2147451157, 2147483124,
         2147483647};
     for (int i = 0; i < 7; i++) {
@@ -105,8 +104,8 @@ int main(void) {
         {1073741820, 11}};
     for (int i = 0; i < 4; i++) {
         int32_t bits, y = mml__fp_reciprocal(rc_in[i], 12, &bits);
-        CHECK(y == rc_out[i][0] && bits == rc_out[i][1], "reciprocal(%d) = %d >> %d", rc_in[i],
-            y, bits);
+        CHECK(y == rc_out[i][0] && bits == rc_out[i][1], "reciprocal(%d) = %d >> %d", rc_in[i], y,
+            bits);
     }
     static const int32_t ls_in[8] = {-128, -100, -20, 0, 3, 4, 50, 127};
     static const int32_t ls_out[8] = {-128, -127, -66, -10, 0, 3, 106, 127};
@@ -126,37 +125,35 @@ int main(void) {
     static const int8_t sm2_out[4] = {-41, -60, -103, -51};
     int8_t got[7];
     softmax_s8(sm_in, got, 7, 0.1f, 1.0f);
-    CHECK(memcmp(got, sm_out, 7) == 0, "SOFTMAX int8 row 1: %d %d %d %d %d %d %d", got[0],
-        got[1], got[2], got[3], got[4], got[5], got[6]);
+    CHECK(memcmp(got, sm_out, 7) == 0, "SOFTMAX int8 row 1: %d %d %d %d %d %d %d", got[0], got[1],
+        got[2], got[3], got[4], got[5], got[6]);
     softmax_s8(sm2_in, got, 4, 0.25f, 0.5f);
-    CHECK(memcmp(got, sm2_out, 4) == 0, "SOFTMAX int8 row 2: %d %d %d %d", got[0], got[1],
-        got[2], got[3]);
+    CHECK(memcmp(got, sm2_out, 4) == 0, "SOFTMAX int8 row 2: %d %d %d %d", got[0], got[1], got[2],
+        got[3]);
 
     static const float ex[10][2] = {{-100.0f, 3.783505853677006e-44f},
         {-10.5f, 2.753644912445452e-05f}, {-1.0f, 0.3678794503211975f},
-        {-0.0010000000474974513f, 0.9990004897117615f}, {0.0f, 1.0f},
-        {0.5f, 1.6487212181091309f}, {1.0f, 2.7182817459106445f},
-        {3.141590118408203f, 23.140634536743164f}, {20.0f, 485165184.0f},
-        {88.0f, 1.6516362661361307e+38f}};
+        {-0.0010000000474974513f, 0.9990004897117615f}, {0.0f, 1.0f}, {0.5f, 1.6487212181091309f},
+        {1.0f, 2.7182817459106445f}, {3.141590118408203f, 23.140634536743164f},
+        {20.0f, 485165184.0f}, {88.0f, 1.6516362661361307e+38f}};
     for (int i = 0; i < 10; i++) {
         float y = mml__expf(ex[i][0]);
-        CHECK(ulps(y, ex[i][1]) <= 1, "expf(%g) = %.9g, expected %.9g", (double)ex[i][0],
-            (double)y, (double)ex[i][1]);
+        CHECK(ulps(y, ex[i][1]) <= 1, "expf(%g) = %.9g, expected %.9g", (double)ex[i][0], (double)y,
+            (double)ex[i][1]);
     }
-    static const float lg[8][2] = {{1e-30f, -69.07755279541016f},
-        {0.1f, -2.3025851249694824f}, {0.5f, -0.6931471824645996f}, {1.0f, 0.0f},
-        {2.0f, 0.6931471824645996f}, {10.0f, 2.3025851249694824f},
-        {12345.677734375f, 9.421061515808105f}, {3e38f, 88.59684753417969f}};
+    static const float lg[8][2] = {{1e-30f, -69.07755279541016f}, {0.1f, -2.3025851249694824f},
+        {0.5f, -0.6931471824645996f}, {1.0f, 0.0f}, {2.0f, 0.6931471824645996f},
+        {10.0f, 2.3025851249694824f}, {12345.677734375f, 9.421061515808105f},
+        {3e38f, 88.59684753417969f}};
     for (int i = 0; i < 8; i++) {
         float y = mml__logf(lg[i][0]);
-        CHECK(ulps(y, lg[i][1]) <= 1, "logf(%g) = %.9g, expected %.9g", (double)lg[i][0],
-            (double)y, (double)lg[i][1]);
+        CHECK(ulps(y, lg[i][1]) <= 1, "logf(%g) = %.9g, expected %.9g", (double)lg[i][0], (double)y,
+            (double)lg[i][1]);
     }
     static const float th[10][2] = {{-20.0f, -1.0f}, {-2.0f, -0.9640275835990906f},
         {-0.3f, -0.29131263494491577f}, {-1e-5f, -9.999999747378752e-06f}, {0.0f, 0.0f},
-        {0.01f, 0.00999966636300087f}, {0.25f, 0.24491865932941437f},
-        {0.7f, 0.6043677926063538f}, {1.5f, 0.9051482677459717f},
-        {5.0f, 0.9999092221260071f}};
+        {0.01f, 0.00999966636300087f}, {0.25f, 0.24491865932941437f}, {0.7f, 0.6043677926063538f},
+        {1.5f, 0.9051482677459717f}, {5.0f, 0.9999092221260071f}};
     for (int i = 0; i < 10; i++) {
         float y = mml__tanhf(th[i][0]);
         CHECK(ulps(y, th[i][1]) <= 4, "tanhf(%g) = %.9g, expected %.9g", (double)th[i][0],

@@ -60,8 +60,8 @@ static int outputs_match(const mml_model_t *m, const unsigned char *expect, cons
         } else if (memcmp(got, expect + at, t.bytes) != 0) {
             for (uint32_t k = 0; k < t.bytes; k++) {
                 if (got[k] != expect[at + k]) {
-                    fprintf(stderr, "%s: output %u byte %u = %d, expected %d\n", what, i, k,
-                        got[k], expect[at + k]);
+                    fprintf(stderr, "%s: output %u byte %u = %d, expected %d\n", what, i, k, got[k],
+                        expect[at + k]);
                     break;
                 }
             }
@@ -86,7 +86,8 @@ static void run_model(const char *vectors_dir, const char *shared_dir, const cha
     const char *at = meta;
     // "model_path" comes last in meta.json; search from the start.
     const char *mp = strstr(meta, "\"model_path\"");
-    CHECK(mp && json_next_str(meta, &mp, "model_path", rel, sizeof(rel)), "%s: no model_path", name);
+    CHECK(mp && json_next_str(meta, &mp, "model_path", rel, sizeof(rel)), "%s: no model_path",
+        name);
     if (!mp) {
         free(meta);
         return;
@@ -137,7 +138,7 @@ static void run_model(const char *vectors_dir, const char *shared_dir, const cha
             out_frame += t.bytes;
         }
         int good = in && out && in_len == in_frame * (size_t)frames &&
-                   out_len == out_frame * (size_t)frames;
+            out_len == out_frame * (size_t)frames;
         CHECK(good, "%s %s: vector sizes %zu/%zu do not fit the model (%zu/%zu x %ld)", name,
             in_rel, in_len, out_len, in_frame, out_frame, frames);
         mml_model_reset(&m);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // BATCH_MATMUL: out[b] = op(lhs[b]) x op(rhs[b]) with op = transpose when adj_x / adj_y, batch
-// dimensions (up to 3) broadcast. float32, int8 and int16 (per-tensor), as TFLite Micro's reference.
+// dimensions (up to 3) broadcast. float32, int8 and int16 (per-tensor), as TFLite Micro's
+// reference.
 #include "nn/kernel.h"
 #include "nn/ops.h"
 
@@ -10,40 +11,40 @@ enum { OPT_ADJ_X = 0, OPT_ADJ_Y = 1 };
 
 typedef struct {
     uint32_t lhs, rhs, output;
-    uint32_t batch[BMM_BATCH];                          // output batch dimensions
+    uint32_t batch[BMM_BATCH];                               // output batch dimensions
     uint32_t lhs_bstride[BMM_BATCH], rhs_bstride[BMM_BATCH]; // 0 where broadcast
     uint32_t rows, cols, depth;
-    uint32_t lhs_si, lhs_sk, rhs_sk, rhs_sj;             // element strides of lhs(i,k), rhs(k,j)
+    uint32_t lhs_si, lhs_sk, rhs_sk, rhs_sj; // element strides of lhs(i,k), rhs(k,j)
     int32_t lhs_offset, rhs_offset, out_offset, mult, shift;
 } bmm_t;
 
 // Loops over batches and output elements; ACC(l, r) accumulates one product from lhs/rhs
 // element offsets l and r, STORE(o) writes output element o.
-#define BMM_LOOP(d, INIT, ACC, STORE) \
-    do { \
-        uint32_t o = 0; \
-        for (uint32_t b0 = 0; b0 < (d)->batch[0]; b0++) { \
-            for (uint32_t b1 = 0; b1 < (d)->batch[1]; b1++) { \
-                for (uint32_t b2 = 0; b2 < (d)->batch[2]; b2++) { \
-                    uint32_t lb = b0 * (d)->lhs_bstride[0] + b1 * (d)->lhs_bstride[1] + \
-                                  b2 * (d)->lhs_bstride[2]; \
-                    uint32_t rb = b0 * (d)->rhs_bstride[0] + b1 * (d)->rhs_bstride[1] + \
-                                  b2 * (d)->rhs_bstride[2]; \
-                    for (uint32_t i = 0; i < (d)->rows; i++) { \
-                        for (uint32_t j = 0; j < (d)->cols; j++, o++) { \
-                            INIT; \
-                            uint32_t l = lb + i * (d)->lhs_si, r = rb + j * (d)->rhs_sj; \
-                            for (uint32_t k = 0; k < (d)->depth; k++) { \
-                                ACC(l, r); \
-                                l += (d)->lhs_sk; \
-                                r += (d)->rhs_sk; \
-                            } \
-                            STORE(o); \
-                        } \
-                    } \
-                } \
-            } \
-        } \
+#define BMM_LOOP(d, INIT, ACC, STORE)                                                              \
+    do {                                                                                           \
+        uint32_t o = 0;                                                                            \
+        for (uint32_t b0 = 0; b0 < (d)->batch[0]; b0++) {                                          \
+            for (uint32_t b1 = 0; b1 < (d)->batch[1]; b1++) {                                      \
+                for (uint32_t b2 = 0; b2 < (d)->batch[2]; b2++) {                                  \
+                    uint32_t lb = b0 * (d)->lhs_bstride[0] + b1 * (d)->lhs_bstride[1] +            \
+                        b2 * (d)->lhs_bstride[2];                                                  \
+                    uint32_t rb = b0 * (d)->rhs_bstride[0] + b1 * (d)->rhs_bstride[1] +            \
+                        b2 * (d)->rhs_bstride[2];                                                  \
+                    for (uint32_t i = 0; i < (d)->rows; i++) {                                     \
+                        for (uint32_t j = 0; j < (d)->cols; j++, o++) {                            \
+                            INIT;                                                                  \
+                            uint32_t l = lb + i * (d)->lhs_si, r = rb + j * (d)->rhs_sj;           \
+                            for (uint32_t k = 0; k < (d)->depth; k++) {                            \
+                                ACC(l, r);                                                         \
+                                l += (d)->lhs_sk;                                                  \
+                                r += (d)->rhs_sk;                                                  \
+                            }                                                                      \
+                            STORE(o);                                                              \
+                        }                                                                          \
+                    }                                                                              \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
     } while (0)
 
 static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
@@ -63,10 +64,10 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     const int8_t *rhs = (const int8_t *)mml__ptr(ctx, d->rhs);
     int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
 #define S8_ACC(l, r) acc += ((int32_t)lhs[l] + d->lhs_offset) * ((int32_t)rhs[r] + d->rhs_offset)
-#define S8_STORE(o) \
-    do { \
-        int32_t v = mml__mul_by_qm(acc, d->mult, d->shift) + d->out_offset; \
-        out[o] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v); \
+#define S8_STORE(o)                                                                                \
+    do {                                                                                           \
+        int32_t v = mml__mul_by_qm(acc, d->mult, d->shift) + d->out_offset;                        \
+        out[o] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);                                    \
     } while (0)
     BMM_LOOP(d, int32_t acc = 0, S8_ACC, S8_STORE);
     return MML_OK;
@@ -78,10 +79,10 @@ static mml_status_t eval_s16(const mml_eval_ctx_t *ctx, void *data) {
     const int16_t *rhs = (const int16_t *)mml__ptr(ctx, d->rhs);
     int16_t *out = (int16_t *)mml__ptr(ctx, d->output);
 #define S16_ACC(l, r) acc += (int64_t)lhs[l] * (int64_t)rhs[r]
-#define S16_STORE(o) \
-    do { \
-        int32_t v = mml__mul_by_qm64(acc, d->mult, d->shift); \
-        out[o] = (int16_t)(v < -32768 ? -32768 : v > 32767 ? 32767 : v); \
+#define S16_STORE(o)                                                                               \
+    do {                                                                                           \
+        int32_t v = mml__mul_by_qm64(acc, d->mult, d->shift);                                      \
+        out[o] = (int16_t)(v < -32768 ? -32768 : v > 32767 ? 32767 : v);                           \
     } while (0)
     BMM_LOOP(d, int64_t acc = 0, S16_ACC, S16_STORE);
     return MML_OK;
@@ -114,8 +115,8 @@ mml_status_t mml__prepare_batch_matmul(mml_prep_t *p) {
     uint32_t rows = adj_x ? ld[4] : ld[3], depth = adj_x ? ld[3] : ld[4];
     uint32_t cols = adj_y ? rd[3] : rd[4], rdepth = adj_y ? rd[4] : rd[3];
     if (depth != rdepth) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inner dimensions %u and %u differ",
-            depth, rdepth);
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inner dimensions %u and %u differ", depth,
+            rdepth);
     }
     bmm_t r = {0};
     uint64_t n_out = (uint64_t)rows * cols;
@@ -147,8 +148,7 @@ mml_status_t mml__prepare_batch_matmul(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "only per-tensor quantization");
         }
         double real = (double)mml__tensor_scale(p->m, &lhs, 0) *
-                      (double)mml__tensor_scale(p->m, &rhs, 0) /
-                      (double)mml__tensor_scale(p->m, &out, 0);
+            (double)mml__tensor_scale(p->m, &rhs, 0) / (double)mml__tensor_scale(p->m, &out, 0);
         if (!(real >= 0.0)) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "invalid scales");
         }

@@ -92,8 +92,8 @@ static mml_status_t eval_cast(const mml_eval_ctx_t *ctx, void *data) {
 }
 
 static int castable(uint8_t t) {
-    return t == MML_INT8 || t == MML_UINT8 || t == MML_INT16 || t == MML_UINT16 ||
-           t == MML_INT32 || t == MML_UINT32 || t == MML_FLOAT32 || t == MML_BOOL;
+    return t == MML_INT8 || t == MML_UINT8 || t == MML_INT16 || t == MML_UINT16 || t == MML_INT32 ||
+        t == MML_UINT32 || t == MML_FLOAT32 || t == MML_BOOL;
 }
 
 mml_status_t mml__prepare_cast(mml_prep_t *p) {

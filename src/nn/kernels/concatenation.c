@@ -11,7 +11,7 @@ enum { OPT_AXIS = 0, OPT_ACTIVATION = 1 };
 typedef struct {
     uint32_t output;
     uint32_t n_inputs;
-    uint32_t outer;  // product of the dimensions before the axis
+    uint32_t outer; // product of the dimensions before the axis
     // n_inputs pairs of (input location, bytes per outer step) follow.
 } concat_t;
 

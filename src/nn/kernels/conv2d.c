@@ -5,19 +5,25 @@
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
 
-enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_ACTIVATION = 3,
-    OPT_DILATION_W = 4, OPT_DILATION_H = 5 };
+enum {
+    OPT_PADDING = 0,
+    OPT_STRIDE_W = 1,
+    OPT_STRIDE_H = 2,
+    OPT_ACTIVATION = 3,
+    OPT_DILATION_W = 4,
+    OPT_DILATION_H = 5
+};
 
 typedef struct {
     uint32_t input, filter, bias, output; // locations; bias valid if has_bias
     mml__window_t w;
-    int32_t in_c, out_c, filt_c;  // filt_c: input channels per group
-    int32_t filters_per_group;    // output channels per group
+    int32_t in_c, out_c, filt_c; // filt_c: input channels per group
+    int32_t filters_per_group;   // output channels per group
     int32_t input_offset, output_offset;
-    int32_t act_min, act_max;     // int8: quantized clamp bounds
-    float act_min_f, act_max_f;   // float32
+    int32_t act_min, act_max;   // int8: quantized clamp bounds
+    float act_min_f, act_max_f; // float32
     uint8_t has_bias;
-    uint8_t per_channel;          // hybrid: one weight scale per output channel
+    uint8_t per_channel; // hybrid: one weight scale per output channel
     // int8: out_c multipliers (int32), then out_c shifts (int8) follow.
     // hybrid: 1 or out_c float weight scales follow.
 } conv_t;
@@ -36,65 +42,65 @@ static const int8_t *conv_quant_shift(const conv_t *d) {
 // takes every input value x with its filter value f, and the output is FINISH (which may use acc,
 // oc and bias, NULL without one). The taps inside the input are found once per output row and
 // column (TFLite tests each one): the same values in the same order, no bounds checks inside.
-#define CONV_EVAL(NAME, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                                 \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                          \
-        const conv_t *d = (const conv_t *)data;                                                \
-        const mml__window_t *w = &d->w;                                                        \
-        const T *in = (const T *)mml__ptr(ctx, d->input);                                      \
-        const F_T *filter = (const F_T *)mml__ptr(ctx, d->filter);                             \
-        const B_T *bias = d->has_bias ? (const B_T *)mml__ptr(ctx, d->bias) : NULL;            \
-        T *out = (T *)mml__ptr(ctx, d->output);                                                \
-        const int32_t fc = d->filt_c, in_c = d->in_c, out_c = d->out_c;                        \
-        const int32_t per_group = d->filters_per_group;                                        \
-        const int32_t in_h = w->in_h, in_w = w->in_w, filt_h = w->filt_h, filt_w = w->filt_w;  \
-        const int32_t dil_h = w->dil_h, dil_w = w->dil_w;                                      \
-        const size_t filter_size = (size_t)filt_h * filt_w * fc;                               \
-        const size_t row_step = (size_t)dil_h * in_w * in_c; /* input, one filter row down */  \
-        const size_t x_step = (size_t)dil_w * in_c;          /* input, one filter tap right */ \
-        const size_t frow_step = (size_t)filt_w * fc;        /* filter, one row down */        \
-        SETUP;                                                                                 \
-        for (int32_t b = 0; b < w->batches; b++) {                                             \
-            const T *in_b = in + (size_t)b * in_h * in_w * in_c;                               \
-            for (int32_t oy = 0; oy < w->out_h; oy++) {                                        \
-                const int32_t iy0 = oy * w->stride_h - w->pad_h;                               \
-                int32_t fy0, fy1;                                                              \
-                mml__window_taps(iy0, dil_h, filt_h, in_h, &fy0, &fy1);                        \
-                for (int32_t ox = 0; ox < w->out_w; ox++) {                                    \
-                    const int32_t ix0 = ox * w->stride_w - w->pad_w;                           \
-                    int32_t fx0, fx1;                                                          \
-                    mml__window_taps(ix0, dil_w, filt_w, in_w, &fx0, &fx1);                    \
-                    const int32_t nx = fx1 - fx0;                                              \
-                    const int32_t ny = nx > 0 && fy1 > fy0 ? fy1 - fy0 : 0;                    \
-                    /* The first tap inside the input, channel 0, and its filter tap. */       \
-                    const T *in_0 = ny ? in_b + ((size_t)(iy0 + dil_h * fy0) * in_w +          \
-                                                    (ix0 + dil_w * fx0)) * in_c                \
-                                       : in_b;                                                 \
-                    const size_t f_0 = ny ? ((size_t)fy0 * filt_w + fx0) * fc : 0;             \
-                    for (int32_t oc = 0; oc < out_c; oc++) {                                   \
-                        const T *irow = in_0 + (size_t)(oc / per_group) * fc;                  \
-                        const F_T *frow = filter + (size_t)oc * filter_size + f_0;             \
-                        ACC_T acc = 0;                                                         \
-                        for (int32_t fy = 0; fy < ny; fy++) {                                  \
-                            const T *ip = irow;                                                \
-                            const F_T *fp = frow;                                              \
-                            for (int32_t fx = 0; fx < nx; fx++) {                              \
-                                for (int32_t ic = 0; ic < fc; ic++) {                          \
-                                    const T x = ip[ic];                                        \
-                                    const F_T f = fp[ic];                                      \
-                                    MAC;                                                       \
-                                }                                                              \
-                                ip += x_step;                                                  \
-                                fp += fc;                                                      \
-                            }                                                                  \
-                            irow += row_step;                                                  \
-                            frow += frow_step;                                                 \
-                        }                                                                      \
-                        *out++ = (FINISH);                                                     \
-                    }                                                                          \
-                }                                                                              \
-            }                                                                                  \
-        }                                                                                      \
-        return MML_OK;                                                                         \
+#define CONV_EVAL(NAME, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                                    \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
+        const conv_t *d = (const conv_t *)data;                                                    \
+        const mml__window_t *w = &d->w;                                                            \
+        const T *in = (const T *)mml__ptr(ctx, d->input);                                          \
+        const F_T *filter = (const F_T *)mml__ptr(ctx, d->filter);                                 \
+        const B_T *bias = d->has_bias ? (const B_T *)mml__ptr(ctx, d->bias) : NULL;                \
+        T *out = (T *)mml__ptr(ctx, d->output);                                                    \
+        const int32_t fc = d->filt_c, in_c = d->in_c, out_c = d->out_c;                            \
+        const int32_t per_group = d->filters_per_group;                                            \
+        const int32_t in_h = w->in_h, in_w = w->in_w, filt_h = w->filt_h, filt_w = w->filt_w;      \
+        const int32_t dil_h = w->dil_h, dil_w = w->dil_w;                                          \
+        const size_t filter_size = (size_t)filt_h * filt_w * fc;                                   \
+        const size_t row_step = (size_t)dil_h * in_w * in_c; /* input, one filter row down */      \
+        const size_t x_step = (size_t)dil_w * in_c;          /* input, one filter tap right */     \
+        const size_t frow_step = (size_t)filt_w * fc;        /* filter, one row down */            \
+        SETUP;                                                                                     \
+        for (int32_t b = 0; b < w->batches; b++) {                                                 \
+            const T *in_b = in + (size_t)b * in_h * in_w * in_c;                                   \
+            for (int32_t oy = 0; oy < w->out_h; oy++) {                                            \
+                const int32_t iy0 = oy * w->stride_h - w->pad_h;                                   \
+                int32_t fy0, fy1;                                                                  \
+                mml__window_taps(iy0, dil_h, filt_h, in_h, &fy0, &fy1);                            \
+                for (int32_t ox = 0; ox < w->out_w; ox++) {                                        \
+                    const int32_t ix0 = ox * w->stride_w - w->pad_w;                               \
+                    int32_t fx0, fx1;                                                              \
+                    mml__window_taps(ix0, dil_w, filt_w, in_w, &fx0, &fx1);                        \
+                    const int32_t nx = fx1 - fx0;                                                  \
+                    const int32_t ny = nx > 0 && fy1 > fy0 ? fy1 - fy0 : 0;                        \
+                    /* The first tap inside the input, channel 0, and its filter tap. */           \
+                    const T *in_0 = ny                                                             \
+                        ? in_b + ((size_t)(iy0 + dil_h * fy0) * in_w + (ix0 + dil_w * fx0)) * in_c \
+                        : in_b;                                                                    \
+                    const size_t f_0 = ny ? ((size_t)fy0 * filt_w + fx0) * fc : 0;                 \
+                    for (int32_t oc = 0; oc < out_c; oc++) {                                       \
+                        const T *irow = in_0 + (size_t)(oc / per_group) * fc;                      \
+                        const F_T *frow = filter + (size_t)oc * filter_size + f_0;                 \
+                        ACC_T acc = 0;                                                             \
+                        for (int32_t fy = 0; fy < ny; fy++) {                                      \
+                            const T *ip = irow;                                                    \
+                            const F_T *fp = frow;                                                  \
+                            for (int32_t fx = 0; fx < nx; fx++) {                                  \
+                                for (int32_t ic = 0; ic < fc; ic++) {                              \
+                                    const T x = ip[ic];                                            \
+                                    const F_T f = fp[ic];                                          \
+                                    MAC;                                                           \
+                                }                                                                  \
+                                ip += x_step;                                                      \
+                                fp += fc;                                                          \
+                            }                                                                      \
+                            irow += row_step;                                                      \
+                            frow += frow_step;                                                     \
+                        }                                                                          \
+                        *out++ = (FINISH);                                                         \
+                    }                                                                              \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        return MML_OK;                                                                             \
     }
 
 static inline float clamp_f32(const conv_t *d, float v) {
@@ -102,13 +108,13 @@ static inline float clamp_f32(const conv_t *d, float v) {
 }
 
 // The int32 sum wraps like TFLite's, without UB.
-CONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t,
-    const int32_t in_offset = d->input_offset; const int32_t out_offset = d->output_offset;
-    const int32_t act_min = d->act_min; const int32_t act_max = d->act_max;
-    const int32_t *mult = conv_quant(d); const int8_t *shift = conv_quant_shift(d),
-    acc += (uint32_t)((int32_t)f * ((int32_t)x + in_offset)),
-    mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
-        act_min, act_max))
+CONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset = d->input_offset;
+          const int32_t out_offset = d->output_offset; const int32_t act_min = d->act_min;
+          const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
+          const int8_t *shift = conv_quant_shift(d),
+          acc += (uint32_t)((int32_t)f * ((int32_t)x + in_offset)),
+          mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
+              act_min, act_max))
 
 CONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
     clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
@@ -119,7 +125,7 @@ CONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
 // within float rounding.
 CONV_EVAL(eval_hybrid, float, int8_t, float, float, const float *scale = (const float *)(d + 1),
     acc += x * (float)f,
-    clamp_f32(d, acc * scale[d->per_channel ? oc : 0] + (bias ? bias[oc] : 0.0f)))
+    clamp_f32(d, acc *scale[d->per_channel ? oc : 0] + (bias ? bias[oc] : 0.0f)))
 
 mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     mml__tensor_t in, filter, bias, out;
@@ -155,8 +161,8 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     // Grouped convolution: input channels split into groups of filt_c, output channels likewise.
     if (in_c % filt_c != 0 || out_c % (in_c / filt_c) != 0) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-            "filter depth %d does not divide input depth %d into groups of output channels",
-            filt_c, in_c);
+            "filter depth %d does not divide input depth %d into groups of output channels", filt_c,
+            in_c);
     }
     if (has_bias && bias.elems != (uint32_t)out_c) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "bias has %u elements, expected %d",
@@ -207,13 +213,13 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
     }
-    mml__window_allow_overlap(p, &w, in.dims[3], mml_dtype_size((mml_dtype_t)in.dtype),
-        out.dims[3], mml_dtype_size((mml_dtype_t)out.dtype));
+    mml__window_allow_overlap(p, &w, in.dims[3], mml_dtype_size((mml_dtype_t)in.dtype), out.dims[3],
+        mml_dtype_size((mml_dtype_t)out.dtype));
     p->macs = (uint64_t)out.elems * (uint64_t)(w.filt_h * w.filt_w) * (uint64_t)filt_c;
     uint32_t n_quant = in.dtype == MML_INT8 ? (uint32_t)out_c : 0;
     uint32_t n_scales = p->eval == eval_hybrid ? filter.scales.n : 0;
-    conv_t *d = (conv_t *)mml__prep_persist(
-        p, sizeof(conv_t) + MML_REQUANT_BYTES(n_quant) + 4 * n_scales);
+    conv_t *d =
+        (conv_t *)mml__prep_persist(p, sizeof(conv_t) + MML_REQUANT_BYTES(n_quant) + 4 * n_scales);
     if (!d) {
         return MML_OK;
     }

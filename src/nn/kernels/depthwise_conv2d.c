@@ -5,16 +5,23 @@
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
 
-enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_DEPTH_MULTIPLIER = 3,
-    OPT_ACTIVATION = 4, OPT_DILATION_W = 5, OPT_DILATION_H = 6 };
+enum {
+    OPT_PADDING = 0,
+    OPT_STRIDE_W = 1,
+    OPT_STRIDE_H = 2,
+    OPT_DEPTH_MULTIPLIER = 3,
+    OPT_ACTIVATION = 4,
+    OPT_DILATION_W = 5,
+    OPT_DILATION_H = 6
+};
 
 typedef struct {
     uint32_t input, filter, bias, output; // locations; bias valid if has_bias
     mml__window_t w;
     int32_t in_c, out_c, depth_multiplier; // out_c == in_c * depth_multiplier
     int32_t input_offset, output_offset;
-    int32_t act_min, act_max;              // int8: quantized clamp bounds
-    float act_min_f, act_max_f;            // float32
+    int32_t act_min, act_max;   // int8: quantized clamp bounds
+    float act_min_f, act_max_f; // float32
     uint8_t has_bias;
     // int8: out_c multipliers (int32), then out_c shifts (int8) follow.
 } dwconv_t;
@@ -33,74 +40,74 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
 // filter value f, and the output is FINISH (which may use acc, oc and bias, NULL without one).
 // The taps inside the input are found once per output row and column (TFLite tests each one):
 // the same values in the same order, without bounds checks in the inner loops.
-#define DWCONV_EVAL(NAME, T, B_T, ACC_T, SETUP, MAC, FINISH)                                    \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                          \
-        const dwconv_t *d = (const dwconv_t *)data;                                            \
-        const mml__window_t *w = &d->w;                                                        \
-        const T *in = (const T *)mml__ptr(ctx, d->input);                                      \
-        const T *filter = (const T *)mml__ptr(ctx, d->filter);                                 \
-        const B_T *bias = d->has_bias ? (const B_T *)mml__ptr(ctx, d->bias) : NULL;            \
-        T *out = (T *)mml__ptr(ctx, d->output);                                                \
-        const int32_t in_c = d->in_c, out_c = d->out_c, depth_mult = d->depth_multiplier;      \
-        const int32_t in_h = w->in_h, in_w = w->in_w, filt_h = w->filt_h, filt_w = w->filt_w;  \
-        const int32_t dil_h = w->dil_h, dil_w = w->dil_w;                                      \
-        const size_t row_step = (size_t)dil_h * in_w * in_c; /* input, one filter row down */  \
-        const size_t x_step = (size_t)dil_w * in_c;          /* input, one filter tap right */ \
-        const size_t frow_step = (size_t)filt_w * out_c;     /* filter, one row down */        \
-        SETUP;                                                                                 \
-        for (int32_t b = 0; b < w->batches; b++) {                                             \
-            const T *in_b = in + (size_t)b * in_h * in_w * in_c;                               \
-            for (int32_t oy = 0; oy < w->out_h; oy++) {                                        \
-                const int32_t iy0 = oy * w->stride_h - w->pad_h;                               \
-                int32_t fy0, fy1;                                                              \
-                mml__window_taps(iy0, dil_h, filt_h, in_h, &fy0, &fy1);                        \
-                for (int32_t ox = 0; ox < w->out_w; ox++) {                                    \
-                    const int32_t ix0 = ox * w->stride_w - w->pad_w;                           \
-                    int32_t fx0, fx1;                                                          \
-                    mml__window_taps(ix0, dil_w, filt_w, in_w, &fx0, &fx1);                    \
-                    const int32_t nx = fx1 - fx0;                                              \
-                    const int32_t ny = nx > 0 && fy1 > fy0 ? fy1 - fy0 : 0;                    \
-                    /* The first tap inside the input, channel 0, and its filter tap. */       \
-                    const T *in_0 = ny ? in_b + ((size_t)(iy0 + dil_h * fy0) * in_w +          \
-                                                    (ix0 + dil_w * fx0)) * in_c                \
-                                       : in_b;                                                 \
-                    const T *f_0 = ny ? filter + ((size_t)fy0 * filt_w + fx0) * out_c : filter; \
-                    for (int32_t ic = 0; ic < in_c; ic++) {                                    \
-                        for (int32_t m = 0; m < depth_mult; m++) {                             \
-                            const int32_t oc = ic * depth_mult + m;                            \
-                            ACC_T acc = 0;                                                     \
-                            const T *irow = in_0 + ic;                                         \
-                            const T *frow = f_0 + oc;                                          \
-                            for (int32_t fy = 0; fy < ny; fy++) {                              \
-                                const T *ip = irow, *fp = frow;                                \
-                                for (int32_t fx = 0; fx < nx; fx++) {                          \
-                                    const T x = *ip;                                           \
-                                    const T f = *fp;                                           \
-                                    MAC;                                                       \
-                                    ip += x_step;                                              \
-                                    fp += out_c;                                               \
-                                }                                                              \
-                                irow += row_step;                                              \
-                                frow += frow_step;                                             \
-                            }                                                                  \
-                            out[oc] = (FINISH);                                                \
-                        }                                                                      \
-                    }                                                                          \
-                    out += out_c;                                                              \
-                }                                                                              \
-            }                                                                                  \
-        }                                                                                      \
-        return MML_OK;                                                                         \
+#define DWCONV_EVAL(NAME, T, B_T, ACC_T, SETUP, MAC, FINISH)                                       \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
+        const dwconv_t *d = (const dwconv_t *)data;                                                \
+        const mml__window_t *w = &d->w;                                                            \
+        const T *in = (const T *)mml__ptr(ctx, d->input);                                          \
+        const T *filter = (const T *)mml__ptr(ctx, d->filter);                                     \
+        const B_T *bias = d->has_bias ? (const B_T *)mml__ptr(ctx, d->bias) : NULL;                \
+        T *out = (T *)mml__ptr(ctx, d->output);                                                    \
+        const int32_t in_c = d->in_c, out_c = d->out_c, depth_mult = d->depth_multiplier;          \
+        const int32_t in_h = w->in_h, in_w = w->in_w, filt_h = w->filt_h, filt_w = w->filt_w;      \
+        const int32_t dil_h = w->dil_h, dil_w = w->dil_w;                                          \
+        const size_t row_step = (size_t)dil_h * in_w * in_c; /* input, one filter row down */      \
+        const size_t x_step = (size_t)dil_w * in_c;          /* input, one filter tap right */     \
+        const size_t frow_step = (size_t)filt_w * out_c;     /* filter, one row down */            \
+        SETUP;                                                                                     \
+        for (int32_t b = 0; b < w->batches; b++) {                                                 \
+            const T *in_b = in + (size_t)b * in_h * in_w * in_c;                                   \
+            for (int32_t oy = 0; oy < w->out_h; oy++) {                                            \
+                const int32_t iy0 = oy * w->stride_h - w->pad_h;                                   \
+                int32_t fy0, fy1;                                                                  \
+                mml__window_taps(iy0, dil_h, filt_h, in_h, &fy0, &fy1);                            \
+                for (int32_t ox = 0; ox < w->out_w; ox++) {                                        \
+                    const int32_t ix0 = ox * w->stride_w - w->pad_w;                               \
+                    int32_t fx0, fx1;                                                              \
+                    mml__window_taps(ix0, dil_w, filt_w, in_w, &fx0, &fx1);                        \
+                    const int32_t nx = fx1 - fx0;                                                  \
+                    const int32_t ny = nx > 0 && fy1 > fy0 ? fy1 - fy0 : 0;                        \
+                    /* The first tap inside the input, channel 0, and its filter tap. */           \
+                    const T *in_0 = ny                                                             \
+                        ? in_b + ((size_t)(iy0 + dil_h * fy0) * in_w + (ix0 + dil_w * fx0)) * in_c \
+                        : in_b;                                                                    \
+                    const T *f_0 = ny ? filter + ((size_t)fy0 * filt_w + fx0) * out_c : filter;    \
+                    for (int32_t ic = 0; ic < in_c; ic++) {                                        \
+                        for (int32_t m = 0; m < depth_mult; m++) {                                 \
+                            const int32_t oc = ic * depth_mult + m;                                \
+                            ACC_T acc = 0;                                                         \
+                            const T *irow = in_0 + ic;                                             \
+                            const T *frow = f_0 + oc;                                              \
+                            for (int32_t fy = 0; fy < ny; fy++) {                                  \
+                                const T *ip = irow, *fp = frow;                                    \
+                                for (int32_t fx = 0; fx < nx; fx++) {                              \
+                                    const T x = *ip;                                               \
+                                    const T f = *fp;                                               \
+                                    MAC;                                                           \
+                                    ip += x_step;                                                  \
+                                    fp += out_c;                                                   \
+                                }                                                                  \
+                                irow += row_step;                                                  \
+                                frow += frow_step;                                                 \
+                            }                                                                      \
+                            out[oc] = (FINISH);                                                    \
+                        }                                                                          \
+                    }                                                                              \
+                    out += out_c;                                                                  \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        return MML_OK;                                                                             \
     }
 
 // The int32 sum wraps like TFLite's, without UB.
-DWCONV_EVAL(eval_s8, int8_t, int32_t, uint32_t,
-    const int32_t in_offset = d->input_offset; const int32_t out_offset = d->output_offset;
-    const int32_t act_min = d->act_min; const int32_t act_max = d->act_max;
-    const int32_t *mult = dwconv_quant(d); const int8_t *shift = dwconv_quant_shift(d),
-    acc += (uint32_t)((int32_t)f * ((int32_t)x + in_offset)),
-    mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
-        act_min, act_max))
+DWCONV_EVAL(eval_s8, int8_t, int32_t, uint32_t, const int32_t in_offset = d->input_offset;
+            const int32_t out_offset = d->output_offset; const int32_t act_min = d->act_min;
+            const int32_t act_max = d->act_max; const int32_t *mult = dwconv_quant(d);
+            const int8_t *shift = dwconv_quant_shift(d),
+            acc += (uint32_t)((int32_t)f * ((int32_t)x + in_offset)),
+            mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
+                act_min, act_max))
 
 static inline float clamp_f32(const dwconv_t *d, float v) {
     return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
@@ -172,8 +179,8 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
     }
-    mml__window_allow_overlap(p, &w, in.dims[3], mml_dtype_size((mml_dtype_t)in.dtype),
-        out.dims[3], mml_dtype_size((mml_dtype_t)out.dtype));
+    mml__window_allow_overlap(p, &w, in.dims[3], mml_dtype_size((mml_dtype_t)in.dtype), out.dims[3],
+        mml_dtype_size((mml_dtype_t)out.dtype));
     p->macs = (uint64_t)out.elems * (uint64_t)(w.filt_h * w.filt_w);
     uint32_t n_quant = in.dtype == MML_INT8 ? (uint32_t)out_c : 0;
     dwconv_t *d = (dwconv_t *)mml__prep_persist(p, sizeof(dwconv_t) + MML_REQUANT_BYTES(n_quant));

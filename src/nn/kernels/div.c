@@ -44,8 +44,7 @@ MML_EW_BINARY_EVAL(eval_s8, divide_t, int8_t, div_q(d, x, y))
 // int32: with the fused activation's integer bounds (TFLite CalculateActivationRange<int32>).
 MML_EW_BINARY_EVAL(eval_s32, divide_t, int32_t,
     mml__clamp_i32(div_s32(x, y), d->q.act_min, d->q.act_max))
-MML_EW_BINARY_EVAL(eval_f32, divide_t, float,
-    mml__clamp_f32(x / y, d->q.act_min_f, d->q.act_max_f))
+MML_EW_BINARY_EVAL(eval_f32, divide_t, float, mml__clamp_f32(x / y, d->q.act_min_f, d->q.act_max_f))
 
 mml_status_t mml__prepare_div(mml_prep_t *p) {
     mml__tensor_t a, b, out;
@@ -69,8 +68,8 @@ mml_status_t mml__prepare_div(mml_prep_t *p) {
             return st;
         }
         p->eval = eval_s8;
-    } else if ((st = mml__ew_arith_plain(p, "DIV", act, &a, &b, &out, &r.q, eval_s32,
-                    eval_f32)) != MML_OK) {
+    } else if ((st = mml__ew_arith_plain(p, "DIV", act, &a, &b, &out, &r.q, eval_s32, eval_f32)) !=
+        MML_OK) {
         return st;
     }
     return mml__ew_binary_store(p, &r, sizeof(r), &a, &b, &out);

@@ -11,8 +11,8 @@ static void extend(const mml__tensor_t *t, uint32_t *d) {
     }
 }
 
-mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
-    mml__tensor_t *b, mml__tensor_t *out, mml__bcast_t *bc) {
+mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a, mml__tensor_t *b,
+    mml__tensor_t *out, mml__bcast_t *bc) {
     mml_status_t st;
     if ((st = mml__prep_check_io(p, 2, 2, 1)) != MML_OK ||
         (st = mml__prep_check_version(p, max_version)) != MML_OK ||
@@ -47,8 +47,8 @@ mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a
             uint32_t want = da[k] == 1 ? db[k] : da[k];
             if ((da[k] != 1 && db[k] != 1 && da[k] != db[k]) || dout[k] != want) {
                 return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-                    "shapes do not broadcast to the output (dim %u: %u, %u -> %u)", k, da[k],
-                    db[k], dout[k]);
+                    "shapes do not broadcast to the output (dim %u: %u, %u -> %u)", k, da[k], db[k],
+                    dout[k]);
             }
             sa[k] = da[k] == 1 ? 0 : ka;
             sb[k] = db[k] == 1 ? 0 : kb;
@@ -193,12 +193,12 @@ mml_status_t mml__ew_binary_raw_prepare(mml_prep_t *p, int32_t max_version,
     if (st != MML_OK) {
         return st;
     }
-    p->eval = out.dtype == MML_INT8      ? evals->s8
-              : out.dtype == MML_UINT8   ? evals->u8
-              : out.dtype == MML_INT16   ? evals->s16
-              : out.dtype == MML_INT32   ? evals->s32
-              : out.dtype == MML_FLOAT32 ? evals->f32
-                                         : NULL;
+    p->eval = out.dtype == MML_INT8 ? evals->s8
+        : out.dtype == MML_UINT8    ? evals->u8
+        : out.dtype == MML_INT16    ? evals->s16
+        : out.dtype == MML_INT32    ? evals->s32
+        : out.dtype == MML_FLOAT32  ? evals->f32
+                                    : NULL;
     if (!p->eval) {
         return mml__ew_fail_dtype(p, out.dtype);
     }
@@ -228,8 +228,7 @@ mml_status_t mml__ew_quant(mml_prep_t *p, const mml__tensor_t *t, float *scale, 
             (double)s);
     }
     if (z < lo || z > hi) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "tensor %u has zero point %d",
-            t->index, z);
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "tensor %u has zero point %d", t->index, z);
     }
     *scale = s;
     *zp = z;
@@ -238,8 +237,8 @@ mml_status_t mml__ew_quant(mml_prep_t *p, const mml__tensor_t *t, float *scale, 
 
 mml_status_t mml__ew_check_shift(mml_prep_t *p, int32_t shift, int32_t lo, int32_t hi) {
     if (shift < lo || shift > hi) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rescale shift %d outside [%d, %d]",
-            shift, lo, hi);
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rescale shift %d outside [%d, %d]", shift,
+            lo, hi);
     }
     return MML_OK;
 }
@@ -265,12 +264,11 @@ static mml_status_t fail_act(mml_prep_t *p, int32_t act) {
     return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
 }
 
-mml_status_t mml__ew_act_range_q(mml_prep_t *p, int32_t act, uint8_t dtype, float scale,
-    int32_t zp, int32_t *lo, int32_t *hi) {
+mml_status_t mml__ew_act_range_q(mml_prep_t *p, int32_t act, uint8_t dtype, float scale, int32_t zp,
+    int32_t *lo, int32_t *hi) {
     int32_t qmin, qmax;
     mml__ew_qrange(dtype, &qmin, &qmax);
-    return mml__activation_range_q(act, scale, zp, qmin, qmax, lo, hi) ? MML_OK
-                                                                       : fail_act(p, act);
+    return mml__activation_range_q(act, scale, zp, qmin, qmax, lo, hi) ? MML_OK : fail_act(p, act);
 }
 
 mml_status_t mml__ew_act_range_f(mml_prep_t *p, int32_t act, float *lo, float *hi) {
@@ -326,8 +324,8 @@ mml_status_t mml__ew_q4_params(mml_prep_t *p, const mml__tensor_t *in, const mml
     return MML_OK;
 }
 
-mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in,
-    const mml__tensor_t *out, int32_t max_pot_shift, int32_t *mult, int32_t *left_shift) {
+mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    int32_t max_pot_shift, int32_t *mult, int32_t *left_shift) {
     float si, so;
     int32_t zi, zo, l2;
     mml_status_t st;
@@ -356,8 +354,7 @@ mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in,
         m *= 2.0;
     }
     if (!(m <= 32767.0)) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 input scale %g too large",
-            (double)si);
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 input scale %g too large", (double)si);
     }
     *mult = (int32_t)m;
     *left_shift = shift;

@@ -10,8 +10,8 @@
 // Two inputs broadcast onto the output, with adjacent dimensions merged where both inputs are
 // contiguous (or both broadcast) across them: same shapes become one dimension of n elements.
 typedef struct {
-    uint32_t n;              // output elements
-    uint32_t rank;           // dimensions used in dims/s1/s2, 1..MML_MAX_DIMS
+    uint32_t n;                  // output elements
+    uint32_t rank;               // dimensions used in dims/s1/s2, 1..MML_MAX_DIMS
     uint32_t dims[MML_MAX_DIMS]; // output extents, outermost first
     uint32_t s1[MML_MAX_DIMS];   // element strides of input 0 (0: broadcast along this dim)
     uint32_t s2[MML_MAX_DIMS];   // element strides of input 1
@@ -73,55 +73,55 @@ typedef struct {
 // Walks the innermost dimension with strides and broadcasts only from row to row (same shapes
 // are one row of n elements). d points to a local copy of the record: the output's stores
 // cannot alias it, so its fields stay in registers.
-#define MML_EW_BINARY_EVAL(NAME, REC, T, EXPR)                                  \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {          \
-        const REC rec = *(const REC *)data;                                    \
-        const REC *d = &rec;                                                   \
-        const mml__bcast_t *bc = &((const mml__ew_binary_t *)data)->bc;        \
-        const T *a = (const T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in1); \
-        const T *b = (const T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in2); \
-        T *out = (T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->out);      \
-        const uint32_t inner_rank = bc->rank - 1, n = bc->n;                   \
-        const uint32_t row = bc->dims[inner_rank];                             \
-        const uint32_t s1 = bc->s1[inner_rank], s2 = bc->s2[inner_rank];       \
-        mml__bcast_it_t it;                                                    \
-        (void)d;                                                               \
-        mml__bcast_begin(&it);                                                 \
-        for (uint32_t i = 0; i < n; i += row) {                                \
-            const T *pa = a + it.i1, *pb = b + it.i2;                          \
-            T *po = out + i;                                                   \
-            for (uint32_t j = 0; j < row; j++) {                               \
-                const T x = *pa, y = *pb;                                      \
-                po[j] = (T)(EXPR);                                             \
-                pa += s1;                                                      \
-                pb += s2;                                                      \
-            }                                                                  \
-            mml__bcast_next_in(bc, &it, inner_rank);                           \
-        }                                                                      \
-        return MML_OK;                                                         \
+#define MML_EW_BINARY_EVAL(NAME, REC, T, EXPR)                                                     \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
+        const REC rec = *(const REC *)data;                                                        \
+        const REC *d = &rec;                                                                       \
+        const mml__bcast_t *bc = &((const mml__ew_binary_t *)data)->bc;                            \
+        const T *a = (const T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in1);                 \
+        const T *b = (const T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in2);                 \
+        T *out = (T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->out);                           \
+        const uint32_t inner_rank = bc->rank - 1, n = bc->n;                                       \
+        const uint32_t row = bc->dims[inner_rank];                                                 \
+        const uint32_t s1 = bc->s1[inner_rank], s2 = bc->s2[inner_rank];                           \
+        mml__bcast_it_t it;                                                                        \
+        (void)d;                                                                                   \
+        mml__bcast_begin(&it);                                                                     \
+        for (uint32_t i = 0; i < n; i += row) {                                                    \
+            const T *pa = a + it.i1, *pb = b + it.i2;                                              \
+            T *po = out + i;                                                                       \
+            for (uint32_t j = 0; j < row; j++) {                                                   \
+                const T x = *pa, y = *pb;                                                          \
+                po[j] = (T)(EXPR);                                                                 \
+                pa += s1;                                                                          \
+                pb += s2;                                                                          \
+            }                                                                                      \
+            mml__bcast_next_in(bc, &it, inner_rank);                                               \
+        }                                                                                          \
+        return MML_OK;                                                                             \
     }
 
 // Defines `static mml_status_t NAME(ctx, data)`, the eval of a unary op on element type T:
 // out[i] = (T)(EXPR) for i < n, where EXPR may read x (in[i]) and d (the record, a REC that starts
 // with an mml__ew_unary_t).
-#define MML_EW_UNARY_EVAL(NAME, REC, T, EXPR)                                   \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {          \
-        const mml__ew_unary_t *io = (const mml__ew_unary_t *)data;             \
-        const REC *d = (const REC *)data;                                      \
-        const T *in = (const T *)mml__ptr(ctx, io->in);                        \
-        T *out = (T *)mml__ptr(ctx, io->out);                                  \
-        (void)d;                                                               \
-        for (uint32_t i = 0; i < io->n; i++) {                                 \
-            const T x = in[i];                                                 \
-            out[i] = (T)(EXPR);                                                \
-        }                                                                      \
-        return MML_OK;                                                         \
+#define MML_EW_UNARY_EVAL(NAME, REC, T, EXPR)                                                      \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
+        const mml__ew_unary_t *io = (const mml__ew_unary_t *)data;                                 \
+        const REC *d = (const REC *)data;                                                          \
+        const T *in = (const T *)mml__ptr(ctx, io->in);                                            \
+        T *out = (T *)mml__ptr(ctx, io->out);                                                      \
+        (void)d;                                                                                   \
+        for (uint32_t i = 0; i < io->n; i++) {                                                     \
+            const T x = in[i];                                                                     \
+            out[i] = (T)(EXPR);                                                                    \
+        }                                                                                          \
+        return MML_OK;                                                                             \
     }
 
 // Checks a two-input, one-output op (inputs 0 and 1 of the same dtype as output 0, shapes that
 // broadcast to the output's) and fills bc. Sets p->inplace when input 0 has the output's shape.
-mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
-    mml__tensor_t *b, mml__tensor_t *out, mml__bcast_t *bc);
+mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a, mml__tensor_t *b,
+    mml__tensor_t *out, mml__bcast_t *bc);
 
 // Checks a one-input, one-output op with as many output as input elements.
 mml_status_t mml__ew_unary(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
@@ -187,8 +187,8 @@ int mml__ew_checked_log2(float x, int32_t *log2);
 // TFLite's int16 LOGISTIC / TANH rescale of the input (Q3.12 domain of the shared table):
 // (multiplier, left_shift) with multiplier 0 for a power-of-two input scale whose left shift is
 // at most max_pot_shift. Fails unless both zero points are 0 and the output scale is 2^-15.
-mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in,
-    const mml__tensor_t *out, int32_t max_pot_shift, int32_t *mult, int32_t *left_shift);
+mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    int32_t max_pot_shift, int32_t *mult, int32_t *left_shift);
 
 // The input rescale of LOGISTIC and TANH. int8: x - in_zp to Q4.27 (mult, left_shift >= 0),
 // saturating beyond the radius; int16: to the Q3.12 domain of the shared table.
@@ -219,8 +219,8 @@ static inline int mml__ew_q4_input(const mml__ew_q4_t *q, int32_t x, int32_t *q4
 // Clamp bounds of fused activation act, failing for an unsupported one. _q: on an int8 or int16
 // output of scale and zero point zp (TFLite CalculateActivationRangeQuantized); _i32: on int32
 // (TFLite CalculateActivationRange<int32_t>); _f: on float32.
-mml_status_t mml__ew_act_range_q(mml_prep_t *p, int32_t act, uint8_t dtype, float scale,
-    int32_t zp, int32_t *lo, int32_t *hi);
+mml_status_t mml__ew_act_range_q(mml_prep_t *p, int32_t act, uint8_t dtype, float scale, int32_t zp,
+    int32_t *lo, int32_t *hi);
 mml_status_t mml__ew_act_range_i32(mml_prep_t *p, int32_t act, int32_t *lo, int32_t *hi);
 mml_status_t mml__ew_act_range_f(mml_prep_t *p, int32_t act, float *lo, float *hi);
 

@@ -98,8 +98,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     mml_status_t st;
     if ((st = mml__prep_check_io(p, 2, 3, 1)) != MML_OK ||
         (st = mml__prep_check_version(p, 12)) != MML_OK ||
-        (st = mml__prep_input(p, 0, &in)) != MML_OK ||
-        (st = mml__prep_input(p, 1, &w)) != MML_OK ||
+        (st = mml__prep_input(p, 0, &in)) != MML_OK || (st = mml__prep_input(p, 1, &w)) != MML_OK ||
         (st = mml__prep_output(p, 0, &out)) != MML_OK) {
         return st;
     }
@@ -159,8 +158,8 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     int32_t act_min = 0, act_max = 0;
     float act_min_f = 0.0f, act_max_f = 0.0f;
     int ok = in.dtype == MML_INT8
-                 ? mml__activation_range_q(act, out_scale, out_zp, -128, 127, &act_min, &act_max)
-                 : mml__activation_range_f(act, &act_min_f, &act_max_f);
+        ? mml__activation_range_q(act, out_scale, out_zp, -128, 127, &act_min, &act_max)
+        : mml__activation_range_f(act, &act_min_f, &act_max_f);
     if (!ok) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
     }

@@ -65,7 +65,7 @@ static int8_t hard_swish_s8(const hard_swish_t *d, int32_t in) {
 }
 
 MML_EW_UNARY_EVAL(eval_s8, hard_swish_t, int8_t, hard_swish_s8(d, x))
-MML_EW_UNARY_EVAL(eval_f32, hard_swish_t, float, x * mml__clamp_f32(x + 3.0f, 0.0f, 6.0f) / 6.0f)
+MML_EW_UNARY_EVAL(eval_f32, hard_swish_t, float, x *mml__clamp_f32(x + 3.0f, 0.0f, 6.0f) / 6.0f)
 
 // TFLite DownScaleInt32ToInt16Multiplier: Q31 -> Q15, rounding, saturating.
 static int32_t to_q15(int32_t m) {

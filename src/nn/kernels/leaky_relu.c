@@ -40,8 +40,8 @@ mml_status_t mml__prepare_leaky_relu(mml_prep_t *p) {
             return st;
         }
         // TFLite computes both ratios in float.
-        if ((st = mml__ew_multiplier(p, (double)(si * r.alpha / so), &r.alpha_mult,
-                 &r.alpha_shift, -31, 31)) != MML_OK ||
+        if ((st = mml__ew_multiplier(p, (double)(si * r.alpha / so), &r.alpha_mult, &r.alpha_shift,
+                 -31, 31)) != MML_OK ||
             (st = mml__ew_multiplier(p, (double)(si / so), &r.id_mult, &r.id_shift, -31, 31)) !=
                 MML_OK) {
             return st;

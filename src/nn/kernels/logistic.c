@@ -23,7 +23,7 @@ static int8_t logistic_s8(const logistic_t *d, int32_t x) {
 // TFLite's cut-offs: 1 above 16.619, exp(x) below -9.
 static float logistic_f32(float x) {
     return x > 16.619047164916992188f ? 1.0f
-           : x < -9.0f                ? mml__expf(x)
+        : x < -9.0f                   ? mml__expf(x)
                                       : 1.0f / (1.0f + mml__expf(-x));
 }
 

@@ -9,34 +9,34 @@
 enum { OPT_KEEP_DIMS = 0 };
 
 typedef struct {
-    uint32_t input, output, scratch;  // scratch: int32 sums, one per output (integer dtypes)
-    uint32_t rank, n_out, count;      // count: input elements per output
-    uint32_t dims[MML_MAX_DIMS];      // input dimensions
+    uint32_t input, output, scratch;   // scratch: int32 sums, one per output (integer dtypes)
+    uint32_t rank, n_out, count;       // count: input elements per output
+    uint32_t dims[MML_MAX_DIMS];       // input dimensions
     uint32_t out_stride[MML_MAX_DIMS]; // output element stride per input dimension (0: reduced)
     int32_t in_zp, out_zp, mult, shift;
     uint8_t same_scale;
 } mean_t;
 
 // Calls visit(i, o) for every input element i in row-major order, o its output element.
-#define FOR_EACH_INPUT(d, BODY) \
-    do { \
-        uint32_t idx_[MML_MAX_DIMS] = {0}; \
-        uint32_t n_ = 1; \
-        for (uint32_t k_ = 0; k_ < (d)->rank; k_++) { \
-            n_ *= (d)->dims[k_]; \
-        } \
-        uint32_t o = 0; \
-        for (uint32_t i = 0; i < n_; i++) { \
-            BODY; \
-            for (uint32_t k_ = (d)->rank; k_-- > 0;) { \
-                o += (d)->out_stride[k_]; \
-                if (++idx_[k_] < (d)->dims[k_]) { \
-                    break; \
-                } \
-                o -= (d)->out_stride[k_] * (d)->dims[k_]; \
-                idx_[k_] = 0; \
-            } \
-        } \
+#define FOR_EACH_INPUT(d, BODY)                                                                    \
+    do {                                                                                           \
+        uint32_t idx_[MML_MAX_DIMS] = {0};                                                         \
+        uint32_t n_ = 1;                                                                           \
+        for (uint32_t k_ = 0; k_ < (d)->rank; k_++) {                                              \
+            n_ *= (d)->dims[k_];                                                                   \
+        }                                                                                          \
+        uint32_t o = 0;                                                                            \
+        for (uint32_t i = 0; i < n_; i++) {                                                        \
+            BODY;                                                                                  \
+            for (uint32_t k_ = (d)->rank; k_-- > 0;) {                                             \
+                o += (d)->out_stride[k_];                                                          \
+                if (++idx_[k_] < (d)->dims[k_]) {                                                  \
+                    break;                                                                         \
+                }                                                                                  \
+                o -= (d)->out_stride[k_] * (d)->dims[k_];                                          \
+                idx_[k_] = 0;                                                                      \
+            }                                                                                      \
+        }                                                                                          \
     } while (0)
 
 static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
@@ -167,7 +167,7 @@ mml_status_t mml__prepare_mean(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "scales must be positive");
         }
         same_scale = in_scale == out_scale &&
-                     mml__tensor_zero_point(p->m, &in, 0) == mml__tensor_zero_point(p->m, &out, 0);
+            mml__tensor_zero_point(p->m, &in, 0) == mml__tensor_zero_point(p->m, &out, 0);
         mml__quantize_multiplier((double)in_scale / (double)out_scale, &mult, &shift);
         // Fold 1/count into the multiplier: shift up by floor(log2(count)) (at most 32, and no
         // further than a total shift of -31), then divide by count, truncating.

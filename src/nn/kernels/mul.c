@@ -26,7 +26,7 @@ MML_EW_BINARY_EVAL(eval_s16, mul_t, int16_t, mul_q(d, x, y))
 // int32: with the fused activation's integer bounds (TFLite CalculateActivationRange<int32>).
 MML_EW_BINARY_EVAL(eval_s32, mul_t, int32_t,
     mml__clamp_i32(mml__wrap_mul(x, y), d->q.act_min, d->q.act_max))
-MML_EW_BINARY_EVAL(eval_f32, mul_t, float, mml__clamp_f32(x * y, d->q.act_min_f, d->q.act_max_f))
+MML_EW_BINARY_EVAL(eval_f32, mul_t, float, mml__clamp_f32(x *y, d->q.act_min_f, d->q.act_max_f))
 
 mml_status_t mml__prepare_mul(mml_prep_t *p) {
     mml__tensor_t a, b, out;
@@ -53,8 +53,8 @@ mml_status_t mml__prepare_mul(mml_prep_t *p) {
             return st;
         }
         p->eval = out.dtype == MML_INT8 ? eval_s8 : eval_s16;
-    } else if ((st = mml__ew_arith_plain(p, "MUL", act, &a, &b, &out, &r.q, eval_s32,
-                    eval_f32)) != MML_OK) {
+    } else if ((st = mml__ew_arith_plain(p, "MUL", act, &a, &b, &out, &r.q, eval_s32, eval_f32)) !=
+        MML_OK) {
         return st;
     }
     return mml__ew_binary_store(p, &r, sizeof(r), &a, &b, &out);

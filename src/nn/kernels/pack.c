@@ -9,8 +9,8 @@ enum { OPT_VALUES_COUNT = 0, OPT_AXIS = 1 };
 typedef struct {
     uint32_t output;
     uint32_t n_inputs;
-    uint32_t outer;  // product of the input dimensions before the axis
-    uint32_t chunk;  // bytes of one input per outer step
+    uint32_t outer; // product of the input dimensions before the axis
+    uint32_t chunk; // bytes of one input per outer step
     // n_inputs input locations follow.
 } pack_t;
 

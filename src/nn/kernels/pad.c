@@ -10,9 +10,9 @@
 typedef struct {
     uint32_t input, output, value; // locations; value (a scalar) valid if has_value
     int32_t in_dims[PAD_DIMS], out_dims[PAD_DIMS], left[PAD_DIMS]; // left-extended to 5-D
-    uint8_t elem_size;  // 1, 2 or 4
+    uint8_t elem_size;                                             // 1, 2 or 4
     uint8_t has_value;
-    uint8_t pad[4];     // pad value bytes when !has_value
+    uint8_t pad[4]; // pad value bytes when !has_value
 } pad_t;
 
 static void fill(uint8_t *dst, const uint8_t *value, uint32_t size, uint32_t n) {
@@ -43,12 +43,12 @@ static mml_status_t eval_pad(const mml_eval_ctx_t *ctx, void *data) {
                 const int32_t ic = c - l[2];
                 for (int32_t e = 0; e < od[3]; e++) {
                     const int32_t ie = e - l[3];
-                    if (ia < 0 || ia >= id[0] || ib < 0 || ib >= id[1] || ic < 0 ||
-                        ic >= id[2] || ie < 0 || ie >= id[3]) {
+                    if (ia < 0 || ia >= id[0] || ib < 0 || ib >= id[1] || ic < 0 || ic >= id[2] ||
+                        ie < 0 || ie >= id[3]) {
                         fill(out, value, es, row);
                     } else {
-                        size_t src = ((((size_t)ia * id[1] + ib) * id[2] + ic) * id[3] + ie) *
-                                     in_row;
+                        size_t src =
+                            ((((size_t)ia * id[1] + ib) * id[2] + ic) * id[3] + ie) * in_row;
                         fill(out, value, es, left);
                         memcpy(out + (size_t)left * es, in + src * es, (size_t)in_row * es);
                         fill(out + (size_t)(left + in_row) * es, value, es, row - left - in_row);
@@ -117,8 +117,8 @@ mml_status_t mml__prepare_pad(mml_prep_t *p) {
         if (before < 0 || after < 0 ||
             (int64_t)in.dims[i] + before + after != (int64_t)out.dims[i]) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-                "dimension %u: %d + %d + %d padded differs from output's %d", i, before,
-                in.dims[i], after, out.dims[i]);
+                "dimension %u: %d + %d + %d padded differs from output's %d", i, before, in.dims[i],
+                after, out.dims[i]);
         }
         in_dims[lead + i] = in.dims[i];
         out_dims[lead + i] = out.dims[i];
@@ -136,9 +136,9 @@ mml_status_t mml__prepare_pad(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output zero point %d out of range",
                 zp);
         }
-        if (has_value && (value.scales.n != 1 || mml__tensor_zero_point(p->m, &value, 0) != zp ||
-                             mml__tensor_scale(p->m, &value, 0) !=
-                                 mml__tensor_scale(p->m, &out, 0))) {
+        if (has_value &&
+            (value.scales.n != 1 || mml__tensor_zero_point(p->m, &value, 0) != zp ||
+                mml__tensor_scale(p->m, &value, 0) != mml__tensor_scale(p->m, &out, 0))) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
                 "constant_values quantization differs from the output's");
         }

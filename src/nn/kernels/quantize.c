@@ -7,9 +7,9 @@
 typedef struct {
     uint32_t in, out; // locations
     uint32_t n;
-    float scale;      // float input: output scale
+    float scale; // float input: output scale
     int32_t in_zp, out_zp, mult, shift;
-    int32_t lo, hi;   // output dtype range
+    int32_t lo, hi; // output dtype range
     uint8_t in_dtype, out_dtype;
 } quantize_t;
 
@@ -105,10 +105,14 @@ mml_status_t mml__prepare_quantize(mml_prep_t *p) {
     r.n = out.elems;
     r.in_dtype = in.dtype;
     r.out_dtype = out.dtype;
-    r.lo = out.dtype == MML_INT8 ? -128 : out.dtype == MML_UINT8 ? 0
-         : out.dtype == MML_INT16 ? -32768 : INT32_MIN;
-    r.hi = out.dtype == MML_INT8 ? 127 : out.dtype == MML_UINT8 ? 255
-         : out.dtype == MML_INT16 ? 32767 : INT32_MAX;
+    r.lo = out.dtype == MML_INT8 ? -128
+        : out.dtype == MML_UINT8 ? 0
+        : out.dtype == MML_INT16 ? -32768
+                                 : INT32_MIN;
+    r.hi = out.dtype == MML_INT8 ? 127
+        : out.dtype == MML_UINT8 ? 255
+        : out.dtype == MML_INT16 ? 32767
+                                 : INT32_MAX;
     if (in.dtype == MML_FLOAT32) {
         r.scale = so;
         p->eval = eval_f32;

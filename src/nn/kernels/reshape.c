@@ -52,8 +52,7 @@ static mml_status_t check_shape(mml_prep_t *p, const int32_t *shape, uint32_t n,
         if (shape[i] == -1) {
             stretch++;
         } else if (shape[i] < 0) {
-            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "%s has dimension %d", what,
-                shape[i]);
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "%s has dimension %d", what, shape[i]);
         } else {
             known *= (uint32_t)shape[i];
             if (known > 0x7fffffffu) {
@@ -61,8 +60,7 @@ static mml_status_t check_shape(mml_prep_t *p, const int32_t *shape, uint32_t n,
             }
         }
     }
-    int ok = stretch == 0 ? known == elems
-                          : stretch == 1 && known != 0 && elems % known == 0;
+    int ok = stretch == 0 ? known == elems : stretch == 1 && known != 0 && elems % known == 0;
     if (!ok) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "%s does not hold %u elements", what,
             elems);

@@ -123,13 +123,15 @@ mml_status_t mml__prepare_softmax(mml_prep_t *p) {
             return st;
         }
         if (out.dtype == MML_INT8 && (zo != -128 || so != 1.0f / 256.0f)) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int8 output needs scale 1/256, "
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+                "int8 output needs scale 1/256, "
                 "zero point -128");
         }
         float d16 = so - 1.0f / 65536.0f;
-        if (out.dtype == MML_INT16 && (zo != -32768 || d16 > 0.001f / 65536.0f ||
-                                          d16 < -0.001f / 65536.0f)) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 output needs scale 1/65536, "
+        if (out.dtype == MML_INT16 &&
+            (zo != -32768 || d16 > 0.001f / 65536.0f || d16 < -0.001f / 65536.0f)) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+                "int16 output needs scale 1/65536, "
                 "zero point -32768");
         }
         if (!mml__softmax_scaling((double)beta, (double)si, SCALED_DIFF_INT_BITS, &r.mult,

@@ -10,8 +10,8 @@ enum { OPT_NUM_SPLITS = 0 };
 typedef struct {
     uint32_t input;
     uint32_t n_outputs;
-    uint32_t outer;  // product of the input dimensions before the axis
-    uint32_t chunk;  // bytes of one output per outer step
+    uint32_t outer; // product of the input dimensions before the axis
+    uint32_t chunk; // bytes of one output per outer step
     // n_outputs output locations follow.
 } split_t;
 
@@ -28,8 +28,8 @@ static mml_status_t eval_split(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
-mml_status_t mml__split_finish(mml_prep_t *p, const mml__tensor_t *in, int32_t axis,
-    uint32_t part, uint32_t n) {
+mml_status_t mml__split_finish(mml_prep_t *p, const mml__tensor_t *in, int32_t axis, uint32_t part,
+    uint32_t n) {
     uint32_t outer = 1, chunk = mml_dtype_size((mml_dtype_t)in->dtype) * part;
     for (int32_t d = 0; d < in->rank; d++) {
         if (d < axis) {

@@ -8,7 +8,7 @@
 
 // Ends the prepare of an op that cuts in along axis into outputs 0..n-1 of part slices each, in
 // order (the caller has checked the outputs): sets p->eval and, in FILL mode, fills the record.
-mml_status_t mml__split_finish(mml_prep_t *p, const mml__tensor_t *in, int32_t axis,
-    uint32_t part, uint32_t n);
+mml_status_t mml__split_finish(mml_prep_t *p, const mml__tensor_t *in, int32_t axis, uint32_t part,
+    uint32_t n);
 
 #endif // MICROML_NN_KERNELS_SPLIT_H

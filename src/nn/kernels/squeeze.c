@@ -21,8 +21,7 @@ mml_status_t mml__prepare_squeeze(mml_prep_t *p) {
     for (uint32_t i = 0; i < n; i++) {
         int32_t a = axes[i] < 0 ? axes[i] + in.rank : axes[i];
         if (a < 0 || a >= in.rank || in.dims[a] != 1) {
-            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "cannot squeeze dimension %d",
-                axes[i]);
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "cannot squeeze dimension %d", axes[i]);
         }
         drop[a] = 1;
     }

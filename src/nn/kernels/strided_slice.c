@@ -5,16 +5,22 @@
 #include "nn/kernel.h"
 #include "nn/ops.h"
 
-enum { OPT_BEGIN_MASK = 0, OPT_END_MASK = 1, OPT_ELLIPSIS_MASK = 2, OPT_NEW_AXIS_MASK = 3,
-    OPT_SHRINK_AXIS_MASK = 4, OPT_OFFSET = 5 };
+enum {
+    OPT_BEGIN_MASK = 0,
+    OPT_END_MASK = 1,
+    OPT_ELLIPSIS_MASK = 2,
+    OPT_NEW_AXIS_MASK = 3,
+    OPT_SHRINK_AXIS_MASK = 4,
+    OPT_OFFSET = 5
+};
 
 #define SS_DIMS (5)
 
 typedef struct {
-    uint32_t input, output, size;  // size: bytes per element
-    uint32_t start;                // input element offset of the first element
-    uint32_t count[SS_DIMS];       // elements taken per axis (leading axes padded with 1)
-    int32_t step[SS_DIMS];         // input element step per axis
+    uint32_t input, output, size; // size: bytes per element
+    uint32_t start;               // input element offset of the first element
+    uint32_t count[SS_DIMS];      // elements taken per axis (leading axes padded with 1)
+    int32_t step[SS_DIMS];        // input element step per axis
 } strided_slice_t;
 
 static mml_status_t eval_strided_slice(const mml_eval_ctx_t *ctx, void *data) {
@@ -90,8 +96,8 @@ mml_status_t mml__prepare_strided_slice(mml_prep_t *p) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output dtype differs from input");
     }
     if (in.rank > SS_DIMS) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input rank %u above %u",
-            (uint32_t)in.rank, (uint32_t)SS_DIMS);
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input rank %u above %u", (uint32_t)in.rank,
+            (uint32_t)SS_DIMS);
     }
     uint32_t begin_mask = (uint32_t)mml__opt_i32(p, OPT_BEGIN_MASK, 0);
     uint32_t end_mask = (uint32_t)mml__opt_i32(p, OPT_END_MASK, 0);

@@ -56,8 +56,8 @@ mml_status_t mml__prepare_sub(mml_prep_t *p) {
             return st;
         }
         p->eval = out.dtype == MML_INT8 ? eval_s8 : eval_s16;
-    } else if ((st = mml__ew_arith_plain(p, "SUB", act, &a, &b, &out, &r.q, eval_s32,
-                    eval_f32)) != MML_OK) {
+    } else if ((st = mml__ew_arith_plain(p, "SUB", act, &a, &b, &out, &r.q, eval_s32, eval_f32)) !=
+        MML_OK) {
         return st;
     }
     return mml__ew_binary_store(p, &r, sizeof(r), &a, &b, &out);

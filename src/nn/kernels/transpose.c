@@ -6,9 +6,9 @@
 
 typedef struct {
     uint32_t input, output;
-    uint32_t rank, size;              // size: bytes per element
-    uint32_t dims[MML_MAX_DIMS];      // output dimensions
-    uint32_t strides[MML_MAX_DIMS];   // input element stride of each output dimension
+    uint32_t rank, size;            // size: bytes per element
+    uint32_t dims[MML_MAX_DIMS];    // output dimensions
+    uint32_t strides[MML_MAX_DIMS]; // input element stride of each output dimension
 } transpose_t;
 
 static mml_status_t eval_transpose(const mml_eval_ctx_t *ctx, void *data) {

@@ -18,13 +18,29 @@
 #include "nn/ops.h"
 
 // UnidirectionalSequenceLSTMOptions fields.
-enum { OPT_ACTIVATION = 0, OPT_CELL_CLIP = 1, OPT_PROJ_CLIP = 2, OPT_TIME_MAJOR = 3,
-    OPT_ASYMMETRIC_QUANTIZE_INPUTS = 4, OPT_DIAGONAL_RECURRENT = 5 };
+enum {
+    OPT_ACTIVATION = 0,
+    OPT_CELL_CLIP = 1,
+    OPT_PROJ_CLIP = 2,
+    OPT_TIME_MAJOR = 3,
+    OPT_ASYMMETRIC_QUANTIZE_INPUTS = 4,
+    OPT_DIAGONAL_RECURRENT = 5
+};
 
 // Input tensor indices (TFLite's lstm_shared.h).
-enum { IN_INPUT = 0, IN_W_INPUT = 1, IN_R_INPUT = 5, IN_PEEPHOLE = 9, IN_BIAS = 12,
-    IN_PROJ_W = 16, IN_PROJ_B = 17, IN_HIDDEN = 18, IN_CELL = 19, IN_LAYER_NORM = 20,
-    N_INPUTS = 24 };
+enum {
+    IN_INPUT = 0,
+    IN_W_INPUT = 1,
+    IN_R_INPUT = 5,
+    IN_PEEPHOLE = 9,
+    IN_BIAS = 12,
+    IN_PROJ_W = 16,
+    IN_PROJ_B = 17,
+    IN_HIDDEN = 18,
+    IN_CELL = 19,
+    IN_LAYER_NORM = 20,
+    N_INPUTS = 24
+};
 
 // Gate order of the tensors (input, forget, cell, output): input_to_<gate> is IN_W_INPUT + g.
 enum { G_INPUT = 0, G_FORGET = 1, G_CELL = 2, G_OUTPUT = 3, N_GATES = 4 };
@@ -77,10 +93,10 @@ static void gate_s8(const lstm_t *d, const mml_eval_ctx_t *ctx, uint32_t g, cons
     uint32_t n = d->in_dim, s = d->state;
     for (uint32_t b = 0; b < nb; b++) {
         for (uint32_t o = 0; o < s; o++) {
-            int32_t a = fc_s8(x + b * n, w + o * n, n, d->input_offset, d->w_offset[g], bias[o],
-                d->w_q[g]);
-            int32_t c = fc_s8(h + b * s, r + o * s, s, d->hidden_offset, d->r_offset[g], 0,
-                d->r_q[g]);
+            int32_t a =
+                fc_s8(x + b * n, w + o * n, n, d->input_offset, d->w_offset[g], bias[o], d->w_q[g]);
+            int32_t c =
+                fc_s8(h + b * s, r + o * s, s, d->hidden_offset, d->r_offset[g], 0, d->r_q[g]);
             int16_t v = sat16(a + c);
             // Gates are Q3.12: multiplier 0 / shift 0 is the power-of-two case (x * 3).
             out[b * s + o] = g == G_CELL ? mml__tanh_s16(v, 0, 0) : mml__logistic_s16(v, 0, 0);
@@ -182,8 +198,8 @@ static void gate_f32(const lstm_t *d, const mml_eval_ctx_t *ctx, uint32_t g, con
     }
 }
 
-static void step_f32(const lstm_t *d, const mml_eval_ctx_t *ctx, const float *x, float *h,
-    float *c, uint32_t nb, float *out, float *buf) {
+static void step_f32(const lstm_t *d, const mml_eval_ctx_t *ctx, const float *x, float *h, float *c,
+    uint32_t nb, float *out, float *buf) {
     uint32_t n = nb * d->state;
     float *f = buf, *i = buf + n, *g = buf + 2 * n;
     gate_f32(d, ctx, G_FORGET, x, h, nb, f);
@@ -293,13 +309,15 @@ static int quant_s8(const mml_prep_t *p, lstm_t *d, const mml__tensor_t *in,
         d->r_offset[g] = -r_zp;
         // As TFLite's FC: (input scale * weight scale) / output scale, in double.
         ok &= quantize((double)in_scale * (double)mml__tensor_scale(p->m, &w[g], 0) /
-                           (double)GATE_IN_SCALE, &d->w_q[g]);
+                (double)GATE_IN_SCALE,
+            &d->w_q[g]);
         ok &= quantize((double)hid_scale * (double)mml__tensor_scale(p->m, &r[g], 0) /
-                           (double)GATE_IN_SCALE, &d->r_q[g]);
+                (double)GATE_IN_SCALE,
+            &d->r_q[g]);
     }
     // As TFLite's CreateInterGateMulParams: (scale1 * scale2) / output scale, in double.
-    ok &= quantize((double)GATE_OUT_SCALE * (double)cell_scale / (double)cell_scale,
-        &d->forget_mul);
+    ok &=
+        quantize((double)GATE_OUT_SCALE * (double)cell_scale / (double)cell_scale, &d->forget_mul);
     ok &= quantize((double)GATE_OUT_SCALE * (double)GATE_OUT_SCALE / (double)cell_scale,
         &d->input_mul);
     ok &= quantize((double)GATE_OUT_SCALE * (double)GATE_OUT_SCALE / (double)hid_scale,
@@ -321,7 +339,7 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
     // The standard LSTM only: no peephole, projection or layer norm; CIFG (no input gate) neither.
     for (uint32_t i = 0; i < N_INPUTS; i++) {
         int optional = (i >= IN_PEEPHOLE && i < IN_BIAS) || i == IN_PROJ_W || i == IN_PROJ_B ||
-                       i >= IN_LAYER_NORM;
+            i >= IN_LAYER_NORM;
         if (optional && mml__prep_has_input(p, i)) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
                 "peephole, projection and layer norm unsupported (input %u)", i);

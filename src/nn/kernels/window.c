@@ -26,11 +26,10 @@ mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const m
     if (padding != MML_PAD_SAME && padding != MML_PAD_VALID) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "padding %d unsupported", padding);
     }
-    if (filt_h <= 0 || filt_w <= 0 || stride_h <= 0 || stride_w <= 0 || dil_h <= 0 ||
-        dil_w <= 0) {
+    if (filt_h <= 0 || filt_w <= 0 || stride_h <= 0 || stride_w <= 0 || dil_h <= 0 || dil_w <= 0) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-            "filter %dx%d, stride %dx%d, dilation %dx%d must be positive", filt_h, filt_w,
-            stride_h, stride_w, dil_h, dil_w);
+            "filter %dx%d, stride %dx%d, dilation %dx%d must be positive", filt_h, filt_w, stride_h,
+            stride_w, dil_h, dil_w);
     }
     if (in->dims[0] != out->dims[0]) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "batch %d differs from input's %d",
@@ -98,11 +97,10 @@ mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
     if (in_zp < -128 || in_zp > 127) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input zero point %d out of range", in_zp);
     }
-    if (filter->scales.n != 1 &&
-        (filter->scales.n != channels || filter->quantized_dim != qdim)) {
+    if (filter->scales.n != 1 && (filter->scales.n != channels || filter->quantized_dim != qdim)) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-            "filter has %u scales along axis %d, expected 1 or %u along axis %d",
-            filter->scales.n, filter->quantized_dim, channels, qdim);
+            "filter has %u scales along axis %d, expected 1 or %u along axis %d", filter->scales.n,
+            filter->quantized_dim, channels, qdim);
     }
     // Keep QuantizeMultiplier in its domain (shift <= 31): 0 <= multiplier < 2^31, not NaN.
     double in_scale = (double)mml__tensor_scale(p->m, in, 0);
@@ -152,8 +150,14 @@ mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act, const mml__ten
     return MML_OK;
 }
 
-enum { POOL_PADDING = 0, POOL_STRIDE_W = 1, POOL_STRIDE_H = 2, POOL_FILTER_W = 3,
-    POOL_FILTER_H = 4, POOL_ACTIVATION = 5 };
+enum {
+    POOL_PADDING = 0,
+    POOL_STRIDE_W = 1,
+    POOL_STRIDE_H = 2,
+    POOL_FILTER_W = 3,
+    POOL_FILTER_H = 4,
+    POOL_ACTIVATION = 5
+};
 
 mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_f32) {
     mml__tensor_t in, out;
@@ -190,12 +194,11 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_
         if (in.scales.n != 1 || out.scales.n != 1) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
         }
-        double diff = (double)mml__tensor_scale(p->m, &in, 0) -
-                      (double)mml__tensor_scale(p->m, &out, 0);
+        double diff =
+            (double)mml__tensor_scale(p->m, &in, 0) - (double)mml__tensor_scale(p->m, &out, 0);
         if (diff > 1.0e-6 || diff < -1.0e-6 ||
             mml__tensor_zero_point(p->m, &in, 0) != mml__tensor_zero_point(p->m, &out, 0)) {
-            return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-                "input and output quantization differ");
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output quantization differ");
         }
         if ((st = mml__window_act_range_s8(p, act, &out, &act_min, &act_max)) != MML_OK) {
             return st;

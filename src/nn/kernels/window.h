@@ -22,8 +22,8 @@ typedef struct {
 // taps [*f0, *f1) have 0 <= i0 + dil * f < n (*f0 >= *f1: none). Computed once per output row or
 // column, so that the loops over the taps need no bounds checks.
 // Unsigned arithmetic: n - 1 - i0 and -i0 + dil - 1 stay below 2^32 for any int32 sizes.
-static inline void mml__window_taps(int32_t i0, int32_t dil, int32_t filt, int32_t n,
-    int32_t *f0, int32_t *f1) {
+static inline void mml__window_taps(int32_t i0, int32_t dil, int32_t filt, int32_t n, int32_t *f0,
+    int32_t *f1) {
     const uint32_t u = (uint32_t)dil;
     *f0 = i0 < 0 ? (int32_t)((0u - (uint32_t)i0 + u - 1u) / u) : 0;
     if (i0 >= n) {
@@ -98,42 +98,41 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_
 // starts at INIT, takes every input value v (a T) of the window clipped to the input through
 // STEP, and the output is FINISH, which may use acc, d and count (the values taken, > 0: with
 // dilation 1 no window lies wholly in the padding, see mml__window_t).
-#define MML_POOL2D_EVAL(NAME, T, ACC_T, INIT, STEP, FINISH)                                     \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                          \
-        const mml__pool2d_t *d = (const mml__pool2d_t *)data;                                  \
-        const mml__window_t *w = &d->w;                                                        \
-        const T *in = (const T *)mml__ptr(ctx, d->input);                                      \
-        T *out = (T *)mml__ptr(ctx, d->output);                                                \
-        const int32_t depth = d->depth;                                                        \
-        for (int32_t b = 0; b < w->batches; b++) {                                             \
-            const T *in_b = in + (size_t)b * w->in_h * w->in_w * depth;                        \
-            for (int32_t oy = 0; oy < w->out_h; oy++) {                                        \
-                const int32_t iy0 = oy * w->stride_h - w->pad_h;                               \
-                const int32_t fy0 = iy0 < 0 ? -iy0 : 0;                                        \
-                const int32_t fy1 = w->filt_h < w->in_h - iy0 ? w->filt_h : w->in_h - iy0;     \
-                for (int32_t ox = 0; ox < w->out_w; ox++) {                                    \
-                    const int32_t ix0 = ox * w->stride_w - w->pad_w;                           \
-                    const int32_t fx0 = ix0 < 0 ? -ix0 : 0;                                    \
-                    const int32_t fx1 = w->filt_w < w->in_w - ix0 ? w->filt_w : w->in_w - ix0; \
-                    const int32_t x0 = ix0 + fx0, nx = fx1 - fx0; /* the clipped columns */    \
-                    const int32_t count = (fy1 - fy0) * nx;                                    \
-                    (void)count;                                                               \
-                    for (int32_t c = 0; c < depth; c++) {                                      \
-                        ACC_T acc = INIT;                                                      \
-                        for (int32_t fy = fy0; fy < fy1; fy++) {                               \
-                            const T *row =                                                     \
-                                in_b + ((size_t)(iy0 + fy) * w->in_w + x0) * depth + c;        \
-                            for (int32_t fx = 0; fx < nx; fx++) {                              \
-                                const T v = row[(size_t)fx * depth];                           \
-                                STEP;                                                          \
-                            }                                                                  \
-                        }                                                                      \
-                        *out++ = (FINISH);                                                     \
-                    }                                                                          \
-                }                                                                              \
-            }                                                                                  \
-        }                                                                                      \
-        return MML_OK;                                                                         \
+#define MML_POOL2D_EVAL(NAME, T, ACC_T, INIT, STEP, FINISH)                                        \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
+        const mml__pool2d_t *d = (const mml__pool2d_t *)data;                                      \
+        const mml__window_t *w = &d->w;                                                            \
+        const T *in = (const T *)mml__ptr(ctx, d->input);                                          \
+        T *out = (T *)mml__ptr(ctx, d->output);                                                    \
+        const int32_t depth = d->depth;                                                            \
+        for (int32_t b = 0; b < w->batches; b++) {                                                 \
+            const T *in_b = in + (size_t)b * w->in_h * w->in_w * depth;                            \
+            for (int32_t oy = 0; oy < w->out_h; oy++) {                                            \
+                const int32_t iy0 = oy * w->stride_h - w->pad_h;                                   \
+                const int32_t fy0 = iy0 < 0 ? -iy0 : 0;                                            \
+                const int32_t fy1 = w->filt_h < w->in_h - iy0 ? w->filt_h : w->in_h - iy0;         \
+                for (int32_t ox = 0; ox < w->out_w; ox++) {                                        \
+                    const int32_t ix0 = ox * w->stride_w - w->pad_w;                               \
+                    const int32_t fx0 = ix0 < 0 ? -ix0 : 0;                                        \
+                    const int32_t fx1 = w->filt_w < w->in_w - ix0 ? w->filt_w : w->in_w - ix0;     \
+                    const int32_t x0 = ix0 + fx0, nx = fx1 - fx0; /* the clipped columns */        \
+                    const int32_t count = (fy1 - fy0) * nx;                                        \
+                    (void)count;                                                                   \
+                    for (int32_t c = 0; c < depth; c++) {                                          \
+                        ACC_T acc = INIT;                                                          \
+                        for (int32_t fy = fy0; fy < fy1; fy++) {                                   \
+                            const T *row = in_b + ((size_t)(iy0 + fy) * w->in_w + x0) * depth + c; \
+                            for (int32_t fx = 0; fx < nx; fx++) {                                  \
+                                const T v = row[(size_t)fx * depth];                               \
+                                STEP;                                                              \
+                            }                                                                      \
+                        }                                                                          \
+                        *out++ = (FINISH);                                                         \
+                    }                                                                              \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        return MML_OK;                                                                             \
     }
 
 #endif // MICROML_NN_KERNELS_WINDOW_H
