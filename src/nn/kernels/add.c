@@ -6,19 +6,13 @@
 
 enum { OPT_ACTIVATION = 0 };
 
-typedef struct {
-    mml__ew_binary_t io;
-    mml__ew_arith_t q;
-    int32_t left_shift;
-    int32_t in1_mult, in1_shift, in2_mult, in2_shift, out_mult, out_shift; // shifts <= 0
-} add_t;
+typedef mml__ew_addsub_t add_t;
 
 // TFLite AddElementwise for one pair of quantized values.
 static inline int32_t add_q(const add_t *d, int32_t x, int32_t y) {
     int32_t a = mml__ew_addsub_input(x, d->q.in1_offset, d->left_shift, d->in1_mult, d->in1_shift);
     int32_t b = mml__ew_addsub_input(y, d->q.in2_offset, d->left_shift, d->in2_mult, d->in2_shift);
-    int32_t r = mml__rdbpot(mml__srdhm(mml__wrap_add(a, b), d->out_mult), -d->out_shift);
-    return mml__clamp_i32(mml__wrap_add(r, d->q.out_offset), d->q.act_min, d->q.act_max);
+    return mml__ew_addsub_output(d, mml__wrap_add(a, b));
 }
 
 MML_EW_BINARY_EVAL(eval_s8, add_t, int8_t, add_q(d, x, y))

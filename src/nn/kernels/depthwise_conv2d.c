@@ -62,16 +62,11 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
                 int32_t fy0, fy1;                                                                  \
                 mml__window_taps(iy0, dil_h, filt_h, in_h, &fy0, &fy1);                            \
                 for (int32_t ox = 0; ox < w->out_w; ox++) {                                        \
-                    const int32_t ix0 = ox * w->stride_w - w->pad_w;                               \
-                    int32_t fx0, fx1;                                                              \
-                    mml__window_taps(ix0, dil_w, filt_w, in_w, &fx0, &fx1);                        \
-                    const int32_t nx = fx1 - fx0;                                                  \
-                    const int32_t ny = nx > 0 && fy1 > fy0 ? fy1 - fy0 : 0;                        \
-                    /* The first tap inside the input, channel 0, and its filter tap. */           \
-                    const T *in_0 = ny                                                             \
-                        ? in_b + ((size_t)(iy0 + dil_h * fy0) * in_w + (ix0 + dil_w * fx0)) * in_c \
-                        : in_b;                                                                    \
-                    const T *f_0 = ny ? filter + ((size_t)fy0 * filt_w + fx0) * out_c : filter;    \
+                    const mml__window_view_t v =                                                   \
+                        mml__window_view(w, iy0, fy0, fy1, ox * w->stride_w - w->pad_w);           \
+                    const int32_t ny = v.ny, nx = v.nx;                                            \
+                    const T *in_0 = in_b + v.in_pixel * in_c; /* first tap inside, ch. 0 */        \
+                    const T *f_0 = filter + v.tap * out_c;                                         \
                     for (int32_t ic = 0; ic < in_c; ic++) {                                        \
                         for (int32_t m = 0; m < depth_mult; m++) {                                 \
                             const int32_t oc = ic * depth_mult + m;                                \

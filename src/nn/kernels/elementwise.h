@@ -230,6 +230,15 @@ static inline void mml__ew_qrange(uint8_t dtype, int32_t *lo, int32_t *hi) {
     *hi = dtype == MML_INT8 ? 127 : 32767;
 }
 
+// The record of ADD and SUB: both inputs rescaled to a common scale (left shift 20 for int8, 15
+// for int16), summed or subtracted, then rescaled to the output's.
+typedef struct {
+    mml__ew_binary_t io;
+    mml__ew_arith_t q;
+    int32_t left_shift;
+    int32_t in1_mult, in1_shift, in2_mult, in2_shift, out_mult, out_shift; // shifts <= 0
+} mml__ew_addsub_t;
+
 // TFLite's ADD / SUB rescale of one int8/int16 input to the common scale: (x + offset) shifted
 // left by left_shift, then times the multiplier (mult, shift <= 0).
 static inline int32_t mml__ew_addsub_input(int32_t x, int32_t offset, int32_t left_shift,
@@ -255,6 +264,13 @@ static inline int32_t mml__clamp_i32(int32_t x, int32_t lo, int32_t hi) {
 
 static inline float mml__clamp_f32(float x, float lo, float hi) {
     return x < lo ? lo : x > hi ? hi : x;
+}
+
+// ADD / SUB: the rescaled sum or difference of both inputs to the output's scale, offset and
+// clamped (TFLite's AddElementwise / SubElementwise after the input stage).
+static inline int32_t mml__ew_addsub_output(const mml__ew_addsub_t *d, int32_t raw) {
+    int32_t r = mml__rdbpot(mml__srdhm(raw, d->out_mult), -d->out_shift);
+    return mml__clamp_i32(mml__wrap_add(r, d->q.out_offset), d->q.act_min, d->q.act_max);
 }
 
 #endif // MICROML_NN_KERNELS_ELEMENTWISE_H

@@ -34,6 +34,30 @@ static inline void mml__window_taps(int32_t i0, int32_t dil, int32_t filt, int32
     *f1 = last < (uint32_t)filt ? (int32_t)last + 1 : filt;
 }
 
+// The part of output pixel (iy0, ix0)'s window that lies inside the input, for eval loops
+// without bounds checks: ny x nx taps (both 0 if none) starting at filter tap `tap` (fy0 * filt_w
+// + fx0), whose first input pixel is `in_pixel` pixels from the start of the batch. fy0/fy1 come
+// from mml__window_taps for the output row, computed once per row.
+typedef struct {
+    int32_t ny, nx;
+    size_t in_pixel;
+    size_t tap;
+} mml__window_view_t;
+
+static inline mml__window_view_t mml__window_view(const mml__window_t *w, int32_t iy0, int32_t fy0,
+    int32_t fy1, int32_t ix0) {
+    mml__window_view_t v = {0, 0, 0, 0};
+    int32_t fx0, fx1;
+    mml__window_taps(ix0, w->dil_w, w->filt_w, w->in_w, &fx0, &fx1);
+    if (fx1 > fx0 && fy1 > fy0) {
+        v.ny = fy1 - fy0;
+        v.nx = fx1 - fx0;
+        v.in_pixel = (size_t)(iy0 + w->dil_h * fy0) * w->in_w + (size_t)(ix0 + w->dil_w * fx0);
+        v.tap = (size_t)fy0 * w->filt_w + fx0;
+    }
+    return v;
+}
+
 // Fills w from the [N,H,W,C] input and output, the filter size, the padding (MML_PAD_*), strides
 // and dilations, as TFLite's ComputePaddingHeightWidth; checks the output's N, H and W against
 // it (TFLite's ComputeOutSize). Fails with a message on any inconsistency.
