@@ -29,9 +29,10 @@
 #define MML_MAX_TENSORS (16384)
 #endif
 
-// Length of the detail message in mml_error_t, including the terminating NUL.
+// Length of the detail message in mml_error_t, including the terminating NUL (room for a list
+// of a few unsupported ops).
 #ifndef MML_ERROR_MSG_LEN
-#define MML_ERROR_MSG_LEN (96)
+#define MML_ERROR_MSG_LEN (128)
 #endif
 
 // Float kernels (set to 0 for integer-only builds, e.g. rv32imc without float support).

@@ -134,6 +134,71 @@ mml_status_t mml_model_check_op(const mml_model_t *m, uint32_t index, uint64_t *
     return st;
 }
 
+// 1 if op i exists and this build cannot run it (op receives it either way).
+static int op_unsupported(const mml_model_t *m, uint32_t i, mml__op_t *op) {
+    mml_prep_t p;
+    mml_error_t e;
+    memset(&p, 0, sizeof(p));
+    return mml__tfl_op(m, i, op, NULL) == MML_OK &&
+           run_prepare(m, op, &p, MML_PREP_CHECK, &e) == MML_ERR_UNSUPPORTED;
+}
+
+// Appends s to err->msg at *pos if it fits whole with `reserve` bytes to spare; 0 if not.
+static int msg_append(mml_error_t *err, uint32_t *pos, const char *s, uint32_t reserve) {
+    uint32_t n = (uint32_t)strlen(s);
+    if (*pos + n + reserve + 1 > MML_ERROR_MSG_LEN) {
+        return 0;
+    }
+    memcpy(err->msg + *pos, s, n + 1);
+    *pos += n;
+    return 1;
+}
+
+// Plan stopped at op `first`, which this build cannot run (err says why). If later ops cannot
+// run either, err->msg becomes the list of them all, with the first one's reason:
+//   "2 unsupported ops: op 3 SVDF v1, op 7 SPLIT_V v2 (op 3: op not supported)"
+// cut as "..., op 9 TILE v1, ... and 5 more" where MML_ERROR_MSG_LEN ends. Status and op_index
+// (the first op) are kept.
+static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *err) {
+    mml__op_t op;
+    uint32_t n = 1;
+    for (uint32_t i = first + 1; err && i < m->n_ops; i++) {
+        n += (uint32_t)op_unsupported(m, i, &op);
+    }
+    if (!err || n == 1) {
+        return;
+    }
+    // The reason, without the "op 3 SVDF: " that the list repeats.
+    char why[MML_ERROR_MSG_LEN];
+    uint32_t at = 0;
+    while (err->msg[at] && !(err->msg[at] == ':' && err->msg[at + 1] == ' ')) {
+        at++;
+    }
+    const char *reason = err->msg[at] ? err->msg + at + 2 : err->msg;
+    memcpy(why, reason, strlen(reason) + 1);
+    mml_error_t piece;
+    mml__fail(&piece, MML_ERR_UNSUPPORTED, ", ... and %u more", n);
+    uint32_t reserve = (uint32_t)strlen(piece.msg); // room for the longest possible tail
+    uint32_t pos = 0, k = 0;
+    mml__fail(&piece, MML_ERR_UNSUPPORTED, "%u unsupported ops: ", n);
+    msg_append(err, &pos, piece.msg, 0);
+    for (uint32_t i = first; i < m->n_ops && k < n; i++) {
+        if (i == first ? mml__tfl_op(m, i, &op, NULL) != MML_OK : !op_unsupported(m, i, &op)) {
+            continue;
+        }
+        mml__fail(&piece, MML_ERR_UNSUPPORTED, "%sop %u %s v%d", k ? ", " : "", i,
+            mml__op_name(&op), op.version);
+        if (!msg_append(err, &pos, piece.msg, k + 1 < n ? reserve : 0)) {
+            mml__fail(&piece, MML_ERR_UNSUPPORTED, ", ... and %u more", n - k);
+            msg_append(err, &pos, piece.msg, 0);
+            return;
+        }
+        k++;
+    }
+    mml__fail(&piece, MML_ERR_UNSUPPORTED, " (op %u: %s)", first, why);
+    msg_append(err, &pos, piece.msg, 0);
+}
+
 mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_error_t *err) {
     mml__error_clear(err);
     if (m->state < MML_MODEL_LOADED) {
@@ -159,6 +224,9 @@ mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_err
         st = mml__tfl_op(m, i, &op, err);
         if (st == MML_OK) {
             st = run_prepare(m, &op, &p, MML_PREP_PLAN, err);
+            if (st == MML_ERR_UNSUPPORTED) {
+                list_unsupported(m, i, err);
+            }
         }
         if (st == MML_OK) {
             persist += align_up(p.persist_bytes, MML_ARENA_ALIGN);
