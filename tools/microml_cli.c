@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: MIT
 // microml: the host command-line tool.
-//   microml info MODEL [--json]       tensors, ops (version, MACs), arena bytes (32-bit target),
-//                                     weight bytes, and every op it cannot run, with the reason
-//   microml run MODEL IN.bin OUT.bin  one inference on raw input bytes -> raw output bytes
-//                                     (IN.bin holding k frames runs k inferences, state carried)
+//   microml info MODEL [--json]       a check first (can every op run, arena bytes on a 32-bit
+//                                     target and here, weight bytes, MACs, every op it cannot run
+//                                     with the reason), then inputs, outputs, ops, tensors;
+//                                     exit status 2 when some op cannot run
+//   microml run [--invocations N] MODEL IN.bin OUT.bin
+//                                     N inferences on one prepared model (state carried): N
+//                                     inputs back to back in IN.bin, N outputs written to
+//                                     OUT.bin; without the flag N = IN.bin's size / input size
+//   microml ops MODEL...              the ops the models need, sorted, one per line: builtin
+//                                     names (CONV_2D), custom ops as CUSTOM:<code>
 //   microml bench MODEL [-n N]        time per op and per inference, and the arena
 // Exit status 0 on success, 1 with a one-line message on stderr on any error.
 #define _POSIX_C_SOURCE 199309L
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +160,16 @@ static uint32_t io_tensor(const mml_model_t *m, int output, uint32_t i) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+// "op 3 SVDF v1: op not supported" from check_op's "op 3 SVDF: op not supported".
+static void print_reason(FILE *out, uint32_t index, const mml_model_t *m, const char *msg) {
+    mml_op_info_t op;
+    mml_model_op_info(m, index, &op);
+    const char *why = strstr(msg, ": ");
+    fprintf(out, "op %u %s v%d: %s", (unsigned)index, op.name, (int)op.version,
+        why ? why + 2 : msg);
+}
+
+// Exit status: 0 every op can run, 2 some cannot (the model is fine), 1 any other error.
 static int cmd_info(const char *path, int json) {
     cli_model_t c;
     if (open_model(&c, path, 0)) {
@@ -190,12 +207,50 @@ static int cmd_info(const char *path, int json) {
     if (n_bad == 0) {
         plan_st = mml_model_plan(m, c.work, mml_model_work_size(m), &c.err);
     }
+    // Plan can refuse what the per-op checks let through (e.g. a tensor type): that is
+    // "cannot run" too; any other plan failure is an error.
+    int supported = plan_st == MML_OK;
+    int rc = supported || plan_st == MML_ERR_UNSUPPORTED ? (supported ? 0 : 2) : 1;
+    uint32_t persistent_32 = m->arena_bytes_32 - m->head_bytes;
     if (json) {
+        // Summary keys first; arena_bytes is the 32-bit target figure (arena_bytes_32bit too,
+        // for older readers), arena_bytes_host this machine's.
         fprintf(out, "{\"model\": ");
         json_str(out, path);
+        fprintf(out, ", \"supported\": %s, \"n_unsupported\": %u,\n", supported ? "true" : "false",
+            (unsigned)n_bad);
+        if (supported) {
+            fprintf(out,
+                " \"arena_bytes\": %u, \"arena_bytes_32bit\": %u, \"arena_bytes_host\": %u,\n"
+                " \"arena_head_bytes\": %u, \"arena_persistent_bytes\": %u, "
+                "\"arena_persistent_bytes_host\": %u,\n",
+                (unsigned)m->arena_bytes_32, (unsigned)m->arena_bytes_32,
+                (unsigned)m->arena_bytes, (unsigned)m->head_bytes, (unsigned)persistent_32,
+                (unsigned)m->persistent_bytes);
+        } else {
+            fprintf(out,
+                " \"arena_bytes\": null, \"arena_bytes_32bit\": null, \"arena_bytes_host\": null,"
+                "\n \"plan_error\": ");
+            json_str(out, n_bad ? "unsupported ops" : c.err.msg);
+            fprintf(out, ",\n");
+        }
         fprintf(out,
-            ", \"model_bytes\": %u, \"weight_bytes\": %llu, \"macs\": %llu,\n \"inputs\": [",
-            (unsigned)m->len, (unsigned long long)weight_bytes, (unsigned long long)total_macs);
+            " \"model_bytes\": %u, \"weight_bytes\": %llu, \"macs\": %llu, \"n_tensors\": %u, "
+            "\"n_ops\": %u,\n \"unsupported\": [",
+            (unsigned)m->len, (unsigned long long)weight_bytes, (unsigned long long)total_macs,
+            (unsigned)m->n_tensors, (unsigned)m->n_ops);
+        for (uint32_t i = 0, k = 0; i < m->n_ops; i++) {
+            if (reasons[i].status != MML_OK) {
+                mml_op_info_t op;
+                mml_model_op_info(m, i, &op);
+                fprintf(out, "%s\n  {\"index\": %u, \"name\": ", k++ ? "," : "", (unsigned)i);
+                json_str(out, op.name);
+                fprintf(out, ", \"version\": %d, \"reason\": ", (int)op.version);
+                json_str(out, reasons[i].msg);
+                fputc('}', out);
+            }
+        }
+        fprintf(out, "],\n \"inputs\": [");
         for (int o = 0; o < 2; o++) {
             uint32_t n = o ? m->n_outputs : m->n_inputs;
             for (uint32_t i = 0; i < n; i++) {
@@ -218,18 +273,6 @@ static int cmd_info(const char *path, int json) {
                 (int)op.builtin_code, (int)op.version, (unsigned long long)macs[i],
                 reasons[i].status == MML_OK ? "true" : "false");
         }
-        fprintf(out, "],\n \"unsupported\": [");
-        for (uint32_t i = 0, k = 0; i < m->n_ops; i++) {
-            if (reasons[i].status != MML_OK) {
-                mml_op_info_t op;
-                mml_model_op_info(m, i, &op);
-                fprintf(out, "%s\n  {\"index\": %u, \"name\": ", k++ ? "," : "", (unsigned)i);
-                json_str(out, op.name);
-                fprintf(out, ", \"version\": %d, \"reason\": ", (int)op.version);
-                json_str(out, reasons[i].msg);
-                fputc('}', out);
-            }
-        }
         fprintf(out, "],\n \"tensors\": [");
         for (uint32_t i = 0; i < m->n_tensors; i++) {
             mml_tensor_info_t t;
@@ -237,20 +280,38 @@ static int cmd_info(const char *path, int json) {
             fprintf(out, "%s\n  ", i ? "," : "");
             json_tensor(out, i, &t);
         }
-        fprintf(out, "],\n");
-        if (plan_st == MML_OK) {
-            fprintf(out,
-                " \"arena_bytes\": %u, \"arena_bytes_32bit\": %u, "
-                "\"arena_head_bytes\": %u, \"arena_persistent_bytes\": %u\n}\n",
-                (unsigned)m->arena_bytes, (unsigned)m->arena_bytes_32, (unsigned)m->head_bytes,
-                (unsigned)m->persistent_bytes);
-        } else {
-            fprintf(out, " \"arena_bytes\": null, \"arena_bytes_32bit\": null\n}\n");
-        }
+        fprintf(out, "]\n}\n");
     } else {
-        fprintf(out, "model %s: %u bytes, %u tensors, %u ops, %llu weight bytes, %llu MACs\n", path,
-            (unsigned)m->len, (unsigned)m->n_tensors, (unsigned)m->n_ops,
+        // The summary a script or a person checks first, then the details.
+        fprintf(out, "model %s: %u bytes, %u tensors, %u ops\n", path, (unsigned)m->len,
+            (unsigned)m->n_tensors, (unsigned)m->n_ops);
+        if (supported) {
+            fprintf(out, "supported: yes, every op can run\n");
+        } else if (n_bad) {
+            fprintf(out, "supported: no, %u of %u ops cannot run\n", (unsigned)n_bad,
+                (unsigned)m->n_ops);
+        } else {
+            fprintf(out, "supported: no (%s)\n", c.err.msg);
+        }
+        if (supported) {
+            fprintf(out,
+                "arena: %u bytes on a 32-bit target (%u on this host): %u per-inference, %u "
+                "persistent\n",
+                (unsigned)m->arena_bytes_32, (unsigned)m->arena_bytes, (unsigned)m->head_bytes,
+                (unsigned)persistent_32);
+        } else {
+            fprintf(out, "arena: unknown (%s)\n", n_bad ? "unsupported ops" : c.err.msg);
+        }
+        fprintf(out, "weights: %llu bytes\nMACs: %llu per inference\n",
             (unsigned long long)weight_bytes, (unsigned long long)total_macs);
+        fprintf(out, "unsupported ops: %u\n", (unsigned)n_bad);
+        for (uint32_t i = 0; i < m->n_ops; i++) {
+            if (reasons[i].status != MML_OK) {
+                fprintf(out, "  ");
+                print_reason(out, i, m, reasons[i].msg);
+                fputc('\n', out);
+            }
+        }
         for (int o = 0; o < 2; o++) {
             uint32_t n = o ? m->n_outputs : m->n_inputs;
             fprintf(out, "%s:\n", o ? "outputs" : "inputs");
@@ -274,31 +335,20 @@ static int cmd_info(const char *path, int json) {
             mml_model_tensor_info(m, i, &t);
             text_tensor(out, i, &t);
         }
-        if (plan_st == MML_OK) {
-            fprintf(out,
-                "arena: %u bytes on a 32-bit target (%u here): %u per-inference, %u "
-                "persistent\n",
-                (unsigned)m->arena_bytes_32, (unsigned)m->arena_bytes, (unsigned)m->head_bytes,
-                (unsigned)(m->arena_bytes - m->head_bytes));
-        } else if (n_bad == 0) {
-            fprintf(out, "arena: unknown (%s)\n", c.err.msg);
-        } else {
-            fprintf(out, "arena: unknown (unsupported ops)\n");
-        }
-        fprintf(out, "unsupported ops: %u\n", (unsigned)n_bad);
-        for (uint32_t i = 0; i < m->n_ops; i++) {
-            if (reasons[i].status != MML_OK) {
-                fprintf(out, "  %s\n", reasons[i].msg);
-            }
-        }
+    }
+    if (fflush(out) != 0) {
+        rc = die("cannot write the report: %s", strerror(errno));
+    } else if (rc == 1) {
+        die("%s: %s", path, c.err.msg);
     }
     free(reasons);
     free(macs);
     free_model(&c);
-    return 0;
+    return rc;
 }
 
-static int cmd_run(const char *path, const char *in_path, const char *out_path) {
+// invocations: N from --invocations, or 0 to take IN's size divided by the inputs' size.
+static int cmd_run(const char *path, const char *in_path, const char *out_path, long invocations) {
     cli_model_t c;
     int rc = open_model(&c, path, 1);
     size_t in_len = 0;
@@ -313,15 +363,28 @@ static int cmd_run(const char *path, const char *in_path, const char *out_path) 
         mml_model_input_info(m, i, &t);
         need += t.bytes;
     }
-    if (!rc && (need == 0 ? in_len != 0 : (in_len == 0 || in_len % need != 0))) {
-        rc = die("%s has %zu bytes, the model's inputs need %zu", in_path, in_len, need);
+    size_t frames = 0;
+    if (rc) {
+        // reported
+    } else if (invocations > 0) {
+        frames = (size_t)invocations;
+        if (need != 0 && frames > SIZE_MAX / need) {
+            rc = die("%ld invocations of %zu input bytes are too many", invocations, need);
+        } else if (in_len != frames * need) {
+            rc = die("%s has %zu bytes, %zu invocations of the model's %zu input bytes need %zu",
+                in_path, in_len, frames, need, frames * need);
+        }
+    } else if (need == 0 ? in_len != 0 : (in_len == 0 || in_len % need != 0)) {
+        rc = die("%s has %zu bytes, not a whole number of the model's %zu input bytes", in_path,
+            in_len, need);
+    } else {
+        frames = need ? in_len / need : 1;
     }
     FILE *f = rc ? NULL : fopen(out_path, "wb");
     if (!rc && !f) {
         rc = die("cannot write %s: %s", out_path, strerror(errno));
     }
-    // Each frame of IN.bin is one inference on the same model, so recurrent state carries over.
-    size_t frames = need ? in_len / need : 1;
+    // Each frame of IN is one inference on the same prepared model, so state carries over.
     for (size_t k = 0, at = 0; !rc && k < frames; k++) {
         for (uint32_t i = 0; i < m->n_inputs; i++) {
             mml_tensor_info_t t;
@@ -330,7 +393,7 @@ static int cmd_run(const char *path, const char *in_path, const char *out_path) 
             at += t.bytes;
         }
         if (mml_model_invoke(m, &c.err) != MML_OK) {
-            rc = die("%s: %s", path, c.err.msg);
+            rc = die("%s: invocation %zu: %s", path, k + 1, c.err.msg);
         }
         for (uint32_t i = 0; !rc && i < m->n_outputs; i++) {
             mml_tensor_info_t t;
@@ -343,8 +406,75 @@ static int cmd_run(const char *path, const char *in_path, const char *out_path) 
     if (f && fclose(f) != 0 && !rc) {
         rc = die("cannot write %s: %s", out_path, strerror(errno));
     }
+    if (f && rc) {
+        remove(out_path); // no half-written output
+    }
     free(in);
     free_model(&c);
+    return rc;
+}
+
+#define BUILTIN_CUSTOM 32 // TFLite's BuiltinOperator CUSTOM
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+// The op names a set of models needs, sorted, one per line, each once.
+static int cmd_ops(int n_paths, char **paths) {
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (int k = 0; !rc && k < n_paths; k++) {
+        cli_model_t c;
+        rc = open_model(&c, paths[k], 0);
+        for (uint32_t i = 0; !rc && i < c.m.n_ops; i++) {
+            mml_op_info_t op;
+            mml_model_op_info(&c.m, i, &op);
+            // Custom ops as "CUSTOM:<code>" (as TFLM's tools write them), builtin codes this
+            // build cannot name as "BUILTIN_<code>".
+            char buf[300];
+            const char *name = op.name;
+            if (op.builtin_code == BUILTIN_CUSTOM) {
+                snprintf(buf, sizeof(buf), "CUSTOM:%s", op.name);
+                name = buf;
+            } else if (strcmp(name, "UNKNOWN") == 0) {
+                snprintf(buf, sizeof(buf), "BUILTIN_%d", (int)op.builtin_code);
+                name = buf;
+            }
+            if (n == cap) {
+                cap = cap ? 2 * cap : 64;
+                char **bigger = realloc(names, cap * sizeof(*names));
+                if (!bigger) {
+                    rc = die("out of memory");
+                    break;
+                }
+                names = bigger;
+            }
+            names[n] = malloc(strlen(name) + 1);
+            if (!names[n]) {
+                rc = die("out of memory");
+                break;
+            }
+            strcpy(names[n++], name);
+        }
+        free_model(&c);
+    }
+    if (!rc && n) {
+        qsort(names, n, sizeof(*names), cmp_str);
+        for (size_t i = 0; i < n; i++) {
+            if (i == 0 || strcmp(names[i], names[i - 1]) != 0) {
+                printf("%s\n", names[i]);
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+    }
+    free(names);
+    if (!rc && fflush(stdout) != 0) {
+        rc = die("cannot write the list: %s", strerror(errno));
+    }
     return rc;
 }
 
@@ -423,9 +553,17 @@ static int cmd_bench(const char *path, long n) {
 
 static int usage(void) {
     fprintf(stderr,
-        "usage: microml info MODEL [--json] | microml run MODEL IN.bin OUT.bin | "
-        "microml bench MODEL [-n N]\n");
+        "usage: microml info MODEL [--json] | microml run [--invocations N] MODEL IN.bin OUT.bin"
+        " | microml ops MODEL... | microml bench MODEL [-n N]\n");
     return 1;
+}
+
+// A positive count ("--invocations 3", "-n 10"), or -1.
+static long parse_count(const char *s) {
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    return end == s || *end || errno || n <= 0 ? -1 : n;
 }
 
 int main(int argc, char **argv) {
@@ -436,13 +574,33 @@ int main(int argc, char **argv) {
         }
         return cmd_info(argv[2], json);
     }
-    if (argc == 5 && strcmp(argv[1], "run") == 0) {
-        return cmd_run(argv[2], argv[3], argv[4]);
+    if (argc >= 2 && strcmp(argv[1], "run") == 0) {
+        // MODEL IN OUT with --invocations N before, between or after them.
+        const char *pos[3];
+        int n_pos = 0;
+        long invocations = 0;
+        for (int i = 2; i < argc; i++) {
+            if (strcmp(argv[i], "--invocations") == 0) {
+                if (i + 1 >= argc || invocations || (invocations = parse_count(argv[++i])) < 0) {
+                    return die("--invocations takes one positive number");
+                }
+            } else if (n_pos < 3 && argv[i][0] != '-') {
+                pos[n_pos++] = argv[i];
+            } else {
+                return usage();
+            }
+        }
+        if (n_pos != 3) {
+            return usage();
+        }
+        return cmd_run(pos[0], pos[1], pos[2], invocations);
+    }
+    if (argc >= 3 && strcmp(argv[1], "ops") == 0) {
+        return cmd_ops(argc - 2, argv + 2);
     }
     if ((argc == 3 || (argc == 5 && strcmp(argv[3], "-n") == 0)) && strcmp(argv[1], "bench") == 0) {
-        char *end = NULL;
-        long n = argc == 5 ? strtol(argv[4], &end, 10) : 0;
-        if (argc == 5 && (*end || n <= 0)) {
+        long n = argc == 5 ? parse_count(argv[4]) : 0;
+        if (n < 0) {
             return usage();
         }
         return cmd_bench(argv[2], n);

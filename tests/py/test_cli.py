@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 # The host command-line tool build/microml (tools/microml_cli.c):
-#   microml info MODEL [--json]; microml run MODEL IN.bin OUT.bin
-# exit 0 on success; exit 1 with exactly one line on stderr on any error.
+#   microml info MODEL [--json]; microml run [--invocations N] MODEL IN.bin OUT.bin;
+#   microml ops MODEL...
+# exit 0 on success; info exits 2 when some op cannot run; exit 1 with exactly one line on
+# stderr on any error.
 import json
 import re
 import subprocess
@@ -31,7 +33,7 @@ def unsupported_model(cli):
         if name in SUPPORTED:
             continue
         p = cli_run(cli, "info", mmldata.model_path(name), "--json")
-        if p.returncode == 0 and json.loads(p.stdout)["unsupported"]:
+        if p.returncode == 2 and json.loads(p.stdout)["unsupported"]:
             return name, json.loads(p.stdout)
     return None
 
@@ -52,14 +54,19 @@ def test_info_text(cli, microml, name):
     meta = mmldata.meta(name)
     p = cli_run(cli, "info", mmldata.model_path(name))
     assert p.returncode == 0 and p.stderr == "", p.stderr
+    summary, details = p.stdout.split("\ninputs:\n", 1)
     # ops in order: each op name appears, one per line, in the model's sequence
-    ops = re.findall(r"^\s*\d+\s+([A-Z_0-9:]+[A-Za-z0-9_]*)\b", p.stdout.split("ops:", 1)[1], re.M)
+    ops = re.findall(r"^\s*\d+\s+([A-Z_0-9:]+[A-Za-z0-9_]*)\b", details.split("\nops:\n", 1)[1], re.M)
     assert ops[:len(meta["op_sequence"])] == meta["op_sequence"], p.stdout
-    # an arena figure, the same the Python face reports for this host
+    # The summary comes first: the verdict, the arena (the figure the Python face reports for
+    # this host, beside the 32-bit one), weights, MACs.
+    assert re.search(r"^supported: yes", summary, re.M), summary
     arena = microml.Model(mmldata.model_bytes(name)).arena_size
-    lines = [ln for ln in p.stdout.splitlines() if "arena" in ln]
-    assert lines and re.search(rf"\b{arena}\b", lines[0]), (arena, lines)
-    assert re.search(r"unsupported ops: 0\b", p.stdout), p.stdout
+    lines = [ln for ln in summary.splitlines() if ln.startswith("arena:")]
+    assert len(lines) == 1 and re.search(rf"\({arena} on this host\)", lines[0]), (arena, lines)
+    assert re.search(r"^weights: \d+ bytes$", summary, re.M), summary
+    assert re.search(r"^MACs: \d+ per inference$", summary, re.M), summary
+    assert re.search(r"^unsupported ops: 0$", summary, re.M), summary
 
 
 def test_info_text_hello_world_ops(cli):
@@ -78,8 +85,14 @@ def test_info_json(cli, microml, name):
         assert key in info, key
     assert [op["name"] for op in info["ops"]] == meta["op_sequence"]
     assert all(op["supported"] for op in info["ops"])
-    assert info["unsupported"] == []
-    assert info["arena_bytes"] == microml.Model(mmldata.model_bytes(name)).arena_size
+    assert info["unsupported"] == [] and info["supported"] is True
+    # arena_bytes: the 32-bit target's figure; this host's has its own name.
+    assert info["arena_bytes_host"] == microml.Model(mmldata.model_bytes(name)).arena_size
+    assert info["arena_bytes"] == info["arena_bytes_32bit"]
+    assert 0 < info["arena_bytes"] <= info["arena_bytes_host"]
+    assert info["arena_head_bytes"] + info["arena_persistent_bytes"] == info["arena_bytes"]
+    assert info["arena_head_bytes"] + info["arena_persistent_bytes_host"] == \
+        info["arena_bytes_host"]
     for got, want in ((info["inputs"], meta["inputs"]), (info["outputs"], meta["outputs"])):
         assert [(t["index"], t["name"], t["shape"], t["dtype"]) for t in got] == \
             [(t["index"], t["name"], t["shape"], t["dtype"].lower()) for t in want]
@@ -91,9 +104,10 @@ def test_info_lists_unsupported_ops(cli, microml, unsupported_model):
         pytest.skip("every model is supported")
     name, info = unsupported_model
     p = cli_run(cli, "info", mmldata.model_path(name))
-    assert p.returncode == 0, p.stderr
+    assert p.returncode == 2 and p.stderr == "", (p.returncode, p.stderr)
     m = re.search(r"unsupported ops: (\d+)", p.stdout)
     assert m and int(m.group(1)) == len(info["unsupported"]) > 0, p.stdout
+    assert info["supported"] is False and info["arena_bytes"] is None
     for op in info["unsupported"]:
         assert op["name"] and op["reason"], op
         assert not info["ops"][op["index"]]["supported"]
@@ -166,3 +180,83 @@ def test_run_frames(cli, tmp_path):
     p = cli_run(cli, "run", model, frames, out)
     assert p.returncode == 0, p.stderr
     assert out.read_bytes() == b"".join(v.out.read_bytes() for v in vecs)
+
+
+# --- run --invocations -----------------------------------------------------------------------
+
+def test_run_invocations_hello_world(cli, tmp_path):
+    """--invocations N: N inputs back to back, N outputs back to back, each TFLM's vector."""
+    model = mmldata.model_path("hello_world_int8")
+    vecs = mmldata.vectors("hello_world_int8", single_only=True)[:4]
+    frames = tmp_path / "frames.in.bin"
+    frames.write_bytes(b"".join(v.inp.read_bytes() for v in vecs))
+    out = tmp_path / "frames.out.bin"
+    p = cli_run(cli, "run", "--invocations", len(vecs), model, frames, out)
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    assert out.read_bytes() == b"".join(v.out.read_bytes() for v in vecs)
+    # The flag may also follow the file names.
+    out.unlink()
+    p = cli_run(cli, "run", model, frames, out, "--invocations", len(vecs))
+    assert p.returncode == 0 and out.read_bytes() == b"".join(v.out.read_bytes() for v in vecs)
+
+
+def test_run_invocations_carry_state(cli, microml, tmp_path):
+    """mnist_lstm keeps its LSTM state from one inference to the next: invocation 1 is TFLM's
+    vector (fresh state), later ones equal the Python face's consecutive predict() calls on one
+    Model, with and without the flag."""
+    name = "mnist_lstm_int8"
+    vecs = mmldata.vectors(name, single_only=True)[:3]
+    frames = tmp_path / "frames.in.bin"
+    frames.write_bytes(b"".join(v.inp.read_bytes() for v in vecs))
+    m = microml.Model(mmldata.model_bytes(name))
+    chained = [bytes(m.predict(v.inp.read_bytes())) for v in vecs]
+    fresh = [v.out.read_bytes() for v in vecs]
+    assert chained[0] == fresh[0]
+    assert chained[1:] != fresh[1:], "state does not change this model's outputs: pick another"
+    for flag in (["--invocations", 3], []):
+        out = tmp_path / f"out{len(flag)}.bin"
+        p = cli_run(cli, "run", *flag, mmldata.model_path(name), frames, out)
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        assert out.read_bytes() == b"".join(chained), flag
+
+
+def test_run_invocations_errors(cli, tmp_path):
+    model = mmldata.model_path("mnist_lstm_int8")
+    vecs = mmldata.vectors("mnist_lstm_int8", single_only=True)[:3]
+    frames = tmp_path / "frames.in.bin"
+    frames.write_bytes(b"".join(v.inp.read_bytes() for v in vecs))
+    out = tmp_path / "out.bin"
+    for n in (2, 4, 1):  # IN holds 3 inputs: any other count is refused, naming the sizes
+        p = cli_run(cli, "run", "--invocations", n, model, frames, out)
+        assert_one_line_error(p)
+        assert str(3 * 784) in p.stderr and str(n * 784) in p.stderr, p.stderr
+    for bad in (["--invocations", 0], ["--invocations", -1], ["--invocations", "x"],
+                ["--invocations", "3x"], ["--invocations"],
+                ["--invocations", 3, "--invocations", 3], ["--frames", 3]):
+        assert_one_line_error(cli_run(cli, "run", model, frames, out, *bad))
+    assert not out.exists(), "a failed run left an output file"
+
+
+# --- ops -------------------------------------------------------------------------------------
+
+def test_ops_one_model(cli):
+    p = cli_run(cli, "ops", mmldata.model_path("hello_world_int8"))
+    assert p.returncode == 0 and p.stderr == "" and p.stdout == "FULLY_CONNECTED\n", p
+
+
+def test_ops_union_of_models(cli):
+    """The union over the models, sorted, once each: TFLM's op sequences in the vectors' meta
+    (custom ops as CUSTOM:<code>, as there)."""
+    names = SUPPORTED + ["audio_preprocessor_int8"]
+    p = cli_run(cli, "ops", *[mmldata.model_path(n) for n in names])
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    want = sorted({op for n in names for op in mmldata.meta(n)["op_sequence"]})
+    assert p.stdout.splitlines() == want
+    assert any(op.startswith("CUSTOM:") for op in want)
+
+
+def test_ops_errors(cli, tmp_path):
+    assert_one_line_error(cli_run(cli, "ops"))
+    assert_one_line_error(cli_run(cli, "ops", mmldata.model_path("hello_world_int8"),
+                                  tmp_path / "missing.tflite"))
+    assert_one_line_error(cli_run(cli, "ops", damaged(tmp_path)))

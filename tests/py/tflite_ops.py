@@ -44,7 +44,7 @@ def info(model_bytes):
         path.write_bytes(model_bytes)
         p = subprocess.run([cli(), "info", str(path), "--json"], capture_output=True, text=True,
                            timeout=60)
-        assert p.returncode == 0, p.stderr
+        assert p.returncode in (0, 2), p.stderr  # 2: some op cannot run
         return json.loads(p.stdout)
 
 

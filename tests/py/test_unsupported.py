@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: MIT
+# Models with ops no build runs (tests/c/test_unsupported_gen.py, built with tflite_writer.py):
+# Model() names every one with index and version, `microml info` lists them and exits 2, and
+# person_detect (every op supported) exits 0.
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+import mmldata
+
+sys.path.insert(0, str(mmldata.REPO / "tests" / "c"))
+import test_unsupported_gen as gen  # noqa: E402
+
+
+def model(name):
+    return gen.chain(gen.MODELS[name])
+
+
+def info(cli, path, *flags):
+    return subprocess.run([cli, "info", str(path), *flags], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_generated_header_is_current():
+    """tests/c/unsupported_models.h is what the generator writes today."""
+    p = subprocess.run([sys.executable, str(mmldata.REPO / "tests/c/test_unsupported_gen.py")],
+                       capture_output=True, text=True, timeout=60, check=True)
+    assert p.stdout == (mmldata.REPO / "tests/c/unsupported_models.h").read_text()
+
+
+def test_model_names_every_unsupported_op(microml):
+    with pytest.raises(NotImplementedError) as e:
+        microml.Model(model("two"))
+    assert str(e.value) == ("2 unsupported ops: op 1 SKIP_GRAM v2, op 3 MML_TEST_NO_SUCH_OP v1 "
+                            "(op 1: op not supported)"), str(e.value)
+
+
+def test_model_one_unsupported_op_keeps_its_reason(microml):
+    with pytest.raises(NotImplementedError, match=r"^op 1 LSH_PROJECTION: op not supported$"):
+        microml.Model(model("one"))
+
+
+def test_model_long_list_is_cut(microml):
+    with pytest.raises(NotImplementedError) as e:
+        microml.Model(model("many"))
+    msg = str(e.value)
+    m = re.fullmatch(r"30 unsupported ops: (.*), \.\.\. and (\d+) more", msg)
+    assert m and len(msg) < 128, msg
+    named = m.group(1).split(", ")
+    assert named == [f"op {i} " + ("LSH_PROJECTION v1" if i % 2 else "SKIP_GRAM v3")
+                     for i in range(1, len(named) + 1)], named
+    assert len(named) + int(m.group(2)) == 30
+
+
+def test_info_exits_2_and_lists_both(cli, tmp_path):
+    path = tmp_path / "two.tflite"
+    path.write_bytes(model("two"))
+    p = info(cli, path)
+    assert p.returncode == 2 and p.stderr == "", (p.returncode, p.stderr)
+    summary = p.stdout.split("\ninputs:\n", 1)[0] + "\n"
+    assert "supported: no, 2 of 4 ops cannot run" in summary, summary
+    assert "unsupported ops: 2\n" in summary, summary
+    assert "  op 1 SKIP_GRAM v2: op not supported\n" in summary, summary
+    assert "  op 3 MML_TEST_NO_SUCH_OP v1: custom op not supported\n" in summary, summary
+    p = info(cli, path, "--json")
+    assert p.returncode == 2 and p.stderr == "", (p.returncode, p.stderr)
+    report = json.loads(p.stdout)
+    assert report["supported"] is False and report["n_unsupported"] == 2
+    assert [(u["index"], u["name"], u["version"]) for u in report["unsupported"]] == \
+        [(1, "SKIP_GRAM", 2), (3, "MML_TEST_NO_SUCH_OP", 1)]
+    assert report["arena_bytes"] is None and report["arena_bytes_host"] is None
+
+
+def test_info_exits_0_on_person_detect(cli):
+    path = mmldata.DATA / "models/tflite-micro/person_detect.tflite"
+    for flags in ((), ("--json",)):
+        p = info(cli, path, *flags)
+        assert p.returncode == 0 and p.stderr == "", (p.returncode, p.stderr)
+    assert json.loads(p.stdout)["supported"] is True
