@@ -1,9 +1,22 @@
 # SPDX-License-Identifier: MIT
-# The CPython extension build/python/microml$(EXT_SUFFIX): the core plus bindings/cpython/,
-# compiled with plain $(HOST_CC) (no setuptools). Core files get the core's own $(CORE_WARN);
-# per-object .d files (-MMD) rebuild exactly what a changed source or header touches.
-PY_EXT_SUFFIX := $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))")
-PY_INCLUDE := $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_paths()['include'])")
+# The CPython extension build/python/microml$(EXT_SUFFIX) for the interpreter $(PYTHON) (set it on
+# the command line: `make python PYTHON=/path/to/python3`): the core plus bindings/cpython/,
+# compiled with plain $(HOST_CC) (no setuptools; `pip install .` uses setup.py instead). Core files
+# get the core's own $(CORE_WARN); per-object .d files (-MMD) rebuild exactly what a changed
+# source or header touches. The interpreter's identity (path, version, EXT_SUFFIX, include dir)
+# is kept in a stamp file the binding depends on, so another interpreter rebuilds it; extensions
+# for several interpreters live side by side, each recorded in microml_build_info.json, and
+# build/python/microml.py (bindings/cpython/wrong_python.py) tells any other interpreter which
+# ones they were built for.
+PY_ID := $(shell $(PYTHON) -c "import sys, sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'), \
+    sysconfig.get_paths()['include'], sys.executable, sys.version.split()[0])" 2>/dev/null)
+ifneq ($(filter python all,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(words $(PY_ID)),4)
+$(error PYTHON=$(PYTHON): not a Python interpreter that can report its EXT_SUFFIX and include dir)
+endif
+endif
+PY_EXT_SUFFIX := $(word 1,$(PY_ID))
+PY_INCLUDE := $(word 2,$(PY_ID))
 PY_BUILD := $(BUILD)/python
 PY_EXT := $(PY_BUILD)/microml$(PY_EXT_SUFFIX)
 
@@ -17,14 +30,23 @@ PY_BIND_WARN := $(CORE_WARN) -Wmissing-prototypes
 # Flags live in the makefiles: editing them rebuilds.
 PY_MK := $(TOP)/mk/cpython.mk $(TOP)/mk/core.mk
 
-.PHONY: python
-python: $(PY_EXT)
+.PHONY: python python-sources
+python: $(PY_EXT) $(PY_BUILD)/microml.py
+	@echo "microml for $(word 3,$(PY_ID)) (Python $(word 4,$(PY_ID))): $(PY_EXT)"
+
+# The C files the extension is built from (setup.py globs the same; tests compare the two).
+python-sources:
+	@echo $(patsubst $(TOP)/%,%,$(CORE_SRC) $(PY_BIND_SRC))
 
 $(PY_BUILD)/obj/src/%.o: $(TOP)/src/%.c $(PY_MK)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(PY_CFLAGS) $(CORE_WARN) $(CORE_INC) -c $< -o $@
 
-$(PY_BUILD)/obj/bindings/cpython/%.o: $(TOP)/bindings/cpython/%.c $(PY_MK)
+# What the binding was compiled for, rewritten only when the interpreter changes.
+PY_STAMP := $(PY_BUILD)/interpreter.txt
+$(shell mkdir -p $(PY_BUILD) && echo '$(PY_ID)' | cmp -s - $(PY_STAMP) || echo '$(PY_ID)' > $(PY_STAMP))
+
+$(PY_BUILD)/obj/bindings/cpython/%.o: $(TOP)/bindings/cpython/%.c $(PY_MK) $(PY_STAMP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(PY_CFLAGS) $(PY_BIND_WARN) $(CORE_INC) -I$(PY_INCLUDE) -c $< -o $@
 
@@ -36,5 +58,9 @@ $(shell mkdir -p $(PY_BUILD) && echo '$(PY_CORE_OBJ) $(PY_BIND_OBJ)' | cmp -s - 
 $(PY_EXT): $(PY_CORE_OBJ) $(PY_BIND_OBJ) $(PY_OBJ_LIST)
 	@mkdir -p $(@D)
 	$(HOST_CC) -shared -o $@ $(PY_CORE_OBJ) $(PY_BIND_OBJ) -lm
+	$(PYTHON) $(TOP)/bindings/cpython/wrong_python.py --record $@
+
+$(PY_BUILD)/microml.py: $(TOP)/bindings/cpython/wrong_python.py
+	cp $< $@
 
 -include $(PY_CORE_OBJ:.o=.d) $(PY_BIND_OBJ:.o=.d)
