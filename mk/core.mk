@@ -43,7 +43,7 @@ $(BUILD)/asan/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
 $(BUILD)/asan/libmicroml.a: $(SAN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/tests/%: $(TOP)/tests/c/%.c $(TOP)/tests/c/mml_test.h $(BUILD)/asan/libmicroml.a
+$(BUILD)/tests/%: $(TOP)/tests/c/%.c $(wildcard $(TOP)/tests/c/*.h) $(BUILD)/asan/libmicroml.a
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(SAN_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
 	    $(BUILD)/asan/libmicroml.a -lm

@@ -224,9 +224,8 @@ static int cmd_info(const char *path, int json) {
                 " \"arena_bytes\": %u, \"arena_bytes_32bit\": %u, \"arena_bytes_host\": %u,\n"
                 " \"arena_head_bytes\": %u, \"arena_persistent_bytes\": %u, "
                 "\"arena_persistent_bytes_host\": %u,\n",
-                (unsigned)m->arena_bytes_32, (unsigned)m->arena_bytes_32,
-                (unsigned)m->arena_bytes, (unsigned)m->head_bytes, (unsigned)persistent_32,
-                (unsigned)m->persistent_bytes);
+                (unsigned)m->arena_bytes_32, (unsigned)m->arena_bytes_32, (unsigned)m->arena_bytes,
+                (unsigned)m->head_bytes, (unsigned)persistent_32, (unsigned)m->persistent_bytes);
         } else {
             fprintf(out,
                 " \"arena_bytes\": null, \"arena_bytes_32bit\": null, \"arena_bytes_host\": null,"

@@ -140,7 +140,7 @@ static int op_unsupported(const mml_model_t *m, uint32_t i, mml__op_t *op) {
     mml_error_t e;
     memset(&p, 0, sizeof(p));
     return mml__tfl_op(m, i, op, NULL) == MML_OK &&
-           run_prepare(m, op, &p, MML_PREP_CHECK, &e) == MML_ERR_UNSUPPORTED;
+        run_prepare(m, op, &p, MML_PREP_CHECK, &e) == MML_ERR_UNSUPPORTED;
 }
 
 // Appends s to err->msg at *pos if it fits whole with `reserve` bytes to spare; 0 if not.

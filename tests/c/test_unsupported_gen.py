@@ -33,9 +33,9 @@ MODELS = {
     "two": [RELU, ("SKIP_GRAM", 2, None), RELU, ("CUSTOM", 1, NO_SUCH_CUSTOM)],
     # One: the message stays the op's own reason.
     "one": [RELU, ("LSH_PROJECTION", 1, None)],
-    # More than the message can name: ops 1..30 alternate LSH_PROJECTION v1 / SKIP_GRAM v3.
+    # More than the message can name: ops 1..12 alternate LSH_PROJECTION v1 / SKIP_GRAM v3.
     "many": [RELU] + [("LSH_PROJECTION", 1, None) if i % 2 == 0 else ("SKIP_GRAM", 3, None)
-                      for i in range(30)],
+                      for i in range(12)],
 }
 
 
