@@ -207,17 +207,29 @@ static int cmd_info(const char *path, int json) {
     if (n_bad == 0) {
         plan_st = mml_model_plan(m, c.work, mml_model_work_size(m), &c.err);
     }
-    // Plan can refuse what the per-op checks let through (e.g. a tensor type): that is
-    // "cannot run" too; any other plan failure is an error.
+    // Plan can refuse what the per-op checks let through: that op (or, without an op index, the
+    // model) cannot run either. Any other plan failure is an error.
+    int model_bad = 0;
+    if (plan_st == MML_ERR_UNSUPPORTED && n_bad == 0) {
+        if (c.err.op_index >= 0 && (uint32_t)c.err.op_index < m->n_ops) {
+            reasons[c.err.op_index] = c.err;
+        } else {
+            model_bad = 1;
+        }
+        n_bad = 1;
+    }
     int supported = plan_st == MML_OK;
-    int rc = supported || plan_st == MML_ERR_UNSUPPORTED ? (supported ? 0 : 2) : 1;
+    int rc = supported ? 0 : plan_st == MML_ERR_UNSUPPORTED ? 2 : 1;
     uint32_t persistent_32 = m->arena_bytes_32 - m->head_bytes;
     if (json) {
         // Summary keys first; arena_bytes is the 32-bit target figure (arena_bytes_32bit too,
         // for older readers), arena_bytes_host this machine's.
         fprintf(out, "{\"model\": ");
         json_str(out, path);
-        fprintf(out, ", \"supported\": %s, \"n_unsupported\": %u,\n", supported ? "true" : "false",
+        fprintf(out, ", \"supported\": %s, \"n_unsupported\": %u,\n",
+            rc == 1         ? "null"
+                : supported ? "true"
+                            : "false",
             (unsigned)n_bad);
         if (supported) {
             fprintf(out,
@@ -230,7 +242,7 @@ static int cmd_info(const char *path, int json) {
             fprintf(out,
                 " \"arena_bytes\": null, \"arena_bytes_32bit\": null, \"arena_bytes_host\": null,"
                 "\n \"plan_error\": ");
-            json_str(out, n_bad ? "unsupported ops" : c.err.msg);
+            json_str(out, n_bad && !model_bad ? "unsupported ops" : c.err.msg);
             fprintf(out, ",\n");
         }
         fprintf(out,
@@ -238,6 +250,11 @@ static int cmd_info(const char *path, int json) {
             "\"n_ops\": %u,\n \"unsupported\": [",
             (unsigned)m->len, (unsigned long long)weight_bytes, (unsigned long long)total_macs,
             (unsigned)m->n_tensors, (unsigned)m->n_ops);
+        if (model_bad) {
+            fprintf(out, "\n  {\"index\": null, \"name\": null, \"version\": null, \"reason\": ");
+            json_str(out, c.err.msg);
+            fputc('}', out);
+        }
         for (uint32_t i = 0, k = 0; i < m->n_ops; i++) {
             if (reasons[i].status != MML_OK) {
                 mml_op_info_t op;
@@ -286,11 +303,13 @@ static int cmd_info(const char *path, int json) {
             (unsigned)m->n_tensors, (unsigned)m->n_ops);
         if (supported) {
             fprintf(out, "supported: yes, every op can run\n");
-        } else if (n_bad) {
+        } else if (rc == 1) {
+            fprintf(out, "supported: unknown (plan failed: %s)\n", c.err.msg);
+        } else if (model_bad) {
+            fprintf(out, "supported: no (%s)\n", c.err.msg);
+        } else {
             fprintf(out, "supported: no, %u of %u ops cannot run\n", (unsigned)n_bad,
                 (unsigned)m->n_ops);
-        } else {
-            fprintf(out, "supported: no (%s)\n", c.err.msg);
         }
         if (supported) {
             fprintf(out,
@@ -299,11 +318,14 @@ static int cmd_info(const char *path, int json) {
                 (unsigned)m->arena_bytes_32, (unsigned)m->arena_bytes, (unsigned)m->head_bytes,
                 (unsigned)persistent_32);
         } else {
-            fprintf(out, "arena: unknown (%s)\n", n_bad ? "unsupported ops" : c.err.msg);
+            fprintf(out, "arena: unknown (%s)\n", rc == 2 ? "unsupported ops" : "plan failed");
         }
         fprintf(out, "weights: %llu bytes\nMACs: %llu per inference\n",
             (unsigned long long)weight_bytes, (unsigned long long)total_macs);
         fprintf(out, "unsupported ops: %u\n", (unsigned)n_bad);
+        if (model_bad) {
+            fprintf(out, "  model: %s\n", c.err.msg);
+        }
         for (uint32_t i = 0; i < m->n_ops; i++) {
             if (reasons[i].status != MML_OK) {
                 fprintf(out, "  ");
