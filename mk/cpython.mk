@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# The CPython extension build/python/microml$(EXT_SUFFIX): the core plus bindings/cpython/,
+# The CPython extension build/python/microml$(EXT_SUFFIX): the core plus bindings/cpython/ and
+# the API layer both bindings share (bindings/common/),
 # compiled with plain $(HOST_CC) (no setuptools). Core files get the core's own $(CORE_WARN);
 # per-object .d files (-MMD) rebuild exactly what a changed source or header touches.
 PY_EXT_SUFFIX := $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))")
@@ -7,7 +8,7 @@ PY_INCLUDE := $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_paths(
 PY_BUILD := $(BUILD)/python
 PY_EXT := $(PY_BUILD)/microml$(PY_EXT_SUFFIX)
 
-PY_BIND_SRC := $(sort $(wildcard $(TOP)/bindings/cpython/*.c))
+PY_BIND_SRC := $(sort $(wildcard $(TOP)/bindings/cpython/*.c $(TOP)/bindings/common/*.c))
 PY_CORE_OBJ := $(patsubst $(TOP)/%.c,$(PY_BUILD)/obj/%.o,$(CORE_SRC))
 PY_BIND_OBJ := $(patsubst $(TOP)/%.c,$(PY_BUILD)/obj/%.o,$(PY_BIND_SRC))
 
@@ -24,7 +25,7 @@ $(PY_BUILD)/obj/src/%.o: $(TOP)/src/%.c $(PY_MK)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(PY_CFLAGS) $(CORE_WARN) $(CORE_INC) -c $< -o $@
 
-$(PY_BUILD)/obj/bindings/cpython/%.o: $(TOP)/bindings/cpython/%.c $(PY_MK)
+$(PY_BUILD)/obj/bindings/%.o: $(TOP)/bindings/%.c $(PY_MK)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(PY_CFLAGS) $(PY_BIND_WARN) $(CORE_INC) -I$(PY_INCLUDE) -c $< -o $@
 
