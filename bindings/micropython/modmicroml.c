@@ -27,7 +27,16 @@ mp_obj_full_type_t microml_model_type;
 mp_obj_full_type_t microml_tensorinfo_type;
 #define MICROML_MODEL_TYPE ((mp_obj_type_t *)&microml_model_type)
 #define MICROML_TENSORINFO_TYPE ((mp_obj_type_t *)&microml_tensorinfo_type)
-#define MICROML_GETITER(o, buf) (mp_fun_table.getiter((o), (buf)))
+// The native glue's getiter returns NULL when given a buffer: the iterator is then the buffer,
+// or buf[0] if the buffer's type was cleared.
+static mp_obj_t microml_getiter(mp_obj_t o, mp_obj_iter_buf_t *buf) {
+    mp_obj_t r = mp_fun_table.getiter(o, buf);
+    if (r == MP_OBJ_NULL && buf != NULL) {
+        r = buf->base.type == MP_OBJ_NULL ? buf->buf[0] : MP_OBJ_FROM_PTR(buf);
+    }
+    return r;
+}
+#define MICROML_GETITER(o, buf) (microml_getiter((o), (buf)))
 #else
 extern const mp_obj_type_t microml_model_type;
 extern const mp_obj_type_t microml_tensorinfo_type;
@@ -95,9 +104,6 @@ static qstr type_name(mp_obj_t o) {
 // TensorInfo: a read-only record (index, name, shape, dtype, scale, zero_point) that also
 // indexes and unpacks like a tuple, as CPython's struct sequence does.
 
-static const qstr tensorinfo_fields[6] = {MP_QSTR_index, MP_QSTR_name, MP_QSTR_shape,
-    MP_QSTR_dtype, MP_QSTR_scale, MP_QSTR_zero_point};
-
 static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info) {
     microml_tensorinfo_obj_t *self =
         mp_obj_malloc(microml_tensorinfo_obj_t, MICROML_TENSORINFO_TYPE);
@@ -148,8 +154,11 @@ static void tensorinfo_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     }
     microml_tensorinfo_obj_t *self = MP_OBJ_TO_PTR(self_in);
     const mp_obj_tuple_t *t = MP_OBJ_TO_PTR(self->items);
+    // Not static: in a .mpy, MP_QSTR_ values are only known at run time.
+    const qstr fields[6] = {MP_QSTR_index, MP_QSTR_name, MP_QSTR_shape, MP_QSTR_dtype,
+        MP_QSTR_scale, MP_QSTR_zero_point};
     for (size_t i = 0; i < 6; i++) {
-        if (attr == tensorinfo_fields[i]) {
+        if (attr == fields[i]) {
             dest[0] = t->items[i];
         }
     }

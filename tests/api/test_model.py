@@ -344,7 +344,7 @@ def test_arena():
     for size in (n - 1, n // 2, 0):
         expect(MemoryError, lambda: microml.Model(HW_I8, arena=bytearray(size)),
                "arena needs %d bytes, got %d" % (n, size), show=False)
-    expect(MemoryError, lambda: microml.Model(HW_I8, arena=bytearray(0)), None)
+    # (arena sizes differ between 64- and 32-bit targets: messages with them are not printed)
     expect(ValueError, lambda: microml.Model(HW_I8, arena=memoryview(big)[1:]), "8-byte aligned")
     expect(ValueError, lambda: microml.Model(HW_I8, arena=memoryview(big)[4:]), "8-byte aligned")
     expect(ValueError, lambda: microml.Model(HW_I8, arena=bytes(n)), "writable")
@@ -400,7 +400,8 @@ def test_load():
     assert type(m) is microml.Model and raw(m.predict(b"\0")) == raw(microml.Model(HW_I8).predict(b"\0"))
     n = m.arena_size
     assert microml.load(HW_I8, arena=bytearray(n)).arena_size == n
-    expect(MemoryError, lambda: microml.load(HW_I8, arena=bytearray(n - 1)), "arena needs")
+    expect(MemoryError, lambda: microml.load(HW_I8, arena=bytearray(n - 1)),
+           "arena needs %d bytes, got %d" % (n, n - 1), show=False)
     expect(ValueError, lambda: microml.load("models/hello_world_int8.tflite"), "got a str")
     expect(ValueError, lambda: microml.load(b"PK\x03\x04" + bytes(60)), "zip")
     expect(ValueError, lambda: microml.load(b"TFL3"), "too short")
@@ -569,4 +570,6 @@ def test_damaged_flipped_bytes():
     assert "ValueError" in seen, seen
 
 
+# Which microml ran: tests/api/run checks that .mpy faces really loaded the .mpy.
+print("# module: %s" % getattr(microml, "__file__", "built-in"))
 print("%d failed" % failed)
