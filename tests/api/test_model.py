@@ -284,7 +284,9 @@ def test_argmax_top_k():
     for d in w.outputs[0].shape:
         n *= d
     print("  labels %s, %d classes" % (w.labels, n))
-    assert w.labels is not None and len(w.labels) == n
+    # As the model's MLTK summary lists them ("Classes: wing, ring, slope, negative").
+    assert w.labels == ("wing", "ring", "slope", "negative"), w.labels
+    assert len(w.labels) == n
     assert microml.Model(HW_I8).labels is None
     k = 1
     for d in w.inputs[0].shape:
