@@ -140,8 +140,62 @@ static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_perce
     free(bytes);
 }
 
+// Class labels of MLTK models (SL_PARAMSv1 metadata), as the model's summary lists them
+// (../shared/data/models/mltk/tflite_micro_magic_wand.tflite.summary.txt: "Classes: wing, ring,
+// slope, negative"); none in a model without them; and every truncation of the model either
+// loads with labels that lie inside the bytes or is refused.
+static void test_labels(void) {
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/models/mltk/tflite_micro_magic_wand.tflite",
+        mml_test_data_dir());
+    size_t len;
+    unsigned char *bytes = mml_test_read(path, &len);
+    CHECK(bytes != NULL, "cannot read %s", path);
+    if (!bytes) {
+        return;
+    }
+    static const char *const want[] = {"wing", "ring", "slope", "negative"};
+    mml_model_t m;
+    mml_error_t err;
+    CHECK(mml_model_load(&m, bytes, len, &err) == MML_OK, "magic wand: %s", err.msg);
+    CHECK(mml_model_label_count(&m) == 4, "labels: %u", mml_model_label_count(&m));
+    for (uint32_t i = 0; i < 4; i++) {
+        uint32_t n;
+        const char *s = mml_model_label(&m, i, &n);
+        CHECK(s != NULL && n == strlen(want[i]) && strcmp(s, want[i]) == 0, "label %u", i);
+    }
+    uint32_t n = 7;
+    CHECK(mml_model_label(&m, 4, &n) == NULL && n == 0, "label 4 out of range");
+    // Every byte of the metadata flipped in turn: labels stay inside the model or vanish.
+    unsigned char *copy = malloc(len);
+    for (size_t pos = 0; pos < len; pos += 7) {
+        memcpy(copy, bytes, len);
+        copy[pos] ^= 0xff;
+        if (mml_model_load(&m, copy, len, &err) != MML_OK) {
+            continue;
+        }
+        uint32_t count = mml_model_label_count(&m);
+        for (uint32_t i = 0; i < count; i++) {
+            const char *s = mml_model_label(&m, i, &n);
+            CHECK(s != NULL && (const unsigned char *)s >= copy &&
+                    (const unsigned char *)s + n < copy + len && s[n] == '\0',
+                "flip at %zu: label %u outside the model", pos, i);
+        }
+    }
+    free(copy);
+    free(bytes);
+    snprintf(path, sizeof(path), "%s/models/tflite-micro/hello_world_int8.tflite",
+        mml_test_data_dir());
+    bytes = mml_test_read(path, &len);
+    CHECK(bytes != NULL && mml_model_load(&m, bytes, len, &err) == MML_OK &&
+            mml_model_label_count(&m) == 0,
+        "hello_world has no labels");
+    free(bytes);
+}
+
 int main(void) {
     test_rounding();
+    test_labels();
     test_multipliers();
     test_dtypes();
     // TFLM's smallest working arena on Cortex-M4 (../shared/research/tflm-figures.md). Ours, on

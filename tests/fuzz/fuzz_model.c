@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// libFuzzer target: load + plan + prepare + invoke of arbitrary bytes as a .tflite model.
+// libFuzzer target: load + labels + plan + prepare + invoke of arbitrary bytes as a .tflite model.
 // Built with clang -fsanitize=fuzzer,address,undefined; seeded with the real models.
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mml_model_t m;
     mml_error_t err;
     if (mml_model_load(&m, bytes, size, &err) == MML_OK) {
+        // Class labels (MLTK metadata): every string must lie inside the buffer, NUL-terminated.
+        uint32_t n_labels = mml_model_label_count(&m);
+        for (uint32_t i = 0; i < n_labels; i++) {
+            uint32_t len;
+            const char *s = mml_model_label(&m, i, &len);
+            if (s == NULL || strlen(s) != len) {
+                abort();
+            }
+        }
         size_t wlen = mml_model_work_size(&m);
         void *work = malloc(wlen + 8);
         if (mml_model_plan(&m, work, wlen, &err) == MML_OK && m.arena_bytes <= ARENA_CAP) {
