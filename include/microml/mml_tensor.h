@@ -38,7 +38,7 @@ const char *mml_dtype_name(mml_dtype_t dtype);
 // A tensor as the caller sees it. name points into the model bytes (NUL-terminated) or "".
 typedef struct {
     const char *name;
-    uint32_t index; // tensor index in subgraph 0
+    uint32_t index; // tensor index (global: subgraph 0's tensors first)
     int32_t shape[MML_MAX_DIMS];
     uint8_t rank;
     uint8_t dtype;         // mml_dtype_t

@@ -42,10 +42,16 @@ static const mml__kernel_t kernels[] = {
     {MML_OP_PACK, NULL, mml__prepare_pack},
     {MML_OP_UNPACK, NULL, mml__prepare_unpack},
     {MML_OP_SPLIT, NULL, mml__prepare_split},
+    {MML_OP_SPLIT_V, NULL, mml__prepare_split_v},
     {MML_OP_MEAN, NULL, mml__prepare_mean},
     {MML_OP_BATCH_MATMUL, NULL, mml__prepare_batch_matmul},
     // recurrent
     {MML_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, NULL, mml__prepare_unidirectional_sequence_lstm},
+    // subgraphs and resource variables
+    {MML_OP_CALL_ONCE, NULL, mml__prepare_call_once},
+    {MML_OP_VAR_HANDLE, NULL, mml__prepare_var_handle},
+    {MML_OP_READ_VARIABLE, NULL, mml__prepare_read_variable},
+    {MML_OP_ASSIGN_VARIABLE, NULL, mml__prepare_assign_variable},
 };
 
 const mml__kernel_t *mml__kernel_find(const mml__op_t *op) {
