@@ -112,12 +112,14 @@ CONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset = 
           mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
               act_min, act_max))
 
-// 16x8 with an int64 bias: the int64 sum (wrapping here instead of overflowing).
-CONV_EVAL(eval_s16, int16_t, int8_t, int64_t, uint64_t, const int32_t act_min = d->act_min;
+// 16x8 with an int64 bias (read as bytes: maybe not 8-aligned): the int64 sum (wrapping here
+// instead of overflowing).
+CONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t act_min = d->act_min;
           const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
           const int8_t *shift = conv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
-          mml__conv_out_s16((int64_t)(bias ? acc + (uint64_t)bias[oc] : acc), mult[oc], shift[oc],
-              act_min, act_max))
+          mml__conv_out_s16(
+              (int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc), mult[oc],
+              shift[oc], act_min, act_max))
 
 // 16x8 with an int32 bias or none: TFLite sums in int32.
 CONV_EVAL(eval_s16_b32, int16_t, int8_t, int32_t, uint32_t, const int32_t act_min = d->act_min;

@@ -5,6 +5,7 @@
 #ifndef MICROML_NN_KERNELS_WINDOW_H
 #define MICROML_NN_KERNELS_WINDOW_H
 
+#include <string.h>
 #include "nn/kernel.h"
 
 // The geometry of a 2-D window over NHWC tensors. All values positive except pad_h/pad_w (>= 0);
@@ -96,6 +97,13 @@ static inline int8_t mml__conv_out_s8(uint32_t acc, int32_t mult, int32_t shift,
     int32_t v = mml__mul_by_qm((int32_t)acc, mult, shift);
     v = (int32_t)((uint32_t)v + (uint32_t)offset);
     return (int8_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+// An int64 from p, which need not be 8-aligned (tensors are 4-aligned in the model and arena).
+static inline int64_t mml__load_i64(const uint8_t *p) {
+    int64_t v;
+    memcpy(&v, p, sizeof(v));
+    return v;
 }
 
 // The int16 output stage of the 16x8 convolutions with an int64 bias (TFLite's ConvPerChannel
