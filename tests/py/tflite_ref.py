@@ -81,6 +81,16 @@ def mul_by_qm(x, q, shift):
     return rdbpot(srdhm(wrap32(np.asarray(x, np.int64) << left), q), right)
 
 
+def mul_by_qm64(x, q, shift):
+    """MultiplyByQuantizedMultiplier(int64 x, q, shift) of the 16x8 kernels: q rounded to its top
+    16 bits (0x7FFF from 0x7FFF0000 up), then one shift right by 15 - shift, rounding half up."""
+    q = np.asarray(q, np.int64)
+    shift = np.asarray(shift, np.int64)
+    reduced = np.where(q < 0x7FFF0000, (q + (1 << 15)) >> 16, 0x7FFF)
+    total = 15 - shift
+    return (np.asarray(x, np.int64) * reduced + (np.int64(1) << (total - 1))) >> total
+
+
 # -- activation ranges (kernel_util.cc) --------------------------------------------------------
 
 def act_range_q(act, scale, zp, qmin=-128, qmax=127):
@@ -161,6 +171,29 @@ def conv_acc(x, w, bias, sh, sw, dh, dw, padding):
             for g in range(groups):
                 acc[..., g * fpg:(g + 1) * fpg] += np.einsum(
                     "nhwc,oc->nhwo", t[..., g * fc:(g + 1) * fc], w[g * fpg:(g + 1) * fpg, fy, fx])
+    return acc if bias is None else acc + bias
+
+
+def transpose_conv_acc(x, w, bias, sh, sw, padding, oh, ow):
+    """Accumulators of TRANSPOSE_CONV as TFLite's reference scatters them: every input pixel
+    (in_y, in_x) adds x * w[:, fy, fx, :] to output (in_y * sh - pad_h + fy, in_x * sw - pad_w +
+    fx) where that lies inside; the padding comes from the conv that maps the output size back to
+    the input (ComputePaddingHeightWidth on the output size). w [Cout,KH,KW,Cin]."""
+    n, h, wd, _ = x.shape
+    cout, fh, fw, _ = w.shape
+    ph = pad_before(oh, fh, sh, 1, out_size(padding, oh, fh, sh))
+    pw = pad_before(ow, fw, sw, 1, out_size(padding, ow, fw, sw))
+    acc = np.zeros((n, oh, ow, cout), dtype=x.dtype)
+    for iy in range(h):
+        for ix in range(wd):
+            for fy in range(fh):
+                oy = iy * sh - ph + fy
+                if not 0 <= oy < oh:
+                    continue
+                for fx in range(fw):
+                    ox = ix * sw - pw + fx
+                    if 0 <= ox < ow:
+                        acc[:, oy, ox, :] += np.einsum("nc,oc->no", x[:, iy, ix, :], w[:, fy, fx, :])
     return acc if bias is None else acc + bias
 
 
