@@ -106,9 +106,9 @@ def run_conv(rng, *, depthwise, dtype, n, h, w, cin, fh, fw, sh=1, sw=1, dh=1, d
               for c in range(cout)]
         mult = np.array([q for q, _ in qs])
         shift = np.array([e for _, e in qs])
-        # TFLite sums in the bias' type (int32 without one) and requantizes with the matching
-        # MultiplyByQuantizedMultiplier.
-        if bias == "const" and bias_dtype == "int64":
+        # TFLite's CONV_2D sums in the bias' type (int32 without one) and requantizes with the
+        # matching MultiplyByQuantizedMultiplier; DEPTHWISE_CONV_2D always in int64.
+        if depthwise or (bias == "const" and bias_dtype == "int64"):
             v = ref.mul_by_qm64(acc, mult, shift)
         else:
             v = ref.mul_by_qm(ref.wrap32(acc), mult, shift)
@@ -255,6 +255,35 @@ def test_depthwise_windows(dtype, case, dm):
     got, want = run_conv(rng, depthwise=True, dtype=dtype, n=n, h=h, w=w, cin=cin, fh=fh,
                          fw=fw, sh=sh, sw=sw, dh=dh, dw=dw, padding=padding, dm=dm)
     check(got, want, dtype)
+
+
+@pytest.mark.parametrize("case", WINDOW_CASES)
+@pytest.mark.parametrize("dm", [1, 3])
+def test_depthwise_int16_windows(case, dm):
+    n, h, w, cin, fh, fw, sh, sw, dh, dw, padding = case
+    rng = np.random.default_rng(seed_of(case, dm, "int16"))
+    got, want = run_conv(rng, depthwise=True, dtype="int16", n=n, h=h, w=w, cin=cin, fh=fh,
+                         fw=fw, sh=sh, sw=sw, dh=dh, dw=dw, padding=padding, dm=dm)
+    check(got, want, "int16")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_depthwise_int16_random(seed):
+    rng = np.random.default_rng(5000 + seed)
+    while True:
+        n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 10)), int(rng.integers(1, 10))
+        fh, fw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+        sh, sw, dh, dw = (int(v) for v in rng.integers(1, 4, 4))
+        padding = int(rng.integers(0, 2))
+        oh, ow, _, _ = ref.windows((n, h, w, 1), fh, fw, sh, sw, dh, dw, padding)
+        if oh > 0 and ow > 0:
+            break
+    got, want = run_conv(rng, depthwise=True, dtype="int16", n=n, h=h, w=w,
+                         cin=int(rng.integers(1, 6)), fh=fh, fw=fw, sh=sh, sw=sw, dh=dh, dw=dw,
+                         padding=padding, act=int(rng.choice(ACTS)), dm=int(rng.integers(1, 4)),
+                         per_channel=bool(rng.random() < 0.7),
+                         bias=str(rng.choice(["const", "const", "absent", "omitted"])))
+    check(got, want, "int16")
 
 
 @pytest.mark.parametrize("dtype,per_channel", DTYPE_QUANT)

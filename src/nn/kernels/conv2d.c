@@ -117,9 +117,8 @@ CONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset = 
 CONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t act_min = d->act_min;
           const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
           const int8_t *shift = conv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
-          mml__conv_out_s16(
-              (int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc), mult[oc],
-              shift[oc], act_min, act_max))
+          mml__conv_out_s16((int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc),
+              mult[oc], shift[oc], act_min, act_max))
 
 // 16x8 with an int32 bias or none: TFLite sums in int32.
 CONV_EVAL(eval_s16_b32, int16_t, int8_t, int32_t, uint32_t, const int32_t act_min = d->act_min;
@@ -197,8 +196,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     } else if (in.dtype == MML_INT16) {
         if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_INT16)) != MML_OK ||
-            (st = mml__conv_check_quant_s16(p, &in, &filter, &out, (uint32_t)out_c, 0)) !=
-                MML_OK ||
+            (st = mml__conv_check_quant_s16(p, &in, &filter, &out, (uint32_t)out_c, 0)) != MML_OK ||
             (st = mml__window_act_range_q(p, act, &out, -32768, 32767, &act_min, &act_max)) !=
                 MML_OK) {
             return st;

@@ -102,9 +102,8 @@ TCONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset =
 // requantization.
 TCONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t *mult = tconv_mult(d);
            const int8_t *shift = tconv_shift(d), acc += (uint64_t)((int32_t)x * (int32_t)f),
-           mml__conv_out_s16(
-               (int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc), mult[oc],
-               shift[oc], d->act_min, d->act_max))
+           mml__conv_out_s16((int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc),
+               mult[oc], shift[oc], d->act_min, d->act_max))
 
 // 16x8, int16 bias: TFLM widens it to int64 and runs the int64 kernel.
 TCONV_EVAL(eval_s16_b16, int16_t, int8_t, int16_t, uint64_t, const int32_t *mult = tconv_mult(d);
@@ -165,7 +164,7 @@ mml_status_t mml__prepare_transpose_conv(mml_prep_t *p) {
         for (uint32_t i = 0; i < 4; i++) {
             const uint8_t *b = shape.data + 4 * i;
             int32_t v = (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-                                  (uint32_t)b[3] << 24);
+                (uint32_t)b[3] << 24);
             if (v != out.dims[i]) {
                 return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
                     "output shape tensor differs from the output's shape");
@@ -183,7 +182,8 @@ mml_status_t mml__prepare_transpose_conv(mml_prep_t *p) {
             bias.elems, out_c);
     }
     int32_t padding = mml__opt_u8(p, OPT_PADDING, MML_PAD_SAME);
-    int32_t stride_h = mml__opt_i32(p, OPT_STRIDE_H, 0), stride_w = mml__opt_i32(p, OPT_STRIDE_W, 0);
+    int32_t stride_h = mml__opt_i32(p, OPT_STRIDE_H, 0),
+            stride_w = mml__opt_i32(p, OPT_STRIDE_W, 0);
     if (padding != MML_PAD_SAME && padding != MML_PAD_VALID) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "padding %d unsupported", padding);
     }
@@ -192,14 +192,15 @@ mml_status_t mml__prepare_transpose_conv(mml_prep_t *p) {
             stride_w);
     }
     int32_t pad_h, pad_w;
-    if ((st = tconv_axis(p, padding, out.dims[1], in.dims[1], filter.dims[1], stride_h,
-             &pad_h)) != MML_OK ||
-        (st = tconv_axis(p, padding, out.dims[2], in.dims[2], filter.dims[2], stride_w,
-             &pad_w)) != MML_OK) {
+    if ((st = tconv_axis(p, padding, out.dims[1], in.dims[1], filter.dims[1], stride_h, &pad_h)) !=
+            MML_OK ||
+        (st = tconv_axis(p, padding, out.dims[2], in.dims[2], filter.dims[2], stride_w, &pad_w)) !=
+            MML_OK) {
         return st;
     }
     // Eval's coordinates: out + pad and in * stride stay far inside int32.
-    if ((int64_t)out.dims[1] + pad_h > INT32_MAX / 2 || (int64_t)out.dims[2] + pad_w > INT32_MAX / 2) {
+    if ((int64_t)out.dims[1] + pad_h > INT32_MAX / 2 ||
+        (int64_t)out.dims[2] + pad_w > INT32_MAX / 2) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "output too large");
     }
     int32_t act = mml__opt_u8(p, OPT_ACTIVATION, MML_ACT_NONE);
@@ -214,9 +215,9 @@ mml_status_t mml__prepare_transpose_conv(mml_prep_t *p) {
         }
         if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, (mml_dtype_t)in.dtype)) != MML_OK ||
-            (st = s16 ? mml__conv_check_quant_s16(p, &in, &filter, &out, (uint32_t)out_c, 0)
-                      : mml__conv_check_quant(p, &in, &filter, &out, (uint32_t)out_c, 0)) !=
-                MML_OK ||
+            (st = s16
+                    ? mml__conv_check_quant_s16(p, &in, &filter, &out, (uint32_t)out_c, 0)
+                    : mml__conv_check_quant(p, &in, &filter, &out, (uint32_t)out_c, 0)) != MML_OK ||
             (st = mml__window_act_range_q(p, act, &out, s16 ? -32768 : -128, s16 ? 32767 : 127,
                  &act_min, &act_max)) != MML_OK) {
             return st;
@@ -248,8 +249,8 @@ mml_status_t mml__prepare_transpose_conv(mml_prep_t *p) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
     }
-    p->macs = (uint64_t)in.elems * (uint64_t)filter.dims[1] * (uint64_t)filter.dims[2] *
-              (uint64_t)out_c;
+    p->macs =
+        (uint64_t)in.elems * (uint64_t)filter.dims[1] * (uint64_t)filter.dims[2] * (uint64_t)out_c;
     uint32_t n_quant = in.dtype == MML_FLOAT32 ? 0 : (uint32_t)out_c;
     tconv_t *d = (tconv_t *)mml__prep_persist(p, sizeof(tconv_t) + MML_REQUANT_BYTES(n_quant));
     if (!d) {

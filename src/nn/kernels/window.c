@@ -131,8 +131,10 @@ mml_status_t mml__conv_check_quant_s16(mml_prep_t *p, const mml__tensor_t *in,
         mml__quantize_multiplier(in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale,
             &q, &shift);
         if (shift > 14) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 requantization multiplier 2^%d "
-                                                          "too large", shift);
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+                "int16 requantization multiplier 2^%d "
+                "too large",
+                shift);
         }
     }
     return MML_OK;
