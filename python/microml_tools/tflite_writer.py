@@ -92,6 +92,8 @@ OPTIONS_FIELDS = {
     "Pool2DOptions": [("padding", "i8"), ("stride_w", "i32"), ("stride_h", "i32"),
                       ("filter_width", "i32"), ("filter_height", "i32"),
                       ("fused_activation_function", "i8")],
+    "TransposeConvOptions": [("padding", "i8"), ("stride_w", "i32"), ("stride_h", "i32"),
+                             ("fused_activation_function", "i8"), ("quantized_bias_type", "i8")],
     "FullyConnectedOptions": [("fused_activation_function", "i8"), ("weights_format", "i8"),
                               ("keep_num_dims", "bool"), ("asymmetric_quantize_inputs", "bool"),
                               ("quantized_bias_type", "i8")],

@@ -10,6 +10,7 @@ static const mml__kernel_t kernels[] = {
     // convolution and pooling
     {MML_OP_CONV_2D, NULL, mml__prepare_conv2d},
     {MML_OP_DEPTHWISE_CONV_2D, NULL, mml__prepare_depthwise_conv2d},
+    {MML_OP_TRANSPOSE_CONV, NULL, mml__prepare_transpose_conv},
     {MML_OP_AVERAGE_POOL_2D, NULL, mml__prepare_average_pool2d},
     {MML_OP_MAX_POOL_2D, NULL, mml__prepare_max_pool2d},
     {MML_OP_PAD, NULL, mml__prepare_pad},

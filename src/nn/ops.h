@@ -9,6 +9,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p);
 // convolution and pooling
 mml_status_t mml__prepare_conv2d(mml_prep_t *p);
 mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p);
+mml_status_t mml__prepare_transpose_conv(mml_prep_t *p);
 mml_status_t mml__prepare_average_pool2d(mml_prep_t *p);
 mml_status_t mml__prepare_max_pool2d(mml_prep_t *p);
 mml_status_t mml__prepare_pad(mml_prep_t *p); // PAD and PADV2
