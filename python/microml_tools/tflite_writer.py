@@ -92,6 +92,8 @@ OPTIONS_FIELDS = {
                               ("keep_num_dims", "bool"), ("asymmetric_quantize_inputs", "bool"),
                               ("quantized_bias_type", "i8")],
     "SoftmaxOptions": [("beta", "f32")],
+    "SVDFOptions": [("rank", "i32"), ("fused_activation_function", "i8"),
+                    ("asymmetric_quantize_inputs", "bool")],
     "ConcatenationOptions": [("axis", "i32"), ("fused_activation_function", "i8")],
     "AddOptions": [("fused_activation_function", "i8"), ("pot_scale_int16", "bool")],
     "SubOptions": [("fused_activation_function", "i8"), ("pot_scale_int16", "bool")],

@@ -46,6 +46,7 @@ static const mml__kernel_t kernels[] = {
     {MML_OP_BATCH_MATMUL, NULL, mml__prepare_batch_matmul},
     // recurrent
     {MML_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, NULL, mml__prepare_unidirectional_sequence_lstm},
+    {MML_OP_SVDF, NULL, mml__prepare_svdf},
 };
 
 const mml__kernel_t *mml__kernel_find(const mml__op_t *op) {

@@ -47,5 +47,6 @@ mml_status_t mml__prepare_same_bytes(mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *out);
 // recurrent
 mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p);
+mml_status_t mml__prepare_svdf(mml_prep_t *p);
 
 #endif // MICROML_NN_OPS_H

@@ -499,3 +499,47 @@ def softmax_q(x, beta, si, out_bits=8):
             else:
                 out[i, c] = lo
     return out.reshape(x.shape)
+
+
+# -- SVDF (tensorflow/lite/micro/kernels/svdf_common.cc) ---------------------------------------
+
+def svdf_step_q(x, state, wf, wt, bias, rank, si, zi, sf, st_scale, zs, swt, so, zo, smin, smax):
+    """One invocation of the integer SVDF. x [batch, input] int8, state [batch, filters*memory]
+    (int16 or int8 values, updated and returned), wf [filters, input] int8, wt [filters, memory],
+    bias [units] int32 or None. Effective scales are formed in float32, quantized as doubles."""
+    batch = x.shape[0]
+    n_filter, n_memory = wt.shape
+    n_unit = n_filter // rank
+    e1 = float(np.float32(np.float32(si) * np.float32(sf)) / np.float32(st_scale))
+    e2 = float(np.float32(np.float32(st_scale) * np.float32(swt)) / np.float32(so))
+    q1, s1 = quantize_multiplier(e1)
+    q2, s2 = quantize_multiplier(e2)
+    flat = np.asarray(state, np.int64).reshape(-1).copy()
+    flat[:-1] = flat[1:]  # every value one slot older, across filters and batches
+    st = flat.reshape(batch, n_filter, n_memory)
+    feat = wrap32((np.asarray(x, np.int64) - zi) @ np.asarray(wf, np.int64).T)  # [batch, filters]
+    feat = np.clip(mul_by_qm(feat, q1, s1) + zs, smin, smax)
+    st[:, :, -1] = feat
+    t = wrap32(np.sum(np.asarray(wt, np.int64)[None] * (st - zs), axis=2))  # [batch, filters]
+    acc = t.reshape(batch, n_unit, rank).sum(axis=2)
+    if bias is not None:
+        acc = acc + np.asarray(bias, np.int64)[None]
+    out = np.clip(mul_by_qm(wrap32(acc), q2, s2) + zo, -128, 127)
+    return out, st.reshape(batch, n_filter * n_memory)
+
+
+def svdf_step_f(x, state, wf, wt, bias, rank, act):
+    """One invocation of the float SVDF (float64 arithmetic); returns (output, new state)."""
+    batch = x.shape[0]
+    n_filter, n_memory = wt.shape
+    flat = np.asarray(state, np.float64).reshape(-1).copy()
+    flat[:-1] = flat[1:]
+    st = flat.reshape(batch, n_filter, n_memory)
+    # The state tensor holds float32.
+    st[:, :, -1] = (np.asarray(x, np.float64) @ np.asarray(wf, np.float64).T).astype(np.float32)
+    t = np.sum(np.asarray(wt, np.float64)[None] * st, axis=2)
+    out = t.reshape(batch, n_filter // rank, rank).sum(axis=2)
+    if bias is not None:
+        out = out + np.asarray(bias, np.float64)[None]
+    lo, hi = act_range_f(act)
+    return np.clip(out, lo, hi), st.reshape(batch, n_filter * n_memory)
