@@ -2,9 +2,9 @@
 // SVDF: a rank-r singular-value-decomposed filter over time, as TFLite Micro's reference kernels.
 // Each invocation shifts the activation state (a variable tensor [batch, filters * memory]) left by
 // one, writes feature = weights_feature . input into each filter's newest slot, then
-// output[b, u] = act(bias[u] + sum over the rank filters f of unit u of weights_time[f] . state[f]).
+// out[b, u] = act(bias[u] + sum of weights_time[f] . state[b, f] over unit u's rank filters f).
 // int8 input/output with int16 (or int8) state and time weights, int32 bias; float32.
-// Cost: filters * (input + memory) MACs per batch; scratch filters (+ units) int32 per batch.
+// Cost: filters * (input + memory) MACs per batch; scratch: one int32 (or float) per filter.
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
