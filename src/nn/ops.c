@@ -31,6 +31,9 @@ static const mml__kernel_t kernels[] = {
     {MML_OP_HARD_SWISH, NULL, mml__prepare_hard_swish},
     {MML_OP_LEAKY_RELU, NULL, mml__prepare_leaky_relu},
     {MML_OP_CAST, NULL, mml__prepare_cast},
+    // math, comparison, logical and selection ops
+    {MML_OP_PRELU, NULL, mml__prepare_prelu},
+    {MML_OP_SQUARED_DIFFERENCE, NULL, mml__prepare_squared_difference},
     // shapes, data movement, reductions, matmul
     {MML_OP_RESHAPE, NULL, mml__prepare_reshape},
     {MML_OP_SQUEEZE, NULL, mml__prepare_squeeze},

@@ -29,6 +29,9 @@ mml_status_t mml__prepare_tanh(mml_prep_t *p);
 mml_status_t mml__prepare_hard_swish(mml_prep_t *p);
 mml_status_t mml__prepare_leaky_relu(mml_prep_t *p);
 mml_status_t mml__prepare_cast(mml_prep_t *p);
+// math, comparison, logical and selection ops
+mml_status_t mml__prepare_prelu(mml_prep_t *p);
+mml_status_t mml__prepare_squared_difference(mml_prep_t *p);
 // shapes, data movement, reductions, matmul
 mml_status_t mml__prepare_reshape(mml_prep_t *p);
 mml_status_t mml__prepare_squeeze(mml_prep_t *p);

@@ -543,3 +543,106 @@ def svdf_step_f(x, state, wf, wt, bias, rank, act):
         out = out + np.asarray(bias, np.float64)[None]
     lo, hi = act_range_f(act)
     return np.clip(out, lo, hi), st.reshape(batch, n_filter * n_memory)
+
+
+# -- PRELU, SQUARED_DIFFERENCE, comparisons, ABS, RSQRT (TFLite Micro prelu_common.cc,
+#    squared_difference.cc, comparisons_common.cc, elementwise.cc) -----------------------------
+
+def quantize_multiplier_lt1(real):
+    """QuantizeMultiplierSmallerThanOneExp: like quantize_multiplier, for 0 < real < 1."""
+    assert 0.0 < real < 1.0
+    return quantize_multiplier(real)
+
+
+def prelu_q(x, alpha, si, zi, sa, za, so, zo, qmin=-128, qmax=127):
+    """x and alpha already broadcast to the output shape."""
+    q1, s1 = quantize_multiplier(float(si) / float(so))
+    q2, s2 = quantize_multiplier(float(si) * float(sa) / float(so))
+    v = np.asarray(x, np.int64) - zi
+    a = np.asarray(alpha, np.int64) - za
+    out = np.where(v >= 0, mul_by_qm(v, q1, s1), mul_by_qm(v * a, q2, s2)) + zo
+    return np.clip(out, qmin, qmax)
+
+
+def squared_difference_q(x, y, s1, z1, s2, z2, so, zo, qmin, qmax, left_shift):
+    twice_max = 2.0 * float(max(np.float32(s1), np.float32(s2)))
+    m1, e1 = quantize_multiplier_lt1(float(s1) / twice_max)
+    m2, e2 = quantize_multiplier_lt1(float(s2) / twice_max)
+    mo, eo = quantize_multiplier(twice_max * twice_max /
+                                 float(np.float32(2 ** (2 * left_shift)) * np.float32(so)))
+    a = mul_by_qm(wrap32((np.asarray(x, np.int64) - z1) << left_shift), m1, e1)
+    b = mul_by_qm(wrap32((np.asarray(y, np.int64) - z2) << left_shift), m2, e2)
+    d = a - b
+    out = mul_by_qm(wrap32(d * d), mo, eo) + zo
+    return np.clip(out, qmin, qmax)
+
+
+def comparison_rescale(x, scale, zp):
+    """The int8 comparisons' input stage: ((x - zp) << 8) times the scale as a multiplier < 1."""
+    q, e = quantize_multiplier_lt1(float(scale))
+    return mul_by_qm((np.asarray(x, np.int64) - zp) * 256, q, e)
+
+
+def abs_q(x, si, zi, so, zo, qmin, qmax):
+    v = np.abs(np.asarray(x, np.int64) - zi)
+    if np.float32(si) != np.float32(so):
+        q, e = quantize_multiplier(float(si) / float(so))
+        v = mul_by_qm(v, q, e)
+    return np.clip(v + zo, qmin, qmax)
+
+
+def _sat_left(x, e):
+    """gemmlowp SaturatingRoundingMultiplyByPOT for e > 0 (saturating left shift), scalar."""
+    hi = (1 << (31 - e)) - 1
+    if x > hi:
+        return INT32_MAX
+    if x < -hi:
+        return INT32_MIN
+    return x << e
+
+
+def _srdhm_s(a, b):
+    return int(srdhm(a, b))
+
+
+def inv_sqrt_multiplier(x):
+    """GetInvSqrtQuantizedMultiplierExp(x, reverse_shift=-1): 1/sqrt(x) as (q, shift), with
+    gemmlowp's five Newton-Raphson steps on a Q3 fixed-point value (scalar, x >= 0)."""
+    if x <= 1:
+        return INT32_MAX, 0
+    shift = 11
+    while x >= 1 << 29:
+        x //= 4
+        shift += 1
+    clz = 32 - x.bit_length()
+    pairs = (clz - 1) // 2 - 1
+    shift -= pairs
+    x <<= 2 * pairs
+    assert (1 << 27) <= x < (1 << 29)
+    half_input = int(rdbpot(x >> 1, 1))
+    half_three = (1 << 28) + (1 << 27)
+    r = 1 << 28
+    for _ in range(5):
+        r3 = _sat_left(_srdhm_s(_srdhm_s(r, r), r), 6)
+        r = _sat_left(int(wrap32(_srdhm_s(half_three, r) - _srdhm_s(half_input, r3))), 3)
+    r = _srdhm_s(r, 1518500250)
+    if shift < 0:
+        r = int(wrap32(r << -shift))
+        shift = 0
+    return r, -shift
+
+
+def rsqrt_q(x, si, zi, so, zo, qmin=-128, qmax=127):
+    """Elementwise int8 RSQRT for x >= zi (x == zi gives qmax)."""
+    q, e = quantize_multiplier(1.0 / (math.sqrt(float(si)) * float(so)))
+    out = []
+    for v in np.asarray(x, np.int64).ravel():
+        d = int(v) - zi
+        assert d >= 0
+        if d == 0:
+            out.append(qmax)
+            continue
+        iq, ie = inv_sqrt_multiplier(d)
+        y = int(mul_by_qm(1, iq, ie + 20))
+        out.append(int(np.clip(int(mul_by_qm(y, q, e - 20)) + zo, qmin, qmax)))
+    return np.array(out, np.int64).reshape(np.shape(x))

@@ -13,6 +13,20 @@ static void extend(const mml__tensor_t *t, uint32_t *d) {
 
 mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a, mml__tensor_t *b,
     mml__tensor_t *out, mml__bcast_t *bc) {
+    mml_status_t st = mml__ew_binary_any(p, max_version, a, b, out, bc);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (a->dtype != out->dtype) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s, output %s",
+            mml_dtype_name((mml_dtype_t)a->dtype), mml_dtype_name((mml_dtype_t)out->dtype));
+    }
+    p->inplace = a->elems == out->elems;
+    return MML_OK;
+}
+
+mml_status_t mml__ew_binary_any(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
+    mml__tensor_t *b, mml__tensor_t *out, mml__bcast_t *bc) {
     mml_status_t st;
     if ((st = mml__prep_check_io(p, 2, 2, 1)) != MML_OK ||
         (st = mml__prep_check_version(p, max_version)) != MML_OK ||
@@ -20,10 +34,9 @@ mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a
         (st = mml__prep_output(p, 0, out)) != MML_OK) {
         return st;
     }
-    if (a->dtype != out->dtype || b->dtype != out->dtype) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s and %s, output %s",
-            mml_dtype_name((mml_dtype_t)a->dtype), mml_dtype_name((mml_dtype_t)b->dtype),
-            mml_dtype_name((mml_dtype_t)out->dtype));
+    if (a->dtype != b->dtype) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s and %s",
+            mml_dtype_name((mml_dtype_t)a->dtype), mml_dtype_name((mml_dtype_t)b->dtype));
     }
     if (a->rank > MML_MAX_DIMS || b->rank > MML_MAX_DIMS || out->rank > MML_MAX_DIMS) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rank above %d", MML_MAX_DIMS);
@@ -87,7 +100,6 @@ mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a
         }
         bc->rank = w;
     }
-    p->inplace = a->elems == out->elems;
     return MML_OK;
 }
 
@@ -118,6 +130,21 @@ mml_status_t mml__ew_unary_same(mml_prep_t *p, int32_t max_version, mml__tensor_
     }
     io->n = out->elems;
     return MML_OK;
+}
+
+mml_status_t mml__ew_unary_f32_prepare(mml_prep_t *p, int32_t max_version, mml__eval_fn eval) {
+    mml__tensor_t in, out;
+    mml__ew_unary_t r;
+    memset(&r, 0, sizeof(r));
+    mml_status_t st = mml__ew_unary_same(p, max_version, &in, &out, &r);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (in.dtype != MML_FLOAT32) {
+        return mml__ew_fail_dtype(p, in.dtype);
+    }
+    p->eval = eval;
+    return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
 
 mml_status_t mml__ew_binary_store(mml_prep_t *p, const void *r, uint32_t bytes,

