@@ -34,6 +34,16 @@ static const mml__kernel_t kernels[] = {
     // math, comparison, logical and selection ops
     {MML_OP_PRELU, NULL, mml__prepare_prelu},
     {MML_OP_SQUARED_DIFFERENCE, NULL, mml__prepare_squared_difference},
+    {MML_OP_EQUAL, NULL, mml__prepare_equal},
+    {MML_OP_NOT_EQUAL, NULL, mml__prepare_not_equal},
+    {MML_OP_LESS, NULL, mml__prepare_less},
+    {MML_OP_LESS_EQUAL, NULL, mml__prepare_less_equal},
+    {MML_OP_GREATER, NULL, mml__prepare_greater},
+    {MML_OP_GREATER_EQUAL, NULL, mml__prepare_greater_equal},
+    {MML_OP_LOGICAL_AND, NULL, mml__prepare_logical_and},
+    {MML_OP_LOGICAL_OR, NULL, mml__prepare_logical_or},
+    {MML_OP_LOGICAL_NOT, NULL, mml__prepare_logical_not},
+    {MML_OP_SELECT_V2, NULL, mml__prepare_select_v2},
     // shapes, data movement, reductions, matmul
     {MML_OP_RESHAPE, NULL, mml__prepare_reshape},
     {MML_OP_SQUEEZE, NULL, mml__prepare_squeeze},

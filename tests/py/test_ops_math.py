@@ -157,3 +157,112 @@ def test_squared_difference_plain(shapes, dtype):
     np.testing.assert_array_equal(got, want)
 
 
+# -- comparisons -------------------------------------------------------------------------------
+
+CMP = {"EQUAL": np.equal, "NOT_EQUAL": np.not_equal, "LESS": np.less, "LESS_EQUAL": np.less_equal,
+       "GREATER": np.greater, "GREATER_EQUAL": np.greater_equal}
+
+
+@pytest.mark.parametrize("op", sorted(CMP))
+@pytest.mark.parametrize("dtype", ["float32", "int32", "int64", "bool"])
+@pytest.mark.parametrize("shapes", BCAST[:5])
+def test_comparison_plain(op, dtype, shapes):
+    rng = np.random.default_rng(seed_of("cmp", op, dtype, shapes))
+    av, bv = values(rng, shapes[0], dtype), values(rng, shapes[1], dtype)
+    if dtype == "float32":  # some equal pairs
+        bv = np.where(rng.integers(0, 3, bv.shape) == 0, 1.0, bv).astype(np.float32)
+        av = np.where(rng.integers(0, 3, av.shape) == 0, 1.0, av).astype(np.float32)
+    out = np.broadcast_shapes(av.shape, bv.shape)
+    if dtype == "bool" and op not in ("EQUAL", "NOT_EQUAL"):
+        mb = ModelBuilder()
+        a = mb.tensor(list(av.shape), "bool")
+        b = mb.tensor(list(bv.shape), "bool")
+        y = mb.tensor(list(out), "bool")
+        mb.op(op, [a, b], [y])
+        assert any("dtype bool unsupported" in r for r in run_fails(mb, [a, b], [y]))
+        return
+    got = binary(op, av, bv, dtype, "bool", out)
+    np.testing.assert_array_equal(got, CMP[op](av, bv))
+
+
+@pytest.mark.parametrize("op", sorted(CMP))
+@pytest.mark.parametrize("shapes", BCAST)
+@pytest.mark.parametrize("same_q", [True, False])
+def test_comparison_int8(op, shapes, same_q):
+    rng = np.random.default_rng(seed_of("cmp8", op, shapes, same_q))
+    av, bv = qrandom(rng, shapes[0], "int8"), qrandom(rng, shapes[1], "int8")
+    qa = (f32(rng.uniform(0.01, 0.9)), int(rng.integers(-128, 128)))
+    qb = qa if same_q else (f32(rng.uniform(0.01, 0.9)), int(rng.integers(-128, 128)))
+    out = np.broadcast_shapes(av.shape, bv.shape)
+    a2, b2 = np.broadcast_arrays(av, bv)
+    want = CMP[op](ref.comparison_rescale(a2, *qa), ref.comparison_rescale(b2, *qb))
+    got = binary(op, av, bv, "int8", "bool", out, qa, qb)
+    np.testing.assert_array_equal(got, want)
+    if same_q:  # same quantization: the raw values compare as the real ones
+        np.testing.assert_array_equal(got, CMP[op](a2, b2))
+
+
+def test_comparison_int8_scale_refused():
+    mb = ModelBuilder()
+    a = mb.tensor([3], "int8", scale=1.5, zero_point=0)
+    b = mb.tensor([3], "int8", scale=0.5, zero_point=0)
+    y = mb.tensor([3], "bool")
+    mb.op("LESS", [a, b], [y])
+    assert any("not in (0, 1)" in r for r in run_fails(mb, [a, b], [y]))
+
+
+# -- logical ops and SELECT_V2 -----------------------------------------------------------------
+
+@pytest.mark.parametrize("op,fn", [("LOGICAL_AND", np.logical_and), ("LOGICAL_OR", np.logical_or)])
+@pytest.mark.parametrize("shapes", BCAST)
+def test_logical_binary(op, fn, shapes):
+    rng = np.random.default_rng(seed_of(op, shapes))
+    av, bv = values(rng, shapes[0], "bool"), values(rng, shapes[1], "bool")
+    got = binary(op, av, bv, "bool", "bool", np.broadcast_shapes(av.shape, bv.shape))
+    np.testing.assert_array_equal(got, fn(av, bv))
+
+
+def test_logical_not():
+    xv = np.random.default_rng(5).integers(0, 2, (3, 7)).astype(np.bool_)
+    np.testing.assert_array_equal(unary("LOGICAL_NOT", xv, "bool"), ~xv)
+
+
+SELECT_SHAPES = [((2, 3), (2, 3), (2, 3)), ((2, 1), (1, 3), (2, 3)), ((), (4, 1), (1, 5)),
+                 ((3, 1, 2), (2,), (4, 1)), ((1, 2, 1, 3, 1, 2), (2, 1, 1, 1, 2), (2, 1, 3, 1, 1))]
+
+
+@pytest.mark.parametrize("shapes", SELECT_SHAPES)
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int16", "int32", "int64", "bool"])
+def test_select_v2(shapes, dtype):
+    rng = np.random.default_rng(seed_of("sel", shapes, dtype))
+    cv = values(rng, shapes[0], "bool")
+    xv, yv = values(rng, shapes[1], dtype), values(rng, shapes[2], dtype)
+    out = np.broadcast_shapes(*shapes)
+    mb = ModelBuilder()
+    q = dict(scale=0.1, zero_point=3) if dtype in ("int8", "int16") else {}
+    c = mb.tensor(list(cv.shape), "bool")
+    x = mb.tensor(list(xv.shape), dtype, **q)
+    y = mb.tensor(list(yv.shape), dtype, **q)
+    o = mb.tensor(list(out), dtype, **q)
+    mb.op("SELECT_V2", [c, x, y], [o])
+    (got,) = run(mb, [c, x, y], [o], [cv, xv, yv])
+    np.testing.assert_array_equal(got, np.where(cv, xv, yv))
+
+
+def test_select_v2_refused():
+    mb = ModelBuilder()
+    c = mb.tensor([2, 3], "bool")
+    x = mb.tensor([2, 3], "float32")
+    y = mb.tensor([2, 3], "int32")
+    o = mb.tensor([2, 3], "float32")
+    mb.op("SELECT_V2", [c, x, y], [o])
+    assert any("dtypes differ" in r for r in run_fails(mb, [c, x, y], [o]))
+    mb = ModelBuilder()
+    c = mb.tensor([2, 3], "bool")
+    x = mb.tensor([3, 3], "float32")
+    y = mb.tensor([2, 3], "float32")
+    o = mb.tensor([2, 3], "float32")
+    mb.op("SELECT_V2", [c, x, y], [o])
+    assert any("broadcast" in r for r in run_fails(mb, [c, x, y], [o]))
+
+
