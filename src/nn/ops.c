@@ -34,6 +34,7 @@ static const mml__kernel_t kernels[] = {
     // math, comparison, logical and selection ops
     {MML_OP_PRELU, NULL, mml__prepare_prelu},
     {MML_OP_SQUARED_DIFFERENCE, NULL, mml__prepare_squared_difference},
+    {MML_OP_RSQRT, NULL, mml__prepare_rsqrt},
     {MML_OP_EQUAL, NULL, mml__prepare_equal},
     {MML_OP_NOT_EQUAL, NULL, mml__prepare_not_equal},
     {MML_OP_LESS, NULL, mml__prepare_less},
@@ -44,6 +45,13 @@ static const mml__kernel_t kernels[] = {
     {MML_OP_LOGICAL_OR, NULL, mml__prepare_logical_or},
     {MML_OP_LOGICAL_NOT, NULL, mml__prepare_logical_not},
     {MML_OP_SELECT_V2, NULL, mml__prepare_select_v2},
+    {MML_OP_EXP, NULL, mml__prepare_exp},
+    {MML_OP_LOG, NULL, mml__prepare_log},
+    {MML_OP_ABS, NULL, mml__prepare_abs},
+    {MML_OP_SQRT, NULL, mml__prepare_sqrt},
+    {MML_OP_NEG, NULL, mml__prepare_neg},
+    {MML_OP_FLOOR, NULL, mml__prepare_floor},
+    {MML_OP_SQUARE, NULL, mml__prepare_square},
     // shapes, data movement, reductions, matmul
     {MML_OP_RESHAPE, NULL, mml__prepare_reshape},
     {MML_OP_SQUEEZE, NULL, mml__prepare_squeeze},

@@ -32,6 +32,7 @@ mml_status_t mml__prepare_cast(mml_prep_t *p);
 // math, comparison, logical and selection ops
 mml_status_t mml__prepare_prelu(mml_prep_t *p);
 mml_status_t mml__prepare_squared_difference(mml_prep_t *p);
+mml_status_t mml__prepare_rsqrt(mml_prep_t *p);
 mml_status_t mml__prepare_equal(mml_prep_t *p);
 mml_status_t mml__prepare_not_equal(mml_prep_t *p);
 mml_status_t mml__prepare_less(mml_prep_t *p);
@@ -42,6 +43,13 @@ mml_status_t mml__prepare_logical_and(mml_prep_t *p);
 mml_status_t mml__prepare_logical_or(mml_prep_t *p);
 mml_status_t mml__prepare_logical_not(mml_prep_t *p);
 mml_status_t mml__prepare_select_v2(mml_prep_t *p);
+mml_status_t mml__prepare_exp(mml_prep_t *p);
+mml_status_t mml__prepare_log(mml_prep_t *p);
+mml_status_t mml__prepare_abs(mml_prep_t *p);
+mml_status_t mml__prepare_sqrt(mml_prep_t *p);
+mml_status_t mml__prepare_neg(mml_prep_t *p);
+mml_status_t mml__prepare_floor(mml_prep_t *p);
+mml_status_t mml__prepare_square(mml_prep_t *p);
 // shapes, data movement, reductions, matmul
 mml_status_t mml__prepare_reshape(mml_prep_t *p);
 mml_status_t mml__prepare_squeeze(mml_prep_t *p);

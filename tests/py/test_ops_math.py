@@ -266,3 +266,111 @@ def test_select_v2_refused():
     assert any("broadcast" in r for r in run_fails(mb, [c, x, y], [o]))
 
 
+# -- float math ----------------------------------------------------------------------------------
+
+FLOAT_OPS = {
+    "EXP": (np.exp, lambda r: r.uniform(-20, 20, (4, 33))),
+    "LOG": (np.log, lambda r: np.exp(r.uniform(-30, 30, (4, 33)))),
+    "SQRT": (np.sqrt, lambda r: np.exp(r.uniform(-30, 30, (4, 33)))),
+    "RSQRT": (lambda x: 1.0 / np.sqrt(x), lambda r: np.exp(r.uniform(-30, 30, (4, 33)))),
+    "ABS": (np.abs, lambda r: r.standard_normal((4, 33)) * 10),
+    "NEG": (np.negative, lambda r: r.standard_normal((4, 33)) * 10),
+    "FLOOR": (np.floor, lambda r: np.concatenate([r.standard_normal(100) * 10,
+                                                  r.integers(-5, 5, 20), [0.5, -0.5, 1e9, -1e9,
+                                                                          -2.0, 8388607.5]])),
+    "SQUARE": (np.square, lambda r: r.standard_normal((4, 33)) * 10),
+}
+
+
+@pytest.mark.parametrize("op", sorted(FLOAT_OPS))
+def test_float_math(op):
+    fn, gen = FLOAT_OPS[op]
+    xv = np.asarray(gen(np.random.default_rng(seed_of(op))), np.float32)
+    got = unary(op, xv, "float32")
+    want = fn(xv.astype(np.float64))
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=0)
+
+
+def test_float_math_specials():
+    xv = np.array([0.0, np.inf, -np.inf, np.nan], np.float32)
+    with np.errstate(all="ignore"):
+        for op, fn in [("EXP", np.exp), ("SQRT", np.sqrt), ("ABS", np.abs), ("FLOOR", np.floor)]:
+            np.testing.assert_array_equal(unary(op, xv, "float32"), fn(xv))
+    assert np.isneginf(unary("LOG", np.array([0.0], np.float32), "float32")[0])
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64"])
+def test_neg_int(dtype):
+    info = np.iinfo(dtype)
+    xv = np.array([0, 1, -1, 12345, info.max, info.min], dtype)
+    np.testing.assert_array_equal(unary("NEG", xv, dtype), -xv)  # numpy wraps min too
+
+
+def test_neg_quantized_refused():
+    mb = ModelBuilder()
+    x = mb.tensor([3], "int8", scale=0.1, zero_point=0)
+    y = mb.tensor([3], "int8", scale=0.1, zero_point=0)
+    mb.op("NEG", [x], [y])
+    assert run_fails(mb, [x], [y])
+
+
+@pytest.mark.parametrize("op", ["EXP", "LOG", "SQRT", "FLOOR", "SQUARE"])
+def test_float_only_refused(op):
+    mb = ModelBuilder()
+    x = mb.tensor([3], "int8", scale=0.1, zero_point=0)
+    y = mb.tensor([3], "int8", scale=0.1, zero_point=0)
+    mb.op(op, [x], [y])
+    assert any("dtype int8 unsupported" in r for r in run_fails(mb, [x], [y]))
+
+
+# -- int8 / int16 ABS, int8 RSQRT ----------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["int8", "int16"])
+@pytest.mark.parametrize("rescale", [False, True])
+def test_abs_q(dtype, rescale):
+    rng = np.random.default_rng(seed_of("abs", dtype, rescale))
+    lo, hi = QRANGE[dtype]
+    xv = np.arange(lo, hi + 1, 1 if dtype == "int8" else 97).astype(dtype)
+    si = f32(rng.uniform(0.01, 0.1))
+    so = f32(si * rng.uniform(0.6, 2.0)) if rescale else si
+    zi, zo = (int(rng.integers(-100, 100)), int(rng.integers(-128, 0))) if dtype == "int8" \
+        else (0, 0)
+    got = unary("ABS", xv, dtype, (si, zi), (so, zo))
+    np.testing.assert_array_equal(got, ref.abs_q(xv, si, zi, so, zo, lo, hi))
+    real = np.abs((xv.astype(np.float64) - zi) * si)
+    approx = np.clip(np.round(real / so) + zo, lo, hi)
+    assert np.max(np.abs(got.astype(np.int64) - approx)) <= 1
+
+
+def test_abs_int16_unquantized():
+    xv = np.array([0, 5, -5, 32767, -32767, -32768], np.int16)
+    np.testing.assert_array_equal(unary("ABS", xv, "int16"), np.abs(xv))  # -32768 wraps
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rsqrt_int8(seed):
+    rng = np.random.default_rng(seed_of("rsqrt", seed))
+    zi = int(rng.integers(-128, 60))
+    si = f32(10.0 ** rng.uniform(-4, 0))
+    xv = np.arange(zi, 128).astype(np.int8)  # every valid input
+    real = 1.0 / np.sqrt(np.maximum(xv.astype(np.float64) - zi, 1e-30) * si)
+    top = float(np.max(real[1:])) if len(real) > 1 else 1.0
+    so = f32(top / rng.uniform(150, 250))
+    zo = int(rng.integers(-128, -100))
+    got = unary("RSQRT", xv, "int8", (si, zi), (so, zo))
+    want = ref.rsqrt_q(xv, si, zi, so, zo)
+    np.testing.assert_array_equal(got, want)
+    approx = np.clip(np.round(real / so) + zo, -128, 127)
+    assert np.max(np.abs(got[1:].astype(np.int64) - approx[1:])) <= 1
+    assert got[0] == 127
+
+
+def test_rsqrt_int8_negative_input_fails():
+    mb = ModelBuilder()
+    x = mb.tensor([2], "int8", scale=0.1, zero_point=0)
+    y = mb.tensor([2], "int8", scale=0.01, zero_point=-128)
+    mb.op("RSQRT", [x], [y])
+    with pytest.raises(AssertionError, match="eval failed"):
+        run(mb, [x], [y], [np.array([4, -1], np.int8)])
+
+
