@@ -52,6 +52,8 @@ static const mml__kernel_t kernels[] = {
     {MML_OP_NEG, NULL, mml__prepare_neg},
     {MML_OP_FLOOR, NULL, mml__prepare_floor},
     {MML_OP_SQUARE, NULL, mml__prepare_square},
+    {MML_OP_ZEROS_LIKE, NULL, mml__prepare_zeros_like},
+    {MML_OP_FILL, NULL, mml__prepare_fill},
     // shapes, data movement, reductions, matmul
     {MML_OP_RESHAPE, NULL, mml__prepare_reshape},
     {MML_OP_SQUEEZE, NULL, mml__prepare_squeeze},

@@ -50,6 +50,8 @@ mml_status_t mml__prepare_sqrt(mml_prep_t *p);
 mml_status_t mml__prepare_neg(mml_prep_t *p);
 mml_status_t mml__prepare_floor(mml_prep_t *p);
 mml_status_t mml__prepare_square(mml_prep_t *p);
+mml_status_t mml__prepare_zeros_like(mml_prep_t *p);
+mml_status_t mml__prepare_fill(mml_prep_t *p);
 // shapes, data movement, reductions, matmul
 mml_status_t mml__prepare_reshape(mml_prep_t *p);
 mml_status_t mml__prepare_squeeze(mml_prep_t *p);

@@ -374,3 +374,35 @@ def test_rsqrt_int8_negative_input_fails():
         run(mb, [x], [y], [np.array([4, -1], np.int8)])
 
 
+# -- ZEROS_LIKE, FILL ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "float32"])
+def test_zeros_like(dtype):
+    xv = values(np.random.default_rng(1), (3, 4), dtype) + 1
+    got = unary("ZEROS_LIKE", xv, dtype)
+    assert got.dtype == xv.dtype
+    np.testing.assert_array_equal(got, np.zeros_like(xv))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32", "int8", "int16", "int64", "bool"])
+@pytest.mark.parametrize("dims_dtype", ["int32", "int64"])
+def test_fill(dtype, dims_dtype):
+    rng = np.random.default_rng(seed_of("fill", dtype, dims_dtype))
+    shape = [2, 3, 4]
+    value = values(rng, (), dtype)
+    mb = ModelBuilder()
+    d = mb.tensor([3], dims_dtype, data=np.array(shape, dims_dtype))
+    v = mb.tensor([], dtype)
+    o = mb.tensor(shape, dtype)
+    mb.op("FILL", [d, v], [o])
+    (got,) = run(mb, [v], [o], [value])
+    np.testing.assert_array_equal(got, np.full(shape, value, dtype))
+
+
+def test_fill_refused():
+    mb = ModelBuilder()
+    d = mb.tensor([2], "int32", data=np.array([2, 5], np.int32))
+    v = mb.tensor([], "float32")
+    o = mb.tensor([2, 3], "float32")
+    mb.op("FILL", [d, v], [o])
+    assert any("dims differ" in r for r in run_fails(mb, [v], [o]))
