@@ -92,6 +92,7 @@ OPTIONS_FIELDS = {
                               ("keep_num_dims", "bool"), ("asymmetric_quantize_inputs", "bool"),
                               ("quantized_bias_type", "i8")],
     "SoftmaxOptions": [("beta", "f32")],
+    "L2NormOptions": [("fused_activation_function", "i8")],
     "SVDFOptions": [("rank", "i32"), ("fused_activation_function", "i8"),
                     ("asymmetric_quantize_inputs", "bool")],
     "ConcatenationOptions": [("axis", "i32"), ("fused_activation_function", "i8")],

@@ -406,3 +406,64 @@ def test_fill_refused():
     o = mb.tensor([2, 3], "float32")
     mb.op("FILL", [d, v], [o])
     assert any("dims differ" in r for r in run_fails(mb, [v], [o]))
+
+
+# -- L2_NORMALIZATION ----------------------------------------------------------------------------
+
+L2_SHAPES = [(1, 8), (3, 5), (2, 4, 4, 16), (7,), (2, 1, 300)]
+
+
+def l2_model(shape, dtype, qi=None, qo=None, act=0):
+    mb = ModelBuilder()
+    iq = dict(scale=qi[0], zero_point=qi[1]) if qi else {}
+    oq = dict(scale=qo[0], zero_point=qo[1]) if qo else {}
+    x = mb.tensor(list(shape), dtype, **iq)
+    y = mb.tensor(list(shape), dtype, **oq)
+    mb.op("L2_NORMALIZATION", [x], [y],
+          options=("L2NormOptions", {"fused_activation_function": act}))
+    return mb, x, y
+
+
+@pytest.mark.parametrize("shape", L2_SHAPES)
+def test_l2_normalization_int8(shape):
+    rng = np.random.default_rng(seed_of("l2", shape))
+    zi = int(rng.integers(-20, 20))
+    xv = qrandom(rng, shape, "int8")
+    xv[..., 0] = zi  # a zero somewhere
+    qi = (f32(rng.uniform(0.01, 0.1)), zi)
+    mb, x, y = l2_model(shape, "int8", qi, (1.0 / 128, 0))
+    (got,) = run(mb, [x], [y], [xv])
+    np.testing.assert_array_equal(got, ref.l2norm_q(xv, zi))
+    v = xv.astype(np.float64) - zi
+    real = v / np.sqrt(np.sum(v * v, axis=-1, keepdims=True))
+    approx = np.clip(np.round(real * 128), -128, 127)
+    assert np.max(np.abs(got.astype(np.int64) - approx)) <= 1
+
+
+def test_l2_normalization_int8_all_zero_row():
+    mb, x, y = l2_model((2, 4), "int8", (0.1, 3), (1.0 / 128, 0))
+    xv = np.array([[3, 3, 3, 3], [3, 4, 3, 2]], np.int8)
+    (got,) = run(mb, [x], [y], [xv])
+    np.testing.assert_array_equal(got, ref.l2norm_q(xv, 3))
+    np.testing.assert_array_equal(got[0], 0)
+
+
+@pytest.mark.parametrize("shape", L2_SHAPES)
+def test_l2_normalization_float(shape):
+    rng = np.random.default_rng(seed_of("l2f", shape))
+    xv = values(rng, shape, "float32")
+    mb, x, y = l2_model(shape, "float32")
+    (got,) = run(mb, [x], [y], [xv])
+    v = xv.astype(np.float64)
+    want = v / np.maximum(np.sqrt(np.sum(v * v, axis=-1, keepdims=True)), 1e-6)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+    zero = np.zeros(shape, np.float32)
+    (got0,) = run(mb, [x], [y], [zero])
+    np.testing.assert_array_equal(got0, zero)
+
+
+def test_l2_normalization_refused():
+    mb, x, y = l2_model((2, 4), "int8", (0.1, 3), (1.0 / 64, 0))
+    assert any("1/128" in r for r in run_fails(mb, [x], [y]))
+    mb, x, y = l2_model((2, 4), "float32", act=1)
+    assert any("activation" in r for r in run_fails(mb, [x], [y]))

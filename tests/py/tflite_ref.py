@@ -646,3 +646,14 @@ def rsqrt_q(x, si, zi, so, zo, qmin=-128, qmax=127):
         y = int(mul_by_qm(1, iq, ie + 20))
         out.append(int(np.clip(int(mul_by_qm(y, q, e - 20)) + zo, qmin, qmax)))
     return np.array(out, np.int64).reshape(np.shape(x))
+
+
+def l2norm_q(x, zi):
+    """int8 L2_NORMALIZATION along the last axis (output scale 1/128, zero point 0)."""
+    x = np.asarray(x, np.int64) - zi
+    flat = x.reshape(-1, x.shape[-1])
+    out = np.empty_like(flat)
+    for r, row in enumerate(flat):
+        q, e = inv_sqrt_multiplier(int(np.sum(row * row)))
+        out[r] = np.clip(mul_by_qm(row, q, e + 7), -128, 127)
+    return out.reshape(x.shape)

@@ -387,3 +387,37 @@ mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in, const 
     *left_shift = shift;
     return MML_OK;
 }
+
+// TFLite GetInvSqrtQuantizedMultiplierExp(x, reverse_shift -1) for x >= 2: 1 / sqrt(x) as a
+// multiplier (q, shift), through five gemmlowp Newton-Raphson steps in Q3 (x = 0 and 1: INT32_MAX,
+// shift 0).
+void mml__ew_inv_sqrt(int32_t x, int32_t *q, int32_t *shift) {
+    if (x <= 1) {
+        *q = INT32_MAX;
+        *shift = 0;
+        return;
+    }
+    int32_t s = 11;
+    while (x >= (1 << 29)) {
+        x /= 4;
+        s++;
+    }
+    int32_t pairs = (mml__clz32((uint32_t)x) - 1) / 2 - 1;
+    s -= pairs;
+    x <<= 2 * pairs;
+    const int32_t half_input = mml__rdbpot(x >> 1, 1); // Q3
+    const int32_t half_three = (1 << 28) + (1 << 27);  // 1.5 in Q3
+    int32_t r = 1 << 28;                               // 1.0 in Q3
+    for (int k = 0; k < 5; k++) {
+        int32_t r3 = mml__fp_mul_pot(mml__srdhm(mml__srdhm(r, r), r), 6); // Q9 -> Q3
+        int32_t v = mml__wrap_sub(mml__srdhm(half_three, r), mml__srdhm(half_input, r3));
+        r = mml__fp_mul_pot(v, 3); // Q6 -> Q3
+    }
+    r = mml__srdhm(r, 1518500250); // * sqrt(2) / 2 (Q0)
+    if (s < 0) {
+        r = (int32_t)((uint32_t)r << -s);
+        s = 0;
+    }
+    *q = r;
+    *shift = -s;
+}

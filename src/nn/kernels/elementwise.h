@@ -236,6 +236,10 @@ mml_status_t mml__ew_act_range_q(mml_prep_t *p, int32_t act, uint8_t dtype, floa
 mml_status_t mml__ew_act_range_i32(mml_prep_t *p, int32_t act, int32_t *lo, int32_t *hi);
 mml_status_t mml__ew_act_range_f(mml_prep_t *p, int32_t act, float *lo, float *hi);
 
+// TFLite GetInvSqrtQuantizedMultiplierExp(x, reverse_shift -1): 1 / sqrt(x) for x >= 0 as a
+// multiplier (q, shift <= 0) for mml__mul_by_qm; x = 0 and 1 give (INT32_MAX, 0). Integer only.
+void mml__ew_inv_sqrt(int32_t x, int32_t *q, int32_t *shift);
+
 // The range of an int8 or int16 dtype.
 static inline void mml__ew_qrange(uint8_t dtype, int32_t *lo, int32_t *hi) {
     *lo = dtype == MML_INT8 ? -128 : -32768;
