@@ -467,3 +467,27 @@ def test_l2_normalization_refused():
     assert any("1/128" in r for r in run_fails(mb, [x], [y]))
     mb, x, y = l2_model((2, 4), "float32", act=1)
     assert any("activation" in r for r in run_fails(mb, [x], [y]))
+
+
+# -- ELU -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_elu_int8(seed):
+    rng = np.random.default_rng(seed_of("elu", seed))
+    si, zi = f32(rng.uniform(0.01, 0.1)), int(rng.integers(-128, 128))
+    so, zo = f32(si * rng.uniform(0.5, 1.5)), int(rng.integers(-128, 0))
+    xv = np.arange(-128, 128).astype(np.int8)
+    got = unary("ELU", xv, "int8", (si, zi), (so, zo))
+    table = ref.lut_s8(lambda x: np.where(x < 0, np.exp(x) - np.float32(1), x), si, zi, so, zo)
+    np.testing.assert_array_equal(got, table)
+    real = (xv.astype(np.float64) - zi) * si
+    real = np.where(real < 0, np.expm1(real), real)
+    approx = np.clip(np.round(real / so) + zo, -128, 127)
+    assert np.max(np.abs(got.astype(np.int64) - approx)) <= 1
+
+
+def test_elu_float():
+    xv = np.concatenate([np.linspace(-20, 5, 200), [-1e-7, 0.0, 1e-7]]).astype(np.float32)
+    got = unary("ELU", xv, "float32")
+    x = xv.astype(np.float64)
+    np.testing.assert_allclose(got, np.where(x < 0, np.expm1(x), x), rtol=1e-6, atol=0)

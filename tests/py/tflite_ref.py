@@ -657,3 +657,13 @@ def l2norm_q(x, zi):
         q, e = inv_sqrt_multiplier(int(np.sum(row * row)))
         out[r] = np.clip(mul_by_qm(row, q, e + 7), -128, 127)
     return out.reshape(x.shape)
+
+
+def lut_s8(fn, si, zi, so, zo):
+    """TFLite Micro's PopulateLookupTable<int8_t>: the outputs for inputs -128..127, computed in
+    float32 as TFLite does (fn takes and returns float32 arrays)."""
+    v = np.arange(-128, 128)
+    deq = np.float32(si) * (v - zi).astype(np.float32)
+    y = fn(deq).astype(np.float32) * (np.float32(1) / np.float32(so))
+    y = round_away(y).astype(np.float32) + np.float32(zo)
+    return np.clip(y, -128, 127).astype(np.int64)

@@ -421,3 +421,22 @@ void mml__ew_inv_sqrt(int32_t x, int32_t *q, int32_t *shift) {
     *q = r;
     *shift = -s;
 }
+
+mml_status_t mml__ew_lut_s8(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    float (*fn)(float), int8_t *table) {
+    float si, so;
+    int32_t zi, zo;
+    mml_status_t st;
+    if ((st = mml__ew_quant(p, in, &si, &zi)) != MML_OK ||
+        (st = mml__ew_quant(p, out, &so, &zo)) != MML_OK) {
+        return st;
+    }
+    const float inverse_scale = 1.0f / so;
+    for (int32_t v = -128; v < 128; v++) {
+        float y = mml__roundf(fn(si * (float)(v - zi)) * inverse_scale) + (float)zo;
+        // Clamped in float first: the int conversion stays defined for any y (NaN gives 0).
+        y = y > 127.0f ? 127.0f : y < -128.0f ? -128.0f : y;
+        table[v + 128] = (int8_t)mml__round_to_i32(y);
+    }
+    return MML_OK;
+}

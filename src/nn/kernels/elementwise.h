@@ -240,6 +240,12 @@ mml_status_t mml__ew_act_range_f(mml_prep_t *p, int32_t act, float *lo, float *h
 // multiplier (q, shift <= 0) for mml__mul_by_qm; x = 0 and 1 give (INT32_MAX, 0). Integer only.
 void mml__ew_inv_sqrt(int32_t x, int32_t *q, int32_t *shift);
 
+// TFLite Micro's PopulateLookupTable for an int8 op computed by fn in float: for every input value
+// v, round(fn(in_scale * (v - in_zp)) / out_scale) + out_zp saturated to int8, at table[v + 128].
+// Checks the quantization of in and out (prepare time only; fn may use core/mathf.h).
+mml_status_t mml__ew_lut_s8(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    float (*fn)(float), int8_t *table);
+
 // The range of an int8 or int16 dtype.
 static inline void mml__ew_qrange(uint8_t dtype, int32_t *lo, int32_t *hi) {
     *lo = dtype == MML_INT8 ? -128 : -32768;
