@@ -491,3 +491,43 @@ def test_elu_float():
     got = unary("ELU", xv, "float32")
     x = xv.astype(np.float64)
     np.testing.assert_allclose(got, np.where(x < 0, np.expm1(x), x), rtol=1e-6, atol=0)
+
+
+# -- LOG_SOFTMAX ---------------------------------------------------------------------------------
+
+LOGSM_SHAPES = [(1, 10), (3, 7), (2, 3, 33), (5,), (2, 1, 1, 200)]
+
+
+@pytest.mark.parametrize("shape", LOGSM_SHAPES)
+@pytest.mark.parametrize("scale", [0.01, 0.05, 0.1, 0.3])
+def test_log_softmax_int8(shape, scale):
+    rng = np.random.default_rng(seed_of("logsm", shape, scale))
+    zi = int(rng.integers(-50, 50))
+    xv = qrandom(rng, shape, "int8")
+    qi = (f32(scale * rng.uniform(0.8, 1.2)), zi)
+    got = unary("LOG_SOFTMAX", xv, "int8", qi, (16.0 / 256, 127))
+    np.testing.assert_array_equal(got, ref.log_softmax_q(xv, qi[0]))
+    v = (xv.astype(np.float64) - zi) * qi[0]
+    v = v - v.max(axis=-1, keepdims=True)
+    real = v - np.log(np.sum(np.exp(v), axis=-1, keepdims=True))
+    approx = np.clip(np.round(real / (16.0 / 256)) + 127, -128, 127)
+    assert np.max(np.abs(got.astype(np.int64) - approx)) <= 1
+
+
+@pytest.mark.parametrize("shape", LOGSM_SHAPES)
+def test_log_softmax_float(shape):
+    rng = np.random.default_rng(seed_of("logsmf", shape))
+    xv = (rng.standard_normal(shape) * 5).astype(np.float32)
+    got = unary("LOG_SOFTMAX", xv, "float32")
+    v = xv.astype(np.float64)
+    v = v - v.max(axis=-1, keepdims=True)
+    want = v - np.log(np.sum(np.exp(v), axis=-1, keepdims=True))
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_log_softmax_refused():
+    mb = ModelBuilder()
+    x = mb.tensor([2, 4], "int8", scale=0.1, zero_point=0)
+    y = mb.tensor([2, 4], "int8", scale=1.0 / 256, zero_point=-128)
+    mb.op("LOG_SOFTMAX", [x], [y])
+    assert any("16/256" in r for r in run_fails(mb, [x], [y]))

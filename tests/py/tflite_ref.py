@@ -667,3 +667,75 @@ def lut_s8(fn, si, zi, so, zo):
     y = fn(deq).astype(np.float32) * (np.float32(1) / np.float32(so))
     y = round_away(y).astype(np.float32) + np.float32(zo)
     return np.clip(y, -128, 127).astype(np.int64)
+
+
+# -- LOG_SOFTMAX (reference_ops::LogSoftmaxQuantized, TFLite Micro log_softmax.cc) --------------
+
+def _sat32(x):
+    return max(INT32_MIN, min(INT32_MAX, x))
+
+
+def _half_sum(a, b):
+    """gemmlowp RoundingHalfSum on int32 (through int64, C division)."""
+    s = a + b
+    t = s + (1 if s >= 0 else -1)
+    return t // 2 if t >= 0 else -((-t) // 2)
+
+
+def log_x_ge_1(x, in_bits, out_bits):
+    """gemmlowp / TFLite log_x_for_x_greater_than_or_equal_to_1<out_bits>(x in Q(in_bits))."""
+    log_2, sqrt_sqrt_half, sqrt_half, one_quarter = 1488522236, 1805811301, 1518500250, 536870912
+    alpha_n, alpha_d, alpha_i, alpha_f = 117049297, 127690142, 1057819769, 638450708
+    acc_bits = out_bits + 1
+    shifted_quarter = _rescale(one_quarter, 0, acc_bits)
+    za_hr1 = _clz32(x)
+    ra_tmp = _sat_mul_pot(x, za_hr1 - 1)
+    ra = _sat_mul_pot(_fp_mul(ra_tmp, sqrt_half), 1)
+    za_pow2 = _sat32(_sat_mul_pot(in_bits - za_hr1, 31 - acc_bits) + shifted_quarter)
+    zb = _fp_mul(x, sqrt_half)
+    zb_hr = _clz32(zb) - 1
+    rb = _sat_mul_pot(x, zb_hr)
+    zb_pow2 = _sat32(_sat_mul_pot(in_bits - zb_hr, 31 - acc_bits) - shifted_quarter)
+    r = min(ra, rb)
+    pow2 = max(za_pow2, zb_pow2)
+    p = _half_sum(r, sqrt_sqrt_half)
+    q = _w(r - sqrt_sqrt_half)
+    q = _w(q + q)
+    sq = _fp_mul(q, q)
+    num = _w(_fp_mul(q, r) + _fp_mul(_fp_mul(q, sq), alpha_n))
+    denom_m1 = _w(_fp_mul(p, _w(_w(alpha_i + q) + _fp_mul(alpha_d, sq))) + _fp_mul(alpha_f, q))
+    recip = one_over_one_plus_x(denom_m1)
+    num_scaled = _rescale(num, 0, acc_bits)
+    return _rescale(_w(_fp_mul(pow2, log_2) + _fp_mul(num_scaled, recip)), acc_bits, out_bits)
+
+
+def log_softmax_q(x, si):
+    """int8 LOG_SOFTMAX over the last axis (output scale 16/256, zero point 127)."""
+    diff_bits, acc_bits, out_bits = 5, 12, 4
+    real = min(1.0 * float(np.float32(si)) * (1 << (31 - diff_bits)), float((1 << 31) - 1))
+    mult, left = quantize_multiplier(real)
+    rmult, rshift = quantize_multiplier_lt1((1 << (31 - left)) / mult)
+    diff_min = -input_radius(diff_bits, left)
+    x = np.asarray(x, np.int64)
+    rows = x.reshape(-1, x.shape[-1])
+    out = np.empty_like(rows)
+    for i, row in enumerate(rows):
+        mx = int(row.max())
+        total = 0
+        for v in row:
+            d = int(v) - mx
+            if d >= diff_min:
+                q5 = int(mul_by_qm(d, mult, left))
+                total = _w(total + _rescale(exp_on_negative_values(q5, diff_bits), 0, acc_bits))
+        log_sum = log_x_ge_1(total, acc_bits, diff_bits)
+        lowest = int(mul_by_qm(_w(log_sum + INT32_MIN), rmult, rshift))
+        adj = max(diff_min - 1, lowest)
+        for c, v in enumerate(row):
+            d = int(v) - mx
+            if d > adj:
+                q5 = int(mul_by_qm(d, mult, left))
+                o = _rdbpot_scalar(_w(q5 - log_sum), 31 - diff_bits - out_bits) + 127
+                out[i, c] = min(max(o, -128), 127)
+            else:
+                out[i, c] = -128
+    return out.reshape(x.shape)
