@@ -57,6 +57,7 @@ static const mml__kernel_t kernels[] = {
     {MML_OP_L2_NORMALIZATION, NULL, mml__prepare_l2_normalization},
     {MML_OP_ELU, NULL, mml__prepare_elu},
     {MML_OP_LOG_SOFTMAX, NULL, mml__prepare_log_softmax},
+    {MML_OP_GELU, NULL, mml__prepare_gelu},
     // shapes, data movement, reductions, matmul
     {MML_OP_RESHAPE, NULL, mml__prepare_reshape},
     {MML_OP_SQUEEZE, NULL, mml__prepare_squeeze},

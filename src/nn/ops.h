@@ -55,6 +55,7 @@ mml_status_t mml__prepare_fill(mml_prep_t *p);
 mml_status_t mml__prepare_l2_normalization(mml_prep_t *p);
 mml_status_t mml__prepare_elu(mml_prep_t *p);
 mml_status_t mml__prepare_log_softmax(mml_prep_t *p);
+mml_status_t mml__prepare_gelu(mml_prep_t *p);
 // shapes, data movement, reductions, matmul
 mml_status_t mml__prepare_reshape(mml_prep_t *p);
 mml_status_t mml__prepare_squeeze(mml_prep_t *p);

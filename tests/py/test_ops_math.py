@@ -531,3 +531,49 @@ def test_log_softmax_refused():
     y = mb.tensor([2, 4], "int8", scale=1.0 / 256, zero_point=-128)
     mb.op("LOG_SOFTMAX", [x], [y])
     assert any("16/256" in r for r in run_fails(mb, [x], [y]))
+
+
+# -- GELU ----------------------------------------------------------------------------------------
+
+def _gelu(x, approximate):
+    """TFLite's GeluTransform / GeluTransformApproximate (float64 here)."""
+    from math import erfc, pi, sqrt, tanh
+    x = np.asarray(x, np.float64)
+    if approximate:
+        return np.array([0.5 * v * (1 + tanh(sqrt(2 / pi) * (v + 0.044715 * v ** 3)))
+                         for v in x.ravel()]).reshape(x.shape)
+    return np.array([0.5 * v * erfc(-v / sqrt(2)) for v in x.ravel()]).reshape(x.shape)
+
+
+def gelu_model(shape, dtype, approximate, qi=None, qo=None):
+    mb = ModelBuilder()
+    iq = dict(scale=qi[0], zero_point=qi[1]) if qi else {}
+    oq = dict(scale=qo[0], zero_point=qo[1]) if qo else {}
+    x = mb.tensor(list(shape), dtype, **iq)
+    y = mb.tensor(list(shape), dtype, **oq)
+    mb.op("GELU", [x], [y], options=("GeluOptions", {"approximate": approximate}))
+    return mb, x, y
+
+
+@pytest.mark.parametrize("approximate", [False, True])
+def test_gelu_float(approximate):
+    xv = np.concatenate([np.linspace(-12, 12, 301), [-1e-6, 0.0, 1e-6, 30.0, -30.0]])
+    xv = xv.astype(np.float32)
+    mb, x, y = gelu_model(xv.shape, "float32", approximate)
+    (got,) = run(mb, [x], [y], [xv])
+    np.testing.assert_allclose(got, _gelu(xv, approximate), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("approximate", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_gelu_int8(approximate, seed):
+    rng = np.random.default_rng(seed_of("gelu", approximate, seed))
+    si, zi = f32(rng.uniform(0.01, 0.06)), int(rng.integers(-60, 60))
+    so, zo = f32(si * rng.uniform(0.5, 1.2)), int(rng.integers(-128, -20))
+    xv = np.arange(-128, 128).astype(np.int8)
+    mb, x, y = gelu_model(xv.shape, "int8", approximate, (si, zi), (so, zo))
+    (got,) = run(mb, [x], [y], [xv])
+    # TFLite's table: the transform in float32 (float64 here, rounded to float32) of the
+    # dequantized input, times 1 / output scale, rounded half away from zero.
+    table = ref.lut_s8(lambda v: _gelu(v, approximate).astype(np.float32), si, zi, so, zo)
+    np.testing.assert_array_equal(got, table)
