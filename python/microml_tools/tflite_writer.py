@@ -74,10 +74,10 @@ LeakyReluOptions SquaredDifferenceOptions MirrorPadOptions AbsOptions SplitVOpti
 ReverseV2Options AddNOptions GatherNdOptions CosOptions WhereOptions RankOptions
 ReverseSequenceOptions MatrixDiagOptions QuantizeOptions MatrixSetDiagOptions HardSwishOptions
 IfOptions WhileOptions DepthToSpaceOptions NonMaxSuppressionV4Options NonMaxSuppressionV5Options
-ScatterNdOptions SelectV2Options DensifyOptions SegmentSumOptions BatchMatMulOptions
-CumsumOptions CallOnceOptions BroadcastToOptions Rfft2dOptions Conv3DOptions HashtableOptions
-HashtableFindOptions HashtableImportOptions HashtableSizeOptions VarHandleOptions
-ReadVariableOptions AssignVariableOptions""".split()
+ScatterNdOptions SelectV2Options DensifyOptions SegmentSumOptions BatchMatMulOptions CumsumOptions
+CallOnceOptions BroadcastToOptions Rfft2dOptions Conv3DOptions HashtableOptions HashtableFindOptions
+HashtableImportOptions HashtableSizeOptions VarHandleOptions ReadVariableOptions
+AssignVariableOptions RandomOptions BucketizeOptions GeluOptions""".split()
 BUILTIN_OPTIONS = {name: i + 1 for i, name in enumerate(_OPTIONS_UNION)}
 
 # Fields of the options tables, in declaration order (field id = position). Kinds: bool, i8
@@ -98,6 +98,10 @@ OPTIONS_FIELDS = {
                               ("keep_num_dims", "bool"), ("asymmetric_quantize_inputs", "bool"),
                               ("quantized_bias_type", "i8")],
     "SoftmaxOptions": [("beta", "f32")],
+    "GeluOptions": [("approximate", "bool")],
+    "L2NormOptions": [("fused_activation_function", "i8")],
+    "SVDFOptions": [("rank", "i32"), ("fused_activation_function", "i8"),
+                    ("asymmetric_quantize_inputs", "bool")],
     "ConcatenationOptions": [("axis", "i32"), ("fused_activation_function", "i8")],
     "AddOptions": [("fused_activation_function", "i8"), ("pot_scale_int16", "bool")],
     "SubOptions": [("fused_activation_function", "i8"), ("pot_scale_int16", "bool")],
