@@ -43,6 +43,9 @@ static const mml__kernel_t kernels[] = {
     {MML_OP_UNPACK, NULL, mml__prepare_unpack},
     {MML_OP_SPLIT, NULL, mml__prepare_split},
     {MML_OP_MEAN, NULL, mml__prepare_mean},
+    {MML_OP_SUM, NULL, mml__prepare_sum},
+    {MML_OP_REDUCE_MAX, NULL, mml__prepare_reduce_max},
+    {MML_OP_REDUCE_MIN, NULL, mml__prepare_reduce_min},
     {MML_OP_BATCH_MATMUL, NULL, mml__prepare_batch_matmul},
     // recurrent
     {MML_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, NULL, mml__prepare_unidirectional_sequence_lstm},

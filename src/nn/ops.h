@@ -41,6 +41,9 @@ mml_status_t mml__prepare_pack(mml_prep_t *p);
 mml_status_t mml__prepare_unpack(mml_prep_t *p);
 mml_status_t mml__prepare_split(mml_prep_t *p);
 mml_status_t mml__prepare_mean(mml_prep_t *p);
+mml_status_t mml__prepare_sum(mml_prep_t *p);
+mml_status_t mml__prepare_reduce_max(mml_prep_t *p);
+mml_status_t mml__prepare_reduce_min(mml_prep_t *p);
 mml_status_t mml__prepare_batch_matmul(mml_prep_t *p);
 // RESHAPE's prepare tail, shared by SQUEEZE and EXPAND_DIMS: same dtype and bytes, in place.
 mml_status_t mml__prepare_same_bytes(mml_prep_t *p, const mml__tensor_t *in,

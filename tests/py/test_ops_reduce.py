@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Single-op models of the reduction MEAN, built with
+# Single-op models of the reductions MEAN, SUM, REDUCE_MAX and REDUCE_MIN, built with
 # python/microml_tools/tflite_writer.py and run through the CLI: every axis combination of ranks
 # 1-4 (negative and repeated axes too), keep_dims both ways, float32, int8 and int16, with equal
 # and different input/output quantization. Expected values: numpy for float32 and for the picks
@@ -92,7 +92,7 @@ def test_mean_mobilenet_v2_same_quantization():
 
 # -- MEAN, SUM ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("op", ["MEAN"])
+@pytest.mark.parametrize("op", ["MEAN", "SUM"])
 @pytest.mark.parametrize("shape,axes", AXIS_CASES, ids=IDS)
 @pytest.mark.parametrize("keep_dims", [False, True])
 def test_mean_sum_float32(op, shape, axes, keep_dims):
@@ -105,7 +105,7 @@ def test_mean_sum_float32(op, shape, axes, keep_dims):
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("op", ["MEAN"])
+@pytest.mark.parametrize("op", ["MEAN", "SUM"])
 @pytest.mark.parametrize("dtype", ["int8", "int16"])
 @pytest.mark.parametrize("quant", ["same", "finer", "coarser"])
 @pytest.mark.parametrize("shape,axes", AXIS_CASES, ids=IDS)
@@ -130,7 +130,7 @@ def test_mean_sum_quantized(op, dtype, quant, shape, axes, keep_dims):
 RANK5 = [((2, 2, 3, 2, 3), [1, 4]), ((2, 1, 3, 2, 2), [0, 1, 2, 3, 4])]
 
 
-@pytest.mark.parametrize("op", ["MEAN"])
+@pytest.mark.parametrize("op", ["MEAN", "SUM"])
 @pytest.mark.parametrize("shape,axes", RANK5)
 def test_mean_sum_rank5_int8(op, shape, axes):
     rng = np.random.default_rng(seed_of(op, shape, axes))
@@ -141,9 +141,46 @@ def test_mean_sum_rank5_int8(op, shape, axes):
     np.testing.assert_array_equal(got, want.reshape(got.shape))
 
 
+def test_sum_int8_saturates():
+    """A sum far beyond the output range clamps to it."""
+    xv = np.full((1, 40), 127, np.int8)
+    got = run_reduce("SUM", xv, [1], False, (0.5, 0), (0.5, 0))
+    assert got.tolist() == [127]
+    got = run_reduce("SUM", -xv, [1], False, (0.5, 0), (0.5, 0))
+    assert got.tolist() == [-128]
+
+
+# -- REDUCE_MAX, REDUCE_MIN ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("op", ["REDUCE_MAX", "REDUCE_MIN"])
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int16"])
+@pytest.mark.parametrize("shape,axes", AXIS_CASES, ids=IDS)
+@pytest.mark.parametrize("keep_dims", [False, True])
+def test_reduce_max_min(op, dtype, shape, axes, keep_dims):
+    rng = np.random.default_rng(seed_of(op, dtype, shape, axes, keep_dims))
+    if dtype == "float32":
+        xv = rng.standard_normal(shape).astype(np.float32)
+        qp = None
+    else:
+        qmin, qmax = QRANGE[dtype]
+        xv = rng.integers(qmin, qmax, shape, endpoint=True).astype(dtype)
+        qp = QUANT[dtype]["same"][0]
+    red = ref.resolve_axes(len(shape), axes)
+    want = (np.max if op == "REDUCE_MAX" else np.min)(xv, axis=red, keepdims=keep_dims)
+    got = run_reduce(op, xv, axes, keep_dims, qp, qp)
+    np.testing.assert_array_equal(got, want)
+
+
 # -- refused at prepare ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("op", ["MEAN"])
+@pytest.mark.parametrize("op", ["REDUCE_MAX", "REDUCE_MIN"])
+def test_reduce_pick_requantization_refused(op):
+    mb, x, y = build(op, [2, 3], [1], "int8", False, [2], (0.1, 0), (0.2, 0))
+    (msg,) = run_fails(mb, [x], [y])
+    assert "quantization must be equal" in msg
+
+
+@pytest.mark.parametrize("op", ["MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN"])
 def test_reduce_bad_models_refused(op):
     mb, x, y = build(op, [2, 3], [2], "float32", False, [2])
     (msg,) = run_fails(mb, [x], [y])
