@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: MIT
+# Single-op models of the data-movement ops (SLICE, TILE, BROADCAST_TO, SPACE_TO_DEPTH,
+# DEPTH_TO_SPACE, GATHER, BATCH_TO_SPACE_ND, SPACE_TO_BATCH_ND), built with
+# python/microml_tools/tflite_writer.py and run through the CLI on random shapes and values of
+# every dtype; expected values from numpy's own indexing (byte-exact), written from TensorFlow's
+# definitions of the ops, not from the C code.
+import zlib
+
+import numpy as np
+import pytest
+
+from tflite_ops import ModelBuilder, random_values, run, run_fails
+
+DTYPES = ["int8", "int16", "int32", "float32", "bool"]
+
+
+def seed_of(*args):
+    return zlib.crc32(repr(args).encode())
+
+
+def q(dtype):
+    if dtype == "int8":
+        return dict(scale=0.05, zero_point=3)
+    if dtype == "int16":
+        return dict(scale=0.001, zero_point=0)
+    return {}
+
+
+def run_op(op, xv, consts, out_shape, options=None, out_dtype=None):
+    """One op: input 0 is xv (a model input), then constant int vectors (values, dtype)."""
+    mb = ModelBuilder()
+    dtype = str(xv.dtype)
+    x = mb.tensor(xv.shape, dtype, **q(dtype))
+    ins = [x] + [mb.tensor([len(v)], t, data=v) for v, t in consts]
+    od = out_dtype or dtype
+    y = mb.tensor(out_shape, od, **q(od))
+    mb.op(op, ins, [y], options=options)
+    (got,) = run(mb, [x], [y], [xv])
+    return got
+
+
+def fails(op, shape, dtype, consts, out_shape, options=None):
+    mb = ModelBuilder()
+    x = mb.tensor(shape, dtype, **q(dtype))
+    ins = [x] + [mb.tensor([len(v)], t, data=v) for v, t in consts]
+    y = mb.tensor(out_shape, dtype, **q(dtype))
+    mb.op(op, ins, [y], options=options)
+    return run_fails(mb, [x], [y])
+
+
+# -- SLICE -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("rank", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("index_dtype", ["int32", "int64"])
+def test_slice(dtype, rank, index_dtype):
+    rng = np.random.default_rng(seed_of("slice", dtype, rank, index_dtype))
+    shape = tuple(int(d) for d in rng.integers(1, 6, rank))
+    xv = random_values(rng, shape, dtype)
+    begin = [int(rng.integers(0, d)) for d in shape]
+    size = [int(rng.integers(1, d - b + 1)) for d, b in zip(shape, begin)]
+    size[int(rng.integers(0, rank))] = -1
+    want = xv[tuple(slice(b, None if s == -1 else b + s) for b, s in zip(begin, size))]
+    got = run_op("SLICE", xv, [(begin, index_dtype), (size, index_dtype)], want.shape,
+                 ("SliceOptions", {}))
+    np.testing.assert_array_equal(got, want)
+
+
+def test_slice_after_op_may_share_memory():
+    """SLICE of an intermediate tensor: the planner may place the output over its input."""
+    rng = np.random.default_rng(3)
+    xv = rng.standard_normal((4, 6, 5)).astype(np.float32)
+    mb = ModelBuilder()
+    x = mb.tensor(xv.shape, "float32")
+    r = mb.tensor(xv.shape, "float32")
+    y = mb.tensor([2, 4, 3], "float32")
+    mb.op("RELU", [x], [r])
+    mb.op("SLICE", [r, mb.tensor([3], "int32", data=[1, 2, 1]),
+                    mb.tensor([3], "int32", data=[2, -1, 3])], [y], options=("SliceOptions", {}))
+    (got,) = run(mb, [x], [y], [xv])
+    np.testing.assert_array_equal(got, np.maximum(xv, 0)[1:3, 2:, 1:4])
+
+
+def test_slice_refused():
+    assert "outside dimension" in fails("SLICE", [3, 4], "int8", [([0, 2], "int32"),
+                                        ([3, 3], "int32")], [3, 3], ("SliceOptions", {}))[0]
+    assert "begin and size need 2 values" in fails("SLICE", [3, 4], "int8", [([0], "int32"),
+                                                   ([3], "int32")], [3, 4])[0]
+    assert "output dimension 1 is 4, expected 2" in fails(
+        "SLICE", [3, 4], "int8", [([0, 1], "int32"), ([3, 2], "int32")], [3, 4])[0]
+
+
+# -- TILE --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("rank", [1, 2, 3, 4])
+def test_tile(dtype, rank):
+    rng = np.random.default_rng(seed_of("tile", dtype, rank))
+    shape = tuple(int(d) for d in rng.integers(1, 4, rank))
+    mult = [int(m) for m in rng.integers(1, 4, rank)]
+    xv = random_values(rng, shape, dtype)
+    want = np.tile(xv, mult)
+    got = run_op("TILE", xv, [(mult, "int32")], want.shape, ("TileOptions", {}))
+    np.testing.assert_array_equal(got, want)
+
+
+def test_tile_refused():
+    assert "not 3 x multiple 2" in fails("TILE", [3], "int8", [([2], "int32")], [5])[0]
+    assert "input's rank 2" in fails("TILE", [3, 1], "int8", [([2], "int32")], [6, 1])[0]
+
+
+# -- BROADCAST_TO ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", [((3,), (2, 3)), ((1,), (4,)), ((2, 1), (2, 5)),
+                                  ((1, 3, 1), (2, 4, 3, 2)), ((2, 1, 3), (2, 2, 3)),
+                                  ((), (2, 2)), ((1, 1, 1, 4), (3, 1, 2, 4))])
+def test_broadcast_to(dtype, case):
+    shape, target = case
+    rng = np.random.default_rng(seed_of("bcast", dtype, case))
+    xv = random_values(rng, shape, dtype)
+    want = np.broadcast_to(xv, target)
+    got = run_op("BROADCAST_TO", xv, [(list(target), "int32")], target)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_broadcast_to_refused():
+    assert "cannot broadcast dimension 1 (3) to 4" in fails(
+        "BROADCAST_TO", [2, 3], "float32", [([2, 4], "int32")], [2, 4])[0]
+
+
+# -- SPACE_TO_DEPTH, DEPTH_TO_SPACE ------------------------------------------------------------
+
+def space_to_depth(x, b):
+    n, h, w, c = x.shape
+    return x.reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5).reshape(
+        n, h // b, w // b, b * b * c)
+
+
+def depth_to_space(x, b):
+    n, h, w, c = x.shape
+    return x.reshape(n, h, w, b, b, c // (b * b)).transpose(0, 1, 3, 2, 4, 5).reshape(
+        n, h * b, w * b, c // (b * b))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("b", [1, 2, 3])
+def test_space_to_depth(dtype, b):
+    rng = np.random.default_rng(seed_of("s2d", dtype, b))
+    shape = (2, b * 2, b * 3, 3)
+    xv = random_values(rng, shape, dtype)
+    want = space_to_depth(xv, b)
+    got = run_op("SPACE_TO_DEPTH", xv, [], want.shape, ("SpaceToDepthOptions", {"block_size": b}))
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("b", [1, 2, 3])
+def test_depth_to_space(dtype, b):
+    rng = np.random.default_rng(seed_of("d2s", dtype, b))
+    shape = (2, 3, 2, b * b * 2)
+    xv = random_values(rng, shape, dtype)
+    want = depth_to_space(xv, b)
+    got = run_op("DEPTH_TO_SPACE", xv, [], want.shape, ("DepthToSpaceOptions", {"block_size": b}))
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(space_to_depth(want, b), xv)  # the model is its own check
+
+
+def test_space_depth_refused():
+    assert "must divide height 3" in fails("SPACE_TO_DEPTH", [1, 3, 4, 1], "int8", [], [1, 1, 2, 4],
+                                           ("SpaceToDepthOptions", {"block_size": 2}))[0]
+    assert "squared must divide depth 6" in fails(
+        "DEPTH_TO_SPACE", [1, 1, 1, 6], "int8", [], [1, 2, 2, 1],
+        ("DepthToSpaceOptions", {"block_size": 2}))[0]
