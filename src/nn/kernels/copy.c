@@ -83,16 +83,17 @@ mml_status_t mml__copy_finish(mml_prep_t *p, const mml__copy_t *c, const mml__te
     return MML_OK;
 }
 
-mml_status_t mml__prep_const_ints(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
-    uint32_t max, uint32_t *n) {
+static mml_status_t const_ints(mml_prep_t *p, uint32_t i, const char *what, bool pairs,
+    int32_t *v, uint32_t max, uint32_t *n) {
     mml__tensor_t t;
     mml_status_t st = mml__prep_input(p, i, &t);
     if (st != MML_OK) {
         return st;
     }
-    if ((t.dtype != MML_INT32 && t.dtype != MML_INT64) || t.rank > 1 || t.elems > max) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-            "%s must be an int32 or int64 vector of at most %u elements", what, max);
+    bool shape_ok = pairs ? t.rank == 2 && t.dims[1] == 2 : t.rank <= 1;
+    if ((t.dtype != MML_INT32 && t.dtype != MML_INT64) || !shape_ok || t.elems > max) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "%s must be an int32 or int64 %s", what,
+            pairs ? "[n, 2] matrix" : "vector");
     }
     if (!t.is_constant) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "non-constant %s unsupported", what);
@@ -110,4 +111,14 @@ mml_status_t mml__prep_const_ints(mml_prep_t *p, uint32_t i, const char *what, i
     }
     *n = t.elems;
     return MML_OK;
+}
+
+mml_status_t mml__prep_const_ints(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
+    uint32_t max, uint32_t *n) {
+    return const_ints(p, i, what, false, v, max, n);
+}
+
+mml_status_t mml__prep_const_pairs(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
+    uint32_t max, uint32_t *n) {
+    return const_ints(p, i, what, true, v, max, n);
 }

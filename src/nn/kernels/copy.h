@@ -34,7 +34,11 @@ mml_status_t mml__copy_finish(mml_prep_t *p, const mml__copy_t *c, const mml__te
 
 // Reads constant input i, an int32 or int64 vector (or scalar) of at most max elements, into v
 // (int64 values must fit int32); what names it in messages. Sets *n to its length.
+// Too long (more than max): refused as invalid.
 mml_status_t mml__prep_const_ints(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
+    uint32_t max, uint32_t *n);
+// The same for an [n, 2] matrix (paddings, crops): *n is its element count, 2n.
+mml_status_t mml__prep_const_pairs(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
     uint32_t max, uint32_t *n);
 
 #endif // MICROML_NN_KERNELS_COPY_H
