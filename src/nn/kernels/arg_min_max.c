@@ -12,53 +12,71 @@ typedef struct {
     uint8_t in_dtype, wide, is_max; // wide: int64 output
 } arg_t;
 
-// Element i as a double: exact for every input dtype, and NaN compares false both ways.
-static double load(const uint8_t *in, uint8_t dtype, size_t i) {
-    switch (dtype) {
-    case MML_INT8:
-        return (double)((const int8_t *)in)[i];
-    case MML_INT16: {
+// Integer element i (int8, int16 or int32 input).
+static int32_t load_int(const uint8_t *in, uint8_t dtype, size_t i) {
+    if (dtype == MML_INT8) {
+        return ((const int8_t *)in)[i];
+    }
+    if (dtype == MML_INT16) {
         int16_t v;
         memcpy(&v, in + 2 * i, 2);
-        return (double)v;
+        return v;
     }
-    case MML_INT32: {
-        int32_t v;
-        memcpy(&v, in + 4 * i, 4);
-        return (double)v;
-    }
-    default: {
-        float v;
-        memcpy(&v, in + 4 * i, 4);
-        return (double)v;
-    }
+    int32_t v;
+    memcpy(&v, in + 4 * i, 4);
+    return v;
+}
+
+static void store(const arg_t *d, uint8_t *out, size_t j, uint32_t at) {
+    if (d->wide) {
+        int64_t w = at;
+        memcpy(out + 8 * j, &w, 8);
+    } else {
+        int32_t w = (int32_t)at;
+        memcpy(out + 4 * j, &w, 4);
     }
 }
 
-static mml_status_t eval_arg(const mml_eval_ctx_t *ctx, void *data) {
+// A NaN element compares false both ways: never picked, as in TFLite.
+static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
+    const arg_t *d = (const arg_t *)data;
+    const float *in = (const float *)mml__ptr(ctx, d->input);
+    uint8_t *out = (uint8_t *)mml__ptr(ctx, d->output);
+    for (uint32_t o = 0; o < d->outer; o++) {
+        for (uint32_t k = 0; k < d->inner; k++) {
+            const float *row = in + (size_t)o * d->axis_size * d->inner + k;
+            float best = row[0];
+            uint32_t at = 0;
+            for (uint32_t i = 1; i < d->axis_size; i++) {
+                float v = row[(size_t)i * d->inner];
+                if (d->is_max ? v > best : v < best) {
+                    best = v;
+                    at = i;
+                }
+            }
+            store(d, out, (size_t)o * d->inner + k, at);
+        }
+    }
+    return MML_OK;
+}
+
+static mml_status_t eval_int(const mml_eval_ctx_t *ctx, void *data) {
     const arg_t *d = (const arg_t *)data;
     const uint8_t *in = (const uint8_t *)mml__ptr(ctx, d->input);
     uint8_t *out = (uint8_t *)mml__ptr(ctx, d->output);
     for (uint32_t o = 0; o < d->outer; o++) {
         for (uint32_t k = 0; k < d->inner; k++) {
             size_t base = (size_t)o * d->axis_size * d->inner + k;
-            double best = load(in, d->in_dtype, base);
+            int32_t best = load_int(in, d->in_dtype, base);
             uint32_t at = 0;
             for (uint32_t i = 1; i < d->axis_size; i++) {
-                double v = load(in, d->in_dtype, base + (size_t)i * d->inner);
+                int32_t v = load_int(in, d->in_dtype, base + (size_t)i * d->inner);
                 if (d->is_max ? v > best : v < best) {
                     best = v;
                     at = i;
                 }
             }
-            size_t j = (size_t)o * d->inner + k;
-            if (d->wide) {
-                int64_t w = at;
-                memcpy(out + 8 * j, &w, 8);
-            } else {
-                int32_t w = (int32_t)at;
-                memcpy(out + 4 * j, &w, 4);
-            }
+            store(d, out, (size_t)o * d->inner + k, at);
         }
     }
     return MML_OK;
@@ -112,7 +130,7 @@ static mml_status_t prepare_arg(mml_prep_t *p, uint8_t is_max) {
     if (in.elems == 0) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty input unsupported");
     }
-    p->eval = eval_arg;
+    p->eval = in.dtype == MML_FLOAT32 ? eval_f32 : eval_int;
     p->macs = in.elems;
     arg_t *d = (arg_t *)mml__prep_persist(p, sizeof(arg_t));
     if (!d) {
