@@ -9,7 +9,7 @@ import zlib
 import numpy as np
 import pytest
 
-from tflite_ops import ModelBuilder, random_values, run, run_fails
+from tflite_ops import ModelBuilder, info, random_values, run, run_fails
 
 DTYPES = ["int8", "int16", "int32", "float32", "bool"]
 
@@ -79,6 +79,8 @@ def test_slice_after_op_may_share_memory():
                     mb.tensor([3], "int32", data=[2, -1, 3])], [y], options=("SliceOptions", {}))
     (got,) = run(mb, [x], [y], [xv])
     np.testing.assert_array_equal(got, np.maximum(xv, 0)[1:3, 2:, 1:4])
+    # RELU runs in place and the slice's 96 bytes lie inside its input's 480.
+    assert info(mb.build([x], [y]))["arena_head_bytes"] == 480
 
 
 def test_slice_refused():
