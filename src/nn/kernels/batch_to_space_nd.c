@@ -59,8 +59,8 @@ mml_status_t mml__prepare_batch_to_space_nd(mml_prep_t *p) {
     }
     uint32_t spatial = in.rank - 2u;
     if (nb != spatial || nc != 2 * spatial) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-            "block_shape needs %u values and crops %u", spatial, 2 * spatial);
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "block_shape needs %u values and crops %u",
+            spatial, 2 * spatial);
     }
     int32_t bw = spatial == 2 ? block[1] : 1, left = spatial == 2 ? crops[2] : 0;
     int32_t right = spatial == 2 ? crops[3] : 0, in_w = spatial == 2 ? in.dims[2] : 1;
@@ -76,7 +76,8 @@ mml_status_t mml__prepare_batch_to_space_nd(mml_prep_t *p) {
     if (out.dims[0] != in.dims[0] / (bh * bw) ||
         out.dims[1] != (int64_t)in.dims[1] * bh - crops[0] - crops[1] ||
         out_w != (int64_t)in_w * bw - left - right || out.dims[in.rank - 1] != c) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output shape does not match block and crops");
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+            "output shape does not match block and crops");
     }
     if (out.elems == 0) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty output unsupported");

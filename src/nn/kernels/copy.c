@@ -83,8 +83,8 @@ mml_status_t mml__copy_finish(mml_prep_t *p, const mml__copy_t *c, const mml__te
     return MML_OK;
 }
 
-static mml_status_t const_ints(mml_prep_t *p, uint32_t i, const char *what, bool pairs,
-    int32_t *v, uint32_t max, uint32_t *n) {
+static mml_status_t const_ints(mml_prep_t *p, uint32_t i, const char *what, bool pairs, int32_t *v,
+    uint32_t max, uint32_t *n) {
     mml__tensor_t t;
     mml_status_t st = mml__prep_input(p, i, &t);
     if (st != MML_OK) {

@@ -15,10 +15,10 @@
 // dimensions the input walks contiguously, so a plain copy is one memcpy.
 typedef struct {
     uint32_t input, output;
-    uint32_t rank, size;           // size: bytes per element
-    uint32_t base;                 // input element of output element 0
-    uint32_t dims[MML_COPY_DIMS];  // output extents, each >= 2 (rank 0: one element)
-    int32_t step[MML_COPY_DIMS];   // input element step per output dimension (0: repeat)
+    uint32_t rank, size;          // size: bytes per element
+    uint32_t base;                // input element of output element 0
+    uint32_t dims[MML_COPY_DIMS]; // output extents, each >= 2 (rank 0: one element)
+    int32_t step[MML_COPY_DIMS];  // input element step per output dimension (0: repeat)
 } mml__copy_t;
 
 // Fills c (all but input/output) from a walk of rank dimensions (rank <= MML_COPY_DIMS).

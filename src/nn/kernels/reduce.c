@@ -74,8 +74,8 @@ static int32_t clz64(uint64_t x) {
     return n;
 }
 
-mml_status_t mml__reduce_prepare_q(mml_prep_t *p, const mml__tensor_t *in,
-    const mml__tensor_t *out, uint32_t count, bool fold_count, mml__reduce_q_t *q) {
+mml_status_t mml__reduce_prepare_q(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    uint32_t count, bool fold_count, mml__reduce_q_t *q) {
     if (in->scales.n != 1 || out->scales.n != 1) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
     }
@@ -142,8 +142,8 @@ void mml__reduce_sum_f32(const mml__reduce_geom_t *g, const float *in, float *ou
     }
 }
 
-mml__reduce_t *mml__reduce_persist(mml_prep_t *p, const mml__tensor_t *in,
-    const mml__tensor_t *out, const mml__reduce_geom_t *g, const mml__reduce_q_t *q) {
+mml__reduce_t *mml__reduce_persist(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    const mml__reduce_geom_t *g, const mml__reduce_q_t *q) {
     mml__reduce_t *d = (mml__reduce_t *)mml__prep_persist(p, sizeof(mml__reduce_t));
     if (!d) {
         return NULL;

@@ -56,8 +56,8 @@ typedef struct {
 } mml__reduce_q_t;
 
 // Checks the tensors' quantization and computes q (fold_count: MEAN's 1/count).
-mml_status_t mml__reduce_prepare_q(mml_prep_t *p, const mml__tensor_t *in,
-    const mml__tensor_t *out, uint32_t count, bool fold_count, mml__reduce_q_t *q);
+mml_status_t mml__reduce_prepare_q(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    uint32_t count, bool fold_count, mml__reduce_q_t *q);
 
 // int32 sums of int8 / int16 input elements per output element (sum: n_out int32, caller's).
 void mml__reduce_sum_s8(const mml__reduce_geom_t *g, const int8_t *in, int32_t *sum);
@@ -76,8 +76,8 @@ typedef struct {
 } mml__reduce_t;
 
 // Allocates and fills the record (NULL while planning).
-mml__reduce_t *mml__reduce_persist(mml_prep_t *p, const mml__tensor_t *in,
-    const mml__tensor_t *out, const mml__reduce_geom_t *g, const mml__reduce_q_t *q);
+mml__reduce_t *mml__reduce_persist(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    const mml__reduce_geom_t *g, const mml__reduce_q_t *q);
 
 // REDUCE_MAX / REDUCE_MIN prepare: float32, or int8/int16 with equal input and output scale and
 // zero point (TFLite Micro requires it: the op only picks elements).

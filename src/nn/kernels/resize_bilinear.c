@@ -66,8 +66,8 @@ static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
 }
 
 // TFLite's ComputeInterpolationValuesInteger: Q10 source coordinate and its two neighbours.
-static int32_t source_q10(int32_t v, int32_t scale10, uint8_t half, int32_t in_size,
-    int32_t *lo, int32_t *hi) {
+static int32_t source_q10(int32_t v, int32_t scale10, uint8_t half, int32_t in_size, int32_t *lo,
+    int32_t *hi) {
     int32_t at = half ? v * scale10 + scale10 / 2 - (1 << 9) : v * scale10;
     int32_t f = at / (1 << 10), c = (at + (1 << 10) - 1) / (1 << 10);
     *lo = f > 0 ? f : 0;

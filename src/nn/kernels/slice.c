@@ -38,8 +38,8 @@ mml_status_t mml__prepare_slice(mml_prep_t *p) {
                 "axis %u: begin %d size %d outside dimension %d", k, b, size[k], d);
         }
         if (out.dims[k] != n) {
-            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output dimension %u is %d, expected %d",
-                k, out.dims[k], n);
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+                "output dimension %u is %d, expected %d", k, out.dims[k], n);
         }
         dims[k] = (uint32_t)n;
         step[k] = (int32_t)stride;

@@ -74,8 +74,7 @@ mml_status_t mml__prepare_space_to_batch_nd(mml_prep_t *p) {
     int64_t ph = (int64_t)in.dims[1] + pads[0] + pads[1], pw = (int64_t)in_w + left + right;
     if (ph % bh != 0 || pw % bw != 0) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-            "block shape must divide the padded height %d and width %d", (int32_t)ph,
-            (int32_t)pw);
+            "block shape must divide the padded height %d and width %d", (int32_t)ph, (int32_t)pw);
     }
     if (out.dims[0] != (int64_t)in.dims[0] * bh * bw || out.dims[1] != ph / bh ||
         out_w != pw / bw || out.dims[in.rank - 1] != c) {
