@@ -69,7 +69,22 @@ mml_status_t mml__prepare_pack(mml_prep_t *p);
 mml_status_t mml__prepare_unpack(mml_prep_t *p);
 mml_status_t mml__prepare_split(mml_prep_t *p);
 mml_status_t mml__prepare_split_v(mml_prep_t *p);
+mml_status_t mml__prepare_slice(mml_prep_t *p);
+mml_status_t mml__prepare_tile(mml_prep_t *p);
+mml_status_t mml__prepare_broadcast_to(mml_prep_t *p);
+mml_status_t mml__prepare_space_to_depth(mml_prep_t *p);
+mml_status_t mml__prepare_depth_to_space(mml_prep_t *p);
+mml_status_t mml__prepare_gather(mml_prep_t *p);
+mml_status_t mml__prepare_batch_to_space_nd(mml_prep_t *p);
+mml_status_t mml__prepare_space_to_batch_nd(mml_prep_t *p);
+mml_status_t mml__prepare_resize_bilinear(mml_prep_t *p);
+mml_status_t mml__prepare_resize_nearest_neighbor(mml_prep_t *p);
+mml_status_t mml__prepare_arg_max(mml_prep_t *p); // ARG_MAX and ARG_MIN: arg_min_max.c
+mml_status_t mml__prepare_arg_min(mml_prep_t *p);
 mml_status_t mml__prepare_mean(mml_prep_t *p);
+mml_status_t mml__prepare_sum(mml_prep_t *p);
+mml_status_t mml__prepare_reduce_max(mml_prep_t *p);
+mml_status_t mml__prepare_reduce_min(mml_prep_t *p);
 mml_status_t mml__prepare_batch_matmul(mml_prep_t *p);
 // RESHAPE's prepare tail, shared by SQUEEZE and EXPAND_DIMS: same dtype and bytes, in place.
 mml_status_t mml__prepare_same_bytes(mml_prep_t *p, const mml__tensor_t *in,

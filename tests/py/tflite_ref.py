@@ -832,3 +832,26 @@ def log_softmax_q(x, si):
             else:
                 out[i, c] = -128
     return out.reshape(x.shape)
+# -- reductions (reference/reduce.h, micro/kernels/reduce_common.cc) ---------------------------
+
+def resolve_axes(ndim, axes):
+    """ResolveAxis: negative axes count from the end, repeats dropped; sorted for numpy."""
+    return tuple(sorted({int(a) % ndim for a in axes}))
+
+
+def mean_or_sum_q(x, axes, si, zi, so, zo, qmin, qmax, compute_sum):
+    """QuantizedMeanOrSum (TFLite Micro's integer MEAN, always, and SUM): int32 sums of the raw
+    values (wrapping), minus zi * count (wrapped to int32), times the multiplier of si / so
+    (float32 scales divided in double); for MEAN 1/count is folded into the multiplier: shifted
+    up by min(floor(log2(count)), 32, 31 + shift) bits and divided, truncating. Returns the
+    reduced array without the kept dims."""
+    axes = resolve_axes(x.ndim, axes) if x.ndim else ()
+    s = wrap32(np.asarray(x, np.int64).sum(axis=axes)) if axes else np.asarray(x, np.int64)
+    n = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
+    mult, shift = quantize_multiplier(float(np.float32(si)) / float(np.float32(so)))
+    if not compute_sum:
+        up = min((n.bit_length() - 1), 32, 31 + shift)
+        mult = (mult << up) // n
+        shift -= up
+    out = mul_by_qm(wrap32(s - zi * n), mult, shift) + zo
+    return np.clip(out, qmin, qmax)
