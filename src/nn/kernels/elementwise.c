@@ -2,6 +2,11 @@
 // Prepare-time helpers shared by the elementwise kernels: broadcasting and quantization checks.
 #include "core/mathf.h"
 #include "nn/kernels/elementwise.h"
+// Built when any op that uses these helpers is (nn/op_list.h, MML_OP_ON).
+#if MML_OP_ON(ADD) || MML_OP_ON(SUB) || MML_OP_ON(MUL) || MML_OP_ON(DIV) || MML_OP_ON(MAXIMUM) || \
+    MML_OP_ON(MINIMUM) || MML_OP_ON(SOFTMAX) || MML_OP_ON(QUANTIZE) || MML_OP_ON(DEQUANTIZE) || \
+    MML_OP_ON(RELU) || MML_OP_ON(RELU6) || MML_OP_ON(LOGISTIC) || MML_OP_ON(TANH) || \
+    MML_OP_ON(HARD_SWISH) || MML_OP_ON(LEAKY_RELU) || MML_OP_ON(CAST)
 
 // t's dims right-aligned into MML_MAX_DIMS (leading 1s), as TFLite's ExtendedShape.
 static void extend(const mml__tensor_t *t, uint32_t *d) {
@@ -360,3 +365,4 @@ mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in, const 
     *left_shift = shift;
     return MML_OK;
 }
+#endif // ops using these helpers

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(MEAN)
 
 enum { OPT_KEEP_DIMS = 0 };
 
@@ -209,3 +210,4 @@ mml_status_t mml__prepare_mean(mml_prep_t *p) {
     }
     return MML_OK;
 }
+#endif // MML_OP_ON(MEAN)

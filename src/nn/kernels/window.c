@@ -2,6 +2,14 @@
 // Shared prepare code of the sliding-window ops (see window.h).
 #include "nn/kernels/window.h"
 
+// Each part is built when an op that uses it is (nn/op_list.h, MML_OP_ON): FULLY_CONNECTED
+// needs only the requantization multipliers.
+#define WINDOW_OPS \
+    (MML_OP_ON(CONV_2D) || MML_OP_ON(DEPTHWISE_CONV_2D) || MML_OP_ON(AVERAGE_POOL_2D) || \
+        MML_OP_ON(MAX_POOL_2D))
+#define CONV_OPS (MML_OP_ON(CONV_2D) || MML_OP_ON(DEPTHWISE_CONV_2D))
+#if WINDOW_OPS
+
 // TFLite's ComputeOutSize (GetWindowedOutputSize in TensorFlow), in 64 bits.
 static int64_t out_size(int32_t padding, int64_t in, int64_t filt, int64_t stride, int64_t dil) {
     int64_t eff = (filt - 1) * dil + 1;
@@ -115,6 +123,9 @@ mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
     return MML_OK;
 }
 
+#endif // WINDOW_OPS
+
+#if CONV_OPS || MML_OP_ON(FULLY_CONNECTED)
 void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *mult,
     int8_t *shift) {
@@ -129,6 +140,9 @@ void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
         shift[c] = (int8_t)s; // in [-31, 31]
     }
 }
+#endif
+
+#if WINDOW_OPS
 
 mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act, const mml__tensor_t *out,
     int32_t *lo, int32_t *hi) {
@@ -228,3 +242,4 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_
     r->act_max_f = act_max_f;
     return MML_OK;
 }
+#endif // WINDOW_OPS
