@@ -4,6 +4,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(ABS)
+
 typedef struct {
     mml__ew_unary_t io;
     int32_t in_zp, out_zp, mult, shift, lo, hi;
@@ -66,3 +68,5 @@ mml_status_t mml__prepare_abs(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+
+#endif // MML_OP_ON(ABS)

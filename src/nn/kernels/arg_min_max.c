@@ -6,6 +6,8 @@
 #include "nn/kernels/copy.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(ARG_MAX) || MML_OP_ON(ARG_MIN)
+
 typedef struct {
     uint32_t input, output;
     uint32_t outer, axis_size, inner;
@@ -154,3 +156,5 @@ mml_status_t mml__prepare_arg_max(mml_prep_t *p) {
 mml_status_t mml__prepare_arg_min(mml_prep_t *p) {
     return prepare_arg(p, 0);
 }
+
+#endif // MML_OP_ON(ARG_MAX) || MML_OP_ON(ARG_MIN)

@@ -6,6 +6,8 @@
 #include "nn/kernels/copy.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(BATCH_TO_SPACE_ND)
+
 typedef struct {
     uint32_t input, output, size; // size: bytes per pixel (depth x element size)
     int32_t in_b, in_h, in_w;
@@ -102,3 +104,5 @@ mml_status_t mml__prepare_batch_to_space_nd(mml_prep_t *p) {
     d->left = left;
     return MML_OK;
 }
+
+#endif // MML_OP_ON(BATCH_TO_SPACE_ND)

@@ -4,6 +4,8 @@
 #include "nn/kernels/copy.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(BROADCAST_TO)
+
 mml_status_t mml__prepare_broadcast_to(mml_prep_t *p) {
     mml__tensor_t in, out;
     int32_t shape[MML_MAX_DIMS];
@@ -44,3 +46,5 @@ mml_status_t mml__prepare_broadcast_to(mml_prep_t *p) {
     mml__copy_init(&c, out.rank, dims, step, 0, mml_dtype_size((mml_dtype_t)in.dtype));
     return mml__copy_finish(p, &c, &in, &out, false);
 }
+
+#endif // MML_OP_ON(BROADCAST_TO)

@@ -7,6 +7,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(EQUAL) || MML_OP_ON(NOT_EQUAL) || MML_OP_ON(LESS) || MML_OP_ON(LESS_EQUAL) || MML_OP_ON(GREATER) || MML_OP_ON(GREATER_EQUAL)
+
 typedef struct {
     mml__ew_binary_t io;
     int32_t in1_offset, in1_mult, in1_shift;
@@ -109,3 +111,5 @@ mml_status_t mml__prepare_greater(mml_prep_t *p) {
 mml_status_t mml__prepare_greater_equal(mml_prep_t *p) {
     return prepare(p, greater_equal_evals, false);
 }
+
+#endif // MML_OP_ON(EQUAL) || MML_OP_ON(NOT_EQUAL) || MML_OP_ON(LESS) || MML_OP_ON(LESS_EQUAL) || MML_OP_ON(GREATER) || MML_OP_ON(GREATER_EQUAL)

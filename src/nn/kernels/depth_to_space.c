@@ -4,6 +4,8 @@
 #include "nn/kernels/copy.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(DEPTH_TO_SPACE)
+
 enum { OPT_BLOCK_SIZE = 0 };
 
 mml_status_t mml__prepare_depth_to_space(mml_prep_t *p) {
@@ -44,3 +46,5 @@ mml_status_t mml__prepare_depth_to_space(mml_prep_t *p) {
     mml__copy_init(&cp, 6, dims, step, 0, mml_dtype_size((mml_dtype_t)in.dtype));
     return mml__copy_finish(p, &cp, &in, &out, false);
 }
+
+#endif // MML_OP_ON(DEPTH_TO_SPACE)

@@ -5,6 +5,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(ELU)
+
 typedef struct {
     mml__ew_unary_t io;
     int8_t lut[256]; // output for input value v at lut[v + 128]
@@ -38,3 +40,5 @@ mml_status_t mml__prepare_elu(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+
+#endif // MML_OP_ON(ELU)

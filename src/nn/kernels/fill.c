@@ -5,6 +5,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(FILL)
+
 typedef struct {
     uint32_t value, out; // locations
     uint32_t n, elem;    // output elements, bytes per element
@@ -73,3 +75,5 @@ mml_status_t mml__prepare_fill(mml_prep_t *p) {
     d->elem = elem;
     return MML_OK;
 }
+
+#endif // MML_OP_ON(FILL)

@@ -4,6 +4,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(FLOOR)
+
 static float floor_f32(float x) {
     if (!(x > -8388608.0f && x < 8388608.0f) || x == 0.0f) {
         return x; // already an integer (or NaN); keeps the sign of zero
@@ -17,3 +19,5 @@ MML_EW_UNARY_EVAL(eval_f32, mml__ew_unary_t, float, floor_f32(x))
 mml_status_t mml__prepare_floor(mml_prep_t *p) {
     return mml__ew_unary_f32_prepare(p, 2, eval_f32);
 }
+
+#endif // MML_OP_ON(FLOOR)

@@ -6,6 +6,8 @@
 #include "nn/kernel.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(GATHER)
+
 enum { OPT_AXIS = 0, OPT_BATCH_DIMS = 1 };
 
 typedef struct {
@@ -120,3 +122,5 @@ mml_status_t mml__prepare_gather(mml_prep_t *p) {
     d->wide = idx.dtype == MML_INT64;
     return MML_OK;
 }
+
+#endif // MML_OP_ON(GATHER)

@@ -7,6 +7,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(GELU)
+
 enum { OPT_APPROXIMATE = 0 };
 
 typedef struct {
@@ -74,3 +76,5 @@ mml_status_t mml__prepare_gelu(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+
+#endif // MML_OP_ON(GELU)

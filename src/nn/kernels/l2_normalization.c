@@ -6,6 +6,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(L2_NORMALIZATION)
+
 enum { OPT_ACTIVATION = 0 };
 
 typedef struct {
@@ -108,3 +110,5 @@ mml_status_t mml__prepare_l2_normalization(mml_prep_t *p) {
     d->out = mml__prep_loc(p, &out);
     return MML_OK;
 }
+
+#endif // MML_OP_ON(L2_NORMALIZATION)

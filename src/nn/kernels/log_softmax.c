@@ -7,6 +7,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(LOG_SOFTMAX)
+
 enum { DIFF_INT_BITS = 5, ACCUM_INT_BITS = 12, OUT_INT_BITS = 4 };
 
 typedef struct {
@@ -180,3 +182,5 @@ mml_status_t mml__prepare_log_softmax(mml_prep_t *p) {
     d->out = mml__prep_loc(p, &out);
     return MML_OK;
 }
+
+#endif // MML_OP_ON(LOG_SOFTMAX)

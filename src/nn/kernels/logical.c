@@ -4,6 +4,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(LOGICAL_AND) || MML_OP_ON(LOGICAL_OR) || MML_OP_ON(LOGICAL_NOT)
+
 MML_EW_BINARY_EVAL(eval_and, mml__ew_binary_t, uint8_t, x != 0 && y != 0)
 MML_EW_BINARY_EVAL(eval_or, mml__ew_binary_t, uint8_t, x != 0 || y != 0)
 MML_EW_UNARY_EVAL(eval_not, mml__ew_unary_t, uint8_t, x == 0)
@@ -39,3 +41,5 @@ mml_status_t mml__prepare_logical_not(mml_prep_t *p) {
     p->eval = eval_not;
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+
+#endif // MML_OP_ON(LOGICAL_AND) || MML_OP_ON(LOGICAL_OR) || MML_OP_ON(LOGICAL_NOT)

@@ -5,6 +5,7 @@
 // zero-point-corrected int32 sum times in_scale / out_scale with 1/count folded in, rounded.
 #include "nn/kernels/reduce.h"
 #include "nn/ops.h"
+#if MML_OP_ON(MEAN)
 
 static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     const mml__reduce_t *d = (const mml__reduce_t *)data;
@@ -63,3 +64,4 @@ mml_status_t mml__prepare_mean(mml_prep_t *p) {
     mml__reduce_persist(p, &in, &out, &g, &q);
     return MML_OK;
 }
+#endif // MML_OP_ON(MEAN)

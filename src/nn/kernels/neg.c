@@ -3,6 +3,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(NEG)
+
 MML_EW_UNARY_EVAL(eval_f32, mml__ew_unary_t, float, -x)
 MML_EW_UNARY_EVAL(eval_s32, mml__ew_unary_t, int32_t, (int32_t)(0u - (uint32_t)x))
 MML_EW_UNARY_EVAL(eval_s64, mml__ew_unary_t, int64_t, (int64_t)(0u - (uint64_t)x))
@@ -27,3 +29,5 @@ mml_status_t mml__prepare_neg(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+
+#endif // MML_OP_ON(NEG)

@@ -4,6 +4,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(PRELU)
+
 typedef struct {
     mml__ew_binary_t io;
     int32_t in_offset, alpha_offset, out_offset; // -zp(input), -zp(alpha), zp(output)
@@ -58,3 +60,5 @@ mml_status_t mml__prepare_prelu(mml_prep_t *p) {
     }
     return mml__ew_binary_store(p, &r, sizeof(r), &in, &alpha, &out);
 }
+
+#endif // MML_OP_ON(PRELU)

@@ -5,6 +5,8 @@
 #include "nn/kernels/reduce.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(REDUCE_MIN)
+
 // Each output starts at the dtype's extreme and takes an element only if strictly smaller, as
 // TFLite's ReduceGeneric does (a NaN element is never taken).
 static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
@@ -72,3 +74,5 @@ mml_status_t mml__prepare_reduce_min(mml_prep_t *p) {
     mml__reduce_persist(p, &in, &out, &g, NULL);
     return MML_OK;
 }
+
+#endif // MML_OP_ON(REDUCE_MIN)

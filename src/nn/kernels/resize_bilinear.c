@@ -5,6 +5,8 @@
 #include "nn/kernel.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(RESIZE_BILINEAR)
+
 enum { OPT_ALIGN_CORNERS = 2, OPT_HALF_PIXEL_CENTERS = 3 };
 
 typedef struct {
@@ -175,3 +177,5 @@ mml_status_t mml__prepare_resize_bilinear(mml_prep_t *p) {
     d->half_pixel = half;
     return MML_OK;
 }
+
+#endif // MML_OP_ON(RESIZE_BILINEAR)

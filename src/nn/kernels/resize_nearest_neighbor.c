@@ -6,6 +6,8 @@
 #include "nn/kernel.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(RESIZE_NEAREST_NEIGHBOR)
+
 enum { OPT_ALIGN_CORNERS = 0, OPT_HALF_PIXEL_CENTERS = 1 };
 
 typedef struct {
@@ -95,3 +97,5 @@ mml_status_t mml__prepare_resize_nearest_neighbor(mml_prep_t *p) {
     d->half_pixel = half;
     return MML_OK;
 }
+
+#endif // MML_OP_ON(RESIZE_NEAREST_NEIGHBOR)

@@ -6,6 +6,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(RSQRT)
+
 typedef struct {
     mml__ew_unary_t io;
     int32_t in_zp;
@@ -73,3 +75,5 @@ mml_status_t mml__prepare_rsqrt(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+
+#endif // MML_OP_ON(RSQRT)

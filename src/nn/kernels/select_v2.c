@@ -5,6 +5,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(SELECT_V2)
+
 enum { IN_COND = 0, IN_X, IN_Y };
 
 typedef struct {
@@ -112,3 +114,5 @@ mml_status_t mml__prepare_select_v2(mml_prep_t *p) {
     d->out = mml__prep_loc(p, &out);
     return MML_OK;
 }
+
+#endif // MML_OP_ON(SELECT_V2)

@@ -4,6 +4,8 @@
 #include "nn/kernels/copy.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(SLICE)
+
 mml_status_t mml__prepare_slice(mml_prep_t *p) {
     mml__tensor_t in, out;
     int32_t begin[MML_MAX_DIMS], size[MML_MAX_DIMS];
@@ -53,3 +55,5 @@ mml_status_t mml__prepare_slice(mml_prep_t *p) {
     mml__copy_init(&c, in.rank, dims, step, base, mml_dtype_size((mml_dtype_t)in.dtype));
     return mml__copy_finish(p, &c, &in, &out, true);
 }
+
+#endif // MML_OP_ON(SLICE)

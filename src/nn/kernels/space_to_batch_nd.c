@@ -7,6 +7,8 @@
 #include "nn/kernels/copy.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(SPACE_TO_BATCH_ND)
+
 typedef struct {
     uint32_t input, output, size; // size: bytes per pixel (depth x element size)
     int32_t in_b, in_h, in_w;
@@ -121,3 +123,5 @@ mml_status_t mml__prepare_space_to_batch_nd(mml_prep_t *p) {
     d->pad = pad;
     return MML_OK;
 }
+
+#endif // MML_OP_ON(SPACE_TO_BATCH_ND)

@@ -5,6 +5,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(SQUARED_DIFFERENCE)
+
 typedef struct {
     mml__ew_binary_t io;
     mml__ew_arith_t q;
@@ -80,3 +82,5 @@ mml_status_t mml__prepare_squared_difference(mml_prep_t *p) {
     }
     return mml__ew_binary_store(p, &r, sizeof(r), &a, &b, &out);
 }
+
+#endif // MML_OP_ON(SQUARED_DIFFERENCE)

@@ -5,6 +5,8 @@
 #include "nn/kernels/reduce.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(SUM)
+
 static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     const mml__reduce_t *d = (const mml__reduce_t *)data;
     mml__reduce_sum_f32(&d->g, (const float *)mml__ptr(ctx, d->input),
@@ -59,3 +61,5 @@ mml_status_t mml__prepare_sum(mml_prep_t *p) {
     mml__reduce_persist(p, &in, &out, &g, &q);
     return MML_OK;
 }
+
+#endif // MML_OP_ON(SUM)

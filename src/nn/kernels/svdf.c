@@ -8,6 +8,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(SVDF)
+
 enum { IN_INPUT = 0, IN_W_FEATURE, IN_W_TIME, IN_BIAS, IN_STATE, N_INPUTS };
 enum { OPT_RANK = 0, OPT_ACTIVATION = 1 };
 
@@ -294,3 +296,5 @@ mml_status_t mml__prepare_svdf(mml_prep_t *p) {
     d->n_unit = (uint32_t)n_unit;
     return MML_OK;
 }
+
+#endif // MML_OP_ON(SVDF)

@@ -4,6 +4,8 @@
 #include "nn/kernels/copy.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(TILE)
+
 mml_status_t mml__prepare_tile(mml_prep_t *p) {
     mml__tensor_t in, out;
     int32_t mult[MML_MAX_DIMS];
@@ -45,3 +47,5 @@ mml_status_t mml__prepare_tile(mml_prep_t *p) {
     mml__copy_init(&c, 2 * in.rank, dims, step, 0, mml_dtype_size((mml_dtype_t)in.dtype));
     return mml__copy_finish(p, &c, &in, &out, false);
 }
+
+#endif // MML_OP_ON(TILE)

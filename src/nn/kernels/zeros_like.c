@@ -3,6 +3,8 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(ZEROS_LIKE)
+
 typedef struct {
     uint32_t out, bytes; // location and size of the output
 } zeros_like_t;
@@ -32,3 +34,5 @@ mml_status_t mml__prepare_zeros_like(mml_prep_t *p) {
     d->bytes = out.bytes;
     return MML_OK;
 }
+
+#endif // MML_OP_ON(ZEROS_LIKE)
