@@ -9,7 +9,7 @@
 #include "core/status.h"
 #include "nn/planner.h"
 
-enum { OPT_INIT_SUBGRAPH_INDEX = 0 };           // CallOnceOptions
+enum { OPT_INIT_SUBGRAPH_INDEX = 0 };            // CallOnceOptions
 enum { OPT_CONTAINER = 0, OPT_SHARED_NAME = 1 }; // VarHandleOptions
 
 enum { UNSEEN = 0, ACTIVE, DONE };
@@ -40,9 +40,8 @@ static mml_status_t lay_out(mml__plan_t *plan, uint32_t s, uint8_t *seen, uint32
         int32_t c = op.builtin_code == MML_OP_CALL_ONCE ? callee(m, &op) : -1;
         if (c >= 0) {
             if (seen[c] != UNSEEN) {
-                mml__fail(err, MML_ERR_UNSUPPORTED,
-                    "op %u CALL_ONCE: subgraph %d is %s", op.index, c,
-                    seen[c] == ACTIVE ? "running already (recursion)" : "run by another op too");
+                mml__fail(err, MML_ERR_UNSUPPORTED, "op %u CALL_ONCE: subgraph %d is %s", op.index,
+                    c, seen[c] == ACTIVE ? "running already (recursion)" : "run by another op too");
                 if (err) {
                     err->op_index = (int32_t)op.index;
                 }
