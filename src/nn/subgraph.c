@@ -61,12 +61,25 @@ mml_status_t mml__plan_timeline(mml__plan_t *plan, mml_error_t *err) {
     uint8_t seen[MML_MAX_SUBGRAPHS];
     uint32_t clock = 0;
     memset(seen, UNSEEN, sizeof(seen));
-    mml_status_t st = plan->m->n_subgraphs ? lay_out(plan, 0, seen, &clock, err) : MML_OK;
+    const mml_model_t *m = plan->m;
+    mml_status_t st = m->n_subgraphs ? lay_out(plan, 0, seen, &clock, err) : MML_OK;
     plan->steps = clock;
-    // Subgraphs nothing runs are still prepared (as TFLM does), after everything else.
-    for (uint32_t s = 1; st == MML_OK && s < plan->m->n_subgraphs; s++) {
-        if (seen[s] == UNSEEN) {
-            st = lay_out(plan, s, seen, &clock, err);
+    // Subgraphs subgraph 0 never runs are still prepared (as TFLM does), after everything else:
+    // first those no CALL_ONCE runs (with the ones they run), then any left (a cycle: refused).
+    uint8_t called[MML_MAX_SUBGRAPHS];
+    memset(called, 0, sizeof(called));
+    for (uint32_t i = m->n_ops; st == MML_OK && i < m->n_ops_all; i++) {
+        mml__op_t op;
+        if (mml__tfl_op(m, i, &op, NULL) == MML_OK && op.builtin_code == MML_OP_CALL_ONCE) {
+            int32_t c = callee(m, &op);
+            called[c >= 0 ? c : 0] = 1;
+        }
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t s = 1; st == MML_OK && s < m->n_subgraphs; s++) {
+            if (seen[s] == UNSEEN && (pass == 1 || !called[s])) {
+                st = lay_out(plan, s, seen, &clock, err);
+            }
         }
     }
     return st;

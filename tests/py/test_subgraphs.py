@@ -223,6 +223,32 @@ def test_init_subgraph_tensors_do_not_clobber_live_ones():
     assert not j["unsupported"]
 
 
+@pytest.mark.parametrize("cycle", [False, True])
+def test_subgraphs_nothing_runs(cycle):
+    # Subgraph 0 runs no other; subgraph 2 runs subgraph 1 (or they run each other). Like TFLM,
+    # the unreached subgraphs are still checked and prepared; a cycle is refused.
+    mb = ModelBuilder()
+    _, sub1 = mb.subgraph()
+    _, sub2 = mb.subgraph()
+    if cycle:
+        sub1.op("CALL_ONCE", [], [], options=("CallOnceOptions", {"init_subgraph_index": 2}))
+    sub2.op("CALL_ONCE", [], [], options=("CallOnceOptions", {"init_subgraph_index": 1}))
+    for sub in (sub1, sub2):
+        a = sub.tensor([3], "float32", data=[1, 2, 3])
+        b = sub.tensor([3], "float32")
+        sub.op("RELU", [a], [b])
+    x = mb.tensor([3], "float32")
+    y = mb.tensor([3], "float32")
+    mb.op("RELU", [x], [y])
+    if cycle:
+        assert "CALL_ONCE" in run_error(mb, [x], [y])
+        return
+    (got,) = run(mb, [x], [y], [np.array([-1.0, 0.5, 2.0], np.float32)])
+    np.testing.assert_array_equal(got, [0.0, 0.5, 2.0])
+    j = info(mb.build([x], [y]))
+    assert j["subgraphs"] == 3 and j["ops_all_subgraphs"] == 4 and j["state_bytes"] == 4
+
+
 @pytest.mark.parametrize("case", ["twice", "self", "zero", "range", "inputs"])
 def test_bad_call_once_refused(case):
     if case == "twice":
