@@ -85,17 +85,24 @@ mml_status_t mml__plan_timeline(mml__plan_t *plan, mml_error_t *err) {
     return st;
 }
 
+// A VAR_HANDLE's names; container is NULL when the model leaves it out.
 static void names(const mml_model_t *m, const mml__op_t *op, const char **container,
     const char **shared) {
     mml__fb_t fb = mml__model_fb(m);
     uint32_t n;
-    *container = *shared = "";
     if (mml__fb_string(&fb, &op->options, OPT_CONTAINER, container, &n) != MML__FB_OK) {
-        *container = "";
+        *container = NULL;
     }
     if (mml__fb_string(&fb, &op->options, OPT_SHARED_NAME, shared, &n) != MML__FB_OK) {
         *shared = "";
     }
+}
+
+// TFLM's MicroResourceVariables::FindId: same shared name, and same container unless the new
+// handle has none (converters leave it out to save space).
+static bool same_variable(const char *container, const char *shared, const char *c2,
+    const char *s2) {
+    return strcmp(shared, s2) == 0 && (!container || (c2 && strcmp(container, c2) == 0));
 }
 
 static mml_status_t op_error(mml_error_t *err, const mml__op_t *op, const char *fmt, uint32_t a,
@@ -149,7 +156,7 @@ mml_status_t mml__plan_resources(mml__plan_t *plan, mml_error_t *err) {
             const char *c2, *s2;
             mml__tfl_op(m, j, &other, NULL);
             names(m, &other, &c2, &s2);
-            if (strcmp(container, c2) == 0 && strcmp(shared, s2) == 0) {
+            if (same_variable(container, shared, c2, s2)) {
                 var = j;
                 break;
             }

@@ -223,6 +223,27 @@ def test_init_subgraph_tensors_do_not_clobber_live_ones():
     assert not j["unsupported"]
 
 
+def test_variable_containers():
+    # TFLM's FindId: (container, shared_name) names a variable; a handle without a container
+    # takes the first variable of that shared name. So h3 is h1's variable, h2 another one.
+    mb = ModelBuilder()
+    x = mb.tensor([3], "float32")
+    r = mb.tensor([3], "float32")
+    k = mb.tensor([3], "float32", data=[7, 8, 9])
+    h1, h2, h3 = (mb.tensor([], "resource") for _ in range(3))
+    mb.op("VAR_HANDLE", [], [h1], options=("VarHandleOptions",
+                                           {"container": "a", "shared_name": "v"}))
+    mb.op("VAR_HANDLE", [], [h2], options=("VarHandleOptions",
+                                           {"container": "b", "shared_name": "v"}))
+    mb.op("VAR_HANDLE", [], [h3], options=("VarHandleOptions", {"shared_name": "v"}))
+    mb.op("READ_VARIABLE", [h3], [r])
+    mb.op("ASSIGN_VARIABLE", [h1, x], [])
+    mb.op("ASSIGN_VARIABLE", [h2, k], [])
+    frames = np.array([[1, 2, 3], [4, 5, 6], [-1, -2, -3]], np.float32)
+    np.testing.assert_array_equal(run_frames(mb, x, r, frames), [[0, 0, 0], [1, 2, 3], [4, 5, 6]])
+    assert info(mb.build([x], [r]))["resource_variables"] == 2
+
+
 @pytest.mark.parametrize("cycle", [False, True])
 def test_subgraphs_nothing_runs(cycle):
     # Subgraph 0 runs no other; subgraph 2 runs subgraph 1 (or they run each other). Like TFLM,
