@@ -23,7 +23,8 @@ typedef struct {
 // Size of node_t on a 32-bit target: a 4-byte function pointer and a uint32.
 #define NODE_BYTES_32 (8u)
 
-// How mml_model_reset restores one resource variable or CALL_ONCE flag: memset(offset, fill, bytes).
+// How mml_model_reset restores one resource variable or CALL_ONCE flag: memset(offset, fill,
+// bytes).
 typedef struct {
     uint32_t offset, bytes, fill;
 } reset_t;
