@@ -170,7 +170,7 @@ static int msg_append(mml_error_t *err, uint32_t *pos, const char *s, uint32_t r
 // Plan stopped at op `first`, which this build cannot run (err says why). If later ops cannot
 // run either, err->msg becomes the list of them all, with the first one's reason:
 //   "2 unsupported ops: op 3 SVDF v1, op 7 SPLIT_V v2 (op 3: op not supported)"
-// cut as "..., op 9 TILE v1, ... and 5 more" where MML_ERROR_MSG_LEN ends. Status and op_index
+// cut as "..., op 9 TILE v1, ... and 5 more (op 3: ...)" where MML_ERROR_MSG_LEN ends. Status and op_index
 // (the first op) are kept.
 static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *err) {
     mml__op_t op;
@@ -189,9 +189,11 @@ static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *
     }
     const char *reason = err->msg[at] ? err->msg + at + 2 : err->msg;
     memcpy(why, reason, strlen(reason) + 1);
-    mml_error_t piece;
+    mml_error_t piece, tail;
+    mml__fail(&tail, MML_ERR_UNSUPPORTED, " (op %u: %s)", first, why);
     mml__fail(&piece, MML_ERR_UNSUPPORTED, ", ... and %u more", n);
-    uint32_t reserve = (uint32_t)strlen(piece.msg); // room for the longest possible tail
+    // Room for the longest possible cut and the first op's reason, which always ends the list.
+    uint32_t reserve = (uint32_t)(strlen(piece.msg) + strlen(tail.msg));
     uint32_t pos = 0, k = 0;
     mml__fail(&piece, MML_ERR_UNSUPPORTED, "%u unsupported ops: ", n);
     msg_append(err, &pos, piece.msg, 0);
@@ -201,15 +203,15 @@ static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *
         }
         mml__fail(&piece, MML_ERR_UNSUPPORTED, "%sop %u %s v%d", k ? ", " : "", i,
             mml__op_name(&op), op.version);
-        if (!msg_append(err, &pos, piece.msg, k + 1 < n ? reserve : 0)) {
+        if (!msg_append(err, &pos, piece.msg,
+                k + 1 < n ? reserve : (uint32_t)strlen(tail.msg))) {
             mml__fail(&piece, MML_ERR_UNSUPPORTED, ", ... and %u more", n - k);
             msg_append(err, &pos, piece.msg, 0);
-            return;
+            break;
         }
         k++;
     }
-    mml__fail(&piece, MML_ERR_UNSUPPORTED, " (op %u: %s)", first, why);
-    msg_append(err, &pos, piece.msg, 0);
+    msg_append(err, &pos, tail.msg, 0);
 }
 
 mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_error_t *err) {

@@ -47,7 +47,7 @@ def test_model_long_list_is_cut(microml):
     with pytest.raises(NotImplementedError) as e:
         microml.Model(model("many"))
     msg = str(e.value)
-    m = re.fullmatch(r"12 unsupported ops: (.*), \.\.\. and (\d+) more", msg)
+    m = re.fullmatch(r"12 unsupported ops: (.*), \.\.\. and (\d+) more \(op 1: op not supported\)", msg)
     assert m and len(msg) < 128, msg
     named = m.group(1).split(", ")
     assert named == [f"op {i} " + ("LSH_PROJECTION v1" if i % 2 else "SKIP_GRAM v3")
