@@ -50,6 +50,10 @@ static mml_status_t prepare(mml_prep_t *p, const mml__eval_fn *evals, bool allow
     if (st != MML_OK || (st = mml__prep_check_dtype(p, &out, MML_BOOL)) != MML_OK) {
         return st;
     }
+    if (a.dtype != b.dtype) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s and %s",
+            mml_dtype_name((mml_dtype_t)a.dtype), mml_dtype_name((mml_dtype_t)b.dtype));
+    }
     switch (a.dtype) {
         case MML_FLOAT32:
             p->eval = evals[E_F32];
