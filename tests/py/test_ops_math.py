@@ -233,6 +233,30 @@ def test_comparison_int8(op, shapes, same_q):
         np.testing.assert_array_equal(got, CMP[op](a2, b2))
 
 
+@pytest.mark.parametrize("shapes", BCAST[:5])
+def test_greater_int16(shapes):
+    rng = np.random.default_rng(seed_of("gt16", shapes))
+    av, bv = qrandom(rng, shapes[0], "int16"), qrandom(rng, shapes[1], "int16")
+    qa = (f32(rng.uniform(1e-4, 1e-2)), int(rng.integers(-1000, 1000)))
+    qb = (f32(rng.uniform(1e-4, 1e-2)), int(rng.integers(-1000, 1000)))
+    a2, b2 = np.broadcast_arrays(av, bv)
+    want = ref.comparison_rescale(a2, *qa) > ref.comparison_rescale(b2, *qb)
+    got = binary("GREATER", av, bv, "int16", "bool", np.broadcast_shapes(av.shape, bv.shape),
+                 qa, qb)
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("op", ["EQUAL", "LESS", "GREATER_EQUAL"])
+def test_comparison_int16_refused(op):
+    """TFLite Micro compares int16 only in GREATER."""
+    mb = ModelBuilder()
+    a = mb.tensor([3], "int16", scale=0.01, zero_point=0)
+    b = mb.tensor([3], "int16", scale=0.01, zero_point=0)
+    y = mb.tensor([3], "bool")
+    mb.op(op, [a, b], [y])
+    assert any("dtype int16 unsupported" in r for r in run_fails(mb, [a, b], [y]))
+
+
 def test_comparison_int8_scale_refused():
     mb = ModelBuilder()
     a = mb.tensor([3], "int8", scale=1.5, zero_point=0)
