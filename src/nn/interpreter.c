@@ -189,7 +189,7 @@ static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *
         mml__fail(&piece, MML_ERR_UNSUPPORTED, "%sop %u %s v%d", k ? ", " : "", i,
             mml__op_name(&op), op.version);
         if (!msg_append(err, &pos, piece.msg, k + 1 < n ? reserve : 0)) {
-            mml__fail(&piece, MML_ERR_UNSUPPORTED, ", ... and %u more", n - k);
+            mml__fail(&piece, MML_ERR_UNSUPPORTED, "%s... and %u more", k ? ", " : "", n - k);
             msg_append(err, &pos, piece.msg, 0);
             return;
         }
