@@ -3,6 +3,7 @@
 # Each face has its own fragment under mk/ and its own target:
 #   cli        build/microml                 host command-line tool      (mk/core.mk)
 #   micropython build/micropython            unix port with microml built in  (mk/micropython.mk)
+#   micropython-asan build/micropython-asan  the same with AddressSanitizer (for make test)
 #   mpy        build/mpy/<arch>/microml.mpy  dynamic native modules      (mk/micropython.mk)
 #   qemu       build/qemu/<BOARD>/firmware.elf  Cortex-M firmware        (mk/micropython.mk)
 #   python     build/python/microml*.so      CPython extension           (mk/cpython.mk)
@@ -25,7 +26,7 @@ setup:
 
 # Everything from a fresh machine: dependencies, every face, every suite.
 test: setup
-	$(MAKE) all ctest-build
+	$(MAKE) all ctest-build micropython-asan
 	tests/run
 
 demo: setup

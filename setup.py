@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # The CPython extension `microml` for setuptools (`pip install .`; see pyproject.toml): the C core
-# and bindings/cpython/, the files `make python` compiles (mk/cpython.mk;
+# and bindings/cpython/ + bindings/common/, the files `make python` compiles (mk/cpython.mk;
 # tests/py/test_python_build.py checks the two lists agree), for the interpreter that runs the
 # build. Build files go to build/setuptools/, the version comes from include/microml/microml.h.
 import glob
@@ -11,7 +11,8 @@ from setuptools import Extension, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # mk/core.mk's CORE_SRC folders, and the binding.
-SOURCE_DIRS = ["src/core", "src/nn", "src/nn/kernels", "src/dsp", "src/classic", "bindings/cpython"]
+SOURCE_DIRS = ["src/core", "src/nn", "src/nn/kernels", "src/dsp", "src/classic", "bindings/cpython",
+               "bindings/common"]
 BUILD_BASE = os.path.join("build", "setuptools")
 
 
@@ -26,7 +27,7 @@ def headers():
     """Every header the C files can include: a changed one rebuilds the extension."""
     return sorted(os.path.relpath(f, HERE) for pattern in ("include/microml/*.h", "src/*/*.h",
                                                            "src/nn/kernels/*.h",
-                                                           "bindings/cpython/*.h")
+                                                           "bindings/cpython/*.h", "bindings/common/*.h")
                   for f in glob.glob(os.path.join(HERE, pattern)))
 
 

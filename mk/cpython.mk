@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # The CPython extension build/python/microml$(EXT_SUFFIX) for the interpreter $(PYTHON) (set it on
-# the command line: `make python PYTHON=/path/to/python3`): the core plus bindings/cpython/,
-# compiled with plain $(HOST_CC) (no setuptools; `pip install .` uses setup.py instead). Core files
+# the command line: `make python PYTHON=/path/to/python3`): the core plus bindings/cpython/ and
+# the API layer both bindings share (bindings/common/), compiled with plain $(HOST_CC)
+# (no setuptools; `pip install .` uses setup.py instead). Core files
 # get the core's own $(CORE_WARN); per-object .d files (-MMD) rebuild exactly what a changed
 # source or header touches. The interpreter's identity (path, version, EXT_SUFFIX, include dir)
 # is kept in a stamp file the binding depends on, so another interpreter rebuilds it; extensions
@@ -20,7 +21,7 @@ PY_INCLUDE := $(word 2,$(PY_ID))
 PY_BUILD := $(BUILD)/python
 PY_EXT := $(PY_BUILD)/microml$(PY_EXT_SUFFIX)
 
-PY_BIND_SRC := $(sort $(wildcard $(TOP)/bindings/cpython/*.c))
+PY_BIND_SRC := $(sort $(wildcard $(TOP)/bindings/cpython/*.c $(TOP)/bindings/common/*.c))
 PY_CORE_OBJ := $(patsubst $(TOP)/%.c,$(PY_BUILD)/obj/%.o,$(CORE_SRC))
 PY_BIND_OBJ := $(patsubst $(TOP)/%.c,$(PY_BUILD)/obj/%.o,$(PY_BIND_SRC))
 
@@ -46,7 +47,7 @@ $(PY_BUILD)/obj/src/%.o: $(TOP)/src/%.c $(PY_MK)
 PY_STAMP := $(PY_BUILD)/interpreter.txt
 $(shell mkdir -p $(PY_BUILD) && echo '$(PY_ID)' | cmp -s - $(PY_STAMP) || echo '$(PY_ID)' > $(PY_STAMP))
 
-$(PY_BUILD)/obj/bindings/cpython/%.o: $(TOP)/bindings/cpython/%.c $(PY_MK) $(PY_STAMP)
+$(PY_BUILD)/obj/bindings/%.o: $(TOP)/bindings/%.c $(PY_MK) $(PY_STAMP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(PY_CFLAGS) $(PY_BIND_WARN) $(CORE_INC) -I$(PY_INCLUDE) -c $< -o $@
 

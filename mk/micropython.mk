@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # The MicroPython faces of microml, built from the MicroPython source cache of `make setup`:
 #   micropython  build/micropython (unix port, microml built in) and build/micropython-stock (without)
+#   micropython-asan  build/micropython-asan: the unix port with microml and AddressSanitizer
 #   mpy          build/mpy/<arch>/microml.mpy for MPY_ARCHS, and build/mpy/microml_install.py
 #   qemu         build/qemu/<BOARD>/firmware.elf for QEMU_BOARDS (see boards/ and the README)
 # Ports build in their own tree under a build directory we name in $(BUILD)/mp; results are copied.
@@ -31,7 +32,7 @@ MPY_JOBS ?= -j2
 MPY_MAKE := $(MAKE) $(MPY_JOBS) PYTHON=$(PYTHON) MICROML_CORE_SRC="$(CORE_SRC)" FROZEN_MANIFEST=
 MPY_UNIX_FLAGS := MICROPY_PY_BTREE=0 MICROPY_PY_SSL=0 MICROPY_SSL_MBEDTLS=0
 
-.PHONY: micropython mpy qemu mpy-check
+.PHONY: micropython micropython-asan mpy qemu mpy-check
 mpy-check:
 	@test -f $(MPY_DIR)/py/mpconfig.h || { \
 	    echo "MicroPython $(MPY_VERSION) source not found in $(MPY_DIR): run 'make setup'" >&2; exit 1; }
@@ -43,6 +44,14 @@ micropython: mpy-check
 	cp $(BUILD)/mp/unix/micropython-microml $(BUILD)/micropython
 	$(MPY_MAKE) -C $(MPY_DIR)/ports/unix $(MPY_UNIX_FLAGS) BUILD=$(BUILD)/mp/unix-stock
 	cp $(BUILD)/mp/unix-stock/micropython $(BUILD)/micropython-stock
+
+# The same with AddressSanitizer, for tests/api/run's unix-asan face (no read of freed memory
+# when a model's buffer moves). py/gc.c already exempts its conservative stack scan from ASan.
+micropython-asan: mpy-check
+	$(MPY_MAKE) -C $(MPY_DIR)/ports/unix $(MPY_UNIX_FLAGS) BUILD=$(BUILD)/mp/unix-asan \
+	    USER_C_MODULES=$(TOP)/bindings PROG=micropython-asan \
+	    CFLAGS_EXTRA="-fsanitize=address -fno-omit-frame-pointer" LDFLAGS_EXTRA="-fsanitize=address"
+	cp $(BUILD)/mp/unix-asan/micropython-asan $(BUILD)/micropython-asan
 
 # --- native modules --------------------------------------------------------------------------
 # armv6m, armv7m and rv32imc default to MICROPY_FLOAT_IMPL=none; float is on here so that

@@ -160,6 +160,69 @@ static uint32_t io_tensor(const mml_model_t *m, int output, uint32_t i) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+// Subgraphs and resource variables (a block of its own in `info`): how many subgraphs, the ops
+// of every subgraph counted by name (as TFLM's op_sequence_by_subgraph), the ops of subgraphs
+// other than 0 with the reason any cannot run, and the state kept across invocations (after plan).
+static void info_subgraphs(FILE *out, const mml_model_t *m, int json, int planned) {
+    uint32_t n = m->n_ops_all;
+    if (json) {
+        fprintf(out, " \"subgraphs\": %u, \"ops_all_subgraphs\": %u, \"op_counts_all\": {",
+            (unsigned)m->n_subgraphs, (unsigned)n);
+    } else {
+        fprintf(out, "subgraphs: %u, %u ops in all\n", (unsigned)m->n_subgraphs, (unsigned)n);
+    }
+    // Counts by name, each name once, in order of first appearance.
+    for (uint32_t i = 0, k = 0; i < n; i++) {
+        mml_op_info_t op, prev;
+        mml_model_op_info(m, i, &op);
+        uint32_t count = 0, seen = 0;
+        for (uint32_t j = 0; j < n && !seen; j++) {
+            mml_model_op_info(m, j, &prev);
+            if (strcmp(prev.name, op.name) == 0) {
+                seen = j < i;
+                count++;
+            }
+        }
+        if (seen || (!json && m->n_subgraphs < 2)) {
+            continue;
+        }
+        if (json) {
+            fprintf(out, "%s", k++ ? ", " : "");
+            json_str(out, op.name);
+            fprintf(out, ": %u", (unsigned)count);
+        } else {
+            fprintf(out, "  %-28s %u\n", op.name, (unsigned)count);
+        }
+    }
+    if (json) {
+        fprintf(out, "},\n \"subgraph_ops\": [");
+    }
+    for (uint32_t i = m->n_ops, k = 0; i < n; i++) {
+        mml_op_info_t op;
+        mml_error_t why;
+        mml_model_op_info(m, i, &op);
+        int ok = mml_model_check_op(m, i, NULL, &why) == MML_OK;
+        if (json) {
+            fprintf(out, "%s\n  {\"index\": %u, \"subgraph\": %u, \"name\": ", k++ ? "," : "",
+                (unsigned)i, (unsigned)op.subgraph);
+            json_str(out, op.name);
+            fprintf(out, ", \"supported\": %s}", ok ? "true" : "false");
+        } else {
+            fprintf(out, "  %4u %-28s subgraph %u%s%s\n", (unsigned)i, op.name,
+                (unsigned)op.subgraph, ok ? "" : "  (unsupported) ", ok ? "" : why.msg);
+        }
+    }
+    if (json && planned) {
+        fprintf(out, "],\n \"resource_variables\": %u, \"state_bytes\": %u\n",
+            (unsigned)m->n_resource_variables, (unsigned)m->state_bytes);
+    } else if (json) {
+        fprintf(out, "],\n \"resource_variables\": null, \"state_bytes\": null\n");
+    } else if (planned) {
+        fprintf(out, "resource variables: %u; state kept across invocations: %u bytes\n",
+            (unsigned)m->n_resource_variables, (unsigned)m->state_bytes);
+    }
+}
+
 // "op 3 SVDF v1: op not supported" from check_op's "op 3 SVDF: op not supported".
 static void print_reason(FILE *out, uint32_t index, const mml_model_t *m, const char *msg) {
     mml_op_info_t op;
@@ -296,7 +359,9 @@ static int cmd_info(const char *path, int json) {
             fprintf(out, "%s\n  ", i ? "," : "");
             json_tensor(out, i, &t);
         }
-        fprintf(out, "]\n}\n");
+        fprintf(out, "],\n");
+        info_subgraphs(out, m, 1, supported);
+        fprintf(out, "}\n");
     } else {
         // The summary a script or a person checks first, then the details.
         fprintf(out, "model %s: %u bytes, %u tensors, %u ops\n", path, (unsigned)m->len,
@@ -333,6 +398,7 @@ static int cmd_info(const char *path, int json) {
                 fputc('\n', out);
             }
         }
+        info_subgraphs(out, m, 0, supported);
         for (int o = 0; o < 2; o++) {
             uint32_t n = o ? m->n_outputs : m->n_inputs;
             fprintf(out, "%s:\n", o ? "outputs" : "inputs");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The CPython face of microml: microml.Model and microml.TensorInfo, the same Python API as the
-// MicroPython module. Costs per Model: the arena (caller's or one allocation), no model copy.
+// The CPython face of microml: a thin adapter from CPython objects to the API written once in
+// bindings/common/mml_py.c (checks, conversions, messages). Here: buffer and sequence access,
+// allocation, numpy / array.array results, and the one mapping of an error kind to an exception.
+// Costs per Model: the arena (caller's or one allocation) and the tensor infos; no model copy.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
@@ -9,66 +11,36 @@
 #include <string.h>
 
 #include "microml/microml.h"
+#include "../common/mml_py.h"
 
-// array.array, fetched once at import: predict() returns outputs as arrays.
+// array.array, and numpy.empty when numpy is importable (then results are numpy arrays).
 static PyObject *array_type;
+static PyObject *np_empty;
 
 // ---------------------------------------------------------------------------------------------
-// Errors: the one place where a status becomes an exception.
+// Errors: the one place where an error kind becomes an exception.
 
-static PyObject *raise_status(const mml_error_t *err) {
-    // The core's messages say what they are ("malformed model: ...", "op 3 CONV_2D: ...").
-    const char *msg = err->msg[0] ? err->msg : mml_status_str(err->status);
-    switch (err->status) {
-        case MML_ERR_ARENA_TOO_SMALL:
-            return PyErr_Format(PyExc_MemoryError, "arena needs %lu bytes, got %lu",
-                (unsigned long)err->needed, (unsigned long)err->got);
-        case MML_ERR_UNSUPPORTED:
-            return PyErr_Format(PyExc_NotImplementedError, "%s", msg);
-        case MML_ERR_INVALID_MODEL:
-        case MML_ERR_INVALID_ARG:
-            return PyErr_Format(PyExc_ValueError, "%s", msg);
+static PyObject *raise_err(const mml_py_err_t *e) {
+    PyObject *type;
+    switch (e->kind) {
+        case MML_PY_EXC_TYPE:
+            type = PyExc_TypeError;
+            break;
+        case MML_PY_EXC_MEMORY:
+            type = PyExc_MemoryError;
+            break;
+        case MML_PY_EXC_NOT_IMPLEMENTED:
+            type = PyExc_NotImplementedError;
+            break;
+        case MML_PY_EXC_RUNTIME:
+            type = PyExc_RuntimeError;
+            break;
         default:
-            // WORK_TOO_SMALL or an unknown code: the binding itself is wrong.
-            return PyErr_Format(PyExc_RuntimeError, "microml internal error (%d): %s",
-                (int)err->status, msg);
+            type = PyExc_ValueError;
+            break;
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dtypes: element size comes from the core; the array typecode is a Python matter.
-
-static char dtype_typecode(uint8_t dtype) {
-    switch (dtype) {
-        case MML_INT8:
-            return 'b';
-        case MML_UINT8:
-        case MML_BOOL:
-            return 'B';
-        case MML_INT16:
-            return 'h';
-        case MML_UINT16:
-            return 'H';
-        case MML_INT32:
-            return sizeof(int) == 4 ? 'i' : 'l';
-        case MML_UINT32:
-            return sizeof(int) == 4 ? 'I' : 'L';
-        case MML_INT64:
-            return 'q';
-        case MML_UINT64:
-            return 'Q';
-        case MML_FLOAT32:
-            return 'f';
-        case MML_FLOAT64:
-            return 'd';
-        default:
-            return 0;
-    }
-}
-
-static uint32_t tensor_elements(const mml_tensor_info_t *t) {
-    uint32_t size = mml_dtype_size((mml_dtype_t)t->dtype);
-    return size ? t->bytes / size : 0;
+    PyErr_SetString(type, e->msg);
+    return NULL;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -93,40 +65,44 @@ static PyStructSequence_Desc tensorinfo_desc = {
 
 static PyTypeObject *tensorinfo_type;
 
+// The shape of a result: the tensor's shape; for a batch of N, N replaces a leading 1 or goes
+// in front.
+static PyObject *shape_tuple(const mml_tensor_info_t *t, uint32_t batch) {
+    int lead = batch > 1 && !(t->rank >= 1 && t->shape[0] == 1);
+    PyObject *shape = PyTuple_New(lead + t->rank);
+    if (shape == NULL) {
+        return NULL;
+    }
+    for (int d = 0; d < lead + t->rank; d++) {
+        long v = d == 0 && batch > 1 ? (long)batch : (long)t->shape[d - lead];
+        PyObject *dim = PyLong_FromLong(v);
+        if (dim == NULL) {
+            Py_DECREF(shape);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(shape, d, dim);
+    }
+    return shape;
+}
+
 static PyObject *tensorinfo_new(const mml_tensor_info_t *t) {
     PyObject *info = PyStructSequence_New(tensorinfo_type);
     if (info == NULL) {
         return NULL;
     }
-    PyObject *shape = PyTuple_New(t->rank);
-    if (shape == NULL) {
-        Py_DECREF(info);
-        return NULL;
-    }
-    for (uint8_t d = 0; d < t->rank; d++) {
-        PyObject *dim = PyLong_FromLong(t->shape[d]);
-        if (dim == NULL) {
-            Py_DECREF(shape);
-            Py_DECREF(info);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(shape, d, dim);
-    }
+    const char *name = t->name ? t->name : "";
     PyObject *items[6] = {
         PyLong_FromUnsignedLong(t->index),
         // Names come from the model bytes: decode leniently, a damaged name is not fatal.
-        PyUnicode_DecodeUTF8(t->name ? t->name : "", (Py_ssize_t)strlen(t->name ? t->name : ""),
-            "replace"),
-        shape,
+        PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "replace"),
+        shape_tuple(t, 1),
         PyUnicode_FromString(mml_dtype_name((mml_dtype_t)t->dtype)),
         PyFloat_FromDouble((double)t->scale),
         PyLong_FromLong(t->zero_point),
     };
     int ok = 1;
     for (int k = 0; k < 6; k++) {
-        if (items[k] == NULL) {
-            ok = 0;
-        }
+        ok &= items[k] != NULL;
         PyStructSequence_SET_ITEM(info, k, items[k]);
     }
     if (!ok) {
@@ -137,22 +113,83 @@ static PyObject *tensorinfo_new(const mml_tensor_info_t *t) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Python values as mml_py_value_t
+
+// A list / tuple item as a float (SEQ values). The item is held while it converts: its
+// __float__ may change the list.
+static bool seq_get(void *ctx, size_t k, float *v) {
+    PyObject *seq = ctx;
+    if ((Py_ssize_t)k >= PySequence_Fast_GET_SIZE(seq)) {
+        return false;
+    }
+    PyObject *item = Py_NewRef(PySequence_Fast_GET_ITEM(seq, k));
+    double d = PyFloat_AsDouble(item);
+    Py_DECREF(item);
+    if (d == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return false;
+    }
+    *v = (float)d;
+    return true;
+}
+
+// Describes x in v; *view is taken (view->obj != NULL) for a buffer and must be released.
+static void value_describe(PyObject *x, mml_py_value_t *v, Py_buffer *view) {
+    memset(v, 0, sizeof(*v));
+    view->obj = NULL;
+    if (PyList_Check(x) || PyTuple_Check(x)) {
+        v->kind = MML_PY_VAL_SEQ;
+        v->len = (size_t)PySequence_Fast_GET_SIZE(x);
+        v->get = seq_get;
+        v->ctx = x;
+        return;
+    }
+    v->kind = MML_PY_VAL_OTHER;
+    if (PyUnicode_Check(x) ||
+        PyObject_GetBuffer(x, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
+        PyErr_Clear();
+        view->obj = NULL;
+        return;
+    }
+    v->data = view->buf;
+    v->len = (size_t)view->len;
+    const char *fmt = view->format ? view->format : "B";
+    if (PyBytes_Check(x) || PyByteArray_Check(x) || (PyMemoryView_Check(x) && strcmp(fmt, "B") == 0)) {
+        v->kind = MML_PY_VAL_RAW;
+        return;
+    }
+    v->kind = MML_PY_VAL_TYPED;
+    if (fmt[0] == '@' || fmt[0] == '=' || (fmt[0] == '<' && PY_LITTLE_ENDIAN)) {
+        fmt++;
+    }
+    v->typecode = fmt[0];
+    v->dtype = fmt[0] != '\0' && fmt[1] == '\0' ? mml_py_typecode_dtype(fmt[0], (size_t)view->itemsize)
+                                                : MML_DTYPE_COUNT;
+    v->ndim = view->ndim >= 1 && view->ndim <= MML_MAX_DIMS + 1 ? (uint8_t)view->ndim : 1;
+    for (int d = 0; d < v->ndim; d++) {
+        v->shape[d] = view->ndim >= 1 && view->shape ? (size_t)view->shape[d]
+                                                     : (size_t)(view->len / view->itemsize);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // microml.Model
 
 typedef struct {
-    PyObject_HEAD mml_model_t model;
-    Py_buffer model_view;  // the caller's model bytes, held (not copied) while we live
-    Py_buffer arena_view;  // the caller's arena, if one was given
-    void *arena_alloc;     // else our own arena allocation (before alignment)
-    mml_tensor_info_t *io; // n_inputs input infos, then n_outputs output infos
-    PyObject *inputs;      // tuple of TensorInfo
-    PyObject *outputs;     // tuple of TensorInfo
+    PyObject_HEAD mml_py_model_t pm;
+    Py_buffer model_view; // the caller's model bytes, held (not copied) while we live
+    Py_buffer arena_view; // the caller's arena, if one was given
+    void *arena_alloc;    // else our own arena allocation (before alignment)
+    PyObject *inputs;     // tuple of TensorInfo
+    PyObject *outputs;    // tuple of TensorInfo
+    PyObject *labels;     // tuple of str, or None
 } model_obj_t;
 
 static void model_dealloc(model_obj_t *self) {
     Py_XDECREF(self->inputs);
     Py_XDECREF(self->outputs);
-    PyMem_Free(self->io);
+    Py_XDECREF(self->labels);
+    PyMem_Free(self->pm.io);
     PyMem_Free(self->arena_alloc);
     if (self->arena_view.obj != NULL) {
         PyBuffer_Release(&self->arena_view);
@@ -163,34 +200,37 @@ static void model_dealloc(model_obj_t *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-// Builds self->io and the inputs / outputs tuples of a loaded model.
 static int model_make_infos(model_obj_t *self) {
-    mml_model_t *m = &self->model;
-    uint32_t n = m->n_inputs + m->n_outputs;
-    self->io = PyMem_Calloc(n ? n : 1, sizeof(mml_tensor_info_t));
+    const mml_model_t *m = &self->pm.model;
     self->inputs = PyTuple_New(m->n_inputs);
     self->outputs = PyTuple_New(m->n_outputs);
-    if (self->io == NULL || self->inputs == NULL || self->outputs == NULL) {
-        PyErr_NoMemory();
+    if (self->inputs == NULL || self->outputs == NULL) {
         return -1;
     }
-    for (uint32_t k = 0; k < n; k++) {
+    for (uint32_t k = 0; k < m->n_inputs + m->n_outputs; k++) {
         int output = k >= m->n_inputs;
-        uint32_t i = output ? k - m->n_inputs : k;
-        mml_status_t st = output ? mml_model_output_info(m, i, &self->io[k])
-                                 : mml_model_input_info(m, i, &self->io[k]);
-        if (st != MML_OK) {
-            mml_error_t err = {.status = st, .op_index = -1};
-            snprintf(err.msg, sizeof(err.msg), "%s %lu: no tensor info",
-                output ? "output" : "input", (unsigned long)i);
-            raise_status(&err);
-            return -1;
-        }
-        PyObject *info = tensorinfo_new(&self->io[k]);
+        PyObject *info = tensorinfo_new(&self->pm.io[k]);
         if (info == NULL) {
             return -1;
         }
-        PyTuple_SET_ITEM(output ? self->outputs : self->inputs, i, info);
+        PyTuple_SET_ITEM(output ? self->outputs : self->inputs, output ? k - m->n_inputs : k, info);
+    }
+    uint32_t n = mml_py_model_n_labels(&self->pm);
+    if (n == 0) {
+        self->labels = Py_NewRef(Py_None);
+        return 0;
+    }
+    if ((self->labels = PyTuple_New(n)) == NULL) {
+        return -1;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t len;
+        const char *s = mml_py_model_label(&self->pm, i, &len);
+        PyObject *str = PyUnicode_DecodeUTF8(s, (Py_ssize_t)len, "replace");
+        if (str == NULL) {
+            return -1;
+        }
+        PyTuple_SET_ITEM(self->labels, i, str);
     }
     return 0;
 }
@@ -208,306 +248,381 @@ static PyObject *model_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     if (self == NULL) {
         return NULL;
     }
-    mml_model_t *m = &self->model;
-    mml_error_t err;
+    mml_py_model_t *pm = &self->pm;
+    mml_py_err_t e;
     void *work = NULL;
 
-    if (PyObject_GetBuffer(buf_obj, &self->model_view, PyBUF_SIMPLE) != 0) {
+    if (PyUnicode_Check(buf_obj) ||
+        PyObject_GetBuffer(buf_obj, &self->model_view, PyBUF_SIMPLE) != 0) {
+        PyErr_Clear();
         self->model_view.obj = NULL;
-        PyErr_Format(PyExc_ValueError, "model must be a contiguous bytes-like object, not %.100s",
-            Py_TYPE(buf_obj)->tp_name);
+        mml_py_fail(&e, MML_PY_MSG_MODEL_NOT_BUFFER);
         goto fail;
     }
-    if ((uint64_t)self->model_view.len > UINT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "model larger than 4 GiB");
+    if (!mml_py_model_load(pm, self->model_view.buf, (size_t)self->model_view.len, &e)) {
         goto fail;
     }
-    if ((uintptr_t)self->model_view.buf % 4 != 0) {
-        PyErr_SetString(PyExc_ValueError, "model buffer must be 4-byte aligned");
-        goto fail;
+    pm->io = PyMem_Calloc(mml_py_model_n_io(pm), sizeof(mml_tensor_info_t));
+    if (pm->io == NULL) {
+        PyErr_NoMemory();
+        goto fail_set;
     }
-    if (mml_model_load(m, self->model_view.buf, (size_t)self->model_view.len, &err) != MML_OK) {
-        raise_status(&err);
+    if (!mml_py_model_infos(pm, &e)) {
         goto fail;
     }
     if (model_make_infos(self) != 0) {
-        goto fail;
+        goto fail_set;
     }
-
-    size_t work_len = mml_model_work_size(m);
-    work = PyMem_Malloc(work_len ? work_len : 1); // PyMem blocks are at least 8-aligned
+    size_t work_len = mml_py_model_work_size(pm);
+    work = PyMem_Malloc(work_len); // PyMem blocks are at least 8-aligned
     if (work == NULL) {
         PyErr_NoMemory();
+        goto fail_set;
+    }
+    if (!mml_py_model_plan(pm, work, work_len, &e)) {
         goto fail;
     }
-    if (mml_model_plan(m, work, work_len, &err) != MML_OK) {
-        raise_status(&err);
-        goto fail;
-    }
-
     uint8_t *arena;
     size_t arena_len;
+    bool writable = true;
     if (arena_obj != Py_None) {
         if (PyObject_GetBuffer(arena_obj, &self->arena_view, PyBUF_WRITABLE) != 0) {
+            PyErr_Clear();
             self->arena_view.obj = NULL;
-            PyErr_Format(PyExc_ValueError,
-                "arena must be a writable contiguous buffer (e.g. bytearray), not %.100s",
-                Py_TYPE(arena_obj)->tp_name);
-            goto fail;
-        }
-        arena = self->arena_view.buf;
-        arena_len = (size_t)self->arena_view.len;
-        if ((uintptr_t)arena % MML_ARENA_BASE_ALIGN != 0) {
-            PyErr_Format(PyExc_ValueError, "arena must be %d-byte aligned", MML_ARENA_BASE_ALIGN);
-            goto fail;
+            writable = false;
+            arena = NULL;
+            arena_len = 0;
+        } else {
+            arena = self->arena_view.buf;
+            arena_len = (size_t)self->arena_view.len;
         }
     } else {
-        self->arena_alloc = PyMem_Malloc((size_t)m->arena_bytes + MML_ARENA_BASE_ALIGN);
+        self->arena_alloc = PyMem_Malloc(mml_py_arena_alloc_size(pm));
         if (self->arena_alloc == NULL) {
-            PyErr_Format(PyExc_MemoryError, "cannot allocate an arena of %lu bytes",
-                (unsigned long)m->arena_bytes);
-            goto fail;
+            PyErr_NoMemory();
+            goto fail_set;
         }
-        uintptr_t a = ((uintptr_t)self->arena_alloc + MML_ARENA_BASE_ALIGN - 1) &
-            ~(uintptr_t)(MML_ARENA_BASE_ALIGN - 1);
-        arena = (uint8_t *)a;
-        arena_len = m->arena_bytes;
+        arena = mml_py_arena_align(self->arena_alloc);
+        arena_len = pm->model.arena_bytes;
     }
-    if (mml_model_prepare(m, work, arena, arena_len, &err) != MML_OK) {
-        raise_status(&err);
+    if (!mml_py_model_prepare(pm, work, arena, arena_len, writable, &e)) {
         goto fail;
     }
     PyMem_Free(work);
     return (PyObject *)self;
 
 fail:
+    raise_err(&e);
+fail_set:
     PyMem_Free(work);
     Py_DECREF(self);
     return NULL;
 }
 
-// Sets input i from x: raw bytes of the tensor's dtype, or float values (a 'f' buffer for a
-// non-float32 tensor, or a list/tuple of numbers) quantized by mml_tensor_set_float.
-static int model_set_input(model_obj_t *self, uint32_t i, PyObject *x) {
-    const mml_tensor_info_t *t = &self->io[i];
-    uint8_t *data = mml_model_input_data(&self->model, i);
-    uint32_t n = tensor_elements(t);
-
-    if (PyList_Check(x) || PyTuple_Check(x)) {
-        Py_ssize_t len = PySequence_Fast_GET_SIZE(x);
-        if (len != (Py_ssize_t)n) {
-            PyErr_Format(PyExc_ValueError, "input %lu needs %lu values, got %zd", (unsigned long)i,
-                (unsigned long)n, len);
-            return -1;
-        }
-        // Item by item with a reference held: an item's __float__ may change the list.
-        for (uint32_t k = 0; k < n; k++) {
-            if ((Py_ssize_t)k >= PySequence_Fast_GET_SIZE(x)) {
-                PyErr_Format(PyExc_ValueError, "input %lu changed size", (unsigned long)i);
-                return -1;
-            }
-            PyObject *item = Py_NewRef(PySequence_Fast_GET_ITEM(x, k));
-            double v = PyFloat_AsDouble(item);
-            if (v == -1.0 && PyErr_Occurred()) {
-                PyErr_Format(PyExc_ValueError, "input %lu: value %lu is not a number, got %.100s",
-                    (unsigned long)i, (unsigned long)k, Py_TYPE(item)->tp_name);
-                Py_DECREF(item);
-                return -1;
-            }
-            Py_DECREF(item);
-            mml_tensor_set_float(t, data, k, (float)v);
-        }
-        return 0;
-    }
-
-    Py_buffer view;
-    if (PyObject_GetBuffer(x, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
-        PyErr_Format(PyExc_ValueError,
-            "input %lu must be a C-contiguous buffer or a list/tuple of numbers, not %.100s",
-            (unsigned long)i, Py_TYPE(x)->tp_name);
-        return -1;
-    }
-    // Native float32 ('f', '<f' on this little-endian host, '=f', '@f'), for a non-float tensor.
-    const char *fmt = view.format ? view.format : "B";
-    if (fmt[0] == '@' || fmt[0] == '=' || (fmt[0] == '<' && PY_LITTLE_ENDIAN)) {
-        fmt++;
-    }
-    int ret = 0;
-    if (strcmp(fmt, "f") == 0 && view.itemsize == 4 && t->dtype != MML_FLOAT32) {
-        Py_ssize_t count = view.len / 4;
-        if (count != (Py_ssize_t)n) {
-            PyErr_Format(PyExc_ValueError, "input %lu needs %lu values, got %zd", (unsigned long)i,
-                (unsigned long)n, count);
-            ret = -1;
-        } else {
-            for (uint32_t k = 0; k < n; k++) {
-                float v;
-                memcpy(&v, (const uint8_t *)view.buf + 4 * (size_t)k, 4);
-                mml_tensor_set_float(t, data, k, v);
-            }
-        }
-    } else if (view.len != (Py_ssize_t)t->bytes) {
-        PyErr_Format(PyExc_ValueError, "input %lu needs %lu bytes, got %zd", (unsigned long)i,
-            (unsigned long)t->bytes, view.len);
-        ret = -1;
-    } else {
-        memcpy(data, view.buf, t->bytes);
-    }
-    PyBuffer_Release(&view);
-    return ret;
+// The borrowed buffers are still what was loaded (CPython holds them: this cannot fail unless an
+// exporter misbehaves, but the check is the API's, the same on every face).
+static bool model_check(model_obj_t *self, mml_py_err_t *e) {
+    return mml_py_model_check(&self->pm, self->model_view.buf, (size_t)self->model_view.len,
+        self->arena_view.obj ? self->arena_view.buf : NULL,
+        self->arena_view.obj ? (size_t)self->arena_view.len : 0, e);
 }
 
-// A new array.array holding output i.
-static PyObject *model_output_array(model_obj_t *self, uint32_t i) {
-    const mml_tensor_info_t *t = &self->io[self->model.n_inputs + i];
-    char tc = dtype_typecode(t->dtype);
+#define MAX_STACK_IO 4
+
+// Inputs of x described and checked: views[] hold taken buffers (release with inputs_release).
+static int inputs_take(model_obj_t *self, PyObject *x, mml_py_value_t *vals, Py_buffer *views,
+    uint32_t *batch, mml_py_err_t *e) {
+    uint32_t n = self->pm.model.n_inputs;
+    for (uint32_t i = 0; i < n; i++) {
+        views[i].obj = NULL;
+    }
+    PyObject *const *xs = &x;
+    if (n != 1) {
+        if (!PyList_Check(x) && !PyTuple_Check(x)) {
+            mml_py_fail(e, MML_PY_MSG_INPUTS_NOT_SEQ, n, n);
+            return -1;
+        }
+        if (PySequence_Fast_GET_SIZE(x) != (Py_ssize_t)n) {
+            mml_py_fail(e, MML_PY_MSG_INPUTS_COUNT, n, (uint32_t)PySequence_Fast_GET_SIZE(x));
+            return -1;
+        }
+        xs = PySequence_Fast_ITEMS(x);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t b;
+        value_describe(xs[i], &vals[i], &views[i]);
+        if (!mml_py_input_check(&self->pm, i, &vals[i], &b, e) ||
+            (i > 0 && !mml_py_batch_agree(i, b, *batch, e))) {
+            return -1;
+        }
+        *batch = i == 0 ? b : *batch;
+    }
+    return 0;
+}
+
+static void views_release(Py_buffer *views, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) {
+        if (views[i].obj != NULL) {
+            PyBuffer_Release(&views[i]);
+        }
+    }
+}
+
+// Sets every input to batch item k and runs the model.
+static bool run_one(model_obj_t *self, mml_py_value_t *vals, uint32_t k, mml_py_err_t *e) {
+    for (uint32_t i = 0; i < self->pm.model.n_inputs; i++) {
+        if (!mml_py_input_set(&self->pm, i, &vals[i], k, e)) {
+            return false;
+        }
+    }
+    return mml_py_invoke(&self->pm, e);
+}
+
+// A new result array for output i: numpy (the tensor's shape) or array.array (flat).
+static PyObject *result_new(model_obj_t *self, uint32_t i, mml_py_out_mode_t mode, uint32_t batch,
+    Py_buffer *view) {
+    const mml_tensor_info_t *t = mml_py_output_info(&self->pm, i);
+    char tc = mml_py_output_typecode(&self->pm, i, mode);
+    PyObject *arr;
     if (tc == 0) {
-        return PyErr_Format(PyExc_NotImplementedError, "output %lu: dtype %s has no array type",
-            (unsigned long)i, mml_dtype_name((mml_dtype_t)t->dtype));
+        mml_py_err_t e;
+        mml_py_status(&e, MML_ERR_UNSUPPORTED, NULL);
+        return raise_err(&e);
     }
-    PyObject *arr = PyObject_CallFunction(array_type, "C", tc);
-    if (arr == NULL) {
-        return NULL;
+    if (np_empty != NULL) {
+        PyObject *shape = shape_tuple(t, batch);
+        const char *dt = mode == MML_PY_OUT_FLOAT ? "float32" : mml_dtype_name((mml_dtype_t)t->dtype);
+        arr = shape ? PyObject_CallFunction(np_empty, "Os", shape, dt) : NULL;
+        Py_XDECREF(shape);
+    } else {
+        PyObject *zeros = PyBytes_FromStringAndSize(NULL,
+            (Py_ssize_t)(mml_py_output_bytes(&self->pm, i, mode) * batch));
+        if (zeros != NULL) {
+            memset(PyBytes_AS_STRING(zeros), 0, (size_t)PyBytes_GET_SIZE(zeros));
+        }
+        arr = zeros ? PyObject_CallFunction(array_type, "CO", tc, zeros) : NULL;
+        Py_XDECREF(zeros);
     }
-    PyObject *mv = PyMemoryView_FromMemory(mml_model_output_data(&self->model, i),
-        (Py_ssize_t)t->bytes, PyBUF_READ);
-    PyObject *r = mv ? PyObject_CallMethod(arr, "frombytes", "O", mv) : NULL;
-    Py_XDECREF(mv);
-    if (r == NULL) {
-        Py_DECREF(arr);
-        return NULL;
+    if (arr != NULL && PyObject_GetBuffer(arr, view, PyBUF_WRITABLE) != 0) {
+        Py_CLEAR(arr);
     }
-    Py_DECREF(r);
     return arr;
 }
 
-// Takes writable views of the caller's out buffer(s), checking each size. Returns the count.
-static int model_get_out_views(model_obj_t *self, PyObject *out, Py_buffer *views) {
-    uint32_t n_out = self->model.n_outputs;
-    PyObject *seq = NULL;
-    if (n_out != 1) {
-        if (!PyList_Check(out) && !PyTuple_Check(out)) {
-            PyErr_Format(PyExc_ValueError, "out must be a tuple or list of %lu buffers",
-                (unsigned long)n_out);
-            return -1;
-        }
-        if (PySequence_Fast_GET_SIZE(out) != (Py_ssize_t)n_out) {
-            PyErr_Format(PyExc_ValueError, "out needs %lu buffers, got %zd", (unsigned long)n_out,
-                PySequence_Fast_GET_SIZE(out));
-            return -1;
-        }
-        seq = out;
-    }
-    for (uint32_t i = 0; i < n_out; i++) {
-        PyObject *o = seq ? PySequence_Fast_ITEMS(seq)[i] : out;
-        const mml_tensor_info_t *t = &self->io[self->model.n_inputs + i];
-        int bad = PyObject_GetBuffer(o, &views[i], PyBUF_WRITABLE) != 0;
-        if (bad) {
-            PyErr_Format(PyExc_ValueError,
-                "out %lu must be a writable contiguous buffer, not %.100s", (unsigned long)i,
-                Py_TYPE(o)->tp_name);
-        } else if (views[i].len != (Py_ssize_t)t->bytes) {
-            PyErr_Format(PyExc_ValueError, "output %lu needs %lu bytes, got %zd", (unsigned long)i,
-                (unsigned long)t->bytes, views[i].len);
-            PyBuffer_Release(&views[i]);
-            bad = 1;
-        }
-        if (bad) {
-            while (i-- > 0) {
-                PyBuffer_Release(&views[i]);
-            }
-            return -1;
-        }
-    }
-    return (int)n_out;
-}
-
-// predict(x, out=None): one inference. Returns new array(s), or out filled in place.
+// predict(x, out=None, *, dequantize=False)
 static PyObject *model_predict(model_obj_t *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"x", "out", NULL};
-    PyObject *x;
-    PyObject *out = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:predict", kwlist, &x, &out)) {
+    static char *kwlist[] = {"x", "out", "dequantize", NULL};
+    PyObject *x, *out = Py_None;
+    int deq = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$p:predict", kwlist, &x, &out, &deq)) {
         return NULL;
     }
-    mml_model_t *m = &self->model;
-
-    if (m->n_inputs == 1) {
-        if (model_set_input(self, 0, x) != 0) {
-            return NULL;
-        }
-    } else {
-        if (!PyList_Check(x) && !PyTuple_Check(x)) {
-            return PyErr_Format(PyExc_ValueError, "model has %lu inputs: x must be a tuple or list",
-                (unsigned long)m->n_inputs);
-        }
-        if (PySequence_Fast_GET_SIZE(x) != (Py_ssize_t)m->n_inputs) {
-            return PyErr_Format(PyExc_ValueError, "model has %lu inputs, got %zd",
-                (unsigned long)m->n_inputs, PySequence_Fast_GET_SIZE(x));
-        }
-        for (uint32_t i = 0; i < m->n_inputs; i++) {
-            if ((Py_ssize_t)i >= PySequence_Fast_GET_SIZE(x)) {
-                return PyErr_Format(PyExc_ValueError, "inputs changed size");
-            }
-            PyObject *xi = Py_NewRef(PySequence_Fast_GET_ITEM(x, i));
-            int st = model_set_input(self, i, xi);
-            Py_DECREF(xi);
-            if (st != 0) {
-                return NULL;
-            }
-        }
-    }
-
-    // Caller's out buffers are checked before the work is done.
-    Py_buffer stack_views[4];
-    Py_buffer *views = NULL;
-    if (out != Py_None) {
-        views = m->n_outputs <= 4 ? stack_views : PyMem_Calloc(m->n_outputs, sizeof(Py_buffer));
-        if (views == NULL) {
+    mml_py_out_mode_t mode = deq ? MML_PY_OUT_FLOAT : MML_PY_OUT_RAW;
+    mml_model_t *m = &self->pm.model;
+    uint32_t n_in = m->n_inputs, n_out = m->n_outputs, batch = 1;
+    mml_py_value_t vals_stack[MAX_STACK_IO];
+    Py_buffer in_stack[MAX_STACK_IO], out_stack[MAX_STACK_IO];
+    mml_py_value_t *vals = vals_stack;
+    Py_buffer *in_views = in_stack, *out_views = out_stack;
+    PyObject *result = NULL;
+    mml_py_err_t e;
+    e.kind = MML_PY_EXC_NONE;
+    bool big = n_in > MAX_STACK_IO || n_out > MAX_STACK_IO;
+    if (big) {
+        vals = PyMem_Calloc(n_in + 1, sizeof(*vals));
+        in_views = PyMem_Calloc(n_in + 1, sizeof(Py_buffer));
+        out_views = PyMem_Calloc(n_out + 1, sizeof(Py_buffer));
+        if (vals == NULL || in_views == NULL || out_views == NULL) {
+            PyMem_Free(vals);
+            PyMem_Free(in_views);
+            PyMem_Free(out_views);
             return PyErr_NoMemory();
         }
-        if (model_get_out_views(self, out, views) < 0) {
-            if (views != stack_views) {
-                PyMem_Free(views);
+    }
+    for (uint32_t i = 0; i < n_out; i++) {
+        out_views[i].obj = NULL;
+    }
+    for (uint32_t i = 0; i < n_in; i++) {
+        in_views[i].obj = NULL;
+    }
+    PyObject *outs[MAX_STACK_IO], **outv = outs;
+    int ok = model_check(self, &e) && inputs_take(self, x, vals, in_views, &batch, &e) == 0;
+    if (ok && out != Py_None) {
+        // The caller's buffers, checked before the work is done.
+        PyObject *const *os = &out;
+        if (n_out != 1) {
+            if (!PyList_Check(out) && !PyTuple_Check(out)) {
+                ok = mml_py_fail(&e, MML_PY_MSG_OUT_NOT_SEQ, n_out, n_out);
+            } else if (PySequence_Fast_GET_SIZE(out) != (Py_ssize_t)n_out) {
+                ok = mml_py_fail(&e, MML_PY_MSG_OUT_COUNT, n_out,
+                    (uint32_t)PySequence_Fast_GET_SIZE(out));
+            } else {
+                os = PySequence_Fast_ITEMS(out);
             }
-            return NULL;
+        }
+        for (uint32_t i = 0; ok && i < n_out; i++) {
+            bool w = PyObject_GetBuffer(os[i], &out_views[i], PyBUF_WRITABLE) == 0;
+            if (!w) {
+                PyErr_Clear();
+                out_views[i].obj = NULL;
+            }
+            ok = mml_py_out_check(&self->pm, i, mode, batch, w, w ? (size_t)out_views[i].len : 0,
+                &e);
+        }
+        result = ok ? Py_NewRef(out) : NULL;
+    } else if (ok) {
+        result = n_out == 1 ? NULL : PyTuple_New(n_out);
+        if (n_out != 1 && result == NULL) {
+            ok = false;
+        }
+        if (n_out > MAX_STACK_IO) {
+            outv = PyMem_Calloc(n_out, sizeof(PyObject *));
+        }
+        for (uint32_t i = 0; ok && i < n_out; i++) {
+            outv[i] = result_new(self, i, mode, batch, &out_views[i]);
+            ok = outv[i] != NULL;
+            if (ok && n_out != 1) {
+                PyTuple_SET_ITEM(result, i, outv[i]);
+            } else if (ok) {
+                result = outv[0];
+            }
+        }
+        if (!ok) {
+            Py_CLEAR(result);
         }
     }
-
-    mml_error_t err;
-    PyObject *result = NULL;
-    if (mml_model_invoke(m, &err) != MML_OK) {
-        raise_status(&err);
-    } else if (views != NULL) {
-        for (uint32_t i = 0; i < m->n_outputs; i++) {
-            memcpy(views[i].buf, mml_model_output_data(m, i), (size_t)views[i].len);
-        }
-        result = Py_NewRef(out);
-    } else if (m->n_outputs == 1) {
-        result = model_output_array(self, 0);
-    } else if ((result = PyTuple_New(m->n_outputs)) != NULL) {
-        for (uint32_t i = 0; i < m->n_outputs; i++) {
-            PyObject *arr = model_output_array(self, i);
-            if (arr == NULL) {
-                Py_CLEAR(result);
-                break;
-            }
-            PyTuple_SET_ITEM(result, i, arr);
+    for (uint32_t k = 0; ok && k < batch; k++) {
+        ok = run_one(self, vals, k, &e);
+        for (uint32_t i = 0; ok && i < n_out; i++) {
+            mml_py_output_copy(&self->pm, i, mode,
+                (uint8_t *)out_views[i].buf + k * mml_py_output_bytes(&self->pm, i, mode));
         }
     }
-    if (views != NULL) {
-        for (uint32_t i = 0; i < m->n_outputs; i++) {
-            PyBuffer_Release(&views[i]);
-        }
-        if (views != stack_views) {
-            PyMem_Free(views);
+    views_release(in_views, n_in);
+    views_release(out_views, n_out);
+    if (outv != outs) {
+        PyMem_Free(outv);
+    }
+    if (big) {
+        PyMem_Free(vals);
+        PyMem_Free(in_views);
+        PyMem_Free(out_views);
+    }
+    if (!ok) {
+        Py_CLEAR(result);
+        if (!PyErr_Occurred()) {
+            raise_err(&e);
         }
     }
     return result;
 }
 
+// Runs one inference for argmax / top_k (a batch is refused: one result each).
+static bool model_run_single(model_obj_t *self, PyObject *x, int output, const char *what,
+    mml_py_err_t *e) {
+    uint32_t n_in = self->pm.model.n_inputs, batch = 1;
+    if (n_in > MAX_STACK_IO) {
+        return mml_py_fail(e, MML_PY_MSG_INPUTS_COUNT, n_in, n_in); // not reached by real models
+    }
+    mml_py_value_t vals[MAX_STACK_IO];
+    Py_buffer views[MAX_STACK_IO];
+    for (uint32_t i = 0; i < MAX_STACK_IO; i++) {
+        views[i].obj = NULL;
+    }
+    bool ok = model_check(self, e) && mml_py_output_index(&self->pm, output, e) &&
+        inputs_take(self, x, vals, views, &batch, e) == 0 &&
+        (batch == 1 || mml_py_one_at_a_time(what, e)) && run_one(self, vals, 0, e);
+    views_release(views, n_in);
+    return ok;
+}
+
+// argmax(x, *, output=0) -> int
+static PyObject *model_argmax(model_obj_t *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"x", "output", NULL};
+    PyObject *x;
+    int output = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$i:argmax", kwlist, &x, &output)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    if (!model_run_single(self, x, output, "argmax", &e)) {
+        return PyErr_Occurred() ? NULL : raise_err(&e);
+    }
+    return PyLong_FromUnsignedLong(mml_py_argmax(&self->pm, (uint32_t)output));
+}
+
+// top_k(x, k=1, *, output=0, out=None) -> [(index, score), ...] or out filled
+static PyObject *model_top_k(model_obj_t *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"x", "k", "output", "out", NULL};
+    PyObject *x, *out = Py_None;
+    int k = 1, output = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i$iO:top_k", kwlist, &x, &k, &output, &out)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    if (!mml_py_output_index(&self->pm, output, &e) ||
+        !mml_py_top_k_check(&self->pm, (uint32_t)output, k, &e)) {
+        return raise_err(&e);
+    }
+    Py_buffer v[2] = {{.obj = NULL}, {.obj = NULL}};
+    if (out != Py_None) {
+        bool w = PyTuple_Check(out) && PyTuple_GET_SIZE(out) == 2 &&
+            PyObject_GetBuffer(PyTuple_GET_ITEM(out, 0), &v[0], PyBUF_WRITABLE | PyBUF_FORMAT) == 0 &&
+            PyObject_GetBuffer(PyTuple_GET_ITEM(out, 1), &v[1], PyBUF_WRITABLE | PyBUF_FORMAT) == 0;
+        PyErr_Clear();
+        char tc0 = w && v[0].format ? v[0].format[0] : 0, tc1 = w && v[1].format ? v[1].format[0] : 0;
+        if (w && v[0].itemsize != 4) {
+            tc0 = 0;
+        }
+        if (!mml_py_top_k_out_check((uint32_t)k, w, tc0, w ? (size_t)v[0].len : 0, tc1,
+                w ? (size_t)v[1].len : 0, &e)) {
+            views_release(v, 2);
+            return raise_err(&e);
+        }
+    }
+    if (!model_run_single(self, x, output, "top_k", &e)) {
+        views_release(v, 2);
+        return PyErr_Occurred() ? NULL : raise_err(&e);
+    }
+    if (out != Py_None) {
+        mml_py_top_k(&self->pm, (uint32_t)output, (uint32_t)k, v[0].buf, v[1].buf);
+        views_release(v, 2);
+        return Py_NewRef(out);
+    }
+    uint8_t idx[4 * 64], score[4 * 64];
+    uint8_t *ib = idx, *sb = score;
+    if (k > 64) {
+        ib = PyMem_Malloc(4 * (size_t)k);
+        sb = PyMem_Malloc(4 * (size_t)k);
+        if (ib == NULL || sb == NULL) {
+            PyMem_Free(ib);
+            PyMem_Free(sb);
+            return PyErr_NoMemory();
+        }
+    }
+    mml_py_top_k(&self->pm, (uint32_t)output, (uint32_t)k, ib, sb);
+    PyObject *list = PyList_New(k);
+    for (int r = 0; list != NULL && r < k; r++) {
+        int32_t i;
+        float s;
+        memcpy(&i, ib + 4 * r, 4);
+        memcpy(&s, sb + 4 * r, 4);
+        PyObject *pair = Py_BuildValue("(ld)", (long)i, (double)s);
+        if (pair == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, r, pair);
+    }
+    if (ib != idx) {
+        PyMem_Free(ib);
+        PyMem_Free(sb);
+    }
+    return list;
+}
+
 static PyObject *model_get_arena_size(model_obj_t *self, void *closure) {
-    return PyLong_FromUnsignedLong(self->model.arena_bytes);
+    return PyLong_FromUnsignedLong(self->pm.model.arena_bytes);
 }
 
 static PyObject *model_get_inputs(model_obj_t *self, void *closure) {
@@ -518,64 +633,35 @@ static PyObject *model_get_outputs(model_obj_t *self, void *closure) {
     return Py_NewRef(self->outputs);
 }
 
-// "<microml.Model int8[1,1] -> int8[1,1], 3 ops, arena 1184 bytes>"
+static PyObject *model_get_labels(model_obj_t *self, void *closure) {
+    return Py_NewRef(self->labels);
+}
+
 static PyObject *model_repr(model_obj_t *self) {
-    mml_model_t *m = &self->model;
-    PyObject *parts = PyList_New(0);
-    if (parts == NULL) {
-        return NULL;
-    }
-    for (uint32_t k = 0; k < m->n_inputs + m->n_outputs; k++) {
-        const mml_tensor_info_t *t = &self->io[k];
-        char shape[16 * MML_MAX_DIMS + 1] = "";
-        size_t used = 0;
-        for (uint8_t d = 0; d < t->rank && used < sizeof(shape); d++) {
-            used += (size_t)snprintf(shape + used, sizeof(shape) - used, d ? ",%ld" : "%ld",
-                (long)t->shape[d]);
-        }
-        const char *sep = k == 0 ? "" : k == m->n_inputs ? " -> " : ", ";
-        PyObject *s =
-            PyUnicode_FromFormat("%s%s[%s]", sep, mml_dtype_name((mml_dtype_t)t->dtype), shape);
-        if (s == NULL || PyList_Append(parts, s) != 0) {
-            Py_XDECREF(s);
-            Py_DECREF(parts);
-            return NULL;
-        }
-        Py_DECREF(s);
-    }
-    PyObject *empty = PyUnicode_FromString("");
-    PyObject *sig = empty ? PyUnicode_Join(empty, parts) : NULL;
-    Py_XDECREF(empty);
-    Py_DECREF(parts);
-    if (sig == NULL) {
-        return NULL;
-    }
-    PyObject *r = PyUnicode_FromFormat("<microml.Model %U, %lu ops, arena %lu bytes>", sig,
-        (unsigned long)m->n_ops, (unsigned long)m->arena_bytes);
-    Py_DECREF(sig);
-    return r;
+    char text[MML_PY_MSG_LEN];
+    mml_py_model_repr(&self->pm, text, sizeof(text));
+    return PyUnicode_FromString(text);
 }
 
 // reset(): recurrent state (variable tensors) back to its zero point, as after construction.
 static PyObject *model_reset(model_obj_t *self, PyObject *Py_UNUSED(ignored)) {
-    mml_status_t st = mml_model_reset(&self->model);
-    if (st != MML_OK) {
-        mml_error_t err = {.status = st, .op_index = -1};
-        return raise_status(&err);
+    mml_py_err_t e;
+    if (!model_check(self, &e) || !mml_py_status(&e, mml_model_reset(&self->pm.model), NULL)) {
+        return raise_err(&e);
     }
     Py_RETURN_NONE;
 }
 
 static PyMethodDef model_methods[] = {
     {"predict", (PyCFunction)(void (*)(void))model_predict, METH_VARARGS | METH_KEYWORDS,
-        "predict(x, out=None): run one inference.\n\n"
-        "x: raw bytes of the input dtype (any buffer), or float values (list/tuple, or a 'f' "
-        "buffer\n"
-        "for a quantized input) that are quantized; a tuple/list of those for several inputs.\n"
-        "Returns a new array.array per output (a tuple for several), or out filled in place."},
+        "predict(x, out=None, *, dequantize=False): run the model (see docs/python-api.md)."},
+    {"argmax", (PyCFunction)(void (*)(void))model_argmax, METH_VARARGS | METH_KEYWORDS,
+        "argmax(x, *, output=0): run the model; index of the largest element of the output."},
+    {"top_k", (PyCFunction)(void (*)(void))model_top_k, METH_VARARGS | METH_KEYWORDS,
+        "top_k(x, k=1, *, output=0, out=None): run the model; the k (index, score) pairs with\n"
+        "the largest dequantized scores, largest first."},
     {"reset", (PyCFunction)model_reset, METH_NOARGS,
-        "reset(): set the recurrent state (variable tensors) back to its zero point, as after\n"
-        "construction; a stateless model is unaffected."},
+        "reset(): set the recurrent state (variable tensors) back to its zero point."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -583,13 +669,14 @@ static PyGetSetDef model_getset[] = {
     {"arena_size", (getter)model_get_arena_size, NULL, "bytes of arena the model needs", NULL},
     {"inputs", (getter)model_get_inputs, NULL, "tuple of TensorInfo, one per input", NULL},
     {"outputs", (getter)model_get_outputs, NULL, "tuple of TensorInfo, one per output", NULL},
+    {"labels", (getter)model_get_labels, NULL, "class labels the model carries, or None", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyTypeObject model_type = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "microml.Model",
     .tp_doc = "Model(buf, *, arena=None): a .tflite model ready to run.\n\n"
-              "buf is borrowed, not copied, and kept alive by the model. arena: optional writable\n"
+              "buf is borrowed, not copied, and held by the model. arena: optional writable\n"
               "buffer of at least arena_size bytes; by default the model allocates its own.",
     .tp_basicsize = sizeof(model_obj_t),
     .tp_flags = Py_TPFLAGS_DEFAULT,
@@ -603,11 +690,47 @@ static PyTypeObject model_type = {
 // ---------------------------------------------------------------------------------------------
 // The module
 
+// load(buf, *, arena=None): the model object for buf's family.
+static PyObject *microml_load(PyObject *module, PyObject *args, PyObject *kwds) {
+    if (PyTuple_GET_SIZE(args) != 1) {
+        return PyErr_Format(PyExc_TypeError, "load() takes 1 positional argument");
+    }
+    PyObject *buf = PyTuple_GET_ITEM(args, 0);
+    mml_py_err_t e;
+    mml_py_family_t family;
+    Py_buffer view;
+    bool ok;
+    if (PyUnicode_Check(buf)) {
+        ok = mml_py_family(NULL, 0, true, &family, &e);
+    } else if (PyObject_GetBuffer(buf, &view, PyBUF_SIMPLE) != 0) {
+        PyErr_Clear();
+        ok = mml_py_fail(&e, MML_PY_MSG_MODEL_NOT_BUFFER);
+    } else {
+        ok = mml_py_family(view.buf, (size_t)view.len, false, &family, &e);
+        PyBuffer_Release(&view);
+    }
+    if (!ok) {
+        return raise_err(&e);
+    }
+    // One entry per family.
+    switch (family) {
+        default: // MML_PY_FAMILY_TFLITE
+            return PyObject_Call((PyObject *)&model_type, args, kwds);
+    }
+}
+
+static PyMethodDef microml_functions[] = {
+    {"load", (PyCFunction)(void (*)(void))microml_load, METH_VARARGS | METH_KEYWORDS,
+        "load(buf, *, arena=None): the model object for buf (a .tflite model: Model)."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef microml_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "microml",
     .m_doc = "microml: machine learning inference for microcontrollers (host build).",
     .m_size = -1,
+    .m_methods = microml_functions,
 };
 
 PyMODINIT_FUNC PyInit_microml(void);
@@ -622,6 +745,15 @@ PyMODINIT_FUNC PyInit_microml(void) {
         Py_DECREF(array_mod);
         if (array_type == NULL) {
             return NULL;
+        }
+        // numpy is optional: without it results are array.array.
+        PyObject *np = PyImport_ImportModule("numpy");
+        if (np == NULL) {
+            PyErr_Clear();
+        } else {
+            np_empty = PyObject_GetAttrString(np, "empty");
+            Py_DECREF(np);
+            PyErr_Clear();
         }
     }
     if (tensorinfo_type == NULL) {

@@ -7,6 +7,9 @@ MICROML_TOP := $(abspath $(MICROML_MOD_DIR)/../..)
 # The binding is scanned for QSTRs; the C core is plain C and is not.
 SRC_USERMOD_C += $(MICROML_MOD_DIR)/modmicroml.c
 
+# The Python API both bindings share (bindings/common/): plain C, not scanned for QSTRs.
+SRC_USERMOD_LIB_C += $(MICROML_TOP)/bindings/common/mml_py.c
+
 # mk/micropython.mk passes the core's source list (CORE_SRC of mk/core.mk) as MICROML_CORE_SRC;
 # building a port by hand falls back to the same directories.
 MICROML_CORE_SRC ?= $(sort $(wildcard $(MICROML_TOP)/src/core/*.c $(MICROML_TOP)/src/nn/*.c \

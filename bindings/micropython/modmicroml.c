@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The microml MicroPython module: Model and TensorInfo over the C API in include/microml.
+// The MicroPython face of microml: a thin adapter from MicroPython objects to the API written
+// once in bindings/common/mml_py.c (checks, conversions, messages). Here: buffer and sequence
+// access, allocation, array.array results, and the one mapping of an error kind to an exception.
 // One file builds both the user C module (firmware) and the native .mpy
-// (MICROPY_ENABLE_DYNRUNTIME). Cost: a Model object is sizeof(mml_model_t) + 3 references; predict
-// copies inputs and outputs once.
+// (MICROPY_ENABLE_DYNRUNTIME). Cost: a Model object is sizeof(mml_py_model_t) + 6 references
+// and its tensor infos; predict(x, out=y) allocates nothing.
 #if MICROPY_ENABLE_DYNRUNTIME
 #include "py/dynruntime.h"
 #else
@@ -13,6 +15,7 @@
 #include "py/objarray.h"
 #include "py/objtuple.h"
 #include "microml/microml.h"
+#include "../common/mml_py.h"
 
 // Float objects exist. mk/micropython.mk builds every .mpy with float on (the core needs float
 // anyway); a build without float still runs models, takes integer lists and reports scale None.
@@ -24,134 +27,82 @@ mp_obj_full_type_t microml_model_type;
 mp_obj_full_type_t microml_tensorinfo_type;
 #define MICROML_MODEL_TYPE ((mp_obj_type_t *)&microml_model_type)
 #define MICROML_TENSORINFO_TYPE ((mp_obj_type_t *)&microml_tensorinfo_type)
+// The native glue's getiter returns NULL when given a buffer: the iterator is then the buffer,
+// or buf[0] if the buffer's type was cleared.
+static mp_obj_t microml_getiter(mp_obj_t o, mp_obj_iter_buf_t *buf) {
+    mp_obj_t r = mp_fun_table.getiter(o, buf);
+    if (r == MP_OBJ_NULL && buf != NULL) {
+        r = buf->base.type == MP_OBJ_NULL ? buf->buf[0] : MP_OBJ_FROM_PTR(buf);
+    }
+    return r;
+}
+#define MICROML_GETITER(o, buf) (microml_getiter((o), (buf)))
 #else
 extern const mp_obj_type_t microml_model_type;
 extern const mp_obj_type_t microml_tensorinfo_type;
 #define MICROML_MODEL_TYPE (&microml_model_type)
 #define MICROML_TENSORINFO_TYPE (&microml_tensorinfo_type)
+#define MICROML_GETITER(o, buf) (mp_getiter((o), (buf)))
 #endif
 
 typedef struct _microml_model_obj_t {
     mp_obj_base_t base;
-    mp_obj_t buf;     // the model bytes' owner: borrowed by model.buf, kept alive here
-    mp_obj_t arena;   // the arena's owner (caller's buffer or our bytearray)
-    mp_obj_t inputs;  // tuple of TensorInfo
-    mp_obj_t outputs; // tuple of TensorInfo
-    mml_model_t model;
+    mp_obj_t buf;      // the model bytes' owner: borrowed by pm, kept alive here
+    mp_obj_t arena;    // the caller's arena, or None
+    void *arena_alloc; // else our own arena
+    mp_obj_t inputs;   // tuple of TensorInfo
+    mp_obj_t outputs;  // tuple of TensorInfo
+    mp_obj_t labels;   // tuple of str, or None
+    mml_py_model_t pm;
 } microml_model_obj_t;
 
 typedef struct _microml_tensorinfo_obj_t {
     mp_obj_base_t base;
-    mp_obj_t index, name, shape, dtype, scale, zero_point;
+    mp_obj_t items; // (index, name, shape, dtype, scale, zero_point)
 } microml_tensorinfo_obj_t;
 
 /******************************************************************************/
-// Errors: every failure, from the core or from argument checks here, goes through raise_status.
+// Errors: the one place where an error kind becomes an exception.
 
-// The one place a status becomes an exception. err->msg is the message, except for a too-small
-// arena, whose message is built from needed/got so it always reads "arena needs N bytes, got M".
-static NORETURN void raise_status(mml_error_t *err);
-
-static size_t str_len(const char *s) {
-    size_t n = 0;
-    while (s[n] != '\0') {
-        n++;
-    }
-    return n;
-}
-
-// Appends s to the message being built at err->msg + *pos (truncating at the end).
-static void msg_put(mml_error_t *err, size_t *pos, const char *s) {
-    while (*s != '\0' && *pos + 1 < sizeof(err->msg)) {
-        err->msg[(*pos)++] = *s++;
-    }
-    err->msg[*pos] = '\0';
-}
-
-static void msg_put_uint(mml_error_t *err, size_t *pos, uint32_t v) {
-    char digits[11];
-    size_t n = sizeof(digits) - 1;
-    digits[n] = '\0';
-    do {
-        digits[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    msg_put(err, pos, digits + n);
-}
-
-static NORETURN void raise_status(mml_error_t *err) {
+static NORETURN void raise_err(const mml_py_err_t *e) {
     const mp_obj_type_t *type;
-    switch (err->status) {
-        case MML_ERR_ARENA_TOO_SMALL:
-        case MML_ERR_WORK_TOO_SMALL: {
-            uint32_t needed = err->needed, got = err->got;
-            size_t pos = 0;
-            msg_put(err, &pos,
-                err->status == MML_ERR_ARENA_TOO_SMALL ? "arena needs " : "work needs ");
-            msg_put_uint(err, &pos, needed);
-            msg_put(err, &pos, " bytes, got ");
-            msg_put_uint(err, &pos, got);
+    switch (e->kind) {
+        case MML_PY_EXC_TYPE:
+            type = &mp_type_TypeError;
+            break;
+        case MML_PY_EXC_MEMORY:
 #if MICROPY_ENABLE_DYNRUNTIME
             type = MP_OBJ_TO_PTR(mp_load_global(MP_QSTR_MemoryError));
 #else
             type = &mp_type_MemoryError;
 #endif
             break;
-        }
-        case MML_ERR_UNSUPPORTED:
+        case MML_PY_EXC_NOT_IMPLEMENTED:
             type = &mp_type_NotImplementedError;
             break;
-        default: // MML_ERR_INVALID_MODEL, MML_ERR_INVALID_ARG and anything new
+        case MML_PY_EXC_RUNTIME:
+            type = &mp_type_RuntimeError;
+            break;
+        default:
             type = &mp_type_ValueError;
             break;
     }
-    if (err->msg[0] == '\0') {
-        size_t pos = 0;
-        msg_put(err, &pos, mml_status_str(err->status));
-    }
-    mp_raise_type_arg(type, mp_obj_new_str(err->msg, str_len(err->msg)));
+    mp_raise_type_arg(type, mp_obj_new_str(e->msg, strlen(e->msg)));
 }
 
-static void check(mml_status_t status, mml_error_t *err) {
-    if (status != MML_OK) {
-        err->status = status;
-        raise_status(err);
+static void check(bool ok, const mml_py_err_t *e) {
+    if (!ok) {
+        raise_err(e);
     }
 }
 
-// ValueError "<what> <i> <text>" (what may be NULL), via raise_status.
-static NORETURN void raise_arg(const char *what, uint32_t i, const char *text) {
-    mml_error_t err;
-    size_t pos = 0;
-    err.status = MML_ERR_INVALID_ARG;
-    err.msg[0] = '\0';
-    if (what != NULL) {
-        msg_put(&err, &pos, what);
-        msg_put(&err, &pos, " ");
-        msg_put_uint(&err, &pos, i);
-        msg_put(&err, &pos, " ");
-    }
-    msg_put(&err, &pos, text);
-    raise_status(&err);
-}
-
-// ValueError "<what> <i> needs N bytes, got M".
-static NORETURN void raise_size(const char *what, uint32_t i, uint32_t needed, uint32_t got) {
-    mml_error_t err;
-    size_t pos = 0;
-    err.status = MML_ERR_INVALID_ARG;
-    msg_put(&err, &pos, what);
-    msg_put(&err, &pos, " ");
-    msg_put_uint(&err, &pos, i);
-    msg_put(&err, &pos, " needs ");
-    msg_put_uint(&err, &pos, needed);
-    msg_put(&err, &pos, " bytes, got ");
-    msg_put_uint(&err, &pos, got);
-    raise_status(&err);
+static qstr type_name(mp_obj_t o) {
+    return ((const mp_obj_type_t *)mp_obj_get_type(o))->name;
 }
 
 /******************************************************************************/
-// TensorInfo: a read-only record (index, name, shape, dtype, scale, zero_point).
+// TensorInfo: a read-only record (index, name, shape, dtype, scale, zero_point) that also
+// indexes and unpacks like a tuple, as CPython's struct sequence does.
 
 static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info) {
     microml_tensorinfo_obj_t *self =
@@ -162,16 +113,19 @@ static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info) {
     }
     const char *dtype = mml_dtype_name((mml_dtype_t)info->dtype);
     const char *name = info->name != NULL ? info->name : "";
-    self->index = mp_obj_new_int_from_uint(info->index);
-    self->name = mp_obj_new_str(name, str_len(name));
-    self->shape = mp_obj_new_tuple(info->rank < MML_MAX_DIMS ? info->rank : MML_MAX_DIMS, dims);
-    self->dtype = mp_obj_new_str(dtype, str_len(dtype));
+    mp_obj_t items[6] = {
+        mp_obj_new_int_from_uint(info->index),
+        mp_obj_new_str(name, strlen(name)),
+        mp_obj_new_tuple(info->rank < MML_MAX_DIMS ? info->rank : MML_MAX_DIMS, dims),
+        mp_obj_new_str(dtype, strlen(dtype)),
 #if MICROML_HAS_FLOAT
-    self->scale = mp_obj_new_float((mp_float_t)info->scale);
+        mp_obj_new_float((mp_float_t)info->scale),
 #else
-    self->scale = mp_const_none;
+        mp_const_none,
 #endif
-    self->zero_point = mp_obj_new_int(info->zero_point);
+        mp_obj_new_int(info->zero_point),
+    };
+    self->items = mp_obj_new_tuple(6, items);
     return MP_OBJ_FROM_PTR(self);
 }
 
@@ -180,14 +134,13 @@ static mp_obj_t tensorinfo_new(const mml_tensor_info_t *info) {
 static void tensorinfo_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     (void)kind;
     microml_tensorinfo_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    const mp_obj_t values[] = {self->index, self->name, self->shape, self->dtype, self->scale,
-        self->zero_point};
+    const mp_obj_tuple_t *t = MP_OBJ_TO_PTR(self->items);
     static const char *const fields[] = {"index", "name", "shape", "dtype", "scale", "zero_point"};
     mp_obj_t repr_fn = mp_load_global(MP_QSTR_repr);
     mp_printf(print, "microml.TensorInfo(");
-    for (size_t i = 0; i < MP_ARRAY_SIZE(values); i++) {
+    for (size_t i = 0; i < 6; i++) {
         mp_buffer_info_t text;
-        mp_obj_t r = mp_call_function_n_kw(repr_fn, 1, 0, &values[i]);
+        mp_obj_t r = mp_call_function_n_kw(repr_fn, 1, 0, &t->items[i]);
         mp_get_buffer_raise(r, &text, MP_BUFFER_READ);
         mp_printf(print, "%s%s=%.*s", i > 0 ? ", " : "", fields[i], (int)text.len,
             (const char *)text.buf);
@@ -200,19 +153,117 @@ static void tensorinfo_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         return; // read-only
     }
     microml_tensorinfo_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    if (attr == MP_QSTR_index) {
-        dest[0] = self->index;
-    } else if (attr == MP_QSTR_name) {
-        dest[0] = self->name;
-    } else if (attr == MP_QSTR_shape) {
-        dest[0] = self->shape;
-    } else if (attr == MP_QSTR_dtype) {
-        dest[0] = self->dtype;
-    } else if (attr == MP_QSTR_scale) {
-        dest[0] = self->scale;
-    } else if (attr == MP_QSTR_zero_point) {
-        dest[0] = self->zero_point;
+    const mp_obj_tuple_t *t = MP_OBJ_TO_PTR(self->items);
+    // Not static: in a .mpy, MP_QSTR_ values are only known at run time.
+    const qstr fields[6] = {MP_QSTR_index, MP_QSTR_name, MP_QSTR_shape, MP_QSTR_dtype,
+        MP_QSTR_scale, MP_QSTR_zero_point};
+    for (size_t i = 0; i < 6; i++) {
+        if (attr == fields[i]) {
+            dest[0] = t->items[i];
+        }
     }
+}
+
+static mp_obj_t tensorinfo_subscr(mp_obj_t self_in, mp_obj_t index, mp_obj_t value) {
+    microml_tensorinfo_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (value != MP_OBJ_SENTINEL) {
+        return MP_OBJ_NULL; // read-only
+    }
+    return mp_obj_subscr(self->items, index, value);
+}
+
+static mp_obj_t tensorinfo_getiter(mp_obj_t self_in, mp_obj_iter_buf_t *iter_buf) {
+    microml_tensorinfo_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    return MICROML_GETITER(self->items, iter_buf);
+}
+
+/******************************************************************************/
+// Python values as mml_py_value_t
+
+#if MICROML_HAS_FLOAT
+typedef mp_float_t value_t;
+#else
+typedef mp_int_t value_t;
+#endif
+
+// A list / tuple item as a float (SEQ values): ints, floats and bools only.
+static bool seq_get(void *ctx, size_t k, float *v) {
+    size_t n;
+    mp_obj_t *items;
+    mp_obj_get_array(ctx, &n, &items);
+    if (k >= n) {
+        return false;
+    }
+    mp_obj_t o = items[k];
+    if (!mp_obj_is_small_int(o)) {
+        qstr t = type_name(o);
+        if (t != MP_QSTR_int && t != MP_QSTR_float && t != MP_QSTR_bool) {
+            return false;
+        }
+    }
+#if MICROML_HAS_FLOAT
+    *v = (float)mp_obj_get_float(o);
+#else
+    *v = (float)mp_obj_get_int(o);
+#endif
+    return true;
+}
+
+// Item size of a buffer typecode (the ones array.array and memoryview have).
+static size_t typecode_size(char tc) {
+    switch (tc) {
+        case 'h':
+        case 'H':
+            return 2;
+        case 'i':
+        case 'I':
+        case 'f':
+            return 4;
+        case 'l':
+        case 'L':
+            return sizeof(long);
+        case 'q':
+        case 'Q':
+        case 'd':
+            return 8;
+        default:
+            return 1;
+    }
+}
+
+static void value_describe(mp_obj_t x, mml_py_value_t *v) {
+    memset(v, 0, sizeof(*v));
+    v->kind = MML_PY_VAL_OTHER;
+    qstr t = mp_obj_is_small_int(x) ? MP_QSTR_int : type_name(x);
+    if (t == MP_QSTR_list || t == MP_QSTR_tuple) {
+        size_t n;
+        mp_obj_t *items;
+        mp_obj_get_array(x, &n, &items);
+        v->kind = MML_PY_VAL_SEQ;
+        v->len = n;
+        v->get = seq_get;
+        v->ctx = x;
+        return;
+    }
+    mp_buffer_info_t bi;
+    if (t == MP_QSTR_str || !mp_get_buffer(x, &bi, MP_BUFFER_READ)) {
+        return;
+    }
+    v->data = bi.buf;
+    v->len = bi.len;
+    char tc = (char)(bi.typecode & 0x7f);
+    // bytes, bytearray and byte memoryviews are raw bytes; bytearray's typecode is 1.
+    if (t == MP_QSTR_bytes || t == MP_QSTR_bytearray ||
+        (t == MP_QSTR_memoryview && (tc == 'B' || tc == 1))) {
+        v->kind = MML_PY_VAL_RAW;
+        return;
+    }
+    size_t size = typecode_size(tc);
+    v->kind = MML_PY_VAL_TYPED;
+    v->typecode = tc;
+    v->dtype = mml_py_typecode_dtype(tc, size);
+    v->ndim = 1;
+    v->shape[0] = bi.len / size;
 }
 
 /******************************************************************************/
@@ -228,258 +279,320 @@ static mp_obj_t model_make_new(const mp_obj_type_t *type, size_t n_args, size_t 
     };
     mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
-
+    mml_py_err_t e;
+    mp_obj_t buf = vals[ARG_buf].u_obj;
     mp_buffer_info_t bufinfo;
-    if (!mp_get_buffer(vals[ARG_buf].u_obj, &bufinfo, MP_BUFFER_READ)) {
-        raise_arg(NULL, 0, "model must be a buffer (bytes, bytearray, memoryview)");
-    }
-    if (((uintptr_t)bufinfo.buf & 3) != 0) {
-        raise_arg(NULL, 0, "model buffer must be 4-byte aligned");
+    if (mp_obj_is_small_int(buf) || type_name(buf) == MP_QSTR_str ||
+        !mp_get_buffer(buf, &bufinfo, MP_BUFFER_READ)) {
+        raise_err((mml_py_fail(&e, MML_PY_MSG_MODEL_NOT_BUFFER), &e));
     }
 
     microml_model_obj_t *self = mp_obj_malloc(microml_model_obj_t, MICROML_MODEL_TYPE);
-    self->buf = vals[ARG_buf].u_obj;
+    self->buf = buf;
     self->arena = mp_const_none;
+    self->arena_alloc = NULL;
     self->inputs = mp_const_empty_tuple;
     self->outputs = mp_const_empty_tuple;
-    mml_error_t err;
-    err.msg[0] = '\0';
-    mml_model_t *m = &self->model;
-    check(mml_model_load(m, bufinfo.buf, bufinfo.len, &err), &err);
+    self->labels = mp_const_none;
+    mml_py_model_t *pm = &self->pm;
+    check(mml_py_model_load(pm, bufinfo.buf, bufinfo.len, &e), &e);
+    pm->io = m_new(mml_tensor_info_t, mml_py_model_n_io(pm));
+    check(mml_py_model_infos(pm, &e), &e);
 
     // Transient work memory for plan + prepare; the GC reclaims it if either raises.
-    size_t work_len = mml_model_work_size(m);
-    uint8_t *work = m_new(uint8_t, work_len > 0 ? work_len : 1);
-    check(mml_model_plan(m, work, work_len, &err), &err);
+    size_t work_len = mml_py_model_work_size(pm);
+    uint8_t *work = m_new(uint8_t, work_len);
+    check(mml_py_model_plan(pm, work, work_len, &e), &e);
 
-    mp_buffer_info_t arenainfo;
+    mp_buffer_info_t arenainfo = {.buf = NULL, .len = 0};
+    bool writable = true;
     if (vals[ARG_arena].u_obj == mp_const_none) {
-        mp_obj_t n = mp_obj_new_int_from_uint(m->arena_bytes > 0 ? m->arena_bytes : 1);
-        self->arena = mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_type_bytearray), 1, 0, &n);
+        self->arena_alloc = m_new(uint8_t, mml_py_arena_alloc_size(pm));
+        arenainfo.buf = mml_py_arena_align(self->arena_alloc);
+        arenainfo.len = pm->model.arena_bytes;
     } else {
         self->arena = vals[ARG_arena].u_obj;
+        writable = mp_get_buffer(self->arena, &arenainfo, MP_BUFFER_WRITE);
     }
-    if (!mp_get_buffer(self->arena, &arenainfo, MP_BUFFER_WRITE)) {
-        raise_arg(NULL, 0, "arena must be a writable buffer (bytearray, memoryview)");
-    }
-    if (((uintptr_t)arenainfo.buf % MML_ARENA_ALIGN) != 0) {
-        raise_arg(NULL, 0, "arena must be aligned to MML_ARENA_ALIGN bytes");
-    }
-    if (arenainfo.len < m->arena_bytes) {
-        err.needed = m->arena_bytes;
-        err.got = (uint32_t)arenainfo.len;
-        check(MML_ERR_ARENA_TOO_SMALL, &err);
-    }
-    check(mml_model_prepare(m, work, arenainfo.buf, arenainfo.len, &err), &err);
-    m_del(uint8_t, work, work_len > 0 ? work_len : 1);
+    check(mml_py_model_prepare(pm, work, arenainfo.buf, arenainfo.len, writable, &e), &e);
+    m_del(uint8_t, work, work_len);
 
+    const mml_model_t *m = &pm->model;
     mp_obj_t items[2];
     for (int io = 0; io < 2; io++) {
         uint32_t n = io == 0 ? m->n_inputs : m->n_outputs;
         mp_obj_t tuple = mp_obj_new_tuple(n, NULL);
         mp_obj_tuple_t *t = MP_OBJ_TO_PTR(tuple);
         for (uint32_t i = 0; i < n; i++) {
-            mml_tensor_info_t info;
-            check(io == 0 ? mml_model_input_info(m, i, &info) : mml_model_output_info(m, i, &info),
-                &err);
-            t->items[i] = tensorinfo_new(&info);
+            t->items[i] = tensorinfo_new(&pm->io[io == 0 ? i : m->n_inputs + i]);
         }
         items[io] = tuple;
     }
     self->inputs = items[0];
     self->outputs = items[1];
+    uint32_t n_labels = mml_py_model_n_labels(pm);
+    if (n_labels > 0) {
+        mp_obj_t labels = mp_obj_new_tuple(n_labels, NULL);
+        mp_obj_tuple_t *t = MP_OBJ_TO_PTR(labels);
+        for (uint32_t i = 0; i < n_labels; i++) {
+            uint32_t len;
+            const char *s = mml_py_model_label(pm, i, &len);
+            t->items[i] = mp_obj_new_str(s, len);
+        }
+        self->labels = labels;
+    }
     return MP_OBJ_FROM_PTR(self);
 }
 
-// Fills input tensor i from one Python object: raw bytes of the input dtype, or float values
-// (array('f') / memoryview 'f' when the dtype is not float32, or a list/tuple of numbers).
-static void model_set_input(microml_model_obj_t *self, uint32_t i, mp_obj_t x) {
-    mml_tensor_info_t info;
-    mml_error_t err;
-    err.msg[0] = '\0';
-    check(mml_model_input_info(&self->model, i, &info), &err);
-    uint8_t *data = mml_model_input_data(&self->model, i);
-    uint32_t size = mml_dtype_size((mml_dtype_t)info.dtype);
-    uint32_t count = size > 0 ? info.bytes / size : 0;
-
-    if (mp_obj_is_type(x, &mp_type_list) || mp_obj_is_type(x, &mp_type_tuple)) {
-        size_t n;
-        mp_obj_t *items;
-        mp_obj_get_array(x, &n, &items);
-        if (n != count) {
-            raise_arg("input", i, "has the wrong number of values");
-        }
-        for (size_t k = 0; k < n; k++) {
-#if MICROML_HAS_FLOAT
-            float v = (float)mp_obj_get_float(items[k]);
-#else
-            float v = (float)mp_obj_get_int(items[k]);
-#endif
-            mml_tensor_set_float(&info, data, (uint32_t)k, v);
-        }
-        return;
+// Safe borrowing: the buffers as the buffer protocol gives them now are the ones loaded.
+static void model_check(microml_model_obj_t *self) {
+    mp_buffer_info_t b, a = {.buf = NULL, .len = 0};
+    mml_py_err_t e;
+    if (!mp_get_buffer(self->buf, &b, MP_BUFFER_READ)) {
+        b.buf = NULL;
+        b.len = 0;
     }
-    mp_buffer_info_t bufinfo;
-    if (!mp_get_buffer(x, &bufinfo, MP_BUFFER_READ)) {
-        raise_arg("input", i, "must be a buffer or a list of numbers");
+    if (self->arena != mp_const_none && !mp_get_buffer(self->arena, &a, MP_BUFFER_WRITE)) {
+        a.buf = (void *)1; // cannot match
     }
-    if (bufinfo.typecode == 'f' && info.dtype != MML_FLOAT32) {
-        if (bufinfo.len != (size_t)count * sizeof(float)) {
-            raise_arg("input", i, "has the wrong number of float values");
-        }
-        for (uint32_t k = 0; k < count; k++) {
-            float v;
-            memcpy(&v, (const uint8_t *)bufinfo.buf + k * sizeof(float), sizeof(float));
-            mml_tensor_set_float(&info, data, k, v);
-        }
-        return;
-    }
-    if (bufinfo.len != info.bytes) {
-        raise_size("input", i, info.bytes, (uint32_t)bufinfo.len);
-    }
-    memcpy(data, bufinfo.buf, info.bytes);
+    check(mml_py_model_check(&self->pm, b.buf, b.len, a.buf, a.len, &e), &e);
 }
 
-static char dtype_typecode(uint8_t dtype) {
-    switch (dtype) {
-        case MML_INT8:
-            return 'b';
-        case MML_INT16:
-            return 'h';
-        case MML_UINT16:
-            return 'H';
-        case MML_INT32:
-            return 'i';
-        case MML_UINT32:
-            return 'I';
-        case MML_FLOAT32:
-            return 'f';
-        default: // uint8, bool and anything else: raw bytes
-            return 'B';
+#define MAX_INPUTS 8
+
+// Describes and checks the inputs of x; returns the batch size.
+static uint32_t inputs_take(microml_model_obj_t *self, mp_obj_t x, mml_py_value_t *vals) {
+    uint32_t n = self->pm.model.n_inputs, batch = 1;
+    mml_py_err_t e;
+    mp_obj_t *xs = &x;
+    if (n > MAX_INPUTS) {
+        raise_err((mml_py_fail(&e, MML_PY_MSG_INPUTS_COUNT, n, n), &e));
     }
+    if (n != 1) {
+        size_t len;
+        qstr t = mp_obj_is_small_int(x) ? MP_QSTR_int : type_name(x);
+        if (t != MP_QSTR_list && t != MP_QSTR_tuple) {
+            raise_err((mml_py_fail(&e, MML_PY_MSG_INPUTS_NOT_SEQ, n, n), &e));
+        }
+        mp_obj_get_array(x, &len, &xs);
+        if (len != n) {
+            raise_err((mml_py_fail(&e, MML_PY_MSG_INPUTS_COUNT, n, (uint32_t)len), &e));
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t b;
+        value_describe(xs[i], &vals[i]);
+        check(mml_py_input_check(&self->pm, i, &vals[i], &b, &e), &e);
+        check(i == 0 || mml_py_batch_agree(i, b, batch, &e), &e);
+        batch = b;
+    }
+    return batch;
 }
 
-static const mp_obj_type_t *array_type(void) {
+static void run_one(microml_model_obj_t *self, mml_py_value_t *vals, uint32_t k) {
+    mml_py_err_t e;
+    for (uint32_t i = 0; i < self->pm.model.n_inputs; i++) {
+        check(mml_py_input_set(&self->pm, i, &vals[i], k, &e), &e);
+    }
+    check(mml_py_invoke(&self->pm, &e), &e);
+}
+
+// A new array.array for batch results of output i.
+static mp_obj_t result_new(microml_model_obj_t *self, uint32_t i, mml_py_out_mode_t mode,
+    uint32_t batch, uint8_t **data) {
+    char tc = mml_py_output_typecode(&self->pm, i, mode);
+    size_t size = typecode_size(tc);
+    if (tc == 0 || tc == 'q' || tc == 'Q' || tc == 'd') {
+        tc = 'B', size = 1; // raw bytes for the types arrays here may lack
+    }
+    size_t bytes = mml_py_output_bytes(&self->pm, i, mode) * batch;
+    uint8_t *items = m_new(uint8_t, bytes > 0 ? bytes : 1);
 #if MICROPY_ENABLE_DYNRUNTIME
     mp_obj_t mod = mp_import_name(MP_QSTR_array, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
-    return MP_OBJ_TO_PTR(mp_load_attr(mod, MP_QSTR_array));
+    const mp_obj_type_t *array_type = MP_OBJ_TO_PTR(mp_load_attr(mod, MP_QSTR_array));
 #else
-    return &mp_type_array;
+    const mp_obj_type_t *array_type = &mp_type_array;
 #endif
-}
-
-// A new array.array holding a copy of output tensor i.
-static mp_obj_t model_new_output(microml_model_obj_t *self, uint32_t i) {
-    mml_tensor_info_t info;
-    mml_error_t err;
-    err.msg[0] = '\0';
-    check(mml_model_output_info(&self->model, i, &info), &err);
-    char typecode = dtype_typecode(info.dtype);
-    uint32_t itemsize =
-        typecode == 'b' || typecode == 'B' ? 1 : (typecode == 'h' || typecode == 'H' ? 2 : 4);
-    uint8_t *items = m_new(uint8_t, info.bytes > 0 ? info.bytes : 1);
-    memcpy(items, mml_model_output_data(&self->model, i), info.bytes);
-    mp_obj_array_t *o = mp_obj_malloc(mp_obj_array_t, array_type());
-    o->typecode = (size_t)typecode;
+    mp_obj_array_t *o = mp_obj_malloc(mp_obj_array_t, array_type);
+    o->typecode = (size_t)tc;
     o->free = 0;
-    o->len = info.bytes / itemsize;
+    o->len = bytes / size;
     o->items = items;
+    *data = items;
     return MP_OBJ_FROM_PTR(o);
 }
 
-// Copies output tensor i into the caller's buffer y (exactly the output's byte size).
-static void model_copy_output(microml_model_obj_t *self, uint32_t i, mp_obj_t y) {
-    mml_tensor_info_t info;
-    mml_error_t err;
-    err.msg[0] = '\0';
-    check(mml_model_output_info(&self->model, i, &info), &err);
-    mp_buffer_info_t bufinfo;
-    if (!mp_get_buffer(y, &bufinfo, MP_BUFFER_WRITE)) {
-        raise_arg("output", i, "must be a writable buffer");
-    }
-    if (bufinfo.len != info.bytes) {
-        raise_size("output", i, info.bytes, (uint32_t)bufinfo.len);
-    }
-    memcpy(bufinfo.buf, mml_model_output_data(&self->model, i), info.bytes);
-}
-
-// Items of x for a model with n (> 1) inputs or outputs: a tuple or list of exactly n.
-static mp_obj_t *model_items(mp_obj_t x, uint32_t n, const char *what) {
-    size_t len;
-    mp_obj_t *items;
-    if (!mp_obj_is_type(x, &mp_type_list) && !mp_obj_is_type(x, &mp_type_tuple)) {
-        raise_arg(what, n, "items needed: pass a tuple or list");
-    }
-    mp_obj_get_array(x, &len, &items);
-    if (len != n) {
-        raise_arg(what, n, "items needed: wrong count");
-    }
-    return items;
-}
-
+// predict(x, out=None, *, dequantize=False)
 static mp_obj_t model_predict(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    enum { ARG_self, ARG_x, ARG_out };
+    enum { ARG_self, ARG_x, ARG_out, ARG_dequantize };
     const mp_arg_t allowed_args[] = {
         {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
         {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
         {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_dequantize, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false}},
     };
-    mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
-    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
-    microml_model_obj_t *self = MP_OBJ_TO_PTR(vals[ARG_self].u_obj);
-    mml_model_t *m = &self->model;
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    microml_model_obj_t *self = MP_OBJ_TO_PTR(args[ARG_self].u_obj);
+    mml_py_model_t *pm = &self->pm;
+    mml_py_out_mode_t mode = args[ARG_dequantize].u_bool ? MML_PY_OUT_FLOAT : MML_PY_OUT_RAW;
+    uint32_t n_out = pm->model.n_outputs;
+    mml_py_err_t e;
 
-    mp_obj_t x = vals[ARG_x].u_obj;
-    if (m->n_inputs == 1) {
-        model_set_input(self, 0, x);
-    } else {
-        mp_obj_t *xs = model_items(x, m->n_inputs, "inputs:");
-        for (uint32_t i = 0; i < m->n_inputs; i++) {
-            model_set_input(self, i, xs[i]);
-        }
-    }
+    model_check(self);
+    mml_py_value_t vals[MAX_INPUTS];
+    uint32_t batch = inputs_take(self, args[ARG_x].u_obj, vals);
 
-    mp_obj_t out = vals[ARG_out].u_obj;
-    mp_obj_t *outs = NULL;
-    if (out != mp_const_none && m->n_outputs != 1) {
-        outs = model_items(out, m->n_outputs, "outputs:"); // checked before running
-    }
-
-    mml_error_t err;
-    err.msg[0] = '\0';
-    check(mml_model_invoke(m, &err), &err);
-
+    // Where each output goes: the caller's buffers (checked before the work) or new arrays.
+    mp_obj_t out = args[ARG_out].u_obj, result;
+    mp_obj_t *outs = &out;
+    uint8_t *stack_dst[4];
+    uint8_t **dst = n_out <= 4 ? stack_dst : m_new(uint8_t *, n_out);
     if (out != mp_const_none) {
-        if (m->n_outputs == 1) {
-            model_copy_output(self, 0, out);
-        } else {
-            for (uint32_t i = 0; i < m->n_outputs; i++) {
-                model_copy_output(self, i, outs[i]);
+        if (n_out != 1) {
+            size_t len;
+            qstr t = mp_obj_is_small_int(out) ? MP_QSTR_int : type_name(out);
+            if (t != MP_QSTR_list && t != MP_QSTR_tuple) {
+                raise_err((mml_py_fail(&e, MML_PY_MSG_OUT_NOT_SEQ, n_out, n_out), &e));
+            }
+            mp_obj_get_array(out, &len, &outs);
+            if (len != n_out) {
+                raise_err((mml_py_fail(&e, MML_PY_MSG_OUT_COUNT, n_out, (uint32_t)len), &e));
             }
         }
-        return out;
+        for (uint32_t i = 0; i < n_out; i++) {
+            mp_buffer_info_t bi = {.buf = NULL, .len = 0};
+            bool w = mp_get_buffer(outs[i], &bi, MP_BUFFER_WRITE);
+            check(mml_py_out_check(pm, i, mode, batch, w, bi.len, &e), &e);
+            dst[i] = bi.buf;
+        }
+        result = out;
+    } else if (n_out == 1) {
+        result = result_new(self, 0, mode, batch, &dst[0]);
+    } else {
+        result = mp_obj_new_tuple(n_out, NULL);
+        mp_obj_tuple_t *t = MP_OBJ_TO_PTR(result);
+        for (uint32_t i = 0; i < n_out; i++) {
+            t->items[i] = result_new(self, i, mode, batch, &dst[i]);
+        }
     }
-    if (m->n_outputs == 1) {
-        return model_new_output(self, 0);
-    }
-    mp_obj_t result = mp_obj_new_tuple(m->n_outputs, NULL);
-    mp_obj_tuple_t *t = MP_OBJ_TO_PTR(result);
-    for (uint32_t i = 0; i < m->n_outputs; i++) {
-        t->items[i] = model_new_output(self, i);
+    for (uint32_t k = 0; k < batch; k++) {
+        run_one(self, vals, k);
+        for (uint32_t i = 0; i < n_out; i++) {
+            mml_py_output_copy(pm, i, mode, dst[i] + k * mml_py_output_bytes(pm, i, mode));
+        }
     }
     return result;
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(model_predict_obj, 2, model_predict);
 
+// Runs one inference for argmax / top_k on output (a batch is refused: one result each).
+static void model_run_single(microml_model_obj_t *self, mp_obj_t x, mp_int_t output,
+    const char *what) {
+    mml_py_err_t e;
+    model_check(self);
+    check(mml_py_output_index(&self->pm, (int32_t)output, &e), &e);
+    mml_py_value_t vals[MAX_INPUTS];
+    if (inputs_take(self, x, vals) != 1) {
+        raise_err((mml_py_one_at_a_time(what, &e), &e));
+    }
+    run_one(self, vals, 0);
+}
+
+// argmax(x, *, output=0) -> int
+static mp_obj_t model_argmax(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_self, ARG_x, ARG_output };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_output, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 0}},
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    microml_model_obj_t *self = MP_OBJ_TO_PTR(args[ARG_self].u_obj);
+    model_run_single(self, args[ARG_x].u_obj, args[ARG_output].u_int, "argmax");
+    return mp_obj_new_int_from_uint(mml_py_argmax(&self->pm, (uint32_t)args[ARG_output].u_int));
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(model_argmax_obj, 2, model_argmax);
+
+// top_k(x, k=1, *, output=0, out=None) -> [(index, score), ...] or out filled
+static mp_obj_t model_top_k(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_self, ARG_x, ARG_k, ARG_output, ARG_out };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_k, MP_ARG_INT, {.u_int = 1}},
+        {MP_QSTR_output, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 0}},
+        {MP_QSTR_out, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    microml_model_obj_t *self = MP_OBJ_TO_PTR(args[ARG_self].u_obj);
+    mml_py_err_t e;
+    mp_int_t k = args[ARG_k].u_int, output = args[ARG_output].u_int;
+    check(mml_py_output_index(&self->pm, (int32_t)output, &e), &e);
+    check(mml_py_top_k_check(&self->pm, (uint32_t)output, (int32_t)k, &e), &e);
+    mp_obj_t out = args[ARG_out].u_obj;
+    mp_buffer_info_t bi[2] = {{.buf = NULL, .len = 0, .typecode = 0}, {.buf = NULL, .len = 0, .typecode = 0}};
+    if (out != mp_const_none) {
+        bool w = false;
+        if (!mp_obj_is_small_int(out) && type_name(out) == MP_QSTR_tuple) {
+            size_t len;
+            mp_obj_t *items;
+            mp_obj_get_array(out, &len, &items);
+            w = len == 2 && mp_get_buffer(items[0], &bi[0], MP_BUFFER_WRITE) &&
+                mp_get_buffer(items[1], &bi[1], MP_BUFFER_WRITE);
+        }
+        char tc0 = (char)(bi[0].typecode & 0x7f);
+        if (tc0 == 'l' && sizeof(long) != 4) {
+            tc0 = 0;
+        }
+        check(mml_py_top_k_out_check((uint32_t)k, w, tc0, bi[0].len, (char)(bi[1].typecode & 0x7f),
+                  bi[1].len, &e),
+            &e);
+    }
+    model_run_single(self, args[ARG_x].u_obj, output, "top_k");
+    if (out != mp_const_none) {
+        mml_py_top_k(&self->pm, (uint32_t)output, (uint32_t)k, bi[0].buf, bi[1].buf);
+        return out;
+    }
+    uint8_t *ib = m_new(uint8_t, 8 * (size_t)k), *sb = ib + 4 * (size_t)k;
+    mml_py_top_k(&self->pm, (uint32_t)output, (uint32_t)k, ib, sb);
+    mp_obj_t list = mp_obj_new_list(0, NULL);
+    for (mp_int_t r = 0; r < k; r++) {
+        int32_t i;
+        float s;
+        memcpy(&i, ib + 4 * r, 4);
+        memcpy(&s, sb + 4 * r, 4);
+#if MICROML_HAS_FLOAT
+        mp_obj_t pair[2] = {mp_obj_new_int(i), mp_obj_new_float((mp_float_t)s)};
+#else
+        mp_obj_t pair[2] = {mp_obj_new_int(i), mp_const_none};
+#endif
+        mp_obj_list_append(list, mp_obj_new_tuple(2, pair));
+    }
+    m_del(uint8_t, ib, 8 * (size_t)k);
+    return list;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(model_top_k_obj, 2, model_top_k);
+
 // reset(): recurrent state (variable tensors) back to its zero point, as after construction.
 static mp_obj_t model_reset(mp_obj_t self_in) {
     microml_model_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    mml_error_t err;
-    err.msg[0] = '\0';
-    check(mml_model_reset(&self->model), &err);
+    mml_py_err_t e;
+    model_check(self);
+    check(mml_py_status(&e, mml_model_reset(&self->pm.model), NULL), &e);
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(model_reset_obj, model_reset);
+
+static void model_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    (void)kind;
+    microml_model_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    char text[MML_PY_MSG_LEN];
+    mml_py_model_repr(&self->pm, text, sizeof(text));
+    mp_printf(print, "%s", text);
+}
 
 // Attributes and the methods, looked up the same way in firmware and in a .mpy.
 static void model_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
@@ -490,20 +603,63 @@ static void model_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     if (attr == MP_QSTR_predict) {
         dest[0] = MP_OBJ_FROM_PTR(&model_predict_obj);
         dest[1] = self_in;
+    } else if (attr == MP_QSTR_argmax) {
+        dest[0] = MP_OBJ_FROM_PTR(&model_argmax_obj);
+        dest[1] = self_in;
+    } else if (attr == MP_QSTR_top_k) {
+        dest[0] = MP_OBJ_FROM_PTR(&model_top_k_obj);
+        dest[1] = self_in;
     } else if (attr == MP_QSTR_reset) {
         dest[0] = MP_OBJ_FROM_PTR(&model_reset_obj);
         dest[1] = self_in;
     } else if (attr == MP_QSTR_arena_size) {
-        dest[0] = mp_obj_new_int_from_uint(self->model.arena_bytes);
+        dest[0] = mp_obj_new_int_from_uint(self->pm.model.arena_bytes);
     } else if (attr == MP_QSTR_inputs) {
         dest[0] = self->inputs;
     } else if (attr == MP_QSTR_outputs) {
         dest[0] = self->outputs;
+    } else if (attr == MP_QSTR_labels) {
+        dest[0] = self->labels;
     }
 }
 
 /******************************************************************************/
 // Module
+
+// load(buf, *, arena=None): the model object for buf's family.
+static mp_obj_t microml_load(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    mml_py_err_t e;
+    mml_py_family_t family = MML_PY_FAMILY_NONE;
+    mp_obj_t buf = pos_args[0];
+    mp_buffer_info_t bi;
+    qstr t = mp_obj_is_small_int(buf) ? MP_QSTR_int : type_name(buf);
+    if (t == MP_QSTR_str) {
+        check(mml_py_family(NULL, 0, true, &family, &e), &e);
+    } else if (!mp_get_buffer(buf, &bi, MP_BUFFER_READ)) {
+        raise_err((mml_py_fail(&e, MML_PY_MSG_MODEL_NOT_BUFFER), &e));
+    } else {
+        check(mml_py_family(bi.buf, bi.len, false, &family, &e), &e);
+    }
+    // One entry per family. Keyword arguments go on as make_new expects them after the
+    // positional ones: key, value pairs.
+    mp_obj_t args[1 + 2 * 2];
+    size_t n_kw = 0;
+    args[0] = buf;
+    if (kw_args != NULL) {
+        for (size_t i = 0; i < kw_args->alloc && n_kw < 2; i++) {
+            if (mp_map_slot_is_filled(kw_args, i)) {
+                args[1 + 2 * n_kw] = kw_args->table[i].key;
+                args[2 + 2 * n_kw] = kw_args->table[i].value;
+                n_kw++;
+            }
+        }
+    }
+    switch (family) {
+        default: // MML_PY_FAMILY_TFLITE
+            return model_make_new(MICROML_MODEL_TYPE, 1, n_kw, args);
+    }
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(microml_load_obj, 1, microml_load);
 
 #if MICROPY_ENABLE_DYNRUNTIME
 
@@ -514,18 +670,22 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     microml_model_type.flags = MP_TYPE_FLAG_NONE;
     microml_model_type.name = MP_QSTR_Model;
     MP_OBJ_TYPE_SET_SLOT(&microml_model_type, make_new, model_make_new, 0);
-    MP_OBJ_TYPE_SET_SLOT(&microml_model_type, attr, model_attr, 1);
+    MP_OBJ_TYPE_SET_SLOT(&microml_model_type, print, model_print, 1);
+    MP_OBJ_TYPE_SET_SLOT(&microml_model_type, attr, model_attr, 2);
 
     microml_tensorinfo_type.base.type = (void *)&mp_type_type;
-    microml_tensorinfo_type.flags = MP_TYPE_FLAG_NONE;
+    microml_tensorinfo_type.flags = MP_TYPE_FLAG_ITER_IS_GETITER;
     microml_tensorinfo_type.name = MP_QSTR_TensorInfo;
     MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, print, tensorinfo_print, 0);
     MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, attr, tensorinfo_attr, 1);
+    MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, subscr, tensorinfo_subscr, 2);
+    MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, iter, tensorinfo_getiter, 3);
 
     mp_store_global(MP_QSTR___version__,
         mp_obj_new_str(MML_VERSION_STRING, sizeof(MML_VERSION_STRING) - 1));
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
     mp_store_global(MP_QSTR_TensorInfo, MP_OBJ_FROM_PTR(&microml_tensorinfo_type));
+    mp_store_global(MP_QSTR_load, MP_OBJ_FROM_PTR(&microml_load_obj));
 
     MP_DYNRUNTIME_INIT_EXIT
 }
@@ -533,10 +693,11 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
 #else
 
 MP_DEFINE_CONST_OBJ_TYPE(microml_model_type, MP_QSTR_Model, MP_TYPE_FLAG_NONE, make_new,
-    model_make_new, attr, model_attr);
+    model_make_new, print, model_print, attr, model_attr);
 
-MP_DEFINE_CONST_OBJ_TYPE(microml_tensorinfo_type, MP_QSTR_TensorInfo, MP_TYPE_FLAG_NONE, print,
-    tensorinfo_print, attr, tensorinfo_attr);
+MP_DEFINE_CONST_OBJ_TYPE(microml_tensorinfo_type, MP_QSTR_TensorInfo, MP_TYPE_FLAG_ITER_IS_GETITER,
+    print, tensorinfo_print, attr, tensorinfo_attr, subscr, tensorinfo_subscr, iter,
+    tensorinfo_getiter);
 
 static const MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
 
@@ -545,6 +706,7 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
     {MP_ROM_QSTR(MP_QSTR___version__), MP_ROM_PTR(&microml_version_obj)},
     {MP_ROM_QSTR(MP_QSTR_Model), MP_ROM_PTR(&microml_model_type)},
     {MP_ROM_QSTR(MP_QSTR_TensorInfo), MP_ROM_PTR(&microml_tensorinfo_type)},
+    {MP_ROM_QSTR(MP_QSTR_load), MP_ROM_PTR(&microml_load_obj)},
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);
 

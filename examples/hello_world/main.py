@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 # Hello world: TFLM's sine model (hello_world_int8.tflite, 3 small dense layers, int8) predicts
-# sin(x) for x in [0, 2*pi]. Floats go in and are quantized by predict(); the int8 output is
-# dequantized here with the output's scale and zero point.
+# sin(x) for x in [0, 2*pi]. Floats go in and are quantized by predict(); predict(...,
+# dequantize=True) gives the int8 output back as a float, into one reused array (no allocation).
 import math
 import os
+from array import array
 
 import microml
 
@@ -34,11 +35,13 @@ def read(rel):
         return f.read()
 
 
+Y = array("f", [0.0])
+
+
 def sine(model, x):
     """The model's estimate of sin(x)."""
-    out = model.outputs[0]
-    q = model.predict([x])[0]
-    return (q - out.zero_point) * out.scale
+    model.predict([x], out=Y, dequantize=True)
+    return Y[0]
 
 
 def main():

@@ -125,12 +125,7 @@ def predict_digit(model, pixels):
     predict() to the next: reset() first, so every picture starts from the initial state, like
     the fresh TFLM interpreter of the reference vectors. (Without it, sample9.png reads as a 3.)"""
     model.reset()
-    y = model.predict(preprocess(pixels, model.inputs[0]))
-    best = 0
-    for k in range(len(y)):
-        if y[k] > y[best]:
-            best = k
-    return best
+    return model.argmax(preprocess(pixels, model.inputs[0]))
 
 
 def main():

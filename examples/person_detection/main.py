@@ -59,11 +59,9 @@ def bmp_gray(data):
 
 def classify(model, pixels):
     """(label, score) for one picture. Like TFLM's test, the uint8 pixels are the int8 input
-    bytes unchanged; score is the dequantized softmax output of the winning class."""
-    y = model.predict(pixels)
-    out = model.outputs[0]
-    k = 1 if y[1] > y[0] else 0
-    return LABELS[k], (y[k] - out.zero_point) * out.scale
+    bytes unchanged; top_k gives the winning class and its dequantized softmax output."""
+    (k, score), = model.top_k(pixels, 1)
+    return LABELS[k], score
 
 
 def main():

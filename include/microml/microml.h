@@ -10,6 +10,7 @@
 
 #include "mml_config.h"
 #include "mml_status.h"
+#include "mml_tensor.h"
 #include "mml_model.h"
 
 #endif // MICROML_MICROML_H

@@ -24,6 +24,11 @@
 #define MML_MAX_OPS (4096)
 #endif
 
+// Most subgraphs in one model (subgraph 0 plus the ones CALL_ONCE runs).
+#ifndef MML_MAX_SUBGRAPHS
+#define MML_MAX_SUBGRAPHS (16)
+#endif
+
 // Most tensors in one model.
 #ifndef MML_MAX_TENSORS
 #define MML_MAX_TENSORS (16384)

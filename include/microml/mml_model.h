@@ -17,50 +17,7 @@
 #include <stdint.h>
 #include "mml_config.h"
 #include "mml_status.h"
-
-// Element types, numbered as TFLite's TensorType so model values map one to one.
-typedef enum {
-    MML_FLOAT32 = 0,
-    MML_FLOAT16 = 1,
-    MML_INT32 = 2,
-    MML_UINT8 = 3,
-    MML_INT64 = 4,
-    MML_STRING = 5,
-    MML_BOOL = 6,
-    MML_INT16 = 7,
-    MML_COMPLEX64 = 8,
-    MML_INT8 = 9,
-    MML_FLOAT64 = 10,
-    MML_COMPLEX128 = 11,
-    MML_UINT64 = 12,
-    MML_RESOURCE = 13,
-    MML_VARIANT = 14,
-    MML_UINT32 = 15,
-    MML_UINT16 = 16,
-    MML_INT4 = 17,
-    MML_DTYPE_COUNT
-} mml_dtype_t;
-
-// Bytes per element of dtype, 0 for types without a fixed size (string, int4, resource...).
-uint32_t mml_dtype_size(mml_dtype_t dtype);
-// Lower-case numpy-style name ("int8", "float32"); "unknown" for out-of-range values.
-const char *mml_dtype_name(mml_dtype_t dtype);
-
-// A tensor as the caller sees it. name points into the model bytes (NUL-terminated) or "".
-typedef struct {
-    const char *name;
-    uint32_t index; // tensor index in subgraph 0
-    int32_t shape[MML_MAX_DIMS];
-    uint8_t rank;
-    uint8_t dtype;         // mml_dtype_t
-    uint8_t is_constant;   // data lives in the model bytes
-    uint8_t is_variable;   // state kept across invocations
-    uint32_t bytes;        // elements * mml_dtype_size(dtype)
-    uint32_t n_scales;     // 0: not quantized; 1: per tensor; >1: per channel
-    float scale;           // first scale (0 if none)
-    int32_t zero_point;    // first zero point
-    int32_t quantized_dim; // axis of per-channel quantization
-} mml_tensor_info_t;
+#include "mml_tensor.h"
 
 // An operator as the model names it.
 typedef struct {
@@ -69,6 +26,7 @@ typedef struct {
     int32_t version;
     uint8_t supported; // 1 if this build has a kernel for its code (dtypes checked at plan)
     uint8_t n_inputs, n_outputs;
+    uint8_t subgraph; // the subgraph holding the op (0: the one mml_model_invoke runs)
 } mml_op_info_t;
 
 typedef enum {
@@ -90,24 +48,35 @@ typedef struct {
     uint32_t opcodes;         // operator_codes vector
     uint32_t buffers;         // buffers vector
     uint32_t inputs, outputs; // subgraph input / output index vectors
-    uint32_t n_tensors, n_ops, n_opcodes, n_buffers, n_inputs, n_outputs;
+    uint32_t n_tensors, n_ops, n_opcodes, n_buffers, n_inputs, n_outputs; // of subgraph 0
+    // Every subgraph: tensors and ops are numbered globally, subgraph 0's first, then
+    // subgraph 1's... (the other subgraphs run only through CALL_ONCE).
+    uint32_t subgraphs; // subgraphs vector
+    uint32_t n_subgraphs;
+    uint32_t n_tensors_all, n_ops_all;
     // Set by plan: bytes of arena the model needs, split into what lives across invocations
     // (op data, variable tensors: the tail) and what is planned per inference (the head).
     uint32_t arena_bytes;
     uint32_t persistent_bytes;
     uint32_t head_bytes;
     uint32_t arena_bytes_32; // arena_bytes on a 32-bit target (same layout, 4-byte pointers)
+    // State kept across invocations (reset by mml_model_reset): variable tensors, resource
+    // variables (VAR_HANDLE), CALL_ONCE flags. Bytes as laid out in the arena.
+    uint32_t n_resource_variables;
+    uint32_t state_bytes;
     // Set by prepare.
     uint8_t *arena;
     uint32_t arena_len;
     uint32_t nodes;     // arena offset of the node table (one record per op)
     uint32_t io_locs;   // arena offset of the input and output tensor locations
-    uint32_t variables; // arena offset and size of the variable tensors (recurrent state)
-    uint32_t variable_bytes;
+    uint32_t variables; // arena offset and size of the state: variable tensors (recurrent
+    uint32_t variable_bytes; // state), then resource variables and CALL_ONCE flags
+    uint32_t resets;         // arena offset of n_resets {offset, bytes, fill byte} records:
+    uint32_t n_resets;       // how mml_model_reset restores resource variables and flags
     uint8_t state; // mml_model_state_t
 } mml_model_t;
 
-// Validates the whole flatbuffer (identifier, every offset, length and index of subgraph 0,
+// Validates the whole flatbuffer (identifier, every offset, length and index of every subgraph,
 // its tensors, operators, buffers and operator codes) and borrows buf. Fails with
 // MML_ERR_INVALID_MODEL and a message naming the first problem. buf must be 4-byte aligned.
 mml_status_t mml_model_load(mml_model_t *m, const uint8_t *buf, size_t len, mml_error_t *err);
@@ -132,8 +101,9 @@ mml_status_t mml_model_prepare(mml_model_t *m, void *work, uint8_t *arena, size_
 // Runs one inference on the data in the input tensors; results in the output tensors.
 mml_status_t mml_model_invoke(mml_model_t *m, mml_error_t *err);
 
-// Resets every variable tensor (recurrent state) to its zero point, as prepare does (TFLM's
-// ResetVariableTensors).
+// Restores the state prepare leaves: every variable tensor (recurrent state) to its zero point
+// (TFLM's ResetVariableTensors), every resource variable to its default byte, and every CALL_ONCE
+// to "not run", so the next invoke runs the init subgraphs again.
 mml_status_t mml_model_reset(mml_model_t *m);
 
 // I/O tensors: index i in 0..n_inputs-1 / 0..n_outputs-1. Data pointers valid once READY.
@@ -142,7 +112,8 @@ mml_status_t mml_model_output_info(const mml_model_t *m, uint32_t i, mml_tensor_
 void *mml_model_input_data(const mml_model_t *m, uint32_t i);
 void *mml_model_output_data(const mml_model_t *m, uint32_t i);
 
-// Inspection of any loaded model (also one with unsupported ops).
+// Inspection of any loaded model (also one with unsupported ops). tensor and op are global
+// indices: 0..n_tensors_all-1 and 0..n_ops_all-1 (subgraph 0's first).
 mml_status_t mml_model_tensor_info(const mml_model_t *m, uint32_t tensor, mml_tensor_info_t *info);
 mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t op, mml_op_info_t *info);
 // Checks one op alone, as plan would: MML_OK, or the reason it cannot run in err. macs (may be
@@ -150,15 +121,14 @@ mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t op, mml_op_info_t 
 mml_status_t mml_model_check_op(const mml_model_t *m, uint32_t op, uint64_t *macs,
     mml_error_t *err);
 
-// Runs op alone on the current tensor contents (for per-op profiling; ops must run in order).
-mml_status_t mml_model_invoke_op(mml_model_t *m, uint32_t op, mml_error_t *err);
+// Class labels the model carries (MLTK's "SL_PARAMSv1" metadata, entry "classes"): their count
+// (0 if none, or if the metadata is damaged), and label i as a NUL-terminated string inside the
+// model bytes with its length in *len (NULL if i is out of range).
+uint32_t mml_model_label_count(const mml_model_t *m);
+const char *mml_model_label(const mml_model_t *m, uint32_t i, uint32_t *len);
 
-// Element access in a tensor's own dtype with float values, for bindings and tools: set
-// quantizes with info's scale/zero point (round half away from zero, clamp to the dtype range),
-// as TFLite's QUANTIZE does; get dequantizes. Tensors without a scale store/load the value as is
-// (float32 directly; integer dtypes rounded and clamped). i: element index, bounds are the
-// caller's.
-void mml_tensor_set_float(const mml_tensor_info_t *info, void *data, uint32_t i, float x);
-float mml_tensor_get_float(const mml_tensor_info_t *info, const void *data, uint32_t i);
+// Runs op of subgraph 0 alone on the current tensor contents (for per-op profiling; ops must run
+// in order; a CALL_ONCE runs its whole subgraph).
+mml_status_t mml_model_invoke_op(mml_model_t *m, uint32_t op, mml_error_t *err);
 
 #endif // MICROML_MML_MODEL_H

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 """A small pure-Python writer of TensorFlow Lite models (.tflite, schema version 3).
 
-Builds a one-subgraph model from tensors (shape, dtype, optional constant data, optional
+Builds a model from tensors (shape, dtype, optional constant data, optional
 quantization, per-tensor or per-channel) and builtin (or custom) operators with their options
-table, using only `flatbuffers.Builder`. Fields are written by their schema.fbs field ids
+table, using only `flatbuffers.Builder`. A model may have more subgraphs (`mb.subgraph()`, each
+with its own tensors and operators), e.g. the init subgraph a CALL_ONCE runs. Fields are written by their schema.fbs field ids
 (numbered in declaration order from 0; a union takes two ids, its type then its value).
 
     mb = ModelBuilder()
@@ -73,11 +74,14 @@ LeakyReluOptions SquaredDifferenceOptions MirrorPadOptions AbsOptions SplitVOpti
 ReverseV2Options AddNOptions GatherNdOptions CosOptions WhereOptions RankOptions
 ReverseSequenceOptions MatrixDiagOptions QuantizeOptions MatrixSetDiagOptions HardSwishOptions
 IfOptions WhileOptions DepthToSpaceOptions NonMaxSuppressionV4Options NonMaxSuppressionV5Options
-ScatterNdOptions SelectV2Options DensifyOptions SegmentSumOptions BatchMatMulOptions""".split()
+ScatterNdOptions SelectV2Options DensifyOptions SegmentSumOptions BatchMatMulOptions
+CumsumOptions CallOnceOptions BroadcastToOptions Rfft2dOptions Conv3DOptions HashtableOptions
+HashtableFindOptions HashtableImportOptions HashtableSizeOptions VarHandleOptions
+ReadVariableOptions AssignVariableOptions""".split()
 BUILTIN_OPTIONS = {name: i + 1 for i, name in enumerate(_OPTIONS_UNION)}
 
 # Fields of the options tables, in declaration order (field id = position). Kinds: bool, i8
-# (byte enums: activation, padding, tensor type), i32, f32, [i32] (int vector).
+# (byte enums: activation, padding, tensor type), i32, f32, [i32] (int vector), str (string).
 OPTIONS_FIELDS = {
     "Conv2DOptions": [("padding", "i8"), ("stride_w", "i32"), ("stride_h", "i32"),
                       ("fused_activation_function", "i8"), ("dilation_w_factor", "i32"),
@@ -88,6 +92,8 @@ OPTIONS_FIELDS = {
     "Pool2DOptions": [("padding", "i8"), ("stride_w", "i32"), ("stride_h", "i32"),
                       ("filter_width", "i32"), ("filter_height", "i32"),
                       ("fused_activation_function", "i8")],
+    "TransposeConvOptions": [("padding", "i8"), ("stride_w", "i32"), ("stride_h", "i32"),
+                             ("fused_activation_function", "i8"), ("quantized_bias_type", "i8")],
     "FullyConnectedOptions": [("fused_activation_function", "i8"), ("weights_format", "i8"),
                               ("keep_num_dims", "bool"), ("asymmetric_quantize_inputs", "bool"),
                               ("quantized_bias_type", "i8")],
@@ -122,6 +128,10 @@ OPTIONS_FIELDS = {
     "ArgMinOptions": [("output_type", "i8")],
     "BatchMatMulOptions": [("adj_x", "bool"), ("adj_y", "bool"),
                            ("asymmetric_quantize_inputs", "bool")],
+    "CallOnceOptions": [("init_subgraph_index", "i32")],
+    "VarHandleOptions": [("container", "str"), ("shared_name", "str")],
+    "ReadVariableOptions": [],
+    "AssignVariableOptions": [],
 }
 
 # Field ids of the schema tables this writer fills.
@@ -190,6 +200,16 @@ class ModelBuilder:
         self.description = description
         self.tensors = []
         self.ops = []
+        self.subgraphs = []  # more subgraphs: (ModelBuilder, inputs, outputs)
+
+    def subgraph(self, inputs=(), outputs=()):
+        """Adds subgraph 1, 2... with the given input and output tensor indices (given later, if
+        needed, by setting sub.sg_inputs / sub.sg_outputs); returns (index, builder) where the
+        builder's tensor() and op() fill that subgraph."""
+        sub = ModelBuilder(self.description)
+        sub.sg_inputs, sub.sg_outputs = list(inputs), list(outputs)
+        self.subgraphs.append(sub)
+        return len(self.subgraphs), sub
 
     def tensor(self, shape, dtype, data=None, scale=None, zero_point=None, quantized_dimension=0,
                name=None, is_variable=False):
@@ -255,9 +275,10 @@ class ModelBuilder:
         else:
             utype, items = int(name), list(fields)
         vectors = {fid: _vector(b, v, "i32") for fid, kind, v in items if kind == "[i32]"}
+        vectors.update({fid: b.CreateString(v) for fid, kind, v in items if kind == "str"})
         b.StartObject(max([fid for fid, _, _ in items], default=-1) + 1)
         for fid, kind, v in items:
-            if kind == "[i32]":
+            if kind in ("[i32]", "str"):
                 b.PrependUOffsetTRelativeSlot(fid, vectors[fid], None)
             elif kind == "bool":
                 b.PrependBoolSlot(fid, bool(v), None)
@@ -272,15 +293,19 @@ class ModelBuilder:
         return utype, b.EndObject()
 
     def build(self, inputs, outputs):
-        """The model's bytes, with the given model input and output tensor indices."""
+        """The model's bytes, with the given model input and output tensor indices (of
+        subgraph 0; the other subgraphs' come from subgraph())."""
         b = flatbuffers.Builder(1024)
-        # Buffers: 0 is the empty sentinel, then one per constant tensor.
+        graphs = [(self, inputs, outputs)] + [(g, g.sg_inputs, g.sg_outputs)
+                                              for g in self.subgraphs]
+        # Buffers: 0 is the empty sentinel, then one per constant tensor of every subgraph.
         buffer_of = {}
         buffer_data = [b""]
-        for t in self.tensors:
-            if t.data is not None:
-                buffer_of[t.index] = len(buffer_data)
-                buffer_data.append(t.data)
+        for k, (g, _, _) in enumerate(graphs):
+            for t in g.tensors:
+                if t.data is not None:
+                    buffer_of[k, t.index] = len(buffer_data)
+                    buffer_data.append(t.data)
         buffers = []
         for data in buffer_data:
             d = _bytes(b, data) if data else None
@@ -288,7 +313,41 @@ class ModelBuilder:
             if d is not None:
                 b.PrependUOffsetTRelativeSlot(_BUFFER["data"], d, 0)
             buffers.append(b.EndObject())
-        # Tensors.
+        # Operator codes: one per (code, version, custom code).
+        opcode_keys = []
+        for g, _, _ in graphs:
+            for o in g.ops:
+                key = (o["code"], o["version"], o["custom_code"])
+                if key not in opcode_keys:
+                    opcode_keys.append(key)
+        opcodes = []
+        for code, version, custom in opcode_keys:
+            cc = b.CreateString(custom) if custom is not None else None
+            b.StartObject(4)
+            b.PrependInt8Slot(_OPCODE["deprecated_builtin_code"], min(code, 127), None)
+            if cc is not None:
+                b.PrependUOffsetTRelativeSlot(_OPCODE["custom_code"], cc, 0)
+            b.PrependInt32Slot(_OPCODE["version"], version, None)
+            b.PrependInt32Slot(_OPCODE["builtin_code"], code, None)
+            opcodes.append(b.EndObject())
+        subgraphs = [g._build_subgraph(b, k, sg_in, sg_out, buffer_of, opcode_keys)
+                     for k, (g, sg_in, sg_out) in enumerate(graphs)]
+        m_opcodes = _offsets(b, opcodes)
+        m_subgraphs = _offsets(b, subgraphs)
+        m_desc = b.CreateString(self.description)
+        m_buffers = _offsets(b, buffers)
+        b.StartObject(5)
+        b.PrependUint32Slot(_MODEL["version"], SCHEMA_VERSION, None)
+        b.PrependUOffsetTRelativeSlot(_MODEL["operator_codes"], m_opcodes, 0)
+        b.PrependUOffsetTRelativeSlot(_MODEL["subgraphs"], m_subgraphs, 0)
+        b.PrependUOffsetTRelativeSlot(_MODEL["description"], m_desc, 0)
+        b.PrependUOffsetTRelativeSlot(_MODEL["buffers"], m_buffers, 0)
+        model = b.EndObject()
+        b.Finish(model, file_identifier=FILE_IDENTIFIER)
+        return bytes(b.Output())
+
+    def _build_subgraph(self, b, k, inputs, outputs, buffer_of, opcode_keys):
+        """Writes this builder's tensors and operators as subgraph k; returns its offset."""
         tensors = []
         for t in self.tensors:
             name = b.CreateString(t.name)
@@ -305,29 +364,12 @@ class ModelBuilder:
             b.StartObject(6)
             b.PrependUOffsetTRelativeSlot(_TENSOR["shape"], shape, 0)
             b.PrependInt8Slot(_TENSOR["type"], DTYPES[t.dtype], None)
-            b.PrependUint32Slot(_TENSOR["buffer"], buffer_of.get(t.index, 0), 0)
+            b.PrependUint32Slot(_TENSOR["buffer"], buffer_of.get((k, t.index), 0), 0)
             b.PrependUOffsetTRelativeSlot(_TENSOR["name"], name, 0)
             if quant is not None:
                 b.PrependUOffsetTRelativeSlot(_TENSOR["quantization"], quant, 0)
             b.PrependBoolSlot(_TENSOR["is_variable"], bool(t.is_variable), False)
             tensors.append(b.EndObject())
-        # Operator codes: one per (code, version, custom code).
-        opcode_keys = []
-        for o in self.ops:
-            key = (o["code"], o["version"], o["custom_code"])
-            if key not in opcode_keys:
-                opcode_keys.append(key)
-        opcodes = []
-        for code, version, custom in opcode_keys:
-            cc = b.CreateString(custom) if custom is not None else None
-            b.StartObject(4)
-            b.PrependInt8Slot(_OPCODE["deprecated_builtin_code"], min(code, 127), None)
-            if cc is not None:
-                b.PrependUOffsetTRelativeSlot(_OPCODE["custom_code"], cc, 0)
-            b.PrependInt32Slot(_OPCODE["version"], version, None)
-            b.PrependInt32Slot(_OPCODE["builtin_code"], code, None)
-            opcodes.append(b.EndObject())
-        # Operators.
         operators = []
         for o in self.ops:
             ins = _vector(b, o["inputs"], "i32")
@@ -345,32 +387,18 @@ class ModelBuilder:
             if custom is not None:
                 b.PrependUOffsetTRelativeSlot(_OPERATOR["custom_options"], custom, 0)
             operators.append(b.EndObject())
-        # Subgraph and model.
         sg_tensors = _offsets(b, tensors)
         sg_inputs = _vector(b, [int(i) for i in inputs], "i32")
         sg_outputs = _vector(b, [int(i) for i in outputs], "i32")
         sg_ops = _offsets(b, operators)
-        sg_name = b.CreateString("main")
+        sg_name = b.CreateString("main" if k == 0 else f"subgraph{k}")
         b.StartObject(5)
         b.PrependUOffsetTRelativeSlot(_SUBGRAPH["tensors"], sg_tensors, 0)
         b.PrependUOffsetTRelativeSlot(_SUBGRAPH["inputs"], sg_inputs, 0)
         b.PrependUOffsetTRelativeSlot(_SUBGRAPH["outputs"], sg_outputs, 0)
         b.PrependUOffsetTRelativeSlot(_SUBGRAPH["operators"], sg_ops, 0)
         b.PrependUOffsetTRelativeSlot(_SUBGRAPH["name"], sg_name, 0)
-        subgraph = b.EndObject()
-        m_opcodes = _offsets(b, opcodes)
-        m_subgraphs = _offsets(b, [subgraph])
-        m_desc = b.CreateString(self.description)
-        m_buffers = _offsets(b, buffers)
-        b.StartObject(5)
-        b.PrependUint32Slot(_MODEL["version"], SCHEMA_VERSION, None)
-        b.PrependUOffsetTRelativeSlot(_MODEL["operator_codes"], m_opcodes, 0)
-        b.PrependUOffsetTRelativeSlot(_MODEL["subgraphs"], m_subgraphs, 0)
-        b.PrependUOffsetTRelativeSlot(_MODEL["description"], m_desc, 0)
-        b.PrependUOffsetTRelativeSlot(_MODEL["buffers"], m_buffers, 0)
-        model = b.EndObject()
-        b.Finish(model, file_identifier=FILE_IDENTIFIER)
-        return bytes(b.Output())
+        return b.EndObject()
 
 
 def write_model(path, builder, inputs, outputs):

@@ -53,12 +53,15 @@ static inline int32_t mml__mul_by_qm(int32_t x, int32_t q, int32_t shift) {
 }
 
 // TFLite MultiplyByQuantizedMultiplier(int64 x, q, shift) used by int16 kernels:
-// q rounded to 16 bits, one rounding shift. x in [-2^47, 2^47), shift in [-31, 7].
+// q rounded to 16 bits, one rounding shift (half up). x in [-2^47, 2^47), shift in [-31, 14]
+// (TFLite asserts shift < 8); the int32 result is truncated like TFLite's static_cast.
 static inline int32_t mml__mul_by_qm64(int64_t x, int32_t q, int32_t shift) {
     int32_t reduced = q < 0x7FFF0000 ? ((q + (1 << 15)) >> 16) : 0x7FFF;
     int32_t total_shift = 15 - shift;
-    x = x * (int64_t)reduced + ((int64_t)1 << (total_shift - 1));
-    return (int32_t)(x >> total_shift);
+    // Unsigned product and sum: the same bits where TFLite's int64 arithmetic is defined, and
+    // wrapping (instead of undefined) for an out-of-range x from a corrupted model.
+    uint64_t v = (uint64_t)x * (uint64_t)(int64_t)reduced + ((uint64_t)1 << (total_shift - 1));
+    return (int32_t)((int64_t)v >> total_shift);
 }
 
 // TFLite CalculateActivationRangeQuantized for an output with scale/zero point and dtype range

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// TFLite schema reader: checks the model file and reads tensors and operators of subgraph 0.
+// TFLite schema reader: checks the model file and reads tensors and operators of every subgraph.
+// Tensors and operators have global indices: subgraph 0's first, then subgraph 1's, and so on.
 #include <string.h>
 #include "core/status.h"
 #include "core/tflite.h"
@@ -52,6 +53,103 @@ static mml_status_t bad(mml_error_t *err, const char *what, uint32_t index) {
     return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed model: %s %u", what, index);
 }
 
+// Reads and checks the table of subgraph s (its vectors and input/output indices); bases not set.
+static mml_status_t read_subgraph(const mml_model_t *m, uint32_t s, mml__subgraph_t *g,
+    mml_error_t *err) {
+    mml__fb_t fb = mml__model_fb(m);
+    mml__fb_vec_t all = {m->subgraphs, m->n_subgraphs}, v;
+    mml__fb_table_t sg;
+    memset(g, 0, sizeof(*g));
+    if (!mml__fb_vec_table(&fb, &all, s, &sg)) {
+        return bad(err, "subgraph", s);
+    }
+    if (mml__fb_vector(&fb, &sg, SG_TENSORS, 4, &v) == MML__FB_INVALID) {
+        return bad(err, "tensor vector of subgraph", s);
+    }
+    g->tensors = v.pos;
+    g->n_tensors = v.n;
+    if (mml__fb_vector(&fb, &sg, SG_OPERATORS, 4, &v) == MML__FB_INVALID) {
+        return bad(err, "operator vector of subgraph", s);
+    }
+    g->operators = v.pos;
+    g->n_ops = v.n;
+    if (g->n_tensors > MML_MAX_TENSORS || g->n_ops > MML_MAX_OPS) {
+        return mml__fail(err, MML_ERR_UNSUPPORTED, "model too large: %u tensors, %u ops",
+            g->n_tensors, g->n_ops);
+    }
+    if (mml__fb_vector(&fb, &sg, SG_INPUTS, 4, &v) == MML__FB_INVALID) {
+        return bad(err, "input vector of subgraph", s);
+    }
+    g->inputs = v.pos;
+    g->n_inputs = v.n;
+    if (mml__fb_vector(&fb, &sg, SG_OUTPUTS, 4, &v) == MML__FB_INVALID) {
+        return bad(err, "output vector of subgraph", s);
+    }
+    g->outputs = v.pos;
+    g->n_outputs = v.n;
+    for (uint32_t i = 0; i < g->n_inputs + g->n_outputs; i++) {
+        uint32_t pos = i < g->n_inputs ? g->inputs + 4 * i : g->outputs + 4 * (i - g->n_inputs);
+        int32_t t = (int32_t)mml__rd_u32(m->buf + pos);
+        if (t < 0 || (uint32_t)t >= g->n_tensors) {
+            if (s == 0) {
+                return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed model: %s %u is tensor %d",
+                    i < g->n_inputs ? "input" : "output", i < g->n_inputs ? i : i - g->n_inputs, t);
+            }
+            return mml__fail(err, MML_ERR_INVALID_MODEL,
+                "malformed model: subgraph %u %s %u is tensor %d", s,
+                i < g->n_inputs ? "input" : "output", i < g->n_inputs ? i : i - g->n_inputs, t);
+        }
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__tfl_subgraph(const mml_model_t *m, uint32_t s, mml__subgraph_t *g) {
+    uint32_t tensor_base = 0, op_base = 0;
+    for (uint32_t k = 0; k <= s && k < m->n_subgraphs; k++) {
+        mml_status_t st = read_subgraph(m, k, g, NULL);
+        if (st != MML_OK) {
+            return st;
+        }
+        g->index = k;
+        g->tensor_base = tensor_base;
+        g->op_base = op_base;
+        tensor_base += g->n_tensors;
+        op_base += g->n_ops;
+    }
+    return s < m->n_subgraphs ? MML_OK : MML_ERR_INVALID_ARG;
+}
+
+// The subgraph holding global tensor (is_op = 0) or operator (is_op = 1) index.
+static bool locate(const mml_model_t *m, uint32_t index, int is_op, mml__subgraph_t *g) {
+    if (index < (is_op ? m->n_ops : m->n_tensors)) { // subgraph 0, without reading the table
+        memset(g, 0, sizeof(*g));
+        g->tensors = m->tensors;
+        g->n_tensors = m->n_tensors;
+        g->operators = m->operators;
+        g->n_ops = m->n_ops;
+        g->inputs = m->inputs;
+        g->n_inputs = m->n_inputs;
+        g->outputs = m->outputs;
+        g->n_outputs = m->n_outputs;
+        return true;
+    }
+    uint32_t tensor_base = 0, op_base = 0;
+    for (uint32_t k = 0; k < m->n_subgraphs; k++) {
+        if (read_subgraph(m, k, g, NULL) != MML_OK) {
+            return false;
+        }
+        g->index = k;
+        g->tensor_base = tensor_base;
+        g->op_base = op_base;
+        if (index < (is_op ? op_base + g->n_ops : tensor_base + g->n_tensors)) {
+            return true;
+        }
+        tensor_base += g->n_tensors;
+        op_base += g->n_ops;
+    }
+    return false;
+}
+
 mml_status_t mml__tfl_open(mml_model_t *m, mml_error_t *err) {
     mml__fb_t fb = mml__model_fb(m);
     mml__fb_table_t root, sg;
@@ -74,6 +172,12 @@ mml_status_t mml__tfl_open(mml_model_t *m, mml_error_t *err) {
         !mml__fb_vec_table(&fb, &v, 0, &sg)) {
         return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed model: no valid subgraph");
     }
+    m->subgraphs = v.pos;
+    m->n_subgraphs = v.n;
+    if (v.n > MML_MAX_SUBGRAPHS) {
+        return mml__fail(err, MML_ERR_UNSUPPORTED, "model has %u subgraphs, at most %u supported",
+            v.n, (uint32_t)MML_MAX_SUBGRAPHS);
+    }
     m->subgraph = sg.pos;
     if (mml__fb_vector(&fb, &root, MODEL_OPCODES, 4, &v) == MML__FB_INVALID) {
         return bad(err, "operator code vector", 0);
@@ -94,36 +198,29 @@ mml_status_t mml__tfl_open(mml_model_t *m, mml_error_t *err) {
             return bad(err, "buffer", i);
         }
     }
-    if (mml__fb_vector(&fb, &sg, SG_TENSORS, 4, &v) == MML__FB_INVALID) {
-        return bad(err, "tensor vector", 0);
-    }
-    m->tensors = v.pos;
-    m->n_tensors = v.n;
-    if (mml__fb_vector(&fb, &sg, SG_OPERATORS, 4, &v) == MML__FB_INVALID) {
-        return bad(err, "operator vector", 0);
-    }
-    m->operators = v.pos;
-    m->n_ops = v.n;
-    if (m->n_tensors > MML_MAX_TENSORS || m->n_ops > MML_MAX_OPS) {
-        return mml__fail(err, MML_ERR_UNSUPPORTED, "model too large: %u tensors, %u ops",
-            m->n_tensors, m->n_ops);
-    }
-    if (mml__fb_vector(&fb, &sg, SG_INPUTS, 4, &v) == MML__FB_INVALID) {
-        return bad(err, "subgraph input vector", 0);
-    }
-    m->inputs = v.pos;
-    m->n_inputs = v.n;
-    if (mml__fb_vector(&fb, &sg, SG_OUTPUTS, 4, &v) == MML__FB_INVALID) {
-        return bad(err, "subgraph output vector", 0);
-    }
-    m->outputs = v.pos;
-    m->n_outputs = v.n;
-    for (uint32_t i = 0; i < m->n_inputs + m->n_outputs; i++) {
-        uint32_t pos = i < m->n_inputs ? m->inputs + 4 * i : m->outputs + 4 * (i - m->n_inputs);
-        int32_t t = (int32_t)mml__rd_u32(m->buf + pos);
-        if (t < 0 || (uint32_t)t >= m->n_tensors) {
-            return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed model: %s %u is tensor %d",
-                i < m->n_inputs ? "input" : "output", i < m->n_inputs ? i : i - m->n_inputs, t);
+    m->n_tensors_all = 0;
+    m->n_ops_all = 0;
+    for (uint32_t s = 0; s < m->n_subgraphs; s++) {
+        mml__subgraph_t g;
+        mml_status_t st = read_subgraph(m, s, &g, err);
+        if (st != MML_OK) {
+            return st;
+        }
+        if (s == 0) {
+            m->tensors = g.tensors;
+            m->n_tensors = g.n_tensors;
+            m->operators = g.operators;
+            m->n_ops = g.n_ops;
+            m->inputs = g.inputs;
+            m->n_inputs = g.n_inputs;
+            m->outputs = g.outputs;
+            m->n_outputs = g.n_outputs;
+        }
+        m->n_tensors_all += g.n_tensors;
+        m->n_ops_all += g.n_ops;
+        if (m->n_tensors_all > MML_MAX_TENSORS || m->n_ops_all > MML_MAX_OPS) {
+            return mml__fail(err, MML_ERR_UNSUPPORTED, "model too large: %u tensors, %u ops",
+                m->n_tensors_all, m->n_ops_all);
         }
     }
     return MML_OK;
@@ -152,7 +249,9 @@ mml_status_t mml__tfl_tensor(const mml_model_t *m, uint32_t index, mml__tensor_t
     memset(t, 0, sizeof(*t));
     t->index = index;
     t->name = "";
-    if (!vec_at(m, m->tensors, m->n_tensors, index, &tt)) {
+    mml__subgraph_t g;
+    if (!locate(m, index, 0, &g) ||
+        !vec_at(m, g.tensors, g.n_tensors, index - g.tensor_base, &tt)) {
         return bad(err, "tensor", index);
     }
     int r = mml__fb_vector(&fb, &tt, T_SHAPE, 4, &shape);
@@ -296,10 +395,10 @@ const char *mml__op_name(const mml__op_t *op) {
 }
 
 static mml_status_t check_indices(const mml_model_t *m, const mml__op_t *op, const mml__fb_vec_t *v,
-    mml_error_t *err) {
+    uint32_t n_tensors, mml_error_t *err) {
     for (uint32_t i = 0; i < v->n; i++) {
         int32_t t = mml__tfl_index(m, v, i);
-        if (t < -1 || t >= (int32_t)m->n_tensors) {
+        if (t < -1 || t >= (int32_t)n_tensors) {
             return mml__fail(err, MML_ERR_INVALID_MODEL,
                 "malformed model: op %u %s refers to tensor %d", op->index, mml__op_name(op), t);
         }
@@ -313,9 +412,12 @@ mml_status_t mml__tfl_op(const mml_model_t *m, uint32_t index, mml__op_t *op, mm
     mml_status_t st;
     memset(op, 0, sizeof(*op));
     op->index = index;
-    if (!vec_at(m, m->operators, m->n_ops, index, &ot)) {
+    mml__subgraph_t g;
+    if (!locate(m, index, 1, &g) || !vec_at(m, g.operators, g.n_ops, index - g.op_base, &ot)) {
         return bad(err, "operator", index);
     }
+    op->subgraph = g.index;
+    op->tensor_base = g.tensor_base;
     uint32_t opcode = mml__fb_u32(&fb, &ot, OP_OPCODE, 0);
     if (!vec_at(m, m->opcodes, m->n_opcodes, opcode, &ct)) {
         return bad(err, "operator code of op", index);
@@ -334,9 +436,9 @@ mml_status_t mml__tfl_op(const mml_model_t *m, uint32_t index, mml__op_t *op, mm
         mml__fb_vector(&fb, &ot, OP_INTERMEDIATES, 4, &op->intermediates) == MML__FB_INVALID) {
         return bad(err, "tensor list of op", index);
     }
-    if ((st = check_indices(m, op, &op->inputs, err)) != MML_OK ||
-        (st = check_indices(m, op, &op->outputs, err)) != MML_OK ||
-        (st = check_indices(m, op, &op->intermediates, err)) != MML_OK) {
+    if ((st = check_indices(m, op, &op->inputs, g.n_tensors, err)) != MML_OK ||
+        (st = check_indices(m, op, &op->outputs, g.n_tensors, err)) != MML_OK ||
+        (st = check_indices(m, op, &op->intermediates, g.n_tensors, err)) != MML_OK) {
         return st;
     }
     for (uint32_t i = 0; i < op->outputs.n; i++) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The TFLite schema on top of the checked FlatBuffers reader: tensors and operators of subgraph 0,
-// read zero-copy from the model bytes. Field numbers follow TFLite's schema.fbs (version 3).
+// The TFLite schema on top of the checked FlatBuffers reader: tensors and operators of every
+// subgraph, read zero-copy from the model bytes. Tensor and operator indices are global:
+// subgraph 0's come first (so they equal its own indices), then subgraph 1's, and so on. Field numbers follow TFLite's schema.fbs (version 3).
 #ifndef MICROML_CORE_TFLITE_H
 #define MICROML_CORE_TFLITE_H
 
@@ -26,9 +27,23 @@ typedef struct {
     const char *name;
 } mml__tensor_t;
 
-// An operator of subgraph 0.
+// One subgraph: positions of its vectors in the model bytes, and where its tensors and operators
+// start in the global numbering.
 typedef struct {
     uint32_t index;
+    uint32_t tensors, n_tensors;
+    uint32_t operators, n_ops;
+    uint32_t inputs, n_inputs; // local tensor indices
+    uint32_t outputs, n_outputs;
+    uint32_t tensor_base, op_base;
+} mml__subgraph_t;
+
+// An operator. Its tensor index vectors hold indices local to its subgraph: read them with
+// mml__op_tensor, which adds tensor_base.
+typedef struct {
+    uint32_t index; // global
+    uint32_t subgraph;
+    uint32_t tensor_base;
     int32_t builtin_code;
     int32_t version;
     const char *custom_name; // custom_code for CUSTOM ops, else NULL
@@ -47,17 +62,26 @@ static inline mml__fb_t mml__model_fb(const mml_model_t *m) {
     return fb;
 }
 
-// Checks the file and fills the positions in m (subgraph 0, its vectors, counts).
+// Checks the file and every subgraph table; fills the positions in m (subgraph 0, its vectors,
+// counts over all subgraphs).
 mml_status_t mml__tfl_open(mml_model_t *m, mml_error_t *err);
-// Reads and checks tensor index of subgraph 0.
+// Subgraph s of a model mml__tfl_open accepted.
+mml_status_t mml__tfl_subgraph(const mml_model_t *m, uint32_t s, mml__subgraph_t *g);
+// Reads and checks tensor index (global).
 mml_status_t mml__tfl_tensor(const mml_model_t *m, uint32_t index, mml__tensor_t *t,
     mml_error_t *err);
-// Reads and checks operator index of subgraph 0 (tensor indices in range, options readable).
+// Reads and checks operator index (global; tensor indices in range, options readable).
 mml_status_t mml__tfl_op(const mml_model_t *m, uint32_t index, mml__op_t *op, mml_error_t *err);
 
 // Element i of a checked int32 index vector.
 static inline int32_t mml__tfl_index(const mml_model_t *m, const mml__fb_vec_t *v, uint32_t i) {
     return i < v->n ? (int32_t)mml__rd_u32(m->buf + v->pos + 4 * i) : -1;
+}
+// Global index of tensor i of an op's index vector v (inputs, outputs...); -1 when absent.
+static inline int32_t mml__op_tensor(const mml_model_t *m, const mml__op_t *op,
+    const mml__fb_vec_t *v, uint32_t i) {
+    int32_t t = mml__tfl_index(m, v, i);
+    return t < 0 ? t : t + (int32_t)op->tensor_base;
 }
 // Scale i / zero point i of a tensor (i < scales.n); 0 when absent.
 float mml__tensor_scale(const mml_model_t *m, const mml__tensor_t *t, uint32_t i);

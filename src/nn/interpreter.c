@@ -3,10 +3,12 @@
 //
 // Arena layout after prepare (offsets from the arena start):
 //   [0, head_bytes)            per-inference tensors and scratch buffers, placed by the planner
-//   [head_bytes, ...)          node table: one {eval, data offset} per op
+//   [head_bytes, ...)          node table: one {eval, data offset} per op of every subgraph
 //                              locations of the model's input and output tensors
-//                              variable tensors (state kept across invocations)
-//                              each op's persistent data, in op order
+//                              state kept across invocations: variable tensors, then resource
+//                              variables and CALL_ONCE flags
+//                              reset records of the resource variables and flags
+//                              each op's persistent data, in op order (global op index)
 #include <string.h>
 #include "core/status.h"
 #include "core/tflite.h"
@@ -20,6 +22,12 @@ typedef struct {
 
 // Size of node_t on a 32-bit target: a 4-byte function pointer and a uint32.
 #define NODE_BYTES_32 (8u)
+
+// How mml_model_reset restores one resource variable or CALL_ONCE flag: memset(offset, fill, bytes).
+typedef struct {
+    uint32_t offset, bytes, fill;
+} reset_t;
+#define RESET_BYTES ((uint32_t)sizeof(reset_t))
 
 static void reset_variables(mml_model_t *m);
 
@@ -43,11 +51,11 @@ mml_status_t mml_model_load(mml_model_t *m, const uint8_t *buf, size_t len, mml_
     m->len = (uint32_t)len;
     mml_status_t st = mml__tfl_open(m, err);
     // Every tensor and operator is checked now, so later readers only meet valid data.
-    for (uint32_t i = 0; st == MML_OK && i < m->n_tensors; i++) {
+    for (uint32_t i = 0; st == MML_OK && i < m->n_tensors_all; i++) {
         mml__tensor_t t;
         st = mml__tfl_tensor(m, i, &t, err);
     }
-    for (uint32_t i = 0; st == MML_OK && i < m->n_ops; i++) {
+    for (uint32_t i = 0; st == MML_OK && i < m->n_ops_all; i++) {
         mml__op_t op;
         st = mml__tfl_op(m, i, &op, err);
     }
@@ -69,7 +77,7 @@ mml_status_t mml_model_load(mml_model_t *m, const uint8_t *buf, size_t len, mml_
 }
 
 size_t mml_model_work_size(const mml_model_t *m) {
-    return mml__plan_work_size(m->n_tensors, m->n_ops);
+    return mml__plan_work_size(m->n_tensors_all, m->n_ops_all);
 }
 
 static mml_status_t op_fail(mml_error_t *err, mml_status_t st, const mml__op_t *op,
@@ -117,7 +125,7 @@ mml_status_t mml_model_check_op(const mml_model_t *m, uint32_t index, uint64_t *
     if (macs) {
         *macs = 0;
     }
-    if (m->state < MML_MODEL_LOADED || index >= m->n_ops) {
+    if (m->state < MML_MODEL_LOADED || index >= m->n_ops_all) {
         return mml__fail(err, MML_ERR_INVALID_ARG, "no op %u", index);
     }
     mml__op_t op;
@@ -216,11 +224,15 @@ mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_err
     }
     mml__plan_t plan;
     mml_status_t st = mml__plan_begin(&plan, m, work, err);
+    if (st == MML_OK) {
+        st = mml__plan_resources(&plan, err);
+    }
     uint32_t persist = 0;
-    for (uint32_t i = 0; st == MML_OK && i < m->n_ops; i++) {
+    for (uint32_t i = 0; st == MML_OK && i < m->n_ops_all; i++) {
         mml__op_t op;
         mml_prep_t p;
         memset(&p, 0, sizeof(p));
+        p.plan = plan.e; // resource variables are resolved already
         st = mml__tfl_op(m, i, &op, err);
         if (st == MML_OK) {
             st = run_prepare(m, &op, &p, MML_PREP_PLAN, err);
@@ -240,11 +252,14 @@ mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_err
     mml__plan_place(&plan);
     uint32_t head = align_up(plan.head_bytes, MML_ARENA_BASE_ALIGN);
     uint32_t io = 4 * (m->n_inputs + m->n_outputs);
-    uint32_t tail = io + mml__plan_variable_bytes(plan.e, m) + persist;
+    uint32_t state = mml__plan_variable_bytes(plan.e, m);
+    uint32_t tail = io + state + RESET_BYTES * mml__plan_state_items(plan.e, m) + persist;
     m->head_bytes = head;
-    m->persistent_bytes = m->n_ops * (uint32_t)sizeof(node_t) + tail;
+    m->persistent_bytes = m->n_ops_all * (uint32_t)sizeof(node_t) + tail;
     m->arena_bytes = head + m->persistent_bytes;
-    m->arena_bytes_32 = head + m->n_ops * NODE_BYTES_32 + tail;
+    m->arena_bytes_32 = head + m->n_ops_all * NODE_BYTES_32 + tail;
+    m->state_bytes = state;
+    m->n_resource_variables = plan.n_resource_variables;
     m->state = MML_MODEL_PLANNED;
     return MML_OK;
 }
@@ -273,12 +288,21 @@ mml_status_t mml_model_prepare(mml_model_t *m, void *work, uint8_t *arena, size_
     m->arena = arena;
     m->arena_len = (uint32_t)arena_len;
     m->nodes = m->head_bytes;
-    m->io_locs = m->nodes + m->n_ops * (uint32_t)sizeof(node_t);
+    m->io_locs = m->nodes + m->n_ops_all * (uint32_t)sizeof(node_t);
     uint32_t variables = m->io_locs + 4 * (m->n_inputs + m->n_outputs);
     mml__plan_assign_variables((mml__plan_entry_t *)work, m, variables);
     m->variables = variables;
     m->variable_bytes = mml__plan_variable_bytes(entries, m);
-    uint32_t cursor = variables + m->variable_bytes;
+    m->resets = variables + m->variable_bytes;
+    m->n_resets = 0;
+    reset_t *resets = (reset_t *)(arena + m->resets);
+    for (uint32_t i = m->n_tensors_all; i < m->n_tensors_all + m->n_ops_all; i++) {
+        if (entries[i].kind == MML__BUF_STATE) {
+            reset_t r = {entries[i].offset, entries[i].size, entries[i].fill};
+            resets[m->n_resets++] = r;
+        }
+    }
+    uint32_t cursor = m->resets + m->n_resets * RESET_BYTES;
     mml_prep_t p;
     memset(&p, 0, sizeof(p));
     p.m = m;
@@ -292,7 +316,7 @@ mml_status_t mml_model_prepare(mml_model_t *m, void *work, uint8_t *arena, size_
     }
     mml_status_t st = MML_OK;
     node_t *nodes = (node_t *)(arena + m->nodes);
-    for (uint32_t i = 0; st == MML_OK && i < m->n_ops; i++) {
+    for (uint32_t i = 0; st == MML_OK && i < m->n_ops_all; i++) {
         mml__op_t op;
         st = mml__tfl_op(m, i, &op, err);
         p.persist_base = arena;
@@ -320,10 +344,15 @@ mml_status_t mml_model_prepare(mml_model_t *m, void *work, uint8_t *arena, size_
 }
 
 // Fills every variable tensor with its zero point (0 for unquantized ones), in the order the
-// planner placed them after m->variables.
+// planner placed them after m->variables; then every resource variable with its fill byte and
+// every CALL_ONCE flag with 0 (not run).
 static void reset_variables(mml_model_t *m) {
+    const reset_t *resets = (const reset_t *)(m->arena + m->resets);
+    for (uint32_t i = 0; i < m->n_resets; i++) {
+        memset(m->arena + resets[i].offset, (int)resets[i].fill, resets[i].bytes);
+    }
     uint8_t *at = m->arena + m->variables;
-    for (uint32_t i = 0; i < m->n_tensors; i++) {
+    for (uint32_t i = 0; i < m->n_tensors_all; i++) {
         mml__tensor_t t;
         if (mml__tfl_tensor(m, i, &t, NULL) != MML_OK || !t.is_variable || t.is_constant) {
             continue;
@@ -369,6 +398,17 @@ mml_status_t mml_model_invoke(mml_model_t *m, mml_error_t *err) {
     return MML_OK;
 }
 
+mml_status_t mml__run_ops(const mml_eval_ctx_t *ctx, uint32_t nodes, uint32_t first, uint32_t n) {
+    const node_t *node = (const node_t *)(ctx->arena + nodes) + first;
+    for (uint32_t i = 0; i < n; i++, node++) {
+        mml_status_t st = node->eval(ctx, ctx->arena + node->data);
+        if (st != MML_OK) {
+            return st;
+        }
+    }
+    return MML_OK;
+}
+
 mml_status_t mml_model_invoke_op(mml_model_t *m, uint32_t index, mml_error_t *err) {
     mml__error_clear(err);
     if (m->state != MML_MODEL_READY || index >= m->n_ops) {
@@ -407,7 +447,7 @@ void *mml_model_output_data(const mml_model_t *m, uint32_t i) {
 
 mml_status_t mml_model_tensor_info(const mml_model_t *m, uint32_t index, mml_tensor_info_t *info) {
     memset(info, 0, sizeof(*info));
-    if (m->state < MML_MODEL_LOADED || index >= m->n_tensors) {
+    if (m->state < MML_MODEL_LOADED || index >= m->n_tensors_all) {
         return MML_ERR_INVALID_ARG;
     }
     mml__tensor_t t;
@@ -450,7 +490,7 @@ mml_status_t mml_model_output_info(const mml_model_t *m, uint32_t i, mml_tensor_
 
 mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t index, mml_op_info_t *info) {
     memset(info, 0, sizeof(*info));
-    if (m->state < MML_MODEL_LOADED || index >= m->n_ops) {
+    if (m->state < MML_MODEL_LOADED || index >= m->n_ops_all) {
         return MML_ERR_INVALID_ARG;
     }
     mml__op_t op;
@@ -464,5 +504,6 @@ mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t index, mml_op_info
     info->supported = mml__kernel_find(&op) != NULL;
     info->n_inputs = (uint8_t)(op.inputs.n > 255 ? 255 : op.inputs.n);
     info->n_outputs = (uint8_t)(op.outputs.n > 255 ? 255 : op.outputs.n);
+    info->subgraph = (uint8_t)op.subgraph;
     return MML_OK;
 }

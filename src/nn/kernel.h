@@ -85,6 +85,14 @@ void mml__prep_allow_elementwise_overlap(mml_prep_t *p, uint32_t n, uint32_t in_
 // Location of a tensor's data (FILL mode only).
 uint32_t mml__prep_loc(const mml_prep_t *p, const mml__tensor_t *t);
 
+// The resource variable behind input i (a RESOURCE tensor made by a VAR_HANDLE of the op's
+// subgraph): its bytes (PLAN and FILL) and arena location (FILL). CHECK mode: only the dtype.
+mml_status_t mml__prep_variable(mml_prep_t *p, uint32_t i, uint32_t *bytes, uint32_t *loc);
+// Arena location of the op's own state word (a CALL_ONCE flag), FILL mode.
+uint32_t mml__prep_state_loc(const mml_prep_t *p);
+// Runs n prepared ops from global op index first (a subgraph), in order; stops at a failure.
+mml_status_t mml__run_ops(const mml_eval_ctx_t *ctx, uint32_t nodes, uint32_t first, uint32_t n);
+
 // Fails with "op <i> <NAME>: <message>".
 mml_status_t mml__prep_fail(mml_prep_t *p, mml_status_t status, const char *fmt, ...);
 // Common checks, each failing with a clear message.

@@ -10,6 +10,7 @@ static const mml__kernel_t kernels[] = {
     // convolution and pooling
     {MML_OP_CONV_2D, NULL, mml__prepare_conv2d},
     {MML_OP_DEPTHWISE_CONV_2D, NULL, mml__prepare_depthwise_conv2d},
+    {MML_OP_TRANSPOSE_CONV, NULL, mml__prepare_transpose_conv},
     {MML_OP_AVERAGE_POOL_2D, NULL, mml__prepare_average_pool2d},
     {MML_OP_MAX_POOL_2D, NULL, mml__prepare_max_pool2d},
     {MML_OP_PAD, NULL, mml__prepare_pad},
@@ -42,10 +43,16 @@ static const mml__kernel_t kernels[] = {
     {MML_OP_PACK, NULL, mml__prepare_pack},
     {MML_OP_UNPACK, NULL, mml__prepare_unpack},
     {MML_OP_SPLIT, NULL, mml__prepare_split},
+    {MML_OP_SPLIT_V, NULL, mml__prepare_split_v},
     {MML_OP_MEAN, NULL, mml__prepare_mean},
     {MML_OP_BATCH_MATMUL, NULL, mml__prepare_batch_matmul},
     // recurrent
     {MML_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, NULL, mml__prepare_unidirectional_sequence_lstm},
+    // subgraphs and resource variables
+    {MML_OP_CALL_ONCE, NULL, mml__prepare_call_once},
+    {MML_OP_VAR_HANDLE, NULL, mml__prepare_var_handle},
+    {MML_OP_READ_VARIABLE, NULL, mml__prepare_read_variable},
+    {MML_OP_ASSIGN_VARIABLE, NULL, mml__prepare_assign_variable},
 };
 
 const mml__kernel_t *mml__kernel_find(const mml__op_t *op) {

@@ -9,6 +9,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p);
 // convolution and pooling
 mml_status_t mml__prepare_conv2d(mml_prep_t *p);
 mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p);
+mml_status_t mml__prepare_transpose_conv(mml_prep_t *p);
 mml_status_t mml__prepare_average_pool2d(mml_prep_t *p);
 mml_status_t mml__prepare_max_pool2d(mml_prep_t *p);
 mml_status_t mml__prepare_pad(mml_prep_t *p); // PAD and PADV2
@@ -40,6 +41,7 @@ mml_status_t mml__prepare_transpose(mml_prep_t *p);
 mml_status_t mml__prepare_pack(mml_prep_t *p);
 mml_status_t mml__prepare_unpack(mml_prep_t *p);
 mml_status_t mml__prepare_split(mml_prep_t *p);
+mml_status_t mml__prepare_split_v(mml_prep_t *p);
 mml_status_t mml__prepare_mean(mml_prep_t *p);
 mml_status_t mml__prepare_batch_matmul(mml_prep_t *p);
 // RESHAPE's prepare tail, shared by SQUEEZE and EXPAND_DIMS: same dtype and bytes, in place.
@@ -47,5 +49,10 @@ mml_status_t mml__prepare_same_bytes(mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *out);
 // recurrent
 mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p);
+// subgraphs and resource variables
+mml_status_t mml__prepare_call_once(mml_prep_t *p);
+mml_status_t mml__prepare_var_handle(mml_prep_t *p);
+mml_status_t mml__prepare_read_variable(mml_prep_t *p);
+mml_status_t mml__prepare_assign_variable(mml_prep_t *p);
 
 #endif // MICROML_NN_OPS_H

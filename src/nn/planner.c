@@ -28,15 +28,20 @@ mml_status_t mml__plan_begin(mml__plan_t *plan, const mml_model_t *m, void *work
     mml_error_t *err) {
     plan->m = m;
     plan->e = (mml__plan_entry_t *)work;
-    plan->n = m->n_tensors + m->n_ops;
+    plan->n = m->n_tensors_all + m->n_ops_all;
     plan->head_bytes = 0;
+    plan->n_resource_variables = 0;
     memset(plan->e, 0, plan->n * sizeof(mml__plan_entry_t));
     for (uint32_t i = 0; i < plan->n; i++) {
         plan->e[i].first = NONE;
         plan->e[i].root = (uint16_t)i;
         plan->e[i].partner = NONE;
     }
-    for (uint32_t i = 0; i < m->n_tensors; i++) {
+    mml_status_t st = mml__plan_timeline(plan, err);
+    if (st != MML_OK) {
+        return st;
+    }
+    for (uint32_t i = 0; i < m->n_tensors_all; i++) {
         mml__tensor_t t;
         mml_status_t st = mml__tfl_tensor(m, i, &t, err);
         if (st != MML_OK) {
@@ -57,29 +62,36 @@ mml_status_t mml__plan_begin(mml__plan_t *plan, const mml_model_t *m, void *work
     for (uint32_t i = 0; i < m->n_outputs; i++) {
         mml__plan_entry_t *e = &plan->e[mml__rd_u32(m->buf + m->outputs + 4 * i)];
         e->is_output = 1;
-        e->last = (uint16_t)(m->n_ops > 0 ? m->n_ops - 1 : 0);
+        e->last = (uint16_t)(plan->steps > 0 ? plan->steps - 1 : 0);
     }
     return MML_OK;
 }
 
+static uint32_t time_of(const mml__plan_t *plan, uint32_t op) {
+    return plan->e[plan->m->n_tensors_all + op].time;
+}
+
 void mml__plan_op(mml__plan_t *plan, const mml__op_t *op, const mml_prep_t *p) {
     const mml_model_t *m = plan->m;
+    uint32_t time = time_of(plan, op->index);
     for (uint32_t i = 0; i < op->inputs.n; i++) {
-        int32_t t = mml__tfl_index(m, &op->inputs, i);
+        int32_t t = mml__op_tensor(m, op, &op->inputs, i);
         if (t >= 0) {
-            use(&plan->e[t], op->index);
+            use(&plan->e[t], time);
         }
     }
     for (uint32_t i = 0; i < op->outputs.n; i++) {
-        int32_t t = mml__tfl_index(m, &op->outputs, i);
+        int32_t t = mml__op_tensor(m, op, &op->outputs, i);
         if (t >= 0) {
-            use(&plan->e[t], op->index);
+            use(&plan->e[t], time);
         }
     }
-    mml__plan_entry_t *s = &plan->e[m->n_tensors + op->index];
-    s->size = align_up(p->scratch_bytes, MML_ARENA_ALIGN);
-    s->kind = p->scratch_bytes ? MML__BUF_SCRATCH : MML__BUF_NONE;
-    s->first = s->last = (uint16_t)op->index;
+    mml__plan_entry_t *s = &plan->e[m->n_tensors_all + op->index];
+    if (s->kind != MML__BUF_STATE) { // resource variables and flags keep their entry
+        s->size = align_up(p->scratch_bytes, MML_ARENA_ALIGN);
+        s->kind = p->scratch_bytes ? MML__BUF_SCRATCH : MML__BUF_NONE;
+    }
+    s->first = s->last = (uint16_t)time;
     s->inplace = p->inplace;
     s->overlap = p->overlap;
     s->overlap_max = p->overlap_max;
@@ -102,8 +114,8 @@ static int in_arena(const mml__plan_entry_t *e) {
 static void share_in_place(mml__plan_t *plan) {
     const mml_model_t *m = plan->m;
     mml__plan_entry_t *e = plan->e;
-    for (uint32_t i = 0; i < m->n_ops; i++) {
-        const mml__plan_entry_t *opinfo = &e[m->n_tensors + i];
+    for (uint32_t i = 0; i < m->n_ops_all; i++) {
+        const mml__plan_entry_t *opinfo = &e[m->n_tensors_all + i];
         if (!opinfo->inplace && !opinfo->overlap) {
             continue;
         }
@@ -111,14 +123,14 @@ static void share_in_place(mml__plan_t *plan) {
         if (mml__tfl_op(m, i, &op, NULL) != MML_OK || op.inputs.n < 1 || op.outputs.n < 1) {
             continue;
         }
-        int32_t in = mml__tfl_index(m, &op.inputs, 0);
-        int32_t out = mml__tfl_index(m, &op.outputs, 0);
+        int32_t in = mml__op_tensor(m, &op, &op.inputs, 0);
+        int32_t out = mml__op_tensor(m, &op, &op.outputs, 0);
         if (in < 0 || out < 0 || in == out) {
             continue;
         }
-        uint32_t r = root_of(e, (uint32_t)in);
-        if (e[r].kind != MML__BUF_ARENA || e[out].kind != MML__BUF_ARENA || e[r].last != i ||
-            e[out].is_input || e[out].first != i || e[out].root != (uint32_t)out) {
+        uint32_t r = root_of(e, (uint32_t)in), time = opinfo->time;
+        if (e[r].kind != MML__BUF_ARENA || e[out].kind != MML__BUF_ARENA || e[r].last != time ||
+            e[out].is_input || e[out].first != time || e[out].root != (uint32_t)out) {
             continue;
         }
         if (opinfo->inplace && e[out].size <= e[r].size) {
@@ -265,7 +277,7 @@ static uint32_t place(mml__plan_t *plan, int order) {
 void mml__plan_place(mml__plan_t *plan) {
     mml__plan_entry_t *e = plan->e;
     // An output no op writes is still returned: it lives for the whole inference.
-    for (uint32_t i = 0; i < plan->m->n_tensors; i++) {
+    for (uint32_t i = 0; i < plan->m->n_tensors_all; i++) {
         if (e[i].first == NONE && e[i].is_output) {
             e[i].first = 0;
         }
@@ -285,26 +297,34 @@ void mml__plan_place(mml__plan_t *plan) {
 }
 
 void mml__plan_assign_variables(mml__plan_entry_t *e, const mml_model_t *m, uint32_t base) {
-    for (uint32_t i = 0; i < m->n_tensors; i++) {
-        if (e[i].kind == MML__BUF_VARIABLE) {
+    for (uint32_t i = 0; i < m->n_tensors_all + m->n_ops_all; i++) {
+        if (e[i].kind == MML__BUF_VARIABLE || e[i].kind == MML__BUF_STATE) {
             e[i].offset = base;
-            base += e[i].size;
+            base += align_up(e[i].size, MML_ARENA_ALIGN);
         }
     }
 }
 
 uint32_t mml__plan_variable_bytes(const mml__plan_entry_t *e, const mml_model_t *m) {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < m->n_tensors; i++) {
-        if (e[i].kind == MML__BUF_VARIABLE) {
-            n += e[i].size;
+    for (uint32_t i = 0; i < m->n_tensors_all + m->n_ops_all; i++) {
+        if (e[i].kind == MML__BUF_VARIABLE || e[i].kind == MML__BUF_STATE) {
+            n += align_up(e[i].size, MML_ARENA_ALIGN);
         }
     }
     return n;
 }
 
+uint32_t mml__plan_state_items(const mml__plan_entry_t *e, const mml_model_t *m) {
+    uint32_t n = 0;
+    for (uint32_t i = m->n_tensors_all; i < m->n_tensors_all + m->n_ops_all; i++) {
+        n += e[i].kind == MML__BUF_STATE;
+    }
+    return n;
+}
+
 uint32_t mml__plan_scratch_offset(const mml__plan_entry_t *e, const mml_model_t *m, uint32_t op) {
-    return e[m->n_tensors + op].offset;
+    return e[m->n_tensors_all + op].offset;
 }
 
 uint32_t mml__plan_tensor_offset(const mml__plan_entry_t *e, uint32_t tensor) {

@@ -39,12 +39,12 @@ uint32_t mml__prep_n_outputs(const mml_prep_t *p) {
 }
 
 bool mml__prep_has_input(const mml_prep_t *p, uint32_t i) {
-    return mml__tfl_index(p->m, &p->op->inputs, i) >= 0;
+    return mml__op_tensor(p->m, p->op, &p->op->inputs, i) >= 0;
 }
 
 static mml_status_t get(mml_prep_t *p, const mml__fb_vec_t *v, const char *what, uint32_t i,
     mml__tensor_t *t) {
-    int32_t index = mml__tfl_index(p->m, v, i);
+    int32_t index = mml__op_tensor(p->m, p->op, v, i);
     if (index < 0) {
         memset(t, 0, sizeof(*t));
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "%s %u missing", what, i);
@@ -176,4 +176,41 @@ uint32_t mml__opt_i32_vec(const mml_prep_t *p, uint32_t field, int32_t *out, uin
         out[i] = (int32_t)mml__fb_vec_u32(&fb, &v, i);
     }
     return v.n;
+}
+
+mml_status_t mml__prep_variable(mml_prep_t *p, uint32_t i, uint32_t *bytes, uint32_t *loc) {
+    *bytes = 0;
+    *loc = 0;
+    int32_t index = mml__op_tensor(p->m, p->op, &p->op->inputs, i);
+    if (index < 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input %u missing", i);
+    }
+    mml__tensor_t t;
+    mml_status_t st = mml__tfl_tensor(p->m, (uint32_t)index, &t, p->err);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (t.dtype != MML_RESOURCE || t.elems != 1) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input %u is %s, expected one resource", i,
+            mml_dtype_name((mml_dtype_t)t.dtype));
+    }
+    if (!p->plan) {
+        return MML_OK;
+    }
+    uint32_t v = mml__plan_variable_of(p->plan, p->m, (uint32_t)index);
+    if (!v) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+            "input %u does not come from a VAR_HANDLE of this subgraph", i);
+    }
+    if (p->plan[v].size == 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+            "its variable (VAR_HANDLE op %u) is never assigned", v - p->m->n_tensors_all);
+    }
+    *bytes = p->plan[v].size;
+    *loc = p->mode == MML_PREP_FILL ? p->plan[v].offset : 0;
+    return MML_OK;
+}
+
+uint32_t mml__prep_state_loc(const mml_prep_t *p) {
+    return p->plan ? p->plan[p->m->n_tensors_all + p->op->index].offset : 0;
 }

@@ -77,7 +77,10 @@ static void test_dtypes(void) {
 }
 
 // Loads and plans a model; checks the placement invariant on the planner's entries.
-static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_percent) {
+// tflm_host64: tflm_arena is TFLM's figure on a 64-bit host (x86-64), compared with our arena on
+// this host when it has 8-byte pointers too; otherwise the Cortex-M4 figure, against our 32-bit one.
+static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_percent,
+    int tflm_host64) {
     char path[1024];
     snprintf(path, sizeof(path), "%s/%s", mml_test_data_dir(), rel);
     size_t len;
@@ -102,7 +105,7 @@ static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_perce
 
     // Buffers alive at the same time never share bytes, except an output over its own input
     // within the kernel's allowance (see planner.h).
-    uint32_t n = m.n_tensors + m.n_ops, clashes = 0, overlaps = 0;
+    uint32_t n = m.n_tensors_all + m.n_ops_all, clashes = 0, overlaps = 0;
     for (uint32_t i = 0; i < n; i++) {
         for (uint32_t j = i + 1; j < n; j++) {
             const mml__plan_entry_t *a = &e[i], *b = &e[j];
@@ -118,17 +121,19 @@ static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_perce
         }
     }
     CHECK(clashes == 0, "%s: %u pairs of live buffers overlap", rel, clashes);
-    printf("  %-52s arena %6u B (32-bit), TFLM %6u B: %3u%%; %u outputs overlap their input\n", rel,
-        m.arena_bytes_32, tflm_arena, tflm_arena ? 100 * m.arena_bytes_32 / tflm_arena : 0,
-        overlaps);
+    int compare = !tflm_host64 || sizeof(void *) == 8;
+    uint32_t ours = tflm_host64 ? m.arena_bytes : m.arena_bytes_32;
+    printf("  %-52s arena %6u B (%s), TFLM %6u B: %3u%%; %u outputs overlap their input\n", rel,
+        ours, tflm_host64 ? "64-bit" : "32-bit", tflm_arena,
+        tflm_arena ? 100 * ours / tflm_arena : 0, overlaps);
     for (uint32_t i = 0; i < n; i++) {
         CHECK(!e[i].placed ||
                 (e[i].offset % MML_ARENA_ALIGN == 0 && e[i].offset + e[i].size <= m.head_bytes),
             "%s: buffer %u misplaced", rel, i);
     }
     CHECK(m.head_bytes <= m.arena_bytes, "head inside the arena");
-    CHECK((uint64_t)m.arena_bytes_32 * 100 <= (uint64_t)tflm_arena * limit_percent,
-        "%s: arena %u > %u%% of TFLM's %u", rel, m.arena_bytes_32, limit_percent, tflm_arena);
+    CHECK(!compare || (uint64_t)ours * 100 <= (uint64_t)tflm_arena * limit_percent,
+        "%s: arena %u > %u%% of TFLM's %u", rel, ours, limit_percent, tflm_arena);
     unsigned char *arena = malloc(m.arena_bytes);
     CHECK(mml_model_prepare(&m, e, arena, m.arena_bytes - 1, &err) == MML_ERR_ARENA_TOO_SMALL &&
             err.needed == m.arena_bytes && err.got == m.arena_bytes - 1 &&
@@ -140,8 +145,62 @@ static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_perce
     free(bytes);
 }
 
+// Class labels of MLTK models (SL_PARAMSv1 metadata), as the model's summary lists them
+// (../shared/data/models/mltk/tflite_micro_magic_wand.tflite.summary.txt: "Classes: wing, ring,
+// slope, negative"); none in a model without them; and every truncation of the model either
+// loads with labels that lie inside the bytes or is refused.
+static void test_labels(void) {
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/models/mltk/tflite_micro_magic_wand.tflite",
+        mml_test_data_dir());
+    size_t len;
+    unsigned char *bytes = mml_test_read(path, &len);
+    CHECK(bytes != NULL, "cannot read %s", path);
+    if (!bytes) {
+        return;
+    }
+    static const char *const want[] = {"wing", "ring", "slope", "negative"};
+    mml_model_t m;
+    mml_error_t err;
+    CHECK(mml_model_load(&m, bytes, len, &err) == MML_OK, "magic wand: %s", err.msg);
+    CHECK(mml_model_label_count(&m) == 4, "labels: %u", mml_model_label_count(&m));
+    for (uint32_t i = 0; i < 4; i++) {
+        uint32_t n;
+        const char *s = mml_model_label(&m, i, &n);
+        CHECK(s != NULL && n == strlen(want[i]) && strcmp(s, want[i]) == 0, "label %u", i);
+    }
+    uint32_t n = 7;
+    CHECK(mml_model_label(&m, 4, &n) == NULL && n == 0, "label 4 out of range");
+    // Every byte of the metadata flipped in turn: labels stay inside the model or vanish.
+    unsigned char *copy = malloc(len);
+    for (size_t pos = 0; pos < len; pos += 7) {
+        memcpy(copy, bytes, len);
+        copy[pos] ^= 0xff;
+        if (mml_model_load(&m, copy, len, &err) != MML_OK) {
+            continue;
+        }
+        uint32_t count = mml_model_label_count(&m);
+        for (uint32_t i = 0; i < count; i++) {
+            const char *s = mml_model_label(&m, i, &n);
+            CHECK(s != NULL && (const unsigned char *)s >= copy &&
+                    (const unsigned char *)s + n < copy + len && s[n] == '\0',
+                "flip at %zu: label %u outside the model", pos, i);
+        }
+    }
+    free(copy);
+    free(bytes);
+    snprintf(path, sizeof(path), "%s/models/tflite-micro/hello_world_int8.tflite",
+        mml_test_data_dir());
+    bytes = mml_test_read(path, &len);
+    CHECK(bytes != NULL && mml_model_load(&m, bytes, len, &err) == MML_OK &&
+            mml_model_label_count(&m) == 0,
+        "hello_world has no labels");
+    free(bytes);
+}
+
 int main(void) {
     test_rounding();
+    test_labels();
     test_multipliers();
     test_dtypes();
     // TFLM's smallest working arena on Cortex-M4 (../shared/research/tflm-figures.md). Ours, on
@@ -150,24 +209,30 @@ int main(void) {
     static const struct {
         const char *model;
         uint32_t tflm_arena, limit_percent;
+        int tflm_host64;
     } models[] = {
-        {"models/tflite-micro/hello_world_int8.tflite", 1068, 80},
-        {"models/tflite-micro/hello_world_float.tflite", 1068, 80},
-        {"models/tflite-micro/micro_speech_quantized.tflite", 6800, 80},
-        {"models/tflite-micro-arduino-examples/magic_wand_digits.tflite", 9164, 80},
-        {"models/tflite-micro/person_detect.tflite", 82296, 80},
-        {"models/tflite-micro/mnist_lstm_int8.tflite", 3224, 80},
-        {"models/mlcommons-tiny/kws_ref_model.tflite", 22772, 80},
-        {"models/mlcommons-tiny/vww_96_int8.tflite", 100660, 80},
-        {"models/mlcommons-tiny/pretrainedResnet_quant.tflite", 54340, 80},
-        {"models/mlcommons-tiny/ad01_int8.tflite", 2700, 80},
-        {"models/mlcommons-tiny/str_ww_ref_model.tflite", 15264, 80},
-        {"models/tflite-micro/magic_wand.tflite", 15156, 100},
-        {"models/mltk/tflite_micro_magic_wand.tflite", 5040, 100},
-        {"models/tflite-micro/simple_add_model.tflite", 49608, 100},
+        {"models/tflite-micro/hello_world_int8.tflite", 1068, 80, 0},
+        {"models/tflite-micro/hello_world_float.tflite", 1068, 80, 0},
+        {"models/tflite-micro/micro_speech_quantized.tflite", 6800, 80, 0},
+        {"models/tflite-micro-arduino-examples/magic_wand_digits.tflite", 9164, 80, 0},
+        {"models/tflite-micro/person_detect.tflite", 82296, 80, 0},
+        {"models/tflite-micro/mnist_lstm_int8.tflite", 3224, 80, 0},
+        {"models/mlcommons-tiny/kws_ref_model.tflite", 22772, 80, 0},
+        {"models/mlcommons-tiny/vww_96_int8.tflite", 100660, 80, 0},
+        {"models/mlcommons-tiny/pretrainedResnet_quant.tflite", 54340, 80, 0},
+        {"models/mlcommons-tiny/ad01_int8.tflite", 2700, 80, 0},
+        {"models/mlcommons-tiny/str_ww_ref_model.tflite", 15264, 80, 0},
+        {"models/tflite-micro/magic_wand.tflite", 15156, 100, 0},
+        {"models/mltk/tflite_micro_magic_wand.tflite", 5040, 100, 0},
+        {"models/tflite-micro/simple_add_model.tflite", 49608, 100, 0},
+        // Two subgraphs and resource variables: TFLM's arena_used_bytes on x86-64 (meta.json of
+        // ../shared/vectors/mww_*), compared with our arena at the same pointer size.
+        {"models/esphome/okay_nabu_v2.tflite", 22944, 80, 1},
+        {"models/esphome/vad_v2.tflite", 11840, 80, 1},
     };
     for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
-        test_plan(models[i].model, models[i].tflm_arena, models[i].limit_percent);
+        test_plan(models[i].model, models[i].tflm_arena, models[i].limit_percent,
+            models[i].tflm_host64);
     }
     return mml_test_done("test_core");
 }

@@ -3,6 +3,7 @@
 // (this runs under AddressSanitizer and UBSan). Every truncation length and a flipped byte at
 // every position of the small models; seeded random corruption of the larger ones.
 #include <string.h>
+#include "core/tflite.h"
 #include "microml/microml.h"
 #include "mml_test.h"
 
@@ -115,6 +116,77 @@ static void random_damage(const unsigned char *good, size_t len, int rounds, int
     free(b);
 }
 
+static void put32(unsigned char *b, uint32_t pos, uint32_t v) {
+    b[pos] = (unsigned char)v, b[pos + 1] = (unsigned char)(v >> 8);
+    b[pos + 2] = (unsigned char)(v >> 16), b[pos + 3] = (unsigned char)(v >> 24);
+}
+
+// Damage aimed at the second subgraph (the init subgraph CALL_ONCE runs): huge vector lengths,
+// tensor indices out of its range, an operator code out of range, CALL_ONCE pointing nowhere.
+static void damaged_second_subgraph(const unsigned char *good, size_t len) {
+    mml_model_t m;
+    mml__subgraph_t g;
+    CHECK(mml_model_load(&m, good, len, NULL) == MML_OK && m.n_subgraphs == 2 &&
+            mml__tfl_subgraph(&m, 1, &g) == MML_OK && g.n_ops > 0,
+        "model with two subgraphs expected");
+    unsigned char *b = malloc(len);
+    const uint32_t vectors[] = {g.tensors, g.operators, g.inputs, g.outputs};
+    const uint32_t huge[] = {(uint32_t)len, 0x3fffffffu, 0x40000001u, 0xffffffffu};
+    for (size_t v = 0; v < 4; v++) {
+        for (size_t k = 0; k < 4; k++) {
+            memcpy(b, good, len);
+            put32(b, vectors[v] - 4, huge[k]);
+            CHECK(exercise(b, len, 1) == MML_ERR_INVALID_MODEL, "subgraph 1 vector %zu length %#x",
+                v, huge[k]);
+        }
+    }
+    // Every input and output index of every op of subgraph 1 set past its tensors, or to -2.
+    int n_indices = 0;
+    for (uint32_t i = 0; i < g.n_ops; i++) {
+        mml__op_t op;
+        CHECK(mml__tfl_op(&m, g.op_base + i, &op, NULL) == MML_OK, "op %u", g.op_base + i);
+        const mml__fb_vec_t *lists[] = {&op.inputs, &op.outputs};
+        for (int l = 0; l < 2; l++) {
+            for (uint32_t k = 0; k < lists[l]->n; k++) {
+                const uint32_t bad_index[] = {g.n_tensors, 0x10000u, 0xfffffffeu};
+                for (int j = 0; j < 3; j++) {
+                    memcpy(b, good, len);
+                    put32(b, lists[l]->pos + 4 * k, bad_index[j]);
+                    CHECK(exercise(b, len, 1) == MML_ERR_INVALID_MODEL,
+                        "op %u index %u set to %#x accepted", op.index, k, bad_index[j]);
+                    n_indices++;
+                }
+            }
+        }
+    }
+    CHECK(n_indices > 0, "subgraph 1 has no tensor indices");
+    // CALL_ONCE (op 0 of subgraph 0) pointing at subgraph 0 (itself), 2 (none) or -1: the op is
+    // refused at plan, not run.
+    mml__op_t call;
+    CHECK(mml__tfl_op(&m, 0, &call, NULL) == MML_OK && call.builtin_code == MML_OP_CALL_ONCE,
+        "op 0 is CALL_ONCE");
+    mml__fb_t fb = mml__model_fb(&m);
+    uint32_t field = mml__fb_field(&fb, &call.options, 0, 4);
+    CHECK(field != 0, "CALL_ONCE has init_subgraph_index");
+    const uint32_t targets[] = {0, 2, 0xffffffffu, 0x7fffffffu};
+    for (int j = 0; field && j < 4; j++) {
+        memcpy(b, good, len);
+        put32(b, field, targets[j]);
+        mml_model_t d;
+        mml_error_t err;
+        void *work = NULL;
+        mml_status_t st = mml_model_load(&d, b, len, &err);
+        if (st == MML_OK) {
+            work = malloc(mml_model_work_size(&d));
+            st = mml_model_plan(&d, work, mml_model_work_size(&d), &err);
+        }
+        CHECK(st == MML_ERR_INVALID_MODEL && strstr(err.msg, "CALL_ONCE") && err.op_index == 0,
+            "CALL_ONCE of subgraph %#x: %d %s", targets[j], st, err.msg);
+        free(work);
+    }
+    free(b);
+}
+
 int main(void) {
     static const char *small[] = {"models/tflite-micro/hello_world_int8.tflite",
         "models/tflite-micro/hello_world_float.tflite"};
@@ -133,7 +205,7 @@ int main(void) {
     static const char *larger[] = {"models/tflite-micro/micro_speech_quantized.tflite",
         "models/tflite-micro/mnist_lstm_int8.tflite", "models/tflite-micro/person_detect.tflite",
         "models/tflite-micro/audio_preprocessor_int8.tflite",
-        "models/mlcommons-tiny/kws_ref_model.tflite"};
+        "models/mlcommons-tiny/kws_ref_model.tflite", "models/esphome/vad_v2.tflite"};
     for (size_t i = 0; i < sizeof(larger) / sizeof(larger[0]); i++) {
         size_t len;
         unsigned char *good = load(larger[i], &len);
@@ -144,6 +216,12 @@ int main(void) {
         every_truncation_and_flip(good, len, len / 97 + 1);
         random_damage(good, len, 300, len < 50000);
         free(good);
+    }
+    size_t len;
+    unsigned char *vad = load("models/esphome/vad_v2.tflite", &len);
+    if (vad) {
+        damaged_second_subgraph(vad, len);
+        free(vad);
     }
     return mml_test_done("test_damaged");
 }

@@ -65,6 +65,45 @@ OPC_DEPRECATED_CODE, OPC_CUSTOM, OPC_BUILTIN_CODE = 0, 1, 3
 Q_SCALE, Q_ZERO_POINT = 2, 3
 
 
+def _subgraph_landmarks(b, sg, sg_name, prefix):
+    out = []
+    for slot, name in ((SG_TENSORS, "tensors"), (SG_INPUTS, "inputs"), (SG_OUTPUTS, "outputs"),
+                       (SG_OPERATORS, "operators")):
+        vec = _vector(b, sg, slot)
+        if vec is None:
+            continue
+        out.append(("len", f"{sg_name}.{name}", vec[0]))
+        out.append(("off", f"{sg_name}.{name}", _field(b, sg, slot)))
+        if slot in (SG_INPUTS, SG_OUTPUTS) and vec[1]:
+            out.append(("idx", f"{sg_name}.{name}[0]", vec[0] + 4))
+    for ti, t in enumerate(_tables(b, sg, SG_TENSORS)):
+        for slot, name in ((T_SHAPE, "shape"), (T_NAME, "name")):
+            vec = _vector(b, t, slot)
+            if vec:
+                out.append(("len", f"{prefix}tensors[{ti}].{name}", vec[0]))
+        f = _field(b, t, T_BUFFER)
+        if f is not None:
+            out.append(("idx", f"{prefix}tensors[{ti}].buffer", f))
+        qf = _field(b, t, T_QUANT)
+        if qf is not None:
+            q = _deref(b, qf)
+            for slot, name in ((Q_SCALE, "scale"), (Q_ZERO_POINT, "zero_point")):
+                vec = _vector(b, q, slot)
+                if vec:
+                    out.append(("len", f"{prefix}tensors[{ti}].quantization.{name}", vec[0]))
+    for oi, op in enumerate(_tables(b, sg, SG_OPERATORS)):
+        f = _field(b, op, OP_OPCODE)
+        if f is not None:
+            out.append(("idx", f"{prefix}operators[{oi}].opcode_index", f))
+        for slot, name in ((OP_INPUTS, "inputs"), (OP_OUTPUTS, "outputs")):
+            vec = _vector(b, op, slot)
+            if vec:
+                out.append(("len", f"{prefix}operators[{oi}].{name}", vec[0]))
+                if vec[1]:
+                    out.append(("idx", f"{prefix}operators[{oi}].{name}[0]", vec[0] + 4))
+    return out
+
+
 def landmarks(b):
     """Named positions in model bytes b: ("len", name, pos) for every vector length prefix,
     ("off", name, pos) for uoffset fields, ("idx", name, pos) for int32 indices."""
@@ -82,39 +121,10 @@ def landmarks(b):
         vec = _vector(b, buf, BUF_DATA)
         if vec:
             out.append(("len", f"buffers[{bi}].data", vec[0]))
-    sg = _tables(b, root, MODEL_SUBGRAPHS)[0]
-    for slot, name in ((SG_TENSORS, "tensors"), (SG_INPUTS, "inputs"), (SG_OUTPUTS, "outputs"),
-                       (SG_OPERATORS, "operators")):
-        vec = _vector(b, sg, slot)
-        out.append(("len", f"subgraph.{name}", vec[0]))
-        out.append(("off", f"subgraph.{name}", _field(b, sg, slot)))
-    out.append(("idx", "subgraph.inputs[0]", _vector(b, sg, SG_INPUTS)[0] + 4))
-    out.append(("idx", "subgraph.outputs[0]", _vector(b, sg, SG_OUTPUTS)[0] + 4))
-    for ti, t in enumerate(_tables(b, sg, SG_TENSORS)):
-        for slot, name in ((T_SHAPE, "shape"), (T_NAME, "name")):
-            vec = _vector(b, t, slot)
-            if vec:
-                out.append(("len", f"tensors[{ti}].{name}", vec[0]))
-        f = _field(b, t, T_BUFFER)
-        if f is not None:
-            out.append(("idx", f"tensors[{ti}].buffer", f))
-        qf = _field(b, t, T_QUANT)
-        if qf is not None:
-            q = _deref(b, qf)
-            for slot, name in ((Q_SCALE, "scale"), (Q_ZERO_POINT, "zero_point")):
-                vec = _vector(b, q, slot)
-                if vec:
-                    out.append(("len", f"tensors[{ti}].quantization.{name}", vec[0]))
-    for oi, op in enumerate(_tables(b, sg, SG_OPERATORS)):
-        f = _field(b, op, OP_OPCODE)
-        if f is not None:
-            out.append(("idx", f"operators[{oi}].opcode_index", f))
-        for slot, name in ((OP_INPUTS, "inputs"), (OP_OUTPUTS, "outputs")):
-            vec = _vector(b, op, slot)
-            if vec:
-                out.append(("len", f"operators[{oi}].{name}", vec[0]))
-                if vec[1]:
-                    out.append(("idx", f"operators[{oi}].{name}[0]", vec[0] + 4))
+    for si, sg in enumerate(_tables(b, root, MODEL_SUBGRAPHS)):
+        # Subgraph 0's names carry no number; subgraph k's start "subgraph<k>.".
+        out += _subgraph_landmarks(b, sg, "subgraph" if si == 0 else f"subgraph{si}",
+                                   "" if si == 0 else f"subgraph{si}.")
     return [x for x in out if x[2] is not None]
 
 

@@ -54,3 +54,16 @@ def test_damaged_model_raises_value_error(case_results, group):
     assert mine
     wrong = [f"{k}: {v}" for k, v in sorted(mine.items()) if v != "ValueError"]
     assert not wrong, f"{len(wrong)} of {len(mine)} not ValueError:\n" + "\n".join(wrong)
+
+
+def test_damaged_second_subgraph():
+    # vad_v2's init subgraph (run by CALL_ONCE): every damage aimed at it is refused at load.
+    path = str(mmldata.model_path("mww_vad_v2"))
+    p = mmldata.run_python([CHILD, path, "cases"], timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    report = json.loads(p.stdout.strip().splitlines()[-1])
+    assert report["full"].startswith("ok:"), report["full"]
+    mine = {k: v for k, v in report["results"].items() if "subgraph1." in k}
+    assert len(mine) > 40, sorted(mine)
+    wrong = [f"{k}: {v}" for k, v in sorted(mine.items()) if v != "ValueError"]
+    assert not wrong, f"{len(wrong)} of {len(mine)} not ValueError:\n" + "\n".join(wrong)

@@ -33,10 +33,12 @@ def assert_close_f32(got, want):
 
 def run_conv(rng, *, depthwise, dtype, n, h, w, cin, fh, fw, sh=1, sw=1, dh=1, dw=1,
              padding=ref.PAD_SAME, act=ref.ACT_NONE, dm=1, groups=1, cout=None,
-             per_channel=True, bias="const"):
+             per_channel=True, bias="const", bias_dtype="int64"):
     """Builds and runs one CONV_2D / DEPTHWISE_CONV_2D; returns (got, want).
 
     bias: 'const' (a constant bias tensor), 'absent' (input index -1) or 'omitted' (two inputs).
+    dtype int16 is 16x8 (int16 activations with zero points 0, int8 filter) with a bias_dtype
+    ('int64' or 'int32') bias.
     """
     if depthwise:
         cout = cin * dm
@@ -56,6 +58,20 @@ def run_conv(rng, *, depthwise, dtype, n, h, w, cin, fh, fw, sh=1, sw=1, dh=1, d
         bt = mb.tensor([cout], "float32", data=bv)
         y = mb.tensor([n, oh, ow, cout], "float32")
         xa, wa, ba = xv.astype(np.float64), wv.astype(np.float64), bv.astype(np.float64)
+    elif dtype == "int16":
+        xv = rng.integers(-32768, 32768, (n, h, w, cin)).astype(np.int16)
+        wv = rng.integers(-127, 128, wshape).astype(np.int8)
+        bv = rng.integers(-(1 << 24), 1 << 24, cout).astype(bias_dtype)
+        in_s, in_zp = f32(rng.uniform(1e-4, 1e-3)), 0
+        out_s, out_zp = f32(rng.uniform(2e-4, 4e-3)), 0
+        ws = [f32(rng.uniform(0.002, 0.05)) for _ in range(cout if per_channel else 1)]
+        x = mb.tensor([n, h, w, cin], "int16", scale=in_s, zero_point=0)
+        wt = mb.tensor(wshape, "int8", data=wv, scale=ws, zero_point=[0] * len(ws),
+                       quantized_dimension=qdim)
+        bt = mb.tensor([cout], bias_dtype, data=bv, scale=[in_s * s for s in ws],
+                       zero_point=[0] * len(ws), quantized_dimension=0)
+        y = mb.tensor([n, oh, ow, cout], "int16", scale=out_s, zero_point=0)
+        xa, wa, ba = xv.astype(np.int64), wv.astype(np.int64), bv.astype(np.int64)
     else:
         xv = rng.integers(-128, 128, (n, h, w, cin)).astype(np.int8)
         wv = rng.integers(-127, 128, wshape).astype(np.int8)
@@ -85,6 +101,18 @@ def run_conv(rng, *, depthwise, dtype, n, h, w, cin, fh, fw, sh=1, sw=1, dh=1, d
             dilation_w_factor=dw, dilation_h_factor=dh)))
     if dtype == "float32":
         want = np.clip(acc, *ref.act_range_f(act))
+    elif dtype == "int16":
+        qs = [ref.quantize_multiplier(in_s * ws[c if per_channel else 0] / out_s)
+              for c in range(cout)]
+        mult = np.array([q for q, _ in qs])
+        shift = np.array([e for _, e in qs])
+        # TFLite's CONV_2D sums in the bias' type (int32 without one) and requantizes with the
+        # matching MultiplyByQuantizedMultiplier; DEPTHWISE_CONV_2D always in int64.
+        if depthwise or (bias == "const" and bias_dtype == "int64"):
+            v = ref.mul_by_qm64(acc, mult, shift)
+        else:
+            v = ref.mul_by_qm(ref.wrap32(acc), mult, shift)
+        want = ref.clamp_act(v, *ref.act_range_q(act, out_s, 0, -32768, 32767))
     else:
         qs = [ref.quantize_multiplier(in_s * ws[c if per_channel else 0] / out_s)
               for c in range(cout)]
@@ -184,6 +212,40 @@ def test_conv2d_random(dtype, seed):
     check(got, want, dtype)
 
 
+@pytest.mark.parametrize("case", WINDOW_CASES)
+@pytest.mark.parametrize("bias_dtype", ["int64", "int32"])
+def test_conv2d_int16_windows(case, bias_dtype):
+    n, h, w, cin, fh, fw, sh, sw, dh, dw, padding = case
+    rng = np.random.default_rng(seed_of(case, bias_dtype))
+    got, want = run_conv(rng, depthwise=False, dtype="int16", n=n, h=h, w=w, cin=cin, fh=fh,
+                         fw=fw, sh=sh, sw=sw, dh=dh, dw=dw, padding=padding, cout=4,
+                         bias_dtype=bias_dtype)
+    check(got, want, "int16")
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_conv2d_int16_random(seed):
+    rng = np.random.default_rng(3000 + seed)
+    while True:
+        n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 10)), int(rng.integers(1, 10))
+        fh, fw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+        sh, sw, dh, dw = (int(v) for v in rng.integers(1, 4, 4))
+        padding = int(rng.integers(0, 2))
+        oh, ow, _, _ = ref.windows((n, h, w, 1), fh, fw, sh, sw, dh, dw, padding)
+        if oh > 0 and ow > 0:
+            break
+    groups = int(rng.choice([1, 1, 2]))
+    fc = int(rng.integers(1, 6))
+    got, want = run_conv(rng, depthwise=False, dtype="int16", n=n, h=h, w=w, cin=fc * groups,
+                         fh=fh, fw=fw, sh=sh, sw=sw, dh=dh, dw=dw, padding=padding,
+                         act=int(rng.choice(ACTS)), groups=groups,
+                         cout=groups * int(rng.integers(1, 4)),
+                         per_channel=bool(rng.random() < 0.7),
+                         bias=str(rng.choice(["const", "const", "absent", "omitted"])),
+                         bias_dtype=str(rng.choice(["int64", "int32"])))
+    check(got, want, "int16")
+
+
 @pytest.mark.parametrize("dtype", ["int8", "float32"])
 @pytest.mark.parametrize("case", WINDOW_CASES)
 @pytest.mark.parametrize("dm", [1, 2])
@@ -193,6 +255,35 @@ def test_depthwise_windows(dtype, case, dm):
     got, want = run_conv(rng, depthwise=True, dtype=dtype, n=n, h=h, w=w, cin=cin, fh=fh,
                          fw=fw, sh=sh, sw=sw, dh=dh, dw=dw, padding=padding, dm=dm)
     check(got, want, dtype)
+
+
+@pytest.mark.parametrize("case", WINDOW_CASES)
+@pytest.mark.parametrize("dm", [1, 3])
+def test_depthwise_int16_windows(case, dm):
+    n, h, w, cin, fh, fw, sh, sw, dh, dw, padding = case
+    rng = np.random.default_rng(seed_of(case, dm, "int16"))
+    got, want = run_conv(rng, depthwise=True, dtype="int16", n=n, h=h, w=w, cin=cin, fh=fh,
+                         fw=fw, sh=sh, sw=sw, dh=dh, dw=dw, padding=padding, dm=dm)
+    check(got, want, "int16")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_depthwise_int16_random(seed):
+    rng = np.random.default_rng(5000 + seed)
+    while True:
+        n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 10)), int(rng.integers(1, 10))
+        fh, fw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+        sh, sw, dh, dw = (int(v) for v in rng.integers(1, 4, 4))
+        padding = int(rng.integers(0, 2))
+        oh, ow, _, _ = ref.windows((n, h, w, 1), fh, fw, sh, sw, dh, dw, padding)
+        if oh > 0 and ow > 0:
+            break
+    got, want = run_conv(rng, depthwise=True, dtype="int16", n=n, h=h, w=w,
+                         cin=int(rng.integers(1, 6)), fh=fh, fw=fw, sh=sh, sw=sw, dh=dh, dw=dw,
+                         padding=padding, act=int(rng.choice(ACTS)), dm=int(rng.integers(1, 4)),
+                         per_channel=bool(rng.random() < 0.7),
+                         bias=str(rng.choice(["const", "const", "absent", "omitted"])))
+    check(got, want, "int16")
 
 
 @pytest.mark.parametrize("dtype,per_channel", DTYPE_QUANT)

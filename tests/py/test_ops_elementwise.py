@@ -433,6 +433,25 @@ def test_softmax_int8(shape, beta, q_in, out_dtype):
     assert_within_one_step(got, real, q_out[0], q_out[1], *QRANGE[out_dtype])
 
 
+@pytest.mark.parametrize("shape", [(10,), (3, 7), (2, 3, 16), (1, 1, 1, 5), (2, 300)])
+@pytest.mark.parametrize("beta,si", [(1.0, 0.001), (1.0, 0.0003), (0.5, 0.002), (2.0, 1e-4),
+                                     (1.0, 0.01)])
+def test_softmax_int16(shape, beta, si):
+    """Exact against TFLite's int16 softmax (tflite_ref.softmax_s16: interpolated exp and
+    reciprocal tables), and close to the real softmax (the tables are coarse: 5e-4)."""
+    rng = np.random.default_rng(seed_of(shape, beta, si, "int16"))
+    xv = qrandom(rng, shape, "int16")
+    if shape[-1] > 100:  # many equal maxima: a large sum of exps
+        xv[..., ::3] = 32767
+    q_out = (1 / 32768, 0)
+    got = run_unary("SOFTMAX", xv, "int16", "int16", (si, 0), q_out,
+                    options=("SoftmaxOptions", {"beta": beta}))
+    np.testing.assert_array_equal(got, ref.softmax_s16(xv, beta, si))
+    z = (dequant(xv, si, 0) - dequant(xv, si, 0).max(axis=-1, keepdims=True)) * beta
+    real = np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+    assert np.abs(got / 32768.0 - real).max() < 2e-3
+
+
 # -- QUANTIZE / DEQUANTIZE ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("out_dtype,q", [("int8", (0.05, 0)), ("int8", (0.1, -7)),

@@ -81,6 +81,16 @@ def mul_by_qm(x, q, shift):
     return rdbpot(srdhm(wrap32(np.asarray(x, np.int64) << left), q), right)
 
 
+def mul_by_qm64(x, q, shift):
+    """MultiplyByQuantizedMultiplier(int64 x, q, shift) of the 16x8 kernels: q rounded to its top
+    16 bits (0x7FFF from 0x7FFF0000 up), then one shift right by 15 - shift, rounding half up."""
+    q = np.asarray(q, np.int64)
+    shift = np.asarray(shift, np.int64)
+    reduced = np.where(q < 0x7FFF0000, (q + (1 << 15)) >> 16, 0x7FFF)
+    total = 15 - shift
+    return (np.asarray(x, np.int64) * reduced + (np.int64(1) << (total - 1))) >> total
+
+
 # -- activation ranges (kernel_util.cc) --------------------------------------------------------
 
 def act_range_q(act, scale, zp, qmin=-128, qmax=127):
@@ -161,6 +171,29 @@ def conv_acc(x, w, bias, sh, sw, dh, dw, padding):
             for g in range(groups):
                 acc[..., g * fpg:(g + 1) * fpg] += np.einsum(
                     "nhwc,oc->nhwo", t[..., g * fc:(g + 1) * fc], w[g * fpg:(g + 1) * fpg, fy, fx])
+    return acc if bias is None else acc + bias
+
+
+def transpose_conv_acc(x, w, bias, sh, sw, padding, oh, ow):
+    """Accumulators of TRANSPOSE_CONV as TFLite's reference scatters them: every input pixel
+    (in_y, in_x) adds x * w[:, fy, fx, :] to output (in_y * sh - pad_h + fy, in_x * sw - pad_w +
+    fx) where that lies inside; the padding comes from the conv that maps the output size back to
+    the input (ComputePaddingHeightWidth on the output size). w [Cout,KH,KW,Cin]."""
+    n, h, wd, _ = x.shape
+    cout, fh, fw, _ = w.shape
+    ph = pad_before(oh, fh, sh, 1, out_size(padding, oh, fh, sh))
+    pw = pad_before(ow, fw, sw, 1, out_size(padding, ow, fw, sw))
+    acc = np.zeros((n, oh, ow, cout), dtype=x.dtype)
+    for iy in range(h):
+        for ix in range(wd):
+            for fy in range(fh):
+                oy = iy * sh - ph + fy
+                if not 0 <= oy < oh:
+                    continue
+                for fx in range(fw):
+                    ox = ix * sw - pw + fx
+                    if 0 <= ox < ow:
+                        acc[:, oy, ox, :] += np.einsum("nc,oc->no", x[:, iy, ix, :], w[:, fy, fx, :])
     return acc if bias is None else acc + bias
 
 
@@ -498,4 +531,71 @@ def softmax_q(x, beta, si, out_bits=8):
                 out[i, c] = min(max(unsat + lo, lo), hi)
             else:
                 out[i, c] = lo
+    return out.reshape(x.shape)
+
+
+# -- int16 SOFTMAX (reference_ops::SoftmaxInt16 and TFLM's LUTPopulate<int16_t>) ----------------
+
+def _libm_expf():
+    import ctypes
+    f = ctypes.CDLL("libm.so.6").expf
+    f.restype, f.argtypes = ctypes.c_float, [ctypes.c_float]
+    return f
+
+
+def _round_f32(v):
+    """std::round(float): to nearest, halves away from zero, in float32."""
+    return np.float32(round_away(np.float32(v)))
+
+
+def lut_s16(fn, input_scale, input_zp, output_scale):
+    """LUTPopulateInt16<float> (output zero point 0): 512 samples of fn (float32 -> float32) over
+    the int16 input range, each lowered by half its midpoint interpolation error, plus the end."""
+    f = np.float32
+    lo, hi = f(input_scale) * f(-32768 - input_zp), f(input_scale) * f(32767 - input_zp)
+    step = (hi - lo) / f(512)
+    scale_inv = f(65536) / (f(output_scale) * f(32767) - f(output_scale) * f(-32768))
+    lut = np.zeros(513, np.int64)
+    for i in range(512):
+        a = fn(lo + f(i) * step)
+        m = fn(lo + f(i) * step + step / f(2))
+        b = fn(lo + f(i + 1) * step)
+        s = _round_f32(a * scale_inv)
+        err = _round_f32((b * scale_inv + s) / f(2)) - _round_f32(m * scale_inv)
+        lut[i] = int(np.clip(s - _round_f32(err / f(2)), -32768, 32767))
+    lut[512] = int(np.clip(_round_f32(fn(hi) * scale_inv), -32768, 32767))
+    return lut
+
+
+def lut_lookup_s16(lut, v):
+    """LUTLookup (int16 in and out), elementwise on int64 arrays."""
+    v = np.asarray(v, np.int64)
+    idx = 256 + (v >> 7)
+    slope = ((lut[idx + 1] - lut[idx] + 32768) & 0xFFFF) - 32768  # int16 difference
+    return lut[idx] + ((slope * (v & 0x7F) + 64) >> 7)
+
+
+def softmax_s16(x, beta, si):
+    """reference_ops::SoftmaxInt16 over the last axis (output scale 1/32768, zero point 0)."""
+    expf = _libm_expf()
+    r = np.float32(65535)
+    exp_lut = lut_s16(lambda v: np.float32(expf(float(v))), np.float32(10) / r, 32767,
+                      np.float32(2) / r)
+    inv_lut = lut_s16(lambda v: np.float32(1) / (np.float32(1) + v), np.float32(1) / r, -32768,
+                      np.float32(2) / r)
+    mult, shift = quantize_multiplier(float(np.float32(si)) * float(np.float32(beta))
+                                      / (10.0 / 65535.0))
+    x = np.asarray(x, np.int64)
+    rows = x.reshape(-1, x.shape[-1])
+    out = np.empty_like(rows)
+    for i, row in enumerate(rows):
+        scaled = mul_by_qm(row - row.max(), mult, shift)
+        e = lut_lookup_s16(exp_lut, np.clip(scaled + 32767, -32768, 32767))
+        total = int(e.sum())
+        clz = 32 - total.bit_length()
+        shifted = ((total << (clz - 1)) + (1 << 13)) >> 14
+        recip = int(lut_lookup_s16(inv_lut, min(max(shifted - (1 << 15) - (1 << 16), -32768),
+                                                32767)))
+        rs = 31 - clz
+        out[i] = np.clip((e * recip + (1 << (rs - 1))) >> rs, 0, 32767)
     return out.reshape(x.shape)

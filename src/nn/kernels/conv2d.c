@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // CONV_2D: [N,H,W,Cin] * filter [Cout,KH,KW,Cin/groups] + bias -> [N,OH,OW,Cout], with strides,
-// dilation, SAME/VALID padding and fused activation. int8 (per-channel) and float32, as TFLite.
+// dilation, SAME/VALID padding and fused activation. int8 (per-channel), 16x8 (int16 activations,
+// int8 filter, int64 or int32 bias) and float32, as TFLite.
 #include "nn/kernel.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
@@ -20,11 +21,11 @@ typedef struct {
     int32_t in_c, out_c, filt_c; // filt_c: input channels per group
     int32_t filters_per_group;   // output channels per group
     int32_t input_offset, output_offset;
-    int32_t act_min, act_max;   // int8: quantized clamp bounds
+    int32_t act_min, act_max;   // int8/int16: quantized clamp bounds
     float act_min_f, act_max_f; // float32
     uint8_t has_bias;
     uint8_t per_channel; // hybrid: one weight scale per output channel
-    // int8: out_c multipliers (int32), then out_c shifts (int8) follow.
+    // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
     // hybrid: 1 or out_c float weight scales follow.
 } conv_t;
 
@@ -111,6 +112,21 @@ CONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset = 
           mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
               act_min, act_max))
 
+// 16x8 with an int64 bias (read as bytes: maybe not 8-aligned): the int64 sum (wrapping here
+// instead of overflowing).
+CONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t act_min = d->act_min;
+          const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
+          const int8_t *shift = conv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
+          mml__conv_out_s16((int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc),
+              mult[oc], shift[oc], act_min, act_max))
+
+// 16x8 with an int32 bias or none: TFLite sums in int32.
+CONV_EVAL(eval_s16_b32, int16_t, int8_t, int32_t, uint32_t, const int32_t act_min = d->act_min;
+          const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
+          const int8_t *shift = conv_quant_shift(d), acc += (uint32_t)((int32_t)f * (int32_t)x),
+          mml__conv_out_s16_32(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], act_min,
+              act_max))
+
 CONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
     clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
 
@@ -177,6 +193,19 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
             return st;
         }
         p->eval = eval_s8;
+    } else if (in.dtype == MML_INT16) {
+        if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
+            (st = mml__prep_check_dtype(p, &out, MML_INT16)) != MML_OK ||
+            (st = mml__conv_check_quant_s16(p, &in, &filter, &out, (uint32_t)out_c, 0)) != MML_OK ||
+            (st = mml__window_act_range_q(p, act, &out, -32768, 32767, &act_min, &act_max)) !=
+                MML_OK) {
+            return st;
+        }
+        if (has_bias && bias.dtype != MML_INT64 && bias.dtype != MML_INT32) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 input with %s bias unsupported",
+                mml_dtype_name((mml_dtype_t)bias.dtype));
+        }
+        p->eval = has_bias && bias.dtype == MML_INT64 ? eval_s16 : eval_s16_b32;
     } else if (in.dtype == MML_FLOAT32 && filter.dtype == MML_INT8) {
         if ((st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
             (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
@@ -211,7 +240,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     mml__window_allow_overlap(p, &w, in.dims[3], mml_dtype_size((mml_dtype_t)in.dtype), out.dims[3],
         mml_dtype_size((mml_dtype_t)out.dtype));
     p->macs = (uint64_t)out.elems * (uint64_t)(w.filt_h * w.filt_w) * (uint64_t)filt_c;
-    uint32_t n_quant = in.dtype == MML_INT8 ? (uint32_t)out_c : 0;
+    uint32_t n_quant = in.dtype == MML_INT8 || in.dtype == MML_INT16 ? (uint32_t)out_c : 0;
     uint32_t n_scales = p->eval == eval_hybrid ? filter.scales.n : 0;
     conv_t *d =
         (conv_t *)mml__prep_persist(p, sizeof(conv_t) + MML_REQUANT_BYTES(n_quant) + 4 * n_scales);
@@ -236,7 +265,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     for (uint32_t c = 0; c < n_scales; c++) {
         ((float *)(d + 1))[c] = mml__tensor_scale(p->m, &filter, c);
     }
-    if (in.dtype == MML_INT8) {
+    if (n_quant > 0) {
         // TFLite's reference kernel ignores the filter zero point (symmetric filters).
         d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
         d->output_offset = mml__tensor_zero_point(p->m, &out, 0);

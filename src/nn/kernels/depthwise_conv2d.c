@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // DEPTHWISE_CONV_2D: each input channel c convolved with depth_multiplier filters [1,KH,KW,Cout]
-// into output channels c * depth_multiplier + m. int8 (per-channel) and float32, as TFLite.
+// into output channels c * depth_multiplier + m. int8 (per-channel), 16x8 (int16 activations, int8
+// filter, int64 bias) and float32, as TFLite.
 #include "nn/kernel.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
@@ -20,10 +21,10 @@ typedef struct {
     mml__window_t w;
     int32_t in_c, out_c, depth_multiplier; // out_c == in_c * depth_multiplier
     int32_t input_offset, output_offset;
-    int32_t act_min, act_max;   // int8: quantized clamp bounds
+    int32_t act_min, act_max;   // int8/int16: quantized clamp bounds
     float act_min_f, act_max_f; // float32
     uint8_t has_bias;
-    // int8: out_c multipliers (int32), then out_c shifts (int8) follow.
+    // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
 } dwconv_t;
 
 static const int32_t *dwconv_quant(const dwconv_t *d) {
@@ -34,18 +35,18 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
     return (const int8_t *)(dwconv_quant(d) + d->out_c);
 }
 
-// Defines an eval with input, filter and output of type T, bias B_T: loops in the order of
+// Defines an eval with input and output of type T, filter F_T, bias B_T: loops in the order of
 // TFLite's reference DepthwiseConvPerChannel; output written in order. SETUP runs once; for each
 // output element (channel oc) an ACC_T acc starts at 0, MAC takes every input value x with its
 // filter value f, and the output is FINISH (which may use acc, oc and bias, NULL without one).
 // The taps inside the input are found once per output row and column (TFLite tests each one):
 // the same values in the same order, without bounds checks in the inner loops.
-#define DWCONV_EVAL(NAME, T, B_T, ACC_T, SETUP, MAC, FINISH)                                       \
+#define DWCONV_EVAL(NAME, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                                  \
     static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
         const dwconv_t *d = (const dwconv_t *)data;                                                \
         const mml__window_t *w = &d->w;                                                            \
         const T *in = (const T *)mml__ptr(ctx, d->input);                                          \
-        const T *filter = (const T *)mml__ptr(ctx, d->filter);                                     \
+        const F_T *filter = (const F_T *)mml__ptr(ctx, d->filter);                                 \
         const B_T *bias = d->has_bias ? (const B_T *)mml__ptr(ctx, d->bias) : NULL;                \
         T *out = (T *)mml__ptr(ctx, d->output);                                                    \
         const int32_t in_c = d->in_c, out_c = d->out_c, depth_mult = d->depth_multiplier;          \
@@ -66,18 +67,19 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
                         mml__window_view(w, iy0, fy0, fy1, ox * w->stride_w - w->pad_w);           \
                     const int32_t ny = v.ny, nx = v.nx;                                            \
                     const T *in_0 = in_b + v.in_pixel * in_c; /* first tap inside, ch. 0 */        \
-                    const T *f_0 = filter + v.tap * out_c;                                         \
+                    const F_T *f_0 = filter + v.tap * out_c;                                       \
                     for (int32_t ic = 0; ic < in_c; ic++) {                                        \
                         for (int32_t m = 0; m < depth_mult; m++) {                                 \
                             const int32_t oc = ic * depth_mult + m;                                \
                             ACC_T acc = 0;                                                         \
                             const T *irow = in_0 + ic;                                             \
-                            const T *frow = f_0 + oc;                                              \
+                            const F_T *frow = f_0 + oc;                                            \
                             for (int32_t fy = 0; fy < ny; fy++) {                                  \
-                                const T *ip = irow, *fp = frow;                                    \
+                                const T *ip = irow;                                                \
+                                const F_T *fp = frow;                                              \
                                 for (int32_t fx = 0; fx < nx; fx++) {                              \
                                     const T x = *ip;                                               \
-                                    const T f = *fp;                                               \
+                                    const F_T f = *fp;                                             \
                                     MAC;                                                           \
                                     ip += x_step;                                                  \
                                     fp += out_c;                                                   \
@@ -96,7 +98,7 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
     }
 
 // The int32 sum wraps like TFLite's, without UB.
-DWCONV_EVAL(eval_s8, int8_t, int32_t, uint32_t, const int32_t in_offset = d->input_offset;
+DWCONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset = d->input_offset;
             const int32_t out_offset = d->output_offset; const int32_t act_min = d->act_min;
             const int32_t act_max = d->act_max; const int32_t *mult = dwconv_quant(d);
             const int8_t *shift = dwconv_quant_shift(d),
@@ -104,17 +106,25 @@ DWCONV_EVAL(eval_s8, int8_t, int32_t, uint32_t, const int32_t in_offset = d->inp
             mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
                 act_min, act_max))
 
+// 16x8: int64 sums (wrapping here) and bias (read as bytes: maybe not 8-aligned), the int64
+// requantization, as TFLite's DepthwiseConvPerChannel for int16.
+DWCONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t act_min = d->act_min;
+            const int32_t act_max = d->act_max; const int32_t *mult = dwconv_quant(d);
+            const int8_t *shift = dwconv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
+            mml__conv_out_s16((int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc),
+                mult[oc], shift[oc], act_min, act_max))
+
 static inline float clamp_f32(const dwconv_t *d, float v) {
     return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
 }
 
-DWCONV_EVAL(eval_f32, float, float, float, (void)0, acc += x * f,
+DWCONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
     clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
 
 mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     mml__tensor_t in, filter, bias, out;
     mml_status_t st;
-    // Versions 4-6 are hybrid or int16 (rejected by the dtype checks), 7 int4 filters.
+    // Version 5 is 16x8, 4 and 6 hybrid (rejected by the dtype checks), 7 int4 filters.
     if ((st = mml__prep_check_io(p, 2, 3, 1)) != MML_OK ||
         (st = mml__prep_check_version(p, 6)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
@@ -160,6 +170,16 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
             return st;
         }
         p->eval = eval_s8;
+    } else if (in.dtype == MML_INT16) {
+        if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
+            (st = mml__prep_check_dtype(p, &out, MML_INT16)) != MML_OK ||
+            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_INT64)) != MML_OK) ||
+            (st = mml__conv_check_quant_s16(p, &in, &filter, &out, (uint32_t)out_c, 3)) != MML_OK ||
+            (st = mml__window_act_range_q(p, act, &out, -32768, 32767, &act_min, &act_max)) !=
+                MML_OK) {
+            return st;
+        }
+        p->eval = eval_s16;
     } else if (in.dtype == MML_FLOAT32) {
         if ((st = mml__prep_check_dtype(p, &filter, MML_FLOAT32)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
@@ -177,7 +197,7 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     mml__window_allow_overlap(p, &w, in.dims[3], mml_dtype_size((mml_dtype_t)in.dtype), out.dims[3],
         mml_dtype_size((mml_dtype_t)out.dtype));
     p->macs = (uint64_t)out.elems * (uint64_t)(w.filt_h * w.filt_w);
-    uint32_t n_quant = in.dtype == MML_INT8 ? (uint32_t)out_c : 0;
+    uint32_t n_quant = in.dtype == MML_INT8 || in.dtype == MML_INT16 ? (uint32_t)out_c : 0;
     dwconv_t *d = (dwconv_t *)mml__prep_persist(p, sizeof(dwconv_t) + MML_REQUANT_BYTES(n_quant));
     if (!d) {
         return MML_OK;
@@ -195,7 +215,7 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     d->act_max = act_max;
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
-    if (in.dtype == MML_INT8) {
+    if (n_quant > 0) {
         // TFLite's reference kernel ignores the filter zero point (symmetric filters).
         d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
         d->output_offset = mml__tensor_zero_point(p->m, &out, 0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // FULLY_CONNECTED: output[b, o] = act(sum_d input[b, d] * weights[o, d] + bias[o]).
-// int8 (per-tensor or per-channel weights, int32 bias) and float32, as TFLite's reference kernels.
+// int8 (per-tensor or per-channel weights, int32 bias), 16x8 (int16 activations, int8 weights,
+// int64 or int32 bias) and float32, as TFLite's reference kernels.
 #include "nn/kernel.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
@@ -11,11 +12,11 @@ typedef struct {
     uint32_t input, weights, bias, output; // locations; bias valid if has_bias
     uint32_t batches, depth, units;
     int32_t input_offset, weights_offset, output_offset;
-    int32_t act_min, act_max;   // int8: quantized clamp bounds
+    int32_t act_min, act_max;   // int8/int16: quantized clamp bounds
     float act_min_f, act_max_f; // float32
-    uint32_t n_quant;           // int8: 1 (per-tensor weights) or units (per-channel)
+    uint32_t n_quant;           // int8/int16: 1 (per-tensor weights) or units (per-channel)
     uint8_t has_bias;
-    // int8: n_quant multipliers (int32), then n_quant shifts (int8) follow.
+    // int8/int16: n_quant multipliers (int32), then n_quant shifts (int8) follow.
 } fc_t;
 
 static int32_t *fc_mult(fc_t *d) {
@@ -68,6 +69,46 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     }
     return MML_OK;
 }
+
+// 16x8 (TFLite's int16 FullyConnected / FullyConnectedPerChannel): sum (w + w_offset) * x in the
+// bias' type ACC_T (uint64_t for int64, read as bytes as it may not be 8-aligned; uint32_t for
+// int32 or no bias: wrapping here), then the requantization that goes with it (REQ). The weights
+// offset is TFLite's per-tensor one (0 per channel).
+#define FC_EVAL_S16(NAME, ACC_T, BIAS, REQ)                                                        \
+    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
+        const fc_t *d = (const fc_t *)data;                                                        \
+        const int16_t *in = (const int16_t *)mml__ptr(ctx, d->input);                              \
+        const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);                               \
+        const uint8_t *bias = d->has_bias ? (const uint8_t *)mml__ptr(ctx, d->bias) : NULL;        \
+        int16_t *out = (int16_t *)mml__ptr(ctx, d->output);                                        \
+        const int32_t *mult = fc_mult((fc_t *)data);                                               \
+        const int8_t *shift = fc_shift((fc_t *)data);                                              \
+        const uint32_t per_channel = d->n_quant > 1, depth = d->depth, units = d->units;           \
+        const int32_t w_offset = d->weights_offset;                                                \
+        for (uint32_t b = 0; b < d->batches; b++) {                                                \
+            const int16_t *ir = in + b * depth;                                                    \
+            for (uint32_t o = 0; o < units; o++) {                                                 \
+                const int8_t *wr = w + o * depth;                                                  \
+                ACC_T sum = 0;                                                                     \
+                for (uint32_t k = 0; k < depth; k++) {                                             \
+                    sum += (ACC_T)(((int32_t)wr[k] + w_offset) * (int32_t)ir[k]);                  \
+                }                                                                                  \
+                if (bias) {                                                                        \
+                    sum += (ACC_T)(BIAS);                                                          \
+                }                                                                                  \
+                const uint32_t qi = per_channel * o;                                               \
+                int32_t v = (REQ);                                                                 \
+                v = v < d->act_min ? d->act_min : v > d->act_max ? d->act_max : v;                 \
+                out[b * units + o] = (int16_t)v;                                                   \
+            }                                                                                      \
+        }                                                                                          \
+        return MML_OK;                                                                             \
+    }
+
+FC_EVAL_S16(eval_s16, uint64_t, mml__load_i64(bias + 8 * o),
+    mml__mul_by_qm64((int64_t)sum, mult[qi], shift[qi]))
+FC_EVAL_S16(eval_s16_b32, uint32_t, ((const int32_t *)(const void *)bias)[o],
+    mml__mul_by_qm((int32_t)sum, mult[qi], shift[qi]))
 
 static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     const fc_t *d = (const fc_t *)data;
@@ -139,6 +180,18 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         }
         n_quant = w.scales.n;
         p->eval = eval_s8;
+    } else if (in.dtype == MML_INT16) {
+        if ((st = mml__prep_check_dtype(p, &w, MML_INT8)) != MML_OK ||
+            (st = mml__prep_check_dtype(p, &out, MML_INT16)) != MML_OK ||
+            (st = mml__conv_check_quant_s16(p, &in, &w, &out, units, 0)) != MML_OK) {
+            return st;
+        }
+        if (has_bias && bias.dtype != MML_INT64 && bias.dtype != MML_INT32) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 input with %s bias unsupported",
+                mml_dtype_name((mml_dtype_t)bias.dtype));
+        }
+        n_quant = w.scales.n;
+        p->eval = has_bias && bias.dtype == MML_INT64 ? eval_s16 : eval_s16_b32;
     } else if (in.dtype == MML_FLOAT32) {
         if ((st = mml__prep_check_dtype(p, &w, MML_FLOAT32)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
@@ -150,7 +203,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
     }
-    if (!w.is_constant && in.dtype == MML_INT8) {
+    if (!w.is_constant && in.dtype != MML_FLOAT32) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "non-constant int8 weights unsupported");
     }
     float out_scale = mml__tensor_scale(p->m, &out, 0);
@@ -159,6 +212,8 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     float act_min_f = 0.0f, act_max_f = 0.0f;
     int ok = in.dtype == MML_INT8
         ? mml__activation_range_q(act, out_scale, out_zp, -128, 127, &act_min, &act_max)
+        : in.dtype == MML_INT16
+        ? mml__activation_range_q(act, out_scale, out_zp, -32768, 32767, &act_min, &act_max)
         : mml__activation_range_f(act, &act_min_f, &act_max_f);
     if (!ok) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
@@ -180,7 +235,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     d->act_max = act_max;
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
-    if (in.dtype == MML_INT8) {
+    if (n_quant > 0) {
         d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
         d->weights_offset = -mml__tensor_zero_point(p->m, &w, 0);
         d->output_offset = out_zp;

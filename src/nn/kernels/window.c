@@ -115,6 +115,31 @@ mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
     return MML_OK;
 }
 
+mml_status_t mml__conv_check_quant_s16(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t qdim) {
+    mml_status_t st = mml__conv_check_quant(p, in, filter, out, channels, qdim);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (mml__tensor_zero_point(p->m, in, 0) != 0 || mml__tensor_zero_point(p->m, out, 0) != 0) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 needs zero points 0");
+    }
+    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
+    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
+    for (uint32_t i = 0; i < filter->scales.n; i++) {
+        int32_t q, shift;
+        mml__quantize_multiplier(in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale,
+            &q, &shift);
+        if (shift > 14) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+                "int16 requantization multiplier 2^%d "
+                "too large",
+                shift);
+        }
+    }
+    return MML_OK;
+}
+
 void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *mult,
     int8_t *shift) {
@@ -130,24 +155,29 @@ void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
     }
 }
 
-mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act, const mml__tensor_t *out,
-    int32_t *lo, int32_t *hi) {
+mml_status_t mml__window_act_range_q(mml_prep_t *p, int32_t act, const mml__tensor_t *out,
+    int32_t qmin, int32_t qmax, int32_t *lo, int32_t *hi) {
     if (out->scales.n == 0) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
     }
     float scale = mml__tensor_scale(p->m, out, 0);
     int32_t zp = mml__tensor_zero_point(p->m, out, 0);
-    if (zp < -128 || zp > 127) {
+    if (zp < qmin || zp > qmax) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output zero point %d out of range", zp);
     }
     // The bounds are zp + round(6 / scale) and the like: keep them clear of int32 overflow.
     if (act != MML_ACT_NONE && !(scale > 0.0f && 6.0f / scale < 1073741824.0f)) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output scale out of range");
     }
-    if (!mml__activation_range_q(act, scale, zp, -128, 127, lo, hi)) {
+    if (!mml__activation_range_q(act, scale, zp, qmin, qmax, lo, hi)) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
     }
     return MML_OK;
+}
+
+mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act, const mml__tensor_t *out,
+    int32_t *lo, int32_t *hi) {
+    return mml__window_act_range_q(p, act, out, -128, 127, lo, hi);
 }
 
 enum {

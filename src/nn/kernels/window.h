@@ -5,6 +5,7 @@
 #ifndef MICROML_NN_KERNELS_WINDOW_H
 #define MICROML_NN_KERNELS_WINDOW_H
 
+#include <string.h>
 #include "nn/kernel.h"
 
 // The geometry of a 2-D window over NHWC tensors. All values positive except pad_h/pad_w (>= 0);
@@ -97,6 +98,42 @@ static inline int8_t mml__conv_out_s8(uint32_t acc, int32_t mult, int32_t shift,
     v = (int32_t)((uint32_t)v + (uint32_t)offset);
     return (int8_t)(v < lo ? lo : v > hi ? hi : v);
 }
+
+// An int64 from p, which need not be 8-aligned (tensors are 4-aligned in the model and arena).
+static inline int64_t mml__load_i64(const uint8_t *p) {
+    int64_t v;
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+// The int16 output stage of the 16x8 convolutions with an int64 bias (TFLite's ConvPerChannel
+// <int64_t>): the int64 sum acc (bias included) requantized by (mult, shift) with the int64
+// MultiplyByQuantizedMultiplier, clamped to [lo, hi]. Zero points are 0 in 16x8.
+static inline int16_t mml__conv_out_s16(int64_t acc, int32_t mult, int32_t shift, int32_t lo,
+    int32_t hi) {
+    int32_t v = mml__mul_by_qm64(acc, mult, shift);
+    return (int16_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+// The same with an int32 bias (or none): TFLite's ConvPerChannel<int32_t> sums in int32 (wrapping
+// here) and requantizes with the int32 MultiplyByQuantizedMultiplier.
+static inline int16_t mml__conv_out_s16_32(uint32_t acc, int32_t mult, int32_t shift, int32_t lo,
+    int32_t hi) {
+    int32_t v = mml__mul_by_qm((int32_t)acc, mult, shift);
+    return (int16_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+// Checks the quantization of a 16x8 convolution (int16 input and output, int8 filter), as
+// mml__conv_check_quant, and TFLite's further rules: input and output zero points 0; and the
+// int64 MultiplyByQuantizedMultiplier's need for shifts <= 14 (multipliers below 2^14).
+mml_status_t mml__conv_check_quant_s16(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t qdim);
+
+// The clamp bounds in [qmin, qmax] of fused activation act on out (TFLite's
+// CalculateActivationRangeQuantized); also checks out's zero point is in range and its scale
+// keeps the bounds' arithmetic in range. Fails for unsupported activations.
+mml_status_t mml__window_act_range_q(mml_prep_t *p, int32_t act, const mml__tensor_t *out,
+    int32_t qmin, int32_t qmax, int32_t *lo, int32_t *hi);
 
 // The int8 clamp bounds of fused activation act on out (TFLite's
 // CalculateActivationRangeQuantized); also checks out's zero point is an int8 and its scale keeps
