@@ -23,7 +23,8 @@ typedef struct {
 // Size of node_t on a 32-bit target: a 4-byte function pointer and a uint32.
 #define NODE_BYTES_32 (8u)
 
-// How mml_model_reset restores one resource variable or CALL_ONCE flag: memset(offset, fill, bytes).
+// How mml_model_reset restores one resource variable or CALL_ONCE flag: memset(offset, fill,
+// bytes).
 typedef struct {
     uint32_t offset, bytes, fill;
 } reset_t;
@@ -170,7 +171,7 @@ static int msg_append(mml_error_t *err, uint32_t *pos, const char *s, uint32_t r
 static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *err) {
     mml__op_t op;
     uint32_t n = 1;
-    for (uint32_t i = first + 1; err && i < m->n_ops; i++) {
+    for (uint32_t i = first + 1; err && i < m->n_ops_all; i++) {
         n += (uint32_t)op_unsupported(m, i, &op);
     }
     if (!err || n == 1) {
@@ -190,7 +191,7 @@ static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *
     uint32_t pos = 0, k = 0;
     mml__fail(&piece, MML_ERR_UNSUPPORTED, "%u unsupported ops: ", n);
     msg_append(err, &pos, piece.msg, 0);
-    for (uint32_t i = first; i < m->n_ops && k < n; i++) {
+    for (uint32_t i = first; i < m->n_ops_all && k < n; i++) {
         if (i == first ? mml__tfl_op(m, i, &op, NULL) != MML_OK : !op_unsupported(m, i, &op)) {
             continue;
         }
