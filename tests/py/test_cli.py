@@ -185,6 +185,33 @@ def test_run_frames(cli, tmp_path):
 
 # --- run --invocations -----------------------------------------------------------------------
 
+SEQUENCES = [v for name in SUPPORTED for v in mmldata.vectors(name) if v.invocations > 1]
+
+
+@pytest.mark.parametrize("vec", SEQUENCES, ids=[v.id for v in SEQUENCES])
+def test_run_sequence_vector(cli, tmp_path, vec):
+    """TFLM's multi-invocation vectors (frames chained on one interpreter): --invocations N gives
+    TFLM's N outputs; so does the same run with N taken from the input's size."""
+    out = tmp_path / "out.bin"
+    meta = mmldata.meta(vec.model)
+    for flag in (["--invocations", vec.invocations], []):
+        p = cli_run(cli, "run", *flag, mmldata.model_path(vec.model), vec.inp, out)
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        blob = out.read_bytes()
+        frames = vec.frames()
+        assert len(blob) == sum(len(y) for _, ys in frames for y in ys), len(blob)
+        step = len(blob) // len(frames)
+        for k, (_, ys) in enumerate(frames):
+            got = mmldata.split(blob[k * step:(k + 1) * step], meta["outputs"])
+            for i, (g, e) in enumerate(zip(got, ys)):
+                mmldata.assert_output_equal(g, e, meta["outputs"][i],
+                                            f"{vec.id} invocation {k} output {i}")
+
+
+def test_sequence_vectors_exist():
+    assert SEQUENCES, "no multi-invocation vector among the supported models"
+
+
 def test_run_invocations_hello_world(cli, tmp_path):
     """--invocations N: N inputs back to back, N outputs back to back, each TFLM's vector."""
     model = mmldata.model_path("hello_world_int8")
