@@ -13,6 +13,12 @@ HOST_CFLAGS ?= -O2 -g
 
 HOST_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/host/obj/%.o,$(CORE_SRC))
 
+# Builds with only some models' ops (MODELS="a.tflite b.tflite"; docs/adding-an-op.md): the op
+# list generated into DIR/mml_ops_custom.h (rewritten only when it changes), and the flags that
+# make the core read it. The faces' custom builds each have their own DIR.
+ops_header = $(PYTHON) $(TOP)/tools/model_ops.py --header $(1)/mml_ops_custom.h $(MODELS)
+ops_flags = -DMML_OPS_CUSTOM=1 -I$(1)
+
 .PHONY: cli
 cli: $(BUILD)/microml
 
@@ -26,6 +32,34 @@ $(BUILD)/host/libmicroml.a: $(HOST_OBJ)
 
 $(BUILD)/microml: $(TOP)/tools/microml_cli.c $(BUILD)/host/libmicroml.a
 	$(HOST_CC) $(HOST_CFLAGS) $(CORE_WARN) $(CORE_INC) -o $@ $< $(BUILD)/host/libmicroml.a
+
+# The C library: build/host/libmicroml.a, or with MODELS build/lib-custom/libmicroml.a with only
+# those models' ops (and build/lib-custom/microml, the CLI on it). CC=... for another compiler.
+.PHONY: lib
+ifeq ($(MODELS),)
+lib: $(BUILD)/host/libmicroml.a
+else
+LIB_CUSTOM := $(BUILD)/lib-custom
+LIB_CUSTOM_OBJ := $(patsubst $(TOP)/src/%.c,$(LIB_CUSTOM)/obj/%.o,$(CORE_SRC))
+lib: $(LIB_CUSTOM)/libmicroml.a $(LIB_CUSTOM)/microml
+# The op list, written while reading the makefiles (only when it changes), so that the objects
+# are rebuilt exactly when it does.
+ifneq ($(filter lib,$(MAKECMDGOALS)),)
+OPS_GEN := $(shell $(call ops_header,$(LIB_CUSTOM)) >&2 || echo failed)
+ifneq ($(OPS_GEN),)
+$(error tools/model_ops.py failed on MODELS="$(MODELS)")
+endif
+endif
+$(LIB_CUSTOM)/obj/%.o: $(TOP)/src/%.c $(CORE_HDR) $(LIB_CUSTOM)/mml_ops_custom.h
+	@mkdir -p $(dir $@)
+	@echo "CC (custom) $(patsubst $(TOP)/%,%,$<)"
+	@$(HOST_CC) $(HOST_CFLAGS) $(CORE_WARN) $(CORE_INC) $(call ops_flags,$(LIB_CUSTOM)) -c -o $@ $<
+$(LIB_CUSTOM)/libmicroml.a: $(LIB_CUSTOM_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(LIB_CUSTOM)/microml: $(TOP)/tools/microml_cli.c $(LIB_CUSTOM)/libmicroml.a
+	$(HOST_CC) $(HOST_CFLAGS) $(CORE_WARN) $(CORE_INC) $(call ops_flags,$(LIB_CUSTOM)) -o $@ $< \
+	    $(LIB_CUSTOM)/libmicroml.a
+endif
 
 # C tests, built with AddressSanitizer and UBSan against their own build of the core.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

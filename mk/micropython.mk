@@ -4,6 +4,9 @@
 #   micropython-asan  build/micropython-asan: the unix port with microml and AddressSanitizer
 #   mpy          build/mpy/<arch>/microml.mpy for MPY_ARCHS, and build/mpy/microml_install.py
 #   qemu         build/qemu/<BOARD>/firmware.elf for QEMU_BOARDS (see boards/ and the README)
+# With MODELS="a.tflite b.tflite", mpy and qemu build only those models' ops (docs/adding-an-op.md):
+#   build/mpy-custom/<arch>/microml.mpy and build/qemu-custom/<BOARD>/firmware.elf (the boards
+#   with microml built in).
 # Ports build in their own tree under a build directory we name in $(BUILD)/mp; results are copied.
 # The sub-makes track dependencies themselves, so these targets always descend into them.
 MPY_VERSION := 1.25.0
@@ -57,33 +60,42 @@ micropython-asan: mpy-check
 # armv6m, armv7m and rv32imc default to MICROPY_FLOAT_IMPL=none; float is on here so that
 # scale and float inputs work (the core's float math runs on libgcc's soft-float helpers).
 
+# MODELS set: a custom build in its own directory, with the generated op list (mk/core.mk).
+MPY_OUT := $(BUILD)/mpy$(if $(MODELS),-custom)
+
 mpy: mpy-check
+	$(if $(MODELS),$(call ops_header,$(MPY_OUT)))
 	@set -e; for arch in $(MPY_ARCHS); do \
-	    mkdir -p $(BUILD)/mpy/obj-$$arch $(BUILD)/mpy/$$arch; \
-	    ln -sf $(MPY_BIND)/Makefile $(BUILD)/mpy/obj-$$arch/Makefile; \
+	    mkdir -p $(MPY_OUT)/obj-$$arch $(MPY_OUT)/$$arch; \
+	    ln -sf $(MPY_BIND)/Makefile $(MPY_OUT)/obj-$$arch/Makefile; \
 	    case $$arch in armv6m|armv7m|rv32imc) fl=MICROPY_FLOAT_IMPL=float;; *) fl=;; esac; \
 	    echo "MPY $$arch"; \
-	    $(MAKE) --no-print-directory -C $(BUILD)/mpy/obj-$$arch MPY_DIR=$(MPY_DIR) ARCH=$$arch \
-	        MICROML_TOP=$(TOP) MICROML_CORE_SRC="$(CORE_SRC)" PYTHON=$(PYTHON) $$fl; \
-	    test -f $(BUILD)/mpy/obj-$$arch/microml.mpy; \
-	    cp $(BUILD)/mpy/obj-$$arch/microml.mpy $(BUILD)/mpy/$$arch/microml.mpy; \
+	    $(MAKE) --no-print-directory -C $(MPY_OUT)/obj-$$arch MPY_DIR=$(MPY_DIR) ARCH=$$arch \
+	        MICROML_TOP=$(TOP) MICROML_CORE_SRC="$(CORE_SRC)" PYTHON=$(PYTHON) $$fl \
+	        $(if $(MODELS),CFLAGS_EXTRA="$(call ops_flags,$(MPY_OUT))"); \
+	    test -f $(MPY_OUT)/obj-$$arch/microml.mpy; \
+	    cp $(MPY_OUT)/obj-$$arch/microml.mpy $(MPY_OUT)/$$arch/microml.mpy; \
 	done
-	cp $(MPY_BIND)/microml_install.py $(BUILD)/mpy/microml_install.py
+	cp $(MPY_BIND)/microml_install.py $(MPY_OUT)/microml_install.py
 
 # --- qemu firmware ---------------------------------------------------------------------------
 # One phony target per board: qemu-<BOARD>. qemu_fw: port BOARD, BOARD_DIR or empty, heap bytes,
-# 1 to build microml in, extra make arguments.
+# 1 to build microml in, extra make arguments. With MODELS set, the boards with microml built in
+# get only those models' ops, in build/mp/qemu-custom-<BOARD> and build/qemu-custom/<BOARD>.
+QEMU_VAR := $(if $(MODELS),-custom)
 define qemu_fw
 .PHONY: qemu-$(1)
 qemu-$(1): mpy-check
+	$(if $(5),$$(if $$(MODELS),$$(call ops_header,$$(BUILD)/qemu-custom)))
 	@# The port does not rebuild main.c (the heap array) when only MICROPY_HEAP_SIZE changes.
-	@mkdir -p $$(BUILD)/mp/qemu-$(1); if [ "$$$$(cat $$(BUILD)/mp/qemu-$(1)/heap-size 2>/dev/null)" != "$(4)" ]; \
-	    then rm -f $$(BUILD)/mp/qemu-$(1)/main.o; echo "$(4)" > $$(BUILD)/mp/qemu-$(1)/heap-size; fi
+	@mkdir -p $$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1); if [ "$$$$(cat $$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1)/heap-size 2>/dev/null)" != "$(4)" ]; \
+	    then rm -f $$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1)/main.o; echo "$(4)" > $$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1)/heap-size; fi
 	$$(MPY_MAKE) -C $$(MPY_DIR)/ports/qemu BOARD=$(2) $(if $(3),BOARD_DIR=$(3)) \
-	    BUILD=$$(BUILD)/mp/qemu-$(1) MICROPY_HEAP_SIZE=$(4) \
-	    $(if $(5),USER_C_MODULES=$$(TOP)/bindings) $(6)
-	mkdir -p $$(BUILD)/qemu/$(1)
-	cp $$(BUILD)/mp/qemu-$(1)/firmware.elf $$(BUILD)/qemu/$(1)/firmware.elf
+	    BUILD=$$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1) MICROPY_HEAP_SIZE=$(4) \
+	    $(if $(5),USER_C_MODULES=$$(TOP)/bindings \
+	    $$(if $$(MODELS),CFLAGS_EXTRA="$$(call ops_flags,$$(BUILD)/qemu-custom)")) $(6)
+	mkdir -p $$(BUILD)/qemu$$(QEMU_VAR)/$(1)
+	cp $$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1)/firmware.elf $$(BUILD)/qemu$$(QEMU_VAR)/$(1)/firmware.elf
 endef
 
 $(eval $(call qemu_fw,MPS2_AN385,MPS2_AN385,,$(MPS2_HEAP),1))
@@ -93,4 +105,4 @@ $(eval $(call qemu_fw,MICROBIT_NATIVE,MICROBIT_NATIVE,$(TOP)/boards/MICROBIT_NAT
 $(eval $(call qemu_fw,MPS2_AN500_STOCK,MPS2_AN500_STOCK,$(TOP)/boards/MPS2_AN500_STOCK,$(MPS2_HEAP),))
 $(eval $(call qemu_fw,VIRT_RV32,VIRT_RV32,,$(RV32_HEAP),,$(RV32_FLAGS)))
 
-qemu: $(addprefix qemu-,$(QEMU_BOARDS))
+qemu: $(addprefix qemu-,$(if $(MODELS),$(QEMU_BOARDS_MML),$(QEMU_BOARDS)))

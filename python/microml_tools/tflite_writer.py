@@ -74,10 +74,10 @@ LeakyReluOptions SquaredDifferenceOptions MirrorPadOptions AbsOptions SplitVOpti
 ReverseV2Options AddNOptions GatherNdOptions CosOptions WhereOptions RankOptions
 ReverseSequenceOptions MatrixDiagOptions QuantizeOptions MatrixSetDiagOptions HardSwishOptions
 IfOptions WhileOptions DepthToSpaceOptions NonMaxSuppressionV4Options NonMaxSuppressionV5Options
-ScatterNdOptions SelectV2Options DensifyOptions SegmentSumOptions BatchMatMulOptions
-CumsumOptions CallOnceOptions BroadcastToOptions Rfft2dOptions Conv3DOptions HashtableOptions
-HashtableFindOptions HashtableImportOptions HashtableSizeOptions VarHandleOptions
-ReadVariableOptions AssignVariableOptions""".split()
+ScatterNdOptions SelectV2Options DensifyOptions SegmentSumOptions BatchMatMulOptions CumsumOptions
+CallOnceOptions BroadcastToOptions Rfft2dOptions Conv3DOptions HashtableOptions HashtableFindOptions
+HashtableImportOptions HashtableSizeOptions VarHandleOptions ReadVariableOptions
+AssignVariableOptions RandomOptions BucketizeOptions GeluOptions""".split()
 BUILTIN_OPTIONS = {name: i + 1 for i, name in enumerate(_OPTIONS_UNION)}
 
 # Fields of the options tables, in declaration order (field id = position). Kinds: bool, i8
@@ -98,6 +98,10 @@ OPTIONS_FIELDS = {
                               ("keep_num_dims", "bool"), ("asymmetric_quantize_inputs", "bool"),
                               ("quantized_bias_type", "i8")],
     "SoftmaxOptions": [("beta", "f32")],
+    "GeluOptions": [("approximate", "bool")],
+    "L2NormOptions": [("fused_activation_function", "i8")],
+    "SVDFOptions": [("rank", "i32"), ("fused_activation_function", "i8"),
+                    ("asymmetric_quantize_inputs", "bool")],
     "ConcatenationOptions": [("axis", "i32"), ("fused_activation_function", "i8")],
     "AddOptions": [("fused_activation_function", "i8"), ("pot_scale_int16", "bool")],
     "SubOptions": [("fused_activation_function", "i8"), ("pot_scale_int16", "bool")],
@@ -124,6 +128,15 @@ OPTIONS_FIELDS = {
     "UnpackOptions": [("num", "i32"), ("axis", "i32")],
     "LeakyReluOptions": [("alpha", "f32")],
     "MaximumMinimumOptions": [],
+    "SpaceToDepthOptions": [("block_size", "i32")],
+    "DepthToSpaceOptions": [("block_size", "i32")],
+    "BatchToSpaceNDOptions": [],
+    "SpaceToBatchNDOptions": [],
+    "SliceOptions": [],
+    "TileOptions": [],
+    "ResizeBilinearOptions": [("new_height", "i32"), ("new_width", "i32"),
+                              ("align_corners", "bool"), ("half_pixel_centers", "bool")],
+    "ResizeNearestNeighborOptions": [("align_corners", "bool"), ("half_pixel_centers", "bool")],
     "ArgMaxOptions": [("output_type", "i8")],
     "ArgMinOptions": [("output_type", "i8")],
     "BatchMatMulOptions": [("adj_x", "bool"), ("adj_y", "bool"),

@@ -94,9 +94,13 @@ static mml_status_t op_fail(mml_error_t *err, mml_status_t st, const mml__op_t *
 static mml_status_t run_prepare(const mml_model_t *m, const mml__op_t *op, mml_prep_t *p,
     mml__prep_mode_t mode, mml_error_t *err) {
     const mml__kernel_t *k = mml__kernel_find(op);
-    if (!k) {
-        const char *why =
-            op->builtin_code == MML_OP_CUSTOM ? "custom op not supported" : "op not supported";
+    if (!k || !k->prepare) {
+        const char *why = "op not supported";
+        if (k) {
+            why = "not in this build"; // switched off (MML_OP_ON)
+        } else if (op->builtin_code == MML_OP_CUSTOM) {
+            why = "custom op not supported";
+        }
         return op_fail(err, MML_ERR_UNSUPPORTED, op, why);
     }
     p->m = m;
@@ -502,7 +506,8 @@ mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t index, mml_op_info
     info->name = mml__op_name(&op);
     info->builtin_code = op.builtin_code;
     info->version = op.version;
-    info->supported = mml__kernel_find(&op) != NULL;
+    const mml__kernel_t *k = mml__kernel_find(&op);
+    info->supported = k != NULL && k->prepare != NULL;
     info->n_inputs = (uint8_t)(op.inputs.n > 255 ? 255 : op.inputs.n);
     info->n_outputs = (uint8_t)(op.outputs.n > 255 ? 255 : op.outputs.n);
     info->subgraph = (uint8_t)op.subgraph;

@@ -114,10 +114,10 @@ enum { MML_PAD_SAME = 0, MML_PAD_VALID = 1 };
 typedef struct {
     int32_t builtin_code;
     const char *custom_name;
-    mml_status_t (*prepare)(mml_prep_t *p);
+    mml_status_t (*prepare)(mml_prep_t *p); // NULL: the op is switched off in this build
 } mml__kernel_t;
 
-// The kernel for op, or NULL if this build has none.
+// The op's row in the op table (prepare NULL if switched off), or NULL if the engine has none.
 const mml__kernel_t *mml__kernel_find(const mml__op_t *op);
 
 #endif // MICROML_NN_KERNEL_H

@@ -129,6 +129,10 @@ static void share_in_place(mml__plan_t *plan) {
             continue;
         }
         uint32_t r = root_of(e, (uint32_t)in), time = opinfo->time;
+        // A model input or output is never overwritten, even by the last op.
+        if (e[in].is_output || e[r].is_output) {
+            continue;
+        }
         if (e[r].kind != MML__BUF_ARENA || e[out].kind != MML__BUF_ARENA || e[r].last != time ||
             e[out].is_input || e[out].first != time || e[out].root != (uint32_t)out) {
             continue;

@@ -121,6 +121,13 @@ static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_perce
         }
     }
     CHECK(clashes == 0, "%s: %u pairs of live buffers overlap", rel, clashes);
+    // A model output's memory is never handed on to a later op's output (in place or overlap).
+    for (uint32_t i = 0; i < m.n_tensors; i++) {
+        CHECK(e[i].root == i || !e[e[i].root].is_output, "%s: tensor %u in output %u's memory",
+            rel, i, e[i].root);
+        CHECK(e[i].partner == 0xffffu || !e[e[i].partner].is_output,
+            "%s: tensor %u overlaps output %u", rel, i, e[i].partner);
+    }
     int compare = !tflm_host64 || sizeof(void *) == 8;
     uint32_t ours = tflm_host64 ? m.arena_bytes : m.arena_bytes_32;
     printf("  %-52s arena %6u B (%s), TFLM %6u B: %3u%%; %u outputs overlap their input\n", rel,

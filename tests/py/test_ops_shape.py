@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
-# Single-op models for the shape / data-movement / reduction / matmul kernels, built with
-# python/microml_tools/tflite_writer.py and run through the CLI; expected values from numpy's own
-# semantics (reshape, squeeze, concatenate, slicing, transpose, stack, split, matmul, mean) and,
-# for quantized MEAN and BATCH_MATMUL, an independent numpy re-implementation of TFLite Micro's
+# Single-op models for the shape / data-movement / matmul kernels (reductions: test_ops_reduce.py),
+# built with python/microml_tools/tflite_writer.py and run through the CLI; expected values from numpy's own
+# semantics (reshape, squeeze, concatenate, slicing, transpose, stack, split, matmul) and, for
+# quantized BATCH_MATMUL, an independent numpy re-implementation of TFLite Micro's
 # integer algorithms.
 import numpy as np
 import pytest
@@ -350,77 +350,6 @@ def test_transpose(dtype, rank):
     mb.op("TRANSPOSE", [x, p], [y], options=("TransposeOptions", {}))
     (got,) = run(mb, [x], [y], [xv])
     np.testing.assert_array_equal(got, want)
-
-
-# -- MEAN ------------------------------------------------------------------------------------
-
-def mean_tflm_int(xv, axes, in_scale, in_zp, out_scale, out_zp, qmin, qmax):
-    """TFLite Micro's integer MEAN: raw-sum division when the quantization is unchanged, else
-    the zero-point-corrected sum times a multiplier with 1/count folded in."""
-    axes = tuple(sorted({a % xv.ndim for a in axes}))
-    s = xv.astype(np.int64).sum(axis=axes)
-    n = int(np.prod([xv.shape[a] for a in axes], dtype=np.int64))
-    if np.float32(in_scale) == np.float32(out_scale) and in_zp == out_zp:
-        return np.sign(s) * (np.abs(s) // n)
-    mult, shift = quantize_multiplier(float(np.float32(in_scale)) / float(np.float32(out_scale)))
-    up = min(n.bit_length() - 1, 32, 31 + shift)
-    mult = (mult << up) // n
-    shift -= up
-    out = mul_by_qm(s - in_zp * n, mult, shift) + out_zp
-    return np.clip(out, qmin, qmax)
-
-
-MEAN_CASES = [((1, 4, 4, 8), [1, 2]), ((2, 3, 5), [0]), ((2, 3, 5), [-1]), ((2, 3, 5), [0, 2]),
-              ((3, 7), [1, 1]), ((2, 3, 4, 5), [0, 1, 3]), ((2, 2, 3, 2, 3), [1, 4]),
-              ((6,), [0])]
-
-
-@pytest.mark.parametrize("shape,axes", MEAN_CASES)
-@pytest.mark.parametrize("keep_dims", [False, True])
-def test_mean_float32(shape, axes, keep_dims):
-    rng = np.random.default_rng(12)
-    xv = rng.standard_normal(shape).astype(np.float32)
-    want = np.mean(xv.astype(np.float64), axis=tuple(sorted({a % len(shape) for a in axes})),
-                   keepdims=keep_dims)
-    mb = ModelBuilder()
-    x = mb.tensor(shape, "float32")
-    a = mb.tensor([len(axes)], "int32", data=axes)
-    y = mb.tensor(want.shape, "float32")
-    mb.op("MEAN", [x, a], [y], options=("ReducerOptions", {"keep_dims": keep_dims}))
-    (got,) = run(mb, [x], [y], [xv])
-    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
-
-
-@pytest.mark.parametrize("dtype", ["int8", "int16"])
-@pytest.mark.parametrize("shape,axes", MEAN_CASES)
-@pytest.mark.parametrize("quant", ["same", "requant", "wide"])
-@pytest.mark.parametrize("keep_dims", [False, True])
-def test_mean_integer(dtype, shape, axes, quant, keep_dims):
-    rng = np.random.default_rng(13)
-    qmin, qmax = (-128, 127) if dtype == "int8" else (-32768, 32767)
-    xv = rng.integers(qmin, qmax, shape, endpoint=True).astype(dtype)
-    zp_in = 0 if dtype == "int16" else -128
-    if quant == "same":
-        in_q = out_q = (0.0235, zp_in)
-    elif quant == "requant":  # the magic_wand_digits situation: a finer output scale
-        in_q, out_q = (0.0507913791, zp_in), (0.00932384469, 0 if dtype == "int16" else -128)
-    else:
-        in_q, out_q = (0.01, zp_in), (0.0375, 0 if dtype == "int16" else 11)
-    want = mean_tflm_int(xv, axes, in_q[0], in_q[1], out_q[0], out_q[1], qmin, qmax)
-    if keep_dims:
-        want = np.expand_dims(want, tuple(sorted({a % len(shape) for a in axes})))
-    mb = ModelBuilder()
-    x = mb.tensor(shape, dtype, scale=in_q[0], zero_point=in_q[1])
-    a = mb.tensor([len(axes)], "int32", data=axes)
-    y = mb.tensor(want.shape, dtype, scale=out_q[0], zero_point=out_q[1])
-    mb.op("MEAN", [x, a], [y], options=("ReducerOptions", {"keep_dims": keep_dims}))
-    (got,) = run(mb, [x], [y], [xv])
-    np.testing.assert_array_equal(got, want)
-    # The integer result is a mean: within one output step (plus rounding) of the real one.
-    real = np.mean((xv.astype(np.float64) - in_q[1]) * in_q[0],
-                   axis=tuple(sorted({a % len(shape) for a in axes})), keepdims=keep_dims)
-    approx = np.clip(np.round(real / out_q[0]) + out_q[1], qmin, qmax)
-    assert np.max(np.abs(got.astype(np.int64) - approx)) <= 1
 
 
 # -- BATCH_MATMUL ----------------------------------------------------------------------------

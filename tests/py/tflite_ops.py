@@ -73,6 +73,34 @@ def run(mb, inputs, outputs, values):
     return res
 
 
+def run_frames(mb, inputs, outputs, frames):
+    """Like run, on ONE model instance invoked once per frame (a list of per-input value lists),
+    so that variable tensors carry over; returns one list of outputs per frame."""
+    model = mb.build(inputs, outputs)
+    with tempfile.TemporaryDirectory() as d:
+        d = Path(d)
+        (d / "m.tflite").write_bytes(model)
+        blob = b""
+        for values in frames:
+            for i, v in zip(inputs, values):
+                blob += np.ascontiguousarray(v, dtype=mb.tensors[i].np_dtype).tobytes()
+        (d / "in.bin").write_bytes(blob)
+        p = subprocess.run([cli(), "run", str(d / "m.tflite"), str(d / "in.bin"),
+                            str(d / "out.bin")], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        raw = (d / "out.bin").read_bytes()
+    res, at = [], 0
+    for _ in frames:
+        outs = []
+        for o in outputs:
+            t = mb.tensors[o]
+            outs.append(np.frombuffer(raw[at:at + t.nbytes], dtype=t.np_dtype).reshape(t.shape))
+            at += t.nbytes
+        res.append(outs)
+    assert at == len(raw), (at, len(raw))
+    return res
+
+
 def run_fails(mb, inputs, outputs):
     """Runs `info --json` and returns the list of unsupported-op reasons (strings)."""
     return [u if isinstance(u, str) else json.dumps(u)

@@ -585,6 +585,221 @@ def softmax_s16(x, beta, si):
                       np.float32(2) / r)
     mult, shift = quantize_multiplier(float(np.float32(si)) * float(np.float32(beta))
                                       / (10.0 / 65535.0))
+# -- SVDF (tensorflow/lite/micro/kernels/svdf_common.cc) ---------------------------------------
+
+def svdf_step_q(x, state, wf, wt, bias, rank, si, zi, sf, st_scale, zs, swt, so, zo, smin, smax):
+    """One invocation of the integer SVDF. x [batch, input] int8, state [batch, filters*memory]
+    (int16 or int8 values, updated and returned), wf [filters, input] int8, wt [filters, memory],
+    bias [units] int32 or None. Effective scales are formed in float32, quantized as doubles."""
+    batch = x.shape[0]
+    n_filter, n_memory = wt.shape
+    n_unit = n_filter // rank
+    e1 = float(np.float32(np.float32(si) * np.float32(sf)) / np.float32(st_scale))
+    e2 = float(np.float32(np.float32(st_scale) * np.float32(swt)) / np.float32(so))
+    q1, s1 = quantize_multiplier(e1)
+    q2, s2 = quantize_multiplier(e2)
+    flat = np.asarray(state, np.int64).reshape(-1).copy()
+    flat[:-1] = flat[1:]  # every value one slot older, across filters and batches
+    st = flat.reshape(batch, n_filter, n_memory)
+    feat = wrap32((np.asarray(x, np.int64) - zi) @ np.asarray(wf, np.int64).T)  # [batch, filters]
+    feat = np.clip(mul_by_qm(feat, q1, s1) + zs, smin, smax)
+    st[:, :, -1] = feat
+    t = wrap32(np.sum(np.asarray(wt, np.int64)[None] * (st - zs), axis=2))  # [batch, filters]
+    acc = t.reshape(batch, n_unit, rank).sum(axis=2)
+    if bias is not None:
+        acc = acc + np.asarray(bias, np.int64)[None]
+    out = np.clip(mul_by_qm(wrap32(acc), q2, s2) + zo, -128, 127)
+    return out, st.reshape(batch, n_filter * n_memory)
+
+
+def svdf_step_f(x, state, wf, wt, bias, rank, act):
+    """One invocation of the float SVDF (float64 arithmetic); returns (output, new state)."""
+    batch = x.shape[0]
+    n_filter, n_memory = wt.shape
+    flat = np.asarray(state, np.float64).reshape(-1).copy()
+    flat[:-1] = flat[1:]
+    st = flat.reshape(batch, n_filter, n_memory)
+    # The state tensor holds float32.
+    st[:, :, -1] = (np.asarray(x, np.float64) @ np.asarray(wf, np.float64).T).astype(np.float32)
+    t = np.sum(np.asarray(wt, np.float64)[None] * st, axis=2)
+    out = t.reshape(batch, n_filter // rank, rank).sum(axis=2)
+    if bias is not None:
+        out = out + np.asarray(bias, np.float64)[None]
+    lo, hi = act_range_f(act)
+    return np.clip(out, lo, hi), st.reshape(batch, n_filter * n_memory)
+
+
+# -- PRELU, SQUARED_DIFFERENCE, comparisons, ABS, RSQRT (TFLite Micro prelu_common.cc,
+#    squared_difference.cc, comparisons_common.cc, elementwise.cc) -----------------------------
+
+def quantize_multiplier_lt1(real):
+    """QuantizeMultiplierSmallerThanOneExp: like quantize_multiplier, for 0 < real < 1."""
+    assert 0.0 < real < 1.0
+    return quantize_multiplier(real)
+
+
+def prelu_q(x, alpha, si, zi, sa, za, so, zo, qmin=-128, qmax=127):
+    """x and alpha already broadcast to the output shape."""
+    q1, s1 = quantize_multiplier(float(si) / float(so))
+    q2, s2 = quantize_multiplier(float(si) * float(sa) / float(so))
+    v = np.asarray(x, np.int64) - zi
+    a = np.asarray(alpha, np.int64) - za
+    out = np.where(v >= 0, mul_by_qm(v, q1, s1), mul_by_qm(v * a, q2, s2)) + zo
+    return np.clip(out, qmin, qmax)
+
+
+def squared_difference_q(x, y, s1, z1, s2, z2, so, zo, qmin, qmax, left_shift):
+    twice_max = 2.0 * float(max(np.float32(s1), np.float32(s2)))
+    m1, e1 = quantize_multiplier_lt1(float(s1) / twice_max)
+    m2, e2 = quantize_multiplier_lt1(float(s2) / twice_max)
+    mo, eo = quantize_multiplier(twice_max * twice_max /
+                                 float(np.float32(2 ** (2 * left_shift)) * np.float32(so)))
+    a = mul_by_qm(wrap32((np.asarray(x, np.int64) - z1) << left_shift), m1, e1)
+    b = mul_by_qm(wrap32((np.asarray(y, np.int64) - z2) << left_shift), m2, e2)
+    d = a - b
+    out = mul_by_qm(wrap32(d * d), mo, eo) + zo
+    return np.clip(out, qmin, qmax)
+
+
+def comparison_rescale(x, scale, zp):
+    """The int8 comparisons' input stage: ((x - zp) << 8) times the scale as a multiplier < 1."""
+    q, e = quantize_multiplier_lt1(float(scale))
+    return mul_by_qm((np.asarray(x, np.int64) - zp) * 256, q, e)
+
+
+def abs_q(x, si, zi, so, zo, qmin, qmax):
+    v = np.abs(np.asarray(x, np.int64) - zi)
+    if np.float32(si) != np.float32(so):
+        q, e = quantize_multiplier(float(si) / float(so))
+        v = mul_by_qm(v, q, e)
+    return np.clip(v + zo, qmin, qmax)
+
+
+def _sat_left(x, e):
+    """gemmlowp SaturatingRoundingMultiplyByPOT for e > 0 (saturating left shift), scalar."""
+    hi = (1 << (31 - e)) - 1
+    if x > hi:
+        return INT32_MAX
+    if x < -hi:
+        return INT32_MIN
+    return x << e
+
+
+def _srdhm_s(a, b):
+    return int(srdhm(a, b))
+
+
+def inv_sqrt_multiplier(x):
+    """GetInvSqrtQuantizedMultiplierExp(x, reverse_shift=-1): 1/sqrt(x) as (q, shift), with
+    gemmlowp's five Newton-Raphson steps on a Q3 fixed-point value (scalar, x >= 0)."""
+    if x <= 1:
+        return INT32_MAX, 0
+    shift = 11
+    while x >= 1 << 29:
+        x //= 4
+        shift += 1
+    clz = 32 - x.bit_length()
+    pairs = (clz - 1) // 2 - 1
+    shift -= pairs
+    x <<= 2 * pairs
+    assert (1 << 27) <= x < (1 << 29)
+    half_input = int(rdbpot(x >> 1, 1))
+    half_three = (1 << 28) + (1 << 27)
+    r = 1 << 28
+    for _ in range(5):
+        r3 = _sat_left(_srdhm_s(_srdhm_s(r, r), r), 6)
+        r = _sat_left(int(wrap32(_srdhm_s(half_three, r) - _srdhm_s(half_input, r3))), 3)
+    r = _srdhm_s(r, 1518500250)
+    if shift < 0:
+        r = int(wrap32(r << -shift))
+        shift = 0
+    return r, -shift
+
+
+def rsqrt_q(x, si, zi, so, zo, qmin=-128, qmax=127):
+    """Elementwise int8 RSQRT for x >= zi (x == zi gives qmax)."""
+    q, e = quantize_multiplier(1.0 / (math.sqrt(float(si)) * float(so)))
+    out = []
+    for v in np.asarray(x, np.int64).ravel():
+        d = int(v) - zi
+        assert d >= 0
+        if d == 0:
+            out.append(qmax)
+            continue
+        iq, ie = inv_sqrt_multiplier(d)
+        y = int(mul_by_qm(1, iq, ie + 20))
+        out.append(int(np.clip(int(mul_by_qm(y, q, e - 20)) + zo, qmin, qmax)))
+    return np.array(out, np.int64).reshape(np.shape(x))
+
+
+def l2norm_q(x, zi):
+    """int8 L2_NORMALIZATION along the last axis (output scale 1/128, zero point 0)."""
+    x = np.asarray(x, np.int64) - zi
+    flat = x.reshape(-1, x.shape[-1])
+    out = np.empty_like(flat)
+    for r, row in enumerate(flat):
+        q, e = inv_sqrt_multiplier(int(np.sum(row * row)))
+        out[r] = np.clip(mul_by_qm(row, q, e + 7), -128, 127)
+    return out.reshape(x.shape)
+
+
+def lut_s8(fn, si, zi, so, zo):
+    """TFLite Micro's PopulateLookupTable<int8_t>: the outputs for inputs -128..127, computed in
+    float32 as TFLite does (fn takes and returns float32 arrays)."""
+    v = np.arange(-128, 128)
+    deq = np.float32(si) * (v - zi).astype(np.float32)
+    y = fn(deq).astype(np.float32) * (np.float32(1) / np.float32(so))
+    y = round_away(y).astype(np.float32) + np.float32(zo)
+    return np.clip(y, -128, 127).astype(np.int64)
+
+
+# -- LOG_SOFTMAX (reference_ops::LogSoftmaxQuantized, TFLite Micro log_softmax.cc) --------------
+
+def _sat32(x):
+    return max(INT32_MIN, min(INT32_MAX, x))
+
+
+def _half_sum(a, b):
+    """gemmlowp RoundingHalfSum on int32 (through int64, C division)."""
+    s = a + b
+    t = s + (1 if s >= 0 else -1)
+    return t // 2 if t >= 0 else -((-t) // 2)
+
+
+def log_x_ge_1(x, in_bits, out_bits):
+    """gemmlowp / TFLite log_x_for_x_greater_than_or_equal_to_1<out_bits>(x in Q(in_bits))."""
+    log_2, sqrt_sqrt_half, sqrt_half, one_quarter = 1488522236, 1805811301, 1518500250, 536870912
+    alpha_n, alpha_d, alpha_i, alpha_f = 117049297, 127690142, 1057819769, 638450708
+    acc_bits = out_bits + 1
+    shifted_quarter = _rescale(one_quarter, 0, acc_bits)
+    za_hr1 = _clz32(x)
+    ra_tmp = _sat_mul_pot(x, za_hr1 - 1)
+    ra = _sat_mul_pot(_fp_mul(ra_tmp, sqrt_half), 1)
+    za_pow2 = _sat32(_sat_mul_pot(in_bits - za_hr1, 31 - acc_bits) + shifted_quarter)
+    zb = _fp_mul(x, sqrt_half)
+    zb_hr = _clz32(zb) - 1
+    rb = _sat_mul_pot(x, zb_hr)
+    zb_pow2 = _sat32(_sat_mul_pot(in_bits - zb_hr, 31 - acc_bits) - shifted_quarter)
+    r = min(ra, rb)
+    pow2 = max(za_pow2, zb_pow2)
+    p = _half_sum(r, sqrt_sqrt_half)
+    q = _w(r - sqrt_sqrt_half)
+    q = _w(q + q)
+    sq = _fp_mul(q, q)
+    num = _w(_fp_mul(q, r) + _fp_mul(_fp_mul(q, sq), alpha_n))
+    denom_m1 = _w(_fp_mul(p, _w(_w(alpha_i + q) + _fp_mul(alpha_d, sq))) + _fp_mul(alpha_f, q))
+    recip = one_over_one_plus_x(denom_m1)
+    num_scaled = _rescale(num, 0, acc_bits)
+    return _rescale(_w(_fp_mul(pow2, log_2) + _fp_mul(num_scaled, recip)), acc_bits, out_bits)
+
+
+def log_softmax_q(x, si):
+    """int8 LOG_SOFTMAX over the last axis (output scale 16/256, zero point 127)."""
+    diff_bits, acc_bits, out_bits = 5, 12, 4
+    real = min(1.0 * float(np.float32(si)) * (1 << (31 - diff_bits)), float((1 << 31) - 1))
+    mult, left = quantize_multiplier(real)
+    rmult, rshift = quantize_multiplier_lt1((1 << (31 - left)) / mult)
+    diff_min = -input_radius(diff_bits, left)
     x = np.asarray(x, np.int64)
     rows = x.reshape(-1, x.shape[-1])
     out = np.empty_like(rows)
@@ -598,4 +813,45 @@ def softmax_s16(x, beta, si):
                                                 32767)))
         rs = 31 - clz
         out[i] = np.clip((e * recip + (1 << (rs - 1))) >> rs, 0, 32767)
+        mx = int(row.max())
+        total = 0
+        for v in row:
+            d = int(v) - mx
+            if d >= diff_min:
+                q5 = int(mul_by_qm(d, mult, left))
+                total = _w(total + _rescale(exp_on_negative_values(q5, diff_bits), 0, acc_bits))
+        log_sum = log_x_ge_1(total, acc_bits, diff_bits)
+        lowest = int(mul_by_qm(_w(log_sum + INT32_MIN), rmult, rshift))
+        adj = max(diff_min - 1, lowest)
+        for c, v in enumerate(row):
+            d = int(v) - mx
+            if d > adj:
+                q5 = int(mul_by_qm(d, mult, left))
+                o = _rdbpot_scalar(_w(q5 - log_sum), 31 - diff_bits - out_bits) + 127
+                out[i, c] = min(max(o, -128), 127)
+            else:
+                out[i, c] = -128
     return out.reshape(x.shape)
+# -- reductions (reference/reduce.h, micro/kernels/reduce_common.cc) ---------------------------
+
+def resolve_axes(ndim, axes):
+    """ResolveAxis: negative axes count from the end, repeats dropped; sorted for numpy."""
+    return tuple(sorted({int(a) % ndim for a in axes}))
+
+
+def mean_or_sum_q(x, axes, si, zi, so, zo, qmin, qmax, compute_sum):
+    """QuantizedMeanOrSum (TFLite Micro's integer MEAN, always, and SUM): int32 sums of the raw
+    values (wrapping), minus zi * count (wrapped to int32), times the multiplier of si / so
+    (float32 scales divided in double); for MEAN 1/count is folded into the multiplier: shifted
+    up by min(floor(log2(count)), 32, 31 + shift) bits and divided, truncating. Returns the
+    reduced array without the kept dims."""
+    axes = resolve_axes(x.ndim, axes) if x.ndim else ()
+    s = wrap32(np.asarray(x, np.int64).sum(axis=axes)) if axes else np.asarray(x, np.int64)
+    n = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
+    mult, shift = quantize_multiplier(float(np.float32(si)) / float(np.float32(so)))
+    if not compute_sum:
+        up = min((n.bit_length() - 1), 32, 31 + shift)
+        mult = (mult << up) // n
+        shift -= up
+    out = mul_by_qm(wrap32(s - zi * n), mult, shift) + zo
+    return np.clip(out, qmin, qmax)

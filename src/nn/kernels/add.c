@@ -3,6 +3,7 @@
 // inputs to a common scale, left shift 20 / 15), int32 and float32, as TFLite Micro.
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(ADD)
 
 enum { OPT_ACTIVATION = 0 };
 
@@ -63,3 +64,4 @@ mml_status_t mml__prepare_add(mml_prep_t *p) {
     }
     return mml__ew_binary_store(p, &r, sizeof(r), &a, &b, &out);
 }
+#endif // MML_OP_ON(ADD)

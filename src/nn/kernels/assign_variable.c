@@ -4,6 +4,8 @@
 #include <string.h>
 #include "nn/ops.h"
 
+#if MML_OP_ON(ASSIGN_VARIABLE)
+
 typedef struct {
     uint32_t var, in; // locations
     uint32_t bytes;
@@ -38,3 +40,5 @@ mml_status_t mml__prepare_assign_variable(mml_prep_t *p) {
     }
     return MML_OK;
 }
+
+#endif // MML_OP_ON(ASSIGN_VARIABLE)

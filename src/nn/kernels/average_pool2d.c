@@ -4,6 +4,7 @@
 #include "nn/kernel.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
+#if MML_OP_ON(AVERAGE_POOL_2D)
 
 // Round half away from zero, as TFLite (C division truncates toward zero), then clamp.
 static inline int8_t average_s8(const mml__pool2d_t *d, int32_t acc, int32_t count) {
@@ -22,3 +23,4 @@ MML_POOL2D_EVAL(eval_f32, float, float, 0.0f, acc += v, average_f32(d, acc, (flo
 mml_status_t mml__prepare_average_pool2d(mml_prep_t *p) {
     return mml__pool2d_prepare(p, eval_s8, eval_f32);
 }
+#endif // MML_OP_ON(AVERAGE_POOL_2D)

@@ -4,6 +4,7 @@
 // reference.
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(BATCH_MATMUL)
 
 enum { OPT_ADJ_X = 0, OPT_ADJ_Y = 1 };
 
@@ -188,3 +189,4 @@ mml_status_t mml__prepare_batch_matmul(mml_prep_t *p) {
     d->output = mml__prep_loc(p, &out);
     return MML_OK;
 }
+#endif // MML_OP_ON(BATCH_MATMUL)

@@ -5,6 +5,8 @@
 // planned inside this op's time step (src/nn/subgraph.c).
 #include "nn/ops.h"
 
+#if MML_OP_ON(CALL_ONCE)
+
 enum { OPT_INIT_SUBGRAPH_INDEX = 0 };
 
 typedef struct {
@@ -57,3 +59,5 @@ mml_status_t mml__prepare_call_once(mml_prep_t *p) {
     }
     return MML_OK;
 }
+
+#endif // MML_OP_ON(CALL_ONCE)

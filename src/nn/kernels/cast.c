@@ -3,6 +3,7 @@
 // (integers wrap; float -> integer truncates, out-of-range and NaN give what x86 converts to).
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(CAST)
 
 typedef struct {
     uint32_t in, out; // locations
@@ -128,3 +129,4 @@ mml_status_t mml__prepare_cast(mml_prep_t *p) {
     d->out = mml__prep_loc(p, &out);
     return MML_OK;
 }
+#endif // MML_OP_ON(CAST)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(CONCATENATION)
 
 enum { OPT_AXIS = 0, OPT_ACTIVATION = 1 };
 
@@ -99,3 +100,4 @@ mml_status_t mml__prepare_concatenation(mml_prep_t *p) {
     }
     return MML_OK;
 }
+#endif // MML_OP_ON(CONCATENATION)

@@ -5,6 +5,7 @@
 #include "nn/kernel.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
+#if MML_OP_ON(DEPTHWISE_CONV_2D)
 
 enum {
     OPT_PADDING = 0,
@@ -224,3 +225,4 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     }
     return MML_OK;
 }
+#endif // MML_OP_ON(DEPTHWISE_CONV_2D)

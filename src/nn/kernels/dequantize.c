@@ -2,6 +2,7 @@
 // DEQUANTIZE: int8 / uint8 / int16 -> float32, out = scale * (x - zero_point) in float.
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(DEQUANTIZE)
 
 typedef struct {
     uint32_t in, out; // locations
@@ -74,3 +75,4 @@ mml_status_t mml__prepare_dequantize(mml_prep_t *p) {
     d->out = mml__prep_loc(p, &out);
     return MML_OK;
 }
+#endif // MML_OP_ON(DEQUANTIZE)

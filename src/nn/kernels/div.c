@@ -5,6 +5,7 @@
 // and for int32).
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(DIV)
 
 enum { OPT_ACTIVATION = 0 };
 
@@ -74,3 +75,4 @@ mml_status_t mml__prepare_div(mml_prep_t *p) {
     }
     return mml__ew_binary_store(p, &r, sizeof(r), &a, &b, &out);
 }
+#endif // MML_OP_ON(DIV)

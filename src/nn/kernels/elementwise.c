@@ -13,6 +13,20 @@ static void extend(const mml__tensor_t *t, uint32_t *d) {
 
 mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a, mml__tensor_t *b,
     mml__tensor_t *out, mml__bcast_t *bc) {
+    mml_status_t st = mml__ew_binary_any(p, max_version, a, b, out, bc);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (a->dtype != out->dtype) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s, output %s",
+            mml_dtype_name((mml_dtype_t)a->dtype), mml_dtype_name((mml_dtype_t)out->dtype));
+    }
+    p->inplace = a->elems == out->elems;
+    return MML_OK;
+}
+
+mml_status_t mml__ew_binary_any(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
+    mml__tensor_t *b, mml__tensor_t *out, mml__bcast_t *bc) {
     mml_status_t st;
     if ((st = mml__prep_check_io(p, 2, 2, 1)) != MML_OK ||
         (st = mml__prep_check_version(p, max_version)) != MML_OK ||
@@ -20,10 +34,9 @@ mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a
         (st = mml__prep_output(p, 0, out)) != MML_OK) {
         return st;
     }
-    if (a->dtype != out->dtype || b->dtype != out->dtype) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s and %s, output %s",
-            mml_dtype_name((mml_dtype_t)a->dtype), mml_dtype_name((mml_dtype_t)b->dtype),
-            mml_dtype_name((mml_dtype_t)out->dtype));
+    if (a->dtype != b->dtype) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s and %s",
+            mml_dtype_name((mml_dtype_t)a->dtype), mml_dtype_name((mml_dtype_t)b->dtype));
     }
     if (a->rank > MML_MAX_DIMS || b->rank > MML_MAX_DIMS || out->rank > MML_MAX_DIMS) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rank above %d", MML_MAX_DIMS);
@@ -87,7 +100,6 @@ mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a
         }
         bc->rank = w;
     }
-    p->inplace = a->elems == out->elems;
     return MML_OK;
 }
 
@@ -118,6 +130,21 @@ mml_status_t mml__ew_unary_same(mml_prep_t *p, int32_t max_version, mml__tensor_
     }
     io->n = out->elems;
     return MML_OK;
+}
+
+mml_status_t mml__ew_unary_f32_prepare(mml_prep_t *p, int32_t max_version, mml__eval_fn eval) {
+    mml__tensor_t in, out;
+    mml__ew_unary_t r;
+    memset(&r, 0, sizeof(r));
+    mml_status_t st = mml__ew_unary_same(p, max_version, &in, &out, &r);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (in.dtype != MML_FLOAT32) {
+        return mml__ew_fail_dtype(p, in.dtype);
+    }
+    p->eval = eval;
+    return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
 
 mml_status_t mml__ew_binary_store(mml_prep_t *p, const void *r, uint32_t bytes,
@@ -358,5 +385,58 @@ mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in, const 
     }
     *mult = (int32_t)m;
     *left_shift = shift;
+    return MML_OK;
+}
+
+// TFLite GetInvSqrtQuantizedMultiplierExp(x, reverse_shift -1) for x >= 2: 1 / sqrt(x) as a
+// multiplier (q, shift), through five gemmlowp Newton-Raphson steps in Q3 (x = 0 and 1: INT32_MAX,
+// shift 0).
+void mml__ew_inv_sqrt(int32_t x, int32_t *q, int32_t *shift) {
+    if (x <= 1) {
+        *q = INT32_MAX;
+        *shift = 0;
+        return;
+    }
+    int32_t s = 11;
+    while (x >= (1 << 29)) {
+        x /= 4;
+        s++;
+    }
+    int32_t pairs = (mml__clz32((uint32_t)x) - 1) / 2 - 1;
+    s -= pairs;
+    x <<= 2 * pairs;
+    const int32_t half_input = mml__rdbpot(x >> 1, 1); // Q3
+    const int32_t half_three = (1 << 28) + (1 << 27);  // 1.5 in Q3
+    int32_t r = 1 << 28;                               // 1.0 in Q3
+    for (int k = 0; k < 5; k++) {
+        int32_t r3 = mml__fp_mul_pot(mml__srdhm(mml__srdhm(r, r), r), 6); // Q9 -> Q3
+        int32_t v = mml__wrap_sub(mml__srdhm(half_three, r), mml__srdhm(half_input, r3));
+        r = mml__fp_mul_pot(v, 3); // Q6 -> Q3
+    }
+    r = mml__srdhm(r, 1518500250); // * sqrt(2) / 2 (Q0)
+    if (s < 0) {
+        r = (int32_t)((uint32_t)r << -s);
+        s = 0;
+    }
+    *q = r;
+    *shift = -s;
+}
+
+mml_status_t mml__ew_lut_s8(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    float (*fn)(float), int8_t *table) {
+    float si, so;
+    int32_t zi, zo;
+    mml_status_t st;
+    if ((st = mml__ew_quant(p, in, &si, &zi)) != MML_OK ||
+        (st = mml__ew_quant(p, out, &so, &zo)) != MML_OK) {
+        return st;
+    }
+    const float inverse_scale = 1.0f / so;
+    for (int32_t v = -128; v < 128; v++) {
+        float y = mml__roundf(fn(si * (float)(v - zi)) * inverse_scale) + (float)zo;
+        // Clamped in float first: the int conversion stays defined for any y (NaN gives 0).
+        y = y > 127.0f ? 127.0f : y < -128.0f ? -128.0f : y;
+        table[v + 128] = (int8_t)mml__round_to_i32(y);
+    }
     return MML_OK;
 }

@@ -73,14 +73,18 @@ typedef struct {
 // Walks the innermost dimension with strides and broadcasts only from row to row (same shapes
 // are one row of n elements). d points to a local copy of the record: the output's stores
 // cannot alias it, so its fields stay in registers.
-#define MML_EW_BINARY_EVAL(NAME, REC, T, EXPR)                                                     \
+#define MML_EW_BINARY_EVAL(NAME, REC, T, EXPR) MML_EW_BINARY_EVAL_TO(NAME, REC, T, T, EXPR)
+
+// MML_EW_BINARY_EVAL with an output element type TO that may differ from the inputs' T
+// (comparisons: T in, bool out).
+#define MML_EW_BINARY_EVAL_TO(NAME, REC, T, TO, EXPR)                                              \
     static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
         const REC rec = *(const REC *)data;                                                        \
         const REC *d = &rec;                                                                       \
         const mml__bcast_t *bc = &((const mml__ew_binary_t *)data)->bc;                            \
         const T *a = (const T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in1);                 \
         const T *b = (const T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in2);                 \
-        T *out = (T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->out);                           \
+        TO *out = (TO *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->out);                         \
         const uint32_t inner_rank = bc->rank - 1, n = bc->n;                                       \
         const uint32_t row = bc->dims[inner_rank];                                                 \
         const uint32_t s1 = bc->s1[inner_rank], s2 = bc->s2[inner_rank];                           \
@@ -89,10 +93,10 @@ typedef struct {
         mml__bcast_begin(&it);                                                                     \
         for (uint32_t i = 0; i < n; i += row) {                                                    \
             const T *pa = a + it.i1, *pb = b + it.i2;                                              \
-            T *po = out + i;                                                                       \
+            TO *po = out + i;                                                                      \
             for (uint32_t j = 0; j < row; j++) {                                                   \
                 const T x = *pa, y = *pb;                                                          \
-                po[j] = (T)(EXPR);                                                                 \
+                po[j] = (TO)(EXPR);                                                                \
                 pa += s1;                                                                          \
                 pb += s2;                                                                          \
             }                                                                                      \
@@ -120,8 +124,12 @@ typedef struct {
 
 // Checks a two-input, one-output op (inputs 0 and 1 of the same dtype as output 0, shapes that
 // broadcast to the output's) and fills bc. Sets p->inplace when input 0 has the output's shape.
+// mml__ew_binary_any: the same for an op whose output dtype is its own (comparisons), without
+// p->inplace.
 mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a, mml__tensor_t *b,
     mml__tensor_t *out, mml__bcast_t *bc);
+mml_status_t mml__ew_binary_any(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
+    mml__tensor_t *b, mml__tensor_t *out, mml__bcast_t *bc);
 
 // Checks a one-input, one-output op with as many output as input elements.
 mml_status_t mml__ew_unary(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
@@ -130,6 +138,10 @@ mml_status_t mml__ew_unary(mml_prep_t *p, int32_t max_version, mml__tensor_t *in
 // mml__ew_unary for an op whose output has the input's dtype; sets io->n.
 mml_status_t mml__ew_unary_same(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
     mml__tensor_t *out, mml__ew_unary_t *io);
+
+// The whole prepare of a float32-only unary op (TFLite Micro's EXP, LOG, SQRT ...): checks, eval,
+// store.
+mml_status_t mml__ew_unary_f32_prepare(mml_prep_t *p, int32_t max_version, mml__eval_fn eval);
 
 // The last step of a binary op's prepare: in FILL mode, copies the record r (bytes long, starting
 // with an mml__ew_binary_t) to persistent memory and sets the locations of a, b and out in it.
@@ -223,6 +235,16 @@ mml_status_t mml__ew_act_range_q(mml_prep_t *p, int32_t act, uint8_t dtype, floa
     int32_t *lo, int32_t *hi);
 mml_status_t mml__ew_act_range_i32(mml_prep_t *p, int32_t act, int32_t *lo, int32_t *hi);
 mml_status_t mml__ew_act_range_f(mml_prep_t *p, int32_t act, float *lo, float *hi);
+
+// TFLite GetInvSqrtQuantizedMultiplierExp(x, reverse_shift -1): 1 / sqrt(x) for x >= 0 as a
+// multiplier (q, shift <= 0) for mml__mul_by_qm; x = 0 and 1 give (INT32_MAX, 0). Integer only.
+void mml__ew_inv_sqrt(int32_t x, int32_t *q, int32_t *shift);
+
+// TFLite Micro's PopulateLookupTable for an int8 op computed by fn in float: for every input value
+// v, round(fn(in_scale * (v - in_zp)) / out_scale) + out_zp saturated to int8, at table[v + 128].
+// Checks the quantization of in and out (prepare time only; fn may use core/mathf.h).
+mml_status_t mml__ew_lut_s8(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    float (*fn)(float), int8_t *table);
 
 // The range of an int8 or int16 dtype.
 static inline void mml__ew_qrange(uint8_t dtype, int32_t *lo, int32_t *hi) {

@@ -3,6 +3,7 @@
 // runs in place like RESHAPE.
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(EXPAND_DIMS)
 
 mml_status_t mml__prepare_expand_dims(mml_prep_t *p) {
     mml__tensor_t in, axis, out;
@@ -39,3 +40,4 @@ mml_status_t mml__prepare_expand_dims(mml_prep_t *p) {
     }
     return mml__prepare_same_bytes(p, &in, &out);
 }
+#endif // MML_OP_ON(EXPAND_DIMS)

@@ -5,6 +5,7 @@
 #include "nn/kernel.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
+#if MML_OP_ON(FULLY_CONNECTED)
 
 enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2 };
 
@@ -244,3 +245,4 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     }
     return MML_OK;
 }
+#endif // MML_OP_ON(FULLY_CONNECTED)

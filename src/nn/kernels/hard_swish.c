@@ -3,6 +3,7 @@
 // (reference_ops::HardSwish), float32 directly.
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(HARD_SWISH)
 
 typedef struct {
     mml__ew_unary_t io;
@@ -107,3 +108,4 @@ mml_status_t mml__prepare_hard_swish(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+#endif // MML_OP_ON(HARD_SWISH)

@@ -3,6 +3,7 @@
 // QuantizeLeakyRelu; alpha may be negative or above 1), float32.
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(LEAKY_RELU)
 
 enum { OPT_ALPHA = 0 };
 
@@ -55,3 +56,4 @@ mml_status_t mml__prepare_leaky_relu(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+#endif // MML_OP_ON(LEAKY_RELU)

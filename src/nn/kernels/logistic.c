@@ -4,6 +4,7 @@
 #include "core/mathf.h"
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(LOGISTIC)
 
 typedef struct {
     mml__ew_unary_t io;
@@ -60,3 +61,4 @@ mml_status_t mml__prepare_logistic(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+#endif // MML_OP_ON(LOGISTIC)

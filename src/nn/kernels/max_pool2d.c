@@ -5,6 +5,7 @@
 #include "nn/kernel.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
+#if MML_OP_ON(MAX_POOL_2D)
 
 static inline int8_t clamp_s8(const mml__pool2d_t *d, int32_t m) {
     return (int8_t)(m < d->act_min ? d->act_min : m > d->act_max ? d->act_max : m);
@@ -21,3 +22,4 @@ MML_POOL2D_EVAL(eval_f32, float, float, -FLT_MAX, acc = acc < v ? v : acc, clamp
 mml_status_t mml__prepare_max_pool2d(mml_prep_t *p) {
     return mml__pool2d_prepare(p, eval_s8, eval_f32);
 }
+#endif // MML_OP_ON(MAX_POOL_2D)

@@ -3,6 +3,7 @@
 // int32, float32. Quantized values compare raw (TFLite assumes equal quantization everywhere).
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(MINIMUM)
 
 #define EVAL(NAME, T) MML_EW_BINARY_EVAL(NAME, mml__ew_binary_t, T, x < y ? x : y)
 EVAL(eval_s8, int8_t)
@@ -15,3 +16,4 @@ mml_status_t mml__prepare_minimum(mml_prep_t *p) {
     static const mml__ew_evals_t evals = {eval_s8, eval_u8, eval_s16, eval_s32, eval_f32};
     return mml__ew_binary_raw_prepare(p, 4, &evals);
 }
+#endif // MML_OP_ON(MINIMUM)

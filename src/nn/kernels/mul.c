@@ -4,6 +4,7 @@
 // and float32, as TFLite Micro.
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(MUL)
 
 enum { OPT_ACTIVATION = 0 };
 
@@ -59,3 +60,4 @@ mml_status_t mml__prepare_mul(mml_prep_t *p) {
     }
     return mml__ew_binary_store(p, &r, sizeof(r), &a, &b, &out);
 }
+#endif // MML_OP_ON(MUL)

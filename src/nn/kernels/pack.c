@@ -3,6 +3,7 @@
 #include <string.h>
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(PACK)
 
 enum { OPT_VALUES_COUNT = 0, OPT_AXIS = 1 };
 
@@ -89,3 +90,4 @@ mml_status_t mml__prepare_pack(mml_prep_t *p) {
     }
     return MML_OK;
 }
+#endif // MML_OP_ON(PACK)

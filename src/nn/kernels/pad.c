@@ -4,6 +4,7 @@
 #include <string.h>
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(PAD) || MML_OP_ON(PADV2)
 
 #define PAD_DIMS (5)
 
@@ -160,3 +161,4 @@ mml_status_t mml__prepare_pad(mml_prep_t *p) {
     d->pad[0] = (uint8_t)(int8_t)zp;
     return MML_OK;
 }
+#endif // MML_OP_ON(PAD) || MML_OP_ON(PADV2)

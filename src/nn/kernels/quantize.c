@@ -3,6 +3,7 @@
 // requantization between integer types (int8, uint8, int16, int32) as TFLite Micro's Requantize.
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(QUANTIZE)
 
 typedef struct {
     uint32_t in, out; // locations
@@ -141,3 +142,4 @@ mml_status_t mml__prepare_quantize(mml_prep_t *p) {
     d->out = mml__prep_loc(p, &out);
     return MML_OK;
 }
+#endif // MML_OP_ON(QUANTIZE)

@@ -4,6 +4,8 @@
 #include <string.h>
 #include "nn/ops.h"
 
+#if MML_OP_ON(READ_VARIABLE)
+
 typedef struct {
     uint32_t var, out; // locations
     uint32_t bytes;
@@ -38,3 +40,5 @@ mml_status_t mml__prepare_read_variable(mml_prep_t *p) {
     }
     return MML_OK;
 }
+
+#endif // MML_OP_ON(READ_VARIABLE)

@@ -2,6 +2,7 @@
 // RELU: max(x, 0). int8/int16 requantize to the output's scale (TFLite ReluQuantized); float32.
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(RELU)
 
 typedef struct {
     mml__ew_unary_t io;
@@ -47,3 +48,4 @@ mml_status_t mml__prepare_relu(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+#endif // MML_OP_ON(RELU)

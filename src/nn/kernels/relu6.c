@@ -3,6 +3,7 @@
 // does not requantize: input and output share quantization); float32.
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(RELU6)
 
 typedef struct {
     mml__ew_unary_t io;
@@ -39,3 +40,4 @@ mml_status_t mml__prepare_relu6(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+#endif // MML_OP_ON(RELU6)

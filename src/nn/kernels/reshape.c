@@ -4,6 +4,7 @@
 #include <string.h>
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(RESHAPE) || MML_OP_ON(SQUEEZE) || MML_OP_ON(EXPAND_DIMS)
 
 enum { OPT_NEW_SHAPE = 0 };
 
@@ -113,3 +114,4 @@ mml_status_t mml__prepare_reshape(mml_prep_t *p) {
     }
     return mml__prepare_same_bytes(p, &in, &out);
 }
+#endif // MML_OP_ON(RESHAPE) || MML_OP_ON(SQUEEZE) || MML_OP_ON(EXPAND_DIMS)

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(SHAPE)
 
 typedef struct {
     uint32_t output;
@@ -53,3 +54,4 @@ mml_status_t mml__prepare_shape(mml_prep_t *p) {
     memcpy(d->dims, in.dims, sizeof(d->dims));
     return MML_OK;
 }
+#endif // MML_OP_ON(SHAPE)

@@ -7,6 +7,7 @@
 #include "nn/kernels/elementwise.h"
 #include "nn/kernels/softmax_lut.h"
 #include "nn/ops.h"
+#if MML_OP_ON(SOFTMAX)
 
 enum { OPT_BETA = 0 };
 
@@ -235,3 +236,4 @@ mml_status_t mml__prepare_softmax(mml_prep_t *p) {
     d->out = mml__prep_loc(p, &out);
     return MML_OK;
 }
+#endif // MML_OP_ON(SOFTMAX)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "nn/kernels/split.h"
 #include "nn/ops.h"
+#if MML_OP_ON(SPLIT) || MML_OP_ON(UNPACK)
 
 enum { OPT_NUM_SPLITS = 0 };
 
@@ -100,3 +101,4 @@ mml_status_t mml__prepare_split(mml_prep_t *p) {
     }
     return mml__split_finish(p, &in, axis, (uint32_t)part, n);
 }
+#endif // MML_OP_ON(SPLIT) || MML_OP_ON(UNPACK)

@@ -5,6 +5,8 @@
 #include <string.h>
 #include "nn/ops.h"
 
+#if MML_OP_ON(SPLIT_V)
+
 enum { OPT_NUM_SPLITS = 0 };
 
 typedef struct {
@@ -111,3 +113,5 @@ mml_status_t mml__prepare_split_v(mml_prep_t *p) {
     }
     return MML_OK;
 }
+
+#endif // MML_OP_ON(SPLIT_V)

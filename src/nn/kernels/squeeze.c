@@ -3,6 +3,7 @@
 // it runs in place like RESHAPE.
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(SQUEEZE)
 
 enum { OPT_SQUEEZE_DIMS = 0 };
 
@@ -40,3 +41,4 @@ mml_status_t mml__prepare_squeeze(mml_prep_t *p) {
     }
     return mml__prepare_same_bytes(p, &in, &out);
 }
+#endif // MML_OP_ON(SQUEEZE)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(STRIDED_SLICE)
 
 enum {
     OPT_BEGIN_MASK = 0,
@@ -259,3 +260,4 @@ mml_status_t mml__prepare_strided_slice(mml_prep_t *p) {
     d->start = (uint32_t)first;
     return MML_OK;
 }
+#endif // MML_OP_ON(STRIDED_SLICE)

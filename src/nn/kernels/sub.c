@@ -4,6 +4,7 @@
 // int32 and float32.
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(SUB)
 
 enum { OPT_ACTIVATION = 0 };
 
@@ -56,3 +57,4 @@ mml_status_t mml__prepare_sub(mml_prep_t *p) {
     }
     return mml__ew_binary_store(p, &r, sizeof(r), &a, &b, &out);
 }
+#endif // MML_OP_ON(SUB)

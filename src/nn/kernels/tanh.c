@@ -4,6 +4,7 @@
 #include "core/mathf.h"
 #include "nn/kernels/elementwise.h"
 #include "nn/ops.h"
+#if MML_OP_ON(TANH)
 
 typedef struct {
     mml__ew_unary_t io;
@@ -50,3 +51,4 @@ mml_status_t mml__prepare_tanh(mml_prep_t *p) {
     }
     return mml__ew_unary_store(p, &r, sizeof(r), &in, &out);
 }
+#endif // MML_OP_ON(TANH)

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(TRANSPOSE)
 
 typedef struct {
     uint32_t input, output;
@@ -100,3 +101,4 @@ mml_status_t mml__prepare_transpose(mml_prep_t *p) {
     }
     return MML_OK;
 }
+#endif // MML_OP_ON(TRANSPOSE)

@@ -12,6 +12,8 @@
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
 
+#if MML_OP_ON(TRANSPOSE_CONV)
+
 enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_ACTIVATION = 3 };
 
 typedef struct {
@@ -286,3 +288,5 @@ mml_status_t mml__prepare_transpose_conv(mml_prep_t *p) {
     }
     return MML_OK;
 }
+
+#endif // MML_OP_ON(TRANSPOSE_CONV)

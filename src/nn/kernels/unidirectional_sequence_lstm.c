@@ -16,6 +16,7 @@
 #include "core/mathf.h"
 #include "nn/kernel.h"
 #include "nn/ops.h"
+#if MML_OP_ON(UNIDIRECTIONAL_SEQUENCE_LSTM)
 
 // UnidirectionalSequenceLSTMOptions fields.
 enum {
@@ -466,3 +467,4 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
     }
     return MML_OK;
 }
+#endif // MML_OP_ON(UNIDIRECTIONAL_SEQUENCE_LSTM)

@@ -3,6 +3,7 @@
 // dtype (bytes are copied).
 #include "nn/kernels/split.h"
 #include "nn/ops.h"
+#if MML_OP_ON(UNPACK)
 
 enum { OPT_NUM = 0, OPT_AXIS = 1 };
 
@@ -41,3 +42,4 @@ mml_status_t mml__prepare_unpack(mml_prep_t *p) {
     }
     return mml__split_finish(p, &in, axis, 1, n);
 }
+#endif // MML_OP_ON(UNPACK)

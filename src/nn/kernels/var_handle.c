@@ -4,6 +4,8 @@
 // RESOURCE output holds no data and eval has nothing to do.
 #include "nn/ops.h"
 
+#if MML_OP_ON(VAR_HANDLE)
+
 static mml_status_t eval_var_handle(const mml_eval_ctx_t *ctx, void *data) {
     (void)ctx;
     (void)data;
@@ -28,3 +30,5 @@ mml_status_t mml__prepare_var_handle(mml_prep_t *p) {
     p->eval = eval_var_handle;
     return MML_OK;
 }
+
+#endif // MML_OP_ON(VAR_HANDLE)

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+// The data-movement ops' shared strided copy and constant-vector reader. See copy.h.
+#include <string.h>
+#include "nn/kernels/copy.h"
+
+void mml__copy_init(mml__copy_t *c, uint32_t rank, const uint32_t *dims, const int32_t *step,
+    uint32_t base, uint32_t size) {
+    c->rank = 0;
+    c->size = size;
+    c->base = base;
+    for (uint32_t k = 0; k < rank; k++) {
+        if (dims[k] == 1) {
+            continue;
+        }
+        uint32_t r = c->rank;
+        // Merge into the previous dimension when it steps over exactly this one.
+        if (r > 0 && c->step[r - 1] == step[k] * (int32_t)dims[k]) {
+            c->dims[r - 1] *= dims[k];
+            c->step[r - 1] = step[k];
+            continue;
+        }
+        c->dims[r] = dims[k];
+        c->step[r] = step[k];
+        c->rank++;
+    }
+}
+
+mml_status_t mml__copy_eval(const mml_eval_ctx_t *ctx, void *data) {
+    const mml__copy_t *c = (const mml__copy_t *)data;
+    const uint8_t *in = (const uint8_t *)mml__ptr(ctx, c->input);
+    uint8_t *out = (uint8_t *)mml__ptr(ctx, c->output);
+    const size_t size = c->size;
+    if (c->rank == 0) {
+        memmove(out, in + (size_t)c->base * size, size);
+        return MML_OK;
+    }
+    // Walk every dimension but the last; the last is one run.
+    const uint32_t last = c->rank - 1, run = c->dims[last];
+    const int32_t run_step = c->step[last];
+    uint32_t idx[MML_COPY_DIMS] = {0};
+    int64_t at = c->base;
+    for (;;) {
+        if (run_step == 1) {
+            memmove(out, in + (size_t)at * size, run * size);
+            out += run * size;
+        } else {
+            int64_t e = at;
+            for (uint32_t i = 0; i < run; i++, e += run_step) {
+                memmove(out, in + (size_t)e * size, size);
+                out += size;
+            }
+        }
+        uint32_t k = last;
+        for (;;) {
+            if (k == 0) {
+                return MML_OK;
+            }
+            k--;
+            at += c->step[k];
+            if (++idx[k] < c->dims[k]) {
+                break;
+            }
+            at -= (int64_t)c->step[k] * c->dims[k];
+            idx[k] = 0;
+        }
+    }
+}
+
+mml_status_t mml__copy_finish(mml_prep_t *p, const mml__copy_t *c, const mml__tensor_t *in,
+    const mml__tensor_t *out, bool safe_inplace) {
+    p->eval = mml__copy_eval;
+    if (safe_inplace) {
+        p->overlap = 1;
+        p->overlap_max = 0;
+    }
+    mml__copy_t *d = (mml__copy_t *)mml__prep_persist(p, sizeof(mml__copy_t));
+    if (!d) {
+        return MML_OK;
+    }
+    *d = *c;
+    d->input = mml__prep_loc(p, in);
+    d->output = mml__prep_loc(p, out);
+    return MML_OK;
+}
+
+static mml_status_t const_ints(mml_prep_t *p, uint32_t i, const char *what, bool pairs, int32_t *v,
+    uint32_t max, uint32_t *n) {
+    mml__tensor_t t;
+    mml_status_t st = mml__prep_input(p, i, &t);
+    if (st != MML_OK) {
+        return st;
+    }
+    bool shape_ok = pairs ? t.rank == 2 && t.dims[1] == 2 : t.rank <= 1;
+    if ((t.dtype != MML_INT32 && t.dtype != MML_INT64) || !shape_ok || t.elems > max) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "%s must be an int32 or int64 %s", what,
+            pairs ? "[n, 2] matrix" : "vector");
+    }
+    if (!t.is_constant) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "non-constant %s unsupported", what);
+    }
+    for (uint32_t k = 0; k < t.elems; k++) {
+        if (t.dtype == MML_INT32) {
+            v[k] = (int32_t)mml__rd_u32(t.data + 4 * k);
+            continue;
+        }
+        int64_t w = (int64_t)mml__rd_u64(t.data + 8 * k);
+        if (w < INT32_MIN || w > INT32_MAX) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "%s value out of range", what);
+        }
+        v[k] = (int32_t)w;
+    }
+    *n = t.elems;
+    return MML_OK;
+}
+
+mml_status_t mml__prep_const_ints(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
+    uint32_t max, uint32_t *n) {
+    return const_ints(p, i, what, false, v, max, n);
+}
+
+mml_status_t mml__prep_const_pairs(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
+    uint32_t max, uint32_t *n) {
+    return const_ints(p, i, what, true, v, max, n);
+}
