@@ -69,10 +69,11 @@ typedef struct {
     uint32_t arena_len;
     uint32_t nodes;     // arena offset of the node table (one record per op)
     uint32_t io_locs;   // arena offset of the input and output tensor locations
-    uint32_t variables; // arena offset and size of the state: variable tensors (recurrent
-    uint32_t variable_bytes; // state), then resource variables and CALL_ONCE flags
-    uint32_t resets;         // arena offset of n_resets {offset, bytes, fill byte} records:
-    uint32_t n_resets;       // how mml_model_reset restores resource variables and flags
+    uint32_t variables; // arena offset and size of the state kept across invocations
+    uint32_t variable_bytes;
+    // Arena offset and count of the {offset, bytes, fill byte} records that mml_model_reset
+    // uses to restore the resource variables and CALL_ONCE flags.
+    uint32_t resets, n_resets;
     uint8_t state; // mml_model_state_t
 } mml_model_t;
 

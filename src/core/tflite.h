@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The TFLite schema on top of the checked FlatBuffers reader: tensors and operators of every
 // subgraph, read zero-copy from the model bytes. Tensor and operator indices are global:
-// subgraph 0's come first (so they equal its own indices), then subgraph 1's, and so on. Field numbers follow TFLite's schema.fbs (version 3).
+// subgraph 0's come first (so they equal its own indices), then subgraph 1's, and so on. Field
+// numbers follow TFLite's schema.fbs (version 3).
 #ifndef MICROML_CORE_TFLITE_H
 #define MICROML_CORE_TFLITE_H
 

@@ -9,7 +9,7 @@
 #include "core/status.h"
 #include "nn/planner.h"
 
-enum { OPT_INIT_SUBGRAPH_INDEX = 0 };           // CallOnceOptions
+enum { OPT_INIT_SUBGRAPH_INDEX = 0 };            // CallOnceOptions
 enum { OPT_CONTAINER = 0, OPT_SHARED_NAME = 1 }; // VarHandleOptions
 
 enum { UNSEEN = 0, ACTIVE, DONE };
@@ -40,9 +40,8 @@ static mml_status_t lay_out(mml__plan_t *plan, uint32_t s, uint8_t *seen, uint32
         int32_t c = op.builtin_code == MML_OP_CALL_ONCE ? callee(m, &op) : -1;
         if (c >= 0) {
             if (seen[c] != UNSEEN) {
-                mml__fail(err, MML_ERR_UNSUPPORTED,
-                    "op %u CALL_ONCE: subgraph %d is %s", op.index, c,
-                    seen[c] == ACTIVE ? "running already (recursion)" : "run by another op too");
+                mml__fail(err, MML_ERR_UNSUPPORTED, "op %u CALL_ONCE: subgraph %d is %s", op.index,
+                    c, seen[c] == ACTIVE ? "running already (recursion)" : "run by another op too");
                 if (err) {
                     err->op_index = (int32_t)op.index;
                 }
@@ -62,28 +61,48 @@ mml_status_t mml__plan_timeline(mml__plan_t *plan, mml_error_t *err) {
     uint8_t seen[MML_MAX_SUBGRAPHS];
     uint32_t clock = 0;
     memset(seen, UNSEEN, sizeof(seen));
-    mml_status_t st = plan->m->n_subgraphs ? lay_out(plan, 0, seen, &clock, err) : MML_OK;
+    const mml_model_t *m = plan->m;
+    mml_status_t st = m->n_subgraphs ? lay_out(plan, 0, seen, &clock, err) : MML_OK;
     plan->steps = clock;
-    // Subgraphs nothing runs are still prepared (as TFLM does), after everything else.
-    for (uint32_t s = 1; st == MML_OK && s < plan->m->n_subgraphs; s++) {
-        if (seen[s] == UNSEEN) {
-            st = lay_out(plan, s, seen, &clock, err);
+    // Subgraphs subgraph 0 never runs are still prepared (as TFLM does), after everything else:
+    // first those no CALL_ONCE runs (with the ones they run), then any left (a cycle: refused).
+    uint8_t called[MML_MAX_SUBGRAPHS];
+    memset(called, 0, sizeof(called));
+    for (uint32_t i = m->n_ops; st == MML_OK && i < m->n_ops_all; i++) {
+        mml__op_t op;
+        if (mml__tfl_op(m, i, &op, NULL) == MML_OK && op.builtin_code == MML_OP_CALL_ONCE) {
+            int32_t c = callee(m, &op);
+            called[c >= 0 ? c : 0] = 1;
+        }
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t s = 1; st == MML_OK && s < m->n_subgraphs; s++) {
+            if (seen[s] == UNSEEN && (pass == 1 || !called[s])) {
+                st = lay_out(plan, s, seen, &clock, err);
+            }
         }
     }
     return st;
 }
 
+// A VAR_HANDLE's names; container is NULL when the model leaves it out.
 static void names(const mml_model_t *m, const mml__op_t *op, const char **container,
     const char **shared) {
     mml__fb_t fb = mml__model_fb(m);
     uint32_t n;
-    *container = *shared = "";
     if (mml__fb_string(&fb, &op->options, OPT_CONTAINER, container, &n) != MML__FB_OK) {
-        *container = "";
+        *container = NULL;
     }
     if (mml__fb_string(&fb, &op->options, OPT_SHARED_NAME, shared, &n) != MML__FB_OK) {
         *shared = "";
     }
+}
+
+// TFLM's MicroResourceVariables::FindId: same shared name, and same container unless the new
+// handle has none (converters leave it out to save space).
+static bool same_variable(const char *container, const char *shared, const char *c2,
+    const char *s2) {
+    return strcmp(shared, s2) == 0 && (!container || (c2 && strcmp(container, c2) == 0));
 }
 
 static mml_status_t op_error(mml_error_t *err, const mml__op_t *op, const char *fmt, uint32_t a,
@@ -137,7 +156,7 @@ mml_status_t mml__plan_resources(mml__plan_t *plan, mml_error_t *err) {
             const char *c2, *s2;
             mml__tfl_op(m, j, &other, NULL);
             names(m, &other, &c2, &s2);
-            if (strcmp(container, c2) == 0 && strcmp(shared, s2) == 0) {
+            if (same_variable(container, shared, c2, s2)) {
                 var = j;
                 break;
             }

@@ -78,7 +78,8 @@ static void test_dtypes(void) {
 
 // Loads and plans a model; checks the placement invariant on the planner's entries.
 // tflm_host64: tflm_arena is TFLM's figure on a 64-bit host (x86-64), compared with our arena on
-// this host when it has 8-byte pointers too; otherwise the Cortex-M4 figure, against our 32-bit one.
+// this host when it has 8-byte pointers too; otherwise the Cortex-M4 figure, against our 32-bit
+// one.
 static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_percent,
     int tflm_host64) {
     char path[1024];

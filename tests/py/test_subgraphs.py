@@ -170,6 +170,106 @@ def test_variables_shared_by_name_across_subgraphs():
     assert info(mb.build([x], [y]))["resource_variables"] == 2
 
 
+def test_init_subgraph_tensors_do_not_clobber_live_ones():
+    # The init subgraph computes its value in the arena (t = c1 + c2, the largest buffer, then u =
+    # the first n of t) while the model's input, written before the invoke, must survive it: the
+    # planner puts the init subgraph's ops inside the CALL_ONCE's time step (placed after subgraph
+    # 0, t would take x's place). A nested CALL_ONCE (subgraph 1 runs subgraph 2, which sets the
+    # second variable) runs once too.
+    n = 64
+    rng = np.random.default_rng(11)
+    c1v, c2v = (rng.standard_normal(4 * n).astype(np.float32) for _ in range(2))
+    bv = rng.standard_normal(n).astype(np.float32)
+    mb = ModelBuilder()
+    _, sub = mb.subgraph()
+    _, sub2 = mb.subgraph()
+    h = sub.tensor([], "resource")
+    c1 = sub.tensor([4 * n], "float32", data=c1v)
+    c2 = sub.tensor([4 * n], "float32", data=c2v)
+    t = sub.tensor([4 * n], "float32")
+    u = sub.tensor([n], "float32")
+    begin, end, stride = (sub.tensor([1], "int32", data=[v]) for v in (0, n, 1))
+    sub.op("CALL_ONCE", [], [], options=("CallOnceOptions", {"init_subgraph_index": 2}))
+    sub.op("ADD", [c1, c2], [t], options=("AddOptions", {}))
+    sub.op("STRIDED_SLICE", [t, begin, end, stride], [u], options=("StridedSliceOptions", {}))
+    sub.op("VAR_HANDLE", [], [h], options=("VarHandleOptions", {"shared_name": "a"}))
+    sub.op("ASSIGN_VARIABLE", [h, u], [])
+    h2 = sub2.tensor([], "resource")
+    b = sub2.tensor([n], "float32", data=bv)
+    sub2.op("VAR_HANDLE", [], [h2], options=("VarHandleOptions", {"shared_name": "b"}))
+    sub2.op("ASSIGN_VARIABLE", [h2, b], [])
+    x = mb.tensor([n], "float32")
+    ra, rb, s1 = (mb.tensor([n], "float32") for _ in range(3))
+    y = mb.tensor([n], "float32")
+    va, vb = mb.tensor([], "resource"), mb.tensor([], "resource")
+    mb.op("CALL_ONCE", [], [], options=("CallOnceOptions", {"init_subgraph_index": 1}))
+    mb.op("VAR_HANDLE", [], [va], options=("VarHandleOptions", {"shared_name": "a"}))
+    mb.op("VAR_HANDLE", [], [vb], options=("VarHandleOptions", {"shared_name": "b"}))
+    mb.op("READ_VARIABLE", [va], [ra])
+    mb.op("READ_VARIABLE", [vb], [rb])
+    mb.op("ADD", [ra, x], [s1], options=("AddOptions", {}))
+    mb.op("ADD", [s1, rb], [y], options=("AddOptions", {}))
+    mb.op("ASSIGN_VARIABLE", [vb, y], [])  # b = y: the nested init must not run again
+    frames = rng.standard_normal((3, n)).astype(np.float32)
+    a = (c1v + c2v).astype(np.float32)[:n]
+    want, bs = [], bv
+    for f in frames:
+        bs = ((a + f).astype(np.float32) + bs).astype(np.float32)
+        want.append(bs)
+    np.testing.assert_array_equal(run_frames(mb, x, y, frames), want)
+    j = info(mb.build([x], [y]))
+    assert j["subgraphs"] == 3 and j["resource_variables"] == 2
+    assert [o["subgraph"] for o in j["subgraph_ops"]] == [1] * 5 + [2] * 2
+    assert not j["unsupported"]
+
+
+def test_variable_containers():
+    # TFLM's FindId: (container, shared_name) names a variable; a handle without a container
+    # takes the first variable of that shared name. So h3 is h1's variable, h2 another one.
+    mb = ModelBuilder()
+    x = mb.tensor([3], "float32")
+    r = mb.tensor([3], "float32")
+    k = mb.tensor([3], "float32", data=[7, 8, 9])
+    h1, h2, h3 = (mb.tensor([], "resource") for _ in range(3))
+    mb.op("VAR_HANDLE", [], [h1], options=("VarHandleOptions",
+                                           {"container": "a", "shared_name": "v"}))
+    mb.op("VAR_HANDLE", [], [h2], options=("VarHandleOptions",
+                                           {"container": "b", "shared_name": "v"}))
+    mb.op("VAR_HANDLE", [], [h3], options=("VarHandleOptions", {"shared_name": "v"}))
+    mb.op("READ_VARIABLE", [h3], [r])
+    mb.op("ASSIGN_VARIABLE", [h1, x], [])
+    mb.op("ASSIGN_VARIABLE", [h2, k], [])
+    frames = np.array([[1, 2, 3], [4, 5, 6], [-1, -2, -3]], np.float32)
+    np.testing.assert_array_equal(run_frames(mb, x, r, frames), [[0, 0, 0], [1, 2, 3], [4, 5, 6]])
+    assert info(mb.build([x], [r]))["resource_variables"] == 2
+
+
+@pytest.mark.parametrize("cycle", [False, True])
+def test_subgraphs_nothing_runs(cycle):
+    # Subgraph 0 runs no other; subgraph 2 runs subgraph 1 (or they run each other). Like TFLM,
+    # the unreached subgraphs are still checked and prepared; a cycle is refused.
+    mb = ModelBuilder()
+    _, sub1 = mb.subgraph()
+    _, sub2 = mb.subgraph()
+    if cycle:
+        sub1.op("CALL_ONCE", [], [], options=("CallOnceOptions", {"init_subgraph_index": 2}))
+    sub2.op("CALL_ONCE", [], [], options=("CallOnceOptions", {"init_subgraph_index": 1}))
+    for sub in (sub1, sub2):
+        a = sub.tensor([3], "float32", data=[1, 2, 3])
+        b = sub.tensor([3], "float32")
+        sub.op("RELU", [a], [b])
+    x = mb.tensor([3], "float32")
+    y = mb.tensor([3], "float32")
+    mb.op("RELU", [x], [y])
+    if cycle:
+        assert "CALL_ONCE" in run_error(mb, [x], [y])
+        return
+    (got,) = run(mb, [x], [y], [np.array([-1.0, 0.5, 2.0], np.float32)])
+    np.testing.assert_array_equal(got, [0.0, 0.5, 2.0])
+    j = info(mb.build([x], [y]))
+    assert j["subgraphs"] == 3 and j["ops_all_subgraphs"] == 4 and j["state_bytes"] == 4
+
+
 @pytest.mark.parametrize("case", ["twice", "self", "zero", "range", "inputs"])
 def test_bad_call_once_refused(case):
     if case == "twice":

@@ -585,6 +585,22 @@ def softmax_s16(x, beta, si):
                       np.float32(2) / r)
     mult, shift = quantize_multiplier(float(np.float32(si)) * float(np.float32(beta))
                                       / (10.0 / 65535.0))
+    x = np.asarray(x, np.int64)
+    rows = x.reshape(-1, x.shape[-1])
+    out = np.empty_like(rows)
+    for i, row in enumerate(rows):
+        scaled = mul_by_qm(row - row.max(), mult, shift)
+        e = lut_lookup_s16(exp_lut, np.clip(scaled + 32767, -32768, 32767))
+        total = int(e.sum())
+        clz = 32 - total.bit_length()
+        shifted = ((total << (clz - 1)) + (1 << 13)) >> 14
+        recip = int(lut_lookup_s16(inv_lut, min(max(shifted - (1 << 15) - (1 << 16), -32768),
+                                                32767)))
+        rs = 31 - clz
+        out[i] = np.clip((e * recip + (1 << (rs - 1))) >> rs, 0, 32767)
+    return out.reshape(x.shape)
+
+
 # -- SVDF (tensorflow/lite/micro/kernels/svdf_common.cc) ---------------------------------------
 
 def svdf_step_q(x, state, wf, wt, bias, rank, si, zi, sf, st_scale, zs, swt, so, zo, smin, smax):
@@ -804,15 +820,6 @@ def log_softmax_q(x, si):
     rows = x.reshape(-1, x.shape[-1])
     out = np.empty_like(rows)
     for i, row in enumerate(rows):
-        scaled = mul_by_qm(row - row.max(), mult, shift)
-        e = lut_lookup_s16(exp_lut, np.clip(scaled + 32767, -32768, 32767))
-        total = int(e.sum())
-        clz = 32 - total.bit_length()
-        shifted = ((total << (clz - 1)) + (1 << 13)) >> 14
-        recip = int(lut_lookup_s16(inv_lut, min(max(shifted - (1 << 15) - (1 << 16), -32768),
-                                                32767)))
-        rs = 31 - clz
-        out[i] = np.clip((e * recip + (1 << (rs - 1))) >> rs, 0, 32767)
         mx = int(row.max())
         total = 0
         for v in row:
@@ -832,6 +839,8 @@ def log_softmax_q(x, si):
             else:
                 out[i, c] = -128
     return out.reshape(x.shape)
+
+
 # -- reductions (reference/reduce.h, micro/kernels/reduce_common.cc) ---------------------------
 
 def resolve_axes(ndim, axes):

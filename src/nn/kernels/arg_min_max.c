@@ -93,6 +93,8 @@ static mml_status_t prepare_arg(mml_prep_t *p, uint8_t is_max) {
         (st = mml__prep_check_version(p, 3)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
         (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK ||
         (st = mml__prep_const_ints(p, 1, "axis", axis, 1, &n)) != MML_OK) {
         return st;
     }
@@ -128,9 +130,6 @@ static mml_status_t prepare_arg(mml_prep_t *p, uint8_t is_max) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
                 "output must be the input's shape without axis %d", a);
         }
-    }
-    if (in.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty input unsupported");
     }
     p->eval = in.dtype == MML_FLOAT32 ? eval_f32 : eval_int;
     p->macs = in.elems;

@@ -49,6 +49,8 @@ mml_status_t mml__prepare_batch_to_space_nd(mml_prep_t *p) {
         (st = mml__prep_check_version(p, 4)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
         (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK ||
         (st = mml__prep_const_ints(p, 1, "block_shape", block, 2, &nb)) != MML_OK ||
         (st = mml__prep_const_pairs(p, 2, "crops", crops, 4, &nc)) != MML_OK) {
         return st;
@@ -75,14 +77,14 @@ mml_status_t mml__prepare_batch_to_space_nd(mml_prep_t *p) {
     if (crops[0] < 0 || crops[1] < 0 || left < 0 || right < 0) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "crops must not be negative");
     }
-    if (out.dims[0] != in.dims[0] / (bh * bw) ||
+    if ((int64_t)in.dims[1] * bh > INT32_MAX || (int64_t)in_w * bw > INT32_MAX) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "block shape too large");
+    }
+    if (out.dims[0] != in.dims[0] / ((int64_t)bh * bw) ||
         out.dims[1] != (int64_t)in.dims[1] * bh - crops[0] - crops[1] ||
         out_w != (int64_t)in_w * bw - left - right || out.dims[in.rank - 1] != c) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
             "output shape does not match block and crops");
-    }
-    if (out.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty output unsupported");
     }
     p->eval = eval_batch_to_space;
     batch_to_space_t *d = (batch_to_space_t *)mml__prep_persist(p, sizeof(batch_to_space_t));

@@ -15,6 +15,8 @@ mml_status_t mml__prepare_broadcast_to(mml_prep_t *p) {
         (st = mml__prep_check_version(p, 3)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
         (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK ||
         (st = mml__prep_const_ints(p, 1, "shape", shape, MML_MAX_DIMS, &n)) != MML_OK) {
         return st;
     }
@@ -38,9 +40,6 @@ mml_status_t mml__prepare_broadcast_to(mml_prep_t *p) {
         dims[k] = (uint32_t)out.dims[k];
         step[k] = d == 1 ? 0 : (int32_t)stride;
         stride *= (uint32_t)d;
-    }
-    if (out.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty output unsupported");
     }
     mml__copy_t c;
     mml__copy_init(&c, out.rank, dims, step, 0, mml_dtype_size((mml_dtype_t)in.dtype));

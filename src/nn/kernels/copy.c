@@ -83,6 +83,17 @@ mml_status_t mml__copy_finish(mml_prep_t *p, const mml__copy_t *c, const mml__te
     return MML_OK;
 }
 
+mml_status_t mml__prep_check_elems(mml_prep_t *p, const mml__tensor_t *t) {
+    if (t->elems == 0) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty tensor %u unsupported", t->index);
+    }
+    if (t->elems > (uint32_t)INT32_MAX) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "tensor %u has 2^31 elements or more",
+            t->index);
+    }
+    return MML_OK;
+}
+
 static mml_status_t const_ints(mml_prep_t *p, uint32_t i, const char *what, bool pairs, int32_t *v,
     uint32_t max, uint32_t *n) {
     mml__tensor_t t;

@@ -32,6 +32,9 @@ mml_status_t mml__copy_eval(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__copy_finish(mml_prep_t *p, const mml__copy_t *c, const mml__tensor_t *in,
     const mml__tensor_t *out, bool safe_inplace);
 
+// Refuses an empty tensor, or one of 2^31 elements or more (the kernels index in int32).
+mml_status_t mml__prep_check_elems(mml_prep_t *p, const mml__tensor_t *t);
+
 // Reads constant input i, an int32 or int64 vector (or scalar) of at most max elements, into v
 // (int64 values must fit int32); what names it in messages. Sets *n to its length.
 // Too long (more than max): refused as invalid.

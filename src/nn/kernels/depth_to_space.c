@@ -14,7 +14,9 @@ mml_status_t mml__prepare_depth_to_space(mml_prep_t *p) {
     if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
         (st = mml__prep_check_version(p, 2)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
-        (st = mml__prep_output(p, 0, &out)) != MML_OK) {
+        (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK) {
         return st;
     }
     if (out.dtype != in.dtype || mml_dtype_size((mml_dtype_t)in.dtype) == 0) {
@@ -34,9 +36,6 @@ mml_status_t mml__prepare_depth_to_space(mml_prep_t *p) {
         out.dims[3] != c) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output shape is not [%d,%d,%d,%d]", n,
             h * b, w * b, c);
-    }
-    if (in.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty input unsupported");
     }
     // Output order (n, y / b, y % b, x / b, x % b, c) walks the input with these steps.
     const uint32_t dims[6] = {(uint32_t)n, (uint32_t)h, (uint32_t)b, (uint32_t)w, (uint32_t)b,

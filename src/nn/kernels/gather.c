@@ -3,7 +3,7 @@
 // shared by both), any fixed-size params dtype. Indices may come at run time: one out of range
 // fails the invocation (MML_ERR_INVALID_ARG), as TFLite Micro's eval does.
 #include <string.h>
-#include "nn/kernel.h"
+#include "nn/kernels/copy.h"
 #include "nn/ops.h"
 
 #if MML_OP_ON(GATHER)
@@ -54,7 +54,10 @@ mml_status_t mml__prepare_gather(mml_prep_t *p) {
         (st = mml__prep_check_version(p, 7)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
         (st = mml__prep_input(p, 1, &idx)) != MML_OK ||
-        (st = mml__prep_output(p, 0, &out)) != MML_OK) {
+        (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &idx)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK) {
         return st;
     }
     if (out.dtype != in.dtype || mml_dtype_size((mml_dtype_t)in.dtype) == 0) {
@@ -102,9 +105,6 @@ mml_status_t mml__prepare_gather(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output dimension %u mismatch", k - 1);
         }
         inner *= (uint32_t)in.dims[i];
-    }
-    if (in.elems == 0 || out.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty tensors unsupported");
     }
     p->eval = eval_gather;
     gather_t *d = (gather_t *)mml__prep_persist(p, sizeof(gather_t));

@@ -28,8 +28,8 @@ mml_status_t mml__prepare_read_variable(mml_prep_t *p) {
         return st;
     }
     if (p->mode != MML_PREP_CHECK && out.bytes != bytes) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-            "output has %u bytes, the variable %u", out.bytes, bytes);
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output has %u bytes, the variable %u",
+            out.bytes, bytes);
     }
     p->eval = eval_read_variable;
     read_variable_t *d = (read_variable_t *)mml__prep_persist(p, sizeof(read_variable_t));

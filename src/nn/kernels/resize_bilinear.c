@@ -2,7 +2,7 @@
 // RESIZE_BILINEAR: [N,H,W,C] -> [N,OH,OW,C] (constant int32 size [OH, OW]) with align_corners or
 // half_pixel_centers, as TFLite's reference: float32 interpolates in float (its expression order),
 // int8 in 10-bit fixed point (ResizeBilinearInteger, rounding half away from zero).
-#include "nn/kernel.h"
+#include "nn/kernels/copy.h"
 #include "nn/ops.h"
 
 #if MML_OP_ON(RESIZE_BILINEAR)
@@ -120,7 +120,9 @@ mml_status_t mml__prepare_resize_bilinear(mml_prep_t *p) {
         (st = mml__prep_check_version(p, 4)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
         (st = mml__prep_input(p, 1, &size_t_)) != MML_OK ||
-        (st = mml__prep_output(p, 0, &out)) != MML_OK) {
+        (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK) {
         return st;
     }
     if (out.dtype != in.dtype) {
@@ -141,9 +143,6 @@ mml_status_t mml__prepare_resize_bilinear(mml_prep_t *p) {
         out.dims[1] != oh || out.dims[2] != ow) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
             "input and output must be 4-D, output [N,%d,%d,C]", oh, ow);
-    }
-    if (in.elems == 0 || out.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty tensors unsupported");
     }
     // The Q10 coordinates must stay in int32 (TFLite computes them in int32 too).
     if (in.dims[1] > 1 << 20 || in.dims[2] > 1 << 20 || oh > 1 << 20 || ow > 1 << 20) {

@@ -3,7 +3,7 @@
 // pixel a copy of one input pixel picked as TFLite's reference does in float (align_corners:
 // rounded, else floored; half_pixel_centers: +0.5 before scaling); any fixed-size dtype.
 #include <string.h>
-#include "nn/kernel.h"
+#include "nn/kernels/copy.h"
 #include "nn/ops.h"
 
 #if MML_OP_ON(RESIZE_NEAREST_NEIGHBOR)
@@ -55,7 +55,9 @@ mml_status_t mml__prepare_resize_nearest_neighbor(mml_prep_t *p) {
         (st = mml__prep_check_version(p, 4)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
         (st = mml__prep_input(p, 1, &size_t_)) != MML_OK ||
-        (st = mml__prep_output(p, 0, &out)) != MML_OK) {
+        (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK) {
         return st;
     }
     if (out.dtype != in.dtype || mml_dtype_size((mml_dtype_t)in.dtype) == 0) {
@@ -72,9 +74,6 @@ mml_status_t mml__prepare_resize_nearest_neighbor(mml_prep_t *p) {
         out.dims[1] != oh || out.dims[2] != ow) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
             "input and output must be 4-D, output [N,%d,%d,C]", oh, ow);
-    }
-    if (in.elems == 0 || out.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty tensors unsupported");
     }
     uint8_t align = mml__opt_u8(p, OPT_ALIGN_CORNERS, 0) != 0;
     uint8_t half = mml__opt_u8(p, OPT_HALF_PIXEL_CENTERS, 0) != 0;

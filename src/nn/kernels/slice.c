@@ -15,6 +15,8 @@ mml_status_t mml__prepare_slice(mml_prep_t *p) {
         (st = mml__prep_check_version(p, 6)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
         (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK ||
         (st = mml__prep_const_ints(p, 1, "begin", begin, MML_MAX_DIMS, &nb)) != MML_OK ||
         (st = mml__prep_const_ints(p, 2, "size", size, MML_MAX_DIMS, &ns)) != MML_OK) {
         return st;
@@ -34,22 +36,19 @@ mml_status_t mml__prepare_slice(mml_prep_t *p) {
     uint32_t base = 0, stride = 1;
     for (uint32_t k = in.rank; k-- > 0;) {
         int32_t d = in.dims[k], b = begin[k];
-        int32_t n = size[k] == -1 ? d - b : size[k];
-        if (b < 0 || b > d || n < 0 || n > d - b) {
+        int64_t n = size[k] == -1 ? (int64_t)d - b : size[k];
+        if (b < 0 || b > d || n < 0 || n > (int64_t)d - b) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
                 "axis %u: begin %d size %d outside dimension %d", k, b, size[k], d);
         }
         if (out.dims[k] != n) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
-                "output dimension %u is %d, expected %d", k, out.dims[k], n);
+                "output dimension %u is %d, expected %d", k, out.dims[k], (int32_t)n);
         }
         dims[k] = (uint32_t)n;
         step[k] = (int32_t)stride;
         base += (uint32_t)b * stride;
         stride *= (uint32_t)d;
-    }
-    if (out.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty output unsupported");
     }
     mml__copy_t c;
     mml__copy_init(&c, in.rank, dims, step, base, mml_dtype_size((mml_dtype_t)in.dtype));

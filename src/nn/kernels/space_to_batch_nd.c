@@ -48,6 +48,8 @@ mml_status_t mml__prepare_space_to_batch_nd(mml_prep_t *p) {
         (st = mml__prep_check_version(p, 4)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
         (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK ||
         (st = mml__prep_const_ints(p, 1, "block_shape", block, 2, &nb)) != MML_OK ||
         (st = mml__prep_const_pairs(p, 2, "paddings", pads, 4, &np)) != MML_OK) {
         return st;
@@ -74,6 +76,9 @@ mml_status_t mml__prepare_space_to_batch_nd(mml_prep_t *p) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "paddings must not be negative");
     }
     int64_t ph = (int64_t)in.dims[1] + pads[0] + pads[1], pw = (int64_t)in_w + left + right;
+    if (ph > INT32_MAX || pw > INT32_MAX) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "paddings too large");
+    }
     if (ph % bh != 0 || pw % bw != 0) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
             "block shape must divide the padded height %d and width %d", (int32_t)ph, (int32_t)pw);
@@ -98,9 +103,6 @@ mml_status_t mml__prepare_space_to_batch_nd(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 zero point must be 0");
         }
         pad = zp & 0xFF;
-    }
-    if (out.elems == 0 || in.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty tensors unsupported");
     }
     p->eval = eval_space_to_batch;
     space_to_batch_t *d = (space_to_batch_t *)mml__prep_persist(p, sizeof(space_to_batch_t));

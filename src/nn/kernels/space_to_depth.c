@@ -14,7 +14,9 @@ mml_status_t mml__prepare_space_to_depth(mml_prep_t *p) {
     if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
         (st = mml__prep_check_version(p, 2)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
-        (st = mml__prep_output(p, 0, &out)) != MML_OK) {
+        (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK) {
         return st;
     }
     if (out.dtype != in.dtype || mml_dtype_size((mml_dtype_t)in.dtype) == 0) {
@@ -33,9 +35,6 @@ mml_status_t mml__prepare_space_to_depth(mml_prep_t *p) {
         out.dims[3] != (int64_t)b * b * c) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output shape is not [%d,%d,%d,%d]", n,
             h / b, w / b, b * b * c);
-    }
-    if (in.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty input unsupported");
     }
     // Output order (n, y / b, x / b, y % b, x % b, c) walks the input with these steps.
     const uint32_t dims[6] = {(uint32_t)n, (uint32_t)(h / b), (uint32_t)(w / b), (uint32_t)b,

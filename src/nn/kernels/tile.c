@@ -15,6 +15,8 @@ mml_status_t mml__prepare_tile(mml_prep_t *p) {
         (st = mml__prep_check_version(p, 3)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
         (st = mml__prep_output(p, 0, &out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, &out)) != MML_OK ||
         (st = mml__prep_const_ints(p, 1, "multiples", mult, MML_MAX_DIMS, &n)) != MML_OK) {
         return st;
     }
@@ -39,9 +41,6 @@ mml_status_t mml__prepare_tile(mml_prep_t *p) {
         dims[2 * k + 1] = (uint32_t)in.dims[k];
         step[2 * k + 1] = (int32_t)stride;
         stride *= (uint32_t)in.dims[k];
-    }
-    if (in.elems == 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "empty input unsupported");
     }
     mml__copy_t c;
     mml__copy_init(&c, 2 * in.rank, dims, step, 0, mml_dtype_size((mml_dtype_t)in.dtype));
