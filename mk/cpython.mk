@@ -5,10 +5,11 @@
 # (no setuptools; `pip install .` uses setup.py instead). Core files
 # get the core's own $(CORE_WARN); per-object .d files (-MMD) rebuild exactly what a changed
 # source or header touches. The interpreter's identity (path, version, EXT_SUFFIX, include dir)
-# is kept in a stamp file the binding depends on, so another interpreter rebuilds it; extensions
-# for several interpreters live side by side, each recorded in microml_build_info.json, and
-# build/python/microml.py (bindings/cpython/wrong_python.py) tells any other interpreter which
-# ones they were built for.
+# is kept in a stamp file the binding depends on, so another interpreter rebuilds it (the core's
+# objects are shared). build/python holds one extension, for the last interpreter built (the
+# others' are removed: they would be older than the sources), recorded in
+# microml_build_info.json; build/python/microml.py (bindings/cpython/wrong_python.py) tells any
+# other interpreter which one it was built for.
 PY_ID := $(shell $(PYTHON) -c "import sys, sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'), \
     sysconfig.get_paths()['include'], sys.executable, sys.version.split()[0])" 2>/dev/null)
 ifneq ($(filter python all,$(or $(MAKECMDGOALS),all)),)
@@ -59,6 +60,7 @@ $(shell mkdir -p $(PY_BUILD) && echo '$(PY_CORE_OBJ) $(PY_BIND_OBJ)' | cmp -s - 
 $(PY_EXT): $(PY_CORE_OBJ) $(PY_BIND_OBJ) $(PY_OBJ_LIST)
 	@mkdir -p $(@D)
 	$(HOST_CC) -shared -o $@ $(PY_CORE_OBJ) $(PY_BIND_OBJ) -lm
+	rm -f $(filter-out $@,$(wildcard $(PY_BUILD)/microml*.so))
 	$(PYTHON) $(TOP)/bindings/cpython/wrong_python.py --record $@
 
 $(PY_BUILD)/microml.py: $(TOP)/bindings/cpython/wrong_python.py

@@ -249,22 +249,24 @@ static int cmd_info(const char *path, int json) {
             weight_bytes += t.bytes;
         }
     }
-    // Every op that cannot run, each with its reason.
+    // Every op of every subgraph that cannot run, each with its reason; MACs per inference are
+    // subgraph 0's (the others run once, through CALL_ONCE).
+    uint32_t n_all = m->n_ops_all;
     uint32_t n_bad = 0;
     uint64_t total_macs = 0;
-    mml_error_t *reasons = calloc(m->n_ops ? m->n_ops : 1, sizeof(mml_error_t));
-    uint64_t *macs = calloc(m->n_ops ? m->n_ops : 1, sizeof(uint64_t));
+    mml_error_t *reasons = calloc(n_all ? n_all : 1, sizeof(mml_error_t));
+    uint64_t *macs = calloc(n_all ? n_all : 1, sizeof(uint64_t));
     if (!reasons || !macs) {
         free(reasons);
         free(macs);
         free_model(&c);
         return die("out of memory");
     }
-    for (uint32_t i = 0; i < m->n_ops; i++) {
+    for (uint32_t i = 0; i < n_all; i++) {
         if (mml_model_check_op(m, i, &macs[i], &reasons[i]) != MML_OK) {
             n_bad++;
         }
-        total_macs += macs[i];
+        total_macs += i < m->n_ops ? macs[i] : 0;
     }
     mml_status_t plan_st = MML_ERR_UNSUPPORTED;
     if (n_bad == 0) {
@@ -274,7 +276,7 @@ static int cmd_info(const char *path, int json) {
     // model) cannot run either. Any other plan failure is an error.
     int model_bad = 0;
     if (plan_st == MML_ERR_UNSUPPORTED && n_bad == 0) {
-        if (c.err.op_index >= 0 && (uint32_t)c.err.op_index < m->n_ops) {
+        if (c.err.op_index >= 0 && (uint32_t)c.err.op_index < n_all) {
             reasons[c.err.op_index] = c.err;
         } else {
             model_bad = 1;
@@ -314,15 +316,18 @@ static int cmd_info(const char *path, int json) {
             (unsigned)m->len, (unsigned long long)weight_bytes, (unsigned long long)total_macs,
             (unsigned)m->n_tensors, (unsigned)m->n_ops);
         if (model_bad) {
-            fprintf(out, "\n  {\"index\": null, \"name\": null, \"version\": null, \"reason\": ");
+            fprintf(out,
+                "\n  {\"index\": null, \"subgraph\": null, \"name\": null, \"version\": null, "
+                "\"reason\": ");
             json_str(out, c.err.msg);
             fputc('}', out);
         }
-        for (uint32_t i = 0, k = 0; i < m->n_ops; i++) {
+        for (uint32_t i = 0, k = model_bad; i < n_all; i++) {
             if (reasons[i].status != MML_OK) {
                 mml_op_info_t op;
                 mml_model_op_info(m, i, &op);
-                fprintf(out, "%s\n  {\"index\": %u, \"name\": ", k++ ? "," : "", (unsigned)i);
+                fprintf(out, "%s\n  {\"index\": %u, \"subgraph\": %u, \"name\": ", k++ ? "," : "",
+                    (unsigned)i, (unsigned)op.subgraph);
                 json_str(out, op.name);
                 fprintf(out, ", \"version\": %d, \"reason\": ", (int)op.version);
                 json_str(out, reasons[i].msg);
@@ -374,7 +379,7 @@ static int cmd_info(const char *path, int json) {
             fprintf(out, "supported: no (%s)\n", c.err.msg);
         } else {
             fprintf(out, "supported: no, %u of %u ops cannot run\n", (unsigned)n_bad,
-                (unsigned)m->n_ops);
+                (unsigned)n_all);
         }
         if (supported) {
             fprintf(out,
@@ -391,7 +396,7 @@ static int cmd_info(const char *path, int json) {
         if (model_bad) {
             fprintf(out, "  model: %s\n", c.err.msg);
         }
-        for (uint32_t i = 0; i < m->n_ops; i++) {
+        for (uint32_t i = 0; i < n_all; i++) {
             if (reasons[i].status != MML_OK) {
                 fprintf(out, "  ");
                 print_reason(out, i, m, reasons[i].msg);
@@ -515,7 +520,7 @@ static int cmd_ops(int n_paths, char **paths) {
     for (int k = 0; !rc && k < n_paths; k++) {
         cli_model_t c;
         rc = open_model(&c, paths[k], 0);
-        for (uint32_t i = 0; !rc && i < c.m.n_ops; i++) {
+        for (uint32_t i = 0; !rc && i < c.m.n_ops_all; i++) { // every subgraph
             mml_op_info_t op;
             mml_model_op_info(&c.m, i, &op);
             // Custom ops as "CUSTOM:<code>" (as TFLM's tools write them), builtin codes this

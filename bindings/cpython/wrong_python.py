@@ -2,7 +2,7 @@
 # The CPython extension's import guard, copied to build/python/microml.py by `make python`.
 # Python prefers an extension module to a .py of the same name in one folder, so this file only
 # runs when no microml extension there fits the running interpreter; it then raises an ImportError
-# that says which interpreters the extensions there were built for and how to build one for this
+# that says which interpreter the extension there was built for and how to build one for this
 # one. `python3 wrong_python.py --record EXT` (run by make with the interpreter it built EXT for)
 # records that interpreter in microml_build_info.json beside EXT.
 import json
@@ -28,10 +28,10 @@ def _read(folder):
 
 
 def _record(ext):
-    """Records the running interpreter as the one ext (a built extension file) is for."""
+    """Records the running interpreter as the one ext (a built extension file, the only one in
+    its folder: make removes the others, built from older sources) is for."""
     folder, name = os.path.split(os.path.abspath(ext))
-    built = _read(folder)
-    built[name] = _this_python()
+    built = {name: _this_python()}
     tmp = os.path.join(folder, INFO + ".tmp")
     with open(tmp, "w") as f:
         json.dump(built, f, indent=1, sort_keys=True)

@@ -170,12 +170,12 @@ static int msg_append(mml_error_t *err, uint32_t *pos, const char *s, uint32_t r
 // Plan stopped at op `first`, which this build cannot run (err says why). If later ops cannot
 // run either, err->msg becomes the list of them all, with the first one's reason:
 //   "2 unsupported ops: op 3 SVDF v1, op 7 SPLIT_V v2 (op 3: op not supported)"
-// cut as "..., op 9 TILE v1, ... and 5 more (op 3: ...)" where MML_ERROR_MSG_LEN ends. Status and op_index
-// (the first op) are kept.
+// cut as "..., op 9 TILE v1, ... and 5 more (op 3: ...)" where MML_ERROR_MSG_LEN ends. Status
+// and op_index (the first op) are kept.
 static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *err) {
     mml__op_t op;
     uint32_t n = 1;
-    for (uint32_t i = first + 1; err && i < m->n_ops; i++) {
+    for (uint32_t i = first + 1; err && i < m->n_ops_all; i++) {
         n += (uint32_t)op_unsupported(m, i, &op);
     }
     if (!err || n == 1) {
@@ -197,7 +197,7 @@ static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *
     uint32_t pos = 0, k = 0;
     mml__fail(&piece, MML_ERR_UNSUPPORTED, "%u unsupported ops: ", n);
     msg_append(err, &pos, piece.msg, 0);
-    for (uint32_t i = first; i < m->n_ops && k < n; i++) {
+    for (uint32_t i = first; i < m->n_ops_all && k < n; i++) {
         if (i == first ? mml__tfl_op(m, i, &op, NULL) != MML_OK : !op_unsupported(m, i, &op)) {
             continue;
         }
@@ -205,7 +205,7 @@ static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *
             mml__op_name(&op), op.version);
         if (!msg_append(err, &pos, piece.msg,
                 k + 1 < n ? reserve : (uint32_t)strlen(tail.msg))) {
-            mml__fail(&piece, MML_ERR_UNSUPPORTED, ", ... and %u more", n - k);
+            mml__fail(&piece, MML_ERR_UNSUPPORTED, "%s... and %u more", k ? ", " : "", n - k);
             msg_append(err, &pos, piece.msg, 0);
             break;
         }

@@ -78,9 +78,18 @@ static void test_many(void) {
     CHECK(strcmp(p, tail) == 0, "tail '%s' after %d ops, want '%s'", p, listed, tail);
 }
 
+static void test_long_names(void) {
+    mml_error_t err;
+    mml_status_t st = plan(model_long, sizeof(model_long), &err);
+    CHECK(st == MML_ERR_UNSUPPORTED && err.op_index == 0, "status %d op %d", (int)st,
+        (int)err.op_index);
+    CHECK(strcmp(err.msg, "2 unsupported ops: ... and 2 more") == 0, "'%s'", err.msg);
+}
+
 int main(void) {
     test_two();
     test_one();
     test_many();
+    test_long_names();
     return mml_test_done("test_unsupported");
 }

@@ -36,6 +36,8 @@ MODELS = {
     # More than the message can name: ops 1..12 alternate LSH_PROJECTION v1 / SKIP_GRAM v3.
     "many": [RELU] + [("LSH_PROJECTION", 1, None) if i % 2 == 0 else ("SKIP_GRAM", 3, None)
                       for i in range(12)],
+    # Names too long for the message: none fits, only the count is given.
+    "long": [("CUSTOM", 1, "MML_TEST_" + "X" * 120), ("CUSTOM", 1, "MML_TEST_" + "Y" * 120)],
 }
 
 

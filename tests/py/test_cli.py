@@ -110,7 +110,8 @@ def test_info_lists_unsupported_ops(cli, microml, unsupported_model):
     assert info["supported"] is False and info["arena_bytes"] is None
     for op in info["unsupported"]:
         assert op["name"] and op["reason"], op
-        assert not info["ops"][op["index"]]["supported"]
+        if op["subgraph"] == 0:  # "ops" lists subgraph 0's
+            assert not info["ops"][op["index"]]["supported"]
     # The Python face refuses the same model, naming the first op it cannot run.
     with pytest.raises(NotImplementedError) as e:
         microml.Model(mmldata.model_bytes(name))
@@ -184,6 +185,33 @@ def test_run_frames(cli, tmp_path):
 
 # --- run --invocations -----------------------------------------------------------------------
 
+SEQUENCES = [v for name in SUPPORTED for v in mmldata.vectors(name) if v.invocations > 1]
+
+
+@pytest.mark.parametrize("vec", SEQUENCES, ids=[v.id for v in SEQUENCES])
+def test_run_sequence_vector(cli, tmp_path, vec):
+    """TFLM's multi-invocation vectors (frames chained on one interpreter): --invocations N gives
+    TFLM's N outputs; so does the same run with N taken from the input's size."""
+    out = tmp_path / "out.bin"
+    meta = mmldata.meta(vec.model)
+    for flag in (["--invocations", vec.invocations], []):
+        p = cli_run(cli, "run", *flag, mmldata.model_path(vec.model), vec.inp, out)
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        blob = out.read_bytes()
+        frames = vec.frames()
+        assert len(blob) == sum(len(y) for _, ys in frames for y in ys), len(blob)
+        step = len(blob) // len(frames)
+        for k, (_, ys) in enumerate(frames):
+            got = mmldata.split(blob[k * step:(k + 1) * step], meta["outputs"])
+            for i, (g, e) in enumerate(zip(got, ys)):
+                mmldata.assert_output_equal(g, e, meta["outputs"][i],
+                                            f"{vec.id} invocation {k} output {i}")
+
+
+def test_sequence_vectors_exist():
+    assert SEQUENCES, "no multi-invocation vector among the supported models"
+
+
 def test_run_invocations_hello_world(cli, tmp_path):
     """--invocations N: N inputs back to back, N outputs back to back, each TFLM's vector."""
     model = mmldata.model_path("hello_world_int8")
@@ -245,12 +273,15 @@ def test_ops_one_model(cli):
 
 
 def test_ops_union_of_models(cli):
-    """The union over the models, sorted, once each: TFLM's op sequences in the vectors' meta
-    (custom ops as CUSTOM:<code>, as there)."""
-    names = SUPPORTED + ["audio_preprocessor_int8"]
+    """The union over the models, sorted, once each: the ops of every subgraph as TFLM's tools
+    listed them in the vectors' meta (custom ops as CUSTOM:<code>, as there)."""
+    names = SUPPORTED + ["audio_preprocessor_int8", "mww_vad_v2"]
     p = cli_run(cli, "ops", *[mmldata.model_path(n) for n in names])
     assert p.returncode == 0 and p.stderr == "", p.stderr
-    want = sorted({op for n in names for op in mmldata.meta(n)["op_sequence"]})
+    want = sorted({op for n in names
+                   for seq in mmldata.meta(n).get("op_sequence_by_subgraph",
+                                                  [mmldata.meta(n)["op_sequence"]])
+                   for op in seq})
     assert p.stdout.splitlines() == want
     assert any(op.startswith("CUSTOM:") for op in want)
 

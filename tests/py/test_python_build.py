@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # The CPython extension for the Python in use: `make python PYTHON=...` builds for that
 # interpreter and rebuilds the binding when it changes, `pip install .` builds offline, and an
-# interpreter with no fitting extension in build/python gets an ImportError naming the ones there
-# (bindings/cpython/wrong_python.py, installed as build/python/microml.py).
+# interpreter the extension in build/python does not fit gets an ImportError naming the one it
+# was built for (bindings/cpython/wrong_python.py, installed as build/python/microml.py).
 import glob
 import importlib.util
 import json
@@ -147,28 +147,49 @@ def other():
     return o
 
 
+def imports(py, folder, cwd):
+    """Runs hello_world with `py` importing microml from folder: (returncode, stderr)."""
+    p = run([py, "-c", CHECK_HELLO, *hello_args()], env=clean_env(folder), cwd=cwd)
+    return p.returncode, p.stderr
+
+
 def test_make_python_per_interpreter(tmp_path, other):
-    """Build for this interpreter and another in one build folder: each gets its extension, the
-    binding is recompiled for whichever interpreter builds (the core is not), both import."""
+    """Build for this interpreter, then another, then this one again in one build folder: the
+    binding is recompiled for whichever interpreter builds (the core is not), the extension is
+    the last interpreter's, and an interpreter it does not fit is told which one it is for."""
     build = tmp_path / "build"
+    folder = build / "python"
     # The core's objects do not depend on the interpreter: reuse this tree's if built.
     core = mmldata.BUILD_PYTHON / "obj" / "src"
     if core.is_dir():
-        shutil.copytree(core, build / "python" / "obj" / "src")
+        shutil.copytree(core, folder / "obj" / "src")
     other_py, other_id = other
     me = identity(sys.executable)
+    ext_me, ext_other = folder / f"microml{me[0]}", folder / f"microml{other_id[0]}"
+
     p = make(build, sys.executable, "python")
     assert p.returncode == 0, p.stdout + p.stderr
     assert f"microml for {me[2]} (Python {me[3]})" in p.stdout, p.stdout
-    ext_me = build / "python" / f"microml{me[0]}"
-    assert make(build, sys.executable, ext_me).returncode == 0
     assert run(["make", "-q", "-C", REPO, f"BUILD={build}", f"PYTHON={sys.executable}",
                 ext_me]).returncode == 0, "up to date for the same interpreter"
+    assert imports(sys.executable, folder, tmp_path) == (0, "")
 
     p = make(build, other_py, "python")
     assert p.returncode == 0, p.stdout + p.stderr
     assert f"-I{other_id[1]} -c {REPO}/bindings/cpython/modmicroml.c" in p.stdout, p.stdout
     assert f"microml for {other_id[2]} (Python {other_id[3]})" in p.stdout, p.stdout
+    assert imports(other_py, folder, tmp_path) == (0, "")
+    info = json.loads((folder / "microml_build_info.json").read_text())
+    assert info == {ext_other.name: {"executable": other_id[2], "version": other_id[3],
+                                     "ext_suffix": other_id[0]}}
+    if other_id[0] != me[0]:
+        # This interpreter's extension is gone (it was older than the sources may be): its
+        # import names the interpreter the extension there is for, and what to run.
+        assert not ext_me.exists()
+        rc, err = imports(sys.executable, folder, tmp_path)
+        assert rc == 1 and f"{ext_other.name} for {other_id[2]} (Python {other_id[3]})" in err, err
+        assert f"run `make python PYTHON={sys.executable}`" in err, err
+
     # Back to this interpreter: its binding object is stale now and is rebuilt, alone.
     assert run(["make", "-q", "-C", REPO, f"BUILD={build}", f"PYTHON={sys.executable}",
                 ext_me]).returncode == 1, "no rebuild after the interpreter changed"
@@ -177,24 +198,8 @@ def test_make_python_per_interpreter(tmp_path, other):
     assert f"-I{me[1]} -c {REPO}/bindings/cpython/modmicroml.c" in p.stdout, p.stdout
     if core.is_dir():
         assert f"-c {REPO}/src/" not in p.stdout, "the core was rebuilt for another interpreter"
-
-    info = json.loads((build / "python" / "microml_build_info.json").read_text())
-    assert info[ext_me.name]["executable"] == me[2]
-    # Each interpreter imports an extension that runs hello_world (the same file if the two
-    # share an EXT_SUFFIX, rebuilt for this one last).
-    for py in (sys.executable, other_py):
-        p = run([py, "-c", CHECK_HELLO, *hello_args()], env=clean_env(build / "python"),
-                cwd=tmp_path)
-        assert p.returncode == 0, (py, p.stderr)
-    if other_id[0] != me[0]:
-        # Without this interpreter's extension, its import names the other one.
-        assert info[f"microml{other_id[0]}"]["executable"] == other_id[2]
-        ext_me.unlink()
-        p = run([sys.executable, "-c", "import microml"], env=clean_env(build / "python"),
-                cwd=tmp_path)
-        assert p.returncode == 1
-        assert f"for {other_id[2]} (Python {other_id[3]})" in p.stderr, p.stderr
-        assert f"run `make python PYTHON={sys.executable}`" in p.stderr, p.stderr
+    assert imports(sys.executable, folder, tmp_path) == (0, "")
+    assert sorted(f.name for f in folder.glob("microml*.so")) == [ext_me.name]
 
 
 def test_make_python_refuses_a_non_interpreter(tmp_path):

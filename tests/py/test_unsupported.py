@@ -80,3 +80,46 @@ def test_info_exits_0_on_person_detect(cli):
         p = info(cli, path, *flags)
         assert p.returncode == 0 and p.stderr == "", (p.returncode, p.stderr)
     assert json.loads(p.stdout)["supported"] is True
+
+
+def two_subgraphs(main_op):
+    """Subgraph 0: CALL_ONCE (of subgraph 1), RELU, then main_op; subgraph 1: a custom op no
+    build has, on a constant."""
+    from microml_tools.tflite_writer import ModelBuilder
+    mb = ModelBuilder()
+    _, sub = mb.subgraph()
+    c = sub.tensor([1, 4], "int8", data=[1, 2, 3, 4], scale=0.5, zero_point=0)
+    o = sub.tensor([1, 4], "int8", scale=0.5, zero_point=0)
+    sub.op("CUSTOM", [c], [o], custom_code="MML_TEST_SUB_OP")
+    x = mb.tensor([1, 4], "int8", scale=0.5, zero_point=0)
+    r = mb.tensor([1, 4], "int8", scale=0.5, zero_point=0)
+    y = mb.tensor([1, 4], "int8", scale=0.5, zero_point=0)
+    mb.op("CALL_ONCE", [], [], options=("CallOnceOptions", {"init_subgraph_index": 1}))
+    mb.op("RELU", [x], [r])
+    mb.op(main_op, [r], [y])
+    return mb.build([x], [y])
+
+
+def test_unsupported_ops_of_every_subgraph(cli, microml, tmp_path):
+    """Ops are numbered across subgraphs (subgraph 0's first): the init subgraph's op is op 3."""
+    model = two_subgraphs("SKIP_GRAM")
+    with pytest.raises(NotImplementedError) as e:
+        microml.Model(model)
+    assert str(e.value) == ("2 unsupported ops: op 2 SKIP_GRAM v1, op 3 MML_TEST_SUB_OP v1 "
+                            "(op 2: op not supported)"), str(e.value)
+    path = tmp_path / "m.tflite"
+    path.write_bytes(model)
+    p = info(cli, path, "--json")
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    assert [(u["index"], u["subgraph"], u["name"]) for u in json.loads(p.stdout)["unsupported"]] \
+        == [(2, 0, "SKIP_GRAM"), (3, 1, "MML_TEST_SUB_OP")]
+    p = subprocess.run([cli, "ops", str(path)], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stdout.split() == [
+        "CALL_ONCE", "CUSTOM:MML_TEST_SUB_OP", "RELU", "SKIP_GRAM"], p
+    # Only the init subgraph's op missing: still refused, exit 2.
+    path.write_bytes(two_subgraphs("RELU"))
+    p = info(cli, path)
+    assert p.returncode == 2 and "  op 3 MML_TEST_SUB_OP v1: custom op not supported\n" in p.stdout, \
+        (p.returncode, p.stdout)
+    with pytest.raises(NotImplementedError, match=r"^op 3 MML_TEST_SUB_OP: custom op not supported$"):
+        microml.Model(path.read_bytes())
