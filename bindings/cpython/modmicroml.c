@@ -16,6 +16,7 @@
 // array.array, and numpy.empty when numpy is importable (then results are numpy arrays).
 static PyObject *array_type;
 static PyObject *np_empty;
+static PyObject *np_ascontiguous;
 
 // ---------------------------------------------------------------------------------------------
 // Errors: the one place where an error kind becomes an exception.
@@ -145,16 +146,31 @@ static void value_describe(PyObject *x, mml_py_value_t *v, Py_buffer *view) {
         return;
     }
     v->kind = MML_PY_VAL_OTHER;
-    if (PyUnicode_Check(x) ||
-        PyObject_GetBuffer(x, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
+    if (PyUnicode_Check(x)) {
+        return;
+    }
+    if (PyObject_GetBuffer(x, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
         PyErr_Clear();
         view->obj = NULL;
-        return;
+        // A strided numpy view (a slice, a transpose): take a C-contiguous copy of it; the view
+        // holds the copy.
+        PyObject *copy = np_ascontiguous != NULL && PyObject_CheckBuffer(x)
+            ? PyObject_CallFunctionObjArgs(np_ascontiguous, x, NULL)
+            : NULL;
+        int ok = copy != NULL &&
+            PyObject_GetBuffer(copy, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) == 0;
+        Py_XDECREF(copy);
+        if (!ok) {
+            PyErr_Clear();
+            view->obj = NULL;
+            return;
+        }
     }
     v->data = view->buf;
     v->len = (size_t)view->len;
     const char *fmt = view->format ? view->format : "B";
-    if (PyBytes_Check(x) || PyByteArray_Check(x) || (PyMemoryView_Check(x) && strcmp(fmt, "B") == 0)) {
+    if (PyBytes_Check(x) || PyByteArray_Check(x) ||
+        (PyMemoryView_Check(x) && strcmp(fmt, "B") == 0)) {
         v->kind = MML_PY_VAL_RAW;
         return;
     }
@@ -752,6 +768,7 @@ PyMODINIT_FUNC PyInit_microml(void) {
             PyErr_Clear();
         } else {
             np_empty = PyObject_GetAttrString(np, "empty");
+            np_ascontiguous = PyObject_GetAttrString(np, "ascontiguousarray");
             Py_DECREF(np);
             PyErr_Clear();
         }

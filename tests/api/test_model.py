@@ -214,6 +214,25 @@ def test_float_vectors():
         assert close(flat(m.predict(list(array("f", x)))), want)
         assert close(flat(m.predict(tuple(array("f", x)))), want)
         print("  %s -> %s" % (name, fmt(flat(r))))
+    if not IS_CPYTHON or np is None:
+        assert isinstance(r, array) and str(r).startswith("array('f'"), r
+    else:
+        assert isinstance(r, np.ndarray) and r.dtype == np.float32 and r.shape == (1, 1), r
+
+
+@case
+def test_borrowed_view():
+    # A model used where it lies, as from a device's flash: on boards, run-on-qemu's
+    # file_view() gives a zero-copy memoryview of a file in the board's memory.
+    try:
+        buf = file_view("hw_int8.tflite")
+    except NameError:
+        buf = memoryview(bytearray(HW_I8))
+    assert isinstance(buf, memoryview) and bytes(buf) == HW_I8
+    m = microml.Model(buf)
+    x, y = vector("i8", HW_VECS[0])
+    assert raw(m.predict(x)) == y
+    expect(ValueError, lambda: microml.Model(buf[1:]), "4-byte aligned")
 
 
 @case
@@ -385,7 +404,7 @@ def test_wrong_model():
         expect(ValueError, lambda: microml.Model(bad), "model must be a bytes-like object",
                show=False)
     expect(TypeError, lambda: microml.Model(), show=False)
-    for bad in (b"", HW_I8[:100], HW_I8[:4] + b"XXXX" + HW_I8[8:], bytes(64)):
+    for bad in (b"", bytearray(0), HW_I8[:100], HW_I8[:4] + b"XXXX" + HW_I8[8:], bytes(64)):
         msg = expect(ValueError, lambda: microml.Model(bad))
         assert msg and "\n" not in msg and "internal" not in msg, msg
     raw_ = bytearray(len(HW_I8) + 8)
@@ -453,7 +472,7 @@ def test_buffer_kept_alive():
         gc.collect()
     del junk
     assert raw(m.predict(x)) == y
-    models = [microml.Model(HW_I8) for _ in range(10)]
+    models = [microml.Model(HW_I8) for _ in range(50)]
     assert all(raw(k.predict(x)) == y for k in models)
 
 
@@ -485,6 +504,13 @@ def test_numpy():
     f = microml.Model(HW_F32)
     assert np.allclose(f.predict(np.array([[1]], np.int64)), f.predict([1.0]))
     assert f.predict(np.float64([[1.0]])).shape == (1, 1)
+    # float16 values (exact in float32), and strided views (taken as a contiguous copy).
+    for v in np.array([0.0, 1.0, -2.5, 6.1e-5, 3e-7, 65504.0, 1 / 3, -0.0], np.float16):
+        assert f.predict(np.array([[v]], np.float16)).tobytes() == f.predict([float(v)]).tobytes()
+    grid = np.arange(16, dtype=np.float32).reshape(4, 4)
+    col = grid[:, 1:2]
+    assert not col.flags["C_CONTIGUOUS"]
+    assert np.array_equal(f.predict(col), f.predict(np.ascontiguousarray(col)))
 
 
 @face_case
