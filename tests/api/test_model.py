@@ -430,6 +430,9 @@ def test_load():
     expect(ValueError, lambda: microml.load(b'{"model": 1}'), "text")
     expect(ValueError, lambda: microml.load(bytes(64)), "TFL3")
     expect(ValueError, lambda: microml.load(None), "bytes-like")
+    expect(TypeError, lambda: microml.load(HW_I8, bytearray(n)), show=False)  # arena: keyword
+    expect(TypeError, lambda: microml.load(HW_I8, area=bytearray(n)), show=False)
+    expect(TypeError, lambda: microml.load(), show=False)
     # Valid identifier, broken inside: the family's own loader explains.
     expect(ValueError, lambda: microml.load(HW_I8[:200]))
 
@@ -500,6 +503,12 @@ def test_numpy():
     expect(TypeError, lambda: m.predict(np.array([[5]], np.uint8)), "got an array of uint8", False)
     expect(ValueError, lambda: m.predict(np.zeros((3, 2))), "needs 1 values, got 6", False)
     expect(ValueError, lambda: m.argmax(xs), "argmax takes one input, not a batch", False)
+    expect(ValueError, lambda: m.top_k(xs), "top_k takes one input, not a batch", False)
+    # numpy arrays as top_k's out (their formats carry a byte-order prefix).
+    idx, score = np.zeros(1, np.int32), np.zeros(1, np.float32)
+    assert m.top_k(xs[:1], 1, out=(idx, score))[0] is idx
+    assert (int(idx[0]), float(score[0])) == m.top_k(xs[:1], 1)[0]
+    expect(ValueError, lambda: m.top_k(xs[:1], 1, out=(np.zeros(1, np.int64), score)), None, False)
     # A float model takes any numeric dtype as values; outputs have the tensor's shape.
     f = microml.Model(HW_F32)
     assert np.allclose(f.predict(np.array([[1]], np.int64)), f.predict([1.0]))
