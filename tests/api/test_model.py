@@ -28,6 +28,9 @@ FILES = {
     "hw_float.tflite": "models/tflite-micro/hello_world_float.tflite",
     "lstm.tflite": "models/tflite-micro/mnist_lstm_int8.tflite",
     "wand.tflite": "models/mltk/tflite_micro_magic_wand.tflite",
+    "add2.tflite": "models/tflite-micro-seanet/add0.tflite",
+    "add2_1.in": "v:seanet_add0/public/1.in.bin",
+    "add2_1.out": "v:seanet_add0/public/1.out.bin",
     "lstm_1.in": "v:mnist_lstm_int8/public/1.in.bin",
     "lstm_1.out": "v:mnist_lstm_int8/public/1.out.bin",
 }
@@ -342,6 +345,36 @@ def test_argmax_top_k():
 
 
 @case
+def test_two_inputs():
+    # seanet's ADD layer: two int16 inputs of (1, 1, 5, 64), one output.
+    m = microml.Model(read("add2.tflite"))
+    assert len(m.inputs) == 2 and len(m.outputs) == 1
+    assert [t.dtype for t in m.inputs + m.outputs] == ["int16"] * 3
+    x, y = read("add2_1.in"), read("add2_1.out")
+    n = len(x) // 2
+    x0, x1 = x[:n], x[n:]
+    assert raw(m.predict((x0, x1))) == y and raw(m.predict([x0, x1])) == y
+    assert raw(m.predict((array("h", x0), memoryview(x1)))) == y
+    out = array("h", bytes(len(y)))
+    assert m.predict((x0, x1), out=out) is out and bytes(out) == y
+    print("  %s -> %s" % (repr(m).split(", arena")[0], fmt(flat(array("h", y))[:4])))
+    o = m.outputs[0]
+    d = flat(m.predict((x0, x1), dequantize=True))
+    assert close(d, [(q - o.zero_point) * o.scale for q in array("h", y)])
+    best = 0
+    for i, q in enumerate(array("h", y)):
+        if q > array("h", y)[best]:
+            best = i
+    assert m.argmax((x0, x1)) == best and m.top_k([x0, x1])[0][0] == best
+    expect(ValueError, lambda: m.predict(x0), "model has 2 inputs: x must be a tuple or list of 2")
+    expect(ValueError, lambda: m.predict((x0,)), "model has 2 inputs, got 1")
+    expect(ValueError, lambda: m.predict((x0, x1, x1)), "model has 2 inputs, got 3")
+    expect(ValueError, lambda: m.predict((x0, b"")), "input 1 needs %d bytes, got 0" % n)
+    expect(TypeError, lambda: m.predict((x0, array("b", x1))), "input 1 is int16: got an array of int8")
+    expect(ValueError, lambda: m.argmax([x0]), "model has 2 inputs, got 1")
+
+
+@case
 def test_reset():
     m = microml.Model(read("lstm.tflite"))
     x, y = read("lstm_1.in"), read("lstm_1.out")
@@ -456,12 +489,12 @@ def test_borrowing():
                 pass
         assert raw(m.predict(x)) == y and raw(a.predict(x)) == y
         return "ok (CPython: BufferError on resize)"
-    b.extend(bytes(4096))  # moves the bytes: the model would read freed memory
+    b.extend(bytes(256))  # moves (or grows) the bytes: the model would read freed memory
     for call in (lambda: m.predict(x), lambda: m.predict(x, out=bytearray(1)), m.reset,
                  lambda: m.argmax(x), lambda: m.top_k(x)):
         expect(ValueError, call, "model buffer was resized or moved after Model(): keep it "
                "unchanged", show=False)
-    arena.extend(bytes(4096))
+    arena.extend(bytes(256))
     expect(ValueError, lambda: a.predict(x), "arena was resized or moved", show=False)
     return "ok (MicroPython: ValueError after resize)"
 
@@ -509,6 +542,11 @@ def test_numpy():
     assert m.top_k(xs[:1], 1, out=(idx, score))[0] is idx
     assert (int(idx[0]), float(score[0])) == m.top_k(xs[:1], 1)[0]
     expect(ValueError, lambda: m.top_k(xs[:1], 1, out=(np.zeros(1, np.int64), score)), None, False)
+    # Several inputs: batches must agree.
+    a = microml.Model(read("add2.tflite"))
+    z2, z3 = np.zeros((2, 1, 5, 64), np.int16), np.zeros((3, 1, 5, 64), np.int16)
+    assert a.predict((z2, z2)).shape == (2, 1, 5, 64)
+    expect(ValueError, lambda: a.predict((z2, z3)), "input 1 has a batch of 3, input 0 of 2", False)
     # A float model takes any numeric dtype as values; outputs have the tensor's shape.
     f = microml.Model(HW_F32)
     assert np.allclose(f.predict(np.array([[1]], np.int64)), f.predict([1.0]))
