@@ -4,7 +4,8 @@
 # this folder: `python3 test_model.py` (the extension on sys.path / PYTHONPATH) or
 # `micropython test_model.py`. Data: files of that name in the current directory (a board: staged
 # by tests/api/run), else $MICROML_DATA (default ../../../shared/data) and its sibling vectors/.
-# Prints one line per case, "ok <case>" or "FAIL <case>: <why>", and the values it checked; a
+# Prints one line per case, "ok <case>", "FAIL <case>: <why>" or "skip <case>: <why>" (a generated
+# model missing: tests/api/run makes it), and the values it checked; a
 # line starting with "#" belongs to one face only (numpy, borrowing rules) and is not compared.
 # Every other line must be identical on every face (tests/api/run compares them).
 import gc
@@ -31,6 +32,9 @@ FILES = {
     "add2.tflite": "models/tflite-micro-seanet/add0.tflite",
     "add2_1.in": "v:seanet_add0/public/1.in.bin",
     "add2_1.out": "v:seanet_add0/public/1.out.bin",
+    # hello_world_int8 with op 0's result as a second output, made by tests/api/run (with
+    # tests/py/damage.py) under build/api-test/
+    "hw2out.tflite": "b:api-test/hw_two_outputs.tflite",
     "lstm_1.in": "v:mnist_lstm_int8/public/1.in.bin",
     "lstm_1.out": "v:mnist_lstm_int8/public/1.out.bin",
 }
@@ -49,6 +53,8 @@ def path(name):
     root = os.getenv("MICROML_DATA") if hasattr(os, "getenv") else None
     root = root or "../../../shared/data"
     rel = FILES[name]
+    if rel.startswith("b:"):
+        return "../../build/" + rel[2:]
     if rel.startswith("v:"):
         return root + "/../vectors/" + rel[2:]
     return root + "/" + rel
@@ -57,6 +63,15 @@ def path(name):
 def read(name):
     with open(path(name), "rb") as f:
         return f.read()
+
+
+def model_bytes(name):
+    """A model's bytes; on a board a zero-copy view of the file (run-on-qemu's file_view): the
+    Cortex-M0's heap has no room for copies."""
+    try:
+        return file_view(name)
+    except NameError:
+        return read(name)
 
 
 HW_I8 = read("hw_int8.tflite")
@@ -110,12 +125,18 @@ def expect(exc, fn, text=None, show=True):
 failed = 0
 
 
+class Skip(Exception):
+    pass
+
+
 def case(fn):
     global failed
     name = fn.__name__[5:]
     try:
         fn()
         print("ok", name)
+    except Skip as e:
+        print("skip %s: %s" % (name, e))
     except Exception as e:
         failed += 1
         print("FAIL %s: %s %s" % (name, type(e).__name__, e))
@@ -186,7 +207,7 @@ def test_repr():
     m = microml.Model(HW_I8)
     r = repr(m)
     assert r == "<microml.Model int8[1,1] -> int8[1,1], 3 ops, arena %d bytes>" % m.arena_size, r
-    print("  " + repr(microml.Model(read("lstm.tflite"))).split(", arena")[0])
+    print("  " + repr(microml.Model(model_bytes("lstm.tflite"))).split(", arena")[0])
 
 
 @case
@@ -301,7 +322,7 @@ def test_dequantize():
 
 @case
 def test_argmax_top_k():
-    w = microml.Model(read("wand.tflite"))
+    w = microml.Model(model_bytes("wand.tflite"))
     n = 1
     for d in w.outputs[0].shape:
         n *= d
@@ -347,7 +368,7 @@ def test_argmax_top_k():
 @case
 def test_two_inputs():
     # seanet's ADD layer: two int16 inputs of (1, 1, 5, 64), one output.
-    m = microml.Model(read("add2.tflite"))
+    m = microml.Model(model_bytes("add2.tflite"))
     assert len(m.inputs) == 2 and len(m.outputs) == 1
     assert [t.dtype for t in m.inputs + m.outputs] == ["int16"] * 3
     x, y = read("add2_1.in"), read("add2_1.out")
@@ -375,8 +396,47 @@ def test_two_inputs():
 
 
 @case
+def test_two_outputs():
+    try:
+        buf = model_bytes("hw2out.tflite")
+    except (OSError, KeyError):
+        raise Skip("no %s: tests/api/run makes it" % path("hw2out.tflite"))
+    m = microml.Model(buf)
+    assert len(m.outputs) == 2 and m.outputs[1].dtype == "int8"
+    n1 = 1
+    for d in m.outputs[1].shape:
+        n1 *= d
+    assert n1 > 1
+    for name in HW_VECS:
+        x, y = vector("i8", name)
+        r = m.predict(x)
+        assert isinstance(r, tuple) and len(r) == 2 and raw(r[0]) == y, r
+        y1 = raw(r[1])
+        outs = (bytearray(1), array("b", bytes(n1)))
+        assert m.predict(x, out=outs) is outs and bytes(outs[0]) == y and bytes(outs[1]) == y1
+        lst = [bytearray(1), bytearray(n1)]
+        assert m.predict(x, lst) is lst and bytes(lst[1]) == y1
+        q = array("b", y1)
+        best = 0
+        for i in range(n1):
+            if q[i] > q[best]:
+                best = i
+        assert m.argmax(x, output=1) == best and m.top_k(x, 1, output=1)[0][0] == best
+        # op 0 is FULLY_CONNECTED + RELU: never below its zero point
+        assert min(q) >= m.outputs[1].zero_point
+    print("  %s" % repr(m).split(", arena")[0])
+    expect(ValueError, lambda: m.predict(x, out=bytearray(1)),
+           "model has 2 outputs: out must be a tuple or list of 2 buffers")
+    expect(ValueError, lambda: m.predict(x, out=(bytearray(1),)), "out needs 2 buffers, got 1")
+    expect(ValueError, lambda: m.predict(x, out=(bytearray(1), bytearray(n1 + 1))),
+           "output 1 needs %d bytes, got %d" % (n1, n1 + 1))
+    expect(ValueError, lambda: m.predict(x, out=(bytearray(1), bytes(n1))), "out 1 must be a writable")
+    expect(ValueError, lambda: m.argmax(x, output=2), "output 2 out of range (model has 2)")
+
+
+@case
 def test_reset():
-    m = microml.Model(read("lstm.tflite"))
+    m = microml.Model(model_bytes("lstm.tflite"))
     x, y = read("lstm_1.in"), read("lstm_1.out")
     assert raw(m.predict(x)) == y
     assert raw(m.predict(x)) != y  # the LSTM state carried over
@@ -543,7 +603,7 @@ def test_numpy():
     assert (int(idx[0]), float(score[0])) == m.top_k(xs[:1], 1)[0]
     expect(ValueError, lambda: m.top_k(xs[:1], 1, out=(np.zeros(1, np.int64), score)), None, False)
     # Several inputs: batches must agree.
-    a = microml.Model(read("add2.tflite"))
+    a = microml.Model(model_bytes("add2.tflite"))
     z2, z3 = np.zeros((2, 1, 5, 64), np.int16), np.zeros((3, 1, 5, 64), np.int16)
     assert a.predict((z2, z2)).shape == (2, 1, 5, 64)
     expect(ValueError, lambda: a.predict((z2, z3)), "input 1 has a batch of 3, input 0 of 2", False)
