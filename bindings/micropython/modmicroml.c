@@ -5,6 +5,7 @@
 // copies inputs and outputs once.
 #if MICROPY_ENABLE_DYNRUNTIME
 #include "py/dynruntime.h"
+#include "float_abi.h"
 #else
 #include "py/runtime.h"
 #include "py/objstr.h"
@@ -510,6 +511,7 @@ static void model_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *args) {
     MP_DYNRUNTIME_INIT_ENTRY
 
+    microml_float_abi_check();
     microml_model_type.base.type = (void *)&mp_type_type;
     microml_model_type.flags = MP_TYPE_FLAG_NONE;
     microml_model_type.name = MP_QSTR_Model;
