@@ -67,6 +67,11 @@ mpy: mpy-check
 define qemu_fw
 .PHONY: qemu-$(1)
 qemu-$(1): mpy-check
+	@# Nor does it regenerate its QSTRs when a board's config enables a feature: start afresh
+	@# when a file of our board folder is newer than the last firmware.
+	@if [ -n "$(3)" ] && [ -f $$(BUILD)/mp/qemu-$(1)/firmware.elf ] && [ -n "$$$$(find $(3) \
+	    $$(TOP)/boards/romfs_ioctl.c -newer $$(BUILD)/mp/qemu-$(1)/firmware.elf 2>/dev/null)" ]; \
+	    then echo "qemu-$(1): board files changed, building afresh"; rm -rf $$(BUILD)/mp/qemu-$(1); fi
 	@# The port does not rebuild main.c (the heap array) when only MICROPY_HEAP_SIZE changes.
 	@mkdir -p $$(BUILD)/mp/qemu-$(1); if [ "$$$$(cat $$(BUILD)/mp/qemu-$(1)/heap-size 2>/dev/null)" != "$(4)" ]; \
 	    then rm -f $$(BUILD)/mp/qemu-$(1)/main.o; echo "$(4)" > $$(BUILD)/mp/qemu-$(1)/heap-size; fi
