@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # tools/run-on-qemu on the Cortex-M4F (MPS2_AN386) and Cortex-M0 (MICROBIT_NATIVE) firmware:
 # output and exit status of a normal and a raising script, --timeout on a silent loop, a
-# HardFault reported as one, and no qemu process left behind in any of these cases, nor when
+# HardFault and a lock-up reported as such, and no qemu process left behind in any of these cases, nor when
 # run-on-qemu itself is terminated or killed. qemu's command line carries
 # "-name run-on-qemu-<pid of run-on-qemu>", which finds it with pgrep -f.
 import os
@@ -81,6 +81,18 @@ def test_hardfault_reported(board, tmp_path):
     assert "HardFault on the board" in err
     assert "xPSR:" in err  # the fault handler's register dump
     assert secs < 25  # reported as it happens, not by the timeout
+
+
+def test_lockup_reported(tmp_path):
+    # A vector table of zeros (VTOR into the empty PSRAM), then a bus fault: taking the HardFault
+    # fails too, and the Cortex-M4 locks up (qemu aborts with "Lockup: can't escalate").
+    code = ("import machine\nprint('locking')\nmachine.mem32[0xE000ED08] = 0x21800000\n"
+            "print(machine.mem32[0xFFFFFFF0])\n")
+    rc, out, err, secs = run("MPS2_AN386", tmp_path, code, "--timeout", "30")
+    assert rc == 4, err
+    assert out == "locking\n"
+    assert "lock-up on the board" in err and "Lockup" in err
+    assert secs < 25
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
