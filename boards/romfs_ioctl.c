@@ -11,7 +11,8 @@
 
 #if MICROPY_VFS_ROM_IOCTL
 
-static const MP_DEFINE_MEMORYVIEW_OBJ(romfs_obj, 'B', 0, MICROML_ROMFS_BYTES, (void *)MICROML_ROMFS_BASE);
+static const MP_DEFINE_MEMORYVIEW_OBJ(romfs_obj, 'B', 0, MICROML_ROMFS_BYTES,
+    (void *)MICROML_ROMFS_BASE);
 
 mp_obj_t mp_vfs_rom_ioctl(size_t n_args, const mp_obj_t *args) {
     switch (mp_obj_get_int(args[0])) {

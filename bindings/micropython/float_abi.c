@@ -16,15 +16,17 @@
 
 // The .mpy to install instead, by the float ABI this one was built for.
 #if defined(__ARM_PCS_VFP)
-#define FLOAT_ABI_WRONG "microml: this .mpy is " MICROML_MPY_ARCH " (hard-float) but the firmware " \
+#define FLOAT_ABI_WRONG                                                                            \
+    "microml: this .mpy is " MICROML_MPY_ARCH " (hard-float) but the firmware "                    \
     "passes floats in integer registers (soft-float ABI): install armv7m/microml.mpy"
 #else
-#define FLOAT_ABI_WRONG(right) "microml: this .mpy is " MICROML_MPY_ARCH " (soft-float) but the " \
+#define FLOAT_ABI_WRONG(right)                                                                     \
+    "microml: this .mpy is " MICROML_MPY_ARCH " (soft-float) but the "                             \
     "firmware passes floats in FPU registers: install " right "/microml.mpy"
 #endif
 
 void microml_float_abi_check(void) {
-    #if defined(__arm__) && MICROPY_FLOAT_IMPL != MICROPY_FLOAT_IMPL_NONE
+#if defined(__arm__) && MICROPY_FLOAT_IMPL != MICROPY_FLOAT_IMPL_NONE
     // 1.5 made by the firmware from text (no float crosses the call), compared by the firmware
     // with 1.5 passed as a float argument, then read back as a float return value: with the
     // wrong ABI the argument and the result travel in registers the other side does not read.
@@ -35,16 +37,17 @@ void microml_float_abi_check(void) {
     if (same && mp_obj_get_float(made) == (mp_float_t)1.5) {
         return;
     }
-    mp_obj_type_t *import_error = (mp_obj_type_t *)MP_OBJ_TO_PTR(mp_load_global(MP_QSTR_ImportError));
-    #if defined(__ARM_PCS_VFP)
+    mp_obj_type_t *import_error =
+        (mp_obj_type_t *)MP_OBJ_TO_PTR(mp_load_global(MP_QSTR_ImportError));
+#if defined(__ARM_PCS_VFP)
     mp_raise_msg(import_error, FLOAT_ABI_WRONG);
-    #else
+#else
     mp_obj_t sys = mp_import_name(MP_QSTR_sys, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
     mp_obj_t mpy = mp_load_attr(mp_load_attr(sys, MP_QSTR_implementation), MP_QSTR__mpy);
     if (((mp_obj_get_int(mpy) >> 10) & 0xf) == FLOAT_ABI_ARCH_ARMV7EMDP) {
         mp_raise_msg(import_error, FLOAT_ABI_WRONG("armv7emdp"));
     }
     mp_raise_msg(import_error, FLOAT_ABI_WRONG("armv7emsp"));
-    #endif
-    #endif
+#endif
+#endif
 }
