@@ -7,6 +7,7 @@
 // and its tensor infos; predict(x, out=y) allocates nothing.
 #if MICROPY_ENABLE_DYNRUNTIME
 #include "py/dynruntime.h"
+#include "float_abi.h"
 #else
 #include "py/runtime.h"
 #include "py/objstr.h"
@@ -671,6 +672,7 @@ static MP_DEFINE_CONST_FUN_OBJ_KW(microml_load_obj, 1, microml_load);
 mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *args) {
     MP_DYNRUNTIME_INIT_ENTRY
 
+    microml_float_abi_check();
     microml_model_type.base.type = (void *)&mp_type_type;
     microml_model_type.flags = MP_TYPE_FLAG_NONE;
     microml_model_type.name = MP_QSTR_Model;
