@@ -146,13 +146,14 @@ typedef struct {
     uint32_t input, output; // locations
     mml__window_t w;
     int32_t depth;
-    int32_t act_min, act_max;   // int8: quantized clamp bounds
+    int32_t act_min, act_max;   // int8/int16: quantized clamp bounds
     float act_min_f, act_max_f; // float32
 } mml__pool2d_t;
 
-// The prepare of the 2-D pools (TFLite's PoolingPrepare): validates the op for int8 or float32,
-// sets p->eval to eval_s8 or eval_f32 and, in FILL mode, fills the record.
-mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_f32);
+// The prepare of the 2-D pools (TFLite's PoolingPrepare): validates the op for int8, int16 or
+// float32, sets p->eval to eval_s8, eval_s16 or eval_f32 and, in FILL mode, fills the record.
+mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_s16,
+    mml__eval_fn eval_f32);
 
 // Defines `static mml_status_t NAME(ctx, data)`, the eval of a 2-D pool on element type T over an
 // mml__pool2d_t record d: for each output element (raster order, channel innermost) an ACC_T acc
