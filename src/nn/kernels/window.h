@@ -106,20 +106,33 @@ static inline int64_t mml__load_i64(const uint8_t *p) {
     return v;
 }
 
-// The int16 output stage of the 16x8 convolutions with an int64 bias (TFLite's ConvPerChannel
-// <int64_t>): the int64 sum acc (bias included) requantized by (mult, shift) with the int64
-// MultiplyByQuantizedMultiplier, clamped to [lo, hi]. Zero points are 0 in 16x8.
-static inline int16_t mml__conv_out_s16(int64_t acc, int32_t mult, int32_t shift, int32_t lo,
-    int32_t hi) {
-    int32_t v = mml__mul_by_qm64(acc, mult, shift);
-    return (int16_t)(v < lo ? lo : v > hi ? hi : v);
-}
-
-// The same with an int32 bias (or none): TFLite's ConvPerChannel<int32_t> sums in int32 (wrapping
-// here) and requantizes with the int32 MultiplyByQuantizedMultiplier.
-static inline int16_t mml__conv_out_s16_32(uint32_t acc, int32_t mult, int32_t shift, int32_t lo,
-    int32_t hi) {
-    int32_t v = mml__mul_by_qm((int32_t)acc, mult, shift);
+// The int16 output stage of the 16x8 kernels (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV,
+// FULLY_CONNECTED): acc is the sum of the products (mod 2^64), bias (bytes, maybe not aligned;
+// NULL: none) holds bias_size-byte values. bias_size 4 is TFLite's int32 accumulator (an int32
+// bias or none): the sum wraps at 32 bits (its low half) and takes the int32
+// MultiplyByQuantizedMultiplier. Otherwise (8: int64 bias, 2: int16 bias widened as TFLM does)
+// the int64 sum takes the int64 one. Clamped to [lo, hi]; zero points are 0 in 16x8.
+static inline int16_t mml__out_s16(uint64_t acc, const uint8_t *bias, int32_t oc, int32_t bias_size,
+    int32_t mult, int32_t shift, int32_t lo, int32_t hi) {
+    int32_t v;
+    if (bias_size == 4) {
+        uint32_t a = (uint32_t)acc;
+        if (bias) {
+            int32_t b;
+            memcpy(&b, bias + 4 * (size_t)oc, sizeof(b));
+            a += (uint32_t)b;
+        }
+        v = mml__mul_by_qm((int32_t)a, mult, shift);
+    } else {
+        if (bias && bias_size == 8) {
+            acc += (uint64_t)mml__load_i64(bias + 8 * (size_t)oc);
+        } else if (bias) {
+            int16_t b16;
+            memcpy(&b16, bias + 2 * (size_t)oc, sizeof(b16));
+            acc += (uint64_t)(int64_t)b16;
+        }
+        v = mml__mul_by_qm64((int64_t)acc, mult, shift);
+    }
     return (int16_t)(v < lo ? lo : v > hi ? hi : v);
 }
 
