@@ -26,6 +26,7 @@ typedef struct {
     float act_min_f, act_max_f; // float32
     uint8_t has_bias;
     uint8_t per_channel; // hybrid: one weight scale per output channel
+    uint8_t bias_size;   // int16: 8 (int64 bias) or 4 (int32 bias or none: int32 sums)
     // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
     // hybrid: 1 or out_c float weight scales follow.
 } conv_t;
@@ -113,20 +114,11 @@ CONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset = 
           mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
               act_min, act_max))
 
-// 16x8 with an int64 bias (read as bytes: maybe not 8-aligned): the int64 sum (wrapping here
-// instead of overflowing).
+// 16x8: int16 input, int8 filter, an int64 or int32 bias or none (bias_size: see mml__out_s16).
 CONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t act_min = d->act_min;
           const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
           const int8_t *shift = conv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
-          mml__conv_out_s16((int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc),
-              mult[oc], shift[oc], act_min, act_max))
-
-// 16x8 with an int32 bias or none: TFLite sums in int32.
-CONV_EVAL(eval_s16_b32, int16_t, int8_t, int32_t, uint32_t, const int32_t act_min = d->act_min;
-          const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
-          const int8_t *shift = conv_quant_shift(d), acc += (uint32_t)((int32_t)f * (int32_t)x),
-          mml__conv_out_s16_32(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], act_min,
-              act_max))
+          mml__out_s16(acc, bias, oc, d->bias_size, mult[oc], shift[oc], act_min, act_max))
 
 CONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
     clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
@@ -206,7 +198,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 input with %s bias unsupported",
                 mml_dtype_name((mml_dtype_t)bias.dtype));
         }
-        p->eval = has_bias && bias.dtype == MML_INT64 ? eval_s16 : eval_s16_b32;
+        p->eval = eval_s16;
     } else if (in.dtype == MML_FLOAT32 && filter.dtype == MML_INT8) {
         if ((st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
             (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
@@ -263,6 +255,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
     d->per_channel = n_scales > 1;
+    d->bias_size = has_bias && bias.dtype == MML_INT64 ? 8 : 4;
     for (uint32_t c = 0; c < n_scales; c++) {
         ((float *)(d + 1))[c] = mml__tensor_scale(p->m, &filter, c);
     }

@@ -17,6 +17,7 @@ typedef struct {
     float act_min_f, act_max_f; // float32
     uint32_t n_quant;           // int8/int16: 1 (per-tensor weights) or units (per-channel)
     uint8_t has_bias;
+    uint8_t bias_size; // int16: 8 (int64 bias) or 4 (int32 bias or none: int32 sums)
     // int8/int16: n_quant multipliers (int32), then n_quant shifts (int8) follow.
 } fc_t;
 
@@ -71,45 +72,34 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
-// 16x8 (TFLite's int16 FullyConnected / FullyConnectedPerChannel): sum (w + w_offset) * x in the
-// bias' type ACC_T (uint64_t for int64, read as bytes as it may not be 8-aligned; uint32_t for
-// int32 or no bias: wrapping here), then the requantization that goes with it (REQ). The weights
-// offset is TFLite's per-tensor one (0 per channel).
-#define FC_EVAL_S16(NAME, ACC_T, BIAS, REQ)                                                        \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
-        const fc_t *d = (const fc_t *)data;                                                        \
-        const int16_t *in = (const int16_t *)mml__ptr(ctx, d->input);                              \
-        const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);                               \
-        const uint8_t *bias = d->has_bias ? (const uint8_t *)mml__ptr(ctx, d->bias) : NULL;        \
-        int16_t *out = (int16_t *)mml__ptr(ctx, d->output);                                        \
-        const int32_t *mult = fc_mult((fc_t *)data);                                               \
-        const int8_t *shift = fc_shift((fc_t *)data);                                              \
-        const uint32_t per_channel = d->n_quant > 1, depth = d->depth, units = d->units;           \
-        const int32_t w_offset = d->weights_offset;                                                \
-        for (uint32_t b = 0; b < d->batches; b++) {                                                \
-            const int16_t *ir = in + b * depth;                                                    \
-            for (uint32_t o = 0; o < units; o++) {                                                 \
-                const int8_t *wr = w + o * depth;                                                  \
-                ACC_T sum = 0;                                                                     \
-                for (uint32_t k = 0; k < depth; k++) {                                             \
-                    sum += (ACC_T)(((int32_t)wr[k] + w_offset) * (int32_t)ir[k]);                  \
-                }                                                                                  \
-                if (bias) {                                                                        \
-                    sum += (ACC_T)(BIAS);                                                          \
-                }                                                                                  \
-                const uint32_t qi = per_channel * o;                                               \
-                int32_t v = (REQ);                                                                 \
-                v = v < d->act_min ? d->act_min : v > d->act_max ? d->act_max : v;                 \
-                out[b * units + o] = (int16_t)v;                                                   \
-            }                                                                                      \
-        }                                                                                          \
-        return MML_OK;                                                                             \
+// 16x8 (TFLite's int16 FullyConnected / FullyConnectedPerChannel): the sum of (w + w_offset) * x
+// (the weights offset is TFLite's per-tensor one, 0 per channel) with an int64 or int32 bias or
+// none, requantized as mml__out_s16 says for bias_size.
+static mml_status_t eval_s16(const mml_eval_ctx_t *ctx, void *data) {
+    const fc_t *d = (const fc_t *)data;
+    const int16_t *in = (const int16_t *)mml__ptr(ctx, d->input);
+    const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);
+    const uint8_t *bias = d->has_bias ? (const uint8_t *)mml__ptr(ctx, d->bias) : NULL;
+    int16_t *out = (int16_t *)mml__ptr(ctx, d->output);
+    const int32_t *mult = fc_mult((fc_t *)data);
+    const int8_t *shift = fc_shift((fc_t *)data);
+    const uint32_t per_channel = d->n_quant > 1, depth = d->depth, units = d->units;
+    const int32_t w_offset = d->weights_offset;
+    for (uint32_t b = 0; b < d->batches; b++) {
+        const int16_t *ir = in + b * depth;
+        for (uint32_t o = 0; o < units; o++) {
+            const int8_t *wr = w + o * depth;
+            uint64_t sum = 0;
+            for (uint32_t k = 0; k < depth; k++) {
+                sum += (uint64_t)(((int32_t)wr[k] + w_offset) * (int32_t)ir[k]);
+            }
+            const uint32_t qi = per_channel * o;
+            out[b * units + o] = mml__out_s16(sum, bias, (int32_t)o, d->bias_size, mult[qi],
+                shift[qi], d->act_min, d->act_max);
+        }
     }
-
-FC_EVAL_S16(eval_s16, uint64_t, mml__load_i64(bias + 8 * o),
-    mml__mul_by_qm64((int64_t)sum, mult[qi], shift[qi]))
-FC_EVAL_S16(eval_s16_b32, uint32_t, ((const int32_t *)(const void *)bias)[o],
-    mml__mul_by_qm((int32_t)sum, mult[qi], shift[qi]))
+    return MML_OK;
+}
 
 static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     const fc_t *d = (const fc_t *)data;
@@ -192,7 +182,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
                 mml_dtype_name((mml_dtype_t)bias.dtype));
         }
         n_quant = w.scales.n;
-        p->eval = has_bias && bias.dtype == MML_INT64 ? eval_s16 : eval_s16_b32;
+        p->eval = eval_s16;
     } else if (in.dtype == MML_FLOAT32) {
         if ((st = mml__prep_check_dtype(p, &w, MML_FLOAT32)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
@@ -229,6 +219,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     d->bias = has_bias ? mml__prep_loc(p, &bias) : 0;
     d->output = mml__prep_loc(p, &out);
     d->has_bias = has_bias;
+    d->bias_size = has_bias && bias.dtype == MML_INT64 ? 8 : 4;
     d->batches = batches;
     d->depth = depth;
     d->units = units;
