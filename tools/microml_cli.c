@@ -180,11 +180,14 @@ static int cmd_info(const char *path, int json) {
         free_model(&c);
         return die("out of memory");
     }
+    uint32_t n_hybrid = 0;
     for (uint32_t i = 0; i < m->n_ops; i++) {
         if (mml_model_check_op(m, i, &macs[i], &reasons[i]) != MML_OK) {
             n_bad++;
         }
         total_macs += macs[i];
+        mml_op_info_t op;
+        n_hybrid += mml_model_op_info(m, i, &op) == MML_OK && op.hybrid;
     }
     mml_status_t plan_st = MML_ERR_UNSUPPORTED;
     if (n_bad == 0) {
@@ -214,11 +217,12 @@ static int cmd_info(const char *path, int json) {
             fprintf(out, "%s\n  {\"index\": %u, \"name\": ", i ? "," : "", (unsigned)i);
             json_str(out, op.name);
             fprintf(out,
-                ", \"builtin_code\": %d, \"version\": %d, \"macs\": %llu, \"supported\": %s}",
+                ", \"builtin_code\": %d, \"version\": %d, \"macs\": %llu, \"supported\": %s, "
+                "\"hybrid\": %s}",
                 (int)op.builtin_code, (int)op.version, (unsigned long long)macs[i],
-                reasons[i].status == MML_OK ? "true" : "false");
+                reasons[i].status == MML_OK ? "true" : "false", op.hybrid ? "true" : "false");
         }
-        fprintf(out, "],\n \"unsupported\": [");
+        fprintf(out, "],\n \"hybrid\": %s,\n \"unsupported\": [", n_hybrid ? "true" : "false");
         for (uint32_t i = 0, k = 0; i < m->n_ops; i++) {
             if (reasons[i].status != MML_OK) {
                 mml_op_info_t op;
@@ -265,8 +269,14 @@ static int cmd_info(const char *path, int json) {
         for (uint32_t i = 0; i < m->n_ops; i++) {
             mml_op_info_t op;
             mml_model_op_info(m, i, &op);
-            fprintf(out, "  %4u %-28s v%-2d %12llu MACs%s\n", (unsigned)i, op.name, (int)op.version,
-                (unsigned long long)macs[i], reasons[i].status == MML_OK ? "" : "  (unsupported)");
+            fprintf(out, "  %4u %-28s v%-2d %12llu MACs%s%s\n", (unsigned)i, op.name,
+                (int)op.version, (unsigned long long)macs[i], op.hybrid ? "  hybrid" : "",
+                reasons[i].status == MML_OK ? "" : "  (unsupported)");
+        }
+        if (n_hybrid) {
+            fprintf(out, "hybrid: %u ops with float activations and int8 weights (inputs quantized "
+                         "per batch at run time, as TFLite)\n",
+                (unsigned)n_hybrid);
         }
         fprintf(out, "tensors:\n");
         for (uint32_t i = 0; i < m->n_tensors; i++) {
