@@ -143,16 +143,63 @@ def test_info_says_hybrid():
     assert j["hybrid"] is False and j["ops"][0]["hybrid"] is False
 
 
+def hybrid_fc(xv, wv, ws, bv, asymmetric, act):
+    """The numpy model of TFLite's hybrid FULLY_CONNECTED (EvalHybrid, per-tensor weights)."""
+    lo, hi = ref.act_range_f(act)
+    out = []
+    for row in xv.reshape(-1, wv.shape[1]):
+        if asymmetric:
+            q, factor, offset = quantize_asymmetric(row)
+        else:
+            (q, factor), offset = quantize_symmetric(row), 0
+        factor = F(factor * F(ws))
+        dot = wv.astype(np.int64) @ q
+        if asymmetric:  # TFLite: int32 dot -= row_sum * float offset, back to int32
+            dot = np.trunc((dot.astype(np.float32) - wv.astype(np.int64).sum(1).astype(np.float32)
+                            * F(offset)).astype(np.float32)).astype(np.int64)
+        y = (bv + (dot.astype(np.float32) * factor).astype(np.float32)).astype(np.float32)
+        out.append(np.minimum(np.maximum(y, F(lo)), F(hi)))
+    return np.stack(out)
+
+
+@pytest.mark.parametrize("asymmetric", [False, True])
+@pytest.mark.parametrize("act", [ref.ACT_NONE, ref.ACT_RELU])
+def test_hybrid_fully_connected(asymmetric, act):
+    rng = np.random.default_rng(7 + asymmetric + 2 * act)
+    batches, depth, units = 3, 40, 6
+    xv = (rng.standard_normal((batches, depth)) * 2 + 0.7).astype(np.float32)
+    xv[1] = np.abs(xv[1])
+    xv[2] = 0  # an all-zero row: the bias
+    wv = rng.integers(-127, 128, (units, depth)).astype(np.int8)
+    ws = float(F(0.013))
+    bv = rng.standard_normal(units).astype(np.float32)
+    mb = ModelBuilder()
+    x = mb.tensor([batches, depth], "float32")
+    wt = mb.tensor([units, depth], "int8", data=wv, scale=ws)
+    bt = mb.tensor([units], "float32", data=bv)
+    y = mb.tensor([batches, units], "float32")
+    mb.op("FULLY_CONNECTED", [x, wt, bt], [y], options=("FullyConnectedOptions", dict(
+        fused_activation_function=act, asymmetric_quantize_inputs=asymmetric)))
+    assert info(mb.build([x], [y]))["hybrid"] is True
+    (got,) = run(mb, [x], [y], [xv])
+    want = hybrid_fc(xv, wv, ws, bv, asymmetric, act)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(got[2], np.clip(bv, *ref.act_range_f(act)).astype(np.float32))
+    deq = xv.astype(np.float64) @ (wv.astype(np.float64) * ws).T + bv
+    assert not np.allclose(got, np.clip(deq, *ref.act_range_f(act)), rtol=1e-5, atol=1e-6)
+
+
 def test_other_hybrid_ops_refused_by_name():
-    # FULLY_CONNECTED and DEPTHWISE_CONV_2D have no hybrid kernel yet: refused, never run with
-    # another semantics (docs/quantization.md).
+    # DEPTHWISE_CONV_2D has no hybrid kernel yet, nor FULLY_CONNECTED with per-channel weights:
+    # refused, never run with another semantics (docs/quantization.md).
     mb = ModelBuilder()
     x = mb.tensor([1, 4], "float32")
-    wt = mb.tensor([3, 4], "int8", data=np.ones((3, 4), np.int8), scale=0.5)
+    wt = mb.tensor([3, 4], "int8", data=np.ones((3, 4), np.int8), scale=[0.5, 0.25, 0.5],
+                   zero_point=[0, 0, 0])
     y = mb.tensor([1, 3], "float32")
     mb.op("FULLY_CONNECTED", [x, wt, -1], [y])
     (why,) = info(mb.build([x], [y]))["unsupported"]
-    assert "FULLY_CONNECTED" in why["reason"] and "int8" in why["reason"]
+    assert "FULLY_CONNECTED" in why["reason"] and "per-tensor" in why["reason"]
     mb = ModelBuilder()
     x = mb.tensor([1, 3, 3, 2], "float32")
     wt = mb.tensor([1, 1, 1, 2], "int8", data=np.ones((1, 1, 1, 2), np.int8), scale=[0.5, 0.5],
