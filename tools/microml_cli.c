@@ -274,8 +274,9 @@ static int cmd_info(const char *path, int json) {
                 reasons[i].status == MML_OK ? "" : "  (unsupported)");
         }
         if (n_hybrid) {
-            fprintf(out, "hybrid: %u ops with float activations and int8 weights (inputs quantized "
-                         "per batch at run time, as TFLite)\n",
+            fprintf(out,
+                "hybrid: %u ops with float activations and int8 weights (inputs quantized "
+                "per batch at run time, as TFLite)\n",
                 (unsigned)n_hybrid);
         }
         fprintf(out, "tensors:\n");

@@ -23,27 +23,27 @@ static bool inside(const mml__flex_t *r, uint64_t pos, uint64_t n) {
 
 static uint64_t rd_uint(const uint8_t *p, uint32_t w) {
     switch (w) {
-    case 1:
-        return p[0];
-    case 2:
-        return mml__rd_u16(p);
-    case 4:
-        return mml__rd_u32(p);
-    default:
-        return mml__rd_u64(p);
+        case 1:
+            return p[0];
+        case 2:
+            return mml__rd_u16(p);
+        case 4:
+            return mml__rd_u32(p);
+        default:
+            return mml__rd_u64(p);
     }
 }
 
 static int64_t rd_int(const uint8_t *p, uint32_t w) {
     switch (w) {
-    case 1:
-        return (int8_t)p[0];
-    case 2:
-        return (int16_t)mml__rd_u16(p);
-    case 4:
-        return (int32_t)mml__rd_u32(p);
-    default:
-        return (int64_t)mml__rd_u64(p);
+        case 1:
+            return (int8_t)p[0];
+        case 2:
+            return (int16_t)mml__rd_u16(p);
+        case 4:
+            return (int32_t)mml__rd_u32(p);
+        default:
+            return (int64_t)mml__rd_u64(p);
     }
 }
 
@@ -53,8 +53,8 @@ static bool known_type(uint32_t t) {
 }
 
 // A reference to the value whose slot is `width` bytes at pos, with packed type byte `packed`.
-static bool make_ref(const uint8_t *buf, uint32_t len, uint64_t pos, uint32_t width,
-    uint8_t packed, mml__flex_t *out) {
+static bool make_ref(const uint8_t *buf, uint32_t len, uint64_t pos, uint32_t width, uint8_t packed,
+    mml__flex_t *out) {
     uint32_t type = packed >> 2;
     if (!valid_width(width) || pos + width > len || !known_type(type)) {
         return false;
@@ -106,28 +106,28 @@ static bool size_prefix(const mml__flex_t *r, uint32_t t, uint32_t w, uint32_t *
 // The scalar a numeric reference holds: its bytes and width, and INT/UINT/FLOAT/BOOL.
 static bool scalar(const mml__flex_t *r, const uint8_t **p, uint32_t *w, uint32_t *kind) {
     switch (r->type) {
-    case MML__FLEX_INT:
-    case MML__FLEX_UINT:
-    case MML__FLEX_FLOAT:
-    case MML__FLEX_BOOL:
-        *p = r->buf + r->pos;
-        *w = r->parent_width;
-        *kind = r->type;
-        return true;
-    case MML__FLEX_INDIRECT_INT:
-    case MML__FLEX_INDIRECT_UINT:
-    case MML__FLEX_INDIRECT_FLOAT: {
-        uint32_t t;
-        if (!target(r, &t) || !inside(r, t, r->byte_width)) {
-            return false;
+        case MML__FLEX_INT:
+        case MML__FLEX_UINT:
+        case MML__FLEX_FLOAT:
+        case MML__FLEX_BOOL:
+            *p = r->buf + r->pos;
+            *w = r->parent_width;
+            *kind = r->type;
+            return true;
+        case MML__FLEX_INDIRECT_INT:
+        case MML__FLEX_INDIRECT_UINT:
+        case MML__FLEX_INDIRECT_FLOAT: {
+            uint32_t t;
+            if (!target(r, &t) || !inside(r, t, r->byte_width)) {
+                return false;
+            }
+            *p = r->buf + t;
+            *w = r->byte_width;
+            *kind = r->type - (MML__FLEX_INDIRECT_INT - MML__FLEX_INT);
+            return true;
         }
-        *p = r->buf + t;
-        *w = r->byte_width;
-        *kind = r->type - (MML__FLEX_INDIRECT_INT - MML__FLEX_INT);
-        return true;
-    }
-    default:
-        return false;
+        default:
+            return false;
     }
 }
 

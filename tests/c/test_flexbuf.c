@@ -95,60 +95,61 @@ static void run_check(const flex_case_t *c, const mml__flex_t *root, const check
     const uint8_t *p = NULL;
     uint32_t n = 0;
     switch (k->kind) {
-    case CHECK_INT:
-        CHECK(mml__flex_int(&r, &i) && i == k->i, "%s %s: int %lld, want %lld", c->name, k->path,
-            (long long)i, (long long)k->i);
-        if ((double)k->i == (double)(int64_t)(double)k->i) { // exactly representable: as a double
-            CHECK(mml__flex_float(&r, &f) && f == (double)k->i, "%s %s: as float %g", c->name,
-                k->path, f);
-        }
-        break;
-    case CHECK_FLOAT:
-        CHECK(mml__flex_float(&r, &f) && f == k->f, "%s %s: float %.17g, want %.17g", c->name,
-            k->path, f, k->f);
-        if (fabs(k->f) < 9e18) { // AsInt64: truncation toward zero
-            CHECK(mml__flex_int(&r, &i) && i == (int64_t)k->f, "%s %s: float as int %lld",
-                c->name, k->path, (long long)i);
-        }
-        break;
-    case CHECK_BOOL:
-        CHECK(r.type == MML__FLEX_BOOL && mml__flex_bool(&r, &b) && b == (k->i != 0),
-            "%s %s: bool", c->name, k->path);
-        CHECK(mml__flex_int(&r, &i) && i == k->i, "%s %s: bool as int", c->name, k->path);
-        break;
-    case CHECK_STRING:
-        CHECK(mml__flex_string(&r, &s, &n) && n == k->n && memcmp(s, k->s, n) == 0 && s[n] == 0,
-            "%s %s: string of %u bytes, want %u", c->name, k->path, n, k->n);
-        CHECK(!mml__flex_int(&r, &i) && !mml__flex_float(&r, &f), "%s %s: string as number",
-            c->name, k->path);
-        break;
-    case CHECK_BLOB:
-        CHECK(r.type == MML__FLEX_BLOB && mml__flex_blob(&r, &p, &n) && n == k->n &&
-                memcmp(p, k->s, n) == 0,
-            "%s %s: blob of %u bytes, want %u", c->name, k->path, n, k->n);
-        CHECK(!mml__flex_string(&r, &s, &n), "%s %s: blob as string", c->name, k->path);
-        break;
-    case CHECK_SIZE:
-        CHECK(mml__flex_size(&r, &n) && n == (uint32_t)k->i, "%s %s: size %u, want %lld",
-            c->name, k->path, n, (long long)k->i);
-        CHECK(!mml__flex_at(&r, (uint32_t)k->i, &r), "%s %s: element past the end", c->name,
-            k->path);
-        CHECK(!mml__flex_int(&r, &i), "%s %s: vector as int", c->name, k->path);
-        break;
-    case CHECK_NULL:
-        CHECK(r.type == MML__FLEX_NULL && !mml__flex_int(&r, &i) && !mml__flex_float(&r, &f) &&
-                !mml__flex_string(&r, &s, &n),
-            "%s %s: null", c->name, k->path);
-        break;
-    case CHECK_NOT_INT:
-        CHECK(!mml__flex_int(&r, &i), "%s %s: read %lld as int64", c->name, k->path,
-            (long long)i);
-        break;
-    case CHECK_MAP_KEY:
-        CHECK(key_index >= 0 && mml__flex_key_at(&r, (uint32_t)key_index, &s, &n) &&
-                n == k->n && memcmp(s, k->s, n) == 0,
-            "%s %s: key", c->name, k->path);
-        break;
+        case CHECK_INT:
+            CHECK(mml__flex_int(&r, &i) && i == k->i, "%s %s: int %lld, want %lld", c->name,
+                k->path, (long long)i, (long long)k->i);
+            if ((double)k->i ==
+                (double)(int64_t)(double)k->i) { // exactly representable: as a double
+                CHECK(mml__flex_float(&r, &f) && f == (double)k->i, "%s %s: as float %g", c->name,
+                    k->path, f);
+            }
+            break;
+        case CHECK_FLOAT:
+            CHECK(mml__flex_float(&r, &f) && f == k->f, "%s %s: float %.17g, want %.17g", c->name,
+                k->path, f, k->f);
+            if (fabs(k->f) < 9e18) { // AsInt64: truncation toward zero
+                CHECK(mml__flex_int(&r, &i) && i == (int64_t)k->f, "%s %s: float as int %lld",
+                    c->name, k->path, (long long)i);
+            }
+            break;
+        case CHECK_BOOL:
+            CHECK(r.type == MML__FLEX_BOOL && mml__flex_bool(&r, &b) && b == (k->i != 0),
+                "%s %s: bool", c->name, k->path);
+            CHECK(mml__flex_int(&r, &i) && i == k->i, "%s %s: bool as int", c->name, k->path);
+            break;
+        case CHECK_STRING:
+            CHECK(mml__flex_string(&r, &s, &n) && n == k->n && memcmp(s, k->s, n) == 0 && s[n] == 0,
+                "%s %s: string of %u bytes, want %u", c->name, k->path, n, k->n);
+            CHECK(!mml__flex_int(&r, &i) && !mml__flex_float(&r, &f), "%s %s: string as number",
+                c->name, k->path);
+            break;
+        case CHECK_BLOB:
+            CHECK(r.type == MML__FLEX_BLOB && mml__flex_blob(&r, &p, &n) && n == k->n &&
+                    memcmp(p, k->s, n) == 0,
+                "%s %s: blob of %u bytes, want %u", c->name, k->path, n, k->n);
+            CHECK(!mml__flex_string(&r, &s, &n), "%s %s: blob as string", c->name, k->path);
+            break;
+        case CHECK_SIZE:
+            CHECK(mml__flex_size(&r, &n) && n == (uint32_t)k->i, "%s %s: size %u, want %lld",
+                c->name, k->path, n, (long long)k->i);
+            CHECK(!mml__flex_at(&r, (uint32_t)k->i, &r), "%s %s: element past the end", c->name,
+                k->path);
+            CHECK(!mml__flex_int(&r, &i), "%s %s: vector as int", c->name, k->path);
+            break;
+        case CHECK_NULL:
+            CHECK(r.type == MML__FLEX_NULL && !mml__flex_int(&r, &i) && !mml__flex_float(&r, &f) &&
+                    !mml__flex_string(&r, &s, &n),
+                "%s %s: null", c->name, k->path);
+            break;
+        case CHECK_NOT_INT:
+            CHECK(!mml__flex_int(&r, &i), "%s %s: read %lld as int64", c->name, k->path,
+                (long long)i);
+            break;
+        case CHECK_MAP_KEY:
+            CHECK(key_index >= 0 && mml__flex_key_at(&r, (uint32_t)key_index, &s, &n) &&
+                    n == k->n && memcmp(s, k->s, n) == 0,
+                "%s %s: key", c->name, k->path);
+            break;
     }
 }
 
@@ -229,8 +230,8 @@ static void test_getters(void) {
     }
     CHECK(mixed && mml__flex_root(mixed->data, mixed->len, &vec), "mixed_vector case");
     if (mixed) {
-        CHECK(!mml__flex_get_int(&vec, "x", 0, &i) && mml__flex_find(&vec, "x", &vec) ==
-                MML__FLEX_BAD,
+        CHECK(!mml__flex_get_int(&vec, "x", 0, &i) &&
+                mml__flex_find(&vec, "x", &vec) == MML__FLEX_BAD,
             "lookup in a vector");
     }
 }

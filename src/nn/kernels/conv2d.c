@@ -47,7 +47,7 @@ static const int8_t *conv_quant_shift(const conv_t *d) {
 // oc and bias, NULL without one). The taps inside the input are found once per output row and
 // column (TFLite tests each one): the same values in the same order, no bounds checks inside.
 // CONV_EVAL_IO: the same with output type O_T (hybrid: int8 input, float output).
-#define CONV_EVAL(NAME, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH) \
+#define CONV_EVAL(NAME, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                                    \
     CONV_EVAL_IO(NAME, T, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)
 #define CONV_EVAL_IO(NAME, T, O_T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                            \
     static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
@@ -130,13 +130,14 @@ CONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
 // input). The quantized input lives in scratch: [batches float factors][batches int32
 // offsets][int8 input].
 CONV_EVAL_IO(eval_hybrid_q, int8_t, float, int8_t, float, uint32_t,
-    const float *factor = (const float *)mml__ptr(ctx, d->scratch);
-    const int32_t *offset = (const int32_t *)(factor + w->batches);
-    const float *wscale = (const float *)mml__ptr(ctx, d->scales),
-    acc += (uint32_t)((int32_t)f * ((int32_t)x - offset[b])),
-    clamp_f32(d, (d->per_channel ? (float)(int32_t)acc * wscale[d->oc_scales ? oc : 0] * factor[b]
+             const float *factor = (const float *)mml__ptr(ctx, d->scratch);
+             const int32_t *offset = (const int32_t *)(factor + w->batches);
+             const float *wscale = (const float *)mml__ptr(ctx, d->scales),
+             acc += (uint32_t)((int32_t)f * ((int32_t)x - offset[b])),
+             clamp_f32(d,
+                 (d->per_channel ? (float)(int32_t)acc * wscale[d->oc_scales ? oc : 0] * factor[b]
                                  : (float)(int32_t)acc * factor[b]) +
-            (bias ? bias[oc] : 0.0f)))
+                     (bias ? bias[oc] : 0.0f)))
 
 static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
     const conv_t *d = (const conv_t *)data;
@@ -148,8 +149,8 @@ static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
     const float wscale = *(const float *)mml__ptr(ctx, d->scales);
     const uint32_t n = (uint32_t)w->in_h * (uint32_t)w->in_w * (uint32_t)d->in_c;
     for (int32_t b = 0; b < w->batches; b++) {
-        mml__hybrid_quantize(in + (size_t)b * n, n, !d->per_channel, q + (size_t)b * n,
-            &factor[b], &offset[b]);
+        mml__hybrid_quantize(in + (size_t)b * n, n, !d->per_channel, q + (size_t)b * n, &factor[b],
+            &offset[b]);
         if (!d->per_channel) {
             factor[b] *= wscale;
         }

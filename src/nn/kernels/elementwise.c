@@ -3,9 +3,9 @@
 #include "core/mathf.h"
 #include "nn/kernels/elementwise.h"
 // Built when any op that uses these helpers is (nn/op_list.h, MML_OP_ON).
-#if MML_OP_ON(ADD) || MML_OP_ON(SUB) || MML_OP_ON(MUL) || MML_OP_ON(DIV) || MML_OP_ON(MAXIMUM) || \
-    MML_OP_ON(MINIMUM) || MML_OP_ON(SOFTMAX) || MML_OP_ON(QUANTIZE) || MML_OP_ON(DEQUANTIZE) || \
-    MML_OP_ON(RELU) || MML_OP_ON(RELU6) || MML_OP_ON(LOGISTIC) || MML_OP_ON(TANH) || \
+#if MML_OP_ON(ADD) || MML_OP_ON(SUB) || MML_OP_ON(MUL) || MML_OP_ON(DIV) || MML_OP_ON(MAXIMUM) ||  \
+    MML_OP_ON(MINIMUM) || MML_OP_ON(SOFTMAX) || MML_OP_ON(QUANTIZE) || MML_OP_ON(DEQUANTIZE) ||    \
+    MML_OP_ON(RELU) || MML_OP_ON(RELU6) || MML_OP_ON(LOGISTIC) || MML_OP_ON(TANH) ||               \
     MML_OP_ON(HARD_SWISH) || MML_OP_ON(LEAKY_RELU) || MML_OP_ON(CAST)
 
 // t's dims right-aligned into MML_MAX_DIMS (leading 1s), as TFLite's ExtendedShape.

@@ -4,8 +4,8 @@
 
 // Each part is built when an op that uses it is (nn/op_list.h, MML_OP_ON): FULLY_CONNECTED
 // needs only the requantization multipliers.
-#define WINDOW_OPS \
-    (MML_OP_ON(CONV_2D) || MML_OP_ON(DEPTHWISE_CONV_2D) || MML_OP_ON(AVERAGE_POOL_2D) || \
+#define WINDOW_OPS                                                                                 \
+    (MML_OP_ON(CONV_2D) || MML_OP_ON(DEPTHWISE_CONV_2D) || MML_OP_ON(AVERAGE_POOL_2D) ||           \
         MML_OP_ON(MAX_POOL_2D))
 #define CONV_OPS (MML_OP_ON(CONV_2D) || MML_OP_ON(DEPTHWISE_CONV_2D))
 #if WINDOW_OPS
