@@ -7,7 +7,12 @@
 #include "nn/ops.h"
 #if MML_OP_ON(FULLY_CONNECTED)
 
-enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2 };
+enum {
+    OPT_ACTIVATION = 0,
+    OPT_WEIGHTS_FORMAT = 1,
+    OPT_KEEP_NUM_DIMS = 2,
+    OPT_ASYMMETRIC_QUANTIZE_INPUTS = 3
+};
 
 typedef struct {
     uint32_t input, weights, bias, output; // locations; bias valid if has_bias
@@ -17,7 +22,10 @@ typedef struct {
     float act_min_f, act_max_f; // float32
     uint32_t n_quant;           // int8/int16: 1 (per-tensor weights) or units (per-channel)
     uint8_t has_bias;
-    uint8_t bias_size; // int16: 8 (int64 bias) or 4 (int32 bias or none: int32 sums)
+    uint8_t asymmetric; // hybrid: the option asymmetric_quantize_inputs
+    uint32_t scratch;   // hybrid: location of the per-batch factors, offsets and int8 input
+    float w_scale;      // hybrid: the weights' scale
+    uint8_t bias_size;  // int16: 8 (int64 bias) or 4 (int32 bias or none: int32 sums)
     // int8/int16: n_quant multipliers (int32), then n_quant shifts (int8) follow.
 } fc_t;
 
@@ -125,6 +133,53 @@ static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
+// Float input and output with int8 weights ("hybrid"), as TFLite's fully_connected.cc EvalHybrid
+// (docs/quantization.md, "Hybrid ops"): each batch row quantized to int8 at run time
+// (symmetric, or asymmetric with asymmetric_quantize_inputs), factor *= weight scale, then
+// output = bias + dot * factor, where dot = sum(w * q) - row_sum(w) * offset, the subtraction in
+// float as TFLite does it. Scratch: [batches factors][batches offsets][int8 input].
+static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
+    const fc_t *d = (const fc_t *)data;
+    const float *in = (const float *)mml__ptr(ctx, d->input);
+    const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);
+    const float *bias = d->has_bias ? (const float *)mml__ptr(ctx, d->bias) : NULL;
+    float *out = (float *)mml__ptr(ctx, d->output);
+    float *factor = (float *)mml__ptr(ctx, d->scratch);
+    int32_t *offset = (int32_t *)(factor + d->batches);
+    int8_t *q = (int8_t *)(offset + d->batches);
+    const uint32_t depth = d->depth, units = d->units;
+    for (uint32_t b = 0; b < d->batches; b++) {
+        mml__hybrid_quantize(in + b * depth, depth, !d->asymmetric, q + b * depth, &factor[b],
+            &offset[b]);
+        factor[b] *= d->w_scale;
+    }
+    for (uint32_t b = 0; b < d->batches; b++) {
+        const int8_t *qr = q + b * depth;
+        for (uint32_t o = 0; o < units; o++) {
+            const int8_t *wr = w + o * depth;
+            uint32_t dot = 0, row_sum = 0; // wrapping int32 sums
+            for (uint32_t k = 0; k < depth; k++) {
+                dot += (uint32_t)((int32_t)wr[k] * (int32_t)qr[k]);
+                row_sum += (uint32_t)(int32_t)wr[k];
+            }
+            float acc = (float)(int32_t)dot;
+            if (d->asymmetric) {
+                acc -= (float)(int32_t)row_sum * (float)offset[b];
+                // TFLite stores this back into its int32 dot product (toward zero).
+                acc = acc > 2147483520.0f  ? 2147483520.0f
+                    : acc < -2147483648.0f ? -2147483648.0f
+                                           : acc;
+                acc = (float)(int32_t)acc;
+            }
+            float v = (bias ? bias[o] : 0.0f) + acc * factor[b];
+            out[b * units + o] = v < d->act_min_f ? d->act_min_f
+                : v > d->act_max_f                ? d->act_max_f
+                                                  : v;
+        }
+    }
+    return MML_OK;
+}
+
 mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     mml__tensor_t in, w, bias, out;
     mml_status_t st;
@@ -183,6 +238,20 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         }
         n_quant = w.scales.n;
         p->eval = eval_s16;
+    } else if (in.dtype == MML_FLOAT32 && w.dtype == MML_INT8) {
+        if ((st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
+            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
+            return st;
+        }
+        if (w.scales.n != 1 || mml__tensor_zero_point(p->m, &w, 0) != 0 || !w.is_constant) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+                "hybrid weights must be constant, per-tensor and symmetric");
+        }
+        if (in.elems > UINT32_MAX - 8u * batches) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input too large");
+        }
+        mml__prep_scratch(p, 8u * batches + in.elems);
+        p->eval = eval_hybrid;
     } else if (in.dtype == MML_FLOAT32) {
         if ((st = mml__prep_check_dtype(p, &w, MML_FLOAT32)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
@@ -227,6 +296,11 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     d->act_max = act_max;
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
+    if (p->eval == eval_hybrid) {
+        d->asymmetric = mml__opt_u8(p, OPT_ASYMMETRIC_QUANTIZE_INPUTS, 0) != 0;
+        d->scratch = mml__prep_scratch_loc(p);
+        d->w_scale = mml__tensor_scale(p->m, &w, 0);
+    }
     if (n_quant > 0) {
         d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
         d->weights_offset = -mml__tensor_zero_point(p->m, &w, 0);
