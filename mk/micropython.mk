@@ -19,8 +19,10 @@ QEMU_BOARDS_STOCK := MPS2_AN385_STOCK MICROBIT_NATIVE MPS2_AN500_STOCK VIRT_RV32
 QEMU_BOARDS := $(QEMU_BOARDS_MML) $(QEMU_BOARDS_STOCK)
 # 3 MB of the MPS2 boards' 4 MB RAM (room for a 300 KB model, its arena and copies of both).
 MPS2_HEAP := 3145728
-# The Cortex-M0 machine is given 256 KB of RAM (boards/MICROBIT_NATIVE): 224 KB heap, ~30 KB stack.
-M0_HEAP := 229376
+# The Cortex-M0 machine is given 512 KB of RAM (boards/MICROBIT_NATIVE): 480 KB heap, ~30 KB
+# stack. The full armv6m .mpy's code is copied into the heap (~150 KB with every op and the DSP
+# code); a per-model build (make mpy MODELS=...) is the one for parts with less RAM.
+M0_HEAP := 491520
 # VIRT_RV32's linker script (mcu/rv32/virt.ld) gives .data+.bss a 2 MB region (the stack has its
 # own 64 KB): 1.75 MB heap.
 RV32_HEAP := 1835008

@@ -7,7 +7,7 @@
 #define MICROPY_EMIT_THUMB (1)
 #define MICROPY_EMIT_THUMB_ARMV7M (0)
 
-// A 512 KB ROMFS partition at 3.5 MB in the 4 MB flash qemu gives this board (boards/romfs_ioctl.c):
+// A 512 KB ROMFS partition at 3.5 MB in the 8 MB flash qemu gives this board (boards/romfs_ioctl.c):
 // vfs.rom_ioctl(2, 0), which MicroPython mounts at /rom at boot. tools/run-on-qemu --romfs fills it.
 #undef MICROPY_VFS_ROM_IOCTL
 #define MICROPY_VFS_ROM_IOCTL (1)

@@ -2,7 +2,7 @@
 # Person detection: TFLM's 96x96 grayscale test pictures through person_detect.tflite (MobileNet
 # v1, int8). The BMP is parsed here; its pixels go to the model as raw bytes, as TFLM's test does.
 # On a board with the model in its ROMFS partition (/rom) the model is borrowed where it lies in
-# flash, never copied to RAM: this is what lets it run on a Cortex-M0 with 224 KB of heap.
+# flash, never copied to RAM: the 300 KB model would not fit in a Cortex-M0 board's heap.
 import os
 import struct
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Models kept in flash: the ROMFS image builder (python/microml_tools/romfs.py: format and
 # alignment, read back by an independent parser here and by MicroPython's VfsRom on the board),
-# and examples/person_detection on the Cortex-M0 board (MICROBIT_NATIVE, 224 KB heap, armv6m
+# and examples/person_detection on the Cortex-M0 board (MICROBIT_NATIVE, 480 KB heap, armv6m
 # .mpy) with its files in the board's ROMFS partition: it prints the README's expected output,
 # where the same run with the model read into RAM fails with MemoryError.
 import subprocess
