@@ -86,6 +86,11 @@ QEMU_VAR := $(if $(MODELS),-custom)
 define qemu_fw
 .PHONY: qemu-$(1)
 qemu-$(1): mpy-check
+	@# Nor does it regenerate its QSTRs when a board's config enables a feature: start afresh
+	@# when a file of our board folder is newer than the last firmware.
+	@if [ -n "$(3)" ] && [ -f $$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1)/firmware.elf ] && [ -n "$$$$(find $(3) \
+	    $$(TOP)/boards/romfs_ioctl.c -newer $$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1)/firmware.elf 2>/dev/null)" ]; \
+	    then echo "qemu$$(QEMU_VAR)-$(1): board files changed, building afresh"; rm -rf $$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1); fi
 	$(if $(5),$$(if $$(MODELS),$$(call ops_header,$$(BUILD)/qemu-custom)))
 	@# The port does not rebuild main.c (the heap array) when only MICROPY_HEAP_SIZE changes.
 	@mkdir -p $$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1); if [ "$$$$(cat $$(BUILD)/mp/qemu$$(QEMU_VAR)-$(1)/heap-size 2>/dev/null)" != "$(4)" ]; \

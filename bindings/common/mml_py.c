@@ -14,6 +14,10 @@ static const struct {
     uint8_t kind; // mml_py_exc_t
     const char *fmt;
 } msgs[MML_PY_MSG_COUNT] = {
+    [MML_PY_MSG_ARENA_TOO_SMALL] = {MML_PY_EXC_MEMORY, "arena needs %u bytes, got %u"},
+    [MML_PY_MSG_UNSUPPORTED] = {MML_PY_EXC_NOT_IMPLEMENTED, "%s"},
+    [MML_PY_MSG_INVALID] = {MML_PY_EXC_VALUE, "%s"},
+    [MML_PY_MSG_INTERNAL] = {MML_PY_EXC_RUNTIME, "microml internal error (%d): %s"},
     [MML_PY_MSG_MODEL_NOT_BUFFER] = {MML_PY_EXC_VALUE,
         "model must be a bytes-like object (bytes, bytearray, memoryview, array)"},
     [MML_PY_MSG_MODEL_UNALIGNED] = {MML_PY_EXC_VALUE, "model buffer must be 4-byte aligned"},
@@ -30,6 +34,14 @@ static const struct {
     [MML_PY_MSG_INPUTS_COUNT] = {MML_PY_EXC_VALUE, "model has %u inputs, got %u"},
     [MML_PY_MSG_INPUT_KIND] = {MML_PY_EXC_VALUE,
         "input %u must be a buffer or a list/tuple of numbers"},
+    [MML_PY_MSG_INPUT_BYTES] = {MML_PY_EXC_VALUE, "input %u needs %u bytes, got %u"},
+    [MML_PY_MSG_INPUT_VALUES] = {MML_PY_EXC_VALUE, "input %u needs %u values, got %u"},
+    [MML_PY_MSG_INPUT_ITEM] = {MML_PY_EXC_VALUE, "input %u: item %u is not a number"},
+    [MML_PY_MSG_INPUT_TYPECODE] = {MML_PY_EXC_TYPE,
+        "input %u: arrays of typecode '%c' are not supported"},
+    [MML_PY_MSG_INPUT_DTYPE] = {MML_PY_EXC_TYPE,
+        "input %u is %s: got an array of %s (give %s values, floats to quantize, or bytes)"},
+    [MML_PY_MSG_OUTPUT_BYTES] = {MML_PY_EXC_VALUE, "output %u needs %u bytes, got %u"},
     [MML_PY_MSG_OUT_NOT_SEQ] = {MML_PY_EXC_VALUE,
         "model has %u outputs: out must be a tuple or list of %u buffers"},
     [MML_PY_MSG_OUT_COUNT] = {MML_PY_EXC_VALUE, "out needs %u buffers, got %u"},
@@ -107,15 +119,6 @@ static void format(mml_py_err_t *e, const char *fmt, va_list ap) {
     }
 }
 
-static bool fail_fmt(mml_py_err_t *e, mml_py_exc_t kind, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    e->kind = kind;
-    format(e, fmt, ap);
-    va_end(ap);
-    return false;
-}
-
 bool mml_py_fail(mml_py_err_t *e, mml_py_msg_t id, ...) {
     va_list ap;
     va_start(ap, id);
@@ -133,17 +136,16 @@ bool mml_py_status(mml_py_err_t *e, mml_status_t status, const mml_error_t *err)
             e->kind = MML_PY_EXC_NONE;
             return true;
         case MML_ERR_ARENA_TOO_SMALL:
-            return fail_fmt(e, MML_PY_EXC_MEMORY, "arena needs %u bytes, got %u",
-                err != NULL ? err->needed : 0u, err != NULL ? err->got : 0u);
+            return mml_py_fail(e, MML_PY_MSG_ARENA_TOO_SMALL, err != NULL ? err->needed : 0u,
+                err != NULL ? err->got : 0u);
         case MML_ERR_UNSUPPORTED:
-            return fail_fmt(e, MML_PY_EXC_NOT_IMPLEMENTED, "%s", msg);
+            return mml_py_fail(e, MML_PY_MSG_UNSUPPORTED, msg);
         case MML_ERR_INVALID_MODEL:
         case MML_ERR_INVALID_ARG:
-            return fail_fmt(e, MML_PY_EXC_VALUE, "%s", msg);
+            return mml_py_fail(e, MML_PY_MSG_INVALID, msg);
         default:
             // WORK_TOO_SMALL or a code newer than this file: the binding itself is wrong.
-            return fail_fmt(e, MML_PY_EXC_RUNTIME, "microml internal error (%d): %s",
-                (int32_t)status, msg);
+            return mml_py_fail(e, MML_PY_MSG_INTERNAL, (int32_t)status, msg);
     }
 }
 
@@ -328,6 +330,8 @@ uint8_t mml_py_typecode_dtype(char typecode, size_t itemsize) {
             return itemsize == 4 ? MML_FLOAT32 : MML_DTYPE_COUNT;
         case 'd':
             return itemsize == 8 ? MML_FLOAT64 : MML_DTYPE_COUNT;
+        case 'e':
+            return itemsize == 2 ? MML_FLOAT16 : MML_DTYPE_COUNT;
         case '?':
             return itemsize == 1 ? MML_BOOL : MML_DTYPE_COUNT;
         case 'b':
@@ -397,7 +401,30 @@ static uint32_t elements(const mml_tensor_info_t *t) {
 }
 
 static bool is_float_dtype(uint8_t dtype) {
-    return dtype == MML_FLOAT32 || dtype == MML_FLOAT64;
+    return dtype == MML_FLOAT32 || dtype == MML_FLOAT64 || dtype == MML_FLOAT16;
+}
+
+// An IEEE 754 half (numpy float16) as a float, by its bits (every half is exact in a float).
+static float half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
+    if (exp == 31) {
+        bits = sign | 0x7f800000u | (man << 13); // infinity or NaN
+    } else if (exp != 0) {
+        bits = sign | ((exp + 112) << 23) | (man << 13); // rebias 15 -> 127
+    } else if (man == 0) {
+        bits = sign; // +-0
+    } else {
+        // Subnormal half (man * 2^-24): normalize it, a normal float.
+        exp = 113;
+        while ((man & 0x400) == 0) {
+            man <<= 1;
+            exp--;
+        }
+        bits = sign | (exp << 23) | ((man & 0x3ff) << 13);
+    }
+    float v;
+    memcpy(&v, &bits, 4);
+    return v;
 }
 
 // Element k of a typed buffer as a float.
@@ -444,6 +471,11 @@ static float typed_get(const mml_py_value_t *v, size_t k) {
             memcpy(&x, p, 8);
             return (float)x;
         }
+        case MML_FLOAT16: {
+            uint16_t x;
+            memcpy(&x, p, 2);
+            return half_to_float(x);
+        }
         default: { // MML_FLOAT32
             float x;
             memcpy(&x, p, 4);
@@ -482,14 +514,12 @@ bool mml_py_input_check(const mml_py_model_t *pm, uint32_t i, const mml_py_value
     switch (v->kind) {
         case MML_PY_VAL_RAW:
             if (v->len != t->bytes) {
-                return fail_fmt(e, MML_PY_EXC_VALUE, "input %u needs %u bytes, got %u", i,
-                    t->bytes, (uint32_t)v->len);
+                return mml_py_fail(e, MML_PY_MSG_INPUT_BYTES, i, t->bytes, (uint32_t)v->len);
             }
             return true;
         case MML_PY_VAL_SEQ:
             if (v->len != n) {
-                return fail_fmt(e, MML_PY_EXC_VALUE, "input %u needs %u values, got %u", i, n,
-                    (uint32_t)v->len);
+                return mml_py_fail(e, MML_PY_MSG_INPUT_VALUES, i, n, (uint32_t)v->len);
             }
             return true;
         case MML_PY_VAL_TYPED:
@@ -499,17 +529,14 @@ bool mml_py_input_check(const mml_py_model_t *pm, uint32_t i, const mml_py_value
     }
     uint32_t size = mml_dtype_size((mml_dtype_t)v->dtype);
     if (v->dtype >= MML_DTYPE_COUNT || size == 0) {
-        return fail_fmt(e, MML_PY_EXC_TYPE, "input %u: arrays of typecode '%c' are not supported",
-            i, v->typecode);
+        return mml_py_fail(e, MML_PY_MSG_INPUT_TYPECODE, i, (int)v->typecode);
     }
     // Values of another type are taken as real values (quantized for a quantized tensor) only
     // when they are floats, or when the tensor is float: an integer array of another integer
     // type is ambiguous (raw values or real values?) and refused.
     if (v->dtype != t->dtype && !is_float_dtype(v->dtype) && !is_float_dtype(t->dtype)) {
-        return fail_fmt(e, MML_PY_EXC_TYPE,
-            "input %u is %s: got an array of %s (give %s values, floats to quantize, or bytes)", i,
-            mml_dtype_name((mml_dtype_t)t->dtype), mml_dtype_name((mml_dtype_t)v->dtype),
-            mml_dtype_name((mml_dtype_t)t->dtype));
+        return mml_py_fail(e, MML_PY_MSG_INPUT_DTYPE, i, mml_dtype_name((mml_dtype_t)t->dtype),
+            mml_dtype_name((mml_dtype_t)v->dtype), mml_dtype_name((mml_dtype_t)t->dtype));
     }
     size_t count = v->len / size;
     if (count == n) {
@@ -520,8 +547,7 @@ bool mml_py_input_check(const mml_py_model_t *pm, uint32_t i, const mml_py_value
         *batch = b;
         return true;
     }
-    return fail_fmt(e, MML_PY_EXC_VALUE, "input %u needs %u values, got %u", i, n,
-        (uint32_t)count);
+    return mml_py_fail(e, MML_PY_MSG_INPUT_VALUES, i, n, (uint32_t)count);
 }
 
 bool mml_py_batch_agree(uint32_t i, uint32_t batch, uint32_t first, mml_py_err_t *e) {
@@ -539,7 +565,7 @@ bool mml_py_input_set(mml_py_model_t *pm, uint32_t i, const mml_py_value_t *v, u
         for (uint32_t j = 0; j < n; j++) {
             float x;
             if (!v->get(v->ctx, j, &x)) {
-                return fail_fmt(e, MML_PY_EXC_VALUE, "input %u: item %u is not a number", i, j);
+                return mml_py_fail(e, MML_PY_MSG_INPUT_ITEM, i, j);
             }
             mml_tensor_set_float(t, data, j, x);
         }
@@ -586,8 +612,7 @@ bool mml_py_out_check(const mml_py_model_t *pm, uint32_t i, mml_py_out_mode_t mo
     }
     size_t need = mml_py_output_bytes(pm, i, mode) * batch;
     if (len != need) {
-        return fail_fmt(e, MML_PY_EXC_VALUE, "output %u needs %u bytes, got %u", i,
-            (uint32_t)need, (uint32_t)len);
+        return mml_py_fail(e, MML_PY_MSG_OUTPUT_BYTES, i, (uint32_t)need, (uint32_t)len);
     }
     return true;
 }

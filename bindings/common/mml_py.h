@@ -30,9 +30,13 @@ typedef struct {
     char msg[MML_PY_MSG_LEN];
 } mml_py_err_t;
 
-// Every message the API raises that is not the core's own (the core's come via mml_py_status).
-// The text of each lives in one table in mml_py.c.
+// Every message the API raises, with its exception kind: the text of each lives in one table in
+// mml_py.c (the core's own messages are passed through by MML_PY_MSG_UNSUPPORTED / _INVALID).
 typedef enum {
+    MML_PY_MSG_ARENA_TOO_SMALL,    // needed, got
+    MML_PY_MSG_UNSUPPORTED,        // the core's message
+    MML_PY_MSG_INVALID,            // the core's message
+    MML_PY_MSG_INTERNAL,           // status, the core's message
     MML_PY_MSG_MODEL_NOT_BUFFER,   // (no args)
     MML_PY_MSG_MODEL_UNALIGNED,    //
     MML_PY_MSG_MODEL_TOO_BIG,      //
@@ -43,9 +47,15 @@ typedef enum {
     MML_PY_MSG_INPUTS_NOT_SEQ,     // n
     MML_PY_MSG_INPUTS_COUNT,       // n, got
     MML_PY_MSG_INPUT_KIND,         // i
+    MML_PY_MSG_INPUT_BYTES,        // i, needed, got
+    MML_PY_MSG_INPUT_VALUES,       // i, needed, got
+    MML_PY_MSG_INPUT_ITEM,         // i, item
+    MML_PY_MSG_INPUT_TYPECODE,     // i, typecode
+    MML_PY_MSG_INPUT_DTYPE,        // i, tensor dtype, array dtype, tensor dtype
     MML_PY_MSG_OUT_NOT_SEQ,        // n
     MML_PY_MSG_OUT_COUNT,          // n, got
     MML_PY_MSG_OUT_NOT_WRITABLE,   // i
+    MML_PY_MSG_OUTPUT_BYTES,       // i, needed, got
     MML_PY_MSG_BATCH_MISMATCH,     // i, n, first
     MML_PY_MSG_ONE_AT_A_TIME,      // what
     MML_PY_MSG_OUTPUT_INDEX,       // i, n
@@ -56,8 +66,8 @@ typedef enum {
     MML_PY_MSG_COUNT
 } mml_py_msg_t;
 
-// Fills e with message id (printf-like arguments: %u uint32_t, %d int32_t, %s string) and
-// returns false, so that checks read `return mml_py_fail(e, ...)`.
+// Fills e with message id (printf-like arguments: %u uint32_t, %d int32_t, %s string, %c char)
+// and returns false, so that checks read `return mml_py_fail(e, ...)`.
 bool mml_py_fail(mml_py_err_t *e, mml_py_msg_t id, ...);
 
 // Fills e from a core status and its error record; returns status == MML_OK.

@@ -16,6 +16,7 @@
 // array.array, and numpy.empty when numpy is importable (then results are numpy arrays).
 static PyObject *array_type;
 static PyObject *np_empty;
+static PyObject *np_ascontiguous;
 
 // ---------------------------------------------------------------------------------------------
 // Errors: the one place where an error kind becomes an exception.
@@ -133,6 +134,16 @@ static bool seq_get(void *ctx, size_t k, float *v) {
     return true;
 }
 
+// The struct-module typecode of a native-order, single-item buffer format ("f", "<f", "=i"...),
+// or 0.
+static char format_typecode(const char *fmt) {
+    fmt = fmt != NULL ? fmt : "B";
+    if (fmt[0] == '@' || fmt[0] == '=' || (fmt[0] == '<' && PY_LITTLE_ENDIAN)) {
+        fmt++;
+    }
+    return fmt[0] != '\0' && fmt[1] == '\0' ? fmt[0] : 0;
+}
+
 // Describes x in v; *view is taken (view->obj != NULL) for a buffer and must be released.
 static void value_describe(PyObject *x, mml_py_value_t *v, Py_buffer *view) {
     memset(v, 0, sizeof(*v));
@@ -145,26 +156,41 @@ static void value_describe(PyObject *x, mml_py_value_t *v, Py_buffer *view) {
         return;
     }
     v->kind = MML_PY_VAL_OTHER;
-    if (PyUnicode_Check(x) ||
-        PyObject_GetBuffer(x, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
+    if (PyUnicode_Check(x)) {
+        return;
+    }
+    if (PyObject_GetBuffer(x, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
         PyErr_Clear();
         view->obj = NULL;
-        return;
+        // A strided numpy view (a slice, a transpose): take a C-contiguous copy of it; the view
+        // holds the copy.
+        PyObject *copy = np_ascontiguous != NULL && PyObject_CheckBuffer(x)
+            ? PyObject_CallFunctionObjArgs(np_ascontiguous, x, NULL)
+            : NULL;
+        int ok = copy != NULL &&
+            PyObject_GetBuffer(copy, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) == 0;
+        Py_XDECREF(copy);
+        if (!ok) {
+            PyErr_Clear();
+            view->obj = NULL;
+            return;
+        }
     }
     v->data = view->buf;
     v->len = (size_t)view->len;
     const char *fmt = view->format ? view->format : "B";
-    if (PyBytes_Check(x) || PyByteArray_Check(x) || (PyMemoryView_Check(x) && strcmp(fmt, "B") == 0)) {
+    if (PyBytes_Check(x) || PyByteArray_Check(x) ||
+        (PyMemoryView_Check(x) && strcmp(fmt, "B") == 0)) {
         v->kind = MML_PY_VAL_RAW;
         return;
     }
     v->kind = MML_PY_VAL_TYPED;
-    if (fmt[0] == '@' || fmt[0] == '=' || (fmt[0] == '<' && PY_LITTLE_ENDIAN)) {
-        fmt++;
+    v->typecode = format_typecode(fmt);
+    v->dtype = v->typecode ? mml_py_typecode_dtype(v->typecode, (size_t)view->itemsize)
+                           : MML_DTYPE_COUNT;
+    if (v->typecode == 0) {
+        v->typecode = fmt[0] != '\0' ? fmt[0] : '?'; // named in the message ('>': big-endian)
     }
-    v->typecode = fmt[0];
-    v->dtype = fmt[0] != '\0' && fmt[1] == '\0' ? mml_py_typecode_dtype(fmt[0], (size_t)view->itemsize)
-                                                : MML_DTYPE_COUNT;
     v->ndim = view->ndim >= 1 && view->ndim <= MML_MAX_DIMS + 1 ? (uint8_t)view->ndim : 1;
     for (int d = 0; d < v->ndim; d++) {
         v->shape[d] = view->ndim >= 1 && view->shape ? (size_t)view->shape[d]
@@ -521,18 +547,29 @@ static PyObject *model_predict(model_obj_t *self, PyObject *args, PyObject *kwds
 static bool model_run_single(model_obj_t *self, PyObject *x, int output, const char *what,
     mml_py_err_t *e) {
     uint32_t n_in = self->pm.model.n_inputs, batch = 1;
+    mml_py_value_t vals_stack[MAX_STACK_IO], *vals = vals_stack;
+    Py_buffer views_stack[MAX_STACK_IO], *views = views_stack;
     if (n_in > MAX_STACK_IO) {
-        return mml_py_fail(e, MML_PY_MSG_INPUTS_COUNT, n_in, n_in); // not reached by real models
+        vals = PyMem_Calloc(n_in, sizeof(*vals));
+        views = PyMem_Calloc(n_in, sizeof(*views));
+        if (vals == NULL || views == NULL) {
+            PyMem_Free(vals);
+            PyMem_Free(views);
+            PyErr_NoMemory();
+            return false;
+        }
     }
-    mml_py_value_t vals[MAX_STACK_IO];
-    Py_buffer views[MAX_STACK_IO];
-    for (uint32_t i = 0; i < MAX_STACK_IO; i++) {
+    for (uint32_t i = 0; i < n_in; i++) {
         views[i].obj = NULL;
     }
     bool ok = model_check(self, e) && mml_py_output_index(&self->pm, output, e) &&
         inputs_take(self, x, vals, views, &batch, e) == 0 &&
         (batch == 1 || mml_py_one_at_a_time(what, e)) && run_one(self, vals, 0, e);
     views_release(views, n_in);
+    if (vals != vals_stack) {
+        PyMem_Free(vals);
+        PyMem_Free(views);
+    }
     return ok;
 }
 
@@ -570,7 +607,7 @@ static PyObject *model_top_k(model_obj_t *self, PyObject *args, PyObject *kwds) 
             PyObject_GetBuffer(PyTuple_GET_ITEM(out, 0), &v[0], PyBUF_WRITABLE | PyBUF_FORMAT) == 0 &&
             PyObject_GetBuffer(PyTuple_GET_ITEM(out, 1), &v[1], PyBUF_WRITABLE | PyBUF_FORMAT) == 0;
         PyErr_Clear();
-        char tc0 = w && v[0].format ? v[0].format[0] : 0, tc1 = w && v[1].format ? v[1].format[0] : 0;
+        char tc0 = w ? format_typecode(v[0].format) : 0, tc1 = w ? format_typecode(v[1].format) : 0;
         if (w && v[0].itemsize != 4) {
             tc0 = 0;
         }
@@ -752,6 +789,7 @@ PyMODINIT_FUNC PyInit_microml(void) {
             PyErr_Clear();
         } else {
             np_empty = PyObject_GetAttrString(np, "empty");
+            np_ascontiguous = PyObject_GetAttrString(np, "ascontiguousarray");
             Py_DECREF(np);
             PyErr_Clear();
         }

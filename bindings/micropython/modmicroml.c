@@ -7,6 +7,7 @@
 // and its tensor infos; predict(x, out=y) allocates nothing.
 #if MICROPY_ENABLE_DYNRUNTIME
 #include "py/dynruntime.h"
+#include "float_abi.h"
 #else
 #include "py/runtime.h"
 #include "py/objstr.h"
@@ -360,14 +361,17 @@ static void model_check(microml_model_obj_t *self) {
 
 #define MAX_INPUTS 8
 
-// Describes and checks the inputs of x; returns the batch size.
+// Room to describe the inputs: stack for up to MAX_INPUTS, else the heap (never on real models).
+static mml_py_value_t *values_for(microml_model_obj_t *self, mml_py_value_t *stack) {
+    uint32_t n = self->pm.model.n_inputs;
+    return n <= MAX_INPUTS ? stack : m_new(mml_py_value_t, n);
+}
+
+// Describes and checks the inputs of x into vals (values_for()); returns the batch size.
 static uint32_t inputs_take(microml_model_obj_t *self, mp_obj_t x, mml_py_value_t *vals) {
     uint32_t n = self->pm.model.n_inputs, batch = 1;
     mml_py_err_t e;
     mp_obj_t *xs = &x;
-    if (n > MAX_INPUTS) {
-        raise_err((mml_py_fail(&e, MML_PY_MSG_INPUTS_COUNT, n, n), &e));
-    }
     if (n != 1) {
         size_t len;
         qstr t = mp_obj_is_small_int(x) ? MP_QSTR_int : type_name(x);
@@ -440,7 +444,7 @@ static mp_obj_t model_predict(size_t n_args, const mp_obj_t *pos_args, mp_map_t 
     mml_py_err_t e;
 
     model_check(self);
-    mml_py_value_t vals[MAX_INPUTS];
+    mml_py_value_t stack[MAX_INPUTS], *vals = values_for(self, stack);
     uint32_t batch = inputs_take(self, args[ARG_x].u_obj, vals);
 
     // Where each output goes: the caller's buffers (checked before the work) or new arrays.
@@ -492,7 +496,7 @@ static void model_run_single(microml_model_obj_t *self, mp_obj_t x, mp_int_t out
     mml_py_err_t e;
     model_check(self);
     check(mml_py_output_index(&self->pm, (int32_t)output, &e), &e);
-    mml_py_value_t vals[MAX_INPUTS];
+    mml_py_value_t stack[MAX_INPUTS], *vals = values_for(self, stack);
     if (inputs_take(self, x, vals) != 1) {
         raise_err((mml_py_one_at_a_time(what, &e), &e));
     }
@@ -640,23 +644,25 @@ static mp_obj_t microml_load(size_t n_args, const mp_obj_t *pos_args, mp_map_t *
     } else {
         check(mml_py_family(bi.buf, bi.len, false, &family, &e), &e);
     }
-    // One entry per family. Keyword arguments go on as make_new expects them after the
-    // positional ones: key, value pairs.
-    mp_obj_t args[1 + 2 * 2];
-    size_t n_kw = 0;
-    args[0] = buf;
+    // One entry per family. The arguments go on as make_new takes them: the positional ones,
+    // then key, value pairs (make_new rejects extra or unknown ones).
+    mp_obj_t args[2 + 2 * 2];
+    size_t n_pos = n_args < 2 ? n_args : 2, n_kw = 0;
+    for (size_t i = 0; i < n_pos; i++) {
+        args[i] = pos_args[i];
+    }
     if (kw_args != NULL) {
         for (size_t i = 0; i < kw_args->alloc && n_kw < 2; i++) {
             if (mp_map_slot_is_filled(kw_args, i)) {
-                args[1 + 2 * n_kw] = kw_args->table[i].key;
-                args[2 + 2 * n_kw] = kw_args->table[i].value;
+                args[n_pos + 2 * n_kw] = kw_args->table[i].key;
+                args[n_pos + 1 + 2 * n_kw] = kw_args->table[i].value;
                 n_kw++;
             }
         }
     }
     switch (family) {
         default: // MML_PY_FAMILY_TFLITE
-            return model_make_new(MICROML_MODEL_TYPE, 1, n_kw, args);
+            return model_make_new(MICROML_MODEL_TYPE, n_pos, n_kw, args);
     }
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(microml_load_obj, 1, microml_load);
@@ -666,6 +672,7 @@ static MP_DEFINE_CONST_FUN_OBJ_KW(microml_load_obj, 1, microml_load);
 mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *args) {
     MP_DYNRUNTIME_INIT_ENTRY
 
+    microml_float_abi_check();
     microml_model_type.base.type = (void *)&mp_type_type;
     microml_model_type.flags = MP_TYPE_FLAG_NONE;
     microml_model_type.name = MP_QSTR_Model;

@@ -17,3 +17,4 @@ LDSCRIPT = mcu/arm/nrf51.ld
 SRC_BOARD_O = shared/runtime/gchelper_native.o shared/runtime/gchelper_thumb1.o
 
 MPY_CROSS_FLAGS += -march=armv6m
+SRC_C += $(BOARD_DIR)/../romfs_ioctl.c

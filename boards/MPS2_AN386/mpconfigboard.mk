@@ -15,7 +15,7 @@ LDSCRIPT = mcu/arm/mps2.ld
 # _start calls uart_init first: board.c's wrapper turns the FPU and timer0 on before anything else.
 LDFLAGS += -Wl,--wrap=uart_init
 
-SRC_C += $(BOARD_DIR)/board.c
+SRC_C += $(BOARD_DIR)/board.c $(BOARD_DIR)/../romfs_ioctl.c
 SRC_BOARD_O = shared/runtime/gchelper_native.o shared/runtime/gchelper_thumb2.o
 
 MPY_CROSS_FLAGS += -march=armv7emsp

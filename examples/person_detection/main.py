@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Person detection: TFLM's 96x96 grayscale test pictures through person_detect.tflite (MobileNet
 # v1, int8). The BMP is parsed here; its pixels go to the model as raw bytes, as TFLM's test does.
+# On a board with the model in its ROMFS partition (/rom) the model is borrowed where it lies in
+# flash, never copied to RAM: this is what lets it run on a Cortex-M0 with 224 KB of heap.
 import os
 import struct
 
@@ -17,14 +19,15 @@ LABELS = ("no person", "person")  # output order of the model (TFLM's kNotAPerso
 
 def data_file(rel):
     """Path of a data file: its bare name if it is in the current directory (a board, where
-    tools/run-on-qemu --file put it), else $MICROML_DATA/rel (default: the shared data folder
-    beside the repository)."""
+    tools/run-on-qemu --file put it) or in /rom (a board's ROMFS), else $MICROML_DATA/rel
+    (default: the shared data folder beside the repository)."""
     name = rel.split("/")[-1]
-    try:
-        os.stat(name)
-        return name
-    except OSError:
-        pass
+    for path in (name, "/rom/" + name):
+        try:
+            os.stat(path)
+            return path
+        except OSError:
+            pass
     root = os.getenv("MICROML_DATA") if hasattr(os, "getenv") else None
     if not root:
         here = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
@@ -35,6 +38,16 @@ def data_file(rel):
 def read(rel):
     with open(data_file(rel), "rb") as f:
         return f.read()
+
+
+def model_bytes(rel):
+    """The model's bytes: in ROMFS, a memoryview of the file where it lies in flash (no copy;
+    valid while /rom stays mounted and unchanged), else a copy read into RAM."""
+    path = data_file(rel)
+    if path.startswith("/rom/"):
+        with open(path, "rb") as f:
+            return memoryview(f)
+    return read(rel)
 
 
 def bmp_gray(data):
@@ -65,7 +78,7 @@ def classify(model, pixels):
 
 
 def main():
-    model = microml.Model(read(FILES[0]))
+    model = microml.Model(model_bytes(FILES[0]))
     for rel in FILES[1:]:
         w, h, pixels = bmp_gray(read(rel))
         label, score = classify(model, pixels)

@@ -252,6 +252,12 @@ mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_err
         return st;
     }
     mml__plan_place(&plan);
+    // Every figure below fits 32 bits: the head is at most 2 GiB, the rest is bounded by the
+    // model's size (each record a few bytes per op or tensor).
+    if (plan.head_bytes > INT32_MAX) {
+        m->state = MML_MODEL_LOADED;
+        return mml__fail(err, MML_ERR_UNSUPPORTED, "tensors need more than 2 GiB of arena");
+    }
     uint32_t head = align_up(plan.head_bytes, MML_ARENA_BASE_ALIGN);
     uint32_t io = 4 * (m->n_inputs + m->n_outputs);
     uint32_t state = mml__plan_variable_bytes(plan.e, m);

@@ -192,7 +192,9 @@ static int goes_first(const mml__plan_entry_t *a, const mml__plan_entry_t *b, in
     return a->first < b->first;
 }
 
-// Places every buffer, in the given order; returns the head bytes.
+// Places every buffer, in the given order; returns the head bytes, or UINT32_MAX when the extent
+// would pass 2 GiB or a buffer is over 1 GiB (positions and sizes then fit int32; extents are
+// summed in 64 bits).
 static uint32_t place(mml__plan_t *plan, int order) {
     mml__plan_entry_t *e = plan->e;
     const int32_t a = MML_ARENA_ALIGN;
@@ -200,7 +202,7 @@ static uint32_t place(mml__plan_t *plan, int order) {
         e[i].placed = 0;
         e[i].offset = 0;
     }
-    int32_t lo = 0, hi = 0;
+    int64_t lo = 0, hi = 0;
     for (;;) {
         uint32_t x = NONE;
         for (uint32_t i = 0; i < plan->n; i++) {
@@ -213,6 +215,9 @@ static uint32_t place(mml__plan_t *plan, int order) {
         }
         if (x == NONE) {
             break;
+        }
+        if (e[x].size > (1u << 30)) {
+            return UINT32_MAX; // positions and sums below stay in int32 range
         }
         int32_t size = (int32_t)e[x].size;
         // Candidate positions: the extent's ends, next to each buffer alive at the same time,
@@ -268,14 +273,14 @@ static uint32_t place(mml__plan_t *plan, int order) {
         e[x].offset = (uint32_t)best;
         e[x].placed = 1;
         lo = best < lo ? best : lo;
-        hi = best + size > hi ? best + size : hi;
+        hi = (int64_t)best + size > hi ? (int64_t)best + size : hi;
     }
     for (uint32_t i = 0; i < plan->n; i++) {
         if (e[i].placed) {
             e[i].offset = (uint32_t)(pos(&e[i]) - lo);
         }
     }
-    return (uint32_t)(hi - lo);
+    return hi - lo > INT32_MAX ? UINT32_MAX : (uint32_t)(hi - lo);
 }
 
 void mml__plan_place(mml__plan_t *plan) {

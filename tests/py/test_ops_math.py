@@ -101,6 +101,37 @@ def test_prelu_int8(shapes):
 
 
 @pytest.mark.parametrize("shapes", PRELU_SHAPES)
+def test_prelu_int16(shapes):
+    """int16 input and output with int8 alpha (TFLite Micro's 16x8 PRELU)."""
+    rng = np.random.default_rng(seed_of("prelu16", shapes))
+    xv, av = qrandom(rng, shapes[0], "int16"), qrandom(rng, shapes[1], "int8")
+    qi = (f32(rng.uniform(1e-4, 1e-3)), 0)
+    qa = (f32(rng.uniform(0.002, 0.02)), int(rng.integers(-128, 128)))
+    qo = (f32(rng.uniform(1e-4, 1e-3)), 0)
+    mb = ModelBuilder()
+    x = mb.tensor(list(xv.shape), "int16", scale=qi[0], zero_point=qi[1])
+    a = mb.tensor(list(av.shape), "int8", data=av, scale=qa[0], zero_point=qa[1])
+    y = mb.tensor(list(xv.shape), "int16", scale=qo[0], zero_point=qo[1])
+    mb.op("PRELU", [x, a], [y])
+    (got,) = run(mb, [x], [y], [xv])
+    x2, a2 = np.broadcast_arrays(xv, av)
+    np.testing.assert_array_equal(got, ref.prelu_q(x2, a2, *qi, *qa, *qo, -32768, 32767))
+    real = x2.astype(np.float64) * qi[0]
+    real = np.where(real >= 0, real, real * (a2.astype(np.float64) - qa[1]) * qa[0])
+    approx = np.clip(np.round(real / qo[0]), -32768, 32767)
+    assert np.max(np.abs(got.astype(np.int64) - approx)) <= 1
+
+
+def test_prelu_dtypes_refused():
+    mb = ModelBuilder()
+    x = mb.tensor([2, 3], "int8", scale=0.1, zero_point=0)
+    a = mb.tensor([3], "int16", data=np.ones(3, np.int16), scale=0.1, zero_point=0)
+    y = mb.tensor([2, 3], "int8", scale=0.1, zero_point=0)
+    mb.op("PRELU", [x, a], [y])
+    assert any("alpha int16" in r for r in run_fails(mb, [x], [y]))
+
+
+@pytest.mark.parametrize("shapes", PRELU_SHAPES)
 def test_prelu_float(shapes):
     rng = np.random.default_rng(seed_of("prelu_f", shapes))
     xv = values(rng, shapes[0], "float32")
@@ -200,6 +231,30 @@ def test_comparison_int8(op, shapes, same_q):
     np.testing.assert_array_equal(got, want)
     if same_q:  # same quantization: the raw values compare as the real ones
         np.testing.assert_array_equal(got, CMP[op](a2, b2))
+
+
+@pytest.mark.parametrize("shapes", BCAST[:5])
+def test_greater_int16(shapes):
+    rng = np.random.default_rng(seed_of("gt16", shapes))
+    av, bv = qrandom(rng, shapes[0], "int16"), qrandom(rng, shapes[1], "int16")
+    qa = (f32(rng.uniform(1e-4, 1e-2)), int(rng.integers(-1000, 1000)))
+    qb = (f32(rng.uniform(1e-4, 1e-2)), int(rng.integers(-1000, 1000)))
+    a2, b2 = np.broadcast_arrays(av, bv)
+    want = ref.comparison_rescale(a2, *qa) > ref.comparison_rescale(b2, *qb)
+    got = binary("GREATER", av, bv, "int16", "bool", np.broadcast_shapes(av.shape, bv.shape),
+                 qa, qb)
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("op", ["EQUAL", "LESS", "GREATER_EQUAL"])
+def test_comparison_int16_refused(op):
+    """TFLite Micro compares int16 only in GREATER."""
+    mb = ModelBuilder()
+    a = mb.tensor([3], "int16", scale=0.01, zero_point=0)
+    b = mb.tensor([3], "int16", scale=0.01, zero_point=0)
+    y = mb.tensor([3], "bool")
+    mb.op(op, [a, b], [y])
+    assert any("dtype int16 unsupported" in r for r in run_fails(mb, [a, b], [y]))
 
 
 def test_comparison_int8_scale_refused():

@@ -17,9 +17,10 @@ mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a
     if (st != MML_OK) {
         return st;
     }
-    if (a->dtype != out->dtype) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s, output %s",
-            mml_dtype_name((mml_dtype_t)a->dtype), mml_dtype_name((mml_dtype_t)out->dtype));
+    if (a->dtype != b->dtype || a->dtype != out->dtype) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s and %s, output %s",
+            mml_dtype_name((mml_dtype_t)a->dtype), mml_dtype_name((mml_dtype_t)b->dtype),
+            mml_dtype_name((mml_dtype_t)out->dtype));
     }
     p->inplace = a->elems == out->elems;
     return MML_OK;
@@ -33,10 +34,6 @@ mml_status_t mml__ew_binary_any(mml_prep_t *p, int32_t max_version, mml__tensor_
         (st = mml__prep_input(p, 0, a)) != MML_OK || (st = mml__prep_input(p, 1, b)) != MML_OK ||
         (st = mml__prep_output(p, 0, out)) != MML_OK) {
         return st;
-    }
-    if (a->dtype != b->dtype) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "inputs are %s and %s",
-            mml_dtype_name((mml_dtype_t)a->dtype), mml_dtype_name((mml_dtype_t)b->dtype));
     }
     if (a->rank > MML_MAX_DIMS || b->rank > MML_MAX_DIMS || out->rank > MML_MAX_DIMS) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "rank above %d", MML_MAX_DIMS);

@@ -78,12 +78,16 @@ typedef struct {
 // MML_EW_BINARY_EVAL with an output element type TO that may differ from the inputs' T
 // (comparisons: T in, bool out).
 #define MML_EW_BINARY_EVAL_TO(NAME, REC, T, TO, EXPR)                                              \
+    MML_EW_BINARY_EVAL_MIXED(NAME, REC, T, T, TO, EXPR)
+
+// MML_EW_BINARY_EVAL with element types T1 (input 1, x), T2 (input 2, y) and TO (output).
+#define MML_EW_BINARY_EVAL_MIXED(NAME, REC, T1, T2, TO, EXPR)                                      \
     static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
         const REC rec = *(const REC *)data;                                                        \
         const REC *d = &rec;                                                                       \
         const mml__bcast_t *bc = &((const mml__ew_binary_t *)data)->bc;                            \
-        const T *a = (const T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in1);                 \
-        const T *b = (const T *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in2);                 \
+        const T1 *a = (const T1 *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in1);               \
+        const T2 *b = (const T2 *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->in2);               \
         TO *out = (TO *)mml__ptr(ctx, ((const mml__ew_binary_t *)d)->out);                         \
         const uint32_t inner_rank = bc->rank - 1, n = bc->n;                                       \
         const uint32_t row = bc->dims[inner_rank];                                                 \
@@ -92,10 +96,12 @@ typedef struct {
         (void)d;                                                                                   \
         mml__bcast_begin(&it);                                                                     \
         for (uint32_t i = 0; i < n; i += row) {                                                    \
-            const T *pa = a + it.i1, *pb = b + it.i2;                                              \
+            const T1 *pa = a + it.i1;                                                              \
+            const T2 *pb = b + it.i2;                                                              \
             TO *po = out + i;                                                                      \
             for (uint32_t j = 0; j < row; j++) {                                                   \
-                const T x = *pa, y = *pb;                                                          \
+                const T1 x = *pa;                                                                  \
+                const T2 y = *pb;                                                                  \
                 po[j] = (TO)(EXPR);                                                                \
                 pa += s1;                                                                          \
                 pb += s2;                                                                          \
@@ -124,8 +130,8 @@ typedef struct {
 
 // Checks a two-input, one-output op (inputs 0 and 1 of the same dtype as output 0, shapes that
 // broadcast to the output's) and fills bc. Sets p->inplace when input 0 has the output's shape.
-// mml__ew_binary_any: the same for an op whose output dtype is its own (comparisons), without
-// p->inplace.
+// mml__ew_binary_any: the same without any dtype check (the caller's: comparisons, PRELU's int16
+// input with int8 alpha) and without p->inplace.
 mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a, mml__tensor_t *b,
     mml__tensor_t *out, mml__bcast_t *bc);
 mml_status_t mml__ew_binary_any(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
