@@ -88,6 +88,11 @@ ctest-build: $(BUILD)/fuzz/fuzz_model
 $(BUILD)/fuzz/fuzz_model: $(TOP)/tests/fuzz/fuzz_model.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) $(CORE_INC) -o $@ $< $(CORE_SRC)
+# FlexBuffers (custom-op options): the reader alone.
+ctest-build: $(BUILD)/fuzz/fuzz_flexbuf
+$(BUILD)/fuzz/fuzz_flexbuf: $(TOP)/tests/fuzz/fuzz_flexbuf.c $(TOP)/src/core/flexbuf.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $(CORE_INC) -o $@ $< $(TOP)/src/core/flexbuf.c $(TOP)/src/core/flatbuf.c
 
 # The core cross-compiled as the Cortex-M firmware builds it, for the symbol check (no malloc,
 # printf, libm or writable data on the targets that matter most).

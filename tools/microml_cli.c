@@ -261,11 +261,14 @@ static int cmd_info(const char *path, int json) {
         free_model(&c);
         return die("out of memory");
     }
+    uint32_t n_hybrid = 0;
     for (uint32_t i = 0; i < n_all; i++) {
         if (mml_model_check_op(m, i, &macs[i], &reasons[i]) != MML_OK) {
             n_bad++;
         }
         total_macs += i < m->n_ops ? macs[i] : 0;
+        mml_op_info_t op;
+        n_hybrid += mml_model_op_info(m, i, &op) == MML_OK && op.hybrid;
     }
     mml_status_t plan_st = MML_ERR_UNSUPPORTED;
     if (n_bad == 0) {
@@ -311,9 +314,9 @@ static int cmd_info(const char *path, int json) {
         }
         fprintf(out,
             " \"model_bytes\": %u, \"weight_bytes\": %llu, \"macs\": %llu, \"n_tensors\": %u, "
-            "\"n_ops\": %u,\n \"unsupported\": [",
+            "\"n_ops\": %u, \"hybrid\": %s,\n \"unsupported\": [",
             (unsigned)m->len, (unsigned long long)weight_bytes, (unsigned long long)total_macs,
-            (unsigned)m->n_tensors, (unsigned)m->n_ops);
+            (unsigned)m->n_tensors, (unsigned)m->n_ops, n_hybrid ? "true" : "false");
         if (model_bad) {
             fprintf(out,
                 "\n  {\"index\": null, \"subgraph\": null, \"name\": null, \"version\": null, "
@@ -352,9 +355,10 @@ static int cmd_info(const char *path, int json) {
             fprintf(out, "%s\n  {\"index\": %u, \"name\": ", i ? "," : "", (unsigned)i);
             json_str(out, op.name);
             fprintf(out,
-                ", \"builtin_code\": %d, \"version\": %d, \"macs\": %llu, \"supported\": %s}",
+                ", \"builtin_code\": %d, \"version\": %d, \"macs\": %llu, \"supported\": %s, "
+                "\"hybrid\": %s}",
                 (int)op.builtin_code, (int)op.version, (unsigned long long)macs[i],
-                reasons[i].status == MML_OK ? "true" : "false");
+                reasons[i].status == MML_OK ? "true" : "false", op.hybrid ? "true" : "false");
         }
         fprintf(out, "],\n \"tensors\": [");
         for (uint32_t i = 0; i < m->n_tensors; i++) {
@@ -417,8 +421,15 @@ static int cmd_info(const char *path, int json) {
         for (uint32_t i = 0; i < m->n_ops; i++) {
             mml_op_info_t op;
             mml_model_op_info(m, i, &op);
-            fprintf(out, "  %4u %-28s v%-2d %12llu MACs%s\n", (unsigned)i, op.name, (int)op.version,
-                (unsigned long long)macs[i], reasons[i].status == MML_OK ? "" : "  (unsupported)");
+            fprintf(out, "  %4u %-28s v%-2d %12llu MACs%s%s\n", (unsigned)i, op.name,
+                (int)op.version, (unsigned long long)macs[i], op.hybrid ? "  hybrid" : "",
+                reasons[i].status == MML_OK ? "" : "  (unsupported)");
+        }
+        if (n_hybrid) {
+            fprintf(out,
+                "hybrid: %u ops with float activations and int8 weights (inputs quantized "
+                "per batch at run time, as TFLite)\n",
+                (unsigned)n_hybrid);
         }
         fprintf(out, "tensors:\n");
         for (uint32_t i = 0; i < m->n_tensors; i++) {

@@ -62,6 +62,12 @@
 #define MML__OPS_DEFAULT 1
 #endif
 
+// The FlexBuffers reader of custom-op options (src/core/flexbuf.c): on, except in an
+// MML_OPS_CUSTOM build, whose generated op list turns it on when one of its ops is a custom op.
+#ifndef MML_ENABLE_FLEXBUF
+#define MML_ENABLE_FLEXBUF (!MML_OPS_CUSTOM)
+#endif
+
 // MML_OP_ON(NAME): the token 1 if op NAME is in this build, else 0; usable in #if and in token
 // pasting. MML_OP_ENABLE_<NAME> may be undefined (the default applies), 0 or 1: pasted onto
 // MML__OPS_IS_, a 0 or 1 becomes "~, v," and moves v into MML__OPS_2ND's second place, while any

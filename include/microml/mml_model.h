@@ -27,6 +27,8 @@ typedef struct {
     uint8_t supported; // 1 if this build has a kernel for its code (dtypes checked at plan)
     uint8_t n_inputs, n_outputs;
     uint8_t subgraph; // the subgraph holding the op (0: the one mml_model_invoke runs)
+    uint8_t hybrid; // 1: float input 0 with constant int8 weights (input 1), a dynamic-range op
+                    // whose input is quantized at run time (docs/quantization.md)
 } mml_op_info_t;
 
 typedef enum {

@@ -353,3 +353,49 @@ int32_t mml__input_radius(int32_t int_bits, int32_t left_shift) {
     int64_t max_rescaled = (((int64_t)1 << int_bits) - 1) << (31 - int_bits);
     return left_shift >= 63 ? 0 : (int32_t)(max_rescaled >> left_shift);
 }
+
+static int8_t clamp_q(float v, int32_t lo, int32_t hi) {
+    int32_t r = mml__round_to_i32(v);
+    return (int8_t)(r < lo ? lo : r > hi ? hi : r);
+}
+
+void mml__hybrid_quantize(const float *x, uint32_t n, int symmetric, int8_t *q, float *factor,
+    int32_t *offset) {
+    float mn = n ? x[0] : 0.0f, mx = mn;
+    for (uint32_t i = 1; i < n; i++) {
+        mn = x[i] < mn ? x[i] : mn;
+        mx = x[i] > mx ? x[i] : mx;
+    }
+    *offset = 0;
+    *factor = 1.0f;
+    if (symmetric) {
+        float amn = mn < 0.0f ? -mn : mn, amx = mx < 0.0f ? -mx : mx;
+        float range = amn > amx ? amn : amx;
+        if (!(range > 0.0f)) {
+            memset(q, 0, n);
+            return;
+        }
+        *factor = range / 127.0f;
+        const float inv = 127.0f / range;
+        for (uint32_t i = 0; i < n; i++) {
+            q[i] = clamp_q(x[i] * inv, -127, 127);
+        }
+        return;
+    }
+    double rmin = mn < 0.0f ? (double)mn : 0.0, rmax = mx > 0.0f ? (double)mx : 0.0;
+    if (rmin == rmax) {
+        memset(q, 0, n);
+        return;
+    }
+    const double scale = (rmax - rmin) / 255.0;
+    const double zp_min = -128.0 - rmin / scale, zp_max = 127.0 - rmax / scale;
+    const double err_min = 128.0 + (rmin / scale < 0 ? -rmin / scale : rmin / scale);
+    const double err_max = 127.0 + (rmax / scale < 0 ? -rmax / scale : rmax / scale);
+    const double zp = err_min < err_max ? zp_min : zp_max;
+    *offset = zp <= -128.0 ? -128 : zp >= 127.0 ? 127 : (int32_t)mml__round(zp);
+    *factor = (float)scale;
+    const float inv = (float)(1.0 / (double)*factor);
+    for (uint32_t i = 0; i < n; i++) {
+        q[i] = clamp_q((float)*offset + x[i] * inv, -128, 127);
+    }
+}

@@ -76,6 +76,18 @@ int32_t mml__round_to_i32(float x);
 // std::round for float and double (half away from zero), without libm.
 float mml__roundf(float x);
 double mml__round(double x);
+
+// The run-time input quantization of TFLite's hybrid (dynamic-range) kernels, over n floats x
+// (one batch): int8 q, and the factor and offset with x ~ factor * (q - offset).
+//  - symmetric (SymmetricQuantizeFloats): range = max |x|; factor = range / 127,
+//    q = round(x * (127 / range)) in [-127, 127], offset 0;
+//  - asymmetric (AsymmetricQuantizeFloats): [min(0, min x), max(0, max x)] mapped onto
+//    [-128, 127] in double, zero point nudged to an integer (offset), factor = that scale as
+//    float, q = round(offset + x * (1 / factor)) in [-128, 127].
+// All-zero input (range 0): q = 0, factor 1, offset 0. Rounding half away from zero, in float
+// where TFLite computes in float. NaN inputs give some q, never undefined behaviour.
+void mml__hybrid_quantize(const float *x, uint32_t n, int symmetric, int8_t *q, float *factor,
+    int32_t *offset);
 // std::frexp for double: x = m * 2^e, m in [0.5, 1) (or 0).
 double mml__frexp(double x, int32_t *e);
 

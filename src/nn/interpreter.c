@@ -514,5 +514,12 @@ mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t index, mml_op_info
     info->n_inputs = (uint8_t)(op.inputs.n > 255 ? 255 : op.inputs.n);
     info->n_outputs = (uint8_t)(op.outputs.n > 255 ? 255 : op.outputs.n);
     info->subgraph = (uint8_t)op.subgraph;
+    // Hybrid (dynamic-range): float activations, constant int8 weights in input 1.
+    mml__tensor_t in, w;
+    int32_t i0 = op.inputs.n > 1 ? mml__op_tensor(m, &op, &op.inputs, 0) : -1;
+    int32_t i1 = op.inputs.n > 1 ? mml__op_tensor(m, &op, &op.inputs, 1) : -1;
+    info->hybrid = i0 >= 0 && i1 >= 0 && mml__tfl_tensor(m, (uint32_t)i0, &in, NULL) == MML_OK &&
+        mml__tfl_tensor(m, (uint32_t)i1, &w, NULL) == MML_OK && in.dtype == MML_FLOAT32 &&
+        w.dtype == MML_INT8 && w.is_constant;
     return MML_OK;
 }

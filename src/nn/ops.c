@@ -13,7 +13,7 @@
 
 static const mml__kernel_t kernels[] = {
 #define MML_OP(NAME, prepare) {MML_OP_##NAME, NULL, MML__OPS_IF(MML_OP_ON(NAME), prepare)},
-#define MML_CUSTOM_OP(NAME, code, prepare) \
+#define MML_CUSTOM_OP(NAME, code, prepare)                                                         \
     {MML_OP_CUSTOM, code, MML__OPS_IF(MML_OP_ON(NAME), prepare)},
 #include "nn/op_list.h"
 #undef MML_OP

@@ -124,8 +124,8 @@ static void test_plan(const char *rel, uint32_t tflm_arena, uint32_t limit_perce
     CHECK(clashes == 0, "%s: %u pairs of live buffers overlap", rel, clashes);
     // A model output's memory is never handed on to a later op's output (in place or overlap).
     for (uint32_t i = 0; i < m.n_tensors; i++) {
-        CHECK(e[i].root == i || !e[e[i].root].is_output, "%s: tensor %u in output %u's memory",
-            rel, i, e[i].root);
+        CHECK(e[i].root == i || !e[e[i].root].is_output, "%s: tensor %u in output %u's memory", rel,
+            i, e[i].root);
         CHECK(e[i].partner == 0xffffu || !e[e[i].partner].is_output,
             "%s: tensor %u overlaps output %u", rel, i, e[i].partner);
     }

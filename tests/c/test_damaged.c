@@ -189,7 +189,10 @@ static void damaged_second_subgraph(const unsigned char *good, size_t len) {
 
 int main(void) {
     static const char *small[] = {"models/tflite-micro/hello_world_int8.tflite",
-        "models/tflite-micro/hello_world_float.tflite"};
+        "models/tflite-micro/hello_world_float.tflite",
+        // 16x8: CONV_2D with an int64 bias, TRANSPOSE_CONV with a non-constant output shape.
+        "models/tflite-micro-seanet/conv0.tflite",
+        "models/tflite-micro-seanet/transpose_conv4.tflite"};
     for (size_t i = 0; i < sizeof(small) / sizeof(small[0]); i++) {
         size_t len;
         unsigned char *good = load(small[i], &len);

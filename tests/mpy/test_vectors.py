@@ -86,7 +86,7 @@ for model, vecs in plan:
         print("FAIL %s: load: %s %s" % (model, type(e).__name__, e))
         continue
     for vec, n in vecs:
-        gc.collect()  # a 224 KB heap (Cortex-M0 board) needs every free byte in one piece
+        gc.collect()  # the Cortex-M0 board's heap needs every free byte in one piece
         try:
             m.reset()  # each vector starts from a fresh model's state
             check(m, view("v_%s_%s.in" % (model, vec)), view("v_%s_%s.out" % (model, vec)), n)

@@ -90,5 +90,8 @@ def test_custom_mpy_at_most_40_percent_of_full():
     small = mmldata.REPO / "build" / "mpy-custom" / "armv7emsp" / "microml.mpy"
     if not full.exists() or not small.exists():
         pytest.fail("run `make mpy custom`")
+    header = (mmldata.REPO / "build" / "mpy-custom" / "mml_ops_custom.h").read_text()
+    assert [l for l in header.splitlines() if l.startswith("#define MML_OP_")] == [
+        "#define MML_OP_ENABLE_FULLY_CONNECTED 1"], "build/mpy-custom is not `make custom`'s build"
     assert small.stat().st_size * 100 <= full.stat().st_size * 40, (
         small.stat().st_size, full.stat().st_size)

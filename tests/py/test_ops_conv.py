@@ -359,6 +359,9 @@ def run_pool(rng, op, dtype, n, h, w, c, fh, fw, sh, sw, padding, act):
     if dtype == "float32":
         xv = rng.standard_normal((n, h, w, c)).astype(np.float32) * 4
         q = {}
+    elif dtype == "int16":
+        xv = rng.integers(-32768, 32768, (n, h, w, c)).astype(np.int16)
+        q = dict(scale=f32(rng.uniform(2e-4, 1e-3)), zero_point=0)
     else:
         xv = rng.integers(-128, 128, (n, h, w, c)).astype(np.int8)
         s, zp = f32(rng.uniform(0.01, 0.1)), int(rng.integers(-100, 100))
@@ -373,8 +376,9 @@ def run_pool(rng, op, dtype, n, h, w, c, fh, fw, sh, sw, padding, act):
     if dtype == "float32":
         want = np.clip(r, *ref.act_range_f(act))
     else:
+        qmin, qmax = (-32768, 32767) if dtype == "int16" else (-128, 127)
         want = ref.clamp_act(r.astype(np.int64), *ref.act_range_q(act, q["scale"],
-                                                                  q["zero_point"]))
+                                                                  q["zero_point"], qmin, qmax))
     (got,) = run(mb, [x], [y], [xv])
     return got, want
 
@@ -392,7 +396,7 @@ POOL_CASES = [
 
 
 @pytest.mark.parametrize("op", ["AVERAGE_POOL_2D", "MAX_POOL_2D"])
-@pytest.mark.parametrize("dtype", ["int8", "float32"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32"])
 @pytest.mark.parametrize("case", POOL_CASES)
 def test_pool_windows(op, dtype, case):
     rng = np.random.default_rng(seed_of(op, case))
@@ -401,7 +405,7 @@ def test_pool_windows(op, dtype, case):
 
 
 @pytest.mark.parametrize("op", ["AVERAGE_POOL_2D", "MAX_POOL_2D"])
-@pytest.mark.parametrize("dtype", ["int8", "float32"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32"])
 @pytest.mark.parametrize("act", ACTS[1:])
 def test_pool_activation(op, dtype, act):
     rng = np.random.default_rng(80 + act)
@@ -410,7 +414,7 @@ def test_pool_activation(op, dtype, act):
 
 
 @pytest.mark.parametrize("op", ["AVERAGE_POOL_2D", "MAX_POOL_2D"])
-@pytest.mark.parametrize("dtype", ["int8", "float32"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32"])
 @pytest.mark.parametrize("seed", range(8))
 def test_pool_random(op, dtype, seed):
     rng = np.random.default_rng(3000 + seed)

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 // AVERAGE_POOL_2D: mean over each window of [N,H,W,C], the padding excluded from the count, with
-// fused activation. int8 (rounded half away from zero) and float32, as TFLite's reference kernels.
+// fused activation. int8 and int16 (rounded half away from zero) and float32, as TFLite's
+// reference kernels.
 #include "nn/kernel.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
 #if MML_OP_ON(AVERAGE_POOL_2D)
 
 // Round half away from zero, as TFLite (C division truncates toward zero), then clamp.
-static inline int8_t average_s8(const mml__pool2d_t *d, int32_t acc, int32_t count) {
+static inline int32_t average_q(const mml__pool2d_t *d, int32_t acc, int32_t count) {
     acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-    return (int8_t)(acc < d->act_min ? d->act_min : acc > d->act_max ? d->act_max : acc);
+    return acc < d->act_min ? d->act_min : acc > d->act_max ? d->act_max : acc;
 }
 
 static inline float average_f32(const mml__pool2d_t *d, float total, float count) {
@@ -17,10 +18,11 @@ static inline float average_f32(const mml__pool2d_t *d, float total, float count
     return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
 }
 
-MML_POOL2D_EVAL(eval_s8, int8_t, int32_t, 0, acc += v, average_s8(d, acc, count))
+MML_POOL2D_EVAL(eval_s8, int8_t, int32_t, 0, acc += v, (int8_t)average_q(d, acc, count))
+MML_POOL2D_EVAL(eval_s16, int16_t, int32_t, 0, acc += v, (int16_t)average_q(d, acc, count))
 MML_POOL2D_EVAL(eval_f32, float, float, 0.0f, acc += v, average_f32(d, acc, (float)count))
 
 mml_status_t mml__prepare_average_pool2d(mml_prep_t *p) {
-    return mml__pool2d_prepare(p, eval_s8, eval_f32);
+    return mml__pool2d_prepare(p, eval_s8, eval_s16, eval_f32);
 }
 #endif // MML_OP_ON(AVERAGE_POOL_2D)

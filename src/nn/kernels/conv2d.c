@@ -25,7 +25,11 @@ typedef struct {
     int32_t act_min, act_max;   // int8/int16: quantized clamp bounds
     float act_min_f, act_max_f; // float32
     uint8_t has_bias;
-    uint8_t per_channel; // hybrid: one weight scale per output channel
+    uint8_t per_channel; // hybrid: per-channel path (asymmetric input, acc * scale * factor)
+    uint8_t oc_scales;   // hybrid: one weight scale per output channel (else one for all)
+    uint32_t scratch;    // hybrid: location of the per-batch scales, offsets and int8 input
+    uint32_t scales;     // hybrid: location of the 1 or out_c float weight scales
+    uint8_t bias_size;   // int16: 8 (int64 bias) or 4 (int32 bias or none: int32 sums)
     // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
     // hybrid: 1 or out_c float weight scales follow.
 } conv_t;
@@ -44,14 +48,17 @@ static const int8_t *conv_quant_shift(const conv_t *d) {
 // takes every input value x with its filter value f, and the output is FINISH (which may use acc,
 // oc and bias, NULL without one). The taps inside the input are found once per output row and
 // column (TFLite tests each one): the same values in the same order, no bounds checks inside.
+// CONV_EVAL_IO: the same with output type O_T (hybrid: int8 input, float output).
 #define CONV_EVAL(NAME, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                                    \
+    CONV_EVAL_IO(NAME, T, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)
+#define CONV_EVAL_IO(NAME, T, O_T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                            \
     static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
         const conv_t *d = (const conv_t *)data;                                                    \
         const mml__window_t *w = &d->w;                                                            \
         const T *in = (const T *)mml__ptr(ctx, d->input);                                          \
         const F_T *filter = (const F_T *)mml__ptr(ctx, d->filter);                                 \
         const B_T *bias = d->has_bias ? (const B_T *)mml__ptr(ctx, d->bias) : NULL;                \
-        T *out = (T *)mml__ptr(ctx, d->output);                                                    \
+        O_T *out = (O_T *)mml__ptr(ctx, d->output);                                                \
         const int32_t fc = d->filt_c, in_c = d->in_c, out_c = d->out_c;                            \
         const int32_t per_group = d->filters_per_group;                                            \
         const int32_t in_h = w->in_h, in_w = w->in_w, filt_h = w->filt_h, filt_w = w->filt_w;      \
@@ -113,31 +120,54 @@ CONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset = 
           mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
               act_min, act_max))
 
-// 16x8 with an int64 bias (read as bytes: maybe not 8-aligned): the int64 sum (wrapping here
-// instead of overflowing).
+// 16x8: int16 input, int8 filter, an int64 or int32 bias or none (bias_size: see mml__out_s16).
 CONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t act_min = d->act_min;
           const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
           const int8_t *shift = conv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
-          mml__conv_out_s16((int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc),
-              mult[oc], shift[oc], act_min, act_max))
-
-// 16x8 with an int32 bias or none: TFLite sums in int32.
-CONV_EVAL(eval_s16_b32, int16_t, int8_t, int32_t, uint32_t, const int32_t act_min = d->act_min;
-          const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
-          const int8_t *shift = conv_quant_shift(d), acc += (uint32_t)((int32_t)f * (int32_t)x),
-          mml__conv_out_s16_32(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], act_min,
-              act_max))
+          mml__out_s16(acc, bias, oc, d->bias_size, mult[oc], shift[oc], act_min, act_max))
 
 CONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
     clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
 
-// Float input and output with int8 weights ("hybrid", dynamic-range quantized models): the
-// float loops of eval_f32 on the raw weights, each output scaled by its channel's weight scale.
-// TFLM rejects such models; TFLite quantizes the input instead, so results differ from TFLite's
-// within float rounding.
-CONV_EVAL(eval_hybrid, float, int8_t, float, float, const float *scale = (const float *)(d + 1),
-    acc += x * (float)f,
-    clamp_f32(d, acc *scale[d->per_channel ? oc : 0] + (bias ? bias[oc] : 0.0f)))
+// Float input and output with int8 weights ("hybrid", dynamic-range quantized models), as
+// TFLite's conv.cc runs them (docs/quantization.md, "Hybrid ops"): each batch of the input is
+// quantized to int8 at run time (mml__hybrid_quantize), the int8 loops of eval_s8 accumulate
+// (x - offset) * f, and the output is acc * weight scale * input scale + bias. Per-tensor weights
+// take TFLite's EvalHybrid (symmetric input, scale folded into the batch's factor); per-channel
+// weights (scales not all equal) or grouped convolution take EvalHybridPerChannel (asymmetric
+// input). The quantized input lives in scratch: [batches float factors][batches int32
+// offsets][int8 input].
+CONV_EVAL_IO(eval_hybrid_q, int8_t, float, int8_t, float, uint32_t,
+             const float *factor = (const float *)mml__ptr(ctx, d->scratch);
+             const int32_t *offset = (const int32_t *)(factor + w->batches);
+             const float *wscale = (const float *)mml__ptr(ctx, d->scales),
+             acc += (uint32_t)((int32_t)f * ((int32_t)x - offset[b])),
+             clamp_f32(d,
+                 (d->per_channel ? (float)(int32_t)acc * wscale[d->oc_scales ? oc : 0] * factor[b]
+                                 : (float)(int32_t)acc * factor[b]) +
+                     (bias ? bias[oc] : 0.0f)))
+
+static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
+    const conv_t *d = (const conv_t *)data;
+    const mml__window_t *w = &d->w;
+    float *factor = (float *)mml__ptr(ctx, d->scratch);
+    int32_t *offset = (int32_t *)(factor + w->batches);
+    int8_t *q = (int8_t *)(offset + w->batches);
+    const float *in = (const float *)mml__ptr(ctx, d->input);
+    const float wscale = *(const float *)mml__ptr(ctx, d->scales);
+    const uint32_t n = (uint32_t)w->in_h * (uint32_t)w->in_w * (uint32_t)d->in_c;
+    for (int32_t b = 0; b < w->batches; b++) {
+        mml__hybrid_quantize(in + (size_t)b * n, n, !d->per_channel, q + (size_t)b * n, &factor[b],
+            &offset[b]);
+        if (!d->per_channel) {
+            factor[b] *= wscale;
+        }
+    }
+    // The int8 loops read the quantized copy: the same record with the input moved.
+    conv_t dq = *d;
+    dq.input = d->scratch + 8u * (uint32_t)w->batches;
+    return eval_hybrid_q(ctx, &dq);
+}
 
 mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     mml__tensor_t in, filter, bias, out;
@@ -206,7 +236,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 input with %s bias unsupported",
                 mml_dtype_name((mml_dtype_t)bias.dtype));
         }
-        p->eval = has_bias && bias.dtype == MML_INT64 ? eval_s16 : eval_s16_b32;
+        p->eval = eval_s16;
     } else if (in.dtype == MML_FLOAT32 && filter.dtype == MML_INT8) {
         if ((st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
             (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
@@ -223,6 +253,10 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         if (!mml__activation_range_f(act, &act_min_f, &act_max_f)) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
         }
+        if (in.elems > UINT32_MAX - 8u * (uint32_t)w.batches) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input too large");
+        }
+        mml__prep_scratch(p, 8u * (uint32_t)w.batches + in.elems);
         p->eval = eval_hybrid;
     } else if (in.dtype == MML_FLOAT32) {
         if ((st = mml__prep_check_dtype(p, &filter, MML_FLOAT32)) != MML_OK ||
@@ -262,9 +296,18 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     d->act_max = act_max;
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
-    d->per_channel = n_scales > 1;
+    // TFLite: per-channel (asymmetric input) when the weight scales differ, or for groups.
+    d->per_channel = filt_c != in_c;
+    d->oc_scales = n_scales > 1;
+    d->bias_size = has_bias && bias.dtype == MML_INT64 ? 8 : 4;
     for (uint32_t c = 0; c < n_scales; c++) {
-        ((float *)(d + 1))[c] = mml__tensor_scale(p->m, &filter, c);
+        float sc = mml__tensor_scale(p->m, &filter, c);
+        ((float *)(d + 1))[c] = sc;
+        d->per_channel |= sc != ((float *)(d + 1))[0];
+    }
+    if (n_scales) {
+        d->scratch = mml__prep_scratch_loc(p);
+        d->scales = mml__prep_persist_loc(p, d) + (uint32_t)sizeof(conv_t);
     }
     if (n_quant > 0) {
         // TFLite's reference kernel ignores the filter zero point (symmetric filters).

@@ -107,13 +107,12 @@ DWCONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset 
             mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
                 act_min, act_max))
 
-// 16x8: int64 sums (wrapping here) and bias (read as bytes: maybe not 8-aligned), the int64
-// requantization, as TFLite's DepthwiseConvPerChannel for int16.
+// 16x8: int64 sums (wrapping here), an int64 bias or none, the int64 requantization, as
+// TFLite's DepthwiseConvPerChannel for int16.
 DWCONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t act_min = d->act_min;
             const int32_t act_max = d->act_max; const int32_t *mult = dwconv_quant(d);
             const int8_t *shift = dwconv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
-            mml__conv_out_s16((int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc),
-                mult[oc], shift[oc], act_min, act_max))
+            mml__out_s16(acc, bias, oc, 8, mult[oc], shift[oc], act_min, act_max))
 
 static inline float clamp_f32(const dwconv_t *d, float v) {
     return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;

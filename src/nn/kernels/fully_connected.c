@@ -7,7 +7,12 @@
 #include "nn/ops.h"
 #if MML_OP_ON(FULLY_CONNECTED)
 
-enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2 };
+enum {
+    OPT_ACTIVATION = 0,
+    OPT_WEIGHTS_FORMAT = 1,
+    OPT_KEEP_NUM_DIMS = 2,
+    OPT_ASYMMETRIC_QUANTIZE_INPUTS = 3
+};
 
 typedef struct {
     uint32_t input, weights, bias, output; // locations; bias valid if has_bias
@@ -17,6 +22,10 @@ typedef struct {
     float act_min_f, act_max_f; // float32
     uint32_t n_quant;           // int8/int16: 1 (per-tensor weights) or units (per-channel)
     uint8_t has_bias;
+    uint8_t asymmetric; // hybrid: the option asymmetric_quantize_inputs
+    uint32_t scratch;   // hybrid: location of the per-batch factors, offsets and int8 input
+    float w_scale;      // hybrid: the weights' scale
+    uint8_t bias_size;  // int16: 8 (int64 bias) or 4 (int32 bias or none: int32 sums)
     // int8/int16: n_quant multipliers (int32), then n_quant shifts (int8) follow.
 } fc_t;
 
@@ -71,45 +80,34 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
-// 16x8 (TFLite's int16 FullyConnected / FullyConnectedPerChannel): sum (w + w_offset) * x in the
-// bias' type ACC_T (uint64_t for int64, read as bytes as it may not be 8-aligned; uint32_t for
-// int32 or no bias: wrapping here), then the requantization that goes with it (REQ). The weights
-// offset is TFLite's per-tensor one (0 per channel).
-#define FC_EVAL_S16(NAME, ACC_T, BIAS, REQ)                                                        \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
-        const fc_t *d = (const fc_t *)data;                                                        \
-        const int16_t *in = (const int16_t *)mml__ptr(ctx, d->input);                              \
-        const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);                               \
-        const uint8_t *bias = d->has_bias ? (const uint8_t *)mml__ptr(ctx, d->bias) : NULL;        \
-        int16_t *out = (int16_t *)mml__ptr(ctx, d->output);                                        \
-        const int32_t *mult = fc_mult((fc_t *)data);                                               \
-        const int8_t *shift = fc_shift((fc_t *)data);                                              \
-        const uint32_t per_channel = d->n_quant > 1, depth = d->depth, units = d->units;           \
-        const int32_t w_offset = d->weights_offset;                                                \
-        for (uint32_t b = 0; b < d->batches; b++) {                                                \
-            const int16_t *ir = in + b * depth;                                                    \
-            for (uint32_t o = 0; o < units; o++) {                                                 \
-                const int8_t *wr = w + o * depth;                                                  \
-                ACC_T sum = 0;                                                                     \
-                for (uint32_t k = 0; k < depth; k++) {                                             \
-                    sum += (ACC_T)(((int32_t)wr[k] + w_offset) * (int32_t)ir[k]);                  \
-                }                                                                                  \
-                if (bias) {                                                                        \
-                    sum += (ACC_T)(BIAS);                                                          \
-                }                                                                                  \
-                const uint32_t qi = per_channel * o;                                               \
-                int32_t v = (REQ);                                                                 \
-                v = v < d->act_min ? d->act_min : v > d->act_max ? d->act_max : v;                 \
-                out[b * units + o] = (int16_t)v;                                                   \
-            }                                                                                      \
-        }                                                                                          \
-        return MML_OK;                                                                             \
+// 16x8 (TFLite's int16 FullyConnected / FullyConnectedPerChannel): the sum of (w + w_offset) * x
+// (the weights offset is TFLite's per-tensor one, 0 per channel) with an int64 or int32 bias or
+// none, requantized as mml__out_s16 says for bias_size.
+static mml_status_t eval_s16(const mml_eval_ctx_t *ctx, void *data) {
+    const fc_t *d = (const fc_t *)data;
+    const int16_t *in = (const int16_t *)mml__ptr(ctx, d->input);
+    const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);
+    const uint8_t *bias = d->has_bias ? (const uint8_t *)mml__ptr(ctx, d->bias) : NULL;
+    int16_t *out = (int16_t *)mml__ptr(ctx, d->output);
+    const int32_t *mult = fc_mult((fc_t *)data);
+    const int8_t *shift = fc_shift((fc_t *)data);
+    const uint32_t per_channel = d->n_quant > 1, depth = d->depth, units = d->units;
+    const int32_t w_offset = d->weights_offset;
+    for (uint32_t b = 0; b < d->batches; b++) {
+        const int16_t *ir = in + b * depth;
+        for (uint32_t o = 0; o < units; o++) {
+            const int8_t *wr = w + o * depth;
+            uint64_t sum = 0;
+            for (uint32_t k = 0; k < depth; k++) {
+                sum += (uint64_t)(((int32_t)wr[k] + w_offset) * (int32_t)ir[k]);
+            }
+            const uint32_t qi = per_channel * o;
+            out[b * units + o] = mml__out_s16(sum, bias, (int32_t)o, d->bias_size, mult[qi],
+                shift[qi], d->act_min, d->act_max);
+        }
     }
-
-FC_EVAL_S16(eval_s16, uint64_t, mml__load_i64(bias + 8 * o),
-    mml__mul_by_qm64((int64_t)sum, mult[qi], shift[qi]))
-FC_EVAL_S16(eval_s16_b32, uint32_t, ((const int32_t *)(const void *)bias)[o],
-    mml__mul_by_qm((int32_t)sum, mult[qi], shift[qi]))
+    return MML_OK;
+}
 
 static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     const fc_t *d = (const fc_t *)data;
@@ -130,6 +128,53 @@ static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
             }
             acc = acc < d->act_min_f ? d->act_min_f : acc > d->act_max_f ? d->act_max_f : acc;
             out[b * d->units + o] = acc;
+        }
+    }
+    return MML_OK;
+}
+
+// Float input and output with int8 weights ("hybrid"), as TFLite's fully_connected.cc EvalHybrid
+// (docs/quantization.md, "Hybrid ops"): each batch row quantized to int8 at run time
+// (symmetric, or asymmetric with asymmetric_quantize_inputs), factor *= weight scale, then
+// output = bias + dot * factor, where dot = sum(w * q) - row_sum(w) * offset, the subtraction in
+// float as TFLite does it. Scratch: [batches factors][batches offsets][int8 input].
+static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
+    const fc_t *d = (const fc_t *)data;
+    const float *in = (const float *)mml__ptr(ctx, d->input);
+    const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);
+    const float *bias = d->has_bias ? (const float *)mml__ptr(ctx, d->bias) : NULL;
+    float *out = (float *)mml__ptr(ctx, d->output);
+    float *factor = (float *)mml__ptr(ctx, d->scratch);
+    int32_t *offset = (int32_t *)(factor + d->batches);
+    int8_t *q = (int8_t *)(offset + d->batches);
+    const uint32_t depth = d->depth, units = d->units;
+    for (uint32_t b = 0; b < d->batches; b++) {
+        mml__hybrid_quantize(in + b * depth, depth, !d->asymmetric, q + b * depth, &factor[b],
+            &offset[b]);
+        factor[b] *= d->w_scale;
+    }
+    for (uint32_t b = 0; b < d->batches; b++) {
+        const int8_t *qr = q + b * depth;
+        for (uint32_t o = 0; o < units; o++) {
+            const int8_t *wr = w + o * depth;
+            uint32_t dot = 0, row_sum = 0; // wrapping int32 sums
+            for (uint32_t k = 0; k < depth; k++) {
+                dot += (uint32_t)((int32_t)wr[k] * (int32_t)qr[k]);
+                row_sum += (uint32_t)(int32_t)wr[k];
+            }
+            float acc = (float)(int32_t)dot;
+            if (d->asymmetric) {
+                acc -= (float)(int32_t)row_sum * (float)offset[b];
+                // TFLite stores this back into its int32 dot product (toward zero).
+                acc = acc > 2147483520.0f  ? 2147483520.0f
+                    : acc < -2147483648.0f ? -2147483648.0f
+                                           : acc;
+                acc = (float)(int32_t)acc;
+            }
+            float v = (bias ? bias[o] : 0.0f) + acc * factor[b];
+            out[b * units + o] = v < d->act_min_f ? d->act_min_f
+                : v > d->act_max_f                ? d->act_max_f
+                                                  : v;
         }
     }
     return MML_OK;
@@ -192,7 +237,21 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
                 mml_dtype_name((mml_dtype_t)bias.dtype));
         }
         n_quant = w.scales.n;
-        p->eval = has_bias && bias.dtype == MML_INT64 ? eval_s16 : eval_s16_b32;
+        p->eval = eval_s16;
+    } else if (in.dtype == MML_FLOAT32 && w.dtype == MML_INT8) {
+        if ((st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
+            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
+            return st;
+        }
+        if (w.scales.n != 1 || mml__tensor_zero_point(p->m, &w, 0) != 0 || !w.is_constant) {
+            return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+                "hybrid weights must be constant, per-tensor and symmetric");
+        }
+        if (in.elems > UINT32_MAX - 8u * batches) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input too large");
+        }
+        mml__prep_scratch(p, 8u * batches + in.elems);
+        p->eval = eval_hybrid;
     } else if (in.dtype == MML_FLOAT32) {
         if ((st = mml__prep_check_dtype(p, &w, MML_FLOAT32)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
@@ -229,6 +288,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     d->bias = has_bias ? mml__prep_loc(p, &bias) : 0;
     d->output = mml__prep_loc(p, &out);
     d->has_bias = has_bias;
+    d->bias_size = has_bias && bias.dtype == MML_INT64 ? 8 : 4;
     d->batches = batches;
     d->depth = depth;
     d->units = units;
@@ -236,6 +296,11 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     d->act_max = act_max;
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
+    if (p->eval == eval_hybrid) {
+        d->asymmetric = mml__opt_u8(p, OPT_ASYMMETRIC_QUANTIZE_INPUTS, 0) != 0;
+        d->scratch = mml__prep_scratch_loc(p);
+        d->w_scale = mml__tensor_scale(p->m, &w, 0);
+    }
     if (n_quant > 0) {
         d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
         d->weights_offset = -mml__tensor_zero_point(p->m, &w, 0);

@@ -1,25 +1,27 @@
 // SPDX-License-Identifier: MIT
 // MAX_POOL_2D: maximum over each window of [N,H,W,C] (padding ignored), with fused activation.
-// int8 and float32, as TFLite's reference kernels.
+// int8, int16 and float32, as TFLite's reference kernels.
 #include <float.h>
 #include "nn/kernel.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
 #if MML_OP_ON(MAX_POOL_2D)
 
-static inline int8_t clamp_s8(const mml__pool2d_t *d, int32_t m) {
-    return (int8_t)(m < d->act_min ? d->act_min : m > d->act_max ? d->act_max : m);
+static inline int32_t clamp_q(const mml__pool2d_t *d, int32_t m) {
+    return m < d->act_min ? d->act_min : m > d->act_max ? d->act_max : m;
 }
 
 static inline float clamp_f32(const mml__pool2d_t *d, float m) {
     return m < d->act_min_f ? d->act_min_f : m > d->act_max_f ? d->act_max_f : m;
 }
 
-MML_POOL2D_EVAL(eval_s8, int8_t, int32_t, -128, acc = v > acc ? v : acc, clamp_s8(d, acc))
+MML_POOL2D_EVAL(eval_s8, int8_t, int32_t, -128, acc = v > acc ? v : acc, (int8_t)clamp_q(d, acc))
+MML_POOL2D_EVAL(eval_s16, int16_t, int32_t, -32768, acc = v > acc ? v : acc,
+    (int16_t)clamp_q(d, acc))
 // std::max(acc, v): keeps acc unless acc < v (NaN inputs skipped alike).
 MML_POOL2D_EVAL(eval_f32, float, float, -FLT_MAX, acc = acc < v ? v : acc, clamp_f32(d, acc))
 
 mml_status_t mml__prepare_max_pool2d(mml_prep_t *p) {
-    return mml__pool2d_prepare(p, eval_s8, eval_f32);
+    return mml__pool2d_prepare(p, eval_s8, eval_s16, eval_f32);
 }
 #endif // MML_OP_ON(MAX_POOL_2D)

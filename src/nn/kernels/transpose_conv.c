@@ -24,6 +24,7 @@ typedef struct {
     int32_t act_min, act_max;            // int8/int16: quantized clamp bounds
     float act_min_f, act_max_f;          // float32
     uint8_t has_bias;
+    uint8_t bias_size; // int16: 8 (int64 bias or none) or 2 (int16 bias)
     // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
 } tconv_t;
 
@@ -100,18 +101,11 @@ TCONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset =
            mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
                d->act_min, d->act_max))
 
-// 16x8, int64 bias (read as bytes: maybe not 8-aligned): int64 sums (wrapping here), the int64
-// requantization.
+// 16x8: int64 sums (wrapping here), an int64 or int16 bias (TFLM widens the latter) or none, the
+// int64 requantization.
 TCONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t *mult = tconv_mult(d);
            const int8_t *shift = tconv_shift(d), acc += (uint64_t)((int32_t)x * (int32_t)f),
-           mml__conv_out_s16((int64_t)(bias ? acc + (uint64_t)mml__load_i64(bias + 8 * oc) : acc),
-               mult[oc], shift[oc], d->act_min, d->act_max))
-
-// 16x8, int16 bias: TFLM widens it to int64 and runs the int64 kernel.
-TCONV_EVAL(eval_s16_b16, int16_t, int8_t, int16_t, uint64_t, const int32_t *mult = tconv_mult(d);
-           const int8_t *shift = tconv_shift(d), acc += (uint64_t)((int32_t)x * (int32_t)f),
-           mml__conv_out_s16((int64_t)(bias ? acc + (uint64_t)(int64_t)bias[oc] : acc), mult[oc],
-               shift[oc], d->act_min, d->act_max))
+           mml__out_s16(acc, bias, oc, d->bias_size, mult[oc], shift[oc], d->act_min, d->act_max))
 
 static inline float clamp_f32(const tconv_t *d, float v) {
     return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
@@ -229,10 +223,8 @@ mml_status_t mml__prepare_transpose_conv(mml_prep_t *p) {
                 return st;
             }
             p->eval = eval_s8;
-        } else if (!has_bias || bias.dtype == MML_INT64) {
+        } else if (!has_bias || bias.dtype == MML_INT64 || bias.dtype == MML_INT16) {
             p->eval = eval_s16;
-        } else if (bias.dtype == MML_INT16) {
-            p->eval = eval_s16_b16;
         } else {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 input with %s bias unsupported",
                 mml_dtype_name((mml_dtype_t)bias.dtype));
@@ -263,6 +255,7 @@ mml_status_t mml__prepare_transpose_conv(mml_prep_t *p) {
     d->bias = has_bias ? mml__prep_loc(p, &bias) : 0;
     d->output = mml__prep_loc(p, &out);
     d->has_bias = has_bias;
+    d->bias_size = has_bias && bias.dtype == MML_INT16 ? 2 : 8;
     d->batches = in.dims[0];
     d->in_h = in.dims[1];
     d->in_w = in.dims[2];

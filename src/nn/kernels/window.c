@@ -189,12 +189,13 @@ enum {
     POOL_ACTIVATION = 5
 };
 
-mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_f32) {
+mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_s16,
+    mml__eval_fn eval_f32) {
     mml__tensor_t in, out;
     mml_status_t st;
-    // Version 3 is int16, rejected below.
+    // Version 3 is int16.
     if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
-        (st = mml__prep_check_version(p, 2)) != MML_OK ||
+        (st = mml__prep_check_version(p, 3)) != MML_OK ||
         (st = mml__prep_input(p, 0, &in)) != MML_OK ||
         (st = mml__prep_output(p, 0, &out)) != MML_OK ||
         (st = mml__prep_check_dtype(p, &out, (mml_dtype_t)in.dtype)) != MML_OK) {
@@ -207,8 +208,9 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_
     if (st != MML_OK) {
         return st;
     }
-    // The int8 average sums up to filt_h * filt_w values of magnitude <= 128 in an int32.
-    if ((int64_t)w.filt_h * w.filt_w > (1 << 23)) {
+    // The integer average sums up to filt_h * filt_w values of magnitude <= 128 (int8) or 32768
+    // (int16) in an int32.
+    if ((int64_t)w.filt_h * w.filt_w > (in.dtype == MML_INT16 ? (1 << 15) : (1 << 23))) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "pooling window %dx%d too large", w.filt_h,
             w.filt_w);
     }
@@ -219,7 +221,7 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_
     int32_t act = mml__opt_u8(p, POOL_ACTIVATION, MML_ACT_NONE);
     int32_t act_min = 0, act_max = 0;
     float act_min_f = 0.0f, act_max_f = 0.0f;
-    if (in.dtype == MML_INT8) {
+    if (in.dtype == MML_INT8 || in.dtype == MML_INT16) {
         // The kernels work on raw values: input and output must share scale and zero point.
         if (in.scales.n != 1 || out.scales.n != 1) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
@@ -230,7 +232,9 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_
             mml__tensor_zero_point(p->m, &in, 0) != mml__tensor_zero_point(p->m, &out, 0)) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output quantization differ");
         }
-        if ((st = mml__window_act_range_s8(p, act, &out, &act_min, &act_max)) != MML_OK) {
+        int32_t qmin = in.dtype == MML_INT8 ? -128 : -32768, qmax = -qmin - 1;
+        if ((st = mml__window_act_range_q(p, act, &out, qmin, qmax, &act_min, &act_max)) !=
+            MML_OK) {
             return st;
         }
     } else if (in.dtype == MML_FLOAT32) {
@@ -241,7 +245,7 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
     }
-    p->eval = in.dtype == MML_INT8 ? eval_s8 : eval_f32;
+    p->eval = in.dtype == MML_INT8 ? eval_s8 : in.dtype == MML_INT16 ? eval_s16 : eval_f32;
     uint32_t elem = mml_dtype_size((mml_dtype_t)in.dtype);
     mml__window_allow_overlap(p, &w, in.dims[3], elem, out.dims[3], elem);
     mml__pool2d_t *r = (mml__pool2d_t *)mml__prep_persist(p, sizeof(mml__pool2d_t));

@@ -106,20 +106,33 @@ static inline int64_t mml__load_i64(const uint8_t *p) {
     return v;
 }
 
-// The int16 output stage of the 16x8 convolutions with an int64 bias (TFLite's ConvPerChannel
-// <int64_t>): the int64 sum acc (bias included) requantized by (mult, shift) with the int64
-// MultiplyByQuantizedMultiplier, clamped to [lo, hi]. Zero points are 0 in 16x8.
-static inline int16_t mml__conv_out_s16(int64_t acc, int32_t mult, int32_t shift, int32_t lo,
-    int32_t hi) {
-    int32_t v = mml__mul_by_qm64(acc, mult, shift);
-    return (int16_t)(v < lo ? lo : v > hi ? hi : v);
-}
-
-// The same with an int32 bias (or none): TFLite's ConvPerChannel<int32_t> sums in int32 (wrapping
-// here) and requantizes with the int32 MultiplyByQuantizedMultiplier.
-static inline int16_t mml__conv_out_s16_32(uint32_t acc, int32_t mult, int32_t shift, int32_t lo,
-    int32_t hi) {
-    int32_t v = mml__mul_by_qm((int32_t)acc, mult, shift);
+// The int16 output stage of the 16x8 kernels (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV,
+// FULLY_CONNECTED): acc is the sum of the products (mod 2^64), bias (bytes, maybe not aligned;
+// NULL: none) holds bias_size-byte values. bias_size 4 is TFLite's int32 accumulator (an int32
+// bias or none): the sum wraps at 32 bits (its low half) and takes the int32
+// MultiplyByQuantizedMultiplier. Otherwise (8: int64 bias, 2: int16 bias widened as TFLM does)
+// the int64 sum takes the int64 one. Clamped to [lo, hi]; zero points are 0 in 16x8.
+static inline int16_t mml__out_s16(uint64_t acc, const uint8_t *bias, int32_t oc, int32_t bias_size,
+    int32_t mult, int32_t shift, int32_t lo, int32_t hi) {
+    int32_t v;
+    if (bias_size == 4) {
+        uint32_t a = (uint32_t)acc;
+        if (bias) {
+            int32_t b;
+            memcpy(&b, bias + 4 * (size_t)oc, sizeof(b));
+            a += (uint32_t)b;
+        }
+        v = mml__mul_by_qm((int32_t)a, mult, shift);
+    } else {
+        if (bias && bias_size == 8) {
+            acc += (uint64_t)mml__load_i64(bias + 8 * (size_t)oc);
+        } else if (bias) {
+            int16_t b16;
+            memcpy(&b16, bias + 2 * (size_t)oc, sizeof(b16));
+            acc += (uint64_t)(int64_t)b16;
+        }
+        v = mml__mul_by_qm64((int64_t)acc, mult, shift);
+    }
     return (int16_t)(v < lo ? lo : v > hi ? hi : v);
 }
 
@@ -146,13 +159,14 @@ typedef struct {
     uint32_t input, output; // locations
     mml__window_t w;
     int32_t depth;
-    int32_t act_min, act_max;   // int8: quantized clamp bounds
+    int32_t act_min, act_max;   // int8/int16: quantized clamp bounds
     float act_min_f, act_max_f; // float32
 } mml__pool2d_t;
 
-// The prepare of the 2-D pools (TFLite's PoolingPrepare): validates the op for int8 or float32,
-// sets p->eval to eval_s8 or eval_f32 and, in FILL mode, fills the record.
-mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_f32);
+// The prepare of the 2-D pools (TFLite's PoolingPrepare): validates the op for int8, int16 or
+// float32, sets p->eval to eval_s8, eval_s16 or eval_f32 and, in FILL mode, fills the record.
+mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_s16,
+    mml__eval_fn eval_f32);
 
 // Defines `static mml_status_t NAME(ctx, data)`, the eval of a 2-D pool on element type T over an
 // mml__pool2d_t record d: for each output element (raster order, channel innermost) an ACC_T acc
