@@ -223,13 +223,12 @@ static void info_subgraphs(FILE *out, const mml_model_t *m, int json, int planne
     }
 }
 
-// "op 3 SVDF v1: op not supported" from check_op's "op 3 SVDF: op not supported".
+// The core's reason, as the Python faces show it, and the op's version:
+// "op 3 SVDF: op not supported (v1)".
 static void print_reason(FILE *out, uint32_t index, const mml_model_t *m, const char *msg) {
     mml_op_info_t op;
     mml_model_op_info(m, index, &op);
-    const char *why = strstr(msg, ": ");
-    fprintf(out, "op %u %s v%d: %s", (unsigned)index, op.name, (int)op.version,
-        why ? why + 2 : msg);
+    fprintf(out, "%s (v%d)", msg, (int)op.version);
 }
 
 // Exit status: 0 every op can run, 2 some cannot (the model is fine), 1 any other error.

@@ -88,10 +88,11 @@ mml_status_t mml_model_load(mml_model_t *m, const uint8_t *buf, size_t len, mml_
 size_t mml_model_work_size(const mml_model_t *m);
 
 // Runs every op's checks, sizes persistent and scratch memory and places every tensor; sets
-// m->arena_bytes. Fails with MML_ERR_UNSUPPORTED naming every op it cannot run: one op, its
-// reason ("op 7 CONV_2D: dilation 2 unsupported"); several, each op's index, name and version
-// ("2 unsupported ops: op 3 SVDF v1, op 7 SPLIT_V v2 (op 3: ...)", "... and N more" where the
-// message ends); err->op_index is the first of them.
+// m->arena_bytes. Fails with MML_ERR_UNSUPPORTED naming every op (of any subgraph) it cannot
+// run: one op, its reason ("op 7 CONV_2D: dilation 2 unsupported"); several, their count, the
+// first one's reason and version, then each other's index, name and version ("2 unsupported ops:
+// op 3 SVDF: op not supported (v1), op 7 SPLIT_V v2", "... and N more" where the message ends);
+// err->op_index is the first of them.
 // work: at least mml_model_work_size() bytes, 8-byte aligned, kept unchanged until prepare.
 mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_error_t *err);
 

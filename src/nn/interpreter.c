@@ -167,51 +167,46 @@ static int msg_append(mml_error_t *err, uint32_t *pos, const char *s, uint32_t r
     return 1;
 }
 
-// Plan stopped at op `first`, which this build cannot run (err says why). If later ops cannot
-// run either, err->msg becomes the list of them all, with the first one's reason:
-//   "2 unsupported ops: op 3 SVDF v1, op 7 SPLIT_V v2 (op 3: op not supported)"
-// cut as "..., op 9 TILE v1, ... and 5 more (op 3: ...)" where MML_ERROR_MSG_LEN ends. Status
-// and op_index (the first op) are kept.
+// Plan stopped at op `first`, which this build cannot run (err says why). If later ops (of any
+// subgraph) cannot run either, err->msg becomes the count, the first op's reason and version,
+// then every other such op by index, name and version:
+//   "2 unsupported ops: op 3 SVDF: op not supported (v1), op 7 SPLIT_V v2"
+// cut as "..., op 9 TILE v1, ... and 5 more" where MML_ERROR_MSG_LEN ends. Status and op_index
+// (the first op) are kept.
 static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *err) {
     mml__op_t op;
     uint32_t n = 1;
     for (uint32_t i = first + 1; err && i < m->n_ops_all; i++) {
         n += (uint32_t)op_unsupported(m, i, &op);
     }
-    if (!err || n == 1) {
+    if (!err || n == 1 || mml__tfl_op(m, first, &op, NULL) != MML_OK) {
         return;
     }
-    // The reason, without the "op 3 SVDF: " that the list repeats.
-    char why[MML_ERROR_MSG_LEN];
-    uint32_t at = 0;
-    while (err->msg[at] && !(err->msg[at] == ':' && err->msg[at + 1] == ' ')) {
-        at++;
-    }
-    const char *reason = err->msg[at] ? err->msg + at + 2 : err->msg;
-    memcpy(why, reason, strlen(reason) + 1);
-    mml_error_t piece, tail;
-    mml__fail(&tail, MML_ERR_UNSUPPORTED, " (op %u: %s)", first, why);
+    mml_error_t piece;
+    mml__fail(&piece, MML_ERR_UNSUPPORTED, "%s (v%d)", err->msg, op.version);
+    char head[MML_ERROR_MSG_LEN]; // the first op's entry
+    memcpy(head, piece.msg, sizeof(head));
     mml__fail(&piece, MML_ERR_UNSUPPORTED, ", ... and %u more", n);
-    // Room for the longest possible cut and the first op's reason, which always ends the list.
-    uint32_t reserve = (uint32_t)(strlen(piece.msg) + strlen(tail.msg));
+    uint32_t reserve = (uint32_t)strlen(piece.msg); // room for the longest possible tail
     uint32_t pos = 0, k = 0;
     mml__fail(&piece, MML_ERR_UNSUPPORTED, "%u unsupported ops: ", n);
     msg_append(err, &pos, piece.msg, 0);
     for (uint32_t i = first; i < m->n_ops_all && k < n; i++) {
-        if (i == first ? mml__tfl_op(m, i, &op, NULL) != MML_OK : !op_unsupported(m, i, &op)) {
+        if (i == first) {
+            memcpy(piece.msg, head, sizeof(head));
+        } else if (op_unsupported(m, i, &op)) {
+            mml__fail(&piece, MML_ERR_UNSUPPORTED, ", op %u %s v%d", i, mml__op_name(&op),
+                op.version);
+        } else {
             continue;
         }
-        mml__fail(&piece, MML_ERR_UNSUPPORTED, "%sop %u %s v%d", k ? ", " : "", i,
-            mml__op_name(&op), op.version);
-        if (!msg_append(err, &pos, piece.msg,
-                k + 1 < n ? reserve : (uint32_t)strlen(tail.msg))) {
+        if (!msg_append(err, &pos, piece.msg, k + 1 < n ? reserve : 0)) {
             mml__fail(&piece, MML_ERR_UNSUPPORTED, "%s... and %u more", k ? ", " : "", n - k);
             msg_append(err, &pos, piece.msg, 0);
-            break;
+            return;
         }
         k++;
     }
-    msg_append(err, &pos, tail.msg, 0);
 }
 
 mml_status_t mml_model_plan(mml_model_t *m, void *work, size_t work_len, mml_error_t *err) {

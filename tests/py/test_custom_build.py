@@ -27,7 +27,7 @@ def model_ops(*paths):
 def info(cli_path, model):
     p = subprocess.run([str(cli_path), "info", str(model), "--json"], capture_output=True,
                        text=True, timeout=60)
-    assert p.returncode == 0, p.stderr
+    assert p.returncode in (0, 2), p.stderr  # 2: some op cannot run
     return json.loads(p.stdout)
 
 
