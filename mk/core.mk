@@ -62,7 +62,9 @@ $(LIB_CUSTOM)/microml: $(TOP)/tools/microml_cli.c $(LIB_CUSTOM)/libmicroml.a
 endif
 
 # C tests, built with AddressSanitizer and UBSan against their own build of the core.
-SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# The tests build every optional part of the core (the FlexBuffers reader: mml_config.h).
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+    -DMML_ENABLE_FLEXBUF=1
 SAN_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/asan/obj/%.o,$(CORE_SRC))
 C_TESTS := $(patsubst $(TOP)/tests/c/%.c,$(BUILD)/tests/%,$(wildcard $(TOP)/tests/c/test_*.c))
 
@@ -83,7 +85,8 @@ $(BUILD)/tests/%: $(TOP)/tests/c/%.c $(wildcard $(TOP)/tests/c/*.h) $(BUILD)/asa
 	    $(BUILD)/asan/libmicroml.a -lm
 
 # The fuzzer (libFuzzer from Debian's clang), with ASan and UBSan.
-FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+    -DMML_ENABLE_FLEXBUF=1
 ctest-build: $(BUILD)/fuzz/fuzz_model
 $(BUILD)/fuzz/fuzz_model: $(TOP)/tests/fuzz/fuzz_model.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(dir $@)
