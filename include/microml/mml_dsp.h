@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+// Audio and signal front ends: real FFT (float32, int16), windows, spectra, mel filterbanks, log,
+// DCT-II, MFCC, biquad IIR cascades, and TFLite Micro's microfrontend (bit-exact, streaming).
+// Every buffer is the caller's: tables are filled once by an _init call (which checks everything
+// and may use slow math), the per-frame calls trust that state and use no libm.
+#ifndef MICROML_MML_DSP_H
+#define MICROML_MML_DSP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mml_status.h"
+
+// ---- Real FFT, float32 ----------------------------------------------------------------------
+// n: power of two in [4, 4096]. table: n floats (cos/sin pairs), caller-owned, filled by init.
+typedef struct {
+    int32_t n;
+    const float *table;
+} mml_rfft_f32_t;
+
+#define MML_RFFT_F32_TABLE_LEN(n) (n)
+
+mml_status_t mml_rfft_f32_init(mml_rfft_f32_t *fft, int32_t n, float *table);
+// x: [n] real input, used as scratch (destroyed). out: [n/2 + 1] complex, interleaved re, im
+// (n + 2 floats); X[k] = sum_t x[t] e^{-2 pi i k t / n}, exactly numpy.fft.rfft. out != x.
+void mml_rfft_f32(const mml_rfft_f32_t *fft, float *x, float *out);
+
+// ---- Real FFT, int16 fixed point (KISS FFT's FIXED_POINT=16 arithmetic, bit for bit) -----------
+// Each radix stage divides by its radix with rounding, so out ~= rfft(x) / n; against
+// numpy.fft.rfft(x) / n the error is at most 1 LSB per radix stage plus 2 (tests/c/test_dsp.c
+// checks that bound on random full-scale inputs). n: power of two in [4, 4096].
+typedef struct {
+    int32_t n;
+    int32_t nfactors;
+    int32_t factors[12]; // radix, remaining length; per stage
+    const int16_t *table;
+} mml_rfft_s16_t;
+
+// table: int16 count: twiddles of the n/2 complex FFT plus n/4 super twiddles, complex.
+#define MML_RFFT_S16_TABLE_LEN(n) ((n) + (n) / 2)
+// scratch for mml_rfft_s16: int16 count.
+#define MML_RFFT_S16_SCRATCH_LEN(n) (n)
+
+mml_status_t mml_rfft_s16_init(mml_rfft_s16_t *fft, int32_t n, int16_t *table);
+// x: [n] int16 (kept). scratch: [n] int16. out: [n/2 + 1] complex int16, interleaved re, im.
+void mml_rfft_s16(const mml_rfft_s16_t *fft, const int16_t *x, int16_t *scratch, int16_t *out);
+
+// ---- Windows --------------------------------------------------------------------------------
+typedef enum { MML_WINDOW_HANN = 0, MML_WINDOW_HAMMING = 1 } mml_window_kind_t;
+// out: [n] window; periodic = 1 for the FFT (scipy.signal.get_window's default, fftbins=True),
+// 0 for the symmetric one (scipy.signal.windows.hann(n, sym=True)). n >= 1.
+mml_status_t mml_window_f32(mml_window_kind_t kind, int periodic, int32_t n, float *out);
+// out[i] = x[i] * w[i] (may alias x).
+void mml_window_apply_f32(const float *x, const float *w, int32_t n, float *out);
+
+// ---- Spectra ----------------------------------------------------------------------------------
+// spec: [bins] complex interleaved (as mml_rfft_f32 writes). out: [bins] (may alias spec).
+void mml_spectrum_power_f32(const float *spec, int32_t bins, float *out);
+void mml_spectrum_magnitude_f32(const float *spec, int32_t bins, float *out);
+
+// ---- Mel filterbank ---------------------------------------------------------------------------
+typedef enum { MML_MEL_HTK = 0, MML_MEL_SLANEY = 1 } mml_mel_scale_t;
+typedef enum { MML_MEL_NORM_NONE = 0, MML_MEL_NORM_SLANEY = 1 } mml_mel_norm_t;
+
+typedef struct {
+    int32_t sample_rate;
+    int32_t n_fft;       // spectrum has n_fft / 2 + 1 bins
+    int32_t n_mels;
+    float fmin, fmax;    // Hz, 0 <= fmin < fmax <= sample_rate / 2
+    mml_mel_scale_t scale;
+    mml_mel_norm_t norm; // SLANEY: each triangle scaled by 2 / (its width in Hz), as librosa
+} mml_mel_config_t;
+
+// Triangles between n_mels + 2 points evenly spaced on the mel scale, over the bins' frequencies
+// k * sample_rate / n_fft (librosa.filters.mel's convention). Only non-zero weights are kept.
+typedef struct {
+    int32_t n_mels, n_bins, n_weights;
+    const int16_t *bands; // [n_mels][2]: first bin, number of bins
+    const float *weights; // [n_weights], band after band
+} mml_mel_f32_t;
+
+// bands: [2 * n_mels] int16. weights: [weights_cap] floats; MML_ERR_INVALID_ARG with err->needed
+// set to the count needed when weights_cap is too small (n_mels * (n_fft / 2 + 1) always fits).
+mml_status_t mml_mel_f32_init(mml_mel_f32_t *mel, const mml_mel_config_t *cfg, int16_t *bands,
+                              float *weights, int32_t weights_cap, mml_error_t *err);
+// spectrum: [n_bins] (power or magnitude). out: [n_mels].
+void mml_mel_f32_apply(const mml_mel_f32_t *mel, const float *spectrum, float *out);
+// Hz <-> mel on either scale.
+float mml_mel_from_hz(float hz, mml_mel_scale_t scale);
+float mml_mel_to_hz(float mel, mml_mel_scale_t scale);
+
+// ---- Log, DCT-II, MFCC --------------------------------------------------------------------------
+// out[i] = ln(x[i] + offset) (may alias x); x[i] + offset must be > 0.
+void mml_log_f32(const float *x, int32_t n, float offset, float *out);
+
+typedef enum {
+    MML_DCT_NONE = 0,  // y[k] = 2 sum x[n] cos(pi k (2n + 1) / 2N)   (scipy.fft.dct, norm=None)
+    MML_DCT_ORTHO = 1, // scipy's norm="ortho"
+    MML_DCT_TF = 2,    // the NONE result times 1 / sqrt(2N) (tf.signal.mfccs_from_log_mel_...)
+} mml_dct_norm_t;
+
+typedef struct {
+    int32_t n_in, n_out;
+    const float *table; // [n_out][n_in]
+} mml_dct_f32_t;
+
+// table: [n_out * n_in] floats. 1 <= n_out <= n_in.
+mml_status_t mml_dct_f32_init(mml_dct_f32_t *dct, int32_t n_in, int32_t n_out, mml_dct_norm_t norm,
+                              float *table);
+// x: [n_in]; out: [n_out] (out != x).
+void mml_dct_f32(const mml_dct_f32_t *dct, const float *x, float *out);
+
+// MFCC of one frame: window, rfft, magnitude or power, mel, log(mel + log_offset), DCT.
+typedef struct {
+    const mml_rfft_f32_t *fft;
+    const float *window;  // [frame_len] (frame_len <= fft n; zero-padded to n)
+    int32_t frame_len;
+    int32_t power;        // 1: power spectrum, 0: magnitude
+    const mml_mel_f32_t *mel;
+    float log_offset;
+    const mml_dct_f32_t *dct;
+} mml_mfcc_f32_t;
+
+// frame: [frame_len]. scratch: [2 * n + 2] floats. out: [dct->n_out].
+void mml_mfcc_f32(const mml_mfcc_f32_t *mfcc, const float *frame, float *scratch, float *out);
+
+// ---- Biquad IIR cascade (scipy.signal.sosfilt, float32) -----------------------------------------
+typedef struct {
+    int32_t n_sections;
+    const float *coeffs; // [n_sections][5]: b0 b1 b2 a1 a2, divided by a0
+    float *state;        // [n_sections][2]: scipy's zi layout (transposed direct form II)
+} mml_iir_f32_t;
+
+// sos: [n_sections][6] b0 b1 b2 a0 a1 a2 (scipy's layout; a0 != 0). coeffs: [5 * n_sections],
+// state: [2 * n_sections] (zeroed here), both caller-owned.
+mml_status_t mml_iir_f32_init(mml_iir_f32_t *iir, int32_t n_sections, const float *sos,
+                              float *coeffs, float *state);
+void mml_iir_f32_reset(mml_iir_f32_t *iir);
+// x: [n] in, y: [n] out (may alias); the state carries over to the next call.
+void mml_iir_f32(mml_iir_f32_t *iir, const float *x, float *y, int32_t n);
+
+#endif // MICROML_MML_DSP_H
