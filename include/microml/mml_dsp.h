@@ -63,9 +63,9 @@ typedef enum { MML_MEL_NORM_NONE = 0, MML_MEL_NORM_SLANEY = 1 } mml_mel_norm_t;
 
 typedef struct {
     int32_t sample_rate;
-    int32_t n_fft;       // spectrum has n_fft / 2 + 1 bins
+    int32_t n_fft; // spectrum has n_fft / 2 + 1 bins
     int32_t n_mels;
-    float fmin, fmax;    // Hz, 0 <= fmin < fmax <= sample_rate / 2
+    float fmin, fmax; // Hz, 0 <= fmin < fmax <= sample_rate / 2
     mml_mel_scale_t scale;
     mml_mel_norm_t norm; // SLANEY: each triangle scaled by 2 / (its width in Hz), as librosa
 } mml_mel_config_t;
@@ -81,7 +81,7 @@ typedef struct {
 // bands: [2 * n_mels] int16. weights: [weights_cap] floats; MML_ERR_INVALID_ARG with err->needed
 // set to the count needed when weights_cap is too small (n_mels * (n_fft / 2 + 1) always fits).
 mml_status_t mml_mel_f32_init(mml_mel_f32_t *mel, const mml_mel_config_t *cfg, int16_t *bands,
-                              float *weights, int32_t weights_cap, mml_error_t *err);
+    float *weights, int32_t weights_cap, mml_error_t *err);
 // spectrum: [n_bins] (power or magnitude). out: [n_mels].
 void mml_mel_f32_apply(const mml_mel_f32_t *mel, const float *spectrum, float *out);
 // Hz <-> mel on either scale.
@@ -105,16 +105,16 @@ typedef struct {
 
 // table: [n_out * n_in] floats. 1 <= n_out <= n_in.
 mml_status_t mml_dct_f32_init(mml_dct_f32_t *dct, int32_t n_in, int32_t n_out, mml_dct_norm_t norm,
-                              float *table);
+    float *table);
 // x: [n_in]; out: [n_out] (out != x).
 void mml_dct_f32(const mml_dct_f32_t *dct, const float *x, float *out);
 
 // MFCC of one frame: window, rfft, magnitude or power, mel, log(mel + log_offset), DCT.
 typedef struct {
     const mml_rfft_f32_t *fft;
-    const float *window;  // [frame_len] (frame_len <= fft n; zero-padded to n)
+    const float *window; // [frame_len] (frame_len <= fft n; zero-padded to n)
     int32_t frame_len;
-    int32_t power;        // 1: power spectrum, 0: magnitude
+    int32_t power; // 1: power spectrum, 0: magnitude
     const mml_mel_f32_t *mel;
     float log_offset;
     const mml_dct_f32_t *dct;
@@ -133,9 +133,73 @@ typedef struct {
 // sos: [n_sections][6] b0 b1 b2 a0 a1 a2 (scipy's layout; a0 != 0). coeffs: [5 * n_sections],
 // state: [2 * n_sections] (zeroed here), both caller-owned.
 mml_status_t mml_iir_f32_init(mml_iir_f32_t *iir, int32_t n_sections, const float *sos,
-                              float *coeffs, float *state);
+    float *coeffs, float *state);
 void mml_iir_f32_reset(mml_iir_f32_t *iir);
 // x: [n] in, y: [n] out (may alias); the state carries over to the next call.
 void mml_iir_f32(mml_iir_f32_t *iir, const float *x, float *y, int32_t n);
+
+// ---- TFLite Micro's microfrontend (bit-exact with its C library), streaming --------------------
+// Window (Q12 Hann, shifted by the window's peak), int16 KISS FFT, energy, mel-like filterbank
+// (Q12 weights), square root, noise reduction, PCAN gain control, log scale: each frame gives
+// num_channels uint16 values, exactly as tensorflow/lite/experimental/microfrontend/lib computes
+// them. All state lives in one caller-owned memory block sized by mml_microfrontend_mem_size().
+typedef struct {
+    int32_t sample_rate;  // Hz, 1000..96000
+    int32_t window_ms;    // window length: window_ms * sample_rate / 1000 samples (<= 4096)
+    int32_t step_ms;      // hop, 1..window_ms
+    int32_t num_channels; // 1..128
+    float lower_band_limit, upper_band_limit; // Hz
+    int32_t smoothing_bits;                   // noise reduction
+    float even_smoothing, odd_smoothing, min_signal_remaining;
+    int32_t enable_pcan;
+    float pcan_strength, pcan_offset;
+    int32_t pcan_gain_bits;
+    int32_t enable_log;
+    int32_t log_scale_shift;
+} mml_microfrontend_config_t;
+
+typedef struct {
+    int32_t size, step, fft_size, num_channels;
+    int32_t start_index, end_index, input_used;
+    int32_t smoothing_bits, snr_shift, enable_pcan, enable_log, scale_shift;
+    uint16_t even_smoothing, odd_smoothing, min_signal_remaining;
+    mml_rfft_s16_t fft;
+    int16_t *coefficients; // [size] Q12 window
+    int16_t *input;        // [size] samples waiting
+    int16_t *fft_in;       // [fft_size]
+    int16_t *fft_scratch;  // [fft_size]
+    int16_t *fft_out;      // [fft_size + 2]
+    int32_t *energy;       // [fft_size / 2 + 1]
+    int16_t *chan_start;   // [num_channels + 1] first bin of each channel (channel 0: below band)
+    int16_t *chan_width;   // [num_channels + 1]
+    int16_t *weights;      // [sum of widths] Q12, channel after channel
+    int16_t *unweights;    // [sum of widths]
+    uint64_t *work;        // [num_channels + 1]
+    uint32_t *signal;      // [num_channels]
+    uint32_t *estimate;    // [num_channels] noise estimate
+    int16_t *gain_lut;     // [125] PCAN
+    uint16_t *log_lut;     // [130]
+    uint16_t *output;      // [num_channels]
+} mml_microfrontend_t;
+
+// The settings ESPHome's micro_wake_word uses (16 kHz, 30 ms window, step_ms hop, 40 channels
+// 125-7500 Hz, noise reduction 10 bits 0.025/0.06/0.05, PCAN 0.95/80/21, log scale shift 6).
+void mml_microfrontend_config_esphome(mml_microfrontend_config_t *cfg, int32_t step_ms);
+// Bytes of memory mml_microfrontend_init needs for cfg; 0 if cfg is invalid.
+size_t mml_microfrontend_mem_size(const mml_microfrontend_config_t *cfg);
+// mem: mem_len bytes, 8-byte aligned, caller-owned for the front end's lifetime. Resets the state.
+// err (may be NULL) gets a message on failure.
+mml_status_t mml_microfrontend_init(mml_microfrontend_t *fe, const mml_microfrontend_config_t *cfg,
+    void *mem, size_t mem_len, mml_error_t *err);
+// Back to the state right after init (no samples, noise estimates zero).
+void mml_microfrontend_reset(mml_microfrontend_t *fe);
+// Takes samples until a window is full (*consumed of n) and then computes one frame: returns 1
+// with fe->output [num_channels] filled, or 0 when more samples are needed. Call it again with
+// the rest of the samples; any chunking gives the same frames.
+int mml_microfrontend_process(mml_microfrontend_t *fe, const int16_t *samples, size_t n,
+    size_t *consumed);
+// ESPHome's uint16 -> int8 feature conversion: clamp((v * 256 + 333) / 666 - 128, -128, 127),
+// truncating division (the models' input scale 26/255, zero point -128). out may not alias in.
+void mml_microfrontend_to_s8(const uint16_t *in, int32_t n, int8_t *out);
 
 #endif // MICROML_MML_DSP_H

@@ -2,6 +2,7 @@
 // Init-time double math for the DSP tables (see dsp_math.h): Taylor series after an octant
 // reduction for cos/sin, atanh series for log, range-reduced Taylor for exp.
 #include <stdint.h>
+#include <string.h>
 #include "dsp/dsp_math.h"
 
 // sin(r) and cos(r) for |r| <= pi/4 (Taylor to r^21 / 21!, below 1e-19 there).
@@ -164,4 +165,95 @@ double mml__exp(double x) {
         n++;
     }
     return sum;
+}
+
+static uint32_t f2u(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof(u));
+    return u;
+}
+
+static float u2f(uint32_t u) {
+    float f;
+    memcpy(&f, &u, sizeof(f));
+    return f;
+}
+
+float mml__log1pf_fdlibm(float x) {
+    // ln 2 split (hi has trailing zero bits so k * hi is exact) and the minimax coefficients of
+    // (log(1 + f) - f + f^2/2) in s = f / (2 + f).
+    const float ln2_hi = u2f(0x3f317180u), ln2_lo = u2f(0x3717f7d1u);
+    const float lp1 = u2f(0x3f2aaaabu), lp2 = u2f(0x3ecccccdu), lp3 = u2f(0x3e924925u);
+    const float lp4 = u2f(0x3e638e29u), lp5 = u2f(0x3e3a3325u), lp6 = u2f(0x3e1cd04fu);
+    const float lp7 = u2f(0x3e178897u);
+    const int32_t hx = (int32_t)f2u(x);
+    const int32_t ax = hx & 0x7fffffff;
+    int32_t k = 1, hu = 0;
+    float f = 0.0f, c = 0.0f;
+    if (hx < 0x3ed413d7) {      // x < sqrt(2) - 1
+        if (ax >= 0x3f800000) { // x <= -1
+            return x == -1.0f ? -u2f(0x7f800000u) : (x - x) / (x - x);
+        }
+        if (ax < 0x31000000) { // |x| < 2^-29
+            if (ax < 0x24800000) {
+                return x;
+            }
+            return x - x * x * 0.5f;
+        }
+        if (hx > 0 || hx <= (int32_t)0xbe95f61fu) { // 1 - sqrt(2)/2 < x < sqrt(2) - 1
+            k = 0;
+            f = x;
+            hu = 1;
+        }
+    }
+    if (hx >= 0x7f800000) {
+        return x + x;
+    }
+    if (k != 0) {
+        float u;
+        if (hx < 0x5a000000) {
+            u = 1.0f + x;
+            hu = (int32_t)f2u(u);
+            k = (hu >> 23) - 127;
+            // The rounding error of 1 + x, relative to u.
+            c = k > 0 ? 1.0f - (u - x) : x - (u - 1.0f);
+            c /= u;
+        } else {
+            u = x;
+            hu = (int32_t)f2u(u);
+            k = (hu >> 23) - 127;
+            c = 0.0f;
+        }
+        hu &= 0x007fffff;
+        if (hu < 0x3504f7) { // u's mantissa below sqrt(2): normalize into [1, sqrt(2))
+            u = u2f((uint32_t)hu | 0x3f800000u);
+        } else { // else into [sqrt(2)/2, 1)
+            k += 1;
+            u = u2f((uint32_t)hu | 0x3f000000u);
+            hu = (0x00800000 - hu) >> 2;
+        }
+        f = u - 1.0f;
+    }
+    const float hfsq = 0.5f * f * f;
+    if (hu == 0) { // |f| < 2^-20
+        if (f == 0.0f) {
+            if (k == 0) {
+                return 0.0f;
+            }
+            c += (float)k * ln2_lo;
+            return (float)k * ln2_hi + c;
+        }
+        const float r = hfsq * (1.0f - 0.66666666666666666f * f);
+        if (k == 0) {
+            return f - r;
+        }
+        return (float)k * ln2_hi - ((r - ((float)k * ln2_lo + c)) - f);
+    }
+    const float s = f / (2.0f + f);
+    const float z = s * s;
+    const float r = z * (lp1 + z * (lp2 + z * (lp3 + z * (lp4 + z * (lp5 + z * (lp6 + z * lp7))))));
+    if (k == 0) {
+        return f - (hfsq - s * (hfsq + r));
+    }
+    return (float)k * ln2_hi - ((hfsq - (s * (hfsq + r) + ((float)k * ln2_lo + c))) - f);
 }

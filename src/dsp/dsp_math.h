@@ -17,6 +17,10 @@ double mml__sin_turn(long num, long den);
 double mml__log(double x);
 double mml__log1p(double x);
 double mml__exp(double x);
+// log(1 + x) in float with the classic fdlibm algorithm (k ln2 + f - hfsq + s (hfsq + R(s^2)),
+// all float arithmetic), whose roundings glibc's log1pf has: TFLite Micro builds its filterbank
+// with log1pf, so the tables match the reference only with these exact roundings.
+float mml__log1pf_fdlibm(float x);
 // floor(x) for |x| < 2^62.
 double mml__floor(double x);
 

@@ -81,23 +81,24 @@ typedef struct {
     int16_t r, i;
 } cpx16_t;
 
-// (x + 2^14) >> 15, KISS's sround, kept in int16 as KISS stores it.
-static int16_t sround(int64_t x) {
-    return (int16_t)((x + (1 << 14)) >> 15);
+// KISS's sround: (x + 2^14) >> 15 on its int32 products, kept in int16 as KISS stores it. The sums
+// wrap in 32 bits as KISS's do (two near-full-scale products can reach 2^31).
+static int16_t sround(uint32_t x) {
+    return (int16_t)((int32_t)(x + (1u << 14)) >> 15);
 }
 
 static cpx16_t cmul(cpx16_t a, cpx16_t b) {
     cpx16_t m;
-    m.r = sround((int64_t)a.r * b.r - (int64_t)a.i * b.i);
-    m.i = sround((int64_t)a.r * b.i + (int64_t)a.i * b.r);
+    m.r = sround((uint32_t)((int32_t)a.r * b.r) - (uint32_t)((int32_t)a.i * b.i));
+    m.i = sround((uint32_t)((int32_t)a.r * b.i) + (uint32_t)((int32_t)a.i * b.r));
     return m;
 }
 
 // c / radix as KISS's C_FIXDIV: multiply by 32767 / radix with rounding.
 static cpx16_t fixdiv(cpx16_t c, int radix) {
     const int32_t k = 32767 / radix;
-    c.r = sround((int64_t)c.r * k);
-    c.i = sround((int64_t)c.i * k);
+    c.r = sround((uint32_t)(c.r * k));
+    c.i = sround((uint32_t)(c.i * k));
     return c;
 }
 
@@ -141,7 +142,7 @@ static void bfly4(cpx16_t *out, int32_t fstride, const cpx16_t *tw, int32_t m) {
 
 // One mixed-radix stage and, recursively, the ones below it (decimation in time).
 static void work(cpx16_t *out, const cpx16_t *in, int32_t fstride, const int32_t *factors,
-                 const cpx16_t *tw) {
+    const cpx16_t *tw) {
     const int32_t p = factors[0], m = factors[1];
     for (int32_t q = 0; q < p; q++) {
         if (m == 1) {

@@ -4,7 +4,7 @@
 #include "microml/mml_dsp.h"
 
 mml_status_t mml_iir_f32_init(mml_iir_f32_t *iir, int32_t n_sections, const float *sos,
-                              float *coeffs, float *state) {
+    float *coeffs, float *state) {
     if (!iir || !sos || !coeffs || !state || n_sections < 1) {
         return MML_ERR_INVALID_ARG;
     }

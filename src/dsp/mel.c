@@ -50,7 +50,7 @@ static double tri(double f, double lo, double mid, double hi) {
 }
 
 mml_status_t mml_mel_f32_init(mml_mel_f32_t *mel, const mml_mel_config_t *cfg, int16_t *bands,
-                              float *weights, int32_t weights_cap, mml_error_t *err) {
+    float *weights, int32_t weights_cap, mml_error_t *err) {
     if (!mel || !cfg || !bands || !weights || cfg->sample_rate <= 0 || cfg->n_fft < 2 ||
         cfg->n_fft > 8192 || cfg->n_mels < 1 || cfg->n_mels > 512 || !(cfg->fmin >= 0.0f) ||
         !(cfg->fmax > cfg->fmin) || cfg->fmax > 0.5f * (float)cfg->sample_rate ||

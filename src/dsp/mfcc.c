@@ -12,7 +12,7 @@ void mml_log_f32(const float *x, int32_t n, float offset, float *out) {
 }
 
 mml_status_t mml_dct_f32_init(mml_dct_f32_t *dct, int32_t n_in, int32_t n_out, mml_dct_norm_t norm,
-                              float *table) {
+    float *table) {
     if (!dct || !table || n_in < 1 || n_out < 1 || n_out > n_in ||
         (norm != MML_DCT_NONE && norm != MML_DCT_ORTHO && norm != MML_DCT_TF)) {
         return MML_ERR_INVALID_ARG;

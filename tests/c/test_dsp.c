@@ -31,10 +31,10 @@ static double peak(const float *v, int32_t n) {
     return p;
 }
 
-#define CLOSE(got, want, n, rel, abs_, what)                                                     \
-    do {                                                                                          \
-        double w_ = worst(got, want, n, rel, abs_);                                               \
-        CHECK(w_ <= 1.0, "%s: error %.3g x the tolerance", what, w_);                             \
+#define CLOSE(got, want, n, rel, abs_, what)                                                       \
+    do {                                                                                           \
+        double w_ = worst(got, want, n, rel, abs_);                                                \
+        CHECK(w_ <= 1.0, "%s: error %.3g x the tolerance", what, w_);                              \
     } while (0)
 
 static void test_rfft_f32(int32_t n, const float *in, const float *want) {
@@ -61,7 +61,7 @@ static void test_rfft_s16(int32_t n, const int16_t *in, const float *want) {
         err = d > err ? d : err;
     }
     CHECK(err <= fft.nfactors + 2, "rfft_s16 n=%d: max error %.2f LSB > %d", (int)n, err,
-          (int)fft.nfactors + 2);
+        (int)fft.nfactors + 2);
 }
 
 static void test_windows(void) {
@@ -72,28 +72,31 @@ static void test_windows(void) {
         int32_t n;
         const float *want;
     } cases[] = {
-        {MML_WINDOW_HANN, 1, 7, win_hann_p_7},         {MML_WINDOW_HANN, 0, 7, win_hann_s_7},
-        {MML_WINDOW_HAMMING, 1, 7, win_hamming_p_7},   {MML_WINDOW_HAMMING, 0, 7, win_hamming_s_7},
-        {MML_WINDOW_HANN, 1, 480, win_hann_p_480},     {MML_WINDOW_HANN, 0, 480, win_hann_s_480},
+        {MML_WINDOW_HANN, 1, 7, win_hann_p_7},
+        {MML_WINDOW_HANN, 0, 7, win_hann_s_7},
+        {MML_WINDOW_HAMMING, 1, 7, win_hamming_p_7},
+        {MML_WINDOW_HAMMING, 0, 7, win_hamming_s_7},
+        {MML_WINDOW_HANN, 1, 480, win_hann_p_480},
+        {MML_WINDOW_HANN, 0, 480, win_hann_s_480},
         {MML_WINDOW_HAMMING, 1, 480, win_hamming_p_480},
         {MML_WINDOW_HAMMING, 0, 480, win_hamming_s_480},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         CHECK(mml_window_f32(cases[i].kind, cases[i].periodic, cases[i].n, w) == MML_OK, "%d",
-              (int)i);
+            (int)i);
         CLOSE(w, cases[i].want, cases[i].n, 1e-4, 1e-6, "window");
     }
     CHECK(mml_window_f32(MML_WINDOW_HANN, 1, 0, w) == MML_ERR_INVALID_ARG, "n=0 refused");
 }
 
 static void test_mel(const char *name, const mml_mel_config_t *cfg, const float *want_w,
-                     const float *spec, const float *want_out) {
+    const float *spec, const float *want_out) {
     static int16_t bands[2 * 64];
     static float weights[64 * 513], dense[64 * 513], out[64];
     mml_mel_f32_t mel;
     mml_error_t err;
     CHECK(mml_mel_f32_init(&mel, cfg, bands, weights, 3, &err) == MML_ERR_INVALID_ARG,
-          "%s: a 3-weight buffer is refused", name);
+        "%s: a 3-weight buffer is refused", name);
     CHECK(err.needed > 3, "%s: needed %u", name, (unsigned)err.needed);
     CHECK(mml_mel_f32_init(&mel, cfg, bands, weights, 64 * 513, &err) == MML_OK, "%s", name);
     // Expand the sparse bands into the dense matrix numpy computed.
@@ -143,7 +146,7 @@ static void test_mfcc(void) {
 }
 
 static void test_iir(const char *name, const float *sos, int32_t n_sections, const float *in,
-                     const float *want, int32_t n) {
+    const float *want, int32_t n) {
     float coeffs[5 * 4], state[2 * 4], y[1000];
     mml_iir_f32_t iir;
     CHECK(mml_iir_f32_init(&iir, n_sections, sos, coeffs, state) == MML_OK, "%s", name);
@@ -178,14 +181,14 @@ int main(void) {
     test_mel("mel htk", &htk, mel_htk_w, mel_htk_spec, mel_htk_out);
     test_mel("mel slaney", &sl, mel_slaney_w, mel_slaney_spec, mel_slaney_out);
     test_mel("mel slaney nonorm", &sl2, mel_slaney_nonorm_w, mel_slaney_nonorm_spec,
-             mel_slaney_nonorm_out);
+        mel_slaney_nonorm_out);
     mml_mel_config_t bad = htk;
     bad.fmax = 9000.0f;
     int16_t bands[80];
     float weights[16];
     mml_mel_f32_t mel;
     CHECK(mml_mel_f32_init(&mel, &bad, bands, weights, 16, NULL) == MML_ERR_INVALID_ARG,
-          "fmax above Nyquist refused");
+        "fmax above Nyquist refused");
     test_dct();
     test_mfcc();
     test_iir("iir bandpass", iir_bp_sos, 4, iir_bp_in, iir_bp_out, LEN(iir_bp_in));
