@@ -641,6 +641,7 @@ static int cmd_bench(const char *path, long n) {
     return rc;
 }
 
+#if MML_ENABLE_DSP
 // The samples of a WAV file that is 16-bit PCM, mono, 16 kHz (malloc'd, *n of them), or NULL
 // after printing what the file is instead.
 static int16_t *read_wav_16k_mono(const char *path, size_t *n) {
@@ -775,6 +776,11 @@ static int cmd_features(int argc, char **argv) {
     }
     return cmd_features_micro(pos[0], pos[1], step_ms);
 }
+#else
+static int cmd_features(int argc, char **argv) {
+    return die("features: not in this build (the DSP front ends are off: MML_ENABLE_DSP=0)");
+}
+#endif // MML_ENABLE_DSP
 
 static int usage(void) {
     fprintf(stderr,

@@ -3,7 +3,10 @@
 // reduction for cos/sin, atanh series for log, range-reduced Taylor for exp.
 #include <stdint.h>
 #include <string.h>
+#include "microml/mml_config.h"
 #include "dsp/dsp_math.h"
+
+#if MML_ENABLE_DSP
 
 // sin(r) and cos(r) for |r| <= pi/4 (Taylor to r^21 / 21!, below 1e-19 there).
 static double sin_small(double r) {
@@ -257,3 +260,5 @@ float mml__log1pf_fdlibm(float x) {
     }
     return (float)k * ln2_hi - ((hfsq - (s * (hfsq + r) + ((float)k * ln2_lo + c))) - f);
 }
+
+#endif // MML_ENABLE_DSP

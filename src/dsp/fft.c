@@ -6,6 +6,8 @@
 #include "microml/mml_dsp.h"
 #include "dsp/dsp_math.h"
 
+#if MML_ENABLE_DSP
+
 static int is_pow2_in(int32_t n, int32_t lo, int32_t hi) {
     return n >= lo && n <= hi && (n & (n - 1)) == 0;
 }
@@ -220,3 +222,5 @@ void mml_rfft_s16(const mml_rfft_s16_t *fft, const int16_t *x, int16_t *scratch,
         o[m - k].i = (int16_t)((t.i - f1k.i) >> 1);
     }
 }
+
+#endif // MML_ENABLE_DSP

@@ -3,6 +3,8 @@
 // layout (zi[section][2]), float32. 5 multiplies and 4 adds per section per sample.
 #include "microml/mml_dsp.h"
 
+#if MML_ENABLE_DSP
+
 mml_status_t mml_iir_f32_init(mml_iir_f32_t *iir, int32_t n_sections, const float *sos,
     float *coeffs, float *state) {
     if (!iir || !sos || !coeffs || !state || n_sections < 1) {
@@ -46,3 +48,5 @@ void mml_iir_f32(mml_iir_f32_t *iir, const float *x, float *y, int32_t n) {
         y[t] = v;
     }
 }
+
+#endif // MML_ENABLE_DSP

@@ -6,6 +6,8 @@
 #include "core/mathf.h"
 #include "dsp/dsp_math.h"
 
+#if MML_ENABLE_DSP
+
 // HTK: 2595 log10(1 + f / 700) = 1127.01... ln(1 + f / 700).
 #define HTK_K 1127.0104803341574
 // Slaney: linear below 1 kHz (3 mel per 200 Hz), logarithmic above (27 mel per ln 6.4).
@@ -119,3 +121,5 @@ void mml_mel_f32_apply(const mml_mel_f32_t *mel, const float *spectrum, float *o
         out[i] = acc;
     }
 }
+
+#endif // MML_ENABLE_DSP

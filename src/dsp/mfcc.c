@@ -5,6 +5,8 @@
 #include "core/mathf.h"
 #include "dsp/dsp_math.h"
 
+#if MML_ENABLE_DSP
+
 void mml_log_f32(const float *x, int32_t n, float offset, float *out) {
     for (int32_t i = 0; i < n; i++) {
         out[i] = mml__logf(x[i] + offset);
@@ -67,3 +69,5 @@ void mml_mfcc_f32(const mml_mfcc_f32_t *mfcc, const float *frame, float *scratch
     mml_log_f32(buf, mfcc->mel->n_mels, mfcc->log_offset, buf);
     mml_dct_f32(mfcc->dct, buf, out);
 }
+
+#endif // MML_ENABLE_DSP

@@ -9,6 +9,8 @@
 #include "microml/mml_dsp.h"
 #include "dsp/dsp_math.h"
 
+#if MML_ENABLE_DSP
+
 #define WINDOW_BITS 12     // Q12 window coefficients
 #define FILTERBANK_BITS 12 // Q12 filterbank weights
 #define NOISE_BITS 14      // Q14 smoothing coefficients
@@ -546,3 +548,5 @@ void mml_microfrontend_to_s8(const uint16_t *in, int32_t n, int8_t *out) {
         out[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
     }
 }
+
+#endif // MML_ENABLE_DSP

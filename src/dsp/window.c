@@ -4,6 +4,8 @@
 #include "microml/mml_dsp.h"
 #include "dsp/dsp_math.h"
 
+#if MML_ENABLE_DSP
+
 mml_status_t mml_window_f32(mml_window_kind_t kind, int periodic, int32_t n, float *out) {
     if (!out || n < 1 || (kind != MML_WINDOW_HANN && kind != MML_WINDOW_HAMMING)) {
         return MML_ERR_INVALID_ARG;
@@ -26,3 +28,5 @@ void mml_window_apply_f32(const float *x, const float *w, int32_t n, float *out)
         out[i] = x[i] * w[i];
     }
 }
+
+#endif // MML_ENABLE_DSP
