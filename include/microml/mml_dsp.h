@@ -60,6 +60,9 @@ void mml_spectrum_magnitude_f32(const float *spec, int32_t bins, float *out);
 // ---- Mel filterbank ---------------------------------------------------------------------------
 typedef enum { MML_MEL_HTK = 0, MML_MEL_SLANEY = 1 } mml_mel_scale_t;
 typedef enum { MML_MEL_NORM_NONE = 0, MML_MEL_NORM_SLANEY = 1 } mml_mel_norm_t;
+// Where the triangles are straight: in Hz (librosa.filters.mel) or on the mel scale with the DC
+// bin left out (tf.signal.linear_to_mel_weight_matrix).
+typedef enum { MML_MEL_TRIANGLES_HZ = 0, MML_MEL_TRIANGLES_MEL_TF = 1 } mml_mel_shape_t;
 
 typedef struct {
     int32_t sample_rate;
@@ -68,10 +71,12 @@ typedef struct {
     float fmin, fmax; // Hz, 0 <= fmin < fmax <= sample_rate / 2
     mml_mel_scale_t scale;
     mml_mel_norm_t norm; // SLANEY: each triangle scaled by 2 / (its width in Hz), as librosa
+    mml_mel_shape_t shape;
 } mml_mel_config_t;
 
 // Triangles between n_mels + 2 points evenly spaced on the mel scale, over the bins' frequencies
-// k * sample_rate / n_fft (librosa.filters.mel's convention). Only non-zero weights are kept.
+// k * sample_rate / n_fft (librosa.filters.mel's convention, or TF's with
+// MML_MEL_TRIANGLES_MEL_TF). Only non-zero weights are kept.
 typedef struct {
     int32_t n_mels, n_bins, n_weights;
     const int16_t *bands; // [n_mels][2]: first bin, number of bins
@@ -122,6 +127,35 @@ typedef struct {
 
 // frame: [frame_len]. scratch: [2 * n + 2] floats. out: [dct->n_out].
 void mml_mfcc_f32(const mml_mfcc_f32_t *mfcc, const float *frame, float *scratch, float *out);
+
+// ---- MLPerf Tiny keyword spotting front end (kws_ref_model.tflite) ----------------------------
+// 1 s of 16 kHz audio (shorter is zero-padded at the end), divided by its own signed maximum (the
+// model was trained on peak-normalized clips; a clip whose maximum is <= 0 is treated as
+// silence, all zeros, instead of dividing by it), then 49 frames of 480 samples every 320:
+// periodic Hann, 512-point rfft, magnitude, 40 TF mel bins 20-4000 Hz (HTK scale, triangles on
+// the mel scale, DC left out), ln(mel + 1e-6), DCT-II with TF's scaling, first 10 coefficients.
+#define MML_KWS_MFCC_SAMPLES 16000
+#define MML_KWS_MFCC_FRAMES 49
+#define MML_KWS_MFCC_COEFFS 10
+
+typedef struct {
+    mml_rfft_f32_t fft;
+    mml_mel_f32_t mel;
+    mml_dct_f32_t dct;
+    const float *window; // [480]
+    float *scratch;      // [16000 + 2 * 512 + 2]
+} mml_kws_mfcc_t;
+
+// Bytes of memory (8-byte aligned, caller-owned) the front end's tables and scratch take.
+size_t mml_kws_mfcc_mem_size(void);
+mml_status_t mml_kws_mfcc_init(mml_kws_mfcc_t *kws, void *mem, size_t mem_len);
+// samples: [n] int16, n <= 16000. out: [49][10] float, time-major.
+mml_status_t mml_kws_mfcc_f32(const mml_kws_mfcc_t *kws, const int16_t *samples, int32_t n,
+    float *out);
+// The model's int8 input as its reference evaluation makes it: x / scale + zero_point, clamped to
+// [-128, 127] and truncated toward zero. out may not alias mfcc.
+void mml_kws_mfcc_quantize(const float *mfcc, int32_t n, float scale, int32_t zero_point,
+    int8_t *out);
 
 // ---- Biquad IIR cascade (scipy.signal.sosfilt, float32) -----------------------------------------
 typedef struct {

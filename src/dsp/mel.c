@@ -57,7 +57,8 @@ mml_status_t mml_mel_f32_init(mml_mel_f32_t *mel, const mml_mel_config_t *cfg, i
         cfg->n_fft > 8192 || cfg->n_mels < 1 || cfg->n_mels > 512 || !(cfg->fmin >= 0.0f) ||
         !(cfg->fmax > cfg->fmin) || cfg->fmax > 0.5f * (float)cfg->sample_rate ||
         (cfg->scale != MML_MEL_HTK && cfg->scale != MML_MEL_SLANEY) ||
-        (cfg->norm != MML_MEL_NORM_NONE && cfg->norm != MML_MEL_NORM_SLANEY)) {
+        (cfg->norm != MML_MEL_NORM_NONE && cfg->norm != MML_MEL_NORM_SLANEY) ||
+        (cfg->shape != MML_MEL_TRIANGLES_HZ && cfg->shape != MML_MEL_TRIANGLES_MEL_TF)) {
         return MML_ERR_INVALID_ARG;
     }
     const int32_t n_bins = cfg->n_fft / 2 + 1;
@@ -71,9 +72,13 @@ mml_status_t mml_mel_f32_init(mml_mel_f32_t *mel, const mml_mel_config_t *cfg, i
         const double mid = mel_to_hz(mlo + step * (i + 1), cfg->scale);
         const double hi = mel_to_hz(mlo + step * (i + 2), cfg->scale);
         const double norm = cfg->norm == MML_MEL_NORM_SLANEY ? 2.0 / (hi - lo) : 1.0;
+        const int tf = cfg->shape == MML_MEL_TRIANGLES_MEL_TF;
+        const double mel_lo = mlo + step * i, mel_mid = mel_lo + step, mel_hi = mel_mid + step;
         int32_t first = -1, last = -1;
-        for (int32_t k = 0; k < n_bins; k++) {
-            if (tri(k * bin_hz, lo, mid, hi) > 0.0) {
+        for (int32_t k = tf ? 1 : 0; k < n_bins; k++) {
+            const double w = tf ? tri(hz_to_mel(k * bin_hz, cfg->scale), mel_lo, mel_mid, mel_hi)
+                                : tri(k * bin_hz, lo, mid, hi);
+            if (w > 0.0) {
                 if (first < 0) {
                     first = k;
                 }
@@ -85,7 +90,10 @@ mml_status_t mml_mel_f32_init(mml_mel_f32_t *mel, const mml_mel_config_t *cfg, i
         bands[2 * i + 1] = (int16_t)count;
         for (int32_t k = 0; k < count; k++) {
             if (used + k < weights_cap) {
-                weights[used + k] = (float)(norm * tri((first + k) * bin_hz, lo, mid, hi));
+                const double f = (first + k) * bin_hz;
+                weights[used + k] = (float)(norm *
+                    (tf ? tri(hz_to_mel(f, cfg->scale), mel_lo, mel_mid, mel_hi)
+                        : tri(f, lo, mid, hi)));
             }
         }
         used += count;

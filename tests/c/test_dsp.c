@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // src/dsp against numpy/scipy (tests/c/test_dsp_data.h, from tests/c/test_dsp_gen.py): float
 // results within 1e-4 relative (plus an absolute floor of 1e-6, or 1e-5 of the peak for spectra,
-// whose small bins are sums of large terms); the int16 FFT within its documented bound.
+// whose small bins are sums of large terms); the int16 FFT within its documented bound; the
+// MLPerf KWS front end against a numpy model of its training pipeline.
 #include <math.h>
 #include <string.h>
 #include "microml/mml_dsp.h"
@@ -135,7 +136,8 @@ static void test_mfcc(void) {
     mml_rfft_f32_t fft;
     mml_mel_f32_t mel;
     mml_dct_f32_t dct;
-    mml_mel_config_t cfg = {16000, 512, 40, 20.0f, 4000.0f, MML_MEL_HTK, MML_MEL_NORM_NONE};
+    mml_mel_config_t cfg = {16000, 512, 40, 20.0f, 4000.0f, MML_MEL_HTK, MML_MEL_NORM_NONE,
+        MML_MEL_TRIANGLES_HZ};
     CHECK(mml_rfft_f32_init(&fft, 512, fft_table) == MML_OK, "fft");
     CHECK(mml_window_f32(MML_WINDOW_HANN, 1, 480, window) == MML_OK, "window");
     CHECK(mml_mel_f32_init(&mel, &cfg, bands, weights, 40 * 257, NULL) == MML_OK, "mel");
@@ -159,6 +161,46 @@ static void test_iir(const char *name, const float *sos, int32_t n_sections, con
     CLOSE(y, want, n, 1e-4, 1e-5 * peak(want, n), name);
 }
 
+static void test_mel_tf(void) {
+    static int16_t bands[80];
+    static float weights[40 * 257], dense[40 * 257];
+    mml_mel_f32_t mel;
+    mml_mel_config_t cfg = {16000, 512, 40, 20.0f, 4000.0f, MML_MEL_HTK, MML_MEL_NORM_NONE,
+        MML_MEL_TRIANGLES_MEL_TF};
+    CHECK(mml_mel_f32_init(&mel, &cfg, bands, weights, 40 * 257, NULL) == MML_OK, "tf mel");
+    memset(dense, 0, sizeof dense);
+    const float *w = mel.weights;
+    for (int32_t i = 0; i < 40; i++) {
+        for (int32_t k = 0; k < mel.bands[2 * i + 1]; k++) {
+            dense[i * 257 + mel.bands[2 * i] + k] = *w++;
+        }
+    }
+    CLOSE(dense, mel_tf_w, 40 * 257, 1e-4, 1e-6, "mel tf");
+}
+
+static void test_kws_mfcc(void) {
+    mml_kws_mfcc_t kws;
+    void *mem = malloc(mml_kws_mfcc_mem_size());
+    float out[MML_KWS_MFCC_FRAMES * MML_KWS_MFCC_COEFFS];
+    CHECK(mml_kws_mfcc_init(&kws, mem, mml_kws_mfcc_mem_size()) == MML_OK, "kws init");
+    CHECK(mml_kws_mfcc_f32(&kws, kws_clip, LEN(kws_clip), out) == MML_OK, "kws run");
+    CLOSE(out, kws_mfcc_out, LEN(kws_mfcc_out), 1e-4, 1e-4 * peak(kws_mfcc_out, LEN(kws_mfcc_out)),
+        "kws mfcc");
+    // Digital silence: no division by a zero peak, the features of an all-zero clip.
+    const int16_t zeros[100] = {0};
+    CHECK(mml_kws_mfcc_f32(&kws, zeros, 100, out) == MML_OK, "silence");
+    CLOSE(out, kws_silence_out, LEN(kws_silence_out), 1e-4, 1e-4, "kws silence");
+    CHECK(mml_kws_mfcc_f32(&kws, kws_clip, 16001, out) == MML_ERR_INVALID_ARG, "> 1 s refused");
+    int8_t q[LEN(kws_q_out)];
+    mml_kws_mfcc_quantize(kws_mfcc_out, LEN(kws_mfcc_out), 0.584702909f, 83, q);
+    int bad = 0;
+    for (int32_t i = 0; i < LEN(kws_q_out); i++) {
+        bad += q[i] != kws_q_out[i];
+    }
+    CHECK(bad == 0, "kws quantize: %d of %d differ", bad, (int)LEN(kws_q_out));
+    free(mem);
+}
+
 int main(void) {
     test_rfft_f32(4, rfft_in_4, rfft_out_4);
     test_rfft_f32(16, rfft_in_16, rfft_out_16);
@@ -175,9 +217,12 @@ int main(void) {
     test_rfft_s16(512, rfft_s16_in_512, rfft_s16_out_512);
     test_rfft_s16(1024, rfft_s16_in_1024, rfft_s16_out_1024);
     test_windows();
-    mml_mel_config_t htk = {16000, 512, 40, 20.0f, 4000.0f, MML_MEL_HTK, MML_MEL_NORM_NONE};
-    mml_mel_config_t sl = {16000, 512, 40, 0.0f, 8000.0f, MML_MEL_SLANEY, MML_MEL_NORM_SLANEY};
-    mml_mel_config_t sl2 = {22050, 1024, 64, 50.0f, 11025.0f, MML_MEL_SLANEY, MML_MEL_NORM_NONE};
+    mml_mel_config_t htk = {16000, 512, 40, 20.0f, 4000.0f, MML_MEL_HTK, MML_MEL_NORM_NONE,
+        MML_MEL_TRIANGLES_HZ};
+    mml_mel_config_t sl = {16000, 512, 40, 0.0f, 8000.0f, MML_MEL_SLANEY, MML_MEL_NORM_SLANEY,
+        MML_MEL_TRIANGLES_HZ};
+    mml_mel_config_t sl2 = {22050, 1024, 64, 50.0f, 11025.0f, MML_MEL_SLANEY, MML_MEL_NORM_NONE,
+        MML_MEL_TRIANGLES_HZ};
     test_mel("mel htk", &htk, mel_htk_w, mel_htk_spec, mel_htk_out);
     test_mel("mel slaney", &sl, mel_slaney_w, mel_slaney_spec, mel_slaney_out);
     test_mel("mel slaney nonorm", &sl2, mel_slaney_nonorm_w, mel_slaney_nonorm_spec,
@@ -191,6 +236,8 @@ int main(void) {
         "fmax above Nyquist refused");
     test_dct();
     test_mfcc();
+    test_mel_tf();
+    test_kws_mfcc();
     test_iir("iir bandpass", iir_bp_sos, 4, iir_bp_in, iir_bp_out, LEN(iir_bp_in));
     test_iir("iir lowpass", iir_lp_sos, 1, iir_lp_in, iir_lp_out, LEN(iir_lp_in));
     return mml_test_done("test_dsp");

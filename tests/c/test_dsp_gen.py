@@ -115,6 +115,51 @@ logmel = np.log(mel_matrix(16000, 512, 40, 20.0, 4000.0, True, False) @ mag + 1e
 f32("mfcc_frame", frame)
 f32("mfcc_out", (scipy.fft.dct(logmel, type=2, norm=None) / np.sqrt(80.0))[:10])
 
+# TF's linear_to_mel_weight_matrix (tf.signal), written out in numpy: bins at k * nyquist /
+# (bins - 1), the DC bin zeroed, triangles straight on the HTK mel scale 1127 ln(1 + f/700).
+def tf_mel_matrix(n_mels, n_bins, sr, lo, hi):
+    mel = lambda f: 1127.0 * np.log1p(np.asarray(f, dtype=np.float64) / 700.0)
+    freqs = np.linspace(0, sr / 2, n_bins)[1:]
+    bins_mel = mel(freqs)[:, None]
+    edges = np.linspace(mel(lo), mel(hi), n_mels + 2)
+    lower, center, upper = edges[:-2], edges[1:-1], edges[2:]
+    w = np.maximum(0, np.minimum((bins_mel - lower) / (center - lower),
+                                 (upper - bins_mel) / (upper - center)))
+    return np.vstack([np.zeros((1, n_mels)), w]).T  # [n_mels, n_bins]
+
+
+W_TF = tf_mel_matrix(40, 257, 16000, 20.0, 4000.0)
+f32("mel_tf_w", W_TF)
+
+
+# The MLPerf KWS front end (kws-features.md): pad to 16000, divide by the signed maximum, STFT
+# 480/320/512 with a periodic Hann window, magnitude, TF mel, ln(x + 1e-6), DCT-II / sqrt(2N), 10.
+def kws_mfcc(x):
+    wav = np.zeros(16000)
+    wav[:len(x)] = x / 32768.0
+    peak = wav.max()
+    wav = wav / peak if peak > 0 else np.zeros(16000)
+    win = scipy.signal.get_window("hann", 480, fftbins=True)
+    out = []
+    for f in range(49):
+        mag = np.abs(np.fft.rfft(wav[f * 320:f * 320 + 480] * win, 512))
+        logmel = np.log(W_TF @ mag + 1e-6)
+        out.append((scipy.fft.dct(logmel, type=2, norm=None) / np.sqrt(80.0))[:10])
+    return np.array(out)
+
+
+t = np.arange(12000) / 16000.0
+clip = (3000 * np.sin(2 * np.pi * 440 * t) * np.exp(-3 * t) + 1500 * np.sin(2 * np.pi * 1250 * t)
+        + 400 * rng.standard_normal(12000))
+clip = np.clip(np.round(clip), -32768, 32767).astype(np.int16)
+s16("kws_clip", clip)
+kws = kws_mfcc(clip.astype(np.float64))
+f32("kws_mfcc_out", kws)
+f32("kws_silence_out", kws_mfcc(np.zeros(100)))
+# The model's input quantization (scale 0.584702909, zero point 83), truncation toward zero.
+q = np.clip(kws.astype(np.float32) / np.float32(0.584702909) + np.float32(83), -128, 127)
+arr("int8_t", "kws_q_out", np.trunc(q).astype(np.int8), lambda v: str(int(v)))
+
 # IIR: 4th-order Butterworth band-pass 300-3000 Hz at 16 kHz (4 sections) and a 2nd-order
 # low-pass, on random input.
 for name, sos in (("bp", scipy.signal.butter(4, [300, 3000], btype="band", fs=16000, output="sos")),
