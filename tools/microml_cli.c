@@ -14,6 +14,9 @@
 //   microml features micro [--step-ms 10|20] IN.wav OUT.bin
 //                                     TFLite Micro's microfrontend with ESPHome's settings on a
 //                                     16-bit mono 16 kHz WAV: int8 rows of 40, time order
+//   microml features mlperf IN.wav OUT.bin
+//                                     the MLPerf Tiny KWS MFCC of the first second: 49 x 10 int8
+//                                     (kws_ref_model.tflite's input)
 // Exit status 0 on success, 1 with a one-line message on stderr on any error.
 #define _POSIX_C_SOURCE 199309L
 #include <errno.h>
@@ -750,11 +753,47 @@ static int cmd_features_micro(const char *in, const char *out_path, int step_ms)
     return rc;
 }
 
+// microml features mlperf: the MLPerf Tiny KWS front end on the first second of the WAV, 49 x 10
+// int8 in kws_ref_model.tflite's input quantization (scale 0.584702909, zero point 83).
+static int cmd_features_mlperf(const char *in, const char *out_path) {
+    size_t n = 0;
+    int16_t *samples = read_wav_16k_mono(in, &n);
+    if (!samples) {
+        return 1;
+    }
+    mml_kws_mfcc_t kws;
+    uint64_t *mem = malloc(mml_kws_mfcc_mem_size());
+    float mfcc[MML_KWS_MFCC_FRAMES * MML_KWS_MFCC_COEFFS];
+    int8_t q[MML_KWS_MFCC_FRAMES * MML_KWS_MFCC_COEFFS];
+    int rc = 0;
+    FILE *out = NULL;
+    if (!mem || mml_kws_mfcc_init(&kws, mem, mml_kws_mfcc_mem_size()) != MML_OK) {
+        rc = die("out of memory");
+    } else {
+        mml_kws_mfcc_f32(&kws, samples,
+            n > MML_KWS_MFCC_SAMPLES ? MML_KWS_MFCC_SAMPLES : (int32_t)n, mfcc);
+        mml_kws_mfcc_quantize(mfcc, MML_KWS_MFCC_FRAMES * MML_KWS_MFCC_COEFFS, 0.584702909f, 83, q);
+        if (!(out = fopen(out_path, "wb")) || fwrite(q, 1, sizeof q, out) != sizeof q) {
+            rc = die("cannot write %s: %s", out_path, strerror(errno));
+        }
+    }
+    if (out && fclose(out) != 0 && !rc) {
+        rc = die("cannot write %s: %s", out_path, strerror(errno));
+    }
+    free(mem);
+    free(samples);
+    return rc;
+}
+
 // microml features KIND [options] IN.wav OUT.bin
 static int cmd_features(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[0], "mlperf") == 0) {
+        return cmd_features_mlperf(argv[1], argv[2]);
+    }
     if (argc < 1 || strcmp(argv[0], "micro") != 0) {
-        return die("features: the front ends are: micro (TFLite Micro's microfrontend, ESPHome's "
-                   "settings)");
+        return die("features: the front ends are: micro [--step-ms 10|20] IN.wav OUT.bin "
+                   "(TFLite Micro's microfrontend, ESPHome's settings), mlperf IN.wav OUT.bin "
+                   "(MLPerf Tiny KWS MFCC, int8)");
     }
     const char *pos[2];
     int n_pos = 0, step_ms = 10;
@@ -786,7 +825,8 @@ static int usage(void) {
     fprintf(stderr,
         "usage: microml info MODEL [--json] | microml run [--invocations N] MODEL IN.bin OUT.bin"
         " | microml ops MODEL... | microml bench MODEL [-n N]"
-        " | microml features micro [--step-ms 10|20] IN.wav OUT.bin\n");
+        " | microml features micro [--step-ms 10|20] IN.wav OUT.bin"
+        " | microml features mlperf IN.wav OUT.bin\n");
     return 1;
 }
 
