@@ -13,7 +13,8 @@
 #define HOP 320
 #define NFFT 512
 #define NMELS 40
-#define MEL_WEIGHTS_CAP (NMELS * (NFFT / 2 + 1))
+// The 40 triangles over 20-4000 Hz have 247 non-zero weights; init checks that they fit.
+#define MEL_WEIGHTS_CAP 256
 #define SCRATCH (MML_KWS_MFCC_SAMPLES + 2 * NFFT + 2)
 
 typedef struct {
