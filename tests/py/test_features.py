@@ -155,3 +155,26 @@ def test_mlperf_quiet_noise_is_silence(cli, tmp_path):
         w.setframerate(16000)
         w.writeframes(noise.tobytes())
     assert kws_label(cli, tmp_path, wav) == "silence"
+
+
+# microWakeWord end to end: our features, cut to the invocations TFLM ran (input_bytes), through
+# `microml run --invocations N` on one prepared model, give TFLM's uint8 outputs byte for byte.
+WAKE_MODELS = sorted(INDEX.get("models", {}))
+
+
+@pytest.mark.parametrize("model", WAKE_MODELS)
+def test_wake_word_outputs_equal_tflm(cli, tmp_path, model):
+    tflite = mmldata.DATA / INDEX["models"][model]["path"]
+    bad = []
+    for clip in CLIPS:
+        run = INDEX["clips"][clip]["outputs"][model]
+        feats, inp, out = tmp_path / "f.bin", tmp_path / "in.bin", tmp_path / "out.bin"
+        p = features(cli, wav_path(clip), feats)
+        assert p.returncode == 0, p.stderr
+        inp.write_bytes(feats.read_bytes()[:run["input_bytes"]])
+        p = subprocess.run([cli, "run", "--invocations", str(run["invocations"]), str(tflite),
+                            str(inp), str(out)], capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stderr
+        if out.read_bytes() != (WAKEWORD / model / f"{clip}.out.bin").read_bytes():
+            bad.append(clip)
+    assert len(CLIPS) >= 166 and not bad, f"{model}: outputs differ on {bad}"
