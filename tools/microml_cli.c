@@ -11,6 +11,12 @@
 //   microml ops MODEL...              the ops the models need, sorted, one per line: builtin
 //                                     names (CONV_2D), custom ops as CUSTOM:<code>
 //   microml bench MODEL [-n N]        time per op and per inference, and the arena
+//   microml features micro [--step-ms 10|20] IN.wav OUT.bin
+//                                     TFLite Micro's microfrontend with ESPHome's settings on a
+//                                     16-bit mono 16 kHz WAV: int8 rows of 40, time order
+//   microml features mlperf IN.wav OUT.bin
+//                                     the MLPerf Tiny KWS MFCC of the first second: 49 x 10 int8
+//                                     (kws_ref_model.tflite's input)
 // Exit status 0 on success, 1 with a one-line message on stderr on any error.
 #define _POSIX_C_SOURCE 199309L
 #include <errno.h>
@@ -653,10 +659,189 @@ static int cmd_bench(const char *path, long n) {
     return rc;
 }
 
+#if MML_ENABLE_DSP
+// The samples of a WAV file that is 16-bit PCM, mono, 16 kHz (malloc'd, *n of them), or NULL
+// after printing what the file is instead.
+static int16_t *read_wav_16k_mono(const char *path, size_t *n) {
+    size_t len = 0;
+    uint8_t *b = read_file(path, &len);
+    if (!b) {
+        die("cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+#define LE16(p) ((uint32_t)(p)[0] | (uint32_t)(p)[1] << 8)
+#define LE32(p) (LE16(p) | LE16((p) + 2) << 16)
+    if (len < 12 || memcmp(b, "RIFF", 4) != 0 || memcmp(b + 8, "WAVE", 4) != 0) {
+        die("%s: not a WAV file (no RIFF/WAVE header; %zu bytes)", path, len);
+        free(b);
+        return NULL;
+    }
+    const uint8_t *fmt = NULL, *data = NULL;
+    size_t data_len = 0;
+    for (size_t off = 12; off + 8 <= len;) {
+        size_t size = LE32(b + off + 4), body = off + 8;
+        if (size > len - body) {
+            size = len - body; // a truncated last chunk: take what is there
+        }
+        if (memcmp(b + off, "fmt ", 4) == 0 && size >= 16) {
+            fmt = b + body;
+        } else if (memcmp(b + off, "data", 4) == 0 && !data) {
+            data = b + body;
+            data_len = size;
+        }
+        off = body + size + (size & 1);
+    }
+    if (!fmt || !data) {
+        die("%s: WAV file without a %s chunk", path, fmt ? "data" : "fmt");
+        free(b);
+        return NULL;
+    }
+    uint32_t tag = LE16(fmt), channels = LE16(fmt + 2), rate = LE32(fmt + 4), bits = LE16(fmt + 14);
+    if (tag == 0xFFFE && LE32(fmt + 4) && LE16(fmt - 4) >= 40) {
+        tag = LE16(fmt + 24); // WAVE_FORMAT_EXTENSIBLE: the sub-format's tag
+    }
+    if (tag != 1 || bits != 16 || channels != 1 || rate != 16000) {
+        die("%s: WAV %s, %u-bit, %u channel%s, %u Hz; need 16-bit PCM, mono, 16000 Hz", path,
+            tag == 1       ? "PCM"
+                : tag == 3 ? "float"
+                : tag == 6 ? "A-law"
+                : tag == 7 ? "mu-law"
+                           : "compressed",
+            (unsigned)bits, (unsigned)channels, channels == 1 ? "" : "s", (unsigned)rate);
+        free(b);
+        return NULL;
+    }
+#undef LE16
+#undef LE32
+    *n = data_len / 2;
+    int16_t *s = malloc(*n ? *n * sizeof(int16_t) : 1);
+    if (!s) {
+        die("out of memory");
+    } else {
+        for (size_t i = 0; i < *n; i++) {
+            s[i] = (int16_t)(uint16_t)(data[2 * i] | data[2 * i + 1] << 8);
+        }
+    }
+    free(b);
+    return s;
+}
+
+// microml features micro: TFLite Micro's microfrontend with ESPHome's settings and int8
+// conversion, 40 int8 per frame, frames in time order, the first once 480 samples are in.
+static int cmd_features_micro(const char *in, const char *out_path, int step_ms) {
+    size_t n = 0;
+    int16_t *samples = read_wav_16k_mono(in, &n);
+    if (!samples) {
+        return 1;
+    }
+    mml_microfrontend_config_t cfg;
+    mml_microfrontend_config_esphome(&cfg, step_ms);
+    size_t mem_len = mml_microfrontend_mem_size(&cfg);
+    uint64_t *mem = malloc(mem_len);
+    mml_microfrontend_t fe;
+    mml_error_t err = {0};
+    FILE *out = NULL;
+    int rc = 0;
+    if (!mem) {
+        rc = die("out of memory");
+    } else if (mml_microfrontend_init(&fe, &cfg, mem, mem_len, &err) != MML_OK) {
+        rc = die("microfrontend: %s", err.msg);
+    } else if (!(out = fopen(out_path, "wb"))) {
+        rc = die("cannot write %s: %s", out_path, strerror(errno));
+    }
+    int8_t row[128];
+    for (size_t pos = 0; !rc && pos < n;) {
+        size_t used = 0;
+        if (mml_microfrontend_process(&fe, samples + pos, n - pos, &used)) {
+            mml_microfrontend_to_s8(fe.output, fe.num_channels, row);
+            if (fwrite(row, 1, (size_t)fe.num_channels, out) != (size_t)fe.num_channels) {
+                rc = die("cannot write %s: %s", out_path, strerror(errno));
+            }
+        }
+        pos += used;
+    }
+    if (out && fclose(out) != 0 && !rc) {
+        rc = die("cannot write %s: %s", out_path, strerror(errno));
+    }
+    free(mem);
+    free(samples);
+    return rc;
+}
+
+// microml features mlperf: the MLPerf Tiny KWS front end on the first second of the WAV, 49 x 10
+// int8 in kws_ref_model.tflite's input quantization (scale 0.584702909, zero point 83).
+static int cmd_features_mlperf(const char *in, const char *out_path) {
+    size_t n = 0;
+    int16_t *samples = read_wav_16k_mono(in, &n);
+    if (!samples) {
+        return 1;
+    }
+    mml_kws_mfcc_t kws;
+    uint64_t *mem = malloc(mml_kws_mfcc_mem_size());
+    float mfcc[MML_KWS_MFCC_FRAMES * MML_KWS_MFCC_COEFFS];
+    int8_t q[MML_KWS_MFCC_FRAMES * MML_KWS_MFCC_COEFFS];
+    int rc = 0;
+    FILE *out = NULL;
+    if (!mem || mml_kws_mfcc_init(&kws, mem, mml_kws_mfcc_mem_size()) != MML_OK) {
+        rc = die("out of memory");
+    } else {
+        mml_kws_mfcc_f32(&kws, samples,
+            n > MML_KWS_MFCC_SAMPLES ? MML_KWS_MFCC_SAMPLES : (int32_t)n, mfcc);
+        mml_kws_mfcc_quantize(mfcc, MML_KWS_MFCC_FRAMES * MML_KWS_MFCC_COEFFS, 0.584702909f, 83, q);
+        if (!(out = fopen(out_path, "wb")) || fwrite(q, 1, sizeof q, out) != sizeof q) {
+            rc = die("cannot write %s: %s", out_path, strerror(errno));
+        }
+    }
+    if (out && fclose(out) != 0 && !rc) {
+        rc = die("cannot write %s: %s", out_path, strerror(errno));
+    }
+    free(mem);
+    free(samples);
+    return rc;
+}
+
+// microml features KIND [options] IN.wav OUT.bin
+static int cmd_features(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[0], "mlperf") == 0) {
+        return cmd_features_mlperf(argv[1], argv[2]);
+    }
+    if (argc < 1 || strcmp(argv[0], "micro") != 0) {
+        return die("features: the front ends are: micro [--step-ms 10|20] IN.wav OUT.bin "
+                   "(TFLite Micro's microfrontend, ESPHome's settings), mlperf IN.wav OUT.bin "
+                   "(MLPerf Tiny KWS MFCC, int8)");
+    }
+    const char *pos[2];
+    int n_pos = 0, step_ms = 10;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--step-ms") == 0) {
+            if (i + 1 >= argc ||
+                (strcmp(argv[i + 1], "10") != 0 && strcmp(argv[i + 1], "20") != 0)) {
+                return die("--step-ms takes 10 or 20");
+            }
+            step_ms = atoi(argv[++i]);
+        } else if (n_pos < 2 && (argv[i][0] != '-' || argv[i][1] == '\0')) {
+            pos[n_pos++] = argv[i];
+        } else {
+            return die("usage: microml features micro [--step-ms 10|20] IN.wav OUT.bin");
+        }
+    }
+    if (n_pos != 2) {
+        return die("usage: microml features micro [--step-ms 10|20] IN.wav OUT.bin");
+    }
+    return cmd_features_micro(pos[0], pos[1], step_ms);
+}
+#else
+static int cmd_features(int argc, char **argv) {
+    return die("features: not in this build (the DSP front ends are off: MML_ENABLE_DSP=0)");
+}
+#endif // MML_ENABLE_DSP
+
 static int usage(void) {
     fprintf(stderr,
         "usage: microml info MODEL [--json] | microml run [--invocations N] MODEL IN.bin OUT.bin"
-        " | microml ops MODEL... | microml bench MODEL [-n N]\n");
+        " | microml ops MODEL... | microml bench MODEL [-n N]"
+        " | microml features micro [--step-ms 10|20] IN.wav OUT.bin"
+        " | microml features mlperf IN.wav OUT.bin\n");
     return 1;
 }
 
@@ -706,6 +891,9 @@ int main(int argc, char **argv) {
             return usage();
         }
         return cmd_bench(argv[2], n);
+    }
+    if (argc >= 2 && strcmp(argv[1], "features") == 0) {
+        return cmd_features(argc - 2, argv + 2);
     }
     return usage();
 }

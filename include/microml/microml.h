@@ -12,5 +12,6 @@
 #include "mml_status.h"
 #include "mml_tensor.h"
 #include "mml_model.h"
+#include "mml_dsp.h"
 
 #endif // MICROML_MICROML_H

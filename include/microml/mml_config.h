@@ -84,4 +84,11 @@
 #define MML__OPS_2ND_(...) MML__OPS_2ND(__VA_ARGS__)
 #define MML__OPS_2ND(a, b, ...) b
 
+// The DSP front ends (src/dsp, include/microml/mml_dsp.h): on in full builds, off in builds for
+// some models only (MML_OPS_CUSTOM = 1), which need none of them yet; MML_ENABLE_DSP = 1 keeps
+// them there.
+#ifndef MML_ENABLE_DSP
+#define MML_ENABLE_DSP (!MML_OPS_CUSTOM)
+#endif
+
 #endif // MICROML_MML_CONFIG_H
