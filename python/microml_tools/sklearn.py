@@ -1,0 +1,270 @@
+# SPDX-License-Identifier: MIT
+"""Converts fitted scikit-learn estimators to microml's classic model format (.mml).
+
+The format is specified in docs/classic-format.md; the C reader is src/classic/classic.c.
+
+    from microml_tools.sklearn import convert
+    blob = convert(fitted_estimator)          # bytes, loaded on the device by microml.load(blob)
+
+    python3 -m microml_tools.sklearn MODEL.joblib -o MODEL.mml
+
+Anything it cannot convert raises ConversionError naming the estimator class and the parameter.
+"""
+import argparse
+import struct
+import sys
+
+import numpy as np
+
+MAGIC = b"MMLC"
+VERSION = 1
+REGRESSOR, CLASSIFIER, TRANSFORMER = 0, 1, 2
+TREES, LINEAR, AFFINE, NORMALIZER, PCA_KIND = 1, 2, 3, 4, 5
+LINK_NONE, LINK_LOGISTIC, LINK_SOFTMAX, LINK_OVR = 0, 1, 2, 3
+
+
+class ConversionError(ValueError):
+    """The estimator (or one of its parameters) has no microml form."""
+
+
+def _refuse(est, param, why):
+    raise ConversionError(f"{type(est).__name__}: {param}={getattr(est, param, '?')!r}: {why}")
+
+
+def _f32(a):
+    a = np.asarray(a, dtype=np.float64)
+    if not np.all(np.isfinite(a)):
+        raise ConversionError("parameters contain NaN or infinity")
+    return a.astype("<f4")
+
+
+def _stage(kind, param, n_in, n_out, body):
+    body = b"".join(body)
+    assert len(body) % 4 == 0
+    return struct.pack("<HHIII", kind, param, 16 + len(body), n_in, n_out) + body
+
+
+def threshold_f32(t):
+    """The largest float32 <= t: for float32 x, x <= t (double) exactly when x <= this."""
+    t = np.asarray(t, dtype=np.float64)
+    f = t.astype(np.float32)
+    over = f.astype(np.float64) > t
+    f[over] = np.nextafter(f[over], np.float32(-np.inf))
+    return f
+
+
+# --- trees ----------------------------------------------------------------------------------------
+
+def _trees(est, trees, n_in, classifier):
+    roots, nodes, leaves = [0], [], []
+    for tree in trees:
+        t = tree.tree_
+        base = len(nodes)
+        leaf_of = {}
+        for i in range(t.node_count):
+            if t.children_left[i] == -1:
+                leaf_of[i] = len(leaves)
+                v = t.value[i].reshape(-1).astype(np.float64)
+                if classifier:
+                    s = v.sum()
+                    v = v / s if s > 0 else v
+                leaves.append(v)
+        thr = threshold_f32(t.threshold)
+        for i in range(t.node_count):
+            if t.children_left[i] == -1:
+                nodes.append(struct.pack("<ifII", -1, 0.0, leaf_of[i], 0))
+            else:
+                left, right = int(t.children_left[i]), int(t.children_right[i])
+                if left <= i or right <= i:
+                    raise ConversionError(f"{type(est).__name__}: tree with a child before its parent")
+                nodes.append(struct.pack("<ifII", int(t.feature[i]), float(thr[i]), base + left,
+                                         base + right))
+        roots.append(len(nodes))
+    n_out = len(leaves[0])
+    body = [struct.pack("<III", len(trees), len(nodes), len(leaves)),
+            np.asarray(roots, "<u4").tobytes(), b"".join(nodes), _f32(np.array(leaves)).tobytes()]
+    return _stage(TREES, 0, n_in, n_out, body), n_out
+
+
+def _model_stage(est, n_in):
+    """(stage bytes, task, classes, n_targets) for the final estimator."""
+    from sklearn import ensemble, linear_model, svm, tree
+
+    name = type(est).__name__
+    classifier = hasattr(est, "classes_")
+    classes = None
+    if classifier:
+        classes = np.asarray(est.classes_)
+        if classes.dtype.kind not in "iub" and not (
+                classes.dtype.kind == "f" and np.all(classes == np.round(classes))):
+            _refuse(est, "classes_", "only integer class labels are supported")
+        if np.asarray(classes).ndim != 1 or len(classes) < 2:
+            _refuse(est, "classes_", "needs a single output with at least 2 classes")
+        classes = classes.astype(np.int64)
+        if classes.min() < -2**31 or classes.max() >= 2**31:
+            _refuse(est, "classes_", "class labels must fit int32")
+
+    if isinstance(est, (tree.DecisionTreeClassifier, tree.DecisionTreeRegressor,
+                        tree.ExtraTreeClassifier, tree.ExtraTreeRegressor)):
+        trees = [est]
+    elif isinstance(est, (ensemble.RandomForestClassifier, ensemble.RandomForestRegressor,
+                          ensemble.ExtraTreesClassifier, ensemble.ExtraTreesRegressor)):
+        trees = list(est.estimators_)
+    else:
+        trees = None
+    if trees is not None:
+        if getattr(est, "n_outputs_", 1) != 1:
+            _refuse(est, "n_outputs_", "multi-output trees are not supported")
+        stage, n_out = _trees(est, trees, n_in, classifier)
+        if classifier:
+            assert n_out == len(classes)
+            return stage, CLASSIFIER, classes, 1
+        return stage, REGRESSOR, None, n_out
+
+    linear_clf = (linear_model.LogisticRegression, linear_model.SGDClassifier,
+                  linear_model.RidgeClassifier, linear_model.Perceptron, svm.LinearSVC)
+    linear_reg = (linear_model.LinearRegression, linear_model.Ridge, linear_model.Lasso,
+                  linear_model.ElasticNet, linear_model.SGDRegressor, svm.LinearSVR,
+                  linear_model.BayesianRidge, linear_model.HuberRegressor)
+    if isinstance(est, linear_clf + linear_reg):
+        coef = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
+        icpt = np.atleast_1d(np.asarray(est.intercept_, dtype=np.float64))
+        if icpt.size == 1 and coef.shape[0] > 1:
+            icpt = np.full(coef.shape[0], icpt[0])
+        k = coef.shape[0]
+        link = LINK_NONE
+        if isinstance(est, linear_model.LogisticRegression):
+            multi = est.multi_class
+            if multi == "auto":
+                multi = "ovr" if (len(classes) == 2 or est.solver == "liblinear") else "multinomial"
+            if len(classes) == 2:
+                link = LINK_LOGISTIC
+            else:
+                link = LINK_SOFTMAX if multi == "multinomial" else LINK_OVR
+        elif isinstance(est, linear_model.SGDClassifier) and est.loss in ("log_loss", "log"):
+            link = LINK_LOGISTIC if len(classes) == 2 else LINK_OVR
+        if classifier and k != (1 if len(classes) == 2 else len(classes)):
+            _refuse(est, "coef_", f"shape {coef.shape} does not match {len(classes)} classes")
+        stage = _stage(LINEAR, link, n_in, k, [_f32(coef).tobytes(), _f32(icpt).tobytes()])
+        if classifier:
+            return stage, CLASSIFIER, classes, 1
+        return stage, REGRESSOR, None, k
+    raise ConversionError(f"{name}: this estimator has no microml form (yet)")
+
+
+# --- transforms -----------------------------------------------------------------------------------
+
+def _transform_stage(est, n_in):
+    """(stage bytes, n_out) for a transformer."""
+    from sklearn import decomposition, preprocessing
+
+    ones, zeros = np.ones(n_in), np.zeros(n_in)
+    if isinstance(est, preprocessing.StandardScaler):
+        sub = est.mean_ if est.with_mean else zeros
+        mul = 1.0 / est.scale_ if est.with_std else ones
+        return _stage(AFFINE, 0, n_in, n_in, [_f32(sub).tobytes(), _f32(mul).tobytes(),
+                                               _f32(zeros).tobytes()]), n_in
+    if isinstance(est, preprocessing.MinMaxScaler):
+        if est.clip:
+            _refuse(est, "clip", "clipping is not supported")
+        return _stage(AFFINE, 0, n_in, n_in, [_f32(zeros).tobytes(), _f32(est.scale_).tobytes(),
+                                               _f32(est.min_).tobytes()]), n_in
+    if isinstance(est, preprocessing.RobustScaler):
+        sub = est.center_ if est.with_centering else zeros
+        mul = 1.0 / est.scale_ if est.with_scaling else ones
+        return _stage(AFFINE, 0, n_in, n_in, [_f32(sub).tobytes(), _f32(mul).tobytes(),
+                                               _f32(zeros).tobytes()]), n_in
+    if isinstance(est, preprocessing.MaxAbsScaler):
+        return _stage(AFFINE, 0, n_in, n_in, [_f32(zeros).tobytes(), _f32(1.0 / est.scale_).tobytes(),
+                                               _f32(zeros).tobytes()]), n_in
+    if isinstance(est, preprocessing.Normalizer):
+        norm = {"l1": 1, "l2": 2, "max": 3}.get(est.norm)
+        if norm is None:
+            _refuse(est, "norm", "must be 'l1', 'l2' or 'max'")
+        return _stage(NORMALIZER, norm, n_in, n_in, []), n_in
+    if isinstance(est, decomposition.PCA):
+        comp = np.asarray(est.components_, dtype=np.float64)
+        if est.whiten:
+            comp = comp / np.sqrt(est.explained_variance_)[:, None]
+        k = comp.shape[0]
+        return _stage(PCA_KIND, 0, n_in, k, [_f32(est.mean_).tobytes(), _f32(comp).tobytes()]), k
+    raise ConversionError(f"{type(est).__name__}: this transformer has no microml form (yet)")
+
+
+def _n_features(est):
+    n = getattr(est, "n_features_in_", None)
+    if n is None:
+        raise ConversionError(f"{type(est).__name__}: not fitted (no n_features_in_)")
+    return int(n)
+
+
+def convert(estimator):
+    """The .mml bytes of a fitted estimator or Pipeline (transforms, then at most one model)."""
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(estimator, Pipeline):
+        steps = [s for _, s in estimator.steps if s is not None and s != "passthrough"]
+    else:
+        steps = [estimator]
+    if not steps:
+        raise ConversionError("Pipeline: no steps")
+    if len(steps) > 8:
+        raise ConversionError(f"Pipeline: {len(steps)} steps (at most 8)")
+    n_features = _n_features(steps[0])
+    width = n_features
+    stages = []
+    last = steps[-1]
+    is_model = not (hasattr(last, "transform") and not hasattr(last, "predict"))
+    for s in steps[:-1] if is_model else steps:
+        stage, width = _transform_stage(s, width)
+        stages.append(stage)
+    if is_model:
+        stage, task, classes, n_targets = _model_stage(last, width)
+        stages.append(stage)
+    else:
+        task, classes, n_targets = TRANSFORMER, None, width
+    n_classes = 0 if classes is None else len(classes)
+    cls = b"" if classes is None else np.asarray(classes, "<i4").tobytes()
+    body = cls + b"".join(stages)
+    total = 32 + len(body)
+    head = MAGIC + struct.pack("<HHIIIIII", VERSION, len(stages), total, task, n_features,
+                               n_classes, n_targets, 0)
+    return head + body
+
+
+def ram_bytes(blob):
+    """RAM a loaded model needs besides the blob: the scratch (2 * widest stage floats)."""
+    n_stages = struct.unpack_from("<H", blob, 6)[0]
+    n_classes = struct.unpack_from("<I", blob, 20)[0]
+    off = 32 + 4 * n_classes
+    width = struct.unpack_from("<I", blob, 16)[0]
+    for _ in range(n_stages):
+        size, n_in, n_out = struct.unpack_from("<III", blob, off + 4)
+        width = max(width, n_out)
+        off += size
+    return 8 * width
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python3 -m microml_tools.sklearn",
+                                description="Convert a fitted scikit-learn model (.joblib) to .mml")
+    p.add_argument("model", help="a joblib file of a fitted estimator or Pipeline")
+    p.add_argument("-o", "--output", required=True, help="the .mml file to write")
+    a = p.parse_args(argv)
+    import joblib
+
+    est = joblib.load(a.model)
+    try:
+        blob = convert(est)
+    except ConversionError as e:
+        print(f"cannot convert: {e}", file=sys.stderr)
+        return 1
+    with open(a.output, "wb") as f:
+        f.write(blob)
+    print(f"{a.output}: {type(est).__name__}, {len(blob)} bytes, "
+          f"RAM {ram_bytes(blob)} bytes of scratch")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: MIT
+// Classical models (docs/classic-format.md): the loader, which validates every field of a blob,
+// and the run path, which trusts it. Cost: one pass over the stages per sample; trees walk
+// depth-many nodes per tree; no allocation, no writable statics, data read in place.
+#include "microml/mml_classic.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "core/mathf.h"
+#include "core/status.h"
+
+#define HEADER_BYTES (32u)
+#define STAGE_BYTES (16u)
+#define NODE_BYTES (16u)
+
+// A tree node as stored: feature < 0 marks a leaf whose `left` is its leaf index.
+typedef struct {
+    int32_t feature;
+    float threshold;
+    uint32_t left;
+    uint32_t right;
+} node_t;
+
+static uint32_t rd32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t rd16(const uint8_t *p) {
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static const char *kind_name(uint32_t kind) {
+    switch (kind) {
+        case MML_CLASSIC_TREES:
+            return "trees";
+        case MML_CLASSIC_LINEAR:
+            return "linear";
+        case MML_CLASSIC_AFFINE:
+            return "scaler";
+        case MML_CLASSIC_NORMALIZER:
+            return "normalizer";
+        case MML_CLASSIC_PCA:
+            return "pca";
+        default:
+            return "?";
+    }
+}
+
+// A stage as the run path sees it (offsets already validated).
+typedef struct {
+    uint32_t kind, param, n_in, n_out;
+    const uint8_t *body; // after the stage header
+} stage_t;
+
+static stage_t stage_at(const mml_classic_t *m, uint32_t s) {
+    const uint8_t *p = m->buf + m->stage[s];
+    stage_t st = {rd16(p), rd16(p + 2), rd32(p + 8), rd32(p + 12), p + STAGE_BYTES};
+    return st;
+}
+
+static mml_status_t bad(mml_error_t *err, uint32_t s, const char *what) {
+    return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: stage %u: %s", s, what);
+}
+
+// Checks n floats are not NaN (thresholds, coefficients: a NaN would make results meaningless).
+static bool all_numbers(const float *v, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        if (v[i] != v[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Trees: counts, ranges, and every node's feature, children and leaf index.
+static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t n_in,
+    uint32_t n_out, mml_error_t *err) {
+    if (avail < 12) {
+        return bad(err, s, "trees header truncated");
+    }
+    uint32_t n_trees = rd32(body), n_nodes = rd32(body + 4), n_leaves = rd32(body + 8);
+    uint64_t need = 12 + 4 * ((uint64_t)n_trees + 1) + (uint64_t)NODE_BYTES * n_nodes +
+        4 * (uint64_t)n_leaves * n_out;
+    if (n_trees == 0 || n_nodes == 0 || n_leaves == 0) {
+        return bad(err, s, "no trees, nodes or leaves");
+    }
+    if (need != avail) {
+        return bad(err, s, "trees size does not match its counts");
+    }
+    const uint32_t *root = (const uint32_t *)(body + 12);
+    const node_t *nodes = (const node_t *)(root + n_trees + 1);
+    const float *leaves = (const float *)(nodes + n_nodes);
+    if (root[0] != 0 || root[n_trees] != n_nodes) {
+        return bad(err, s, "tree ranges do not cover the nodes");
+    }
+    for (uint32_t t = 0; t < n_trees; t++) {
+        if (root[t + 1] <= root[t]) {
+            return bad(err, s, "empty tree");
+        }
+        for (uint32_t i = root[t]; i < root[t + 1]; i++) {
+            const node_t *nd = &nodes[i];
+            if (nd->feature < 0) {
+                if (nd->left >= n_leaves) {
+                    return mml__fail(err, MML_ERR_INVALID_MODEL,
+                        "malformed classic model: node %u: leaf %u of %u", i, nd->left, n_leaves);
+                }
+                continue;
+            }
+            // Children after their parent and inside the tree: every walk ends at a leaf.
+            if ((uint32_t)nd->feature >= n_in || nd->left <= i || nd->right <= i ||
+                nd->left >= root[t + 1] || nd->right >= root[t + 1] || nd->threshold != nd->threshold) {
+                return mml__fail(err, MML_ERR_INVALID_MODEL,
+                    "malformed classic model: node %u: bad feature, child or threshold", i);
+            }
+        }
+    }
+    if (!all_numbers(leaves, (uint64_t)n_leaves * n_out)) {
+        return bad(err, s, "NaN leaf value");
+    }
+    return MML_OK;
+}
+
+static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t kind,
+    uint32_t param, uint32_t n_in, uint32_t n_out, mml_error_t *err) {
+    uint64_t need;
+    switch (kind) {
+        case MML_CLASSIC_TREES:
+            return check_trees(body, avail, s, n_in, n_out, err);
+        case MML_CLASSIC_LINEAR:
+            if (param > 3) {
+                return bad(err, s, "unknown link function");
+            }
+            need = 4 * ((uint64_t)n_out * n_in + n_out);
+            break;
+        case MML_CLASSIC_AFFINE:
+            need = 12 * (uint64_t)n_in;
+            if (n_in != n_out) {
+                return bad(err, s, "scaler changes the width");
+            }
+            break;
+        case MML_CLASSIC_NORMALIZER:
+            need = 0;
+            if (n_in != n_out || param < 1 || param > 3) {
+                return bad(err, s, "normalizer: bad width or norm");
+            }
+            break;
+        case MML_CLASSIC_PCA:
+            need = 4 * ((uint64_t)n_in + (uint64_t)n_out * n_in);
+            break;
+        default:
+            return mml__fail(err, MML_ERR_UNSUPPORTED,
+                "classic model: stage %u has kind %u, unknown to this build", s, kind);
+    }
+    if (need != avail) {
+        return bad(err, s, "size does not match its counts");
+    }
+    if (!all_numbers((const float *)body, need / 4)) {
+        return bad(err, s, "NaN parameter");
+    }
+    return MML_OK;
+}
+
+mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mml_error_t *err) {
+    const uint8_t *b = blob;
+    memset(m, 0, sizeof(*m));
+    if (b == NULL || len < HEADER_BYTES) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "classic model truncated: %u bytes",
+            (uint32_t)(len > 0xffffffffu ? 0xffffffffu : len));
+    }
+    if (memcmp(b, MML_CLASSIC_MAGIC, 4) != 0) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "not a classic model (no \"MMLC\" magic)");
+    }
+    if ((uintptr_t)b % 4 != 0) {
+        return mml__fail(err, MML_ERR_INVALID_ARG, "classic model must be 4-byte aligned");
+    }
+    uint32_t version = rd16(b + 4), n_stages = rd16(b + 6), total = rd32(b + 8);
+    if (version != MML_CLASSIC_VERSION) {
+        return mml__fail(err, MML_ERR_UNSUPPORTED,
+            "classic model format version %u: this build reads version %u", version,
+            (uint32_t)MML_CLASSIC_VERSION);
+    }
+    if (total != len) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL,
+            "classic model truncated or padded: header says %u bytes, got %u", total,
+            (uint32_t)(len > 0xffffffffu ? 0xffffffffu : len));
+    }
+    m->buf = b;
+    m->len = total;
+    m->task = rd32(b + 12);
+    m->n_features = rd32(b + 16);
+    m->n_classes = rd32(b + 20);
+    m->n_targets = rd32(b + 24);
+    if (m->task > MML_CLASSIC_TRANSFORMER || m->n_features == 0 || rd32(b + 28) != 0) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: header");
+    }
+    if (m->task == MML_CLASSIC_CLASSIFIER ? m->n_classes < 2 || m->n_targets != 1
+                                          : m->n_classes != 0 || m->n_targets == 0) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: classes/targets");
+    }
+    if (n_stages == 0 || n_stages > MML_CLASSIC_MAX_STAGES) {
+        return mml__fail(err, MML_ERR_UNSUPPORTED, "classic model: %u stages (this build: 1..%u)",
+            n_stages, (uint32_t)MML_CLASSIC_MAX_STAGES);
+    }
+    uint64_t off = HEADER_BYTES + 4 * (uint64_t)m->n_classes;
+    if (off > len) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "classic model truncated in its classes");
+    }
+    m->classes = (const int32_t *)(b + HEADER_BYTES);
+    m->n_stages = n_stages;
+    uint32_t width = m->n_features, max_width = width;
+    for (uint32_t s = 0; s < n_stages; s++) {
+        if (off + STAGE_BYTES > len) {
+            return bad(err, s, "truncated header");
+        }
+        const uint8_t *p = b + off;
+        uint32_t kind = rd16(p), param = rd16(p + 2), size = rd32(p + 4), n_in = rd32(p + 8),
+                 n_out = rd32(p + 12);
+        if (size < STAGE_BYTES || size % 4 != 0 || off + size > len) {
+            return bad(err, s, "size out of the blob");
+        }
+        if (n_in != width || n_out == 0) {
+            return bad(err, s, "input width differs from the previous output");
+        }
+        mml_status_t st = check_stage(p + STAGE_BYTES, size - STAGE_BYTES, s, kind, param, n_in,
+            n_out, err);
+        if (st != MML_OK) {
+            return st;
+        }
+        bool last = s + 1 == n_stages;
+        bool is_model = kind == MML_CLASSIC_TREES || kind == MML_CLASSIC_LINEAR;
+        if (is_model != (last && m->task != MML_CLASSIC_TRANSFORMER)) {
+            return bad(err, s, "models must be the last stage, transforms before it");
+        }
+        m->stage[s] = (uint32_t)off;
+        off += size;
+        width = n_out;
+        max_width = n_out > max_width ? n_out : max_width;
+        if (last) {
+            m->model_kind = kind;
+        }
+    }
+    if (off != len) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: trailing bytes");
+    }
+    // The last stage's output must be what the task promises.
+    bool ok;
+    if (m->task == MML_CLASSIC_CLASSIFIER) {
+        ok = width == m->n_classes || (m->model_kind == MML_CLASSIC_LINEAR && width == 1 &&
+                                          m->n_classes == 2);
+        if (m->model_kind == MML_CLASSIC_LINEAR && stage_at(m, n_stages - 1).param == 1) {
+            ok = ok && width == 1;
+        }
+    } else {
+        ok = width == m->n_targets;
+        if (m->model_kind == MML_CLASSIC_LINEAR) {
+            ok = ok && stage_at(m, n_stages - 1).param == 0;
+        }
+    }
+    if (!ok) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL,
+            "malformed classic model: last stage (%s) gives %u values", kind_name(m->model_kind),
+            width);
+    }
+    // Room for every result too (a binary logistic stage gives 1 value, 2 probabilities).
+    m->max_width = max_width > m->n_classes ? max_width : m->n_classes;
+    return MML_OK;
+}
+
+uint32_t mml_classic_scratch_floats(const mml_classic_t *m) {
+    return 2 * m->max_width;
+}
+
+uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
+    stage_t last = stage_at(m, m->n_stages - 1);
+    switch (what) {
+        case MML_CLASSIC_PREDICT:
+            return m->task == MML_CLASSIC_REGRESSOR ? m->n_targets : 0;
+        case MML_CLASSIC_PROBA:
+            if (m->task != MML_CLASSIC_CLASSIFIER) {
+                return 0;
+            }
+            return m->model_kind == MML_CLASSIC_TREES || last.param != 0 ? m->n_classes : 0;
+        case MML_CLASSIC_DECISION:
+            return m->task == MML_CLASSIC_CLASSIFIER && m->model_kind == MML_CLASSIC_LINEAR
+                ? last.n_out
+                : 0;
+        case MML_CLASSIC_TRANSFORM:
+            return m->task == MML_CLASSIC_TRANSFORMER ? m->n_targets : 0;
+        default:
+            return 0;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run path: trusts what load checked.
+
+static void run_trees(const stage_t *st, const float *x, float *out) {
+    const uint8_t *b = st->body;
+    uint32_t n_trees = rd32(b), n_nodes = rd32(b + 4);
+    const uint32_t *root = (const uint32_t *)(b + 12);
+    const node_t *nodes = (const node_t *)(root + n_trees + 1);
+    const float *leaves = (const float *)(nodes + n_nodes);
+    for (uint32_t j = 0; j < st->n_out; j++) {
+        out[j] = 0.0f;
+    }
+    for (uint32_t t = 0; t < n_trees; t++) {
+        const node_t *nd = &nodes[root[t]];
+        while (nd->feature >= 0) {
+            // scikit-learn: X[f] <= threshold goes left (threshold rounded down to float32 by
+            // the converter, so the comparison is the same as scikit-learn's in double).
+            nd = &nodes[x[nd->feature] <= nd->threshold ? nd->left : nd->right];
+        }
+        const float *v = leaves + (size_t)nd->left * st->n_out;
+        for (uint32_t j = 0; j < st->n_out; j++) {
+            out[j] += v[j];
+        }
+    }
+    if (n_trees > 1) {
+        float inv = (float)n_trees;
+        for (uint32_t j = 0; j < st->n_out; j++) {
+            out[j] /= inv;
+        }
+    }
+}
+
+static void run_linear(const stage_t *st, const float *x, float *out) {
+    const float *coef = (const float *)st->body;
+    const float *icpt = coef + (size_t)st->n_out * st->n_in;
+    for (uint32_t j = 0; j < st->n_out; j++) {
+        const float *w = coef + (size_t)j * st->n_in;
+        float acc = 0.0f;
+        for (uint32_t i = 0; i < st->n_in; i++) {
+            acc += w[i] * x[i];
+        }
+        out[j] = acc + icpt[j];
+    }
+}
+
+static float expit(float z) {
+    return z >= 0.0f ? 1.0f / (1.0f + mml__expf(-z)) : mml__expf(z) / (1.0f + mml__expf(z));
+}
+
+// The linear stage's link: decision values d[n] -> probabilities p (n_classes).
+static void link(uint32_t post, const float *d, uint32_t n, float *p) {
+    if (post == 1) { // binary logistic
+        p[1] = expit(d[0]);
+        p[0] = 1.0f - p[1];
+        return;
+    }
+    float sum = 0.0f;
+    if (post == 2) { // softmax
+        float mx = d[0];
+        for (uint32_t j = 1; j < n; j++) {
+            mx = d[j] > mx ? d[j] : mx;
+        }
+        for (uint32_t j = 0; j < n; j++) {
+            p[j] = mml__expf(d[j] - mx);
+            sum += p[j];
+        }
+    } else { // one-vs-rest: each expit, normalized
+        for (uint32_t j = 0; j < n; j++) {
+            p[j] = expit(d[j]);
+            sum += p[j];
+        }
+    }
+    for (uint32_t j = 0; j < n; j++) {
+        p[j] /= sum;
+    }
+}
+
+static void run_transform(const stage_t *st, const float *x, float *out) {
+    const float *f = (const float *)st->body;
+    uint32_t n = st->n_in;
+    switch (st->kind) {
+        case MML_CLASSIC_AFFINE:
+            for (uint32_t i = 0; i < n; i++) {
+                out[i] = (x[i] - f[i]) * f[n + i] + f[2 * n + i];
+            }
+            break;
+        case MML_CLASSIC_NORMALIZER: {
+            float norm = 0.0f;
+            for (uint32_t i = 0; i < n; i++) {
+                float a = x[i] < 0.0f ? -x[i] : x[i];
+                if (st->param == 3) {
+                    norm = a > norm ? a : norm;
+                } else {
+                    norm += st->param == 1 ? a : a * a;
+                }
+            }
+            norm = st->param == 2 ? mml__sqrtf(norm) : norm;
+            norm = norm == 0.0f ? 1.0f : norm; // scikit-learn leaves zero rows unchanged
+            for (uint32_t i = 0; i < n; i++) {
+                out[i] = x[i] / norm;
+            }
+            break;
+        }
+        default: { // MML_CLASSIC_PCA
+            const float *comp = f + n;
+            for (uint32_t j = 0; j < st->n_out; j++) {
+                float acc = 0.0f;
+                for (uint32_t i = 0; i < n; i++) {
+                    acc += (x[i] - f[i]) * comp[(size_t)j * n + i];
+                }
+                out[j] = acc;
+            }
+            break;
+        }
+    }
+}
+
+// Runs every stage; returns where the last stage's raw output is (in scratch).
+static const float *run_stages(const mml_classic_t *m, const float *x, float *scratch) {
+    const float *in = x;
+    for (uint32_t s = 0; s < m->n_stages; s++) {
+        stage_t st = stage_at(m, s);
+        float *out = scratch + (s % 2) * m->max_width;
+        if (st.kind == MML_CLASSIC_TREES) {
+            run_trees(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_LINEAR) {
+            run_linear(&st, in, out);
+        } else {
+            run_transform(&st, in, out);
+        }
+        in = out;
+    }
+    return in;
+}
+
+mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, const float *x,
+    float *out, float *scratch) {
+    uint32_t n = mml_classic_outputs(m, what);
+    if (n == 0) {
+        return MML_ERR_INVALID_ARG;
+    }
+    const float *r = run_stages(m, x, scratch);
+    stage_t last = stage_at(m, m->n_stages - 1);
+    if (what == MML_CLASSIC_PROBA && m->model_kind == MML_CLASSIC_LINEAR) {
+        link(last.param, r, last.n_out, out);
+    } else {
+        memcpy(out, r, (size_t)n * sizeof(float));
+    }
+    return MML_OK;
+}
+
+uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float *scratch) {
+    const float *r = run_stages(m, x, scratch);
+    uint32_t n = stage_at(m, m->n_stages - 1).n_out;
+    if (n == 1) {
+        return r[0] > 0.0f ? 1u : 0u;
+    }
+    uint32_t best = 0;
+    for (uint32_t j = 1; j < n; j++) {
+        best = r[j] > r[best] ? j : best;
+    }
+    return best;
+}
