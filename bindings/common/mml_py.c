@@ -724,8 +724,14 @@ static const char *stage_name(uint16_t kind) {
             return "scaler";
         case MML_CLASSIC_NORMALIZER:
             return "normalizer";
-        default:
+        case MML_CLASSIC_PCA:
             return "pca";
+        case MML_CLASSIC_DENSE:
+            return "dense";
+        case MML_CLASSIC_GAUSSIAN_NB:
+            return "gaussian_nb";
+        default:
+            return "?";
     }
 }
 

@@ -30,11 +30,13 @@ typedef enum {
 
 // Stage kinds (the "kind" of each stage header).
 typedef enum {
-    MML_CLASSIC_TREES = 1,      // decision tree / random forest / extra trees (mean of leaves)
+    MML_CLASSIC_TREES = 1,      // trees: mean of leaves (forests) or bias + sum (boosting)
     MML_CLASSIC_LINEAR = 2,     // X @ coef.T + intercept, then a link (see post)
     MML_CLASSIC_AFFINE = 3,     // (x - sub) * mul + add per feature: the scalers
     MML_CLASSIC_NORMALIZER = 4, // rows scaled to unit l1 / l2 / max norm
     MML_CLASSIC_PCA = 5,        // (x - mean) @ components.T
+    MML_CLASSIC_DENSE = 6,      // an MLP hidden layer: X @ coef.T + intercept, then activation
+    MML_CLASSIC_GAUSSIAN_NB = 7, // Gaussian naive Bayes: joint log-likelihood per class
     MML_CLASSIC_KIND_COUNT
 } mml_classic_kind_t;
 
@@ -42,7 +44,7 @@ typedef enum {
 typedef enum {
     MML_CLASSIC_PREDICT = 0,  // regressor: its targets; classifier: see predict_class
     MML_CLASSIC_PROBA = 1,    // classifier: n_classes probabilities
-    MML_CLASSIC_DECISION = 2, // linear classifier: decision_function (1 value for 2 classes)
+    MML_CLASSIC_DECISION = 2, // linear / boosting classifier: decision_function (1 value for 2 classes)
     MML_CLASSIC_TRANSFORM = 3 // transformer pipeline: the last transform's output
 } mml_classic_what_t;
 

@@ -19,7 +19,9 @@ import numpy as np
 MAGIC = b"MMLC"
 VERSION = 1
 REGRESSOR, CLASSIFIER, TRANSFORMER = 0, 1, 2
-TREES, LINEAR, AFFINE, NORMALIZER, PCA_KIND = 1, 2, 3, 4, 5
+TREES, LINEAR, AFFINE, NORMALIZER, PCA_KIND, DENSE, GAUSSIAN_NB = 1, 2, 3, 4, 5, 6, 7
+TREES_MEAN, TREES_SUM = 0, 1
+ACTIVATIONS = {"identity": 0, "relu": 1, "tanh": 2, "logistic": 3}
 LINK_NONE, LINK_LOGISTIC, LINK_SOFTMAX, LINK_OVR = 0, 1, 2, 3
 
 
@@ -86,9 +88,43 @@ def _trees(est, trees, n_in, classifier):
     return _stage(TREES, 0, n_in, n_out, body), n_out
 
 
+def _boosting(est, n_in, classifier, classes):
+    """GradientBoosting: bias (the init's raw prediction) + learning_rate * each tree's leaf."""
+    if est.init not in (None, "zero"):
+        _refuse(est, "init", "only the default init or 'zero'")
+    if classifier and est.loss == "exponential":
+        _refuse(est, "loss", "exponential loss is not supported")
+    n_stages, k = est.estimators_.shape
+    bias = np.asarray(est._raw_predict_init(np.zeros((1, n_in), dtype=np.float32)),
+                      dtype=np.float64).reshape(-1)
+    roots, nodes, leaves = [0], [], []
+    for i in range(n_stages):
+        for j in range(k):
+            t = est.estimators_[i, j].tree_
+            base = len(nodes)
+            thr = threshold_f32(t.threshold)
+            for n in range(t.node_count):
+                if t.children_left[n] == -1:
+                    nodes.append(struct.pack("<ifII", -1, 0.0, len(leaves), 0))
+                    leaves.append(est.learning_rate * float(t.value[n].reshape(-1)[0]))
+                else:
+                    nodes.append(struct.pack("<ifII", int(t.feature[n]), float(thr[n]),
+                                             base + int(t.children_left[n]),
+                                             base + int(t.children_right[n])))
+            roots.append(len(nodes))
+    link = 0
+    if classifier:
+        link = 1 if k == 1 else 2
+    body = [struct.pack("<III", n_stages * k, len(nodes), len(leaves)),
+            np.asarray(roots, "<u4").tobytes(), b"".join(nodes), _f32(leaves).tobytes(),
+            _f32(bias).tobytes()]
+    return _stage(TREES, TREES_SUM | link << 8, n_in, k, body), k
+
+
 def _model_stage(est, n_in):
-    """(stage bytes, task, classes, n_targets) for the final estimator."""
-    from sklearn import ensemble, linear_model, svm, tree
+    """(stage bytes, task, classes, n_targets) for the final estimator, and any stages before it
+    (an MLP's hidden layers)."""
+    from sklearn import ensemble, linear_model, naive_bayes, neural_network, svm, tree
 
     name = type(est).__name__
     classifier = hasattr(est, "classes_")
@@ -120,6 +156,38 @@ def _model_stage(est, n_in):
             assert n_out == len(classes)
             return stage, CLASSIFIER, classes, 1
         return stage, REGRESSOR, None, n_out
+
+    if isinstance(est, (ensemble.GradientBoostingClassifier, ensemble.GradientBoostingRegressor)):
+        stage, k = _boosting(est, n_in, classifier, classes)
+        if classifier:
+            return stage, CLASSIFIER, classes, 1
+        return stage, REGRESSOR, None, k
+
+    if isinstance(est, naive_bayes.GaussianNB):
+        var = np.asarray(est.var_, dtype=np.float64)
+        theta = np.asarray(est.theta_, dtype=np.float64)
+        const = np.log(est.class_prior_) - 0.5 * np.sum(np.log(2.0 * np.pi * var), axis=1)
+        body = [_f32(theta).tobytes(), _f32(0.5 / var).tobytes(), _f32(const).tobytes()]
+        return _stage(GAUSSIAN_NB, 0, n_in, len(classes), body), CLASSIFIER, classes, 1
+
+    if isinstance(est, (neural_network.MLPClassifier, neural_network.MLPRegressor)):
+        act = ACTIVATIONS.get(est.activation)
+        if act is None:
+            _refuse(est, "activation", "must be identity, relu, tanh or logistic")
+        link = {"identity": 0, "logistic": 1, "softmax": 2}[est.out_activation_]
+        if classifier and link == 1 and len(classes) != 2:
+            _refuse(est, "out_activation_", "multi-label outputs are not supported")
+        pre = []
+        width = n_in
+        for w, b in zip(est.coefs_[:-1], est.intercepts_[:-1]):
+            pre.append(_stage(DENSE, act, width, w.shape[1], [_f32(w.T).tobytes(),
+                                                               _f32(b).tobytes()]))
+            width = w.shape[1]
+        w, b = est.coefs_[-1], est.intercepts_[-1]
+        pre.append(_stage(LINEAR, link, width, w.shape[1], [_f32(w.T).tobytes(), _f32(b).tobytes()]))
+        if classifier:
+            return pre, CLASSIFIER, classes, 1
+        return pre, REGRESSOR, None, w.shape[1]
 
     linear_clf = (linear_model.LogisticRegression, linear_model.SGDClassifier,
                   linear_model.RidgeClassifier, linear_model.Perceptron, svm.LinearSVC)
@@ -208,8 +276,7 @@ def convert(estimator):
         steps = [estimator]
     if not steps:
         raise ConversionError("Pipeline: no steps")
-    if len(steps) > 8:
-        raise ConversionError(f"Pipeline: {len(steps)} steps (at most 8)")
+
     n_features = _n_features(steps[0])
     width = n_features
     stages = []
@@ -220,9 +287,12 @@ def convert(estimator):
         stages.append(stage)
     if is_model:
         stage, task, classes, n_targets = _model_stage(last, width)
-        stages.append(stage)
+        stages += stage if isinstance(stage, list) else [stage]
     else:
         task, classes, n_targets = TRANSFORMER, None, width
+    if len(stages) > 8:
+        raise ConversionError(f"{type(estimator).__name__}: {len(stages)} stages (at most 8: "
+                              "transforms plus an MLP's layers)")
     n_classes = 0 if classes is None else len(classes)
     cls = b"" if classes is None else np.asarray(classes, "<i4").tobytes()
     body = cls + b"".join(stages)

@@ -13,6 +13,9 @@
 #define HEADER_BYTES (32u)
 #define STAGE_BYTES (16u)
 #define NODE_BYTES (16u)
+#define TREES_SUM (1u) // trees param low byte: 0 mean of leaves (forests), 1 bias + sum (boosting)
+#define ACT_LOGISTIC (3u) // dense activations: 0 identity, 1 relu, 2 tanh, 3 logistic
+#define LINK_SOFTMAX (2u)
 
 // A tree node as stored: feature < 0 marks a leaf whose `left` is its leaf index.
 typedef struct {
@@ -42,6 +45,10 @@ static const char *kind_name(uint32_t kind) {
             return "normalizer";
         case MML_CLASSIC_PCA:
             return "pca";
+        case MML_CLASSIC_DENSE:
+            return "dense";
+        case MML_CLASSIC_GAUSSIAN_NB:
+            return "gaussian_nb";
         default:
             return "?";
     }
@@ -59,6 +66,27 @@ static stage_t stage_at(const mml_classic_t *m, uint32_t s) {
     return st;
 }
 
+// The link that turns a model stage's raw output into probabilities (0: none, 1 binary logistic,
+// 2 softmax, 3 one-vs-rest logistic).
+static uint32_t stage_link(const stage_t *st) {
+    switch (st->kind) {
+        case MML_CLASSIC_LINEAR:
+            return st->param;
+        case MML_CLASSIC_TREES:
+            return st->param >> 8;
+        case MML_CLASSIC_GAUSSIAN_NB:
+            return LINK_SOFTMAX;
+        default:
+            return 0;
+    }
+}
+
+// Whether a model stage's raw output is a decision function (linear, boosting).
+static bool has_decision(const stage_t *st) {
+    return st->kind == MML_CLASSIC_LINEAR ||
+        (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) == TREES_SUM);
+}
+
 static mml_status_t bad(mml_error_t *err, uint32_t s, const char *what) {
     return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: stage %u: %s", s, what);
 }
@@ -74,14 +102,19 @@ static bool all_numbers(const float *v, uint64_t n) {
 }
 
 // Trees: counts, ranges, and every node's feature, children and leaf index.
-static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t n_in,
-    uint32_t n_out, mml_error_t *err) {
+static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t param,
+    uint32_t n_in, uint32_t n_out, mml_error_t *err) {
     if (avail < 12) {
         return bad(err, s, "trees header truncated");
     }
+    if ((param & 0xff) > TREES_SUM || (param >> 8) > 3) {
+        return bad(err, s, "unknown tree aggregation or link");
+    }
+    bool sum = (param & 0xff) == TREES_SUM;
     uint32_t n_trees = rd32(body), n_nodes = rd32(body + 4), n_leaves = rd32(body + 8);
+    uint32_t leaf_width = sum ? 1 : n_out;
     uint64_t need = 12 + 4 * ((uint64_t)n_trees + 1) + (uint64_t)NODE_BYTES * n_nodes +
-        4 * (uint64_t)n_leaves * n_out;
+        4 * (uint64_t)n_leaves * leaf_width + (sum ? 4 * (uint64_t)n_out : 0);
     if (n_trees == 0 || n_nodes == 0 || n_leaves == 0) {
         return bad(err, s, "no trees, nodes or leaves");
     }
@@ -115,7 +148,7 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
             }
         }
     }
-    if (!all_numbers(leaves, (uint64_t)n_leaves * n_out)) {
+    if (!all_numbers(leaves, (uint64_t)n_leaves * leaf_width + (sum ? n_out : 0))) {
         return bad(err, s, "NaN leaf value");
     }
     return MML_OK;
@@ -126,7 +159,7 @@ static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s,
     uint64_t need;
     switch (kind) {
         case MML_CLASSIC_TREES:
-            return check_trees(body, avail, s, n_in, n_out, err);
+            return check_trees(body, avail, s, param, n_in, n_out, err);
         case MML_CLASSIC_LINEAR:
             if (param > 3) {
                 return bad(err, s, "unknown link function");
@@ -147,6 +180,15 @@ static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s,
             break;
         case MML_CLASSIC_PCA:
             need = 4 * ((uint64_t)n_in + (uint64_t)n_out * n_in);
+            break;
+        case MML_CLASSIC_DENSE:
+            if (param > ACT_LOGISTIC) {
+                return bad(err, s, "unknown activation");
+            }
+            need = 4 * ((uint64_t)n_out * n_in + n_out);
+            break;
+        case MML_CLASSIC_GAUSSIAN_NB:
+            need = 4 * (2 * (uint64_t)n_out * n_in + n_out);
             break;
         default:
             return mml__fail(err, MML_ERR_UNSUPPORTED,
@@ -228,7 +270,8 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
             return st;
         }
         bool last = s + 1 == n_stages;
-        bool is_model = kind == MML_CLASSIC_TREES || kind == MML_CLASSIC_LINEAR;
+        bool is_model = kind == MML_CLASSIC_TREES || kind == MML_CLASSIC_LINEAR ||
+            kind == MML_CLASSIC_GAUSSIAN_NB;
         if (is_model != (last && m->task != MML_CLASSIC_TRANSFORMER)) {
             return bad(err, s, "models must be the last stage, transforms before it");
         }
@@ -244,18 +287,14 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: trailing bytes");
     }
     // The last stage's output must be what the task promises.
+    stage_t last = stage_at(m, n_stages - 1);
+    uint32_t lk = stage_link(&last);
     bool ok;
     if (m->task == MML_CLASSIC_CLASSIFIER) {
-        ok = width == m->n_classes || (m->model_kind == MML_CLASSIC_LINEAR && width == 1 &&
-                                          m->n_classes == 2);
-        if (m->model_kind == MML_CLASSIC_LINEAR && stage_at(m, n_stages - 1).param == 1) {
-            ok = ok && width == 1;
-        }
+        ok = width == m->n_classes || (has_decision(&last) && width == 1 && m->n_classes == 2);
+        ok = ok && (lk != 1 || width == 1);
     } else {
-        ok = width == m->n_targets;
-        if (m->model_kind == MML_CLASSIC_LINEAR) {
-            ok = ok && stage_at(m, n_stages - 1).param == 0;
-        }
+        ok = width == m->n_targets && lk == 0;
     }
     if (!ok) {
         return mml__fail(err, MML_ERR_INVALID_MODEL,
@@ -280,11 +319,11 @@ uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
             if (m->task != MML_CLASSIC_CLASSIFIER) {
                 return 0;
             }
-            return m->model_kind == MML_CLASSIC_TREES || last.param != 0 ? m->n_classes : 0;
-        case MML_CLASSIC_DECISION:
-            return m->task == MML_CLASSIC_CLASSIFIER && m->model_kind == MML_CLASSIC_LINEAR
-                ? last.n_out
+            return stage_link(&last) != 0 || (last.kind == MML_CLASSIC_TREES && !has_decision(&last))
+                ? m->n_classes
                 : 0;
+        case MML_CLASSIC_DECISION:
+            return m->task == MML_CLASSIC_CLASSIFIER && has_decision(&last) ? last.n_out : 0;
         case MML_CLASSIC_TRANSFORM:
             return m->task == MML_CLASSIC_TRANSFORMER ? m->n_targets : 0;
         default:
@@ -297,10 +336,26 @@ uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
 
 static void run_trees(const stage_t *st, const float *x, float *out) {
     const uint8_t *b = st->body;
-    uint32_t n_trees = rd32(b), n_nodes = rd32(b + 4);
+    uint32_t n_trees = rd32(b), n_nodes = rd32(b + 4), n_leaves = rd32(b + 8);
     const uint32_t *root = (const uint32_t *)(b + 12);
     const node_t *nodes = (const node_t *)(root + n_trees + 1);
     const float *leaves = (const float *)(nodes + n_nodes);
+    if ((st->param & 0xff) == TREES_SUM) {
+        // Boosting: bias, plus each tree's one leaf value (learning rate folded in) added to
+        // output t % n_out (scikit-learn's stage order: one tree per class and stage).
+        const float *bias = leaves + n_leaves;
+        for (uint32_t j = 0; j < st->n_out; j++) {
+            out[j] = bias[j];
+        }
+        for (uint32_t t = 0; t < n_trees; t++) {
+            const node_t *nd = &nodes[root[t]];
+            while (nd->feature >= 0) {
+                nd = &nodes[x[nd->feature] <= nd->threshold ? nd->left : nd->right];
+            }
+            out[t % st->n_out] += leaves[nd->left];
+        }
+        return;
+    }
     for (uint32_t j = 0; j < st->n_out; j++) {
         out[j] = 0.0f;
     }
@@ -369,6 +424,44 @@ static void link(uint32_t post, const float *d, uint32_t n, float *p) {
     }
 }
 
+// A dense layer (MLP hidden layer): linear, then the activation.
+static void run_dense(const stage_t *st, const float *x, float *out) {
+    run_linear(st, x, out);
+    for (uint32_t j = 0; j < st->n_out; j++) {
+        float v = out[j];
+        switch (st->param) {
+            case 1:
+                out[j] = v > 0.0f ? v : 0.0f;
+                break;
+            case 2:
+                out[j] = mml__tanhf(v);
+                break;
+            case ACT_LOGISTIC:
+                out[j] = expit(v);
+                break;
+            default:
+                break;
+        }
+    }
+}
+
+// Gaussian naive Bayes: the joint log-likelihood of each class,
+// c_k - sum_i (x_i - theta_ki)^2 * h_ki, with h = 0.5 / var and c_k = log prior_k - 0.5 sum log(2 pi var).
+static void run_gaussian_nb(const stage_t *st, const float *x, float *out) {
+    uint32_t n = st->n_in;
+    const float *theta = (const float *)st->body;
+    const float *h = theta + (size_t)st->n_out * n;
+    const float *c = h + (size_t)st->n_out * n;
+    for (uint32_t k = 0; k < st->n_out; k++) {
+        float acc = 0.0f;
+        for (uint32_t i = 0; i < n; i++) {
+            float d = x[i] - theta[(size_t)k * n + i];
+            acc += d * d * h[(size_t)k * n + i];
+        }
+        out[k] = c[k] - acc;
+    }
+}
+
 static void run_transform(const stage_t *st, const float *x, float *out) {
     const float *f = (const float *)st->body;
     uint32_t n = st->n_in;
@@ -419,6 +512,10 @@ static const float *run_stages(const mml_classic_t *m, const float *x, float *sc
             run_trees(&st, in, out);
         } else if (st.kind == MML_CLASSIC_LINEAR) {
             run_linear(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_DENSE) {
+            run_dense(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_GAUSSIAN_NB) {
+            run_gaussian_nb(&st, in, out);
         } else {
             run_transform(&st, in, out);
         }
@@ -435,8 +532,8 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
     }
     const float *r = run_stages(m, x, scratch);
     stage_t last = stage_at(m, m->n_stages - 1);
-    if (what == MML_CLASSIC_PROBA && m->model_kind == MML_CLASSIC_LINEAR) {
-        link(last.param, r, last.n_out, out);
+    if (what == MML_CLASSIC_PROBA && stage_link(&last) != 0) {
+        link(stage_link(&last), r, last.n_out, out);
     } else {
         memcpy(out, r, (size_t)n * sizeof(float));
     }

@@ -5,7 +5,8 @@
 import warnings
 
 import numpy as np
-from sklearn import datasets, decomposition, ensemble, linear_model, pipeline, preprocessing, svm, tree
+from sklearn import (datasets, decomposition, ensemble, linear_model, naive_bayes, neural_network,
+                     pipeline, preprocessing, svm, tree)
 from sklearn.model_selection import train_test_split
 
 
@@ -77,6 +78,31 @@ CASES = {
     "maxabs_norm_logreg_iris": ("iris", lambda: pipeline.make_pipeline(
         preprocessing.MaxAbsScaler(), preprocessing.Normalizer(),
         linear_model.LogisticRegression()), "test"),
+    # Boosting, naive Bayes, small networks.
+    "gb_clf_iris": ("iris", lambda: ensemble.GradientBoostingClassifier(
+        n_estimators=30, max_depth=3, random_state=0), "all"),
+    "gb_clf_breast": ("breast_cancer", lambda: ensemble.GradientBoostingClassifier(
+        n_estimators=40, random_state=0), "all"),
+    "gb_clf_digits": ("digits", lambda: ensemble.GradientBoostingClassifier(
+        n_estimators=10, max_depth=3, random_state=0), "all"),
+    "gb_reg_diabetes": ("diabetes", lambda: ensemble.GradientBoostingRegressor(
+        n_estimators=50, random_state=0), "all"),
+    "gb_reg_synth_huber": ("regression", lambda: ensemble.GradientBoostingRegressor(
+        loss="huber", n_estimators=30, random_state=0), "all"),
+    "gnb_iris": ("iris", naive_bayes.GaussianNB, "test"),
+    "gnb_wine": ("wine", naive_bayes.GaussianNB, "test"),
+    "gnb_breast": ("breast_cancer", naive_bayes.GaussianNB, "test"),
+    "gnb_synth": ("classification", naive_bayes.GaussianNB, "test"),
+    "mlp_clf_digits": ("digits", lambda: _scaled(neural_network.MLPClassifier(
+        hidden_layer_sizes=(32,), max_iter=300, random_state=0)), "test"),
+    "mlp_clf_breast_tanh": ("breast_cancer", lambda: _scaled(neural_network.MLPClassifier(
+        hidden_layer_sizes=(16, 8), activation="tanh", max_iter=300, random_state=0)), "test"),
+    "mlp_clf_iris_logistic": ("iris", lambda: _scaled(neural_network.MLPClassifier(
+        hidden_layer_sizes=(10,), activation="logistic", max_iter=500, random_state=0)), "test"),
+    "mlp_reg_diabetes": ("diabetes", lambda: _scaled(neural_network.MLPRegressor(
+        hidden_layer_sizes=(20,), max_iter=500, random_state=0)), "test"),
+    "mlp_reg_synth_identity": ("regression", lambda: _scaled(neural_network.MLPRegressor(
+        hidden_layer_sizes=(8,), activation="identity", max_iter=300, random_state=0)), "test"),
     # Transformers alone.
     "standard_wine": ("wine", preprocessing.StandardScaler, "test"),
     "minmax_breast": ("breast_cancer", preprocessing.MinMaxScaler, "test"),
