@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# Classical models on the MicroPython unix port (build/micropython): a few cases of
+# Classical models on the MicroPython unix port (build/micropython, and the x64 .mpy on the
+# stock port): a few cases of
 # classic_cases.py converted on the host, loaded there by microml.load() from the file's bytes,
 # run one sample at a time (list, array('f')) and as a flat batch with n= and out= (under
 # heap_lock: no allocation); the printed
@@ -19,7 +20,10 @@ sys.path.insert(0, str(mmldata.REPO / "python"))
 from microml_tools import sklearn as mmlsk  # noqa: E402
 
 UNIX = mmldata.REPO / "build" / "micropython"
+STOCK = mmldata.REPO / "build" / "micropython-stock"
+MPY_X64 = mmldata.REPO / "build" / "mpy" / "x64"
 CASES = ["forest_clf_digits", "extra_clf_wine", "forest_reg_diabetes", "logreg_wine_ovr",
+         "gb_clf_digits", "gb_reg_diabetes", "gnb_breast", "mlp_clf_digits", "mlp_reg_diabetes",
          "logreg_breast", "sgd_hinge_digits", "pca_logreg_wine", "lasso_diabetes",
          "pca_whiten_digits", "norm_l1_iris"]
 N = 40
@@ -75,10 +79,18 @@ def close(got, ref):
     return (err <= 1e-5) | (err <= 1e-4 * np.abs(ref))
 
 
+@pytest.mark.parametrize("face", ["unix", "x64mpy"])
 @pytest.mark.parametrize("name", CASES)
-def test_unix_port_equals_sklearn(tmp_path, name):
+def test_unix_port_equals_sklearn(tmp_path, name, face):
     if not UNIX.exists():
         pytest.fail(f"{UNIX} missing: run `make micropython`")
+    env = None
+    binary = UNIX
+    if face == "x64mpy":
+        # The native module on the stock unix port (built by `make mpy`, part of `make all`).
+        if not (MPY_X64 / "microml.mpy").exists():
+            pytest.skip(f"{MPY_X64}/microml.mpy missing (run `make mpy`)")
+        binary, env = STOCK, {"MICROPYPATH": str(MPY_X64)}
     est, X = cc.fitted(name)
     X = X[:N]
     (tmp_path / "m.mml").write_bytes(mmlsk.convert(est))
@@ -86,7 +98,8 @@ def test_unix_port_equals_sklearn(tmp_path, name):
     methods = cc.methods(est)
     script = SCRIPT % {"blob": str(tmp_path / "m.mml"), "x": str(tmp_path / "x.bin"),
                        "methods": methods}
-    r = subprocess.run([str(UNIX), "-c", script], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([str(binary), "-c", script], capture_output=True, text=True, timeout=120,
+                       env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     res = json.loads(r.stdout.strip().splitlines()[-1])
     assert res["n_features"] == X.shape[1]
