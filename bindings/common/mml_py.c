@@ -730,6 +730,8 @@ static const char *stage_name(uint16_t kind) {
             return "dense";
         case MML_CLASSIC_GAUSSIAN_NB:
             return "gaussian_nb";
+        case MML_CLASSIC_SVM:
+            return "svm";
         default:
             return "?";
     }

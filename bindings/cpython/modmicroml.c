@@ -883,6 +883,10 @@ static PyObject *classic_transform(classic_obj_t *self, PyObject *args, PyObject
     return classic_call(self, MML_CLASSIC_TRANSFORM, "transform", args, kwds);
 }
 
+static PyObject *classic_score_samples(classic_obj_t *self, PyObject *args, PyObject *kwds) {
+    return classic_call(self, MML_CLASSIC_SCORE, "score_samples", args, kwds);
+}
+
 static PyObject *classic_get_n_features(classic_obj_t *self, void *closure) {
     return PyLong_FromUnsignedLong(self->pc.m.n_features);
 }
@@ -916,6 +920,8 @@ static PyMethodDef classic_methods[] = {
         METH_VARARGS | METH_KEYWORDS, CLASSIC_DOC("decision_function", "decision values")},
     {"transform", (PyCFunction)(void (*)(void))classic_transform, METH_VARARGS | METH_KEYWORDS,
         CLASSIC_DOC("transform", "transformed features")},
+    {"score_samples", (PyCFunction)(void (*)(void))classic_score_samples,
+        METH_VARARGS | METH_KEYWORDS, CLASSIC_DOC("score_samples", "scores")},
     {NULL, NULL, 0, NULL},
 };
 

@@ -37,6 +37,7 @@ typedef enum {
     MML_CLASSIC_PCA = 5,        // (x - mean) @ components.T
     MML_CLASSIC_DENSE = 6,      // an MLP hidden layer: X @ coef.T + intercept, then activation
     MML_CLASSIC_GAUSSIAN_NB = 7, // Gaussian naive Bayes: joint log-likelihood per class
+    MML_CLASSIC_SVM = 8,        // kernel SVM: SVC (one-vs-one), SVR, OneClassSVM
     MML_CLASSIC_KIND_COUNT
 } mml_classic_kind_t;
 
@@ -45,7 +46,8 @@ typedef enum {
     MML_CLASSIC_PREDICT = 0,  // regressor: its targets; classifier: see predict_class
     MML_CLASSIC_PROBA = 1,    // classifier: n_classes probabilities
     MML_CLASSIC_DECISION = 2, // linear / boosting classifier: decision_function (1 value for 2 classes)
-    MML_CLASSIC_TRANSFORM = 3 // transformer pipeline: the last transform's output
+    MML_CLASSIC_TRANSFORM = 3, // transformer pipeline: the last transform's output
+    MML_CLASSIC_SCORE = 4      // score_samples (OneClassSVM: decision + offset)
 } mml_classic_what_t;
 
 typedef struct {

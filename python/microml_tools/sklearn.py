@@ -19,7 +19,8 @@ import numpy as np
 MAGIC = b"MMLC"
 VERSION = 1
 REGRESSOR, CLASSIFIER, TRANSFORMER = 0, 1, 2
-TREES, LINEAR, AFFINE, NORMALIZER, PCA_KIND, DENSE, GAUSSIAN_NB = 1, 2, 3, 4, 5, 6, 7
+TREES, LINEAR, AFFINE, NORMALIZER, PCA_KIND, DENSE, GAUSSIAN_NB, SVM = 1, 2, 3, 4, 5, 6, 7, 8
+KERNELS = {"linear": 0, "poly": 1, "rbf": 2, "sigmoid": 3}
 TREES_MEAN, TREES_SUM = 0, 1
 ACTIVATIONS = {"identity": 0, "relu": 1, "tanh": 2, "logistic": 3}
 LINK_NONE, LINK_LOGISTIC, LINK_SOFTMAX, LINK_OVR = 0, 1, 2, 3
@@ -121,6 +122,23 @@ def _boosting(est, n_in, classifier, classes):
     return _stage(TREES, TREES_SUM | link << 8, n_in, k, body), k
 
 
+def _svm(est, n_in, n_groups, n_support, dual, intercept, mode, score_offset=None):
+    kernel = KERNELS.get(est.kernel) if isinstance(est.kernel, str) else None
+    if kernel is None:
+        _refuse(est, "kernel", "must be 'linear', 'poly', 'rbf' or 'sigmoid' (no callables or "
+                "precomputed kernels)")
+    if kernel == 1 and not (0 <= est.degree <= 16):
+        _refuse(est, "degree", "must be 0..16")
+    sv = np.asarray(est.support_vectors_, dtype=np.float64)
+    n_out = 1 if n_groups <= 2 else n_groups
+    head = struct.pack("<IffIIIfI", kernel, float(est._gamma), float(est.coef0), int(est.degree),
+                       sv.shape[0], n_groups, float(score_offset or 0.0),
+                       int(score_offset is not None))
+    body = [head, np.asarray(n_support, "<u4").tobytes(), _f32(sv).tobytes(), _f32(dual).tobytes(),
+            _f32(intercept).tobytes()]
+    return _stage(SVM, mode, n_in, n_out, body)
+
+
 def _model_stage(est, n_in):
     """(stage bytes, task, classes, n_targets) for the final estimator, and any stages before it
     (an MLP's hidden layers)."""
@@ -162,6 +180,22 @@ def _model_stage(est, n_in):
         if classifier:
             return stage, CLASSIFIER, classes, 1
         return stage, REGRESSOR, None, k
+
+    if isinstance(est, (svm.SVC, svm.NuSVC)):
+        if est.decision_function_shape != "ovr" and len(classes) > 2:
+            _refuse(est, "decision_function_shape", "only 'ovr'")
+        if getattr(est, "break_ties", False):
+            _refuse(est, "break_ties", "only False (libsvm's vote)")
+        stage = _svm(est, n_in, len(classes), est.n_support_, est._dual_coef_, est._intercept_, 0)
+        return stage, CLASSIFIER, classes, 1
+    if isinstance(est, (svm.SVR, svm.NuSVR)):
+        stage = _svm(est, n_in, 1, [est.support_vectors_.shape[0]], est._dual_coef_,
+                     est._intercept_, 1)
+        return stage, REGRESSOR, None, 1
+    if isinstance(est, svm.OneClassSVM):
+        stage = _svm(est, n_in, 1, [est.support_vectors_.shape[0]], est._dual_coef_,
+                     est._intercept_, 1, score_offset=est.offset_[0] if np.ndim(est.offset_) else est.offset_)
+        return stage, CLASSIFIER, np.array([-1, 1]), 1
 
     if isinstance(est, naive_bayes.GaussianNB):
         var = np.asarray(est.var_, dtype=np.float64)
@@ -261,6 +295,9 @@ def _transform_stage(est, n_in):
 
 def _n_features(est):
     n = getattr(est, "n_features_in_", None)
+    if callable(getattr(est, "kernel", None)):
+        _refuse(est, "kernel", "must be 'linear', 'poly', 'rbf' or 'sigmoid' (no callables or "
+                "precomputed kernels)")
     if n is None:
         raise ConversionError(f"{type(est).__name__}: not fitted (no n_features_in_)")
     return int(n)

@@ -49,6 +49,8 @@ static const char *kind_name(uint32_t kind) {
             return "dense";
         case MML_CLASSIC_GAUSSIAN_NB:
             return "gaussian_nb";
+        case MML_CLASSIC_SVM:
+            return "svm";
         default:
             return "?";
     }
@@ -81,9 +83,53 @@ static uint32_t stage_link(const stage_t *st) {
     }
 }
 
-// Whether a model stage's raw output is a decision function (linear, boosting).
+// A kernel SVM stage's body (see docs/classic-format.md).
+#define SVM_HEAD (32u)
+#define SVM_MAX_DEGREE (16u)
+typedef struct {
+    uint32_t kernel, degree, n_sv, n_groups, has_score;
+    float gamma, coef0, score_offset;
+    const uint32_t *n_support; // n_groups
+    const float *sv;           // [n_sv][n_in]
+    const float *dual;         // [max(n_groups - 1, 1)][n_sv]
+    const float *intercept;    // [n_pairs]
+} svm_t;
+
+static uint32_t svm_pairs(uint32_t n_groups) {
+    return n_groups > 1 ? n_groups * (n_groups - 1) / 2 : 1;
+}
+
+static svm_t svm_at(const stage_t *st) {
+    const uint8_t *b = st->body;
+    svm_t v;
+    v.kernel = rd32(b);
+    memcpy(&v.gamma, b + 4, 4);
+    memcpy(&v.coef0, b + 8, 4);
+    v.degree = rd32(b + 12);
+    v.n_sv = rd32(b + 16);
+    v.n_groups = rd32(b + 20);
+    memcpy(&v.score_offset, b + 24, 4);
+    v.has_score = rd32(b + 28);
+    v.n_support = (const uint32_t *)(b + SVM_HEAD);
+    v.sv = (const float *)(v.n_support + v.n_groups);
+    v.dual = v.sv + (size_t)v.n_sv * st->n_in;
+    v.intercept = v.dual + (size_t)(v.n_groups > 1 ? v.n_groups - 1 : 1) * v.n_sv;
+    return v;
+}
+
+// Floats a stage writes at its output (an SVM also keeps its kernel values, pair decisions and
+// confidences there).
+static uint64_t stage_room(const stage_t *st) {
+    if (st->kind != MML_CLASSIC_SVM) {
+        return st->n_out;
+    }
+    svm_t v = svm_at(st);
+    return 2 * (uint64_t)st->n_out + v.n_sv + svm_pairs(v.n_groups);
+}
+
+// Whether a model stage's raw output is a decision function (linear, boosting, SVM).
 static bool has_decision(const stage_t *st) {
-    return st->kind == MML_CLASSIC_LINEAR ||
+    return st->kind == MML_CLASSIC_LINEAR || st->kind == MML_CLASSIC_SVM ||
         (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) == TREES_SUM);
 }
 
@@ -154,10 +200,46 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
     return MML_OK;
 }
 
+static mml_status_t check_svm(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t param,
+    uint32_t n_in, uint32_t n_out, mml_error_t *err) {
+    if (avail < SVM_HEAD) {
+        return bad(err, s, "svm header truncated");
+    }
+    stage_t st = {MML_CLASSIC_SVM, param, n_in, n_out, body};
+    uint32_t n_groups = rd32(body + 20);
+    if (rd32(body) > 3 || rd32(body + 12) > SVM_MAX_DEGREE || param > 1 || n_groups == 0 ||
+        n_groups > 0xffffu || (param == 0) != (n_groups >= 2) ||
+        n_out != (param == 1 || n_groups == 2 ? 1u : n_groups) || rd32(body + 28) > 1) {
+        return bad(err, s, "svm: bad kernel, degree, mode, groups or outputs");
+    }
+    uint32_t n_sv = rd32(body + 16);
+    uint64_t need = SVM_HEAD + 4 * ((uint64_t)n_groups + (uint64_t)n_sv * n_in +
+                                       (uint64_t)(n_groups > 1 ? n_groups - 1 : 1) * n_sv +
+                                       svm_pairs(n_groups));
+    if (need != avail || n_sv == 0) {
+        return bad(err, s, "svm size does not match its counts");
+    }
+    svm_t v = svm_at(&st);
+    uint64_t total = 0;
+    for (uint32_t g = 0; g < n_groups; g++) {
+        total += v.n_support[g];
+    }
+    if (total != n_sv) {
+        return bad(err, s, "svm: support counts do not add up");
+    }
+    if (!all_numbers(v.sv, (need - SVM_HEAD) / 4 - n_groups) || v.gamma != v.gamma ||
+        v.coef0 != v.coef0 || v.score_offset != v.score_offset) {
+        return bad(err, s, "NaN parameter");
+    }
+    return MML_OK;
+}
+
 static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t kind,
     uint32_t param, uint32_t n_in, uint32_t n_out, mml_error_t *err) {
     uint64_t need;
     switch (kind) {
+        case MML_CLASSIC_SVM:
+            return check_svm(body, avail, s, param, n_in, n_out, err);
         case MML_CLASSIC_TREES:
             return check_trees(body, avail, s, param, n_in, n_out, err);
         case MML_CLASSIC_LINEAR:
@@ -271,14 +353,19 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         }
         bool last = s + 1 == n_stages;
         bool is_model = kind == MML_CLASSIC_TREES || kind == MML_CLASSIC_LINEAR ||
-            kind == MML_CLASSIC_GAUSSIAN_NB;
+            kind == MML_CLASSIC_GAUSSIAN_NB || kind == MML_CLASSIC_SVM;
         if (is_model != (last && m->task != MML_CLASSIC_TRANSFORMER)) {
             return bad(err, s, "models must be the last stage, transforms before it");
         }
         m->stage[s] = (uint32_t)off;
         off += size;
         width = n_out;
-        max_width = n_out > max_width ? n_out : max_width;
+        stage_t st_s = {kind, param, n_in, n_out, p + STAGE_BYTES};
+        uint64_t room = stage_room(&st_s);
+        if (room > 0x3fffffffu) {
+            return bad(err, s, "too wide");
+        }
+        max_width = room > max_width ? (uint32_t)room : max_width;
         if (last) {
             m->model_kind = kind;
         }
@@ -326,6 +413,8 @@ uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
             return m->task == MML_CLASSIC_CLASSIFIER && has_decision(&last) ? last.n_out : 0;
         case MML_CLASSIC_TRANSFORM:
             return m->task == MML_CLASSIC_TRANSFORMER ? m->n_targets : 0;
+        case MML_CLASSIC_SCORE:
+            return last.kind == MML_CLASSIC_SVM && svm_at(&last).has_score ? 1 : 0;
         default:
             return 0;
     }
@@ -462,6 +551,111 @@ static void run_gaussian_nb(const stage_t *st, const float *x, float *out) {
     }
 }
 
+// The kernel of x and support vector sv (n values), as libsvm computes it.
+static float kernel(const svm_t *v, const float *x, const float *sv, uint32_t n) {
+    float acc = 0.0f;
+    if (v->kernel == 2) { // rbf: exp(-gamma |x - sv|^2)
+        for (uint32_t i = 0; i < n; i++) {
+            float d = x[i] - sv[i];
+            acc += d * d;
+        }
+        return mml__expf(-v->gamma * acc);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        acc += x[i] * sv[i];
+    }
+    if (v->kernel == 0) { // linear
+        return acc;
+    }
+    float z = v->gamma * acc + v->coef0;
+    if (v->kernel == 3) { // sigmoid
+        return mml__tanhf(z);
+    }
+    float r = 1.0f; // poly: z^degree
+    for (uint32_t d = 0; d < v->degree; d++) {
+        r *= z;
+    }
+    return r;
+}
+
+// Kernel SVM. out holds the result (n_out), then the kernel values (n_sv), the one-vs-one
+// decisions (n_pairs) and the per-class confidences (n_out): stage_room() floats.
+static void run_svm(const stage_t *st, const float *x, float *out) {
+    svm_t v = svm_at(st);
+    float *kv = out + st->n_out, *dec = kv + v.n_sv, *conf = dec + svm_pairs(v.n_groups);
+    for (uint32_t s = 0; s < v.n_sv; s++) {
+        kv[s] = kernel(&v, x, v.sv + (size_t)s * st->n_in, st->n_in);
+    }
+    if (v.n_groups == 1) { // SVR, OneClassSVM: sum + intercept
+        float acc = v.intercept[0];
+        for (uint32_t s = 0; s < v.n_sv; s++) {
+            acc += v.dual[s] * kv[s];
+        }
+        out[0] = acc;
+        return;
+    }
+    // One-vs-one, libsvm's order: pair (i, j), i < j, uses the dual coefficients of row j - 1
+    // for class i's vectors and of row i for class j's.
+    uint32_t p = 0, start_i = 0;
+    for (uint32_t i = 0; i < v.n_groups; i++) {
+        uint32_t start_j = start_i + v.n_support[i];
+        for (uint32_t j = i + 1; j < v.n_groups; j++) {
+            float acc = v.intercept[p];
+            for (uint32_t s = 0; s < v.n_support[i]; s++) {
+                acc += v.dual[(size_t)(j - 1) * v.n_sv + start_i + s] * kv[start_i + s];
+            }
+            for (uint32_t s = 0; s < v.n_support[j]; s++) {
+                acc += v.dual[(size_t)i * v.n_sv + start_j + s] * kv[start_j + s];
+            }
+            dec[p++] = acc;
+            start_j += v.n_support[j];
+        }
+        start_i += v.n_support[i];
+    }
+    if (v.n_groups == 2) {
+        out[0] = -dec[0]; // scikit-learn's sign: positive means classes_[1]
+        return;
+    }
+    // scikit-learn's one-vs-rest shape: votes + confidences squashed into (-1/3, 1/3).
+    for (uint32_t c = 0; c < v.n_groups; c++) {
+        out[c] = 0.0f;
+        conf[c] = 0.0f;
+    }
+    p = 0;
+    for (uint32_t i = 0; i < v.n_groups; i++) {
+        for (uint32_t j = i + 1; j < v.n_groups; j++, p++) {
+            conf[i] += dec[p];
+            conf[j] -= dec[p];
+            out[dec[p] >= 0.0f ? i : j] += 1.0f;
+        }
+    }
+    for (uint32_t c = 0; c < v.n_groups; c++) {
+        float a = conf[c] < 0.0f ? -conf[c] : conf[c];
+        out[c] += conf[c] / (3.0f * (a + 1.0f));
+    }
+}
+
+// libsvm's one-vs-one vote (predict): class i wins pair (i, j) when its decision is > 0; the
+// first class with the most votes.
+static uint32_t svm_vote(const stage_t *st, const float *out) {
+    svm_t v = svm_at(st);
+    const float *dec = out + st->n_out + v.n_sv;
+    uint32_t best = 0, best_votes = 0;
+    for (uint32_t c = 0; c < v.n_groups; c++) {
+        uint32_t votes = 0, p = 0;
+        for (uint32_t i = 0; i < v.n_groups; i++) {
+            for (uint32_t j = i + 1; j < v.n_groups; j++, p++) {
+                votes += (dec[p] > 0.0f ? i : j) == c;
+            }
+        }
+        if (votes > best_votes) {
+            best = c;
+            best_votes = votes;
+        }
+    }
+    return best;
+}
+
 static void run_transform(const stage_t *st, const float *x, float *out) {
     const float *f = (const float *)st->body;
     uint32_t n = st->n_in;
@@ -516,6 +710,8 @@ static const float *run_stages(const mml_classic_t *m, const float *x, float *sc
             run_dense(&st, in, out);
         } else if (st.kind == MML_CLASSIC_GAUSSIAN_NB) {
             run_gaussian_nb(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_SVM) {
+            run_svm(&st, in, out);
         } else {
             run_transform(&st, in, out);
         }
@@ -534,6 +730,8 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
     stage_t last = stage_at(m, m->n_stages - 1);
     if (what == MML_CLASSIC_PROBA && stage_link(&last) != 0) {
         link(stage_link(&last), r, last.n_out, out);
+    } else if (what == MML_CLASSIC_SCORE) {
+        out[0] = r[0] + svm_at(&last).score_offset;
     } else {
         memcpy(out, r, (size_t)n * sizeof(float));
     }
@@ -542,7 +740,11 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
 
 uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float *scratch) {
     const float *r = run_stages(m, x, scratch);
-    uint32_t n = stage_at(m, m->n_stages - 1).n_out;
+    stage_t last = stage_at(m, m->n_stages - 1);
+    uint32_t n = last.n_out;
+    if (last.kind == MML_CLASSIC_SVM && n > 1) {
+        return svm_vote(&last, r);
+    }
     if (n == 1) {
         return r[0] > 0.0f ? 1u : 0u;
     }

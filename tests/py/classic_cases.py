@@ -78,6 +78,18 @@ CASES = {
     "maxabs_norm_logreg_iris": ("iris", lambda: pipeline.make_pipeline(
         preprocessing.MaxAbsScaler(), preprocessing.Normalizer(),
         linear_model.LogisticRegression()), "test"),
+    # Kernel SVMs.
+    "svc_rbf_iris": ("iris", lambda: svm.SVC(), "test"),
+    "svc_rbf_wine": ("wine", lambda: _scaled(svm.SVC(C=10.0)), "test"),
+    "svc_poly_breast": ("breast_cancer", lambda: _scaled(svm.SVC(kernel="poly", degree=3)), "test"),
+    "svc_linear_digits": ("digits", lambda: svm.SVC(kernel="linear"), "test"),
+    "svc_sigmoid_synth": ("classification", lambda: _scaled(svm.SVC(
+        kernel="sigmoid", gamma=0.05)), "test"),
+    "nusvc_rbf_wine": ("wine", lambda: _scaled(svm.NuSVC()), "test"),
+    "svr_rbf_diabetes": ("diabetes", lambda: svm.SVR(C=100.0), "test"),
+    "svr_poly_synth": ("regression", lambda: _scaled(svm.SVR(kernel="poly", C=100.0)), "test"),
+    "ocsvm_rbf_wine": ("wine", lambda: _scaled(svm.OneClassSVM(nu=0.1)), "test"),
+    "ocsvm_poly_iris": ("iris", lambda: svm.OneClassSVM(kernel="poly", degree=2, nu=0.2), "test"),
     # Boosting, naive Bayes, small networks.
     "gb_clf_iris": ("iris", lambda: ensemble.GradientBoostingClassifier(
         n_estimators=30, max_depth=3, random_state=0), "all"),
@@ -134,8 +146,10 @@ def fitted(name):
 
 def methods(est):
     """The methods microml must match on est, in a fixed order."""
-    return [m for m in ("predict", "predict_proba", "decision_function", "transform")
+    return [m for m in ("predict", "predict_proba", "decision_function", "transform",
+                        "score_samples")
             if hasattr(est, m) and not (m == "transform" and hasattr(est, "predict"))
+            and not (m == "score_samples" and not hasattr(est, "predict"))
             and not (m == "predict_proba" and not _has_proba(est))]
 
 
@@ -148,7 +162,8 @@ def _has_proba(est):
 
 
 def is_classifier(est):
-    return hasattr(est, "classes_")
+    return hasattr(est, "classes_") or type(est).__name__ == "OneClassSVM" or (
+        hasattr(est, "steps") and is_classifier(est.steps[-1][1]))
 
 
 def near_ties(scores, rel=1e-6):

@@ -24,6 +24,7 @@ STOCK = mmldata.REPO / "build" / "micropython-stock"
 MPY_X64 = mmldata.REPO / "build" / "mpy" / "x64"
 CASES = ["forest_clf_digits", "extra_clf_wine", "forest_reg_diabetes", "logreg_wine_ovr",
          "gb_clf_digits", "gb_reg_diabetes", "gnb_breast", "mlp_clf_digits", "mlp_reg_diabetes",
+         "svc_rbf_wine", "ocsvm_poly_iris", "svr_rbf_diabetes",
          "logreg_breast", "sgd_hinge_digits", "pca_logreg_wine", "lasso_diabetes",
          "pca_whiten_digits", "norm_l1_iris"]
 N = 40
@@ -60,7 +61,7 @@ for meth in %(methods)r:
 errs = []
 for bad in ([1.0] * (nf + 1), 'abc', 42):
     try:
-        m.predict(bad) if m.classes is not None or 'regressor' in m.kind else m.transform(bad)
+        (m.predict if m.classes is not None or 'regressor' in m.kind else m.transform)(bad)
     except (ValueError, TypeError) as e:
         errs.append(type(e).__name__ + ': ' + str(e))
 try:
