@@ -732,6 +732,8 @@ static const char *stage_name(uint16_t kind) {
             return "gaussian_nb";
         case MML_CLASSIC_SVM:
             return "svm";
+        case MML_CLASSIC_CENTROIDS:
+            return "centroids";
         default:
             return "?";
     }

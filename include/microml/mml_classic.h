@@ -30,7 +30,8 @@ typedef enum {
 
 // Stage kinds (the "kind" of each stage header).
 typedef enum {
-    MML_CLASSIC_TREES = 1,      // trees: mean of leaves (forests) or bias + sum (boosting)
+    MML_CLASSIC_TREES = 1, // trees: mean of leaves (forests), bias + sum (boosting), path lengths
+                           // (isolation forest)
     MML_CLASSIC_LINEAR = 2,     // X @ coef.T + intercept, then a link (see post)
     MML_CLASSIC_AFFINE = 3,     // (x - sub) * mul + add per feature: the scalers
     MML_CLASSIC_NORMALIZER = 4, // rows scaled to unit l1 / l2 / max norm
@@ -38,6 +39,7 @@ typedef enum {
     MML_CLASSIC_DENSE = 6,      // an MLP hidden layer: X @ coef.T + intercept, then activation
     MML_CLASSIC_GAUSSIAN_NB = 7, // Gaussian naive Bayes: joint log-likelihood per class
     MML_CLASSIC_SVM = 8,        // kernel SVM: SVC (one-vs-one), SVR, OneClassSVM
+    MML_CLASSIC_CENTROIDS = 9,  // distances to centroids: NearestCentroid, KMeans
     MML_CLASSIC_KIND_COUNT
 } mml_classic_kind_t;
 
@@ -47,7 +49,7 @@ typedef enum {
     MML_CLASSIC_PROBA = 1,    // classifier: n_classes probabilities
     MML_CLASSIC_DECISION = 2, // linear / boosting classifier: decision_function (1 value for 2 classes)
     MML_CLASSIC_TRANSFORM = 3, // transformer pipeline: the last transform's output
-    MML_CLASSIC_SCORE = 4      // score_samples (OneClassSVM: decision + offset)
+    MML_CLASSIC_SCORE = 4      // score_samples (OneClassSVM, IsolationForest: decision + offset)
 } mml_classic_what_t;
 
 typedef struct {

@@ -21,6 +21,8 @@ VERSION = 1
 REGRESSOR, CLASSIFIER, TRANSFORMER = 0, 1, 2
 TREES, LINEAR, AFFINE, NORMALIZER, PCA_KIND, DENSE, GAUSSIAN_NB, SVM = 1, 2, 3, 4, 5, 6, 7, 8
 KERNELS = {"linear": 0, "poly": 1, "rbf": 2, "sigmoid": 3}
+CENTROIDS = 9
+TREES_IFOREST = 2
 TREES_MEAN, TREES_SUM = 0, 1
 ACTIVATIONS = {"identity": 0, "relu": 1, "tanh": 2, "logistic": 3}
 LINK_NONE, LINK_LOGISTIC, LINK_SOFTMAX, LINK_OVR = 0, 1, 2, 3
@@ -139,6 +141,36 @@ def _svm(est, n_in, n_groups, n_support, dual, intercept, mode, score_offset=Non
     return _stage(SVM, mode, n_in, n_out, body)
 
 
+def _iforest(est, n_in):
+    """IsolationForest: each leaf holds (depth + c(n_samples)) / (n_trees c(max_samples))."""
+    from sklearn.ensemble._iforest import _average_path_length
+
+    n_trees = len(est.estimators_)
+    denom = n_trees * float(_average_path_length([est.max_samples_])[0])
+    roots, nodes, leaves = [0], [], []
+    for tree, features in zip(est.estimators_, est.estimators_features_):
+        t = tree.tree_
+        base = len(nodes)
+        depth = np.zeros(t.node_count, dtype=np.int64)
+        thr = threshold_f32(t.threshold)
+        apl = _average_path_length(t.n_node_samples)
+        for n in range(t.node_count):
+            left, right = int(t.children_left[n]), int(t.children_right[n])
+            if left == -1:
+                nodes.append(struct.pack("<ifII", -1, 0.0, len(leaves), 0))
+                leaves.append((depth[n] + apl[n]) / denom)
+            else:
+                if left <= n or right <= n:
+                    raise ConversionError(f"{type(est).__name__}: tree with a child before its parent")
+                depth[left] = depth[right] = depth[n] + 1
+                nodes.append(struct.pack("<ifII", int(features[t.feature[n]]), float(thr[n]),
+                                         base + left, base + right))
+        roots.append(len(nodes))
+    body = [struct.pack("<III", n_trees, len(nodes), len(leaves)), np.asarray(roots, "<u4").tobytes(),
+            b"".join(nodes), _f32(leaves).tobytes(), _f32([est.offset_]).tobytes()]
+    return _stage(TREES, TREES_IFOREST, n_in, 1, body)
+
+
 def _model_stage(est, n_in):
     """(stage bytes, task, classes, n_targets) for the final estimator, and any stages before it
     (an MLP's hidden layers)."""
@@ -180,6 +212,22 @@ def _model_stage(est, n_in):
         if classifier:
             return stage, CLASSIFIER, classes, 1
         return stage, REGRESSOR, None, k
+
+    from sklearn import cluster, neighbors
+
+    if isinstance(est, ensemble.IsolationForest):
+        return _iforest(est, n_in), CLASSIFIER, np.array([-1, 1]), 1
+    if isinstance(est, neighbors.NearestCentroid):
+        metric = {"euclidean": 0, "manhattan": 1}.get(est.metric)
+        if metric is None:
+            _refuse(est, "metric", "must be 'euclidean' or 'manhattan'")
+        c = np.asarray(est.centroids_, dtype=np.float64)
+        return (_stage(CENTROIDS, metric, n_in, c.shape[0], [_f32(c).tobytes()]), CLASSIFIER,
+                classes, 1)
+    if isinstance(est, (cluster.KMeans, cluster.MiniBatchKMeans)):
+        c = np.asarray(est.cluster_centers_, dtype=np.float64)
+        return (_stage(CENTROIDS, 0 | 1 << 8, n_in, c.shape[0], [_f32(c).tobytes()]), CLASSIFIER,
+                np.arange(c.shape[0]), 1)
 
     if isinstance(est, (svm.SVC, svm.NuSVC)):
         if est.decision_function_shape != "ovr" and len(classes) > 2:

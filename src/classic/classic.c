@@ -14,6 +14,7 @@
 #define STAGE_BYTES (16u)
 #define NODE_BYTES (16u)
 #define TREES_SUM (1u) // trees param low byte: 0 mean of leaves (forests), 1 bias + sum (boosting)
+#define TREES_IFOREST (2u) // 2: isolation forest: -2^-(sum of leaves) - offset
 #define ACT_LOGISTIC (3u) // dense activations: 0 identity, 1 relu, 2 tanh, 3 logistic
 #define LINK_SOFTMAX (2u)
 
@@ -51,6 +52,8 @@ static const char *kind_name(uint32_t kind) {
             return "gaussian_nb";
         case MML_CLASSIC_SVM:
             return "svm";
+        case MML_CLASSIC_CENTROIDS:
+            return "centroids";
         default:
             return "?";
     }
@@ -130,7 +133,22 @@ static uint64_t stage_room(const stage_t *st) {
 // Whether a model stage's raw output is a decision function (linear, boosting, SVM).
 static bool has_decision(const stage_t *st) {
     return st->kind == MML_CLASSIC_LINEAR || st->kind == MML_CLASSIC_SVM ||
-        (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) == TREES_SUM);
+        (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) != 0);
+}
+
+// Isolation forest: the offset stored after the leaves.
+static float iforest_offset(const stage_t *st) {
+    const uint8_t *b = st->body;
+    uint32_t n_trees = rd32(b), n_nodes = rd32(b + 4), n_leaves = rd32(b + 8);
+    const float *leaves =
+        (const float *)(b + 12 + 4 * ((size_t)n_trees + 1) + (size_t)NODE_BYTES * n_nodes);
+    return leaves[n_leaves];
+}
+
+// Whether score_samples exists (decision + an offset): OneClassSVM, IsolationForest.
+static bool has_score(const stage_t *st) {
+    return (st->kind == MML_CLASSIC_SVM && svm_at(st).has_score) ||
+        (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) == TREES_IFOREST);
 }
 
 static mml_status_t bad(mml_error_t *err, uint32_t s, const char *what) {
@@ -153,10 +171,11 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
     if (avail < 12) {
         return bad(err, s, "trees header truncated");
     }
-    if ((param & 0xff) > TREES_SUM || (param >> 8) > 3) {
+    if ((param & 0xff) > TREES_IFOREST || (param >> 8) > 3 ||
+        ((param & 0xff) == TREES_IFOREST && (n_out != 1 || (param >> 8) != 0))) {
         return bad(err, s, "unknown tree aggregation or link");
     }
-    bool sum = (param & 0xff) == TREES_SUM;
+    bool sum = (param & 0xff) != 0; // one value per leaf, then n_out biases (or the offset)
     uint32_t n_trees = rd32(body), n_nodes = rd32(body + 4), n_leaves = rd32(body + 8);
     uint32_t leaf_width = sum ? 1 : n_out;
     uint64_t need = 12 + 4 * ((uint64_t)n_trees + 1) + (uint64_t)NODE_BYTES * n_nodes +
@@ -272,6 +291,12 @@ static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s,
         case MML_CLASSIC_GAUSSIAN_NB:
             need = 4 * (2 * (uint64_t)n_out * n_in + n_out);
             break;
+        case MML_CLASSIC_CENTROIDS:
+            if ((param & 0xff) > 1 || (param >> 8) > 1) {
+                return bad(err, s, "unknown metric");
+            }
+            need = 4 * (uint64_t)n_out * n_in;
+            break;
         default:
             return mml__fail(err, MML_ERR_UNSUPPORTED,
                 "classic model: stage %u has kind %u, unknown to this build", s, kind);
@@ -353,7 +378,8 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         }
         bool last = s + 1 == n_stages;
         bool is_model = kind == MML_CLASSIC_TREES || kind == MML_CLASSIC_LINEAR ||
-            kind == MML_CLASSIC_GAUSSIAN_NB || kind == MML_CLASSIC_SVM;
+            kind == MML_CLASSIC_GAUSSIAN_NB || kind == MML_CLASSIC_SVM ||
+            kind == MML_CLASSIC_CENTROIDS;
         if (is_model != (last && m->task != MML_CLASSIC_TRANSFORMER)) {
             return bad(err, s, "models must be the last stage, transforms before it");
         }
@@ -412,9 +438,12 @@ uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
         case MML_CLASSIC_DECISION:
             return m->task == MML_CLASSIC_CLASSIFIER && has_decision(&last) ? last.n_out : 0;
         case MML_CLASSIC_TRANSFORM:
+            if (last.kind == MML_CLASSIC_CENTROIDS && (last.param >> 8) == 1) {
+                return last.n_out; // KMeans: distances to the centers
+            }
             return m->task == MML_CLASSIC_TRANSFORMER ? m->n_targets : 0;
         case MML_CLASSIC_SCORE:
-            return last.kind == MML_CLASSIC_SVM && svm_at(&last).has_score ? 1 : 0;
+            return has_score(&last) ? 1 : 0;
         default:
             return 0;
     }
@@ -429,12 +458,13 @@ static void run_trees(const stage_t *st, const float *x, float *out) {
     const uint32_t *root = (const uint32_t *)(b + 12);
     const node_t *nodes = (const node_t *)(root + n_trees + 1);
     const float *leaves = (const float *)(nodes + n_nodes);
-    if ((st->param & 0xff) == TREES_SUM) {
+    if ((st->param & 0xff) != 0) {
         // Boosting: bias, plus each tree's one leaf value (learning rate folded in) added to
         // output t % n_out (scikit-learn's stage order: one tree per class and stage).
         const float *bias = leaves + n_leaves;
+        bool iforest = (st->param & 0xff) == TREES_IFOREST;
         for (uint32_t j = 0; j < st->n_out; j++) {
-            out[j] = bias[j];
+            out[j] = iforest ? 0.0f : bias[j];
         }
         for (uint32_t t = 0; t < n_trees; t++) {
             const node_t *nd = &nodes[root[t]];
@@ -442,6 +472,11 @@ static void run_trees(const stage_t *st, const float *x, float *out) {
                 nd = &nodes[x[nd->feature] <= nd->threshold ? nd->left : nd->right];
             }
             out[t % st->n_out] += leaves[nd->left];
+        }
+        if (iforest) {
+            // The leaves hold path lengths / (n_trees c(max_samples)), the bias slot the offset:
+            // score = -2^-(sum), decision = score - offset.
+            out[0] = -mml__expf(-out[0] * 0.693147182f) - bias[0];
         }
         return;
     }
@@ -635,6 +670,19 @@ static void run_svm(const stage_t *st, const float *x, float *out) {
     }
 }
 
+// Distances to each centroid (euclidean or manhattan).
+static void run_centroids(const stage_t *st, const float *x, float *out) {
+    const float *c = (const float *)st->body;
+    for (uint32_t k = 0; k < st->n_out; k++) {
+        float acc = 0.0f;
+        for (uint32_t i = 0; i < st->n_in; i++) {
+            float d = x[i] - c[(size_t)k * st->n_in + i];
+            acc += (st->param & 0xff) == 1 ? (d < 0.0f ? -d : d) : d * d;
+        }
+        out[k] = (st->param & 0xff) == 1 ? acc : mml__sqrtf(acc);
+    }
+}
+
 // libsvm's one-vs-one vote (predict): class i wins pair (i, j) when its decision is > 0; the
 // first class with the most votes.
 static uint32_t svm_vote(const stage_t *st, const float *out) {
@@ -712,6 +760,8 @@ static const float *run_stages(const mml_classic_t *m, const float *x, float *sc
             run_gaussian_nb(&st, in, out);
         } else if (st.kind == MML_CLASSIC_SVM) {
             run_svm(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_CENTROIDS) {
+            run_centroids(&st, in, out);
         } else {
             run_transform(&st, in, out);
         }
@@ -731,7 +781,8 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
     if (what == MML_CLASSIC_PROBA && stage_link(&last) != 0) {
         link(stage_link(&last), r, last.n_out, out);
     } else if (what == MML_CLASSIC_SCORE) {
-        out[0] = r[0] + svm_at(&last).score_offset;
+        out[0] = r[0] + (last.kind == MML_CLASSIC_SVM ? svm_at(&last).score_offset
+                                                      : iforest_offset(&last));
     } else {
         memcpy(out, r, (size_t)n * sizeof(float));
     }
@@ -744,6 +795,13 @@ uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float
     uint32_t n = last.n_out;
     if (last.kind == MML_CLASSIC_SVM && n > 1) {
         return svm_vote(&last, r);
+    }
+    if (last.kind == MML_CLASSIC_CENTROIDS) { // the nearest (first on ties)
+        uint32_t best = 0;
+        for (uint32_t j = 1; j < n; j++) {
+            best = r[j] < r[best] ? j : best;
+        }
+        return best;
     }
     if (n == 1) {
         return r[0] > 0.0f ? 1u : 0u;

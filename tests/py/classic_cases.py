@@ -5,8 +5,8 @@
 import warnings
 
 import numpy as np
-from sklearn import (datasets, decomposition, ensemble, linear_model, naive_bayes, neural_network,
-                     pipeline, preprocessing, svm, tree)
+from sklearn import (cluster, datasets, decomposition, ensemble, linear_model, naive_bayes,
+                     neighbors, neural_network, pipeline, preprocessing, svm, tree)
 from sklearn.model_selection import train_test_split
 
 
@@ -78,6 +78,20 @@ CASES = {
     "maxabs_norm_logreg_iris": ("iris", lambda: pipeline.make_pipeline(
         preprocessing.MaxAbsScaler(), preprocessing.Normalizer(),
         linear_model.LogisticRegression()), "test"),
+    # Centroids, clusters, isolation forest.
+    "ncentroid_iris": ("iris", neighbors.NearestCentroid, "test"),
+    "ncentroid_wine_manhattan": ("wine", lambda: _scaled(neighbors.NearestCentroid(
+        metric="manhattan")), "test"),
+    "kmeans_digits": ("digits", lambda: cluster.KMeans(n_clusters=10, n_init=3, random_state=0), "all"),
+    "kmeans_wine": ("wine", lambda: _scaled(cluster.KMeans(n_clusters=3, n_init=3, random_state=0)), "test"),
+    "minibatch_kmeans_iris": ("iris", lambda: cluster.MiniBatchKMeans(
+        n_clusters=4, n_init=3, random_state=0), "test"),
+    "iforest_breast": ("breast_cancer", lambda: ensemble.IsolationForest(
+        n_estimators=50, random_state=0), "all"),
+    "iforest_iris_small": ("iris", lambda: ensemble.IsolationForest(
+        n_estimators=8, max_samples=32, max_features=0.75, random_state=0), "all"),
+    "iforest_synth_subfeatures": ("classification", lambda: ensemble.IsolationForest(
+        n_estimators=30, max_features=0.5, random_state=0), "all"),
     # Kernel SVMs.
     "svc_rbf_iris": ("iris", lambda: svm.SVC(), "test"),
     "svc_rbf_wine": ("wine", lambda: _scaled(svm.SVC(C=10.0)), "test"),
@@ -148,7 +162,7 @@ def methods(est):
     """The methods microml must match on est, in a fixed order."""
     return [m for m in ("predict", "predict_proba", "decision_function", "transform",
                         "score_samples")
-            if hasattr(est, m) and not (m == "transform" and hasattr(est, "predict"))
+            if hasattr(est, m)
             and not (m == "score_samples" and not hasattr(est, "predict"))
             and not (m == "predict_proba" and not _has_proba(est))]
 
@@ -162,7 +176,8 @@ def _has_proba(est):
 
 
 def is_classifier(est):
-    return hasattr(est, "classes_") or type(est).__name__ == "OneClassSVM" or (
+    return hasattr(est, "classes_") or type(est).__name__ in (
+        "OneClassSVM", "IsolationForest", "KMeans", "MiniBatchKMeans") or (
         hasattr(est, "steps") and is_classifier(est.steps[-1][1]))
 
 
@@ -176,7 +191,15 @@ def near_ties(scores, rel=1e-6):
 
 
 def tie_scores(est, X):
-    """scikit-learn's own scores behind its predicted label (proba or decision function)."""
+    """scikit-learn's own scores behind its predicted label (proba, decision function, or minus
+    the distances to the centroids)."""
+    final = est.steps[-1][1] if hasattr(est, "steps") else est
+    Xt = est[:-1].transform(X) if hasattr(est, "steps") else X
+    if hasattr(final, "centroids_"):
+        from sklearn.metrics import pairwise_distances
+        return -pairwise_distances(Xt, final.centroids_, metric=final.metric)
+    if hasattr(final, "cluster_centers_"):
+        return -final.transform(Xt)
     if _has_proba(est):
         return est.predict_proba(X)
     return est.decision_function(X)

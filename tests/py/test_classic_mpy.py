@@ -24,7 +24,8 @@ STOCK = mmldata.REPO / "build" / "micropython-stock"
 MPY_X64 = mmldata.REPO / "build" / "mpy" / "x64"
 CASES = ["forest_clf_digits", "extra_clf_wine", "forest_reg_diabetes", "logreg_wine_ovr",
          "gb_clf_digits", "gb_reg_diabetes", "gnb_breast", "mlp_clf_digits", "mlp_reg_diabetes",
-         "svc_rbf_wine", "ocsvm_poly_iris", "svr_rbf_diabetes",
+         "svc_rbf_wine", "ocsvm_poly_iris", "svr_rbf_diabetes", "kmeans_digits", "iforest_breast",
+         "ncentroid_iris",
          "logreg_breast", "sgd_hinge_digits", "pca_logreg_wine", "lasso_diabetes",
          "pca_whiten_digits", "norm_l1_iris"]
 N = 40
