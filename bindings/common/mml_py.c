@@ -734,6 +734,10 @@ static const char *stage_name(uint16_t kind) {
             return "svm";
         case MML_CLASSIC_CENTROIDS:
             return "centroids";
+        case MML_CLASSIC_GMM:
+            return "gmm";
+        case MML_CLASSIC_KNN:
+            return "knn";
         default:
             return "?";
     }

@@ -40,6 +40,8 @@ typedef enum {
     MML_CLASSIC_GAUSSIAN_NB = 7, // Gaussian naive Bayes: joint log-likelihood per class
     MML_CLASSIC_SVM = 8,        // kernel SVM: SVC (one-vs-one), SVR, OneClassSVM
     MML_CLASSIC_CENTROIDS = 9,  // distances to centroids: NearestCentroid, KMeans
+    MML_CLASSIC_GMM = 10,       // Gaussian mixture: weighted log-likelihood per component
+    MML_CLASSIC_KNN = 11,       // k nearest neighbours: class shares or mean target
     MML_CLASSIC_KIND_COUNT
 } mml_classic_kind_t;
 
@@ -49,7 +51,8 @@ typedef enum {
     MML_CLASSIC_PROBA = 1,    // classifier: n_classes probabilities
     MML_CLASSIC_DECISION = 2, // linear / boosting classifier: decision_function (1 value for 2 classes)
     MML_CLASSIC_TRANSFORM = 3, // transformer pipeline: the last transform's output
-    MML_CLASSIC_SCORE = 4      // score_samples (OneClassSVM, IsolationForest: decision + offset)
+    MML_CLASSIC_SCORE = 4      // score_samples (OneClassSVM, IsolationForest: decision + offset;
+                               // GaussianMixture: log-likelihood)
 } mml_classic_what_t;
 
 typedef struct {

@@ -22,6 +22,8 @@ REGRESSOR, CLASSIFIER, TRANSFORMER = 0, 1, 2
 TREES, LINEAR, AFFINE, NORMALIZER, PCA_KIND, DENSE, GAUSSIAN_NB, SVM = 1, 2, 3, 4, 5, 6, 7, 8
 KERNELS = {"linear": 0, "poly": 1, "rbf": 2, "sigmoid": 3}
 CENTROIDS = 9
+GMM = 10
+KNN = 11
 TREES_IFOREST = 2
 TREES_MEAN, TREES_SUM = 0, 1
 ACTIVATIONS = {"identity": 0, "relu": 1, "tanh": 2, "logistic": 3}
@@ -213,7 +215,53 @@ def _model_stage(est, n_in):
             return stage, CLASSIFIER, classes, 1
         return stage, REGRESSOR, None, k
 
-    from sklearn import cluster, neighbors
+    from sklearn import cluster, mixture, neighbors
+
+    if isinstance(est, (neighbors.KNeighborsClassifier, neighbors.KNeighborsRegressor)):
+        metric = est.effective_metric_
+        p = est.effective_metric_params_.get("p", 2) if metric == "minkowski" else None
+        code = {"euclidean": 0, "manhattan": 1, "l2": 0, "l1": 1, "cityblock": 1}.get(metric)
+        if metric == "minkowski":
+            code = {2: 0, 1: 1}.get(p)
+        if code is None:
+            _refuse(est, "metric", "must be euclidean or manhattan (minkowski p=2 or 1)")
+        if est.weights not in ("uniform", "distance"):
+            _refuse(est, "weights", "must be 'uniform' or 'distance'")
+        xs = np.asarray(est._fit_X, dtype=np.float64)
+        param = code | (est.weights == "distance") << 8 | (not classifier) << 9
+        if classifier:
+            y = np.asarray(est._y)
+            if y.ndim != 1:
+                _refuse(est, "outputs_2d_", "multi-output neighbours are not supported")
+            tail = np.asarray(y, "<u4").tobytes()
+            n_out = len(classes)
+        else:
+            y = np.asarray(est._y, dtype=np.float64).reshape(xs.shape[0], -1)
+            tail = _f32(y).tobytes()
+            n_out = y.shape[1]
+        stage = _stage(KNN, param, n_in, n_out, [struct.pack("<II", est.n_neighbors, xs.shape[0]),
+                                                  _f32(xs).tobytes(), tail])
+        if classifier:
+            return stage, CLASSIFIER, classes, 1
+        return stage, REGRESSOR, None, n_out
+
+    if isinstance(est, mixture.GaussianMixture):
+        k, n = est.means_.shape
+        pc = np.asarray(est.precisions_cholesky_, dtype=np.float64)
+        if est.covariance_type == "full":
+            full = pc
+        elif est.covariance_type == "tied":
+            full = np.repeat(pc[None], k, axis=0)
+        elif est.covariance_type == "diag":
+            full = np.stack([np.diag(r) for r in pc])
+        elif est.covariance_type == "spherical":
+            full = np.stack([np.eye(n) * v for v in pc])
+        else:
+            _refuse(est, "covariance_type", "must be full, tied, diag or spherical")
+        log_det = np.array([np.sum(np.log(np.diag(f))) for f in full])
+        const = np.log(est.weights_) - 0.5 * n * np.log(2.0 * np.pi) + log_det
+        body = [_f32(est.means_).tobytes(), _f32(full).tobytes(), _f32(const).tobytes()]
+        return _stage(GMM, 0, n_in, k, body), CLASSIFIER, np.arange(k), 1
 
     if isinstance(est, ensemble.IsolationForest):
         return _iforest(est, n_in), CLASSIFIER, np.array([-1, 1]), 1

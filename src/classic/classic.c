@@ -54,6 +54,10 @@ static const char *kind_name(uint32_t kind) {
             return "svm";
         case MML_CLASSIC_CENTROIDS:
             return "centroids";
+        case MML_CLASSIC_GMM:
+            return "gmm";
+        case MML_CLASSIC_KNN:
+            return "knn";
         default:
             return "?";
     }
@@ -80,6 +84,7 @@ static uint32_t stage_link(const stage_t *st) {
         case MML_CLASSIC_TREES:
             return st->param >> 8;
         case MML_CLASSIC_GAUSSIAN_NB:
+        case MML_CLASSIC_GMM:
             return LINK_SOFTMAX;
         default:
             return 0;
@@ -123,6 +128,9 @@ static svm_t svm_at(const stage_t *st) {
 // Floats a stage writes at its output (an SVM also keeps its kernel values, pair decisions and
 // confidences there).
 static uint64_t stage_room(const stage_t *st) {
+    if (st->kind == MML_CLASSIC_KNN) {
+        return st->n_out + 2 * (uint64_t)rd32(st->body); // + k (distance, index) pairs
+    }
     if (st->kind != MML_CLASSIC_SVM) {
         return st->n_out;
     }
@@ -147,7 +155,7 @@ static float iforest_offset(const stage_t *st) {
 
 // Whether score_samples exists (decision + an offset): OneClassSVM, IsolationForest.
 static bool has_score(const stage_t *st) {
-    return (st->kind == MML_CLASSIC_SVM && svm_at(st).has_score) ||
+    return st->kind == MML_CLASSIC_GMM || (st->kind == MML_CLASSIC_SVM && svm_at(st).has_score) ||
         (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) == TREES_IFOREST);
 }
 
@@ -291,6 +299,31 @@ static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s,
         case MML_CLASSIC_GAUSSIAN_NB:
             need = 4 * (2 * (uint64_t)n_out * n_in + n_out);
             break;
+        case MML_CLASSIC_GMM:
+            need = 4 * ((uint64_t)n_out * n_in + (uint64_t)n_out * n_in * n_in + n_out);
+            break;
+        case MML_CLASSIC_KNN: {
+            if (avail < 8 || (param & 0xff) > 1 || (param >> 8) > 3) {
+                return bad(err, s, "knn: truncated, or unknown metric or weights");
+            }
+            uint32_t k = rd32(body), n_samples = rd32(body + 4);
+            bool reg = (param >> 9) & 1;
+            need = 8 + 4 * ((uint64_t)n_samples * n_in + (uint64_t)n_samples * (reg ? n_out : 1));
+            if (k == 0 || k > n_samples || need != avail) {
+                return bad(err, s, "knn: k or size does not match its counts");
+            }
+            const uint32_t *lab = (const uint32_t *)(body + 8) + (size_t)n_samples * n_in;
+            for (uint32_t i = 0; !reg && i < n_samples; i++) {
+                if (lab[i] >= n_out) {
+                    return bad(err, s, "knn: label out of range");
+                }
+            }
+            if (!all_numbers((const float *)(body + 8), (uint64_t)n_samples * n_in +
+                    (reg ? (uint64_t)n_samples * n_out : 0))) {
+                return bad(err, s, "NaN parameter");
+            }
+            return MML_OK;
+        }
         case MML_CLASSIC_CENTROIDS:
             if ((param & 0xff) > 1 || (param >> 8) > 1) {
                 return bad(err, s, "unknown metric");
@@ -379,7 +412,7 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         bool last = s + 1 == n_stages;
         bool is_model = kind == MML_CLASSIC_TREES || kind == MML_CLASSIC_LINEAR ||
             kind == MML_CLASSIC_GAUSSIAN_NB || kind == MML_CLASSIC_SVM ||
-            kind == MML_CLASSIC_CENTROIDS;
+            kind == MML_CLASSIC_CENTROIDS || kind == MML_CLASSIC_GMM || kind == MML_CLASSIC_KNN;
         if (is_model != (last && m->task != MML_CLASSIC_TRANSFORMER)) {
             return bad(err, s, "models must be the last stage, transforms before it");
         }
@@ -432,7 +465,8 @@ uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
             if (m->task != MML_CLASSIC_CLASSIFIER) {
                 return 0;
             }
-            return stage_link(&last) != 0 || (last.kind == MML_CLASSIC_TREES && !has_decision(&last))
+            return stage_link(&last) != 0 || last.kind == MML_CLASSIC_KNN ||
+                    (last.kind == MML_CLASSIC_TREES && !has_decision(&last))
                 ? m->n_classes
                 : 0;
         case MML_CLASSIC_DECISION:
@@ -683,6 +717,99 @@ static void run_centroids(const stage_t *st, const float *x, float *out) {
     }
 }
 
+// Gaussian mixture: per component c_k - 0.5 |(x - mu_k) P_k|^2, P_k the Cholesky factor of the
+// precision (every covariance type stored in full form), c_k = log w_k - n/2 log 2 pi + log det P_k.
+static void run_gmm(const stage_t *st, const float *x, float *out) {
+    uint32_t n = st->n_in;
+    const float *mu = (const float *)st->body;
+    const float *p = mu + (size_t)st->n_out * n;
+    const float *c = p + (size_t)st->n_out * n * n;
+    for (uint32_t k = 0; k < st->n_out; k++) {
+        const float *pk = p + (size_t)k * n * n;
+        float acc = 0.0f;
+        for (uint32_t j = 0; j < n; j++) {
+            float y = 0.0f;
+            for (uint32_t i = 0; i < n; i++) {
+                y += (x[i] - mu[(size_t)k * n + i]) * pk[(size_t)i * n + j];
+            }
+            acc += y * y;
+        }
+        out[k] = c[k] - 0.5f * acc;
+    }
+}
+
+// k nearest neighbours (the first stored sample wins a tie in distance). out: the result
+// (n_out), then k (distance, index) pairs, nearest first: stage_room() floats.
+static void run_knn(const stage_t *st, const float *x, float *out) {
+    uint32_t k = rd32(st->body), n_samples = rd32(st->body + 4), n = st->n_in, found = 0;
+    const float *xs = (const float *)(st->body + 8);
+    const uint8_t *labels = (const uint8_t *)(xs + (size_t)n_samples * n);
+    bool manhattan = (st->param & 0xff) == 1, by_distance = (st->param >> 8) & 1,
+         reg = (st->param >> 9) & 1;
+    float *best = out + st->n_out; // best[2 j] distance, best[2 j + 1] the index's bits
+    for (uint32_t s = 0; s < n_samples; s++) {
+        float d = 0.0f;
+        for (uint32_t i = 0; i < n; i++) {
+            float t = x[i] - xs[(size_t)s * n + i];
+            d += manhattan ? (t < 0.0f ? -t : t) : t * t;
+        }
+        if (found == k && !(d < best[2 * (k - 1)])) {
+            continue;
+        }
+        uint32_t j = found < k ? found++ : k - 1; // insertion into the sorted list
+        while (j > 0 && d < best[2 * (j - 1)]) {
+            best[2 * j] = best[2 * (j - 1)];
+            best[2 * j + 1] = best[2 * j - 1];
+            j--;
+        }
+        best[2 * j] = d;
+        memcpy(&best[2 * j + 1], &s, 4);
+    }
+    // Weights: 1 each, or 1 / distance (scikit-learn: when some distances are 0, those
+    // neighbours alone, with weight 1).
+    bool exact = false;
+    for (uint32_t j = 0; j < k; j++) {
+        best[2 * j] = manhattan ? best[2 * j] : mml__sqrtf(best[2 * j]);
+        exact = exact || best[2 * j] == 0.0f;
+    }
+    float total = 0.0f;
+    for (uint32_t c = 0; c < st->n_out; c++) {
+        out[c] = 0.0f;
+    }
+    for (uint32_t j = 0; j < k; j++) {
+        float w = !by_distance ? 1.0f : exact ? (best[2 * j] == 0.0f ? 1.0f : 0.0f)
+                                              : 1.0f / best[2 * j];
+        uint32_t s;
+        memcpy(&s, &best[2 * j + 1], 4);
+        if (reg) {
+            const float *y = (const float *)labels + (size_t)s * st->n_out;
+            for (uint32_t c = 0; c < st->n_out; c++) {
+                out[c] += w * y[c];
+            }
+        } else {
+            uint32_t c;
+            memcpy(&c, labels + 4 * (size_t)s, 4);
+            out[c] += w;
+        }
+        total += w;
+    }
+    for (uint32_t c = 0; c < st->n_out; c++) {
+        out[c] /= total;
+    }
+}
+
+// log(sum(exp(v))), stable.
+static float logsumexp(const float *v, uint32_t n) {
+    float mx = v[0], sum = 0.0f;
+    for (uint32_t j = 1; j < n; j++) {
+        mx = v[j] > mx ? v[j] : mx;
+    }
+    for (uint32_t j = 0; j < n; j++) {
+        sum += mml__expf(v[j] - mx);
+    }
+    return mx + mml__logf(sum);
+}
+
 // libsvm's one-vs-one vote (predict): class i wins pair (i, j) when its decision is > 0; the
 // first class with the most votes.
 static uint32_t svm_vote(const stage_t *st, const float *out) {
@@ -762,6 +889,10 @@ static const float *run_stages(const mml_classic_t *m, const float *x, float *sc
             run_svm(&st, in, out);
         } else if (st.kind == MML_CLASSIC_CENTROIDS) {
             run_centroids(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_GMM) {
+            run_gmm(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_KNN) {
+            run_knn(&st, in, out);
         } else {
             run_transform(&st, in, out);
         }
@@ -780,6 +911,8 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
     stage_t last = stage_at(m, m->n_stages - 1);
     if (what == MML_CLASSIC_PROBA && stage_link(&last) != 0) {
         link(stage_link(&last), r, last.n_out, out);
+    } else if (what == MML_CLASSIC_SCORE && last.kind == MML_CLASSIC_GMM) {
+        out[0] = logsumexp(r, last.n_out);
     } else if (what == MML_CLASSIC_SCORE) {
         out[0] = r[0] + (last.kind == MML_CLASSIC_SVM ? svm_at(&last).score_offset
                                                       : iforest_offset(&last));

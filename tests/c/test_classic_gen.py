@@ -18,7 +18,8 @@ CASES = ["tree_clf_iris", "tree_clf_digits", "extra_clf_wine", "tree_reg_diabete
          "logreg_breast", "linsvc_wine", "pca_logreg_wine", "enet_diabetes", "norm_l2_wine",
          "pca_whiten_digits", "gb_clf_iris", "gb_reg_diabetes", "gnb_wine", "mlp_clf_breast_tanh",
          "svc_rbf_iris", "svr_rbf_diabetes", "ocsvm_rbf_wine",
-         "ncentroid_wine_manhattan", "kmeans_wine", "iforest_iris_small"]
+         "ncentroid_wine_manhattan", "kmeans_wine", "iforest_iris_small", "gmm_full_iris", "gmm_spherical_synth",
+         "knn_wine", "knn_reg_diabetes_distance"]
 MAX_SAMPLES = 30
 WHAT = {"predict": "MML_CLASSIC_PREDICT", "predict_proba": "MML_CLASSIC_PROBA",
         "decision_function": "MML_CLASSIC_DECISION", "transform": "MML_CLASSIC_TRANSFORM",

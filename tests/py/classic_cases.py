@@ -5,8 +5,8 @@
 import warnings
 
 import numpy as np
-from sklearn import (cluster, datasets, decomposition, ensemble, linear_model, naive_bayes,
-                     neighbors, neural_network, pipeline, preprocessing, svm, tree)
+from sklearn import (cluster, datasets, decomposition, ensemble, linear_model, mixture,
+                     naive_bayes, neighbors, neural_network, pipeline, preprocessing, svm, tree)
 from sklearn.model_selection import train_test_split
 
 
@@ -92,6 +92,25 @@ CASES = {
         n_estimators=8, max_samples=32, max_features=0.75, random_state=0), "all"),
     "iforest_synth_subfeatures": ("classification", lambda: ensemble.IsolationForest(
         n_estimators=30, max_features=0.5, random_state=0), "all"),
+    # Neighbours (continuous features: no ties in distance).
+    "knn_wine": ("wine", lambda: _scaled(neighbors.KNeighborsClassifier()), "test"),
+    "knn_breast_distance_manhattan": ("breast_cancer", lambda: _scaled(neighbors.KNeighborsClassifier(
+        n_neighbors=7, weights="distance", metric="manhattan")), "test"),
+    "knn_synth_k1": ("classification", lambda: neighbors.KNeighborsClassifier(n_neighbors=1), "test"),
+    "knn_reg_synth": ("regression", lambda: neighbors.KNeighborsRegressor(n_neighbors=5), "test"),
+    "knn_reg_diabetes_distance": ("diabetes", lambda: neighbors.KNeighborsRegressor(
+        n_neighbors=4, weights="distance", p=1), "test"),
+    # Gaussian mixtures, every covariance type.
+    "gmm_full_iris": ("iris", lambda: mixture.GaussianMixture(3, random_state=0), "test"),
+    "gmm_tied_wine": ("wine", lambda: _scaled(mixture.GaussianMixture(
+        4, covariance_type="tied", random_state=0)), "test"),
+    "gmm_diag_breast": ("breast_cancer", lambda: _scaled(mixture.GaussianMixture(
+        4, covariance_type="diag", random_state=0)), "test"),
+    "gmm_spherical_synth": ("classification", lambda: _scaled(mixture.GaussianMixture(
+        5, covariance_type="spherical", random_state=0)), "test"),
+    "gmm_full_synth8": ("classification", lambda: pipeline.make_pipeline(
+        preprocessing.StandardScaler(), decomposition.PCA(8),
+        mixture.GaussianMixture(4, random_state=0)), "test"),
     # Kernel SVMs.
     "svc_rbf_iris": ("iris", lambda: svm.SVC(), "test"),
     "svc_rbf_wine": ("wine", lambda: _scaled(svm.SVC(C=10.0)), "test"),
@@ -177,7 +196,7 @@ def _has_proba(est):
 
 def is_classifier(est):
     return hasattr(est, "classes_") or type(est).__name__ in (
-        "OneClassSVM", "IsolationForest", "KMeans", "MiniBatchKMeans") or (
+        "OneClassSVM", "IsolationForest", "KMeans", "MiniBatchKMeans", "GaussianMixture") or (
         hasattr(est, "steps") and is_classifier(est.steps[-1][1]))
 
 

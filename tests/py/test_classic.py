@@ -176,10 +176,13 @@ def test_refused_estimators():
     from sklearn.datasets import load_iris
 
     X, y = load_iris(return_X_y=True)
+    from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
     from sklearn.neighbors import KNeighborsClassifier
     with pytest.raises(mmlsk.ConversionError,
-                       match="KNeighborsClassifier: this estimator has no microml form"):
-        mmlsk.convert(KNeighborsClassifier().fit(X, y))
+                       match="LinearDiscriminantAnalysis: this estimator has no microml form"):
+        mmlsk.convert(LinearDiscriminantAnalysis().fit(X, y))
+    with pytest.raises(mmlsk.ConversionError, match="KNeighborsClassifier: metric='chebyshev'"):
+        mmlsk.convert(KNeighborsClassifier(metric="chebyshev").fit(X, y))
     with pytest.raises(mmlsk.ConversionError, match="SVC: kernel=<function .*: must be 'linear'"):
         mmlsk.convert(svm.SVC(kernel=lambda a, b: a @ b.T).fit(X, y))
     with pytest.raises(mmlsk.ConversionError, match="SVC: break_ties=True"):
@@ -214,8 +217,8 @@ def test_command_line(tmp_path):
     assert r.returncode == 0, r.stderr
     assert out.read_bytes() == mmlsk.convert(est)
     assert f"{len(out.read_bytes())} bytes" in r.stdout and "RAM" in r.stdout
-    from sklearn.neighbors import KNeighborsRegressor
-    joblib.dump(KNeighborsRegressor().fit(X[:50, :3], X[:50, 3]), path)
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    joblib.dump(HistGradientBoostingRegressor(max_iter=3).fit(X[:50, :3], X[:50, 3]), path)
     r = subprocess.run([mmldata.PYTHON, "-m", "microml_tools.sklearn", str(path), "-o", str(out)],
                        cwd=mmldata.REPO / "python", capture_output=True, text=True)
-    assert r.returncode == 1 and "KNeighborsRegressor" in r.stderr
+    assert r.returncode == 1 and "HistGradientBoostingRegressor" in r.stderr
