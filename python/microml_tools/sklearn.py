@@ -173,6 +173,42 @@ def _iforest(est, n_in):
     return _stage(TREES, TREES_IFOREST, n_in, 1, body)
 
 
+def _hist_boosting(est, n_in, classifier):
+    """HistGradientBoosting: its predictors' nodes (raw thresholds, NaN direction), bias the
+    baseline prediction."""
+    loss = est.loss
+    if not classifier and loss not in ("squared_error", "absolute_error", "quantile"):
+        _refuse(est, "loss", "only squared_error, absolute_error or quantile (no link)")
+    k = est.n_trees_per_iteration_
+    roots, nodes, leaves = [0], [], []
+    for iteration in est._predictors:
+        for pred in iteration:
+            nd = pred.nodes
+            if np.any(nd["is_categorical"]):
+                _refuse(est, "categorical_features", "categorical splits are not supported")
+            base = len(nodes)
+            thr = threshold_f32(nd["num_threshold"])
+            for n in range(len(nd)):
+                if nd["is_leaf"][n]:
+                    nodes.append(struct.pack("<ifII", -1, 0.0, len(leaves), 0))
+                    leaves.append(float(nd["value"][n]))
+                else:
+                    left, right = int(nd["left"][n]), int(nd["right"][n])
+                    if left <= n or right <= n:
+                        raise ConversionError(f"{type(est).__name__}: tree with a child before its parent")
+                    feat = int(nd["feature_idx"][n]) | (0x40000000 if nd["missing_go_to_left"][n] else 0)
+                    nodes.append(struct.pack("<ifII", feat, float(thr[n]), base + left, base + right))
+            roots.append(len(nodes))
+    bias = np.asarray(est._baseline_prediction, dtype=np.float64).reshape(-1)
+    link = 0
+    if classifier:
+        link = 1 if k == 1 else 2
+    body = [struct.pack("<III", len(roots) - 1, len(nodes), len(leaves)),
+            np.asarray(roots, "<u4").tobytes(), b"".join(nodes), _f32(leaves).tobytes(),
+            _f32(bias).tobytes()]
+    return _stage(TREES, TREES_SUM | link << 8, n_in, k, body), k
+
+
 def _model_stage(est, n_in):
     """(stage bytes, task, classes, n_targets) for the final estimator, and any stages before it
     (an MLP's hidden layers)."""
@@ -292,6 +328,13 @@ def _model_stage(est, n_in):
         stage = _svm(est, n_in, 1, [est.support_vectors_.shape[0]], est._dual_coef_,
                      est._intercept_, 1, score_offset=est.offset_[0] if np.ndim(est.offset_) else est.offset_)
         return stage, CLASSIFIER, np.array([-1, 1]), 1
+
+    if isinstance(est, (ensemble.HistGradientBoostingClassifier,
+                        ensemble.HistGradientBoostingRegressor)):
+        stage, k = _hist_boosting(est, n_in, classifier)
+        if classifier:
+            return stage, CLASSIFIER, classes, 1
+        return stage, REGRESSOR, None, k
 
     if isinstance(est, naive_bayes.GaussianNB):
         var = np.asarray(est.var_, dtype=np.float64)

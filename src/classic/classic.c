@@ -18,7 +18,10 @@
 #define ACT_LOGISTIC (3u) // dense activations: 0 identity, 1 relu, 2 tanh, 3 logistic
 #define LINK_SOFTMAX (2u)
 
-// A tree node as stored: feature < 0 marks a leaf whose `left` is its leaf index.
+// A tree node as stored: feature < 0 marks a leaf whose `left` is its leaf index; an internal
+// node's feature may carry MISSING_LEFT (a NaN input goes left: HistGradientBoosting).
+#define MISSING_LEFT (0x40000000)
+#define FEATURE_MASK (0x3fffffff)
 typedef struct {
     int32_t feature;
     float threshold;
@@ -214,7 +217,7 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
                 continue;
             }
             // Children after their parent and inside the tree: every walk ends at a leaf.
-            if ((uint32_t)nd->feature >= n_in || nd->left <= i || nd->right <= i ||
+            if ((uint32_t)(nd->feature & FEATURE_MASK) >= n_in || nd->left <= i || nd->right <= i ||
                 nd->left >= root[t + 1] || nd->right >= root[t + 1] || nd->threshold != nd->threshold) {
                 return mml__fail(err, MML_ERR_INVALID_MODEL,
                     "malformed classic model: node %u: bad feature, child or threshold", i);
@@ -486,6 +489,14 @@ uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
 // ---------------------------------------------------------------------------------------------
 // The run path: trusts what load checked.
 
+// scikit-learn: X[f] <= threshold goes left (the threshold rounded down to float32 by the
+// converter, so the comparison is the same as scikit-learn's in double); NaN goes right, or left
+// where the node says so.
+static bool go_left(const node_t *nd, const float *x) {
+    float v = x[nd->feature & FEATURE_MASK];
+    return v <= nd->threshold || (v != v && (nd->feature & MISSING_LEFT) != 0);
+}
+
 static void run_trees(const stage_t *st, const float *x, float *out) {
     const uint8_t *b = st->body;
     uint32_t n_trees = rd32(b), n_nodes = rd32(b + 4), n_leaves = rd32(b + 8);
@@ -503,7 +514,7 @@ static void run_trees(const stage_t *st, const float *x, float *out) {
         for (uint32_t t = 0; t < n_trees; t++) {
             const node_t *nd = &nodes[root[t]];
             while (nd->feature >= 0) {
-                nd = &nodes[x[nd->feature] <= nd->threshold ? nd->left : nd->right];
+                nd = &nodes[go_left(nd, x) ? nd->left : nd->right];
             }
             out[t % st->n_out] += leaves[nd->left];
         }
@@ -520,9 +531,7 @@ static void run_trees(const stage_t *st, const float *x, float *out) {
     for (uint32_t t = 0; t < n_trees; t++) {
         const node_t *nd = &nodes[root[t]];
         while (nd->feature >= 0) {
-            // scikit-learn: X[f] <= threshold goes left (threshold rounded down to float32 by
-            // the converter, so the comparison is the same as scikit-learn's in double).
-            nd = &nodes[x[nd->feature] <= nd->threshold ? nd->left : nd->right];
+            nd = &nodes[go_left(nd, x) ? nd->left : nd->right];
         }
         const float *v = leaves + (size_t)nd->left * st->n_out;
         for (uint32_t j = 0; j < st->n_out; j++) {

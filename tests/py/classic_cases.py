@@ -11,6 +11,15 @@ from sklearn.model_selection import train_test_split
 
 
 def _data(name):
+    if name.endswith("_f32_nan"):
+        # float32-exact values (HistGradientBoosting compares in double) with 5% missing.
+        X, y = _data(name[: -len("_f32_nan")])
+        X = X.astype(np.float32).astype(np.float64)
+        X[np.random.default_rng(0).random(X.shape) < 0.05] = np.nan
+        return X, y
+    if name.endswith("_f32"):
+        X, y = _data(name[: -len("_f32")])
+        return X.astype(np.float32).astype(np.float64), y
     if name == "classification":
         X, y = datasets.make_classification(n_samples=600, n_features=12, n_informative=6,
                                             n_classes=3, random_state=0)
@@ -123,6 +132,15 @@ CASES = {
     "svr_poly_synth": ("regression", lambda: _scaled(svm.SVR(kernel="poly", C=100.0)), "test"),
     "ocsvm_rbf_wine": ("wine", lambda: _scaled(svm.OneClassSVM(nu=0.1)), "test"),
     "ocsvm_poly_iris": ("iris", lambda: svm.OneClassSVM(kernel="poly", degree=2, nu=0.2), "test"),
+    # Histogram gradient boosting, with missing values.
+    "hgb_clf_breast_nan": ("breast_cancer_f32_nan", lambda: ensemble.HistGradientBoostingClassifier(
+        max_iter=30, random_state=0), "all"),
+    "hgb_clf_digits": ("digits_f32", lambda: ensemble.HistGradientBoostingClassifier(
+        max_iter=10, random_state=0), "all"),
+    "hgb_clf_wine_nan": ("wine_f32_nan", lambda: ensemble.HistGradientBoostingClassifier(
+        max_iter=20, random_state=0), "all"),
+    "hgb_reg_diabetes_nan": ("diabetes_f32_nan", lambda: ensemble.HistGradientBoostingRegressor(
+        max_iter=40, random_state=0), "all"),
     # Boosting, naive Bayes, small networks.
     "gb_clf_iris": ("iris", lambda: ensemble.GradientBoostingClassifier(
         n_estimators=30, max_depth=3, random_state=0), "all"),

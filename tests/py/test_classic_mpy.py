@@ -26,7 +26,7 @@ CASES = ["forest_clf_digits", "extra_clf_wine", "forest_reg_diabetes", "logreg_w
          "gb_clf_digits", "gb_reg_diabetes", "gnb_breast", "mlp_clf_digits", "mlp_reg_diabetes",
          "svc_rbf_wine", "ocsvm_poly_iris", "svr_rbf_diabetes", "kmeans_digits", "iforest_breast",
          "ncentroid_iris", "gmm_tied_wine", "gmm_full_synth8", "knn_breast_distance_manhattan",
-         "knn_reg_synth",
+         "knn_reg_synth", "hgb_clf_breast_nan", "hgb_reg_diabetes_nan",
          "logreg_breast", "sgd_hinge_digits", "pca_logreg_wine", "lasso_diabetes",
          "pca_whiten_digits", "norm_l1_iris"]
 N = 40
