@@ -438,7 +438,8 @@ def _n_features(est):
         _refuse(est, "kernel", "must be 'linear', 'poly', 'rbf' or 'sigmoid' (no callables or "
                 "precomputed kernels)")
     if n is None:
-        raise ConversionError(f"{type(est).__name__}: not fitted (no n_features_in_)")
+        raise ConversionError(f"{type(est).__name__}: not fitted, or not an estimator microml "
+                              "converts (no n_features_in_)")
     return int(n)
 
 
