@@ -30,26 +30,27 @@ typedef enum {
 
 // Stage kinds (the "kind" of each stage header).
 typedef enum {
-    MML_CLASSIC_TREES = 1, // trees: mean of leaves (forests), bias + sum (boosting), path lengths
-                           // (isolation forest)
-    MML_CLASSIC_LINEAR = 2,     // X @ coef.T + intercept, then a link (see post)
-    MML_CLASSIC_AFFINE = 3,     // (x - sub) * mul + add per feature: the scalers
-    MML_CLASSIC_NORMALIZER = 4, // rows scaled to unit l1 / l2 / max norm
-    MML_CLASSIC_PCA = 5,        // (x - mean) @ components.T
-    MML_CLASSIC_DENSE = 6,      // an MLP hidden layer: X @ coef.T + intercept, then activation
+    MML_CLASSIC_TREES = 1,  // trees: mean of leaves (forests), bias + sum (boosting), path lengths
+                            // (isolation forest)
+    MML_CLASSIC_LINEAR = 2, // X @ coef.T + intercept, then a link (see post)
+    MML_CLASSIC_AFFINE = 3, // (x - sub) * mul + add per feature: the scalers
+    MML_CLASSIC_NORMALIZER = 4,  // rows scaled to unit l1 / l2 / max norm
+    MML_CLASSIC_PCA = 5,         // (x - mean) @ components.T
+    MML_CLASSIC_DENSE = 6,       // an MLP hidden layer: X @ coef.T + intercept, then activation
     MML_CLASSIC_GAUSSIAN_NB = 7, // Gaussian naive Bayes: joint log-likelihood per class
-    MML_CLASSIC_SVM = 8,        // kernel SVM: SVC (one-vs-one), SVR, OneClassSVM
-    MML_CLASSIC_CENTROIDS = 9,  // distances to centroids: NearestCentroid, KMeans
-    MML_CLASSIC_GMM = 10,       // Gaussian mixture: weighted log-likelihood per component
-    MML_CLASSIC_KNN = 11,       // k nearest neighbours: class shares or mean target
+    MML_CLASSIC_SVM = 8,         // kernel SVM: SVC (one-vs-one), SVR, OneClassSVM
+    MML_CLASSIC_CENTROIDS = 9,   // distances to centroids: NearestCentroid, KMeans
+    MML_CLASSIC_GMM = 10,        // Gaussian mixture: weighted log-likelihood per component
+    MML_CLASSIC_KNN = 11,        // k nearest neighbours: class shares or mean target
     MML_CLASSIC_KIND_COUNT
 } mml_classic_kind_t;
 
 // What to compute.
 typedef enum {
-    MML_CLASSIC_PREDICT = 0,  // regressor: its targets; classifier: see predict_class
-    MML_CLASSIC_PROBA = 1,    // classifier: n_classes probabilities
-    MML_CLASSIC_DECISION = 2, // linear / boosting classifier: decision_function (1 value for 2 classes)
+    MML_CLASSIC_PREDICT = 0, // regressor: its targets; classifier: see predict_class
+    MML_CLASSIC_PROBA = 1,   // classifier: n_classes probabilities
+    MML_CLASSIC_DECISION =
+        2, // linear / boosting classifier: decision_function (1 value for 2 classes)
     MML_CLASSIC_TRANSFORM = 3, // transformer pipeline: the last transform's output
     MML_CLASSIC_SCORE = 4      // score_samples (OneClassSVM, IsolationForest: decision + offset;
                                // GaussianMixture: log-likelihood)
@@ -58,10 +59,10 @@ typedef enum {
 typedef struct {
     const uint8_t *buf; // the blob, borrowed
     uint32_t len;
-    uint32_t task;       // mml_classic_task_t
-    uint32_t n_features; // inputs per sample
-    uint32_t n_classes;  // classifier: classes; else 0
-    uint32_t n_targets;  // regressor: values per sample; transformer: outputs; classifier: 1
+    uint32_t task;          // mml_classic_task_t
+    uint32_t n_features;    // inputs per sample
+    uint32_t n_classes;     // classifier: classes; else 0
+    uint32_t n_targets;     // regressor: values per sample; transformer: outputs; classifier: 1
     const int32_t *classes; // n_classes labels, in scikit-learn's order (classes_)
     uint32_t n_stages;
     uint32_t stage[MML_CLASSIC_MAX_STAGES]; // byte offset of each stage header

@@ -480,16 +480,24 @@ def convert(estimator):
 
 
 def ram_bytes(blob):
-    """RAM a loaded model needs besides the blob: the scratch (2 * widest stage floats)."""
+    """RAM a loaded model needs besides the blob, as the Python object allocates it: the sample
+    (n_features floats), the core's scratch (2 * max_width) and one result (max_width), where
+    max_width is mml_classic_t.max_width: the widest stage input, output region or class count."""
     n_stages = struct.unpack_from("<H", blob, 6)[0]
-    n_classes = struct.unpack_from("<I", blob, 20)[0]
+    n_features, n_classes = struct.unpack_from("<II", blob, 16)
     off = 32 + 4 * n_classes
-    width = struct.unpack_from("<I", blob, 16)[0]
+    width = max(n_features, n_classes)
     for _ in range(n_stages):
-        size, n_in, n_out = struct.unpack_from("<III", blob, off + 4)
-        width = max(width, n_out)
+        kind, _param, size, _n_in, n_out = struct.unpack_from("<HHIII", blob, off)
+        room = n_out
+        if kind == SVM:
+            n_sv, n_groups = struct.unpack_from("<II", blob, off + 16 + 16)
+            room = 2 * n_out + n_sv + (n_groups * (n_groups - 1) // 2 if n_groups > 1 else 1)
+        elif kind == KNN:
+            room = n_out + 2 * struct.unpack_from("<I", blob, off + 16)[0]
+        width = max(width, room)
         off += size
-    return 8 * width
+    return 4 * (n_features + 3 * width)
 
 
 def main(argv=None):
@@ -509,7 +517,7 @@ def main(argv=None):
     with open(a.output, "wb") as f:
         f.write(blob)
     print(f"{a.output}: {type(est).__name__}, {len(blob)} bytes, "
-          f"RAM {ram_bytes(blob)} bytes of scratch")
+          f"RAM {ram_bytes(blob)} bytes (sample, scratch and result; the blob is read in place)")
     return 0
 
 

@@ -15,7 +15,7 @@
 #define NODE_BYTES (16u)
 #define TREES_SUM (1u) // trees param low byte: 0 mean of leaves (forests), 1 bias + sum (boosting)
 #define TREES_IFOREST (2u) // 2: isolation forest: -2^-(sum of leaves) - offset
-#define ACT_LOGISTIC (3u) // dense activations: 0 identity, 1 relu, 2 tanh, 3 logistic
+#define ACT_LOGISTIC (3u)  // dense activations: 0 identity, 1 relu, 2 tanh, 3 logistic
 #define LINK_SOFTMAX (2u)
 
 // A tree node as stored: feature < 0 marks a leaf whose `left` is its leaf index; an internal
@@ -218,7 +218,8 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
             }
             // Children after their parent and inside the tree: every walk ends at a leaf.
             if ((uint32_t)(nd->feature & FEATURE_MASK) >= n_in || nd->left <= i || nd->right <= i ||
-                nd->left >= root[t + 1] || nd->right >= root[t + 1] || nd->threshold != nd->threshold) {
+                nd->left >= root[t + 1] || nd->right >= root[t + 1] ||
+                nd->threshold != nd->threshold) {
                 return mml__fail(err, MML_ERR_INVALID_MODEL,
                     "malformed classic model: node %u: bad feature, child or threshold", i);
             }
@@ -243,9 +244,10 @@ static mml_status_t check_svm(const uint8_t *body, uint64_t avail, uint32_t s, u
         return bad(err, s, "svm: bad kernel, degree, mode, groups or outputs");
     }
     uint32_t n_sv = rd32(body + 16);
-    uint64_t need = SVM_HEAD + 4 * ((uint64_t)n_groups + (uint64_t)n_sv * n_in +
-                                       (uint64_t)(n_groups > 1 ? n_groups - 1 : 1) * n_sv +
-                                       svm_pairs(n_groups));
+    uint64_t need = SVM_HEAD +
+        4 *
+            ((uint64_t)n_groups + (uint64_t)n_sv * n_in +
+                (uint64_t)(n_groups > 1 ? n_groups - 1 : 1) * n_sv + svm_pairs(n_groups));
     if (need != avail || n_sv == 0) {
         return bad(err, s, "svm size does not match its counts");
     }
@@ -321,8 +323,8 @@ static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s,
                     return bad(err, s, "knn: label out of range");
                 }
             }
-            if (!all_numbers((const float *)(body + 8), (uint64_t)n_samples * n_in +
-                    (reg ? (uint64_t)n_samples * n_out : 0))) {
+            if (!all_numbers((const float *)(body + 8),
+                    (uint64_t)n_samples * n_in + (reg ? (uint64_t)n_samples * n_out : 0))) {
                 return bad(err, s, "NaN parameter");
             }
             return MML_OK;
@@ -407,8 +409,8 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         if (n_in != width || n_out == 0) {
             return bad(err, s, "input width differs from the previous output");
         }
-        mml_status_t st = check_stage(p + STAGE_BYTES, size - STAGE_BYTES, s, kind, param, n_in,
-            n_out, err);
+        mml_status_t st =
+            check_stage(p + STAGE_BYTES, size - STAGE_BYTES, s, kind, param, n_in, n_out, err);
         if (st != MML_OK) {
             return st;
         }
@@ -613,7 +615,8 @@ static void run_dense(const stage_t *st, const float *x, float *out) {
 }
 
 // Gaussian naive Bayes: the joint log-likelihood of each class,
-// c_k - sum_i (x_i - theta_ki)^2 * h_ki, with h = 0.5 / var and c_k = log prior_k - 0.5 sum log(2 pi var).
+// c_k - sum_i (x_i - theta_ki)^2 * h_ki, with h = 0.5 / var and c_k = log prior_k - 0.5 sum log(2
+// pi var).
 static void run_gaussian_nb(const stage_t *st, const float *x, float *out) {
     uint32_t n = st->n_in;
     const float *theta = (const float *)st->body;
@@ -727,7 +730,8 @@ static void run_centroids(const stage_t *st, const float *x, float *out) {
 }
 
 // Gaussian mixture: per component c_k - 0.5 |(x - mu_k) P_k|^2, P_k the Cholesky factor of the
-// precision (every covariance type stored in full form), c_k = log w_k - n/2 log 2 pi + log det P_k.
+// precision (every covariance type stored in full form), c_k = log w_k - n/2 log 2 pi + log det
+// P_k.
 static void run_gmm(const stage_t *st, const float *x, float *out) {
     uint32_t n = st->n_in;
     const float *mu = (const float *)st->body;
@@ -786,8 +790,9 @@ static void run_knn(const stage_t *st, const float *x, float *out) {
         out[c] = 0.0f;
     }
     for (uint32_t j = 0; j < k; j++) {
-        float w = !by_distance ? 1.0f : exact ? (best[2 * j] == 0.0f ? 1.0f : 0.0f)
-                                              : 1.0f / best[2 * j];
+        float w = !by_distance ? 1.0f
+            : exact            ? (best[2 * j] == 0.0f ? 1.0f : 0.0f)
+                               : 1.0f / best[2 * j];
         uint32_t s;
         memcpy(&s, &best[2 * j + 1], 4);
         if (reg) {
@@ -923,8 +928,8 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
     } else if (what == MML_CLASSIC_SCORE && last.kind == MML_CLASSIC_GMM) {
         out[0] = logsumexp(r, last.n_out);
     } else if (what == MML_CLASSIC_SCORE) {
-        out[0] = r[0] + (last.kind == MML_CLASSIC_SVM ? svm_at(&last).score_offset
-                                                      : iforest_offset(&last));
+        out[0] = r[0] +
+            (last.kind == MML_CLASSIC_SVM ? svm_at(&last).score_offset : iforest_offset(&last));
     } else {
         memcpy(out, r, (size_t)n * sizeof(float));
     }

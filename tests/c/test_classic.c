@@ -110,12 +110,12 @@ static void check_errors(void) {
     mml_error_t err;
     b[4] = 7;
     CHECK(mml_classic_load(&m, b, c->len, &err) == MML_ERR_UNSUPPORTED &&
-              strstr(err.msg, "format version 7") != NULL,
+            strstr(err.msg, "format version 7") != NULL,
         "version: %s", err.msg);
     b[4] = 1;
     b[0] = 'X';
     CHECK(mml_classic_load(&m, b, c->len, &err) == MML_ERR_INVALID_MODEL &&
-              strstr(err.msg, "MMLC") != NULL,
+            strstr(err.msg, "MMLC") != NULL,
         "magic: %s", err.msg);
     b[0] = 'M';
     CHECK(mml_classic_load(&m, b, c->len, &err) == MML_OK, "restored: %s", err.msg);
