@@ -164,7 +164,9 @@ static const struct {
     bool (*match)(const uint8_t *buf, size_t len);
 } families[] = {
     {MML_PY_FAMILY_TFLITE, is_tflite},
+#if MML_ENABLE_CLASSIC
     {MML_PY_FAMILY_CLASSIC, is_classic},
+#endif
 };
 
 bool mml_py_family(const uint8_t *buf, size_t len, bool is_str, mml_py_family_t *family,
@@ -178,6 +180,10 @@ bool mml_py_family(const uint8_t *buf, size_t len, bool is_str, mml_py_family_t 
             *family = families[k].family;
             return true;
         }
+    }
+    if (!MML_ENABLE_CLASSIC && is_classic(buf, len)) {
+        return fail_fmt(e, MML_PY_EXC_NOT_IMPLEMENTED,
+            "a classic (scikit-learn) model: not in this build (MML_ENABLE_CLASSIC=0)");
     }
     const char *what = "unknown bytes (a .tflite file has \"TFL3\" at offset 4, a classic model "
                        "\"MMLC\" at 0)";
@@ -685,6 +691,7 @@ bool mml_py_one_at_a_time(const char *what, mml_py_err_t *e) {
 
 // ---------------------------------------------------------------------------------------------
 // Classical models (scikit-learn): the API of ClassicModel, written once.
+#if MML_ENABLE_CLASSIC
 
 bool mml_py_classic_load(mml_py_classic_t *pc, const uint8_t *buf, size_t len, mml_py_err_t *e) {
     memset(pc, 0, sizeof(*pc));
@@ -921,3 +928,5 @@ bool mml_py_classic_run(const mml_py_classic_t *pc, mml_classic_what_t what,
     memcpy(dst, res, (size_t)n * 4);
     return true;
 }
+
+#endif // MML_ENABLE_CLASSIC

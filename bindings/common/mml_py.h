@@ -201,6 +201,7 @@ bool mml_py_one_at_a_time(const char *what, mml_py_err_t *e);
 // sample being converted, then the core's scratch), allocated once so that predict(out=) does
 // not allocate; the blob is borrowed and re-checked by mml_py_classic_check() on every call.
 
+#if MML_ENABLE_CLASSIC
 typedef struct {
     mml_classic_t m;
     const uint8_t *buf;
@@ -236,5 +237,6 @@ bool mml_py_classic_out_check(const mml_py_classic_t *pc, mml_classic_what_t wha
 // (any alignment). work: mml_py_classic_work_floats() floats.
 bool mml_py_classic_run(const mml_py_classic_t *pc, mml_classic_what_t what,
     const mml_py_value_t *v, uint32_t k, float *work, uint8_t *dst, mml_py_err_t *e);
+#endif // MML_ENABLE_CLASSIC
 
 #endif // MICROML_BINDINGS_MML_PY_H

@@ -687,6 +687,7 @@ static PyTypeObject model_type = {
     .tp_getset = model_getset,
 };
 
+#if MML_ENABLE_CLASSIC
 // ---------------------------------------------------------------------------------------------
 // microml.ClassicModel: scikit-learn models (the "MMLC" format), the API in mml_py.c.
 
@@ -945,6 +946,8 @@ static PyTypeObject classic_type = {
     .tp_getset = classic_getset,
 };
 
+#endif // MML_ENABLE_CLASSIC
+
 // ---------------------------------------------------------------------------------------------
 // The module
 
@@ -972,11 +975,13 @@ static PyObject *microml_load(PyObject *module, PyObject *args, PyObject *kwds) 
     }
     // One entry per family.
     switch (family) {
+#if MML_ENABLE_CLASSIC
         case MML_PY_FAMILY_CLASSIC:
             if (kwds != NULL && PyDict_Size(kwds) > 0) {
                 return PyErr_Format(PyExc_TypeError, "load() of a classic model takes no arena");
             }
             return PyObject_Call((PyObject *)&classic_type, args, NULL);
+#endif
         default: // MML_PY_FAMILY_TFLITE
             return PyObject_Call((PyObject *)&model_type, args, kwds);
     }
@@ -1025,19 +1030,29 @@ PyMODINIT_FUNC PyInit_microml(void) {
             return NULL;
         }
     }
-    if (PyType_Ready(&model_type) < 0 || PyType_Ready(&classic_type) < 0) {
+    if (PyType_Ready(&model_type) < 0) {
         return NULL;
     }
+#if MML_ENABLE_CLASSIC
+    if (PyType_Ready(&classic_type) < 0) {
+        return NULL;
+    }
+#endif
     PyObject *mod = PyModule_Create(&microml_module);
     if (mod == NULL) {
         return NULL;
     }
     if (PyModule_AddStringConstant(mod, "__version__", MML_VERSION_STRING) < 0 ||
         PyModule_AddObjectRef(mod, "Model", (PyObject *)&model_type) < 0 ||
-        PyModule_AddObjectRef(mod, "ClassicModel", (PyObject *)&classic_type) < 0 ||
         PyModule_AddObjectRef(mod, "TensorInfo", (PyObject *)tensorinfo_type) < 0) {
         Py_DECREF(mod);
         return NULL;
     }
+#if MML_ENABLE_CLASSIC
+    if (PyModule_AddObjectRef(mod, "ClassicModel", (PyObject *)&classic_type) < 0) {
+        Py_DECREF(mod);
+        return NULL;
+    }
+#endif
     return mod;
 }

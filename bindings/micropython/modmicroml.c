@@ -627,6 +627,7 @@ static void model_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     }
 }
 
+#if MML_ENABLE_CLASSIC
 /******************************************************************************/
 // ClassicModel: scikit-learn models (the "MMLC" format), the API in mml_py.c. Cost: the object,
 // its classes tuple and one work buffer (mml_py_classic_work_floats()); predict(x, out=y)
@@ -827,6 +828,8 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     }
 }
 
+#endif // MML_ENABLE_CLASSIC
+
 /******************************************************************************/
 // Module
 
@@ -859,8 +862,10 @@ static mp_obj_t microml_load(size_t n_args, const mp_obj_t *pos_args, mp_map_t *
         }
     }
     switch (family) {
+#if MML_ENABLE_CLASSIC
         case MML_PY_FAMILY_CLASSIC:
             return classic_make_new(MICROML_CLASSIC_TYPE, 1, n_kw, args);
+#endif
         default: // MML_PY_FAMILY_TFLITE
             return model_make_new(MICROML_MODEL_TYPE, 1, n_kw, args);
     }
@@ -887,19 +892,21 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, subscr, tensorinfo_subscr, 2);
     MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, iter, tensorinfo_getiter, 3);
 
+#if MML_ENABLE_CLASSIC
     microml_classic_type.base.type = (void *)&mp_type_type;
     microml_classic_type.flags = MP_TYPE_FLAG_NONE;
     microml_classic_type.name = MP_QSTR_ClassicModel;
     MP_OBJ_TYPE_SET_SLOT(&microml_classic_type, make_new, classic_make_new, 0);
     MP_OBJ_TYPE_SET_SLOT(&microml_classic_type, print, classic_print, 1);
     MP_OBJ_TYPE_SET_SLOT(&microml_classic_type, attr, classic_attr, 2);
+    mp_store_global(MP_QSTR_ClassicModel, MP_OBJ_FROM_PTR(&microml_classic_type));
+#endif
 
     mp_store_global(MP_QSTR___version__,
         mp_obj_new_str(MML_VERSION_STRING, sizeof(MML_VERSION_STRING) - 1));
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
     mp_store_global(MP_QSTR_TensorInfo, MP_OBJ_FROM_PTR(&microml_tensorinfo_type));
     mp_store_global(MP_QSTR_load, MP_OBJ_FROM_PTR(&microml_load_obj));
-    mp_store_global(MP_QSTR_ClassicModel, MP_OBJ_FROM_PTR(&microml_classic_type));
 
     MP_DYNRUNTIME_INIT_EXIT
 }
@@ -913,8 +920,10 @@ MP_DEFINE_CONST_OBJ_TYPE(microml_tensorinfo_type, MP_QSTR_TensorInfo, MP_TYPE_FL
     print, tensorinfo_print, attr, tensorinfo_attr, subscr, tensorinfo_subscr, iter,
     tensorinfo_getiter);
 
+#if MML_ENABLE_CLASSIC
 MP_DEFINE_CONST_OBJ_TYPE(microml_classic_type, MP_QSTR_ClassicModel, MP_TYPE_FLAG_NONE, make_new,
     classic_make_new, print, classic_print, attr, classic_attr);
+#endif
 
 static const MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
 
@@ -924,7 +933,9 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
     {MP_ROM_QSTR(MP_QSTR_Model), MP_ROM_PTR(&microml_model_type)},
     {MP_ROM_QSTR(MP_QSTR_TensorInfo), MP_ROM_PTR(&microml_tensorinfo_type)},
     {MP_ROM_QSTR(MP_QSTR_load), MP_ROM_PTR(&microml_load_obj)},
+#if MML_ENABLE_CLASSIC
     {MP_ROM_QSTR(MP_QSTR_ClassicModel), MP_ROM_PTR(&microml_classic_type)},
+#endif
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);
 

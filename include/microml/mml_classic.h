@@ -2,7 +2,8 @@
 // Classical models converted from scikit-learn (python/microml_tools/sklearn.py): the ".mml"
 // format of docs/classic-format.md, read in place. Check-then-run: mml_classic_load() validates
 // every length, index and child link; the run functions trust it. No allocation: the caller gives
-// a float scratch buffer of mml_classic_scratch_floats() items.
+// a float scratch buffer of mml_classic_scratch_floats() items. Built when MML_ENABLE_CLASSIC
+// (mml_config.h) is 1.
 //   mml_classic_t m;  mml_error_t err;
 //   mml_classic_load(&m, blob, len, &err);            // borrows blob (4-byte aligned)
 //   float scratch[...mml_classic_scratch_floats(&m)];
@@ -13,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "mml_config.h"
 #include "mml_status.h"
 
 #define MML_CLASSIC_MAGIC "MMLC"

@@ -4,6 +4,8 @@
 // depth-many nodes per tree; no allocation, no writable statics, data read in place.
 #include "microml/mml_classic.h"
 
+#if MML_ENABLE_CLASSIC
+
 #include <stdbool.h>
 #include <string.h>
 
@@ -959,3 +961,5 @@ uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float
     }
     return best;
 }
+
+#endif // MML_ENABLE_CLASSIC
