@@ -96,6 +96,11 @@ ctest-build: $(BUILD)/fuzz/fuzz_flexbuf
 $(BUILD)/fuzz/fuzz_flexbuf: $(TOP)/tests/fuzz/fuzz_flexbuf.c $(TOP)/src/core/flexbuf.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) $(CORE_INC) -o $@ $< $(TOP)/src/core/flexbuf.c $(TOP)/src/core/flatbuf.c
+ctest-build: $(BUILD)/fuzz/fuzz_classic
+$(BUILD)/fuzz/fuzz_classic: $(TOP)/tests/fuzz/fuzz_classic.c $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $(CORE_INC) -o $@ $< $(TOP)/src/classic/classic.c $(TOP)/src/core/mathf.c \
+	    $(TOP)/src/core/status.c
 
 # The core cross-compiled as the Cortex-M firmware builds it, for the symbol check (no malloc,
 # printf, libm or writable data on the targets that matter most).

@@ -57,6 +57,28 @@ static const struct {
         "load() needs the model's bytes, got a str (a file path? read the file: "
         "open(path, 'rb').read())"},
     [MML_PY_MSG_LOAD_UNKNOWN] = {MML_PY_EXC_VALUE, "not a model microml knows: %s"},
+    [MML_PY_MSG_CLASSIC_OFF] = {MML_PY_EXC_NOT_IMPLEMENTED,
+        "a classic (scikit-learn) model: not in this build (MML_ENABLE_CLASSIC=0)"},
+    [MML_PY_MSG_CLASSIC_NO_METHOD] = {MML_PY_EXC_VALUE, "this model (%s) has no %s"},
+    [MML_PY_MSG_CLASSIC_N_ZERO] = {MML_PY_EXC_VALUE, "n must be at least 1"},
+    [MML_PY_MSG_CLASSIC_N_FLAT] = {MML_PY_EXC_VALUE, "n= needs a flat buffer of n*%u floats"},
+    [MML_PY_MSG_CLASSIC_X_BYTES] = {MML_PY_EXC_VALUE,
+        "X as bytes must hold float32 values: %u bytes is not a multiple of 4"},
+    [MML_PY_MSG_CLASSIC_X_TYPECODE] = {MML_PY_EXC_TYPE,
+        "X: arrays of typecode '%c' are not supported (give floats)"},
+    [MML_PY_MSG_CLASSIC_X_COLUMNS] = {MML_PY_EXC_VALUE,
+        "X has %u features per sample, the model takes %u"},
+    [MML_PY_MSG_CLASSIC_X_RANK] = {MML_PY_EXC_VALUE, "X must be 1-D (one sample) or 2-D (a batch)"},
+    [MML_PY_MSG_CLASSIC_X_KIND] = {MML_PY_EXC_TYPE,
+        "X must be a buffer, an array or a list of floats"},
+    [MML_PY_MSG_CLASSIC_X_BATCH] = {MML_PY_EXC_VALUE,
+        "X has %u values: not n=%d samples of %u features"},
+    [MML_PY_MSG_CLASSIC_X_FEATURES] = {MML_PY_EXC_VALUE,
+        "X has %u features, the model takes %u (a batch: 2-D, or n=)"},
+    [MML_PY_MSG_CLASSIC_X_ITEM] = {MML_PY_EXC_TYPE, "X: item %u is not a number"},
+    [MML_PY_MSG_CLASSIC_OUT_NOT_WRITABLE] = {MML_PY_EXC_VALUE, "out must be a writable buffer"},
+    [MML_PY_MSG_CLASSIC_OUT_TYPECODE] = {MML_PY_EXC_TYPE, "out must hold '%c' items, got '%c'"},
+    [MML_PY_MSG_CLASSIC_OUT_BYTES] = {MML_PY_EXC_VALUE, "out needs %u bytes, got %u"},
 };
 
 // The message being built at e->msg[*pos], truncated to fit.
@@ -156,12 +178,19 @@ static bool is_tflite(const uint8_t *buf, size_t len) {
     return len >= 8 && memcmp(buf + 4, "TFL3", 4) == 0;
 }
 
+static bool is_classic(const uint8_t *buf, size_t len) {
+    return len >= 4 && memcmp(buf, MML_CLASSIC_MAGIC, 4) == 0;
+}
+
 // One entry per model family; microml.load() takes the first that matches.
 static const struct {
     mml_py_family_t family;
     bool (*match)(const uint8_t *buf, size_t len);
 } families[] = {
     {MML_PY_FAMILY_TFLITE, is_tflite},
+#if MML_ENABLE_CLASSIC
+    {MML_PY_FAMILY_CLASSIC, is_classic},
+#endif
 };
 
 bool mml_py_family(const uint8_t *buf, size_t len, bool is_str, mml_py_family_t *family,
@@ -176,7 +205,11 @@ bool mml_py_family(const uint8_t *buf, size_t len, bool is_str, mml_py_family_t 
             return true;
         }
     }
-    const char *what = "unknown bytes (a .tflite file has \"TFL3\" at offset 4)";
+    if (!MML_ENABLE_CLASSIC && is_classic(buf, len)) {
+        return mml_py_fail(e, MML_PY_MSG_CLASSIC_OFF);
+    }
+    const char *what = "unknown bytes (a .tflite file has \"TFL3\" at offset 4, a classic model "
+                       "\"MMLC\" at 0)";
     if (len < 8) {
         what = "too short to be a model";
     } else if (memcmp(buf, "PK\x03\x04", 4) == 0) {
@@ -701,3 +734,235 @@ bool mml_py_top_k_out_check(uint32_t k, bool writable, char idx_tc, size_t idx_l
 bool mml_py_one_at_a_time(const char *what, mml_py_err_t *e) {
     return mml_py_fail(e, MML_PY_MSG_ONE_AT_A_TIME, what);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Classical models (scikit-learn): the API of ClassicModel, written once.
+#if MML_ENABLE_CLASSIC
+
+bool mml_py_classic_load(mml_py_classic_t *pc, const uint8_t *buf, size_t len, mml_py_err_t *e) {
+    memset(pc, 0, sizeof(*pc));
+    if ((uintptr_t)buf % 4 != 0) {
+        return mml_py_fail(e, MML_PY_MSG_MODEL_UNALIGNED);
+    }
+    if ((uint64_t)len > UINT32_MAX) {
+        return mml_py_fail(e, MML_PY_MSG_MODEL_TOO_BIG);
+    }
+    mml_error_t err;
+    err.msg[0] = '\0';
+    if (!mml_py_status(e, mml_classic_load(&pc->m, buf, len, &err), &err)) {
+        return false;
+    }
+    pc->buf = buf;
+    pc->len = len;
+    return true;
+}
+
+bool mml_py_classic_check(const mml_py_classic_t *pc, const uint8_t *buf, size_t len,
+    mml_py_err_t *e) {
+    return (buf == pc->buf && len == pc->len) || mml_py_fail(e, MML_PY_MSG_MODEL_MOVED);
+}
+
+size_t mml_py_classic_work_floats(const mml_py_classic_t *pc) {
+    // The sample, the core's scratch, then the result (no stage is wider than max_width).
+    return (size_t)pc->m.n_features + mml_classic_scratch_floats(&pc->m) + pc->m.max_width;
+}
+
+static const char *stage_name(uint16_t kind) {
+    switch (kind) {
+        case MML_CLASSIC_TREES:
+            return "trees";
+        case MML_CLASSIC_LINEAR:
+            return "linear";
+        case MML_CLASSIC_AFFINE:
+            return "scaler";
+        case MML_CLASSIC_NORMALIZER:
+            return "normalizer";
+        case MML_CLASSIC_PCA:
+            return "pca";
+        case MML_CLASSIC_DENSE:
+            return "dense";
+        case MML_CLASSIC_GAUSSIAN_NB:
+            return "gaussian_nb";
+        case MML_CLASSIC_SVM:
+            return "svm";
+        case MML_CLASSIC_CENTROIDS:
+            return "centroids";
+        case MML_CLASSIC_GMM:
+            return "gmm";
+        case MML_CLASSIC_KNN:
+            return "knn";
+        default:
+            return "?";
+    }
+}
+
+static void classic_kind(const mml_py_classic_t *pc, mml_py_err_t *b, size_t *pos) {
+    const mml_classic_t *m = &pc->m;
+    for (uint32_t s = 0; s < m->n_stages; s++) {
+        const uint8_t *p = m->buf + m->stage[s];
+        put(b, pos, s > 0 ? "+" : "");
+        put(b, pos, stage_name((uint16_t)(p[0] | p[1] << 8)));
+    }
+    put(b, pos, m->task == MML_CLASSIC_CLASSIFIER ? " classifier"
+            : m->task == MML_CLASSIC_REGRESSOR    ? " regressor"
+                                                  : " transformer");
+}
+
+static void copy_out(const mml_py_err_t *b, size_t pos, char *out, size_t out_len) {
+    size_t n = pos < out_len ? pos : out_len - 1;
+    memcpy(out, b->msg, n);
+    out[n] = '\0';
+}
+
+void mml_py_classic_kind(const mml_py_classic_t *pc, char *out, size_t out_len) {
+    mml_py_err_t b;
+    size_t pos = 0;
+    b.msg[0] = '\0';
+    classic_kind(pc, &b, &pos);
+    copy_out(&b, pos, out, out_len);
+}
+
+void mml_py_classic_repr(const mml_py_classic_t *pc, char *out, size_t out_len) {
+    mml_py_err_t b;
+    size_t pos = 0;
+    put(&b, &pos, "<microml.ClassicModel ");
+    classic_kind(pc, &b, &pos);
+    put(&b, &pos, ", ");
+    put_uint(&b, &pos, pc->m.n_features);
+    put(&b, &pos, " features");
+    if (pc->m.n_classes > 0) {
+        put(&b, &pos, ", ");
+        put_uint(&b, &pos, pc->m.n_classes);
+        put(&b, &pos, " classes");
+    }
+    put(&b, &pos, ", ");
+    put_uint(&b, &pos, pc->m.len);
+    put(&b, &pos, " bytes>");
+    copy_out(&b, pos, out, out_len);
+}
+
+bool mml_py_classic_has(const mml_py_classic_t *pc, mml_classic_what_t what, const char *name,
+    mml_py_err_t *e) {
+    bool ok = what == MML_CLASSIC_PREDICT ? pc->m.task != MML_CLASSIC_TRANSFORMER
+                                          : mml_classic_outputs(&pc->m, what) > 0;
+    if (!ok) {
+        char kind[64];
+        mml_py_classic_kind(pc, kind, sizeof(kind));
+        return mml_py_fail(e, MML_PY_MSG_CLASSIC_NO_METHOD, kind, name);
+    }
+    return true;
+}
+
+uint32_t mml_py_classic_width(const mml_py_classic_t *pc, mml_classic_what_t what) {
+    if (what == MML_CLASSIC_PREDICT && pc->m.task == MML_CLASSIC_CLASSIFIER) {
+        return 1;
+    }
+    return mml_classic_outputs(&pc->m, what);
+}
+
+char mml_py_classic_typecode(const mml_py_classic_t *pc, mml_classic_what_t what) {
+    return what == MML_CLASSIC_PREDICT && pc->m.task == MML_CLASSIC_CLASSIFIER ? 'i' : 'f';
+}
+
+bool mml_py_classic_input(const mml_py_classic_t *pc, const mml_py_value_t *v, int32_t n,
+    uint32_t *batch, bool *is_batch, mml_py_err_t *e) {
+    uint32_t nf = pc->m.n_features;
+    size_t count;
+    *batch = 1;
+    *is_batch = n >= 0;
+    if (n == 0 || (n > 0 && v->kind == MML_PY_VAL_SEQ)) {
+        return n == 0 ? mml_py_fail(e, MML_PY_MSG_CLASSIC_N_ZERO) : mml_py_fail(e, MML_PY_MSG_CLASSIC_N_FLAT, nf);
+    }
+    switch (v->kind) {
+        case MML_PY_VAL_SEQ:
+            count = v->len;
+            break;
+        case MML_PY_VAL_RAW: // raw bytes: float32 values
+            if (v->len % 4 != 0) {
+                return mml_py_fail(e, MML_PY_MSG_CLASSIC_X_BYTES, (uint32_t)v->len);
+            }
+            count = v->len / 4;
+            break;
+        case MML_PY_VAL_TYPED: {
+            uint32_t size = mml_dtype_size((mml_dtype_t)v->dtype);
+            if (v->dtype >= MML_DTYPE_COUNT || size == 0) {
+                return mml_py_fail(e, MML_PY_MSG_CLASSIC_X_TYPECODE, v->typecode);
+            }
+            count = v->len / size;
+            if (v->ndim == 2) {
+                *is_batch = true;
+                if (v->shape[1] != nf || (n > 0 && v->shape[0] != (size_t)n)) {
+                    return mml_py_fail(e, MML_PY_MSG_CLASSIC_X_COLUMNS, (uint32_t)v->shape[1], nf);
+                }
+            } else if (v->ndim > 2) {
+                return mml_py_fail(e, MML_PY_MSG_CLASSIC_X_RANK);
+            }
+            break;
+        }
+        default:
+            return mml_py_fail(e, MML_PY_MSG_CLASSIC_X_KIND);
+    }
+    if (*is_batch) {
+        if (count == 0 || count % nf != 0 || count / nf > UINT32_MAX ||
+            (n > 0 && count != (size_t)n * nf)) {
+            return mml_py_fail(e, MML_PY_MSG_CLASSIC_X_BATCH, (uint32_t)count, (int32_t)n, nf);
+        }
+        *batch = (uint32_t)(count / nf);
+        return true;
+    }
+    if (count != nf) {
+        return mml_py_fail(e, MML_PY_MSG_CLASSIC_X_FEATURES, (uint32_t)count, nf);
+    }
+    return true;
+}
+
+bool mml_py_classic_out_check(const mml_py_classic_t *pc, mml_classic_what_t what,
+    uint32_t batch, bool writable, char typecode, size_t len, mml_py_err_t *e) {
+    char tc = mml_py_classic_typecode(pc, what);
+    size_t need = (size_t)mml_py_classic_width(pc, what) * batch * 4;
+    if (!writable) {
+        return mml_py_fail(e, MML_PY_MSG_CLASSIC_OUT_NOT_WRITABLE);
+    }
+    if (typecode != tc && !(tc == 'i' && typecode == 'l' && need == len)) {
+        return mml_py_fail(e, MML_PY_MSG_CLASSIC_OUT_TYPECODE, tc, typecode);
+    }
+    if (len != need) {
+        return mml_py_fail(e, MML_PY_MSG_CLASSIC_OUT_BYTES, (uint32_t)need, (uint32_t)len);
+    }
+    return true;
+}
+
+bool mml_py_classic_run(const mml_py_classic_t *pc, mml_classic_what_t what,
+    const mml_py_value_t *v, uint32_t k, float *work, uint8_t *dst, mml_py_err_t *e) {
+    const mml_classic_t *m = &pc->m;
+    uint32_t nf = m->n_features;
+    float *x = work, *scratch = work + nf;
+    for (uint32_t j = 0; j < nf; j++) {
+        size_t at = (size_t)k * nf + j;
+        if (v->kind == MML_PY_VAL_SEQ) {
+            if (!v->get(v->ctx, at, &x[j])) {
+                return mml_py_fail(e, MML_PY_MSG_CLASSIC_X_ITEM, j);
+            }
+        } else if (v->kind == MML_PY_VAL_RAW) {
+            memcpy(&x[j], v->data + 4 * at, 4);
+        } else {
+            x[j] = typed_get(v, at);
+        }
+    }
+    if (what == MML_CLASSIC_PREDICT && m->task == MML_CLASSIC_CLASSIFIER) {
+        int32_t label = m->classes[mml_classic_predict_class(m, x, scratch)];
+        memcpy(dst, &label, 4);
+        return true;
+    }
+    // The result goes after the scratch, then is copied (dst may be unaligned).
+    uint32_t n = mml_classic_outputs(m, what);
+    float *res = scratch + mml_classic_scratch_floats(m);
+    mml_status_t st = mml_classic_run(m, what, x, res, scratch);
+    if (st != MML_OK) {
+        return mml_py_status(e, st, NULL);
+    }
+    memcpy(dst, res, (size_t)n * 4);
+    return true;
+}
+
+#endif // MML_ENABLE_CLASSIC

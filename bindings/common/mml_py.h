@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "microml/microml.h"
+#include "microml/mml_classic.h"
 
 // The Python exception a failure becomes (each binding maps these to its own types).
 typedef enum {
@@ -63,6 +64,22 @@ typedef enum {
     MML_PY_MSG_TOPK_OUT,           // k
     MML_PY_MSG_LOAD_STR,           //
     MML_PY_MSG_LOAD_UNKNOWN,       // what it looks like
+    // classic (scikit-learn) models
+    MML_PY_MSG_CLASSIC_OFF,             //
+    MML_PY_MSG_CLASSIC_NO_METHOD,       // kind, method
+    MML_PY_MSG_CLASSIC_N_ZERO,          //
+    MML_PY_MSG_CLASSIC_N_FLAT,          // features
+    MML_PY_MSG_CLASSIC_X_BYTES,         // bytes
+    MML_PY_MSG_CLASSIC_X_TYPECODE,      // typecode
+    MML_PY_MSG_CLASSIC_X_COLUMNS,       // got, features
+    MML_PY_MSG_CLASSIC_X_RANK,          //
+    MML_PY_MSG_CLASSIC_X_KIND,          //
+    MML_PY_MSG_CLASSIC_X_BATCH,         // values, n, features
+    MML_PY_MSG_CLASSIC_X_FEATURES,      // got, features
+    MML_PY_MSG_CLASSIC_X_ITEM,          // item
+    MML_PY_MSG_CLASSIC_OUT_NOT_WRITABLE, //
+    MML_PY_MSG_CLASSIC_OUT_TYPECODE,    // typecode wanted, got
+    MML_PY_MSG_CLASSIC_OUT_BYTES,       // needed, got
     MML_PY_MSG_COUNT
 } mml_py_msg_t;
 
@@ -78,8 +95,8 @@ bool mml_py_status(mml_py_err_t *e, mml_status_t status, const mml_error_t *err)
 
 typedef enum {
     MML_PY_FAMILY_NONE = -1,
-    MML_PY_FAMILY_TFLITE = 0, // microml.Model
-    // Classical models plug in here, with one entry in mml_py.c's family table.
+    MML_PY_FAMILY_TFLITE = 0,  // microml.Model
+    MML_PY_FAMILY_CLASSIC = 1, // microml.ClassicModel (scikit-learn models, "MMLC")
 } mml_py_family_t;
 
 // The family of buf (is_str: the Python value was a str, buf its UTF-8 text). Fails with a
@@ -203,5 +220,49 @@ bool mml_py_top_k_out_check(uint32_t k, bool writable, char idx_tc, size_t idx_l
     char score_tc, size_t score_len, mml_py_err_t *e);
 // A message for argmax / top_k given a batch (they run one inference).
 bool mml_py_one_at_a_time(const char *what, mml_py_err_t *e);
+
+// ---------------------------------------------------------------------------------------------
+// A classical model (include/microml/mml_classic.h) behind a Python ClassicModel object. The
+// binding owns this struct and one work buffer of mml_py_classic_work_floats() floats (the
+// sample being converted, then the core's scratch), allocated once so that predict(out=) does
+// not allocate; the blob is borrowed and re-checked by mml_py_classic_check() on every call.
+
+#if MML_ENABLE_CLASSIC
+typedef struct {
+    mml_classic_t m;
+    const uint8_t *buf;
+    size_t len;
+} mml_py_classic_t;
+
+// Checks the buffer (alignment, size) and loads the blob.
+bool mml_py_classic_load(mml_py_classic_t *pc, const uint8_t *buf, size_t len, mml_py_err_t *e);
+bool mml_py_classic_check(const mml_py_classic_t *pc, const uint8_t *buf, size_t len,
+    mml_py_err_t *e);
+// Floats of work memory (8-byte aligned allocation) the binding keeps with the model.
+size_t mml_py_classic_work_floats(const mml_py_classic_t *pc);
+// "trees classifier", "scaler+linear regressor", "pca transformer": m.kind.
+void mml_py_classic_kind(const mml_py_classic_t *pc, char *out, size_t out_len);
+void mml_py_classic_repr(const mml_py_classic_t *pc, char *out, size_t out_len);
+
+// Checks that the model has method `what` (named `name` in messages).
+bool mml_py_classic_has(const mml_py_classic_t *pc, mml_classic_what_t what, const char *name,
+    mml_py_err_t *e);
+// Values per sample of a result of `what` (predict of a classifier: 1 class label).
+uint32_t mml_py_classic_width(const mml_py_classic_t *pc, mml_classic_what_t what);
+// Typecode of a result of `what`: 'i' (int32 class labels) or 'f'.
+char mml_py_classic_typecode(const mml_py_classic_t *pc, mml_classic_what_t what);
+// Checks x: one sample of n_features values, or a batch: a typed value of shape (N, n_features),
+// or a flat typed value of n * n_features values when n >= 1 is given (n < 0: not given).
+// *batch gets N; *is_batch whether the result is a batch (2-D value or n given).
+bool mml_py_classic_input(const mml_py_classic_t *pc, const mml_py_value_t *v, int32_t n,
+    uint32_t *batch, bool *is_batch, mml_py_err_t *e);
+// Checks a caller's out buffer: writable, typecode, exactly batch results.
+bool mml_py_classic_out_check(const mml_py_classic_t *pc, mml_classic_what_t what,
+    uint32_t batch, bool writable, char typecode, size_t len, mml_py_err_t *e);
+// Runs sample k of the checked value v and writes its result (width values of typecode) at dst
+// (any alignment). work: mml_py_classic_work_floats() floats.
+bool mml_py_classic_run(const mml_py_classic_t *pc, mml_classic_what_t what,
+    const mml_py_value_t *v, uint32_t k, float *work, uint8_t *dst, mml_py_err_t *e);
+#endif // MML_ENABLE_CLASSIC
 
 #endif // MICROML_BINDINGS_MML_PY_H

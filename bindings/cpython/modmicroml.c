@@ -724,6 +724,267 @@ static PyTypeObject model_type = {
     .tp_getset = model_getset,
 };
 
+#if MML_ENABLE_CLASSIC
+// ---------------------------------------------------------------------------------------------
+// microml.ClassicModel: scikit-learn models (the "MMLC" format), the API in mml_py.c.
+
+typedef struct {
+    PyObject_HEAD mml_py_classic_t pc;
+    Py_buffer view; // the blob, held (not copied) while we live
+    float *work;    // mml_py_classic_work_floats(): predict(out=) allocates nothing
+    PyObject *classes; // tuple of int, or None
+} classic_obj_t;
+
+static void classic_dealloc(classic_obj_t *self) {
+    Py_XDECREF(self->classes);
+    PyMem_Free(self->work);
+    if (self->view.obj != NULL) {
+        PyBuffer_Release(&self->view);
+    }
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+// ClassicModel(buf)
+static PyObject *classic_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"buf", NULL};
+    PyObject *buf_obj;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:ClassicModel", kwlist, &buf_obj)) {
+        return NULL;
+    }
+    classic_obj_t *self = (classic_obj_t *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    if (PyUnicode_Check(buf_obj) || PyObject_GetBuffer(buf_obj, &self->view, PyBUF_SIMPLE) != 0) {
+        PyErr_Clear();
+        self->view.obj = NULL;
+        mml_py_fail(&e, MML_PY_MSG_MODEL_NOT_BUFFER);
+        goto fail;
+    }
+    if (!mml_py_classic_load(&self->pc, self->view.buf, (size_t)self->view.len, &e)) {
+        goto fail;
+    }
+    self->work = PyMem_Calloc(mml_py_classic_work_floats(&self->pc), sizeof(float));
+    if (self->work == NULL) {
+        PyErr_NoMemory();
+        Py_DECREF(self);
+        return NULL;
+    }
+    const mml_classic_t *m = &self->pc.m;
+    if (m->n_classes == 0) {
+        self->classes = Py_NewRef(Py_None);
+    } else if ((self->classes = PyTuple_New(m->n_classes)) != NULL) {
+        for (uint32_t i = 0; i < m->n_classes; i++) {
+            int32_t c;
+            memcpy(&c, &m->classes[i], 4);
+            PyObject *v = PyLong_FromLong(c);
+            if (v == NULL) {
+                Py_DECREF(self);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(self->classes, i, v);
+        }
+    }
+    if (self->classes == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+fail:
+    raise_err(&e);
+    Py_DECREF(self);
+    return NULL;
+}
+
+// A result for a batch (numpy (N,) or (N, width); array.array without numpy) or for one
+// sample of width > 1 (1-D).
+static PyObject *classic_result(char tc, uint32_t batch, uint32_t width, bool is_batch,
+    Py_buffer *view) {
+    PyObject *arr;
+    size_t n = (size_t)batch * width;
+    if (np_empty != NULL) {
+        PyObject *shape = is_batch && width > 1 ? Py_BuildValue("(nn)", (Py_ssize_t)batch,
+                                                      (Py_ssize_t)width)
+                                                : Py_BuildValue("(n)", (Py_ssize_t)n);
+        arr = shape ? PyObject_CallFunction(np_empty, "Os", shape, tc == 'i' ? "int32" : "float32")
+                    : NULL;
+        Py_XDECREF(shape);
+    } else {
+        PyObject *zeros = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(4 * n));
+        if (zeros != NULL) {
+            memset(PyBytes_AS_STRING(zeros), 0, 4 * n);
+        }
+        arr = zeros ? PyObject_CallFunction(array_type, "CO", tc, zeros) : NULL;
+        Py_XDECREF(zeros);
+    }
+    if (arr != NULL && PyObject_GetBuffer(arr, view, PyBUF_WRITABLE) != 0) {
+        Py_CLEAR(arr);
+    }
+    return arr;
+}
+
+// predict / predict_proba / decision_function / transform (X, out=None, *, n=None)
+static PyObject *classic_call(classic_obj_t *self, mml_classic_what_t what, const char *name,
+    PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"X", "out", "n", NULL};
+    PyObject *x, *out = Py_None, *n_obj = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$O", kwlist, &x, &out, &n_obj)) {
+        return NULL;
+    }
+    int32_t n = -1;
+    if (n_obj != Py_None) {
+        long v = PyLong_AsLong(n_obj);
+        if (v == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        n = v < 0 ? 0 : v > INT32_MAX ? INT32_MAX : (int32_t)v;
+    }
+    mml_py_classic_t *pc = &self->pc;
+    mml_py_err_t e;
+    mml_py_value_t v;
+    Py_buffer in_view, out_view = {.obj = NULL};
+    uint32_t batch = 1;
+    bool is_batch = false;
+    PyObject *result = NULL;
+    value_describe(x, &v, &in_view);
+    char tc = mml_py_classic_typecode(pc, what);
+    uint32_t width = mml_py_classic_width(pc, what);
+    bool ok = mml_py_classic_check(pc, self->view.buf, (size_t)self->view.len, &e) &&
+        mml_py_classic_has(pc, what, name, &e) &&
+        mml_py_classic_input(pc, &v, n, &batch, &is_batch, &e);
+    if (ok && out != Py_None) {
+        bool w = PyObject_GetBuffer(out, &out_view, PyBUF_WRITABLE | PyBUF_FORMAT) == 0;
+        char otc = 0;
+        if (!w) {
+            PyErr_Clear();
+            out_view.obj = NULL;
+        } else {
+            const char *f = out_view.format ? out_view.format : "B";
+            f += (f[0] == '@' || f[0] == '=' || f[0] == '<') ? 1 : 0;
+            otc = out_view.itemsize == 4 ? f[0] : 0;
+        }
+        ok = mml_py_classic_out_check(pc, what, batch, w, otc, w ? (size_t)out_view.len : 0, &e);
+        result = ok ? Py_NewRef(out) : NULL;
+    } else if (ok) {
+        result = classic_result(tc, batch, width, is_batch, &out_view);
+        ok = result != NULL;
+    }
+    for (uint32_t k = 0; ok && k < batch; k++) {
+        ok = mml_py_classic_run(pc, what, &v, k, self->work,
+            (uint8_t *)out_view.buf + (size_t)k * width * 4, &e);
+    }
+    // One sample's predict: a Python scalar, as scikit-learn's predict(X)[0].
+    if (ok && out == Py_None && !is_batch && what == MML_CLASSIC_PREDICT && width == 1) {
+        PyObject *scalar;
+        if (tc == 'i') {
+            int32_t c;
+            memcpy(&c, out_view.buf, 4);
+            scalar = PyLong_FromLong(c);
+        } else {
+            float f;
+            memcpy(&f, out_view.buf, 4);
+            scalar = PyFloat_FromDouble((double)f);
+        }
+        PyBuffer_Release(&out_view);
+        Py_DECREF(result);
+        result = scalar;
+    }
+    if (out_view.obj != NULL) {
+        PyBuffer_Release(&out_view);
+    }
+    if (in_view.obj != NULL) {
+        PyBuffer_Release(&in_view);
+    }
+    if (!ok) {
+        Py_CLEAR(result);
+        if (!PyErr_Occurred()) {
+            raise_err(&e);
+        }
+    }
+    return result;
+}
+
+static PyObject *classic_predict(classic_obj_t *self, PyObject *args, PyObject *kwds) {
+    return classic_call(self, MML_CLASSIC_PREDICT, "predict", args, kwds);
+}
+
+static PyObject *classic_predict_proba(classic_obj_t *self, PyObject *args, PyObject *kwds) {
+    return classic_call(self, MML_CLASSIC_PROBA, "predict_proba", args, kwds);
+}
+
+static PyObject *classic_decision_function(classic_obj_t *self, PyObject *args, PyObject *kwds) {
+    return classic_call(self, MML_CLASSIC_DECISION, "decision_function", args, kwds);
+}
+
+static PyObject *classic_transform(classic_obj_t *self, PyObject *args, PyObject *kwds) {
+    return classic_call(self, MML_CLASSIC_TRANSFORM, "transform", args, kwds);
+}
+
+static PyObject *classic_score_samples(classic_obj_t *self, PyObject *args, PyObject *kwds) {
+    return classic_call(self, MML_CLASSIC_SCORE, "score_samples", args, kwds);
+}
+
+static PyObject *classic_get_n_features(classic_obj_t *self, void *closure) {
+    return PyLong_FromUnsignedLong(self->pc.m.n_features);
+}
+
+static PyObject *classic_get_classes(classic_obj_t *self, void *closure) {
+    return Py_NewRef(self->classes);
+}
+
+static PyObject *classic_get_kind(classic_obj_t *self, void *closure) {
+    char kind[MML_PY_MSG_LEN];
+    mml_py_classic_kind(&self->pc, kind, sizeof(kind));
+    return PyUnicode_FromString(kind);
+}
+
+static PyObject *classic_repr(classic_obj_t *self) {
+    char text[MML_PY_MSG_LEN];
+    mml_py_classic_repr(&self->pc, text, sizeof(text));
+    return PyUnicode_FromString(text);
+}
+
+#define CLASSIC_DOC(fn, what) \
+    fn "(X, out=None, *, n=None): " what " of one sample (n_features values) or a batch\n" \
+       "(2-D array, or a flat buffer of n*n_features values with n=)."
+
+static PyMethodDef classic_methods[] = {
+    {"predict", (PyCFunction)(void (*)(void))classic_predict, METH_VARARGS | METH_KEYWORDS,
+        CLASSIC_DOC("predict", "class label or target values")},
+    {"predict_proba", (PyCFunction)(void (*)(void))classic_predict_proba,
+        METH_VARARGS | METH_KEYWORDS, CLASSIC_DOC("predict_proba", "class probabilities")},
+    {"decision_function", (PyCFunction)(void (*)(void))classic_decision_function,
+        METH_VARARGS | METH_KEYWORDS, CLASSIC_DOC("decision_function", "decision values")},
+    {"transform", (PyCFunction)(void (*)(void))classic_transform, METH_VARARGS | METH_KEYWORDS,
+        CLASSIC_DOC("transform", "transformed features")},
+    {"score_samples", (PyCFunction)(void (*)(void))classic_score_samples,
+        METH_VARARGS | METH_KEYWORDS, CLASSIC_DOC("score_samples", "scores")},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef classic_getset[] = {
+    {"n_features", (getter)classic_get_n_features, NULL, "values per sample", NULL},
+    {"classes", (getter)classic_get_classes, NULL, "class labels (tuple of int) or None", NULL},
+    {"kind", (getter)classic_get_kind, NULL, "what the model is: 'trees classifier' ...", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject classic_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "microml.ClassicModel",
+    .tp_doc = "ClassicModel(buf): a scikit-learn model converted by microml_tools.sklearn.\n\n"
+              "buf is borrowed, not copied, and held by the model.",
+    .tp_basicsize = sizeof(classic_obj_t),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = classic_new,
+    .tp_dealloc = (destructor)classic_dealloc,
+    .tp_repr = (reprfunc)classic_repr,
+    .tp_methods = classic_methods,
+    .tp_getset = classic_getset,
+};
+
+#endif // MML_ENABLE_CLASSIC
+
 // ---------------------------------------------------------------------------------------------
 // The module
 
@@ -751,6 +1012,13 @@ static PyObject *microml_load(PyObject *module, PyObject *args, PyObject *kwds) 
     }
     // One entry per family.
     switch (family) {
+#if MML_ENABLE_CLASSIC
+        case MML_PY_FAMILY_CLASSIC:
+            if (kwds != NULL && PyDict_Size(kwds) > 0) {
+                return PyErr_Format(PyExc_TypeError, "load() of a classic model takes no arena");
+            }
+            return PyObject_Call((PyObject *)&classic_type, args, NULL);
+#endif
         default: // MML_PY_FAMILY_TFLITE
             return PyObject_Call((PyObject *)&model_type, args, kwds);
     }
@@ -803,6 +1071,11 @@ PyMODINIT_FUNC PyInit_microml(void) {
     if (PyType_Ready(&model_type) < 0) {
         return NULL;
     }
+#if MML_ENABLE_CLASSIC
+    if (PyType_Ready(&classic_type) < 0) {
+        return NULL;
+    }
+#endif
     PyObject *mod = PyModule_Create(&microml_module);
     if (mod == NULL) {
         return NULL;
@@ -813,5 +1086,11 @@ PyMODINIT_FUNC PyInit_microml(void) {
         Py_DECREF(mod);
         return NULL;
     }
+#if MML_ENABLE_CLASSIC
+    if (PyModule_AddObjectRef(mod, "ClassicModel", (PyObject *)&classic_type) < 0) {
+        Py_DECREF(mod);
+        return NULL;
+    }
+#endif
     return mod;
 }

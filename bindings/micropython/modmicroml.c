@@ -26,7 +26,9 @@
 // Types of a .mpy live in RAM and are filled in by mpy_init (a .mpy has no ROM type objects).
 mp_obj_full_type_t microml_model_type;
 mp_obj_full_type_t microml_tensorinfo_type;
+mp_obj_full_type_t microml_classic_type;
 #define MICROML_MODEL_TYPE ((mp_obj_type_t *)&microml_model_type)
+#define MICROML_CLASSIC_TYPE ((mp_obj_type_t *)&microml_classic_type)
 #define MICROML_TENSORINFO_TYPE ((mp_obj_type_t *)&microml_tensorinfo_type)
 // The native glue's getiter returns NULL when given a buffer: the iterator is then the buffer,
 // or buf[0] if the buffer's type was cleared.
@@ -41,7 +43,9 @@ static mp_obj_t microml_getiter(mp_obj_t o, mp_obj_iter_buf_t *buf) {
 #else
 extern const mp_obj_type_t microml_model_type;
 extern const mp_obj_type_t microml_tensorinfo_type;
+extern const mp_obj_type_t microml_classic_type;
 #define MICROML_MODEL_TYPE (&microml_model_type)
+#define MICROML_CLASSIC_TYPE (&microml_classic_type)
 #define MICROML_TENSORINFO_TYPE (&microml_tensorinfo_type)
 #define MICROML_GETITER(o, buf) (mp_getiter((o), (buf)))
 #endif
@@ -627,6 +631,209 @@ static void model_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     }
 }
 
+#if MML_ENABLE_CLASSIC
+/******************************************************************************/
+// ClassicModel: scikit-learn models (the "MMLC" format), the API in mml_py.c. Cost: the object,
+// its classes tuple and one work buffer (mml_py_classic_work_floats()); predict(x, out=y)
+// allocates nothing.
+
+typedef struct _microml_classic_obj_t {
+    mp_obj_base_t base;
+    mp_obj_t buf;     // the blob's owner: borrowed by pc, kept alive here
+    mp_obj_t classes; // tuple of int, or None
+    float *work;
+    mml_py_classic_t pc;
+} microml_classic_obj_t;
+
+static mp_obj_t classic_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
+    const mp_obj_t *args) {
+    enum { ARG_buf };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_buf, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+    };
+    mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
+    mml_py_err_t e;
+    mp_obj_t buf = vals[ARG_buf].u_obj;
+    mp_buffer_info_t bi;
+    if (mp_obj_is_small_int(buf) || type_name(buf) == MP_QSTR_str ||
+        !mp_get_buffer(buf, &bi, MP_BUFFER_READ)) {
+        raise_err((mml_py_fail(&e, MML_PY_MSG_MODEL_NOT_BUFFER), &e));
+    }
+    microml_classic_obj_t *self = mp_obj_malloc(microml_classic_obj_t, MICROML_CLASSIC_TYPE);
+    self->buf = buf;
+    self->classes = mp_const_none;
+    self->work = NULL;
+    check(mml_py_classic_load(&self->pc, bi.buf, bi.len, &e), &e);
+    self->work = m_new(float, mml_py_classic_work_floats(&self->pc));
+    const mml_classic_t *m = &self->pc.m;
+    if (m->n_classes > 0) {
+        mp_obj_t classes = mp_obj_new_tuple(m->n_classes, NULL);
+        mp_obj_tuple_t *t = MP_OBJ_TO_PTR(classes);
+        for (uint32_t i = 0; i < m->n_classes; i++) {
+            t->items[i] = mp_obj_new_int(m->classes[i]);
+        }
+        self->classes = classes;
+    }
+    return MP_OBJ_FROM_PTR(self);
+}
+
+// A new flat array.array of n items of typecode tc ('i' or 'f').
+static mp_obj_t classic_array_new(char tc, size_t n, uint8_t **data) {
+    uint8_t *items = m_new(uint8_t, n > 0 ? 4 * n : 1);
+#if MICROPY_ENABLE_DYNRUNTIME
+    mp_obj_t mod = mp_import_name(MP_QSTR_array, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
+    const mp_obj_type_t *array_type = MP_OBJ_TO_PTR(mp_load_attr(mod, MP_QSTR_array));
+#else
+    const mp_obj_type_t *array_type = &mp_type_array;
+#endif
+    mp_obj_array_t *o = mp_obj_malloc(mp_obj_array_t, array_type);
+    o->typecode = (size_t)tc;
+    o->free = 0;
+    o->len = n;
+    o->items = items;
+    *data = items;
+    return MP_OBJ_FROM_PTR(o);
+}
+
+// predict / predict_proba / decision_function / transform (X, out=None, *, n=None)
+static mp_obj_t classic_call(mml_classic_what_t what, const char *name, size_t n_args,
+    const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_self, ARG_X, ARG_out, ARG_n };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_X, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_n, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    microml_classic_obj_t *self = MP_OBJ_TO_PTR(args[ARG_self].u_obj);
+    mml_py_classic_t *pc = &self->pc;
+    mml_py_err_t e;
+    mp_buffer_info_t b;
+    if (!mp_get_buffer(self->buf, &b, MP_BUFFER_READ)) {
+        b.buf = NULL;
+        b.len = 0;
+    }
+    check(mml_py_classic_check(pc, b.buf, b.len, &e), &e);
+    check(mml_py_classic_has(pc, what, name, &e), &e);
+    int32_t n = -1;
+    if (args[ARG_n].u_obj != mp_const_none) {
+        mp_int_t v = mp_obj_get_int(args[ARG_n].u_obj);
+        n = v < 0 ? 0 : v > INT32_MAX ? INT32_MAX : (int32_t)v;
+    }
+    mml_py_value_t v;
+    value_describe(args[ARG_X].u_obj, &v);
+    uint32_t batch;
+    bool is_batch;
+    check(mml_py_classic_input(pc, &v, n, &batch, &is_batch, &e), &e);
+    char tc = mml_py_classic_typecode(pc, what);
+    uint32_t width = mml_py_classic_width(pc, what);
+    mp_obj_t out = args[ARG_out].u_obj, result;
+    uint8_t *dst;
+    int32_t one[1];
+    bool scalar = out == mp_const_none && !is_batch && what == MML_CLASSIC_PREDICT && width == 1;
+    if (out != mp_const_none) {
+        mp_buffer_info_t bi = {.buf = NULL, .len = 0, .typecode = 0};
+        bool w = mp_get_buffer(out, &bi, MP_BUFFER_WRITE);
+        char otc = (char)(bi.typecode & 0x7f);
+        if (otc == 'l' && sizeof(long) != 4) {
+            otc = 0;
+        }
+        check(mml_py_classic_out_check(pc, what, batch, w, otc, bi.len, &e), &e);
+        dst = bi.buf;
+        result = out;
+    } else if (scalar) {
+        dst = (uint8_t *)one; // no allocation for one sample's label or value
+        result = mp_const_none;
+    } else {
+        result = classic_array_new(tc, (size_t)batch * width, &dst);
+    }
+    for (uint32_t k = 0; k < batch; k++) {
+        check(mml_py_classic_run(pc, what, &v, k, self->work, dst + (size_t)k * width * 4, &e),
+            &e);
+    }
+    if (scalar) {
+        if (tc == 'i') {
+            return mp_obj_new_int(one[0]);
+        }
+#if MICROML_HAS_FLOAT
+        float f;
+        memcpy(&f, one, 4);
+        return mp_obj_new_float((mp_float_t)f);
+#endif
+    }
+    return result;
+}
+
+static mp_obj_t classic_predict(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    return classic_call(MML_CLASSIC_PREDICT, "predict", n_args, pos_args, kw_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(classic_predict_obj, 2, classic_predict);
+
+static mp_obj_t classic_predict_proba(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    return classic_call(MML_CLASSIC_PROBA, "predict_proba", n_args, pos_args, kw_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(classic_predict_proba_obj, 2, classic_predict_proba);
+
+static mp_obj_t classic_decision_function(size_t n_args, const mp_obj_t *pos_args,
+    mp_map_t *kw_args) {
+    return classic_call(MML_CLASSIC_DECISION, "decision_function", n_args, pos_args, kw_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(classic_decision_function_obj, 2, classic_decision_function);
+
+static mp_obj_t classic_transform(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    return classic_call(MML_CLASSIC_TRANSFORM, "transform", n_args, pos_args, kw_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(classic_transform_obj, 2, classic_transform);
+
+static mp_obj_t classic_score_samples(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    return classic_call(MML_CLASSIC_SCORE, "score_samples", n_args, pos_args, kw_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(classic_score_samples_obj, 2, classic_score_samples);
+
+static void classic_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    (void)kind;
+    microml_classic_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    char text[MML_PY_MSG_LEN];
+    mml_py_classic_repr(&self->pc, text, sizeof(text));
+    mp_printf(print, "%s", text);
+}
+
+static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // read-only
+    }
+    microml_classic_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const void *method = NULL;
+    if (attr == MP_QSTR_predict) {
+        method = &classic_predict_obj;
+    } else if (attr == MP_QSTR_predict_proba) {
+        method = &classic_predict_proba_obj;
+    } else if (attr == MP_QSTR_decision_function) {
+        method = &classic_decision_function_obj;
+    } else if (attr == MP_QSTR_transform) {
+        method = &classic_transform_obj;
+    } else if (attr == MP_QSTR_score_samples) {
+        method = &classic_score_samples_obj;
+    } else if (attr == MP_QSTR_n_features) {
+        dest[0] = mp_obj_new_int_from_uint(self->pc.m.n_features);
+    } else if (attr == MP_QSTR_classes) {
+        dest[0] = self->classes;
+    } else if (attr == MP_QSTR_kind) {
+        char kind[MML_PY_MSG_LEN];
+        mml_py_classic_kind(&self->pc, kind, sizeof(kind));
+        dest[0] = mp_obj_new_str(kind, strlen(kind));
+    }
+    if (method != NULL) {
+        dest[0] = MP_OBJ_FROM_PTR(method);
+        dest[1] = self_in;
+    }
+}
+
+#endif // MML_ENABLE_CLASSIC
+
 /******************************************************************************/
 // Module
 
@@ -661,6 +868,10 @@ static mp_obj_t microml_load(size_t n_args, const mp_obj_t *pos_args, mp_map_t *
         }
     }
     switch (family) {
+#if MML_ENABLE_CLASSIC
+        case MML_PY_FAMILY_CLASSIC:
+            return classic_make_new(MICROML_CLASSIC_TYPE, 1, n_kw, args);
+#endif
         default: // MML_PY_FAMILY_TFLITE
             return model_make_new(MICROML_MODEL_TYPE, n_pos, n_kw, args);
     }
@@ -688,6 +899,16 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, subscr, tensorinfo_subscr, 2);
     MP_OBJ_TYPE_SET_SLOT(&microml_tensorinfo_type, iter, tensorinfo_getiter, 3);
 
+#if MML_ENABLE_CLASSIC
+    microml_classic_type.base.type = (void *)&mp_type_type;
+    microml_classic_type.flags = MP_TYPE_FLAG_NONE;
+    microml_classic_type.name = MP_QSTR_ClassicModel;
+    MP_OBJ_TYPE_SET_SLOT(&microml_classic_type, make_new, classic_make_new, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_classic_type, print, classic_print, 1);
+    MP_OBJ_TYPE_SET_SLOT(&microml_classic_type, attr, classic_attr, 2);
+    mp_store_global(MP_QSTR_ClassicModel, MP_OBJ_FROM_PTR(&microml_classic_type));
+#endif
+
     mp_store_global(MP_QSTR___version__,
         mp_obj_new_str(MML_VERSION_STRING, sizeof(MML_VERSION_STRING) - 1));
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
@@ -706,6 +927,11 @@ MP_DEFINE_CONST_OBJ_TYPE(microml_tensorinfo_type, MP_QSTR_TensorInfo, MP_TYPE_FL
     print, tensorinfo_print, attr, tensorinfo_attr, subscr, tensorinfo_subscr, iter,
     tensorinfo_getiter);
 
+#if MML_ENABLE_CLASSIC
+MP_DEFINE_CONST_OBJ_TYPE(microml_classic_type, MP_QSTR_ClassicModel, MP_TYPE_FLAG_NONE, make_new,
+    classic_make_new, print, classic_print, attr, classic_attr);
+#endif
+
 static const MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
 
 static const mp_rom_map_elem_t microml_module_globals_table[] = {
@@ -714,6 +940,9 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
     {MP_ROM_QSTR(MP_QSTR_Model), MP_ROM_PTR(&microml_model_type)},
     {MP_ROM_QSTR(MP_QSTR_TensorInfo), MP_ROM_PTR(&microml_tensorinfo_type)},
     {MP_ROM_QSTR(MP_QSTR_load), MP_ROM_PTR(&microml_load_obj)},
+#if MML_ENABLE_CLASSIC
+    {MP_ROM_QSTR(MP_QSTR_ClassicModel), MP_ROM_PTR(&microml_classic_type)},
+#endif
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);
 

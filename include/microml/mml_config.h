@@ -72,6 +72,13 @@
 #define MML_ENABLE_FLEXBUF (0)
 #endif
 
+// Classical models (src/classic/, the "MMLC" format of docs/classic-format.md, and their Python
+// ClassicModel). On by default; a custom build of some .tflite models' ops (MML_OPS_CUSTOM)
+// leaves them out unless it sets MML_ENABLE_CLASSIC to 1.
+#ifndef MML_ENABLE_CLASSIC
+#define MML_ENABLE_CLASSIC (!MML_OPS_CUSTOM)
+#endif
+
 // MML_OP_ON(NAME): the token 1 if op NAME is in this build, else 0; usable in #if and in token
 // pasting. MML_OP_ENABLE_<NAME> may be undefined (the default applies), 0 or 1: pasted onto
 // MML__OPS_IS_, a 0 or 1 becomes "~, v," and moves v into MML__OPS_2ND's second place, while any

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// Classical models converted from scikit-learn (python/microml_tools/sklearn.py): the ".mml"
+// format of docs/classic-format.md, read in place. Check-then-run: mml_classic_load() validates
+// every length, index and child link; the run functions trust it. No allocation: the caller gives
+// a float scratch buffer of mml_classic_scratch_floats() items. Built when MML_ENABLE_CLASSIC
+// (mml_config.h) is 1.
+//   mml_classic_t m;  mml_error_t err;
+//   mml_classic_load(&m, blob, len, &err);            // borrows blob (4-byte aligned)
+//   float scratch[...mml_classic_scratch_floats(&m)];
+//   uint32_t c = mml_classic_predict_class(&m, x, scratch);  // classifiers: m.classes[c]
+//   mml_classic_run(&m, MML_CLASSIC_PROBA, x, out, scratch); // out: mml_classic_outputs() floats
+#ifndef MICROML_MML_CLASSIC_H
+#define MICROML_MML_CLASSIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mml_config.h"
+#include "mml_status.h"
+
+#define MML_CLASSIC_MAGIC "MMLC"
+#define MML_CLASSIC_VERSION (1)
+#ifndef MML_CLASSIC_MAX_STAGES
+#define MML_CLASSIC_MAX_STAGES (8) // transforms + the model of one pipeline
+#endif
+
+// What a model is for (header field "task").
+typedef enum {
+    MML_CLASSIC_REGRESSOR = 0,  // predict gives n_targets floats
+    MML_CLASSIC_CLASSIFIER = 1, // predict gives a class index into classes[]
+    MML_CLASSIC_TRANSFORMER = 2 // only transform
+} mml_classic_task_t;
+
+// Stage kinds (the "kind" of each stage header).
+typedef enum {
+    MML_CLASSIC_TREES = 1,  // trees: mean of leaves (forests), bias + sum (boosting), path lengths
+                            // (isolation forest)
+    MML_CLASSIC_LINEAR = 2, // X @ coef.T + intercept, then a link (see post)
+    MML_CLASSIC_AFFINE = 3, // (x - sub) * mul + add per feature: the scalers
+    MML_CLASSIC_NORMALIZER = 4,  // rows scaled to unit l1 / l2 / max norm
+    MML_CLASSIC_PCA = 5,         // (x - mean) @ components.T
+    MML_CLASSIC_DENSE = 6,       // an MLP hidden layer: X @ coef.T + intercept, then activation
+    MML_CLASSIC_GAUSSIAN_NB = 7, // Gaussian naive Bayes: joint log-likelihood per class
+    MML_CLASSIC_SVM = 8,         // kernel SVM: SVC (one-vs-one), SVR, OneClassSVM
+    MML_CLASSIC_CENTROIDS = 9,   // distances to centroids: NearestCentroid, KMeans
+    MML_CLASSIC_GMM = 10,        // Gaussian mixture: weighted log-likelihood per component
+    MML_CLASSIC_KNN = 11,        // k nearest neighbours: class shares or mean target
+    MML_CLASSIC_KIND_COUNT
+} mml_classic_kind_t;
+
+// What to compute.
+typedef enum {
+    MML_CLASSIC_PREDICT = 0, // regressor: its targets; classifier: see predict_class
+    MML_CLASSIC_PROBA = 1,   // classifier: n_classes probabilities
+    MML_CLASSIC_DECISION =
+        2, // linear / boosting classifier: decision_function (1 value for 2 classes)
+    MML_CLASSIC_TRANSFORM = 3, // transformer pipeline: the last transform's output
+    MML_CLASSIC_SCORE = 4      // score_samples (OneClassSVM, IsolationForest: decision + offset;
+                               // GaussianMixture: log-likelihood)
+} mml_classic_what_t;
+
+typedef struct {
+    const uint8_t *buf; // the blob, borrowed
+    uint32_t len;
+    uint32_t task;          // mml_classic_task_t
+    uint32_t n_features;    // inputs per sample
+    uint32_t n_classes;     // classifier: classes; else 0
+    uint32_t n_targets;     // regressor: values per sample; transformer: outputs; classifier: 1
+    const int32_t *classes; // n_classes labels, in scikit-learn's order (classes_)
+    uint32_t n_stages;
+    uint32_t stage[MML_CLASSIC_MAX_STAGES]; // byte offset of each stage header
+    uint32_t max_width;  // widest stage input/output or result (floats), for the scratch
+    uint32_t model_kind; // kind of the last stage
+} mml_classic_t;
+
+// Validates blob (len bytes, 4-byte aligned) and fills m; the blob is borrowed. Errors:
+// MML_ERR_INVALID_MODEL (damaged/truncated; err->msg says which field), MML_ERR_UNSUPPORTED
+// (another format version, an unknown stage kind).
+mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mml_error_t *err);
+
+// Floats of scratch the run functions need.
+uint32_t mml_classic_scratch_floats(const mml_classic_t *m);
+
+// Number of floats mml_classic_run(what) writes, 0 if the model does not have it.
+uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what);
+
+// Runs one sample x (n_features floats) and writes mml_classic_outputs(m, what) floats to out.
+// MML_ERR_INVALID_ARG if the model does not have `what`.
+mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, const float *x,
+    float *out, float *scratch);
+
+// Classifier: index into m->classes of the predicted class (first on ties, as numpy's argmax).
+uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float *scratch);
+
+#endif // MICROML_MML_CLASSIC_H

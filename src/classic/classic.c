@@ -1,0 +1,965 @@
+// SPDX-License-Identifier: MIT
+// Classical models (docs/classic-format.md): the loader, which validates every field of a blob,
+// and the run path, which trusts it. Cost: one pass over the stages per sample; trees walk
+// depth-many nodes per tree; no allocation, no writable statics, data read in place.
+#include "microml/mml_classic.h"
+
+#if MML_ENABLE_CLASSIC
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "core/mathf.h"
+#include "core/status.h"
+
+#define HEADER_BYTES (32u)
+#define STAGE_BYTES (16u)
+#define NODE_BYTES (16u)
+#define TREES_SUM (1u) // trees param low byte: 0 mean of leaves (forests), 1 bias + sum (boosting)
+#define TREES_IFOREST (2u) // 2: isolation forest: -2^-(sum of leaves) - offset
+#define ACT_LOGISTIC (3u)  // dense activations: 0 identity, 1 relu, 2 tanh, 3 logistic
+#define LINK_SOFTMAX (2u)
+
+// A tree node as stored: feature < 0 marks a leaf whose `left` is its leaf index; an internal
+// node's feature may carry MISSING_LEFT (a NaN input goes left: HistGradientBoosting).
+#define MISSING_LEFT (0x40000000)
+#define FEATURE_MASK (0x3fffffff)
+typedef struct {
+    int32_t feature;
+    float threshold;
+    uint32_t left;
+    uint32_t right;
+} node_t;
+
+static uint32_t rd32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t rd16(const uint8_t *p) {
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static const char *kind_name(uint32_t kind) {
+    switch (kind) {
+        case MML_CLASSIC_TREES:
+            return "trees";
+        case MML_CLASSIC_LINEAR:
+            return "linear";
+        case MML_CLASSIC_AFFINE:
+            return "scaler";
+        case MML_CLASSIC_NORMALIZER:
+            return "normalizer";
+        case MML_CLASSIC_PCA:
+            return "pca";
+        case MML_CLASSIC_DENSE:
+            return "dense";
+        case MML_CLASSIC_GAUSSIAN_NB:
+            return "gaussian_nb";
+        case MML_CLASSIC_SVM:
+            return "svm";
+        case MML_CLASSIC_CENTROIDS:
+            return "centroids";
+        case MML_CLASSIC_GMM:
+            return "gmm";
+        case MML_CLASSIC_KNN:
+            return "knn";
+        default:
+            return "?";
+    }
+}
+
+// A stage as the run path sees it (offsets already validated).
+typedef struct {
+    uint32_t kind, param, n_in, n_out;
+    const uint8_t *body; // after the stage header
+} stage_t;
+
+static stage_t stage_at(const mml_classic_t *m, uint32_t s) {
+    const uint8_t *p = m->buf + m->stage[s];
+    stage_t st = {rd16(p), rd16(p + 2), rd32(p + 8), rd32(p + 12), p + STAGE_BYTES};
+    return st;
+}
+
+// The link that turns a model stage's raw output into probabilities (0: none, 1 binary logistic,
+// 2 softmax, 3 one-vs-rest logistic).
+static uint32_t stage_link(const stage_t *st) {
+    switch (st->kind) {
+        case MML_CLASSIC_LINEAR:
+            return st->param;
+        case MML_CLASSIC_TREES:
+            return st->param >> 8;
+        case MML_CLASSIC_GAUSSIAN_NB:
+        case MML_CLASSIC_GMM:
+            return LINK_SOFTMAX;
+        default:
+            return 0;
+    }
+}
+
+// A kernel SVM stage's body (see docs/classic-format.md).
+#define SVM_HEAD (32u)
+#define SVM_MAX_DEGREE (16u)
+typedef struct {
+    uint32_t kernel, degree, n_sv, n_groups, has_score;
+    float gamma, coef0, score_offset;
+    const uint32_t *n_support; // n_groups
+    const float *sv;           // [n_sv][n_in]
+    const float *dual;         // [max(n_groups - 1, 1)][n_sv]
+    const float *intercept;    // [n_pairs]
+} svm_t;
+
+static uint32_t svm_pairs(uint32_t n_groups) {
+    return n_groups > 1 ? n_groups * (n_groups - 1) / 2 : 1;
+}
+
+static svm_t svm_at(const stage_t *st) {
+    const uint8_t *b = st->body;
+    svm_t v;
+    v.kernel = rd32(b);
+    memcpy(&v.gamma, b + 4, 4);
+    memcpy(&v.coef0, b + 8, 4);
+    v.degree = rd32(b + 12);
+    v.n_sv = rd32(b + 16);
+    v.n_groups = rd32(b + 20);
+    memcpy(&v.score_offset, b + 24, 4);
+    v.has_score = rd32(b + 28);
+    v.n_support = (const uint32_t *)(b + SVM_HEAD);
+    v.sv = (const float *)(v.n_support + v.n_groups);
+    v.dual = v.sv + (size_t)v.n_sv * st->n_in;
+    v.intercept = v.dual + (size_t)(v.n_groups > 1 ? v.n_groups - 1 : 1) * v.n_sv;
+    return v;
+}
+
+// Floats a stage writes at its output (an SVM also keeps its kernel values, pair decisions and
+// confidences there).
+static uint64_t stage_room(const stage_t *st) {
+    if (st->kind == MML_CLASSIC_KNN) {
+        return st->n_out + 2 * (uint64_t)rd32(st->body); // + k (distance, index) pairs
+    }
+    if (st->kind != MML_CLASSIC_SVM) {
+        return st->n_out;
+    }
+    svm_t v = svm_at(st);
+    return 2 * (uint64_t)st->n_out + v.n_sv + svm_pairs(v.n_groups);
+}
+
+// Whether a model stage's raw output is a decision function (linear, boosting, SVM).
+static bool has_decision(const stage_t *st) {
+    return st->kind == MML_CLASSIC_LINEAR || st->kind == MML_CLASSIC_SVM ||
+        (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) != 0);
+}
+
+// Isolation forest: the offset stored after the leaves.
+static float iforest_offset(const stage_t *st) {
+    const uint8_t *b = st->body;
+    uint32_t n_trees = rd32(b), n_nodes = rd32(b + 4), n_leaves = rd32(b + 8);
+    const float *leaves =
+        (const float *)(b + 12 + 4 * ((size_t)n_trees + 1) + (size_t)NODE_BYTES * n_nodes);
+    return leaves[n_leaves];
+}
+
+// Whether score_samples exists (decision + an offset): OneClassSVM, IsolationForest.
+static bool has_score(const stage_t *st) {
+    return st->kind == MML_CLASSIC_GMM || (st->kind == MML_CLASSIC_SVM && svm_at(st).has_score) ||
+        (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) == TREES_IFOREST);
+}
+
+static mml_status_t bad(mml_error_t *err, uint32_t s, const char *what) {
+    return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: stage %u: %s", s, what);
+}
+
+// Checks n floats are not NaN (thresholds, coefficients: a NaN would make results meaningless).
+static bool all_numbers(const float *v, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        if (v[i] != v[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Trees: counts, ranges, and every node's feature, children and leaf index.
+static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t param,
+    uint32_t n_in, uint32_t n_out, mml_error_t *err) {
+    if (avail < 12) {
+        return bad(err, s, "trees header truncated");
+    }
+    if ((param & 0xff) > TREES_IFOREST || (param >> 8) > 3 ||
+        ((param & 0xff) == TREES_IFOREST && (n_out != 1 || (param >> 8) != 0))) {
+        return bad(err, s, "unknown tree aggregation or link");
+    }
+    bool sum = (param & 0xff) != 0; // one value per leaf, then n_out biases (or the offset)
+    uint32_t n_trees = rd32(body), n_nodes = rd32(body + 4), n_leaves = rd32(body + 8);
+    uint32_t leaf_width = sum ? 1 : n_out;
+    uint64_t need = 12 + 4 * ((uint64_t)n_trees + 1) + (uint64_t)NODE_BYTES * n_nodes +
+        4 * (uint64_t)n_leaves * leaf_width + (sum ? 4 * (uint64_t)n_out : 0);
+    if (n_trees == 0 || n_nodes == 0 || n_leaves == 0) {
+        return bad(err, s, "no trees, nodes or leaves");
+    }
+    if (need != avail) {
+        return bad(err, s, "trees size does not match its counts");
+    }
+    const uint32_t *root = (const uint32_t *)(body + 12);
+    const node_t *nodes = (const node_t *)(root + n_trees + 1);
+    const float *leaves = (const float *)(nodes + n_nodes);
+    if (root[0] != 0 || root[n_trees] != n_nodes) {
+        return bad(err, s, "tree ranges do not cover the nodes");
+    }
+    for (uint32_t t = 0; t < n_trees; t++) {
+        if (root[t + 1] <= root[t]) {
+            return bad(err, s, "empty tree");
+        }
+        for (uint32_t i = root[t]; i < root[t + 1]; i++) {
+            const node_t *nd = &nodes[i];
+            if (nd->feature < 0) {
+                if (nd->left >= n_leaves) {
+                    return mml__fail(err, MML_ERR_INVALID_MODEL,
+                        "malformed classic model: node %u: leaf %u of %u", i, nd->left, n_leaves);
+                }
+                continue;
+            }
+            // Children after their parent and inside the tree: every walk ends at a leaf.
+            if ((uint32_t)(nd->feature & FEATURE_MASK) >= n_in || nd->left <= i || nd->right <= i ||
+                nd->left >= root[t + 1] || nd->right >= root[t + 1] ||
+                nd->threshold != nd->threshold) {
+                return mml__fail(err, MML_ERR_INVALID_MODEL,
+                    "malformed classic model: node %u: bad feature, child or threshold", i);
+            }
+        }
+    }
+    if (!all_numbers(leaves, (uint64_t)n_leaves * leaf_width + (sum ? n_out : 0))) {
+        return bad(err, s, "NaN leaf value");
+    }
+    return MML_OK;
+}
+
+static mml_status_t check_svm(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t param,
+    uint32_t n_in, uint32_t n_out, mml_error_t *err) {
+    if (avail < SVM_HEAD) {
+        return bad(err, s, "svm header truncated");
+    }
+    stage_t st = {MML_CLASSIC_SVM, param, n_in, n_out, body};
+    uint32_t n_groups = rd32(body + 20);
+    if (rd32(body) > 3 || rd32(body + 12) > SVM_MAX_DEGREE || param > 1 || n_groups == 0 ||
+        n_groups > 0xffffu || (param == 0) != (n_groups >= 2) ||
+        n_out != (param == 1 || n_groups == 2 ? 1u : n_groups) || rd32(body + 28) > 1) {
+        return bad(err, s, "svm: bad kernel, degree, mode, groups or outputs");
+    }
+    uint32_t n_sv = rd32(body + 16);
+    uint64_t need = SVM_HEAD +
+        4 *
+            ((uint64_t)n_groups + (uint64_t)n_sv * n_in +
+                (uint64_t)(n_groups > 1 ? n_groups - 1 : 1) * n_sv + svm_pairs(n_groups));
+    if (need != avail || n_sv == 0) {
+        return bad(err, s, "svm size does not match its counts");
+    }
+    svm_t v = svm_at(&st);
+    uint64_t total = 0;
+    for (uint32_t g = 0; g < n_groups; g++) {
+        total += v.n_support[g];
+    }
+    if (total != n_sv) {
+        return bad(err, s, "svm: support counts do not add up");
+    }
+    if (!all_numbers(v.sv, (need - SVM_HEAD) / 4 - n_groups) || v.gamma != v.gamma ||
+        v.coef0 != v.coef0 || v.score_offset != v.score_offset) {
+        return bad(err, s, "NaN parameter");
+    }
+    return MML_OK;
+}
+
+static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t kind,
+    uint32_t param, uint32_t n_in, uint32_t n_out, mml_error_t *err) {
+    uint64_t need;
+    switch (kind) {
+        case MML_CLASSIC_SVM:
+            return check_svm(body, avail, s, param, n_in, n_out, err);
+        case MML_CLASSIC_TREES:
+            return check_trees(body, avail, s, param, n_in, n_out, err);
+        case MML_CLASSIC_LINEAR:
+            if (param > 3) {
+                return bad(err, s, "unknown link function");
+            }
+            need = 4 * ((uint64_t)n_out * n_in + n_out);
+            break;
+        case MML_CLASSIC_AFFINE:
+            need = 12 * (uint64_t)n_in;
+            if (n_in != n_out) {
+                return bad(err, s, "scaler changes the width");
+            }
+            break;
+        case MML_CLASSIC_NORMALIZER:
+            need = 0;
+            if (n_in != n_out || param < 1 || param > 3) {
+                return bad(err, s, "normalizer: bad width or norm");
+            }
+            break;
+        case MML_CLASSIC_PCA:
+            need = 4 * ((uint64_t)n_in + (uint64_t)n_out * n_in);
+            break;
+        case MML_CLASSIC_DENSE:
+            if (param > ACT_LOGISTIC) {
+                return bad(err, s, "unknown activation");
+            }
+            need = 4 * ((uint64_t)n_out * n_in + n_out);
+            break;
+        case MML_CLASSIC_GAUSSIAN_NB:
+            need = 4 * (2 * (uint64_t)n_out * n_in + n_out);
+            break;
+        case MML_CLASSIC_GMM:
+            need = 4 * ((uint64_t)n_out * n_in + (uint64_t)n_out * n_in * n_in + n_out);
+            break;
+        case MML_CLASSIC_KNN: {
+            if (avail < 8 || (param & 0xff) > 1 || (param >> 8) > 3) {
+                return bad(err, s, "knn: truncated, or unknown metric or weights");
+            }
+            uint32_t k = rd32(body), n_samples = rd32(body + 4);
+            bool reg = (param >> 9) & 1;
+            need = 8 + 4 * ((uint64_t)n_samples * n_in + (uint64_t)n_samples * (reg ? n_out : 1));
+            if (k == 0 || k > n_samples || need != avail) {
+                return bad(err, s, "knn: k or size does not match its counts");
+            }
+            const uint32_t *lab = (const uint32_t *)(body + 8) + (size_t)n_samples * n_in;
+            for (uint32_t i = 0; !reg && i < n_samples; i++) {
+                if (lab[i] >= n_out) {
+                    return bad(err, s, "knn: label out of range");
+                }
+            }
+            if (!all_numbers((const float *)(body + 8),
+                    (uint64_t)n_samples * n_in + (reg ? (uint64_t)n_samples * n_out : 0))) {
+                return bad(err, s, "NaN parameter");
+            }
+            return MML_OK;
+        }
+        case MML_CLASSIC_CENTROIDS:
+            if ((param & 0xff) > 1 || (param >> 8) > 1) {
+                return bad(err, s, "unknown metric");
+            }
+            need = 4 * (uint64_t)n_out * n_in;
+            break;
+        default:
+            return mml__fail(err, MML_ERR_UNSUPPORTED,
+                "classic model: stage %u has kind %u, unknown to this build", s, kind);
+    }
+    if (need != avail) {
+        return bad(err, s, "size does not match its counts");
+    }
+    if (!all_numbers((const float *)body, need / 4)) {
+        return bad(err, s, "NaN parameter");
+    }
+    return MML_OK;
+}
+
+mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mml_error_t *err) {
+    const uint8_t *b = blob;
+    memset(m, 0, sizeof(*m));
+    if (b == NULL || len < HEADER_BYTES) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "classic model truncated: %u bytes",
+            (uint32_t)(len > 0xffffffffu ? 0xffffffffu : len));
+    }
+    if (memcmp(b, MML_CLASSIC_MAGIC, 4) != 0) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "not a classic model (no \"MMLC\" magic)");
+    }
+    if ((uintptr_t)b % 4 != 0) {
+        return mml__fail(err, MML_ERR_INVALID_ARG, "classic model must be 4-byte aligned");
+    }
+    uint32_t version = rd16(b + 4), n_stages = rd16(b + 6), total = rd32(b + 8);
+    if (version != MML_CLASSIC_VERSION) {
+        return mml__fail(err, MML_ERR_UNSUPPORTED,
+            "classic model format version %u: this build reads version %u", version,
+            (uint32_t)MML_CLASSIC_VERSION);
+    }
+    if (total != len) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL,
+            "classic model truncated or padded: header says %u bytes, got %u", total,
+            (uint32_t)(len > 0xffffffffu ? 0xffffffffu : len));
+    }
+    m->buf = b;
+    m->len = total;
+    m->task = rd32(b + 12);
+    m->n_features = rd32(b + 16);
+    m->n_classes = rd32(b + 20);
+    m->n_targets = rd32(b + 24);
+    if (m->task > MML_CLASSIC_TRANSFORMER || m->n_features == 0 || rd32(b + 28) != 0) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: header");
+    }
+    if (m->task == MML_CLASSIC_CLASSIFIER ? m->n_classes < 2 || m->n_targets != 1
+                                          : m->n_classes != 0 || m->n_targets == 0) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: classes/targets");
+    }
+    if (n_stages == 0 || n_stages > MML_CLASSIC_MAX_STAGES) {
+        return mml__fail(err, MML_ERR_UNSUPPORTED, "classic model: %u stages (this build: 1..%u)",
+            n_stages, (uint32_t)MML_CLASSIC_MAX_STAGES);
+    }
+    uint64_t off = HEADER_BYTES + 4 * (uint64_t)m->n_classes;
+    if (off > len) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "classic model truncated in its classes");
+    }
+    m->classes = (const int32_t *)(b + HEADER_BYTES);
+    m->n_stages = n_stages;
+    uint32_t width = m->n_features, max_width = width;
+    for (uint32_t s = 0; s < n_stages; s++) {
+        if (off + STAGE_BYTES > len) {
+            return bad(err, s, "truncated header");
+        }
+        const uint8_t *p = b + off;
+        uint32_t kind = rd16(p), param = rd16(p + 2), size = rd32(p + 4), n_in = rd32(p + 8),
+                 n_out = rd32(p + 12);
+        if (size < STAGE_BYTES || size % 4 != 0 || off + size > len) {
+            return bad(err, s, "size out of the blob");
+        }
+        if (n_in != width || n_out == 0) {
+            return bad(err, s, "input width differs from the previous output");
+        }
+        mml_status_t st =
+            check_stage(p + STAGE_BYTES, size - STAGE_BYTES, s, kind, param, n_in, n_out, err);
+        if (st != MML_OK) {
+            return st;
+        }
+        bool last = s + 1 == n_stages;
+        bool is_model = kind == MML_CLASSIC_TREES || kind == MML_CLASSIC_LINEAR ||
+            kind == MML_CLASSIC_GAUSSIAN_NB || kind == MML_CLASSIC_SVM ||
+            kind == MML_CLASSIC_CENTROIDS || kind == MML_CLASSIC_GMM || kind == MML_CLASSIC_KNN;
+        if (is_model != (last && m->task != MML_CLASSIC_TRANSFORMER)) {
+            return bad(err, s, "models must be the last stage, transforms before it");
+        }
+        m->stage[s] = (uint32_t)off;
+        off += size;
+        width = n_out;
+        stage_t st_s = {kind, param, n_in, n_out, p + STAGE_BYTES};
+        uint64_t room = stage_room(&st_s);
+        if (room > 0x3fffffffu) {
+            return bad(err, s, "too wide");
+        }
+        max_width = room > max_width ? (uint32_t)room : max_width;
+        if (last) {
+            m->model_kind = kind;
+        }
+    }
+    if (off != len) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: trailing bytes");
+    }
+    // The last stage's output must be what the task promises.
+    stage_t last = stage_at(m, n_stages - 1);
+    uint32_t lk = stage_link(&last);
+    bool ok;
+    if (m->task == MML_CLASSIC_CLASSIFIER) {
+        ok = width == m->n_classes || (has_decision(&last) && width == 1 && m->n_classes == 2);
+        ok = ok && (lk != 1 || width == 1);
+    } else {
+        ok = width == m->n_targets && lk == 0;
+    }
+    if (!ok) {
+        return mml__fail(err, MML_ERR_INVALID_MODEL,
+            "malformed classic model: last stage (%s) gives %u values", kind_name(m->model_kind),
+            width);
+    }
+    // Room for every result too (a binary logistic stage gives 1 value, 2 probabilities).
+    m->max_width = max_width > m->n_classes ? max_width : m->n_classes;
+    return MML_OK;
+}
+
+uint32_t mml_classic_scratch_floats(const mml_classic_t *m) {
+    return 2 * m->max_width;
+}
+
+uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
+    stage_t last = stage_at(m, m->n_stages - 1);
+    switch (what) {
+        case MML_CLASSIC_PREDICT:
+            return m->task == MML_CLASSIC_REGRESSOR ? m->n_targets : 0;
+        case MML_CLASSIC_PROBA:
+            if (m->task != MML_CLASSIC_CLASSIFIER) {
+                return 0;
+            }
+            return stage_link(&last) != 0 || last.kind == MML_CLASSIC_KNN ||
+                    (last.kind == MML_CLASSIC_TREES && !has_decision(&last))
+                ? m->n_classes
+                : 0;
+        case MML_CLASSIC_DECISION:
+            return m->task == MML_CLASSIC_CLASSIFIER && has_decision(&last) ? last.n_out : 0;
+        case MML_CLASSIC_TRANSFORM:
+            if (last.kind == MML_CLASSIC_CENTROIDS && (last.param >> 8) == 1) {
+                return last.n_out; // KMeans: distances to the centers
+            }
+            return m->task == MML_CLASSIC_TRANSFORMER ? m->n_targets : 0;
+        case MML_CLASSIC_SCORE:
+            return has_score(&last) ? 1 : 0;
+        default:
+            return 0;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run path: trusts what load checked.
+
+// scikit-learn: X[f] <= threshold goes left (the threshold rounded down to float32 by the
+// converter, so the comparison is the same as scikit-learn's in double); NaN goes right, or left
+// where the node says so.
+static bool go_left(const node_t *nd, const float *x) {
+    float v = x[nd->feature & FEATURE_MASK];
+    return v <= nd->threshold || (v != v && (nd->feature & MISSING_LEFT) != 0);
+}
+
+static void run_trees(const stage_t *st, const float *x, float *out) {
+    const uint8_t *b = st->body;
+    uint32_t n_trees = rd32(b), n_nodes = rd32(b + 4), n_leaves = rd32(b + 8);
+    const uint32_t *root = (const uint32_t *)(b + 12);
+    const node_t *nodes = (const node_t *)(root + n_trees + 1);
+    const float *leaves = (const float *)(nodes + n_nodes);
+    if ((st->param & 0xff) != 0) {
+        // Boosting: bias, plus each tree's one leaf value (learning rate folded in) added to
+        // output t % n_out (scikit-learn's stage order: one tree per class and stage).
+        const float *bias = leaves + n_leaves;
+        bool iforest = (st->param & 0xff) == TREES_IFOREST;
+        for (uint32_t j = 0; j < st->n_out; j++) {
+            out[j] = iforest ? 0.0f : bias[j];
+        }
+        for (uint32_t t = 0; t < n_trees; t++) {
+            const node_t *nd = &nodes[root[t]];
+            while (nd->feature >= 0) {
+                nd = &nodes[go_left(nd, x) ? nd->left : nd->right];
+            }
+            out[t % st->n_out] += leaves[nd->left];
+        }
+        if (iforest) {
+            // The leaves hold path lengths / (n_trees c(max_samples)), the bias slot the offset:
+            // score = -2^-(sum), decision = score - offset.
+            out[0] = -mml__expf(-out[0] * 0.693147182f) - bias[0];
+        }
+        return;
+    }
+    for (uint32_t j = 0; j < st->n_out; j++) {
+        out[j] = 0.0f;
+    }
+    for (uint32_t t = 0; t < n_trees; t++) {
+        const node_t *nd = &nodes[root[t]];
+        while (nd->feature >= 0) {
+            nd = &nodes[go_left(nd, x) ? nd->left : nd->right];
+        }
+        const float *v = leaves + (size_t)nd->left * st->n_out;
+        for (uint32_t j = 0; j < st->n_out; j++) {
+            out[j] += v[j];
+        }
+    }
+    if (n_trees > 1) {
+        float inv = (float)n_trees;
+        for (uint32_t j = 0; j < st->n_out; j++) {
+            out[j] /= inv;
+        }
+    }
+}
+
+static void run_linear(const stage_t *st, const float *x, float *out) {
+    const float *coef = (const float *)st->body;
+    const float *icpt = coef + (size_t)st->n_out * st->n_in;
+    for (uint32_t j = 0; j < st->n_out; j++) {
+        const float *w = coef + (size_t)j * st->n_in;
+        float acc = 0.0f;
+        for (uint32_t i = 0; i < st->n_in; i++) {
+            acc += w[i] * x[i];
+        }
+        out[j] = acc + icpt[j];
+    }
+}
+
+static float expit(float z) {
+    return z >= 0.0f ? 1.0f / (1.0f + mml__expf(-z)) : mml__expf(z) / (1.0f + mml__expf(z));
+}
+
+// The linear stage's link: decision values d[n] -> probabilities p (n_classes).
+static void link(uint32_t post, const float *d, uint32_t n, float *p) {
+    if (post == 1) { // binary logistic
+        p[1] = expit(d[0]);
+        p[0] = 1.0f - p[1];
+        return;
+    }
+    float sum = 0.0f;
+    if (post == 2) { // softmax
+        float mx = d[0];
+        for (uint32_t j = 1; j < n; j++) {
+            mx = d[j] > mx ? d[j] : mx;
+        }
+        for (uint32_t j = 0; j < n; j++) {
+            p[j] = mml__expf(d[j] - mx);
+            sum += p[j];
+        }
+    } else { // one-vs-rest: each expit, normalized
+        for (uint32_t j = 0; j < n; j++) {
+            p[j] = expit(d[j]);
+            sum += p[j];
+        }
+    }
+    for (uint32_t j = 0; j < n; j++) {
+        p[j] /= sum;
+    }
+}
+
+// A dense layer (MLP hidden layer): linear, then the activation.
+static void run_dense(const stage_t *st, const float *x, float *out) {
+    run_linear(st, x, out);
+    for (uint32_t j = 0; j < st->n_out; j++) {
+        float v = out[j];
+        switch (st->param) {
+            case 1:
+                out[j] = v > 0.0f ? v : 0.0f;
+                break;
+            case 2:
+                out[j] = mml__tanhf(v);
+                break;
+            case ACT_LOGISTIC:
+                out[j] = expit(v);
+                break;
+            default:
+                break;
+        }
+    }
+}
+
+// Gaussian naive Bayes: the joint log-likelihood of each class,
+// c_k - sum_i (x_i - theta_ki)^2 * h_ki, with h = 0.5 / var and c_k = log prior_k - 0.5 sum log(2
+// pi var).
+static void run_gaussian_nb(const stage_t *st, const float *x, float *out) {
+    uint32_t n = st->n_in;
+    const float *theta = (const float *)st->body;
+    const float *h = theta + (size_t)st->n_out * n;
+    const float *c = h + (size_t)st->n_out * n;
+    for (uint32_t k = 0; k < st->n_out; k++) {
+        float acc = 0.0f;
+        for (uint32_t i = 0; i < n; i++) {
+            float d = x[i] - theta[(size_t)k * n + i];
+            acc += d * d * h[(size_t)k * n + i];
+        }
+        out[k] = c[k] - acc;
+    }
+}
+
+// The kernel of x and support vector sv (n values), as libsvm computes it.
+static float kernel(const svm_t *v, const float *x, const float *sv, uint32_t n) {
+    float acc = 0.0f;
+    if (v->kernel == 2) { // rbf: exp(-gamma |x - sv|^2)
+        for (uint32_t i = 0; i < n; i++) {
+            float d = x[i] - sv[i];
+            acc += d * d;
+        }
+        return mml__expf(-v->gamma * acc);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        acc += x[i] * sv[i];
+    }
+    if (v->kernel == 0) { // linear
+        return acc;
+    }
+    float z = v->gamma * acc + v->coef0;
+    if (v->kernel == 3) { // sigmoid
+        return mml__tanhf(z);
+    }
+    float r = 1.0f; // poly: z^degree
+    for (uint32_t d = 0; d < v->degree; d++) {
+        r *= z;
+    }
+    return r;
+}
+
+// Kernel SVM. out holds the result (n_out), then the kernel values (n_sv), the one-vs-one
+// decisions (n_pairs) and the per-class confidences (n_out): stage_room() floats.
+static void run_svm(const stage_t *st, const float *x, float *out) {
+    svm_t v = svm_at(st);
+    float *kv = out + st->n_out, *dec = kv + v.n_sv, *conf = dec + svm_pairs(v.n_groups);
+    for (uint32_t s = 0; s < v.n_sv; s++) {
+        kv[s] = kernel(&v, x, v.sv + (size_t)s * st->n_in, st->n_in);
+    }
+    if (v.n_groups == 1) { // SVR, OneClassSVM: sum + intercept
+        float acc = v.intercept[0];
+        for (uint32_t s = 0; s < v.n_sv; s++) {
+            acc += v.dual[s] * kv[s];
+        }
+        out[0] = acc;
+        return;
+    }
+    // One-vs-one, libsvm's order: pair (i, j), i < j, uses the dual coefficients of row j - 1
+    // for class i's vectors and of row i for class j's.
+    uint32_t p = 0, start_i = 0;
+    for (uint32_t i = 0; i < v.n_groups; i++) {
+        uint32_t start_j = start_i + v.n_support[i];
+        for (uint32_t j = i + 1; j < v.n_groups; j++) {
+            float acc = v.intercept[p];
+            for (uint32_t s = 0; s < v.n_support[i]; s++) {
+                acc += v.dual[(size_t)(j - 1) * v.n_sv + start_i + s] * kv[start_i + s];
+            }
+            for (uint32_t s = 0; s < v.n_support[j]; s++) {
+                acc += v.dual[(size_t)i * v.n_sv + start_j + s] * kv[start_j + s];
+            }
+            dec[p++] = acc;
+            start_j += v.n_support[j];
+        }
+        start_i += v.n_support[i];
+    }
+    if (v.n_groups == 2) {
+        out[0] = -dec[0]; // scikit-learn's sign: positive means classes_[1]
+        return;
+    }
+    // scikit-learn's one-vs-rest shape: votes + confidences squashed into (-1/3, 1/3).
+    for (uint32_t c = 0; c < v.n_groups; c++) {
+        out[c] = 0.0f;
+        conf[c] = 0.0f;
+    }
+    p = 0;
+    for (uint32_t i = 0; i < v.n_groups; i++) {
+        for (uint32_t j = i + 1; j < v.n_groups; j++, p++) {
+            conf[i] += dec[p];
+            conf[j] -= dec[p];
+            out[dec[p] >= 0.0f ? i : j] += 1.0f;
+        }
+    }
+    for (uint32_t c = 0; c < v.n_groups; c++) {
+        float a = conf[c] < 0.0f ? -conf[c] : conf[c];
+        out[c] += conf[c] / (3.0f * (a + 1.0f));
+    }
+}
+
+// Distances to each centroid (euclidean or manhattan).
+static void run_centroids(const stage_t *st, const float *x, float *out) {
+    const float *c = (const float *)st->body;
+    for (uint32_t k = 0; k < st->n_out; k++) {
+        float acc = 0.0f;
+        for (uint32_t i = 0; i < st->n_in; i++) {
+            float d = x[i] - c[(size_t)k * st->n_in + i];
+            acc += (st->param & 0xff) == 1 ? (d < 0.0f ? -d : d) : d * d;
+        }
+        out[k] = (st->param & 0xff) == 1 ? acc : mml__sqrtf(acc);
+    }
+}
+
+// Gaussian mixture: per component c_k - 0.5 |(x - mu_k) P_k|^2, P_k the Cholesky factor of the
+// precision (every covariance type stored in full form), c_k = log w_k - n/2 log 2 pi + log det
+// P_k.
+static void run_gmm(const stage_t *st, const float *x, float *out) {
+    uint32_t n = st->n_in;
+    const float *mu = (const float *)st->body;
+    const float *p = mu + (size_t)st->n_out * n;
+    const float *c = p + (size_t)st->n_out * n * n;
+    for (uint32_t k = 0; k < st->n_out; k++) {
+        const float *pk = p + (size_t)k * n * n;
+        float acc = 0.0f;
+        for (uint32_t j = 0; j < n; j++) {
+            float y = 0.0f;
+            for (uint32_t i = 0; i < n; i++) {
+                y += (x[i] - mu[(size_t)k * n + i]) * pk[(size_t)i * n + j];
+            }
+            acc += y * y;
+        }
+        out[k] = c[k] - 0.5f * acc;
+    }
+}
+
+// k nearest neighbours (the first stored sample wins a tie in distance). out: the result
+// (n_out), then k (distance, index) pairs, nearest first: stage_room() floats.
+static void run_knn(const stage_t *st, const float *x, float *out) {
+    uint32_t k = rd32(st->body), n_samples = rd32(st->body + 4), n = st->n_in, found = 0;
+    const float *xs = (const float *)(st->body + 8);
+    const uint8_t *labels = (const uint8_t *)(xs + (size_t)n_samples * n);
+    bool manhattan = (st->param & 0xff) == 1, by_distance = (st->param >> 8) & 1,
+         reg = (st->param >> 9) & 1;
+    float *best = out + st->n_out; // best[2 j] distance, best[2 j + 1] the index's bits
+    for (uint32_t s = 0; s < n_samples; s++) {
+        float d = 0.0f;
+        for (uint32_t i = 0; i < n; i++) {
+            float t = x[i] - xs[(size_t)s * n + i];
+            d += manhattan ? (t < 0.0f ? -t : t) : t * t;
+        }
+        if (found == k && !(d < best[2 * (k - 1)])) {
+            continue;
+        }
+        uint32_t j = found < k ? found++ : k - 1; // insertion into the sorted list
+        while (j > 0 && d < best[2 * (j - 1)]) {
+            best[2 * j] = best[2 * (j - 1)];
+            best[2 * j + 1] = best[2 * j - 1];
+            j--;
+        }
+        best[2 * j] = d;
+        memcpy(&best[2 * j + 1], &s, 4);
+    }
+    // Weights: 1 each, or 1 / distance (scikit-learn: when some distances are 0, those
+    // neighbours alone, with weight 1).
+    bool exact = false;
+    for (uint32_t j = 0; j < k; j++) {
+        best[2 * j] = manhattan ? best[2 * j] : mml__sqrtf(best[2 * j]);
+        exact = exact || best[2 * j] == 0.0f;
+    }
+    float total = 0.0f;
+    for (uint32_t c = 0; c < st->n_out; c++) {
+        out[c] = 0.0f;
+    }
+    for (uint32_t j = 0; j < k; j++) {
+        float w = !by_distance ? 1.0f
+            : exact            ? (best[2 * j] == 0.0f ? 1.0f : 0.0f)
+                               : 1.0f / best[2 * j];
+        uint32_t s;
+        memcpy(&s, &best[2 * j + 1], 4);
+        if (reg) {
+            const float *y = (const float *)labels + (size_t)s * st->n_out;
+            for (uint32_t c = 0; c < st->n_out; c++) {
+                out[c] += w * y[c];
+            }
+        } else {
+            uint32_t c;
+            memcpy(&c, labels + 4 * (size_t)s, 4);
+            out[c] += w;
+        }
+        total += w;
+    }
+    for (uint32_t c = 0; c < st->n_out; c++) {
+        out[c] /= total;
+    }
+}
+
+// log(sum(exp(v))), stable.
+static float logsumexp(const float *v, uint32_t n) {
+    float mx = v[0], sum = 0.0f;
+    for (uint32_t j = 1; j < n; j++) {
+        mx = v[j] > mx ? v[j] : mx;
+    }
+    for (uint32_t j = 0; j < n; j++) {
+        sum += mml__expf(v[j] - mx);
+    }
+    return mx + mml__logf(sum);
+}
+
+// libsvm's one-vs-one vote (predict): class i wins pair (i, j) when its decision is > 0; the
+// first class with the most votes.
+static uint32_t svm_vote(const stage_t *st, const float *out) {
+    svm_t v = svm_at(st);
+    const float *dec = out + st->n_out + v.n_sv;
+    uint32_t best = 0, best_votes = 0;
+    for (uint32_t c = 0; c < v.n_groups; c++) {
+        uint32_t votes = 0, p = 0;
+        for (uint32_t i = 0; i < v.n_groups; i++) {
+            for (uint32_t j = i + 1; j < v.n_groups; j++, p++) {
+                votes += (dec[p] > 0.0f ? i : j) == c;
+            }
+        }
+        if (votes > best_votes) {
+            best = c;
+            best_votes = votes;
+        }
+    }
+    return best;
+}
+
+static void run_transform(const stage_t *st, const float *x, float *out) {
+    const float *f = (const float *)st->body;
+    uint32_t n = st->n_in;
+    switch (st->kind) {
+        case MML_CLASSIC_AFFINE:
+            for (uint32_t i = 0; i < n; i++) {
+                out[i] = (x[i] - f[i]) * f[n + i] + f[2 * n + i];
+            }
+            break;
+        case MML_CLASSIC_NORMALIZER: {
+            float norm = 0.0f;
+            for (uint32_t i = 0; i < n; i++) {
+                float a = x[i] < 0.0f ? -x[i] : x[i];
+                if (st->param == 3) {
+                    norm = a > norm ? a : norm;
+                } else {
+                    norm += st->param == 1 ? a : a * a;
+                }
+            }
+            norm = st->param == 2 ? mml__sqrtf(norm) : norm;
+            norm = norm == 0.0f ? 1.0f : norm; // scikit-learn leaves zero rows unchanged
+            for (uint32_t i = 0; i < n; i++) {
+                out[i] = x[i] / norm;
+            }
+            break;
+        }
+        default: { // MML_CLASSIC_PCA
+            const float *comp = f + n;
+            for (uint32_t j = 0; j < st->n_out; j++) {
+                float acc = 0.0f;
+                for (uint32_t i = 0; i < n; i++) {
+                    acc += (x[i] - f[i]) * comp[(size_t)j * n + i];
+                }
+                out[j] = acc;
+            }
+            break;
+        }
+    }
+}
+
+// Runs every stage; returns where the last stage's raw output is (in scratch).
+static const float *run_stages(const mml_classic_t *m, const float *x, float *scratch) {
+    const float *in = x;
+    for (uint32_t s = 0; s < m->n_stages; s++) {
+        stage_t st = stage_at(m, s);
+        float *out = scratch + (s % 2) * m->max_width;
+        if (st.kind == MML_CLASSIC_TREES) {
+            run_trees(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_LINEAR) {
+            run_linear(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_DENSE) {
+            run_dense(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_GAUSSIAN_NB) {
+            run_gaussian_nb(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_SVM) {
+            run_svm(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_CENTROIDS) {
+            run_centroids(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_GMM) {
+            run_gmm(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_KNN) {
+            run_knn(&st, in, out);
+        } else {
+            run_transform(&st, in, out);
+        }
+        in = out;
+    }
+    return in;
+}
+
+mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, const float *x,
+    float *out, float *scratch) {
+    uint32_t n = mml_classic_outputs(m, what);
+    if (n == 0) {
+        return MML_ERR_INVALID_ARG;
+    }
+    const float *r = run_stages(m, x, scratch);
+    stage_t last = stage_at(m, m->n_stages - 1);
+    if (what == MML_CLASSIC_PROBA && stage_link(&last) != 0) {
+        link(stage_link(&last), r, last.n_out, out);
+    } else if (what == MML_CLASSIC_SCORE && last.kind == MML_CLASSIC_GMM) {
+        out[0] = logsumexp(r, last.n_out);
+    } else if (what == MML_CLASSIC_SCORE) {
+        out[0] = r[0] +
+            (last.kind == MML_CLASSIC_SVM ? svm_at(&last).score_offset : iforest_offset(&last));
+    } else {
+        memcpy(out, r, (size_t)n * sizeof(float));
+    }
+    return MML_OK;
+}
+
+uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float *scratch) {
+    const float *r = run_stages(m, x, scratch);
+    stage_t last = stage_at(m, m->n_stages - 1);
+    uint32_t n = last.n_out;
+    if (last.kind == MML_CLASSIC_SVM && n > 1) {
+        return svm_vote(&last, r);
+    }
+    if (last.kind == MML_CLASSIC_CENTROIDS) { // the nearest (first on ties)
+        uint32_t best = 0;
+        for (uint32_t j = 1; j < n; j++) {
+            best = r[j] < r[best] ? j : best;
+        }
+        return best;
+    }
+    if (n == 1) {
+        return r[0] > 0.0f ? 1u : 0u;
+    }
+    uint32_t best = 0;
+    for (uint32_t j = 1; j < n; j++) {
+        best = r[j] > r[best] ? j : best;
+    }
+    return best;
+}
+
+#endif // MML_ENABLE_CLASSIC

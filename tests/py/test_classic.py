@@ -1,0 +1,224 @@
+# SPDX-License-Identifier: MIT
+# Classical models on the CPython face: every case of classic_cases.py converted by
+# microml_tools.sklearn, loaded by microml.load() and compared with scikit-learn itself (labels
+# identical except counted near-ties; values within 1e-4 relative or 1e-5 absolute); the call
+# forms (one sample as list / array / bytes, 2-D batch, flat batch with n=, out=); errors for bad
+# input, damaged blobs and estimators the converter refuses; the command line.
+import array
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import classic_cases as cc
+import mmldata
+
+sys.path.insert(0, str(mmldata.REPO / "python"))
+from microml_tools import sklearn as mmlsk  # noqa: E402
+
+REL, ABS = 1e-4, 1e-5
+
+
+def close(got, ref):
+    got = np.asarray(got, dtype=np.float64)
+    ref = np.asarray(ref, dtype=np.float64).reshape(got.shape)
+    err = np.abs(got - ref)
+    return (err <= ABS) | (err <= REL * np.abs(ref))
+
+
+@pytest.fixture(scope="module", params=sorted(cc.CASES))
+def case(request):
+    est, X = cc.fitted(request.param)
+    return request.param, est, X, mmlsk.convert(est)
+
+
+def test_equals_sklearn(microml, case):
+    name, est, X, blob = case
+    m = microml.load(blob)
+    assert m.n_features == X.shape[1]
+    for meth in cc.methods(est):
+        ref = getattr(est, meth)(X)
+        got = getattr(m, meth)(X)
+        assert len(got) == len(X), meth
+        if meth == "predict" and cc.is_classifier(est):
+            wrong = np.asarray(got) != ref
+            ties = cc.near_ties(cc.tie_scores(est, X))
+            assert not np.any(wrong & ~ties), f"{name}: {np.sum(wrong & ~ties)} labels differ"
+            skipped = int(np.sum(wrong & ties))
+            assert skipped <= len(X) // 100, f"{name}: {skipped} near-ties skipped"
+        else:
+            ok = close(got, ref)
+            assert ok.all(), f"{name}.{meth}: {np.sum(~ok)} values off, e.g. {np.asarray(got)[~ok][:3]}"
+
+
+@pytest.mark.parametrize("name", [n for n in cc.CASES if cc.CASES[n][2] == "all"
+                                  and "clf" in n])
+def test_trees_all_samples_identical(microml, name):
+    # Trees compare float32 X with float32 thresholds exactly as scikit-learn does: every label
+    # of the whole dataset is the same, no tie skipped.
+    est, X = cc.fitted(name)
+    m = microml.load(mmlsk.convert(est))
+    assert np.array_equal(m.predict(X), est.predict(X))
+
+
+def test_classes_and_kind(microml):
+    est, X = cc.fitted("forest_clf_digits")
+    m = microml.load(mmlsk.convert(est))
+    assert m.classes == tuple(range(10))
+    assert m.kind == "trees classifier"
+    assert repr(m).startswith("<microml.ClassicModel trees classifier, 64 features, 10 classes")
+    reg = microml.load(mmlsk.convert(cc.fitted("lasso_diabetes")[0]))
+    assert reg.classes is None and reg.kind == "linear regressor"
+    tr = microml.load(mmlsk.convert(cc.fitted("pca_whiten_digits")[0]))
+    assert tr.kind == "scaler+pca transformer"
+
+
+def test_call_forms(microml):
+    est, X = cc.fitted("logreg_wine_ovr")
+    m = microml.load(mmlsk.convert(est))
+    x = X[3]
+    label = est.predict(X[3:4])[0]
+    proba = est.predict_proba(X[3:4])[0]
+    assert m.predict(list(x)) == label
+    assert m.predict(tuple(x)) == label
+    assert m.predict(array.array("f", x)) == label
+    assert m.predict(array.array("d", x)) == label
+    assert m.predict(x.astype(np.float32).tobytes()) == label
+    assert isinstance(m.predict(list(x)), int)
+    assert close(m.predict_proba(list(x)), proba).all()
+    # A flat batch with n=, and out= filled in place (no new object).
+    flat = array.array("f", X[:5].astype(np.float32).ravel())
+    labels = m.predict(flat, n=5)
+    assert list(labels) == list(est.predict(X[:5]))
+    out = array.array("i", [0] * 5)
+    assert m.predict(flat, out, n=5) is out
+    assert list(out) == list(est.predict(X[:5]))
+    pout = np.zeros((5, 3), dtype=np.float32)
+    assert m.predict_proba(X[:5], out=pout) is pout
+    assert close(pout, est.predict_proba(X[:5])).all()
+    one = array.array("f", [0.0] * 3)
+    m.predict_proba(list(x), out=one)
+    assert close(one, proba).all()
+    reg = cc.fitted("ridge_synth")
+    r = microml.load(mmlsk.convert(reg[0]))
+    v = r.predict(list(reg[1][0]))
+    assert isinstance(v, float) and close([v], reg[0].predict(reg[1][:1])).all()
+
+
+def test_bad_input(microml):
+    est, X = cc.fitted("tree_clf_iris")
+    m = microml.load(mmlsk.convert(est))
+    with pytest.raises(ValueError, match="X has 3 features, the model takes 4"):
+        m.predict([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="X has 5 features per sample, the model takes 4"):
+        m.predict(np.zeros((2, 5)))
+    with pytest.raises(ValueError, match="X has 10 values: not n=3 samples of 4 features"):
+        m.predict(array.array("f", [0.0] * 10), n=3)
+    with pytest.raises(TypeError, match="item 1 is not a number"):
+        m.predict([1.0, "a", 3.0, 4.0])
+    with pytest.raises(TypeError, match="X must be a buffer"):
+        m.predict(42)
+    with pytest.raises(TypeError, match="X must be a buffer"):
+        m.predict("1234")
+    with pytest.raises(ValueError, match="no decision_function"):
+        m.decision_function([0.0] * 4)
+    with pytest.raises(ValueError, match="no transform"):
+        m.transform([0.0] * 4)
+    with pytest.raises(ValueError, match="out needs 8 bytes, got 4"):
+        m.predict(np.zeros((2, 4)), out=array.array("i", [0]))
+    with pytest.raises(TypeError, match="out must hold 'i' items, got 'f'"):
+        m.predict([0.0] * 4, out=array.array("f", [0]))
+    with pytest.raises(ValueError, match="out must be a writable buffer"):
+        m.predict([0.0] * 4, out=b"1234")
+    with pytest.raises(ValueError, match="6 bytes is not a multiple of 4"):
+        m.predict(b"123456")
+
+
+def test_damaged_blobs(microml):
+    blob = mmlsk.convert(cc.fitted("pca_logreg_wine")[0])
+    for n in range(len(blob)):
+        with pytest.raises(ValueError):
+            microml.load(bytearray(blob[:n]) if n >= 4 else blob[:n])
+    with pytest.raises(NotImplementedError, match="format version 2: this build reads version 1"):
+        microml.load(blob[:4] + struct.pack("<H", 2) + blob[6:])
+    with pytest.raises(NotImplementedError, match="kind 99"):
+        microml.load(blob[:32 + 12] + struct.pack("<H", 99) + blob[32 + 14:])
+    with pytest.raises(ValueError, match="padded"):
+        microml.load(blob + b"\0\0\0\0")
+    # Every single-byte change loads and runs, or is refused with ValueError (never a crash).
+    rng = np.random.default_rng(0)
+    x = [0.5] * 13
+    for _ in range(2000):
+        b = bytearray(blob)
+        b[rng.integers(len(b))] ^= 1 << int(rng.integers(8))
+        try:
+            m = microml.load(b)
+        except (ValueError, NotImplementedError):
+            continue
+        m.predict(x)
+
+
+def test_damaged_tree_links(microml):
+    est, X = cc.fitted("tree_clf_iris")
+    blob = bytearray(mmlsk.convert(est))
+    # The root's left child pointing at itself would loop forever: refused.
+    nodes = 32 + 4 * 3 + 16 + 12 + 8
+    assert struct.unpack_from("<i", blob, nodes)[0] >= 0
+    struct.pack_into("<I", blob, nodes + 8, 0)
+    with pytest.raises(ValueError, match="node 0: bad feature, child or threshold"):
+        microml.load(blob)
+
+
+def test_refused_estimators():
+    from sklearn import preprocessing, svm
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+    from sklearn.neighbors import KNeighborsClassifier
+    with pytest.raises(mmlsk.ConversionError,
+                       match="LinearDiscriminantAnalysis: this estimator has no microml form"):
+        mmlsk.convert(LinearDiscriminantAnalysis().fit(X, y))
+    with pytest.raises(mmlsk.ConversionError, match="KNeighborsClassifier: metric='chebyshev'"):
+        mmlsk.convert(KNeighborsClassifier(metric="chebyshev").fit(X, y))
+    with pytest.raises(mmlsk.ConversionError, match="SVC: kernel=<function .*: must be 'linear'"):
+        mmlsk.convert(svm.SVC(kernel=lambda a, b: a @ b.T).fit(X, y))
+    with pytest.raises(mmlsk.ConversionError, match="SVC: break_ties=True"):
+        mmlsk.convert(svm.SVC(break_ties=True).fit(X, y))
+    with pytest.raises(mmlsk.ConversionError, match="MinMaxScaler: clip=True"):
+        mmlsk.convert(preprocessing.MinMaxScaler(clip=True).fit(X))
+    with pytest.raises(mmlsk.ConversionError, match="classes_"):
+        from sklearn.tree import DecisionTreeClassifier
+        mmlsk.convert(DecisionTreeClassifier().fit(X, np.array(["a", "b", "c"])[y]))
+
+
+def test_threshold_rounding():
+    # The float32 threshold keeps every float32 comparison of scikit-learn's double threshold.
+    rng = np.random.default_rng(1)
+    t = rng.normal(size=2000) * 10.0 ** rng.integers(-5, 5, size=2000)
+    t32 = mmlsk.threshold_f32(t)
+    x = np.concatenate([t32, np.nextafter(t32, np.float32(np.inf))])
+    for xs in (t32, np.nextafter(t32, np.float32(np.inf)), np.nextafter(t32, np.float32(-np.inf))):
+        assert np.array_equal(xs.astype(np.float64) <= t, xs <= t32)
+    assert x.dtype == np.float32
+
+
+def test_command_line(tmp_path):
+    import joblib
+
+    est, X = cc.fitted("forest_clf_breast")
+    path = tmp_path / "forest.joblib"
+    joblib.dump(est, path)
+    out = tmp_path / "forest.mml"
+    r = subprocess.run([mmldata.PYTHON, "-m", "microml_tools.sklearn", str(path), "-o", str(out)],
+                       cwd=mmldata.REPO / "python", capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == mmlsk.convert(est)
+    assert f"{len(out.read_bytes())} bytes" in r.stdout and "RAM" in r.stdout
+    from sklearn.linear_model import TheilSenRegressor
+    joblib.dump(TheilSenRegressor(random_state=0).fit(X[:50, :3], X[:50, 3]), path)
+    r = subprocess.run([mmldata.PYTHON, "-m", "microml_tools.sklearn", str(path), "-o", str(out)],
+                       cwd=mmldata.REPO / "python", capture_output=True, text=True)
+    assert r.returncode == 1 and "TheilSenRegressor: this estimator has no microml form" in r.stderr
