@@ -133,3 +133,27 @@ mml_status_t mml__prep_const_pairs(mml_prep_t *p, uint32_t i, const char *what, 
     uint32_t max, uint32_t *n) {
     return const_ints(p, i, what, true, v, max, n);
 }
+
+// SPACE_TO_DEPTH and DEPTH_TO_SPACE options (SpaceToDepthOptions, DepthToSpaceOptions).
+enum { OPT_BLOCK_SIZE = 0 };
+
+mml_status_t mml__prep_block_io(mml_prep_t *p, mml__tensor_t *in, mml__tensor_t *out,
+    int32_t *block) {
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, 2)) != MML_OK ||
+        (st = mml__prep_input(p, 0, in)) != MML_OK ||
+        (st = mml__prep_output(p, 0, out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, out)) != MML_OK) {
+        return st;
+    }
+    if (out->dtype != in->dtype || mml_dtype_size((mml_dtype_t)in->dtype) == 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output dtype differs from input");
+    }
+    *block = mml__opt_i32(p, OPT_BLOCK_SIZE, 0);
+    if (in->rank != 4 || out->rank != 4) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output must be 4-D");
+    }
+    return MML_OK;
+}

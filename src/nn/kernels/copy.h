@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The data-movement ops' shared copy (SLICE, TILE, BROADCAST_TO, SPACE_TO_DEPTH, DEPTH_TO_SPACE):
 // the output, in row-major order, is a strided walk over the input's elements. Also reads the
-// small constant int vectors (begin, size, shape, multiples ...) those ops take as inputs.
+// small constant int vectors (begin, size, shape, multiples ...) those ops take as inputs, and
+// holds the prepare checks SPACE_TO_DEPTH and DEPTH_TO_SPACE share.
 #ifndef MICROML_NN_KERNELS_COPY_H
 #define MICROML_NN_KERNELS_COPY_H
 
@@ -43,5 +44,10 @@ mml_status_t mml__prep_const_ints(mml_prep_t *p, uint32_t i, const char *what, i
 // The same for an [n, 2] matrix (paddings, crops): *n is its element count, 2n.
 mml_status_t mml__prep_const_pairs(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
     uint32_t max, uint32_t *n);
+
+// SPACE_TO_DEPTH / DEPTH_TO_SPACE prepare checks: one input, one output of its fixed-size dtype,
+// version <= 2, both 4-D; *block is option 0 (block_size), not yet checked.
+mml_status_t mml__prep_block_io(mml_prep_t *p, mml__tensor_t *in, mml__tensor_t *out,
+    int32_t *block);
 
 #endif // MICROML_NN_KERNELS_COPY_H
