@@ -134,6 +134,21 @@ mml_status_t mml__prep_const_pairs(mml_prep_t *p, uint32_t i, const char *what, 
     return const_ints(p, i, what, true, v, max, n);
 }
 
+mml_status_t mml__prep_in_ints_out(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
+    mml__tensor_t *out, const char *what, int32_t *v, uint32_t max, uint32_t *n) {
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, 2, 2, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, max_version)) != MML_OK ||
+        (st = mml__prep_input(p, 0, in)) != MML_OK ||
+        (st = mml__prep_output(p, 0, out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, out)) != MML_OK ||
+        (st = mml__prep_const_ints(p, 1, what, v, max, n)) != MML_OK) {
+        return st;
+    }
+    return MML_OK;
+}
+
 // SPACE_TO_DEPTH and DEPTH_TO_SPACE options (SpaceToDepthOptions, DepthToSpaceOptions).
 enum { OPT_BLOCK_SIZE = 0 };
 

@@ -46,6 +46,12 @@ mml_status_t mml__prep_const_ints(mml_prep_t *p, uint32_t i, const char *what, i
 mml_status_t mml__prep_const_pairs(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
     uint32_t max, uint32_t *n);
 
+// The prepare head of an op taking (data, constant int vector) to one output (TILE,
+// BROADCAST_TO, ARG_MAX, ARG_MIN): 2 inputs and 1 output, version <= max_version, in and out
+// neither empty nor too large (mml__prep_check_elems), input 1 read by mml__prep_const_ints.
+mml_status_t mml__prep_in_ints_out(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
+    mml__tensor_t *out, const char *what, int32_t *v, uint32_t max, uint32_t *n);
+
 // SPACE_TO_DEPTH / DEPTH_TO_SPACE prepare checks: one input, one output of its fixed-size dtype,
 // version <= 2, both 4-D; *block is option 0 (block_size), not yet checked.
 mml_status_t mml__prep_block_io(mml_prep_t *p, mml__tensor_t *in, mml__tensor_t *out,
