@@ -181,13 +181,10 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
         }
         p->eval = eval_s16;
     } else if (in.dtype == MML_FLOAT32) {
-        if ((st = mml__prep_check_dtype(p, &filter, MML_FLOAT32)) != MML_OK ||
-            (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
-            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
+        st = mml__conv_check_f32(p, &filter, &out, has_bias ? &bias : NULL, act, &act_min_f,
+            &act_max_f);
+        if (st != MML_OK) {
             return st;
-        }
-        if (!mml__activation_range_f(act, &act_min_f, &act_max_f)) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
         }
         p->eval = eval_f32;
     } else {
