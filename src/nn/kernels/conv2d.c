@@ -307,11 +307,8 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         d->scales = mml__prep_persist_loc(p, d) + (uint32_t)sizeof(conv_t);
     }
     if (n_quant > 0) {
-        // TFLite's reference kernel ignores the filter zero point (symmetric filters).
-        d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
-        d->output_offset = mml__tensor_zero_point(p->m, &out, 0);
-        mml__conv_multipliers(p, &in, &filter, &out, n_quant, (int32_t *)(d + 1),
-            (int8_t *)((int32_t *)(d + 1) + n_quant));
+        mml__conv_quant_tail(p, &in, &filter, &out, n_quant, d + 1, &d->input_offset,
+            &d->output_offset);
     }
     return MML_OK;
 }

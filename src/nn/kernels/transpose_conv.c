@@ -271,10 +271,8 @@ mml_status_t mml__prepare_transpose_conv(mml_prep_t *p) {
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
     if (n_quant > 0) {
-        d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
-        d->output_offset = mml__tensor_zero_point(p->m, &out, 0);
-        mml__conv_multipliers(p, &in, &filter, &out, n_quant, (int32_t *)(d + 1),
-            (int8_t *)((int32_t *)(d + 1) + n_quant));
+        mml__conv_quant_tail(p, &in, &filter, &out, n_quant, d + 1, &d->input_offset,
+            &d->output_offset);
     }
     return MML_OK;
 }

@@ -277,3 +277,13 @@ mml_status_t mml__conv_check_f32(mml_prep_t *p, const mml__tensor_t *filter,
     }
     return MML_OK;
 }
+
+void mml__conv_quant_tail(const mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *filter,
+    const mml__tensor_t *out, uint32_t channels, void *tail, int32_t *input_offset,
+    int32_t *output_offset) {
+    // TFLite's reference kernels ignore the filter zero point (symmetric filters).
+    *input_offset = -mml__tensor_zero_point(p->m, in, 0);
+    *output_offset = mml__tensor_zero_point(p->m, out, 0);
+    mml__conv_multipliers(p, in, filter, out, channels, (int32_t *)tail,
+        (int8_t *)((int32_t *)tail + channels));
+}

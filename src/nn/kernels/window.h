@@ -94,6 +94,12 @@ void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *mult,
     int8_t *shift);
 #define MML_REQUANT_BYTES(channels) (5u * (uint32_t)(channels))
+// The quantized part of a CONV_2D, DEPTHWISE_CONV_2D or TRANSPOSE_CONV record: the input and
+// output offsets (-input zero point, output zero point), and at tail (the record's end) the
+// channels multipliers and shifts of mml__conv_multipliers.
+void mml__conv_quant_tail(const mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *filter,
+    const mml__tensor_t *out, uint32_t channels, void *tail, int32_t *input_offset,
+    int32_t *output_offset);
 
 // The int8 output stage of CONV_2D and DEPTHWISE_CONV_2D: the int32 sum acc (bias included)
 // requantized by (mult, shift), plus the output offset (wrapping, as TFLite's int32 arithmetic
