@@ -88,14 +88,8 @@ static mml_status_t prepare_arg(mml_prep_t *p, uint8_t is_max) {
     mml__tensor_t in, out;
     int32_t axis[1];
     uint32_t n = 0;
-    mml_status_t st;
-    if ((st = mml__prep_check_io(p, 2, 2, 1)) != MML_OK ||
-        (st = mml__prep_check_version(p, 3)) != MML_OK ||
-        (st = mml__prep_input(p, 0, &in)) != MML_OK ||
-        (st = mml__prep_output(p, 0, &out)) != MML_OK ||
-        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
-        (st = mml__prep_check_elems(p, &out)) != MML_OK ||
-        (st = mml__prep_const_ints(p, 1, "axis", axis, 1, &n)) != MML_OK) {
+    mml_status_t st = mml__prep_in_ints_out(p, 3, &in, &out, "axis", axis, 1, &n);
+    if (st != MML_OK) {
         return st;
     }
     if (n != 1) {

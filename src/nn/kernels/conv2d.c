@@ -259,13 +259,10 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         mml__prep_scratch(p, 8u * (uint32_t)w.batches + in.elems);
         p->eval = eval_hybrid;
     } else if (in.dtype == MML_FLOAT32) {
-        if ((st = mml__prep_check_dtype(p, &filter, MML_FLOAT32)) != MML_OK ||
-            (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
-            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
+        st = mml__conv_check_f32(p, &filter, &out, has_bias ? &bias : NULL, act, &act_min_f,
+            &act_max_f);
+        if (st != MML_OK) {
             return st;
-        }
-        if (!mml__activation_range_f(act, &act_min_f, &act_max_f)) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
         }
         p->eval = eval_f32;
     } else {
@@ -310,11 +307,8 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         d->scales = mml__prep_persist_loc(p, d) + (uint32_t)sizeof(conv_t);
     }
     if (n_quant > 0) {
-        // TFLite's reference kernel ignores the filter zero point (symmetric filters).
-        d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
-        d->output_offset = mml__tensor_zero_point(p->m, &out, 0);
-        mml__conv_multipliers(p, &in, &filter, &out, n_quant, (int32_t *)(d + 1),
-            (int8_t *)((int32_t *)(d + 1) + n_quant));
+        mml__conv_quant_tail(p, &in, &filter, &out, n_quant, d + 1, &d->input_offset,
+            &d->output_offset);
     }
     return MML_OK;
 }

@@ -133,3 +133,86 @@ mml_status_t mml__prep_const_pairs(mml_prep_t *p, uint32_t i, const char *what, 
     uint32_t max, uint32_t *n) {
     return const_ints(p, i, what, true, v, max, n);
 }
+
+mml_status_t mml__prep_in_ints_out(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
+    mml__tensor_t *out, const char *what, int32_t *v, uint32_t max, uint32_t *n) {
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, 2, 2, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, max_version)) != MML_OK ||
+        (st = mml__prep_input(p, 0, in)) != MML_OK ||
+        (st = mml__prep_output(p, 0, out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, out)) != MML_OK ||
+        (st = mml__prep_const_ints(p, 1, what, v, max, n)) != MML_OK) {
+        return st;
+    }
+    return MML_OK;
+}
+
+// SPACE_TO_DEPTH and DEPTH_TO_SPACE options (SpaceToDepthOptions, DepthToSpaceOptions).
+enum { OPT_BLOCK_SIZE = 0 };
+
+mml_status_t mml__prep_block_io(mml_prep_t *p, mml__tensor_t *in, mml__tensor_t *out,
+    int32_t *block) {
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, 2)) != MML_OK ||
+        (st = mml__prep_input(p, 0, in)) != MML_OK ||
+        (st = mml__prep_output(p, 0, out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, out)) != MML_OK) {
+        return st;
+    }
+    if (out->dtype != in->dtype || mml_dtype_size((mml_dtype_t)in->dtype) == 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output dtype differs from input");
+    }
+    *block = mml__opt_i32(p, OPT_BLOCK_SIZE, 0);
+    if (in->rank != 4 || out->rank != 4) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output must be 4-D");
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__prep_batch_space(mml_prep_t *p, const char *what, mml__tensor_t *in,
+    mml__tensor_t *out, mml__batch_space_t *g, int32_t *bottom, int32_t *right) {
+    int32_t block[2], edges[4];
+    uint32_t nb = 0, ne = 0;
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, 3, 3, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, 4)) != MML_OK ||
+        (st = mml__prep_input(p, 0, in)) != MML_OK ||
+        (st = mml__prep_output(p, 0, out)) != MML_OK ||
+        (st = mml__prep_check_elems(p, in)) != MML_OK ||
+        (st = mml__prep_check_elems(p, out)) != MML_OK ||
+        (st = mml__prep_const_ints(p, 1, "block_shape", block, 2, &nb)) != MML_OK ||
+        (st = mml__prep_const_pairs(p, 2, what, edges, 4, &ne)) != MML_OK) {
+        return st;
+    }
+    if (out->dtype != in->dtype || mml_dtype_size((mml_dtype_t)in->dtype) == 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output dtype differs from input");
+    }
+    if ((in->rank != 3 && in->rank != 4) || out->rank != in->rank) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input and output must be 3-D or 4-D");
+    }
+    uint32_t spatial = in->rank - 2u;
+    if (nb != spatial || ne != 2 * spatial) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "block_shape needs %u values and %s %u",
+            spatial, what, 2 * spatial);
+    }
+    int32_t c = in->dims[in->rank - 1];
+    memset(g, 0, sizeof(*g));
+    g->size = (uint32_t)c * mml_dtype_size((mml_dtype_t)in->dtype);
+    g->in_b = in->dims[0];
+    g->in_h = in->dims[1];
+    g->in_w = spatial == 2 ? in->dims[2] : 1;
+    g->out_b = out->dims[0];
+    g->out_h = out->dims[1];
+    g->out_w = spatial == 2 ? out->dims[2] : 1;
+    g->bh = block[0];
+    g->bw = spatial == 2 ? block[1] : 1;
+    g->top = edges[0];
+    g->left = spatial == 2 ? edges[2] : 0;
+    *bottom = edges[1];
+    *right = spatial == 2 ? edges[3] : 0;
+    return MML_OK;
+}

@@ -181,13 +181,10 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
         }
         p->eval = eval_s16;
     } else if (in.dtype == MML_FLOAT32) {
-        if ((st = mml__prep_check_dtype(p, &filter, MML_FLOAT32)) != MML_OK ||
-            (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
-            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
+        st = mml__conv_check_f32(p, &filter, &out, has_bias ? &bias : NULL, act, &act_min_f,
+            &act_max_f);
+        if (st != MML_OK) {
             return st;
-        }
-        if (!mml__activation_range_f(act, &act_min_f, &act_max_f)) {
-            return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
         }
         p->eval = eval_f32;
     } else {
@@ -216,11 +213,8 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
     if (n_quant > 0) {
-        // TFLite's reference kernel ignores the filter zero point (symmetric filters).
-        d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
-        d->output_offset = mml__tensor_zero_point(p->m, &out, 0);
-        mml__conv_multipliers(p, &in, &filter, &out, n_quant, (int32_t *)(d + 1),
-            (int8_t *)((int32_t *)(d + 1) + n_quant));
+        mml__conv_quant_tail(p, &in, &filter, &out, n_quant, d + 1, &d->input_offset,
+            &d->output_offset);
     }
     return MML_OK;
 }

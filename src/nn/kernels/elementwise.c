@@ -437,3 +437,18 @@ mml_status_t mml__ew_lut_s8(mml_prep_t *p, const mml__tensor_t *in, const mml__t
     }
     return MML_OK;
 }
+
+mml_status_t mml__ew_rows(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    uint32_t *depth, uint32_t *rows) {
+    if (in->rank == 0 || in->rank != out->rank || in->dims[in->rank - 1] <= 0) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output shapes differ");
+    }
+    for (uint32_t k = 0; k < in->rank; k++) {
+        if (in->dims[k] != out->dims[k]) {
+            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output shapes differ");
+        }
+    }
+    *depth = (uint32_t)in->dims[in->rank - 1];
+    *rows = in->elems / *depth;
+    return MML_OK;
+}

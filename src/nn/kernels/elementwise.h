@@ -181,6 +181,12 @@ typedef struct {
 mml_status_t mml__ew_binary_raw_prepare(mml_prep_t *p, int32_t max_version,
     const mml__ew_evals_t *evals);
 
+// The shape check of an op working row by row along the last dimension, its output of the
+// input's shape (L2_NORMALIZATION, LOG_SOFTMAX): rank >= 1, equal dimensions, a last dimension
+// of depth >= 1 elements; rows = elements / depth.
+mml_status_t mml__ew_rows(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
+    uint32_t *depth, uint32_t *rows);
+
 // Fails with "dtype <name> unsupported".
 mml_status_t mml__ew_fail_dtype(mml_prep_t *p, uint8_t dtype);
 

@@ -70,16 +70,9 @@ mml_status_t mml__prepare_l2_normalization(mml_prep_t *p) {
     if (mml__opt_u8(p, OPT_ACTIVATION, MML_ACT_NONE) != MML_ACT_NONE) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation unsupported");
     }
-    if (in.rank == 0 || in.rank != out.rank || in.dims[in.rank - 1] <= 0) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output shapes differ");
+    if ((st = mml__ew_rows(p, &in, &out, &r.depth, &r.rows)) != MML_OK) {
+        return st;
     }
-    for (uint32_t k = 0; k < in.rank; k++) {
-        if (in.dims[k] != out.dims[k]) {
-            return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output shapes differ");
-        }
-    }
-    r.depth = (uint32_t)in.dims[in.rank - 1];
-    r.rows = in.elems / r.depth;
     if (in.dtype == MML_INT8) {
         float si, so;
         int32_t zo;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Shared pieces of the reductions (MEAN, SUM, REDUCE_MAX, REDUCE_MIN): axis checks, the walk from
 // input to output elements, and TFLite's quantized mean/sum output stage. See reduce.h.
+#include <float.h>
 #include <string.h>
 #include "nn/kernels/reduce.h"
 
@@ -158,24 +159,132 @@ mml__reduce_t *mml__reduce_persist(mml_prep_t *p, const mml__tensor_t *in, const
     return d;
 }
 
-mml_status_t mml__reduce_prepare_pick(mml_prep_t *p, mml__tensor_t *in, mml__tensor_t *out,
-    mml__reduce_geom_t *g) {
-    mml_status_t st = mml__reduce_prepare(p, 3, in, out, g);
+// The integer eval of MEAN and SUM: int32 sums in the scratch buffer, requantized and clamped
+// there, then narrowed to the output.
+static mml_status_t eval_mean_sum_s8(const mml_eval_ctx_t *ctx, void *data) {
+    const mml__reduce_t *d = (const mml__reduce_t *)data;
+    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
+    int32_t *sum = (int32_t *)mml__ptr(ctx, d->scratch);
+    mml__reduce_sum_s8(&d->g, (const int8_t *)mml__ptr(ctx, d->input), sum);
+    mml__reduce_requantize(&d->g, &d->q, -128, 127, sum);
+    for (uint32_t o = 0; o < d->g.n_out; o++) {
+        out[o] = (int8_t)sum[o];
+    }
+    return MML_OK;
+}
+
+static mml_status_t eval_mean_sum_s16(const mml_eval_ctx_t *ctx, void *data) {
+    const mml__reduce_t *d = (const mml__reduce_t *)data;
+    int16_t *out = (int16_t *)mml__ptr(ctx, d->output);
+    int32_t *sum = (int32_t *)mml__ptr(ctx, d->scratch);
+    mml__reduce_sum_s16(&d->g, (const int16_t *)mml__ptr(ctx, d->input), sum);
+    mml__reduce_requantize(&d->g, &d->q, -32768, 32767, sum);
+    for (uint32_t o = 0; o < d->g.n_out; o++) {
+        out[o] = (int16_t)sum[o];
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__reduce_prepare_mean_sum(mml_prep_t *p, bool fold_count, mml__eval_fn eval_f32) {
+    mml__tensor_t in, out;
+    mml__reduce_geom_t g;
+    mml__reduce_q_t q = {0, 0, 0, 0};
+    mml_status_t st = mml__reduce_prepare(p, 3, &in, &out, &g);
     if (st != MML_OK) {
         return st;
     }
-    if (in->dtype == MML_INT8 || in->dtype == MML_INT16) {
-        if (in->scales.n != 1 || out->scales.n != 1) {
+    if (in.dtype == MML_INT8 || in.dtype == MML_INT16) {
+        if ((st = mml__reduce_prepare_q(p, &in, &out, g.count, fold_count, &q)) != MML_OK) {
+            return st;
+        }
+        mml__prep_scratch(p, 4 * g.n_out);
+        p->eval = in.dtype == MML_INT8 ? eval_mean_sum_s8 : eval_mean_sum_s16;
+    } else if (in.dtype == MML_FLOAT32) {
+        p->eval = eval_f32;
+    } else {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "dtype %s unsupported",
+            mml_dtype_name((mml_dtype_t)in.dtype));
+    }
+    mml__reduce_persist(p, &in, &out, &g, &q);
+    return MML_OK;
+}
+
+mml_status_t mml__reduce_prepare_pick(mml_prep_t *p, mml__eval_fn eval_f32, mml__eval_fn eval_s8,
+    mml__eval_fn eval_s16) {
+    mml__tensor_t in, out;
+    mml__reduce_geom_t g;
+    mml_status_t st = mml__reduce_prepare(p, 3, &in, &out, &g);
+    if (st != MML_OK) {
+        return st;
+    }
+    if (in.dtype == MML_INT8 || in.dtype == MML_INT16) {
+        if (in.scales.n != 1 || out.scales.n != 1) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
         }
-        if (mml__tensor_scale(p->m, in, 0) != mml__tensor_scale(p->m, out, 0) ||
-            mml__tensor_zero_point(p->m, in, 0) != mml__tensor_zero_point(p->m, out, 0)) {
+        if (mml__tensor_scale(p->m, &in, 0) != mml__tensor_scale(p->m, &out, 0) ||
+            mml__tensor_zero_point(p->m, &in, 0) != mml__tensor_zero_point(p->m, &out, 0)) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
                 "input and output quantization must be equal");
         }
-    } else if (in->dtype != MML_FLOAT32) {
+    } else if (in.dtype != MML_FLOAT32) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "dtype %s unsupported",
-            mml_dtype_name((mml_dtype_t)in->dtype));
+            mml_dtype_name((mml_dtype_t)in.dtype));
+    }
+    p->eval = in.dtype == MML_INT8 ? eval_s8 : in.dtype == MML_INT16 ? eval_s16 : eval_f32;
+    mml__reduce_persist(p, &in, &out, &g, NULL);
+    return MML_OK;
+}
+
+// Each output starts at the dtype's extreme (lowest when picking the largest, highest when
+// picking the smallest) and takes an element only if strictly larger (smaller), as TFLite's
+// ReduceGeneric does: a NaN element is never taken.
+mml_status_t mml__reduce_pick_f32(const mml_eval_ctx_t *ctx, const mml__reduce_t *d, bool largest) {
+    const float *in = (const float *)mml__ptr(ctx, d->input);
+    float *out = (float *)mml__ptr(ctx, d->output);
+    mml__reduce_iter_t it;
+    mml__reduce_start(&it);
+    for (uint32_t o = 0; o < d->g.n_out; o++) {
+        out[o] = largest ? -FLT_MAX : FLT_MAX;
+    }
+    for (uint32_t i = 0; i < d->g.n_in; i++) {
+        if (largest ? in[i] > out[it.o] : in[i] < out[it.o]) {
+            out[it.o] = in[i];
+        }
+        mml__reduce_next(&d->g, &it);
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__reduce_pick_s8(const mml_eval_ctx_t *ctx, const mml__reduce_t *d, bool largest) {
+    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
+    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
+    mml__reduce_iter_t it;
+    mml__reduce_start(&it);
+    for (uint32_t o = 0; o < d->g.n_out; o++) {
+        out[o] = largest ? INT8_MIN : INT8_MAX;
+    }
+    for (uint32_t i = 0; i < d->g.n_in; i++) {
+        if (largest ? in[i] > out[it.o] : in[i] < out[it.o]) {
+            out[it.o] = in[i];
+        }
+        mml__reduce_next(&d->g, &it);
+    }
+    return MML_OK;
+}
+
+mml_status_t mml__reduce_pick_s16(const mml_eval_ctx_t *ctx, const mml__reduce_t *d, bool largest) {
+    const int16_t *in = (const int16_t *)mml__ptr(ctx, d->input);
+    int16_t *out = (int16_t *)mml__ptr(ctx, d->output);
+    mml__reduce_iter_t it;
+    mml__reduce_start(&it);
+    for (uint32_t o = 0; o < d->g.n_out; o++) {
+        out[o] = largest ? INT16_MIN : INT16_MAX;
+    }
+    for (uint32_t i = 0; i < d->g.n_in; i++) {
+        if (largest ? in[i] > out[it.o] : in[i] < out[it.o]) {
+            out[it.o] = in[i];
+        }
+        mml__reduce_next(&d->g, &it);
     }
     return MML_OK;
 }

@@ -79,9 +79,21 @@ typedef struct {
 mml__reduce_t *mml__reduce_persist(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
     const mml__reduce_geom_t *g, const mml__reduce_q_t *q);
 
+// MEAN / SUM prepare: float32 (eval_f32, the op's own), or int8/int16 through the quantized
+// output stage (fold_count: MEAN's 1/count) with an int32 scratch sum per output; sets p->eval
+// and fills the record.
+mml_status_t mml__reduce_prepare_mean_sum(mml_prep_t *p, bool fold_count, mml__eval_fn eval_f32);
+
 // REDUCE_MAX / REDUCE_MIN prepare: float32, or int8/int16 with equal input and output scale and
-// zero point (TFLite Micro requires it: the op only picks elements).
-mml_status_t mml__reduce_prepare_pick(mml_prep_t *p, mml__tensor_t *in, mml__tensor_t *out,
-    mml__reduce_geom_t *g);
+// zero point (TFLite Micro requires it: the op only picks elements); sets p->eval to the eval of
+// the input's dtype and fills the record (no q).
+mml_status_t mml__reduce_prepare_pick(mml_prep_t *p, mml__eval_fn eval_f32, mml__eval_fn eval_s8,
+    mml__eval_fn eval_s16);
+
+// REDUCE_MAX (largest) / REDUCE_MIN (!largest) eval of the record d: per output element the
+// largest or smallest input element reducing into it (a NaN is never picked).
+mml_status_t mml__reduce_pick_f32(const mml_eval_ctx_t *ctx, const mml__reduce_t *d, bool largest);
+mml_status_t mml__reduce_pick_s8(const mml_eval_ctx_t *ctx, const mml__reduce_t *d, bool largest);
+mml_status_t mml__reduce_pick_s16(const mml_eval_ctx_t *ctx, const mml__reduce_t *d, bool largest);
 
 #endif // MICROML_NN_KERNELS_REDUCE_H

@@ -6,25 +6,12 @@
 
 #if MML_OP_ON(SPACE_TO_DEPTH)
 
-enum { OPT_BLOCK_SIZE = 0 };
-
 mml_status_t mml__prepare_space_to_depth(mml_prep_t *p) {
     mml__tensor_t in, out;
-    mml_status_t st;
-    if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
-        (st = mml__prep_check_version(p, 2)) != MML_OK ||
-        (st = mml__prep_input(p, 0, &in)) != MML_OK ||
-        (st = mml__prep_output(p, 0, &out)) != MML_OK ||
-        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
-        (st = mml__prep_check_elems(p, &out)) != MML_OK) {
+    int32_t b;
+    mml_status_t st = mml__prep_block_io(p, &in, &out, &b);
+    if (st != MML_OK) {
         return st;
-    }
-    if (out.dtype != in.dtype || mml_dtype_size((mml_dtype_t)in.dtype) == 0) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output dtype differs from input");
-    }
-    int32_t b = mml__opt_i32(p, OPT_BLOCK_SIZE, 0);
-    if (in.rank != 4 || out.rank != 4) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input and output must be 4-D");
     }
     int32_t n = in.dims[0], h = in.dims[1], w = in.dims[2], c = in.dims[3];
     if (b < 1 || h % b != 0 || w % b != 0) {

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "nn/kernels/split.h"
 #include "nn/ops.h"
-#if MML_OP_ON(SPLIT) || MML_OP_ON(UNPACK)
+#if MML_OP_ON(SPLIT) || MML_OP_ON(SPLIT_V) || MML_OP_ON(UNPACK)
 
 enum { OPT_NUM_SPLITS = 0 };
 
@@ -57,6 +57,26 @@ mml_status_t mml__split_finish(mml_prep_t *p, const mml__tensor_t *in, int32_t a
     return MML_OK;
 }
 
+mml_status_t mml__split_axis(mml_prep_t *p, const mml__tensor_t *axis_t, const mml__tensor_t *in,
+    int32_t *axis) {
+    if (axis_t->dtype != MML_INT32 || axis_t->elems != 1) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "axis must be one int32");
+    }
+    if (!axis_t->is_constant) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "non-constant axis unsupported");
+    }
+    int32_t a = (int32_t)mml__rd_u32(axis_t->data);
+    if (a < 0) {
+        a += in->rank;
+    }
+    if (a < 0 || a >= in->rank) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "axis %d out of range",
+            (int32_t)mml__rd_u32(axis_t->data));
+    }
+    *axis = a;
+    return MML_OK;
+}
+
 mml_status_t mml__prepare_split(mml_prep_t *p) {
     mml__tensor_t axis_t, in, out;
     mml_status_t st;
@@ -67,19 +87,9 @@ mml_status_t mml__prepare_split(mml_prep_t *p) {
         (st = mml__prep_input(p, 1, &in)) != MML_OK) {
         return st;
     }
-    if (axis_t.dtype != MML_INT32 || axis_t.elems != 1) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "axis must be one int32");
-    }
-    if (!axis_t.is_constant) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "non-constant axis unsupported");
-    }
-    int32_t axis = (int32_t)mml__rd_u32(axis_t.data);
-    if (axis < 0) {
-        axis += in.rank;
-    }
-    if (axis < 0 || axis >= in.rank) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "axis %d out of range",
-            (int32_t)mml__rd_u32(axis_t.data));
+    int32_t axis;
+    if ((st = mml__split_axis(p, &axis_t, &in, &axis)) != MML_OK) {
+        return st;
     }
     int32_t num = mml__opt_i32(p, OPT_NUM_SPLITS, (int32_t)n);
     if (n == 0 || (uint32_t)num != n || (uint32_t)in.dims[axis] % n != 0) {
@@ -101,4 +111,4 @@ mml_status_t mml__prepare_split(mml_prep_t *p) {
     }
     return mml__split_finish(p, &in, axis, (uint32_t)part, n);
 }
-#endif // MML_OP_ON(SPLIT) || MML_OP_ON(UNPACK)
+#endif // MML_OP_ON(SPLIT) || MML_OP_ON(SPLIT_V) || MML_OP_ON(UNPACK)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The copy loop of SPLIT (split.c), shared with UNPACK: an unpack is a split into slices of 1
-// along the axis, which the outputs then drop.
+// along the axis, which the outputs then drop; and the axis reader SPLIT shares with SPLIT_V.
 #ifndef MICROML_NN_KERNELS_SPLIT_H
 #define MICROML_NN_KERNELS_SPLIT_H
 
@@ -10,5 +10,10 @@
 // order (the caller has checked the outputs): sets p->eval and, in FILL mode, fills the record.
 mml_status_t mml__split_finish(mml_prep_t *p, const mml__tensor_t *in, int32_t axis, uint32_t part,
     uint32_t n);
+
+// Reads the constant axis of SPLIT / SPLIT_V (one int32; negative counts from in's rank) into
+// *axis, in [0, in->rank).
+mml_status_t mml__split_axis(mml_prep_t *p, const mml__tensor_t *axis_t, const mml__tensor_t *in,
+    int32_t *axis);
 
 #endif // MICROML_NN_KERNELS_SPLIT_H

@@ -3,6 +3,7 @@
 // (one of them may be -1: the rest). As TFLM's split_v.cc, the outputs' shapes decide the cut;
 // a constant size_splits must agree with them. Any fixed-size dtype (bytes are copied).
 #include <string.h>
+#include "nn/kernels/split.h"
 #include "nn/ops.h"
 
 #if MML_OP_ON(SPLIT_V)
@@ -41,19 +42,9 @@ mml_status_t mml__prepare_split_v(mml_prep_t *p) {
         (st = mml__prep_input(p, 2, &axis_t)) != MML_OK) {
         return st;
     }
-    if (axis_t.dtype != MML_INT32 || axis_t.elems != 1) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "axis must be one int32");
-    }
-    if (!axis_t.is_constant) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "non-constant axis unsupported");
-    }
-    int32_t axis = (int32_t)mml__rd_u32(axis_t.data);
-    if (axis < 0) {
-        axis += in.rank;
-    }
-    if (axis < 0 || axis >= in.rank) {
-        return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "axis %d out of range",
-            (int32_t)mml__rd_u32(axis_t.data));
+    int32_t axis;
+    if ((st = mml__split_axis(p, &axis_t, &in, &axis)) != MML_OK) {
+        return st;
     }
     int32_t num = mml__opt_i32(p, OPT_NUM_SPLITS, (int32_t)n);
     if (n == 0 || (uint32_t)num != n) {

@@ -10,14 +10,8 @@ mml_status_t mml__prepare_tile(mml_prep_t *p) {
     mml__tensor_t in, out;
     int32_t mult[MML_MAX_DIMS];
     uint32_t n = 0;
-    mml_status_t st;
-    if ((st = mml__prep_check_io(p, 2, 2, 1)) != MML_OK ||
-        (st = mml__prep_check_version(p, 3)) != MML_OK ||
-        (st = mml__prep_input(p, 0, &in)) != MML_OK ||
-        (st = mml__prep_output(p, 0, &out)) != MML_OK ||
-        (st = mml__prep_check_elems(p, &in)) != MML_OK ||
-        (st = mml__prep_check_elems(p, &out)) != MML_OK ||
-        (st = mml__prep_const_ints(p, 1, "multiples", mult, MML_MAX_DIMS, &n)) != MML_OK) {
+    mml_status_t st = mml__prep_in_ints_out(p, 3, &in, &out, "multiples", mult, MML_MAX_DIMS, &n);
+    if (st != MML_OK) {
         return st;
     }
     if (out.dtype != in.dtype || mml_dtype_size((mml_dtype_t)in.dtype) == 0) {

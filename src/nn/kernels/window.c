@@ -262,3 +262,28 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_
     r->act_max_f = act_max_f;
     return MML_OK;
 }
+
+mml_status_t mml__conv_check_f32(mml_prep_t *p, const mml__tensor_t *filter,
+    const mml__tensor_t *out, const mml__tensor_t *bias, int32_t act, float *act_min,
+    float *act_max) {
+    mml_status_t st;
+    if ((st = mml__prep_check_dtype(p, filter, MML_FLOAT32)) != MML_OK ||
+        (st = mml__prep_check_dtype(p, out, MML_FLOAT32)) != MML_OK ||
+        (bias && (st = mml__prep_check_dtype(p, bias, MML_FLOAT32)) != MML_OK)) {
+        return st;
+    }
+    if (!mml__activation_range_f(act, act_min, act_max)) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
+    }
+    return MML_OK;
+}
+
+void mml__conv_quant_tail(const mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *filter,
+    const mml__tensor_t *out, uint32_t channels, void *tail, int32_t *input_offset,
+    int32_t *output_offset) {
+    // TFLite's reference kernels ignore the filter zero point (symmetric filters).
+    *input_offset = -mml__tensor_zero_point(p->m, in, 0);
+    *output_offset = mml__tensor_zero_point(p->m, out, 0);
+    mml__conv_multipliers(p, in, filter, out, channels, (int32_t *)tail,
+        (int8_t *)((int32_t *)tail + channels));
+}

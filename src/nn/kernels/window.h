@@ -80,6 +80,12 @@ void mml__window_allow_overlap(mml_prep_t *p, const mml__window_t *w, int32_t in
 mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t qdim);
 
+// The float32 checks of CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV: filter, output and bias
+// (NULL: none) float32 and the fused activation act supported, its range in [*act_min, *act_max].
+mml_status_t mml__conv_check_f32(mml_prep_t *p, const mml__tensor_t *filter,
+    const mml__tensor_t *out, const mml__tensor_t *bias, int32_t act, float *act_min,
+    float *act_max);
+
 // Fills mult[c] and shift[c] (c < channels) with the requantization multiplier and shift of
 // output channel c: input_scale * filter_scale[c] / output_scale, computed in double as TFLite.
 // Records keep them as channels int32 multipliers followed by channels int8 shifts: 5 bytes a
@@ -88,6 +94,12 @@ void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *mult,
     int8_t *shift);
 #define MML_REQUANT_BYTES(channels) (5u * (uint32_t)(channels))
+// The quantized part of a CONV_2D, DEPTHWISE_CONV_2D or TRANSPOSE_CONV record: the input and
+// output offsets (-input zero point, output zero point), and at tail (the record's end) the
+// channels multipliers and shifts of mml__conv_multipliers.
+void mml__conv_quant_tail(const mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *filter,
+    const mml__tensor_t *out, uint32_t channels, void *tail, int32_t *input_offset,
+    int32_t *output_offset);
 
 // The int8 output stage of CONV_2D and DEPTHWISE_CONV_2D: the int32 sum acc (bias included)
 // requantized by (mult, shift), plus the output offset (wrapping, as TFLite's int32 arithmetic
