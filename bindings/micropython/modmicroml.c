@@ -26,9 +26,13 @@
 // Types of a .mpy live in RAM and are filled in by mpy_init (a .mpy has no ROM type objects).
 mp_obj_full_type_t microml_model_type;
 mp_obj_full_type_t microml_tensorinfo_type;
-mp_obj_full_type_t microml_classic_type;
 #define MICROML_MODEL_TYPE ((mp_obj_type_t *)&microml_model_type)
+// Only what the build uses: an unused type object left in a custom armv7emsp .mpy (classic off)
+// made that module's attribute lookups fail on the board (tests/mpy/run's custom faces).
+#if MML_ENABLE_CLASSIC
+mp_obj_full_type_t microml_classic_type;
 #define MICROML_CLASSIC_TYPE ((mp_obj_type_t *)&microml_classic_type)
+#endif
 #define MICROML_TENSORINFO_TYPE ((mp_obj_type_t *)&microml_tensorinfo_type)
 // The native glue's getiter returns NULL when given a buffer: the iterator is then the buffer,
 // or buf[0] if the buffer's type was cleared.
