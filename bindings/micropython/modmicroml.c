@@ -278,6 +278,16 @@ static void value_describe(mp_obj_t x, mml_py_value_t *v) {
 /******************************************************************************/
 // Model
 
+// The bytes of a model argument (bytes, bytearray, memoryview...; a str or int is not one), or
+// the API's "not a buffer" error. Model() and ClassicModel() take their buf through it.
+static void model_bytes(mp_obj_t buf, mp_buffer_info_t *bi) {
+    mml_py_err_t e;
+    if (mp_obj_is_small_int(buf) || type_name(buf) == MP_QSTR_str ||
+        !mp_get_buffer(buf, bi, MP_BUFFER_READ)) {
+        raise_err((mml_py_fail(&e, MML_PY_MSG_MODEL_NOT_BUFFER), &e));
+    }
+}
+
 static mp_obj_t model_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
     const mp_obj_t *args) {
     enum { ARG_buf, ARG_arena };
@@ -291,10 +301,7 @@ static mp_obj_t model_make_new(const mp_obj_type_t *type, size_t n_args, size_t 
     mml_py_err_t e;
     mp_obj_t buf = vals[ARG_buf].u_obj;
     mp_buffer_info_t bufinfo;
-    if (mp_obj_is_small_int(buf) || type_name(buf) == MP_QSTR_str ||
-        !mp_get_buffer(buf, &bufinfo, MP_BUFFER_READ)) {
-        raise_err((mml_py_fail(&e, MML_PY_MSG_MODEL_NOT_BUFFER), &e));
-    }
+    model_bytes(buf, &bufinfo);
 
     microml_model_obj_t *self = mp_obj_malloc(microml_model_obj_t, MICROML_MODEL_TYPE);
     self->buf = buf;
@@ -660,10 +667,7 @@ static mp_obj_t classic_make_new(const mp_obj_type_t *type, size_t n_args, size_
     mml_py_err_t e;
     mp_obj_t buf = vals[ARG_buf].u_obj;
     mp_buffer_info_t bi;
-    if (mp_obj_is_small_int(buf) || type_name(buf) == MP_QSTR_str ||
-        !mp_get_buffer(buf, &bi, MP_BUFFER_READ)) {
-        raise_err((mml_py_fail(&e, MML_PY_MSG_MODEL_NOT_BUFFER), &e));
-    }
+    model_bytes(buf, &bi);
     microml_classic_obj_t *self = mp_obj_malloc(microml_classic_obj_t, MICROML_CLASSIC_TYPE);
     self->buf = buf;
     self->classes = mp_const_none;
