@@ -236,7 +236,36 @@ def main():
         json.dump({"env": env, "models": rows}, f, indent=1, sort_keys=True)
     with open(os.path.join(HERE, "classic.md"), "w") as f:
         f.write(report(env, rows))
+    plot(env, rows, os.path.join(HERE, "classic.png"))
     print(report(env, rows))
+
+
+def plot(env, rows, path):
+    """classic.png: instructions per prediction (log scale) of microml, plain MicroPython and
+    emlearn-micropython per model."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    names = [n for n in rows if n != "stump_1"]
+    series = [("microml", [rows[n]["microml"]["loop_net"] for n in names], "#1f77b4"),
+              ("plain MicroPython", [rows[n]["python"]["loop_net"] for n in names], "#ff7f0e"),
+              ("emlearn-micropython", [EMLEARN[n]["net"] if n in EMLEARN else 0 for n in names],
+               "#2ca02c")]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    w = 0.27
+    for i, (label, vals, color) in enumerate(series):
+        xs = [k + (i - 1) * w for k in range(len(names))]
+        ax.bar([x for x, v in zip(xs, vals) if v], [v for v in vals if v], w, label=label, color=color)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(names)
+    ax.set_ylabel("Cortex-M4F instructions per prediction")
+    ax.set_title("Classical models on MicroPython (qemu MPS2-AN386, commit %s)" % env["git_head"])
+    ax.legend()
+    ax.grid(axis="y", which="major", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
 
 
 def fmt(v):
@@ -257,6 +286,7 @@ def report(env, rows):
           "| scikit-learn | %s |" % env["sklearn"],
           "",
           "## Instructions per prediction (one sample, `predict`)\n",
+          "![instructions per prediction](classic.png)\n",
           "| model | blob bytes | microml | plain MicroPython | speed-up | emlearn-micropython | microml / emlearn |",
           "|---|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows.items():
