@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: MIT
 # examples/classifiers: train.py (host) run into a temporary directory, then classify.py on
-# CPython, the MicroPython unix port and the Cortex-M4F firmware on qemu (files staged with
-# tools/run-on-qemu --romfs, as a board's flash would hold them); each model's predictions must
-# equal scikit-learn's own, refitted here from the same data, and the output must be the one
-# the example's README shows.
+# CPython, the MicroPython unix port, the Cortex-M4F firmware on qemu and the Cortex-M0 board
+# with the armv6m .mpy (files staged with tools/run-on-qemu --romfs, as a board's flash would
+# hold them); each model's predictions must equal scikit-learn's own, refitted here from the
+# same data, and the output must be the one the example's README shows.
 import importlib.machinery
 import importlib.util
 import os
@@ -20,6 +20,8 @@ EXAMPLE = mmldata.REPO / "examples" / "classifiers"
 UNIX = mmldata.REPO / "build" / "micropython"
 RUN_ON_QEMU = mmldata.REPO / "tools" / "run-on-qemu"
 AN386 = mmldata.REPO / "build" / "qemu" / "MPS2_AN386" / "firmware.elf"
+M0 = mmldata.REPO / "build" / "qemu" / "MICROBIT_NATIVE" / "firmware.elf"
+M0_MPY = mmldata.REPO / "build" / "mpy" / "armv6m" / "microml.mpy"
 FILES = ("models.txt", "test_x.bin", "forest.mml", "svc.mml", "logreg.mml", "mlp.mml")
 
 
@@ -82,7 +84,7 @@ def test_train_files(trained):
         assert "model %s %s" % (name, " ".join(str(v) for v in want)) in text
 
 
-@pytest.mark.parametrize("face", ["cpython", "unix", "an386"])
+@pytest.mark.parametrize("face", ["cpython", "unix", "an386", "m0-armv6m"])
 def test_classify(trained, face):
     out, ref, labels = trained
     script = str(EXAMPLE / "classify.py")
@@ -96,10 +98,14 @@ def test_classify(trained, face):
             pytest.fail(f"{UNIX} missing: run `make micropython`")
         cmd = [str(UNIX), script, str(out)]
     else:
-        if not AN386.exists():
-            pytest.fail(f"{AN386} missing: run `make qemu-MPS2_AN386`")
+        board, fw = ("MPS2_AN386", AN386) if face == "an386" else ("MICROBIT_NATIVE", M0)
+        for need in (fw,) if face == "an386" else (fw, M0_MPY):
+            if not need.exists():
+                pytest.fail(f"{need} missing: run `make qemu-{board} mpy`")
         # the files in the board's ROMFS partition, mounted at /rom, where classify.py looks
-        cmd = [str(RUN_ON_QEMU), "MPS2_AN386", script, "--timeout", "120"]
+        cmd = [str(RUN_ON_QEMU), board, script, "--timeout", "120"]
+        if face == "m0-armv6m":  # the Cortex-M0 board: the armv6m .mpy
+            cmd += ["--mpy", str(M0_MPY)]
         cmd += ["--romfs=%s=%s" % (n, out / n) for n in FILES]
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stdout + p.stderr
