@@ -12,6 +12,7 @@
 
 #include "microml/microml.h"
 #include "../common/mml_py.h"
+#include "../common/mml_py_gesture.h"
 
 // array.array, and numpy.empty when numpy is importable (then results are numpy arrays).
 static PyObject *array_type;
@@ -986,6 +987,66 @@ static PyTypeObject classic_type = {
 #endif // MML_ENABLE_CLASSIC
 
 // ---------------------------------------------------------------------------------------------
+// ---- gesture ----
+// rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
+
+// rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32): the stroke as the
+// magic wand model's int8 [height, width, 3] input, in a bytearray (or out).
+static PyObject *microml_rasterize_stroke(PyObject *module, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"points", "out", "range", "width", "height", NULL};
+    PyObject *points, *out = Py_None;
+    double range = 0.6;
+    int width = 32, height = 32;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$dii:rasterize_stroke", kwlist, &points,
+            &out, &range, &width, &height)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    mml_stroke_raster_t r;
+    if (!mml_py_stroke_init(&r, (float)range, width, height, &e)) {
+        return raise_err(&e);
+    }
+    mml_py_value_t v;
+    Py_buffer view, oview;
+    value_describe(points, &v, &view);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (!mml_py_stroke_check(&r, &v, &e)) {
+        raise_err(&e);
+        goto done;
+    }
+    if (out != Py_None) {
+        bool writable = PyObject_GetBuffer(out, &oview, PyBUF_WRITABLE) == 0;
+        if (!writable) {
+            PyErr_Clear();
+            oview.len = 0;
+        }
+        if (!mml_py_stroke_out_check(&r, writable, (size_t)oview.len, &e)) {
+            if (writable) {
+                PyBuffer_Release(&oview);
+            }
+            raise_err(&e);
+            goto done;
+        }
+        mml_py_stroke_run(&r, &v, oview.buf);
+        PyBuffer_Release(&oview);
+        result = Py_NewRef(out);
+    } else {
+        result = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)mml_py_stroke_bytes(&r));
+        if (result != NULL) {
+            mml_py_stroke_run(&r, &v, (uint8_t *)PyByteArray_AS_STRING(result));
+        }
+    }
+done:
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    return result;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The module
 
 // load(buf, *, arena=None): the model object for buf's family.
@@ -1027,6 +1088,10 @@ static PyObject *microml_load(PyObject *module, PyObject *args, PyObject *kwds) 
 static PyMethodDef microml_functions[] = {
     {"load", (PyCFunction)(void (*)(void))microml_load, METH_VARARGS | METH_KEYWORDS,
         "load(buf, *, arena=None): the model object for buf (a .tflite model: Model)."},
+    {"rasterize_stroke", (PyCFunction)(void (*)(void))microml_rasterize_stroke,
+        METH_VARARGS | METH_KEYWORDS,
+        "rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32): a wand stroke "
+        "as the magic wand model's int8 image."},
     {NULL, NULL, 0, NULL},
 };
 

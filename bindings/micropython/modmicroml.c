@@ -17,6 +17,7 @@
 #include "py/objtuple.h"
 #include "microml/microml.h"
 #include "../common/mml_py.h"
+#include "../common/mml_py_gesture.h"
 
 // Float objects exist. mk/micropython.mk builds every .mpy with float on (the core needs float
 // anyway); a build without float still runs models, takes integer lists and reports scale None.
@@ -843,6 +844,53 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 #endif // MML_ENABLE_CLASSIC
 
 /******************************************************************************/
+// ---- gesture ----
+// rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
+
+#if MICROML_HAS_FLOAT
+// rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32): the stroke as the
+// magic wand model's int8 [height, width, 3] input, in a bytearray (or out).
+static mp_obj_t microml_rasterize_stroke(size_t n_args, const mp_obj_t *pos_args,
+    mp_map_t *kw_args) {
+    enum { ARG_points, ARG_out, ARG_range, ARG_width, ARG_height };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_points, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_range, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_width, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 32}},
+        {MP_QSTR_height, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 32}},
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    mml_py_err_t e;
+    mml_stroke_raster_t r;
+    float range = args[ARG_range].u_obj == mp_const_none
+        ? 0.6f : (float)mp_obj_get_float(args[ARG_range].u_obj);
+    mp_int_t w = args[ARG_width].u_int, h = args[ARG_height].u_int;
+    check(mml_py_stroke_init(&r, range, w < 0 || w > 4096 ? 0 : (int32_t)w,
+        h < 0 || h > 4096 ? 0 : (int32_t)h, &e), &e);
+    mml_py_value_t v;
+    value_describe(args[ARG_points].u_obj, &v);
+    check(mml_py_stroke_check(&r, &v, &e), &e);
+    mp_obj_t out = args[ARG_out].u_obj;
+    uint8_t *dst;
+    if (out != mp_const_none) {
+        mp_buffer_info_t bi = {.buf = NULL, .len = 0};
+        bool writable = mp_get_buffer(out, &bi, MP_BUFFER_WRITE);
+        check(mml_py_stroke_out_check(&r, writable, bi.len, &e), &e);
+        dst = bi.buf;
+    } else {
+        size_t n = mml_py_stroke_bytes(&r);
+        dst = m_new(uint8_t, n);
+        out = mp_obj_new_bytearray_by_ref(n, dst);
+    }
+    mml_py_stroke_run(&r, &v, dst);
+    return out;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(microml_rasterize_stroke_obj, 1, microml_rasterize_stroke);
+#endif // MICROML_HAS_FLOAT
+
+/******************************************************************************/
 // Module
 
 // load(buf, *, arena=None): the model object for buf's family.
@@ -922,6 +970,9 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
     mp_store_global(MP_QSTR_TensorInfo, MP_OBJ_FROM_PTR(&microml_tensorinfo_type));
     mp_store_global(MP_QSTR_load, MP_OBJ_FROM_PTR(&microml_load_obj));
+#if MICROML_HAS_FLOAT
+    mp_store_global(MP_QSTR_rasterize_stroke, MP_OBJ_FROM_PTR(&microml_rasterize_stroke_obj));
+#endif
 
     MP_DYNRUNTIME_INIT_EXIT
 }
@@ -950,6 +1001,9 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
     {MP_ROM_QSTR(MP_QSTR_load), MP_ROM_PTR(&microml_load_obj)},
 #if MML_ENABLE_CLASSIC
     {MP_ROM_QSTR(MP_QSTR_ClassicModel), MP_ROM_PTR(&microml_classic_type)},
+#endif
+#if MICROML_HAS_FLOAT
+    {MP_ROM_QSTR(MP_QSTR_rasterize_stroke), MP_ROM_PTR(&microml_rasterize_stroke_obj)},
 #endif
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+// The gesture part of the Python API (see mml_py_gesture.h): argument checks, point and sample
+// conversion, messages. Cost: no allocation; points are read one at a time from the caller's
+// value, so a list of floats is drawn without a copy.
+#include "mml_py_gesture.h"
+
+#include <string.h>
+
+static const struct {
+    uint8_t kind; // mml_py_exc_t
+    const char *fmt;
+} g_msgs[MML_PY_G_MSG_COUNT] = {
+    [MML_PY_G_MSG_RASTER_ARGS] = {MML_PY_EXC_VALUE,
+        "range must be in (0, 1024], width and height in 1..1024"},
+    [MML_PY_G_MSG_POINTS_KIND] = {MML_PY_EXC_TYPE,
+        "points must be int8 bytes/array('b') (device points, value*128), "
+        "a float array or a list of numbers x0, y0, x1, y1..."},
+    [MML_PY_G_MSG_POINTS_TYPECODE] = {MML_PY_EXC_TYPE,
+        "points: arrays of typecode '%c' are not supported (give 'b' or 'f')"},
+    [MML_PY_G_MSG_POINTS_ODD] = {MML_PY_EXC_VALUE,
+        "points must be x, y pairs: got %u values"},
+    [MML_PY_G_MSG_POINT_ITEM] = {MML_PY_EXC_TYPE, "points: item %u is not a number"},
+    [MML_PY_G_MSG_POINT_RANGE] = {MML_PY_EXC_VALUE,
+        "point %u is not finite or further than 64 * range from the centre"},
+    [MML_PY_G_MSG_OUT_BYTES] = {MML_PY_EXC_VALUE, "out needs %u bytes, got %u"},
+    [MML_PY_G_MSG_OUT_NOT_WRITABLE] = {MML_PY_EXC_VALUE, "out must be a writable buffer"},
+    [MML_PY_G_MSG_GYRO_COUNT] = {MML_PY_EXC_VALUE,
+        "gyro must be a float32 array of x, y, z samples: got %u values"},
+    [MML_PY_G_MSG_GYRO_ARGS] = {MML_PY_EXC_VALUE, "rate must be > 0 and stride >= 1"},
+    [MML_PY_G_MSG_VEC3] = {MML_PY_EXC_VALUE, "drift and gravity must be 3 numbers"},
+    [MML_PY_G_MSG_IMU_ARGS] = {MML_PY_EXC_VALUE,
+        "IMUFeatures: channels 1..16, window 4..4096, hop 1..window, bands 0..16, "
+        "queue >= 1, rate > 0"},
+    [MML_PY_G_MSG_SAMPLES_COUNT] = {MML_PY_EXC_VALUE,
+        "samples: %u values is not a whole number of %u-channel samples"},
+    [MML_PY_G_MSG_QUEUE_FULL] = {MML_PY_EXC_VALUE,
+        "%u feature vectors ready + %u from these samples > queue of %u: read() first"},
+    [MML_PY_G_MSG_NOTHING_READY] = {MML_PY_EXC_VALUE, "no feature vector ready (push() more)"},
+};
+
+static void put(mml_py_err_t *e, size_t *pos, const char *s) {
+    while (*s != '\0' && *pos + 1 < sizeof(e->msg)) {
+        e->msg[(*pos)++] = *s++;
+    }
+    e->msg[*pos] = '\0';
+}
+
+// The message with up to three %u / %c arguments, in order.
+bool mml_py_g_fail(mml_py_err_t *e, mml_py_g_msg_t id, uint32_t a, uint32_t b, uint32_t c) {
+    uint32_t args[3] = {a, b, c};
+    size_t pos = 0, k = 0;
+    e->kind = (mml_py_exc_t)g_msgs[id].kind;
+    e->msg[0] = '\0';
+    for (const char *f = g_msgs[id].fmt; *f != '\0'; f++) {
+        char one[12] = {*f, '\0'};
+        if (*f == '%' && (f[1] == 'u' || f[1] == 'c') && k < 3) {
+            uint32_t v = args[k++];
+            if (*++f == 'c') {
+                one[0] = (char)v;
+            } else {
+                size_t n = sizeof(one) - 1;
+                one[n] = '\0';
+                do {
+                    one[--n] = (char)('0' + v % 10);
+                    v /= 10;
+                } while (v != 0);
+                put(e, &pos, one + n);
+                continue;
+            }
+        }
+        put(e, &pos, one);
+    }
+    return false;
+}
+
+// ---- numeric values ----
+
+static bool is_int8(const mml_py_value_t *v) {
+    return v->kind == MML_PY_VAL_RAW || (v->kind == MML_PY_VAL_TYPED && v->dtype == MML_INT8);
+}
+
+bool mml_py_g_count(const mml_py_value_t *v, size_t *n, mml_py_err_t *e) {
+    switch (v->kind) {
+        case MML_PY_VAL_RAW:
+        case MML_PY_VAL_SEQ:
+            *n = v->len;
+            return true;
+        case MML_PY_VAL_TYPED:
+            if (v->dtype != MML_INT8 && v->dtype != MML_FLOAT32 && v->dtype != MML_FLOAT64) {
+                return mml_py_g_fail(e, MML_PY_G_MSG_POINTS_TYPECODE, (uint8_t)v->typecode, 0,
+                    0);
+            }
+            *n = v->len / mml_dtype_size((mml_dtype_t)v->dtype);
+            return true;
+        default:
+            return mml_py_g_fail(e, MML_PY_G_MSG_POINTS_KIND, 0, 0, 0);
+    }
+}
+
+bool mml_py_g_get(const mml_py_value_t *v, size_t k, float *x) {
+    if (v->kind == MML_PY_VAL_SEQ) {
+        return v->get(v->ctx, k, x);
+    }
+    if (is_int8(v)) {
+        *x = (float)(int8_t)v->data[k];
+    } else if (v->dtype == MML_FLOAT64) {
+        double d;
+        memcpy(&d, v->data + 8 * k, 8);
+        *x = (float)d;
+    } else {
+        memcpy(x, v->data + 4 * k, 4);
+    }
+    return true;
+}
+
+// ---- rasterize_stroke ----
+
+bool mml_py_stroke_init(mml_stroke_raster_t *r, float range, int32_t width, int32_t height,
+    mml_py_err_t *e) {
+    if (mml_stroke_raster_init(r, range, range, width, height) != MML_OK) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_RASTER_ARGS, 0, 0, 0);
+    }
+    return true;
+}
+
+size_t mml_py_stroke_bytes(const mml_stroke_raster_t *r) {
+    return (size_t)r->width * (size_t)r->height * 3;
+}
+
+bool mml_py_stroke_check(const mml_stroke_raster_t *r, const mml_py_value_t *pts,
+    mml_py_err_t *e) {
+    size_t n;
+    if (!mml_py_g_count(pts, &n, e)) {
+        return false;
+    }
+    if (n % 2 != 0 || n / 2 > 0x7fffffff) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_POINTS_ODD, (uint32_t)n, 0, 0);
+    }
+    if (is_int8(pts)) {
+        return true; // every int8 point is within +-1
+    }
+    for (size_t k = 0; k < n; k += 2) {
+        float x, y;
+        if (!mml_py_g_get(pts, k, &x)) {
+            return mml_py_g_fail(e, MML_PY_G_MSG_POINT_ITEM, (uint32_t)k, 0, 0);
+        }
+        if (!mml_py_g_get(pts, k + 1, &y)) {
+            return mml_py_g_fail(e, MML_PY_G_MSG_POINT_ITEM, (uint32_t)k + 1, 0, 0);
+        }
+        if (!mml_stroke_point_ok(r, x, y)) {
+            return mml_py_g_fail(e, MML_PY_G_MSG_POINT_RANGE, (uint32_t)(k / 2), 0, 0);
+        }
+    }
+    return true;
+}
+
+bool mml_py_stroke_out_check(const mml_stroke_raster_t *r, bool writable, size_t len,
+    mml_py_err_t *e) {
+    if (!writable) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_OUT_NOT_WRITABLE, 0, 0, 0);
+    }
+    if (len != mml_py_stroke_bytes(r)) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_OUT_BYTES, (uint32_t)mml_py_stroke_bytes(r),
+            (uint32_t)len, 0);
+    }
+    return true;
+}
+
+void mml_py_stroke_run(const mml_stroke_raster_t *r, const mml_py_value_t *pts, uint8_t *out) {
+    size_t n = 0;
+    mml_py_err_t e;
+    mml_py_g_count(pts, &n, &e);
+    int32_t np = (int32_t)(n / 2);
+    int8_t *img = (int8_t *)out;
+    mml_stroke_clear(r, img);
+    int32_t p[2][2];
+    for (int32_t i = 0; i < np; i++) {
+        float x = 0.0f, y = 0.0f;
+        mml_py_g_get(pts, 2 * (size_t)i, &x);
+        mml_py_g_get(pts, 2 * (size_t)i + 1, &y);
+        if (is_int8(pts)) {
+            mml_stroke_point_s8((int8_t)x, (int8_t)y, p[i & 1]);
+        } else {
+            mml_stroke_point_f32(x, y, p[i & 1]);
+        }
+        if (i > 0) {
+            mml_stroke_segment(r, p[(i - 1) & 1], p[i & 1], i - 1, np, img);
+        }
+    }
+}
