@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: MIT
+# Gesture recognition: the magic wand stroke rasterizer (src/dsp/stroke.c) against an independent
+# Python model of its rules (stroke_ref.py), microml.rasterize_stroke()'s argument checks, and
+# examples/gesture/wand_digits.py on every stroke of magic_wand_digits (CPython and the unix
+# port: accuracy and identical output) and on a sample on the Cortex-M4F QEMU board.
+import json
+import random
+import subprocess
+import sys
+from array import array
+
+import numpy as np
+import pytest
+
+import mmldata
+import stroke_ref
+
+EXAMPLE = mmldata.REPO / "examples" / "gesture"
+UNIX = mmldata.REPO / "build" / "micropython"
+RUNNER = mmldata.REPO / "tools" / "run-on-qemu"
+DIGITS = mmldata.DATA / "datasets" / "magic_wand_digits"
+DIGITS_MODEL = mmldata.DATA / "models" / "tflite-micro-arduino-examples" / "magic_wand_digits.tflite"
+
+
+def strokes():
+    out = []
+    for f in sorted(DIGITS.glob("*.json")):
+        out += json.loads(f.read_text())["strokes"]
+    return out
+
+
+def flat(points):
+    return [c for p in points for c in p]
+
+
+def as_image(raster, height=32, width=32):
+    return np.frombuffer(bytes(raster), dtype=np.int8).reshape(height, width, 3)
+
+
+# ---- the rasterizer against the reference model ----
+
+def test_rasterizer_dataset_strokes(microml):
+    """A stroke in 10 of the dataset (they are int8 points / 128) gives the reference's image,
+    from floats and from the device's int8 points alike."""
+    for s in strokes()[::10]:
+        pts = [(p["x"], p["y"]) for p in s["strokePoints"]]
+        want = stroke_ref.rasterize(pts)
+        got = as_image(microml.rasterize_stroke(flat(pts)))
+        assert np.array_equal(got, want), s["index"]
+        s8 = array("b", [round(v * 128) for v in flat(pts)])
+        assert np.array_equal(as_image(microml.rasterize_stroke(s8)), want)
+        assert np.array_equal(as_image(microml.rasterize_stroke(bytes(s8))), want)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rasterizer_random_strokes(microml, seed):
+    """Random float strokes, partly off the image, other sizes and ranges, every direction."""
+    rng = random.Random(seed)
+    for _ in range(40):
+        n = rng.choice([0, 1, 2, 3, 17, 64, 150])
+        spread = rng.choice([0.2, 0.7, 1.5])
+        pts = [(rng.uniform(-spread, spread), rng.uniform(-spread, spread)) for _ in range(n)]
+        rng_ = rng.choice([0.6, 0.35, 1.0])
+        w, h = rng.choice([(32, 32), (20, 12), (7, 40)])
+        want = stroke_ref.rasterize(pts, rng_, rng_, w, h)
+        got = microml.rasterize_stroke(np.array(flat(pts), dtype=np.float32), range=rng_,
+                                       width=w, height=h)
+        assert np.array_equal(as_image(got, h, w), want), (seed, n)
+
+
+def test_rasterizer_known_pixels(microml):
+    """A horizontal line from (-0.3, 0) to (0.3, 0): pixels 8..24 of row 16, red (t = 0)."""
+    img = as_image(microml.rasterize_stroke([-0.3, 0.0, 0.3, 0.0]))
+    lit = np.argwhere((img != -128).any(axis=2))
+    assert [tuple(p) for p in lit] == [(16, x) for x in range(8, 25)]
+    assert (img[16, 8:25] == [127, -128, -128]).all()
+
+
+def test_rasterize_out_and_errors(microml):
+    out = bytearray(32 * 32 * 3)
+    assert microml.rasterize_stroke([0.0, 0.0, 0.1, 0.1], out) is out
+    assert bytes(out) == bytes(microml.rasterize_stroke([0.0, 0.0, 0.1, 0.1]))
+    with pytest.raises(ValueError, match="out needs 3072 bytes, got 10"):
+        microml.rasterize_stroke([0.0, 0.0], bytearray(10))
+    with pytest.raises(ValueError, match="writable"):
+        microml.rasterize_stroke([0.0, 0.0], bytes(3072))
+    with pytest.raises(ValueError, match="x, y pairs: got 3"):
+        microml.rasterize_stroke([0.0, 0.0, 1.0])
+    with pytest.raises(ValueError, match="point 1 is not finite"):
+        microml.rasterize_stroke([0.0, 0.0, float("nan"), 0.0])
+    with pytest.raises(ValueError, match="point 0"):
+        microml.rasterize_stroke([100.0, 0.0])
+    with pytest.raises(TypeError, match="item 1 is not a number"):
+        microml.rasterize_stroke([0.0, "a"])
+    with pytest.raises(TypeError, match="typecode 'h'"):
+        microml.rasterize_stroke(array("h", [0, 0]))
+    with pytest.raises(TypeError, match="points must be"):
+        microml.rasterize_stroke("0, 0")
+    with pytest.raises(ValueError, match="range must be"):
+        microml.rasterize_stroke([0.0, 0.0], range=0.0)
+    with pytest.raises(ValueError, match="width and height"):
+        microml.rasterize_stroke([0.0, 0.0], width=0)
+
+
+# ---- wand_digits.py: accuracy on every stroke, same answers on every face ----
+
+def run_unix(*args):
+    if not UNIX.is_file():
+        pytest.fail(f"{UNIX} missing; run `make micropython` first")
+    return subprocess.run([str(UNIX), str(EXAMPLE / "wand_digits.py"), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def parse(text):
+    rows = [line.split("\t") for line in text.splitlines()]
+    assert all(len(r) == 3 for r in rows), text[:200]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def unix_lines():
+    """wand_digits.py on the unix port, every file: {file: stdout}."""
+    out = {}
+    for f in sorted(DIGITS.glob("*.json")):
+        r = run_unix(str(f), str(DIGITS_MODEL))
+        assert r.returncode == 0, r.stderr
+        out[f.name] = r.stdout
+    return out
+
+
+def test_wand_digits_accuracy_unix(unix_lines):
+    truth = {}
+    for f in sorted(DIGITS.glob("*.json")):
+        for i, s in enumerate(json.loads(f.read_text())["strokes"]):
+            truth[(f.name, str(s.get("index", i)))] = s["label"]
+    right = total = 0
+    for name, text in unix_lines.items():
+        for sid, label, score in parse(text):
+            total += 1
+            right += label == truth[(name, sid)]
+            assert 0.0 < float(score) <= 1.0
+    assert total == len(truth) == 800
+    assert right / total >= 0.97, f"top-1 {right}/{total}"
+
+
+def test_wand_digits_cpython_same_as_unix(unix_lines):
+    for name in list(unix_lines)[:3]:
+        r = subprocess.run([sys.executable, str(EXAMPLE / "wand_digits.py"), str(DIGITS / name),
+                            str(DIGITS_MODEL)], capture_output=True, text=True, timeout=300,
+                           env={"PYTHONPATH": str(mmldata.BUILD_PYTHON)})
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == unix_lines[name]
+
+
+def test_wand_digits_qemu_m4f(tmp_path):
+    """A sample of 30 strokes (3 of each digit) on the Cortex-M4F board (model and strokes in its
+    ROMFS, single-precision floats): the labels the unix port gives."""
+    fw = mmldata.REPO / "build" / "qemu" / "MPS2_AN386" / "firmware.elf"
+    if not fw.is_file():
+        pytest.fail(f"{fw} missing; run `make qemu-MPS2_AN386` first")
+    sample = []
+    for f in sorted(DIGITS.glob("*.json")):
+        sample += json.loads(f.read_text())["strokes"][:3]
+    path = tmp_path / "strokes.json"
+    path.write_text(json.dumps({"strokes": sample}))
+    unix = run_unix(str(path), str(DIGITS_MODEL))
+    assert unix.returncode == 0, unix.stderr
+    r = subprocess.run([sys.executable, str(RUNNER), "MPS2_AN386", str(EXAMPLE / "wand_digits.py"),
+                        "--timeout", "200", "--romfs", f"strokes.json={path}", "--romfs",
+                        f"magic_wand_digits.tflite={DIGITS_MODEL}"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    board, host = parse(r.stdout), parse(unix.stdout)
+    assert len(board) == len(host) == 30
+    assert [row[:2] for row in board] == [row[:2] for row in host]
