@@ -16,7 +16,7 @@ static const struct {
         "points must be int8 bytes/array('b') (device points, value*128), "
         "a float array or a list of numbers x0, y0, x1, y1..."},
     [MML_PY_G_MSG_POINTS_TYPECODE] = {MML_PY_EXC_TYPE,
-        "points: arrays of typecode '%c' are not supported (give 'b' or 'f')"},
+        "arrays of typecode '%c' are not supported (give 'f', 'd' or 'b')"},
     [MML_PY_G_MSG_POINTS_ODD] = {MML_PY_EXC_VALUE,
         "points must be x, y pairs: got %u values"},
     [MML_PY_G_MSG_POINT_ITEM] = {MML_PY_EXC_TYPE, "points: item %u is not a number"},
@@ -36,6 +36,11 @@ static const struct {
     [MML_PY_G_MSG_QUEUE_FULL] = {MML_PY_EXC_VALUE,
         "%u feature vectors ready + %u from these samples > queue of %u: read() first"},
     [MML_PY_G_MSG_NOTHING_READY] = {MML_PY_EXC_VALUE, "no feature vector ready (push() more)"},
+    [MML_PY_G_MSG_SAMPLES_KIND] = {MML_PY_EXC_TYPE,
+        "samples must be a float array or a list of numbers, [n, channels] interleaved"},
+    [MML_PY_G_MSG_SAMPLE_ITEM] = {MML_PY_EXC_TYPE, "samples: item %u is not a number"},
+    [MML_PY_G_MSG_READ_OUT] = {MML_PY_EXC_VALUE,
+        "out must be a writable array('f') of %u items"},
 };
 
 static void put(mml_py_err_t *e, size_t *pos, const char *s) {
@@ -79,7 +84,7 @@ static bool is_int8(const mml_py_value_t *v) {
     return v->kind == MML_PY_VAL_RAW || (v->kind == MML_PY_VAL_TYPED && v->dtype == MML_INT8);
 }
 
-bool mml_py_g_count(const mml_py_value_t *v, size_t *n, mml_py_err_t *e) {
+bool mml_py_g_count(const mml_py_value_t *v, bool points, size_t *n, mml_py_err_t *e) {
     switch (v->kind) {
         case MML_PY_VAL_RAW:
         case MML_PY_VAL_SEQ:
@@ -93,7 +98,8 @@ bool mml_py_g_count(const mml_py_value_t *v, size_t *n, mml_py_err_t *e) {
             *n = v->len / mml_dtype_size((mml_dtype_t)v->dtype);
             return true;
         default:
-            return mml_py_g_fail(e, MML_PY_G_MSG_POINTS_KIND, 0, 0, 0);
+            return mml_py_g_fail(e, points ? MML_PY_G_MSG_POINTS_KIND : MML_PY_G_MSG_SAMPLES_KIND,
+                0, 0, 0);
     }
 }
 
@@ -130,7 +136,7 @@ size_t mml_py_stroke_bytes(const mml_stroke_raster_t *r) {
 bool mml_py_stroke_check(const mml_stroke_raster_t *r, const mml_py_value_t *pts,
     mml_py_err_t *e) {
     size_t n;
-    if (!mml_py_g_count(pts, &n, e)) {
+    if (!mml_py_g_count(pts, true, &n, e)) {
         return false;
     }
     if (n % 2 != 0 || n / 2 > 0x7fffffff) {
@@ -169,7 +175,7 @@ bool mml_py_stroke_out_check(const mml_stroke_raster_t *r, bool writable, size_t
 void mml_py_stroke_run(const mml_stroke_raster_t *r, const mml_py_value_t *pts, uint8_t *out) {
     size_t n = 0;
     mml_py_err_t e;
-    mml_py_g_count(pts, &n, &e);
+    mml_py_g_count(pts, true, &n, &e);
     int32_t np = (int32_t)(n / 2);
     int8_t *img = (int8_t *)out;
     mml_stroke_clear(r, img);
@@ -186,5 +192,99 @@ void mml_py_stroke_run(const mml_stroke_raster_t *r, const mml_py_value_t *pts, 
         if (i > 0) {
             mml_stroke_segment(r, p[(i - 1) & 1], p[i & 1], i - 1, np, img);
         }
+    }
+}
+
+// ---- IMUFeatures ----
+
+bool mml_py_imu_config(mml_imu_config_t *c, int32_t channels, int32_t window, int32_t hop,
+    int32_t bands, bool magnitude, float rate, int32_t queue, mml_py_err_t *e) {
+    c->channels = channels;
+    c->window = window;
+    c->hop = hop;
+    c->bands = bands;
+    c->magnitude = magnitude ? 1 : 0;
+    c->queue = queue;
+    c->rate = rate;
+    if (mml_imu_mem_floats(c) == 0) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_IMU_ARGS, 0, 0, 0);
+    }
+    return true;
+}
+
+size_t mml_py_imu_mem_floats(const mml_imu_config_t *c) {
+    return mml_imu_mem_floats(c);
+}
+
+bool mml_py_imu_init(mml_imu_t *f, const mml_imu_config_t *c, float *mem, size_t n,
+    mml_py_err_t *e) {
+    if (mml_imu_init(f, c, mem, n) != MML_OK) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_IMU_ARGS, 0, 0, 0);
+    }
+    return true;
+}
+
+bool mml_py_imu_push_check(const mml_imu_t *f, const mml_py_value_t *v, size_t *frames,
+    mml_py_err_t *e) {
+    size_t n;
+    if (!mml_py_g_count(v, false, &n, e)) {
+        return false;
+    }
+    const uint32_t c = (uint32_t)f->cfg.channels;
+    if (n % c != 0 || n / c > 0x7fffffff) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_SAMPLES_COUNT, (uint32_t)n, c, 0);
+    }
+    if (v->kind == MML_PY_VAL_SEQ) {
+        for (size_t k = 0; k < n; k++) {
+            float x;
+            if (!mml_py_g_get(v, k, &x)) {
+                return mml_py_g_fail(e, MML_PY_G_MSG_SAMPLE_ITEM, (uint32_t)k, 0, 0);
+            }
+        }
+    }
+    int32_t more = mml_imu_windows_for(f, (int32_t)(n / c));
+    if (f->ready + more > f->cfg.queue) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_QUEUE_FULL, (uint32_t)f->ready, (uint32_t)more,
+            (uint32_t)f->cfg.queue);
+    }
+    *frames = n / c;
+    return true;
+}
+
+int32_t mml_py_imu_push(mml_imu_t *f, const mml_py_value_t *v, size_t frames) {
+    const int32_t c = f->cfg.channels;
+    const bool direct = v->kind == MML_PY_VAL_TYPED && v->dtype == MML_FLOAT32 &&
+        ((uintptr_t)v->data & 3) == 0;
+    if (direct) {
+        mml_imu_push(f, (const float *)(const void *)v->data, (int32_t)frames);
+        return f->ready;
+    }
+    float frame[MML_IMU_MAX_CHANNELS];
+    for (size_t j = 0; j < frames; j++) {
+        for (int32_t i = 0; i < c; i++) {
+            frame[i] = 0.0f;
+            mml_py_g_get(v, j * (size_t)c + (size_t)i, &frame[i]);
+        }
+        mml_imu_push_one(f, frame);
+    }
+    return f->ready;
+}
+
+bool mml_py_imu_read_check(const mml_imu_t *f, bool has_out, bool writable, char typecode,
+    size_t len, mml_py_err_t *e) {
+    if (f->ready == 0) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_NOTHING_READY, 0, 0, 0);
+    }
+    if (has_out && (!writable || typecode != 'f' || len != 4 * (size_t)f->n_features)) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_READ_OUT, (uint32_t)f->n_features, 0, 0);
+    }
+    return true;
+}
+
+void mml_py_imu_read(mml_imu_t *f, uint8_t *out) {
+    const float *v = mml_imu_front(f);
+    if (v != NULL) {
+        memcpy(out, v, 4 * (size_t)f->n_features);
+        mml_imu_pop(f);
     }
 }

@@ -25,14 +25,17 @@ typedef enum {
     MML_PY_G_MSG_SAMPLES_COUNT,  // values, channels
     MML_PY_G_MSG_QUEUE_FULL,     // ready, new, queue
     MML_PY_G_MSG_NOTHING_READY,  //
+    MML_PY_G_MSG_SAMPLES_KIND,   //
+    MML_PY_G_MSG_SAMPLE_ITEM,    // item
+    MML_PY_G_MSG_READ_OUT,       // n_features
     MML_PY_G_MSG_COUNT
 } mml_py_g_msg_t;
 
 bool mml_py_g_fail(mml_py_err_t *e, mml_py_g_msg_t id, uint32_t a, uint32_t b, uint32_t c);
 
-// A numeric value (TYPED 'b' 'f' 'd' or any microml dtype, RAW bytes as int8, SEQ of numbers):
-// its item count, and item k as a float. False (with an error naming `what`) if it is not one.
-bool mml_py_g_count(const mml_py_value_t *v, size_t *n, mml_py_err_t *e);
+// A numeric value (TYPED 'b' 'f' 'd', RAW bytes as int8, SEQ of numbers): its item count, and
+// item k as a float. False (with the points' or the samples' message) if it is not one.
+bool mml_py_g_count(const mml_py_value_t *v, bool points, size_t *n, mml_py_err_t *e);
 bool mml_py_g_get(const mml_py_value_t *v, size_t k, float *x);
 
 // ---- rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32) ----
@@ -48,5 +51,26 @@ bool mml_py_stroke_out_check(const mml_stroke_raster_t *r, bool writable, size_t
 // Draws the checked points into out (mml_py_stroke_bytes()). int8 points (RAW bytes, 'b') are
 // the device's (value * 128); others are floats.
 void mml_py_stroke_run(const mml_stroke_raster_t *r, const mml_py_value_t *pts, uint8_t *out);
+
+// ---- IMUFeatures(channels, window, *, hop=window, bands=4, magnitude=True, rate=1.0, queue=4) --
+// f.push(samples) -> vectors ready; f.read(out=None) -> array('f') of n_features; f.ready,
+// f.n_features; f.reset(). The binding owns the mml_imu_t and mml_py_imu_mem_floats() floats.
+bool mml_py_imu_config(mml_imu_config_t *c, int32_t channels, int32_t window, int32_t hop,
+    int32_t bands, bool magnitude, float rate, int32_t queue, mml_py_err_t *e);
+size_t mml_py_imu_mem_floats(const mml_imu_config_t *c);
+bool mml_py_imu_init(mml_imu_t *f, const mml_imu_config_t *c, float *mem, size_t n,
+    mml_py_err_t *e);
+// Checks samples: numbers, a whole number of frames (*frames), room in the queue for the
+// vectors they complete. Nothing is consumed on failure.
+bool mml_py_imu_push_check(const mml_imu_t *f, const mml_py_value_t *v, size_t *frames,
+    mml_py_err_t *e);
+// Pushes the checked samples; returns the vectors ready.
+int32_t mml_py_imu_push(mml_imu_t *f, const mml_py_value_t *v, size_t frames);
+// Checks that a vector is ready and that out (when given: has_out) is a writable 'f' buffer of
+// n_features items.
+bool mml_py_imu_read_check(const mml_imu_t *f, bool has_out, bool writable, char typecode,
+    size_t len, mml_py_err_t *e);
+// Pops the oldest vector into out (n_features floats, any alignment).
+void mml_py_imu_read(mml_imu_t *f, uint8_t *out);
 
 #endif // MICROML_BINDINGS_MML_PY_GESTURE_H

@@ -1046,6 +1046,159 @@ done:
     return result;
 }
 
+// microml.IMUFeatures: streaming IMU window features. Cost: the object and one float buffer
+// (mml_py_imu_mem_floats()) allocated once; push() allocates nothing.
+typedef struct {
+    PyObject_HEAD float *mem; // the ring, queue and FFT scratch that f points into
+    mml_imu_t f;
+} imu_obj_t;
+
+static void imu_dealloc(imu_obj_t *self) {
+    PyMem_Free(self->mem);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+// IMUFeatures(channels, window, *, hop=window, bands=4, magnitude=True, rate=1.0, queue=4)
+static PyObject *imu_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"channels", "window", "hop", "bands", "magnitude", "rate", "queue",
+        NULL};
+    int channels, window, hop = 0, bands = 4, magnitude = 1, queue = 4;
+    double rate = 1.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "ii|$iipdi:IMUFeatures", kwlist, &channels,
+            &window, &hop, &bands, &magnitude, &rate, &queue)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    mml_imu_config_t c;
+    if (!mml_py_imu_config(&c, channels, window, hop == 0 ? window : hop, bands, magnitude != 0,
+            (float)rate, queue, &e)) {
+        return raise_err(&e);
+    }
+    imu_obj_t *self = (imu_obj_t *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    size_t n = mml_py_imu_mem_floats(&c);
+    self->mem = PyMem_Calloc(n, sizeof(float));
+    if (self->mem == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    if (!mml_py_imu_init(&self->f, &c, self->mem, n, &e)) {
+        Py_DECREF(self);
+        return raise_err(&e);
+    }
+    return (PyObject *)self;
+}
+
+// push(samples): samples [n, channels] interleaved; returns the feature vectors ready.
+static PyObject *imu_push(imu_obj_t *self, PyObject *samples) {
+    mml_py_err_t e;
+    mml_py_value_t v;
+    Py_buffer view;
+    size_t frames;
+    value_describe(samples, &v, &view);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (mml_py_imu_push_check(&self->f, &v, &frames, &e)) {
+        result = PyLong_FromLong(mml_py_imu_push(&self->f, &v, frames));
+    } else {
+        raise_err(&e);
+    }
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    return result;
+}
+
+// read(out=None): the oldest feature vector (numpy float32, or array('f') without numpy).
+static PyObject *imu_read(imu_obj_t *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"out", NULL};
+    PyObject *out = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O:read", kwlist, &out)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    Py_buffer view;
+    if (out != Py_None) {
+        bool w = PyObject_GetBuffer(out, &view, PyBUF_WRITABLE | PyBUF_FORMAT) == 0;
+        if (!w) {
+            PyErr_Clear();
+        }
+        char tc = w ? format_typecode(view.format) : 0;
+        if (!mml_py_imu_read_check(&self->f, true, w, tc, w ? (size_t)view.len : 0, &e)) {
+            if (w) {
+                PyBuffer_Release(&view);
+            }
+            return raise_err(&e);
+        }
+        mml_py_imu_read(&self->f, view.buf);
+        PyBuffer_Release(&view);
+        return Py_NewRef(out);
+    }
+    if (!mml_py_imu_read_check(&self->f, false, false, 0, 0, &e)) {
+        return raise_err(&e);
+    }
+    Py_ssize_t n = self->f.n_features;
+    PyObject *arr;
+    if (np_empty != NULL) {
+        arr = PyObject_CallFunction(np_empty, "(n)s", n, "float32");
+    } else {
+        PyObject *zeros = PyBytes_FromStringAndSize(NULL, 4 * n);
+        arr = zeros ? PyObject_CallFunction(array_type, "CO", 'f', zeros) : NULL;
+        Py_XDECREF(zeros);
+    }
+    if (arr == NULL || PyObject_GetBuffer(arr, &view, PyBUF_WRITABLE) != 0) {
+        Py_XDECREF(arr);
+        return NULL;
+    }
+    mml_py_imu_read(&self->f, view.buf);
+    PyBuffer_Release(&view);
+    return arr;
+}
+
+static PyObject *imu_reset(imu_obj_t *self, PyObject *Py_UNUSED(ignored)) {
+    mml_imu_reset(&self->f);
+    Py_RETURN_NONE;
+}
+
+static PyObject *imu_get_n_features(imu_obj_t *self, void *closure) {
+    return PyLong_FromLong(self->f.n_features);
+}
+
+static PyObject *imu_get_ready(imu_obj_t *self, void *closure) {
+    return PyLong_FromLong(self->f.ready);
+}
+
+static PyMethodDef imu_methods[] = {
+    {"push", (PyCFunction)imu_push, METH_O,
+        "push(samples): add [n, channels] samples; returns the feature vectors ready."},
+    {"read", (PyCFunction)(void (*)(void))imu_read, METH_VARARGS | METH_KEYWORDS,
+        "read(out=None): the oldest feature vector (n_features float32)."},
+    {"reset", (PyCFunction)imu_reset, METH_NOARGS, "reset(): forget samples and vectors."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef imu_getset[] = {
+    {"n_features", (getter)imu_get_n_features, NULL, "values per feature vector", NULL},
+    {"ready", (getter)imu_get_ready, NULL, "feature vectors waiting to be read", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject imu_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "microml.IMUFeatures",
+    .tp_doc = "IMUFeatures(channels, window, *, hop=window, bands=4, magnitude=True, rate=1.0, "
+              "queue=4):\nstreaming window features of multi-channel IMU samples.",
+    .tp_basicsize = sizeof(imu_obj_t),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = imu_new,
+    .tp_dealloc = (destructor)imu_dealloc,
+    .tp_methods = imu_methods,
+    .tp_getset = imu_getset,
+};
+
 // ---------------------------------------------------------------------------------------------
 // The module
 
@@ -1141,13 +1294,17 @@ PyMODINIT_FUNC PyInit_microml(void) {
         return NULL;
     }
 #endif
+    if (PyType_Ready(&imu_type) < 0) {
+        return NULL;
+    }
     PyObject *mod = PyModule_Create(&microml_module);
     if (mod == NULL) {
         return NULL;
     }
     if (PyModule_AddStringConstant(mod, "__version__", MML_VERSION_STRING) < 0 ||
         PyModule_AddObjectRef(mod, "Model", (PyObject *)&model_type) < 0 ||
-        PyModule_AddObjectRef(mod, "TensorInfo", (PyObject *)tensorinfo_type) < 0) {
+        PyModule_AddObjectRef(mod, "TensorInfo", (PyObject *)tensorinfo_type) < 0 ||
+        PyModule_AddObjectRef(mod, "IMUFeatures", (PyObject *)&imu_type) < 0) {
         Py_DECREF(mod);
         return NULL;
     }
