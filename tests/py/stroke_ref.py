@@ -54,3 +54,23 @@ def rasterize(points, x_range=0.6, y_range=0.6, width=32, height=32):
             if 0 <= x < width and 0 <= y < height:
                 img[y, x] = col
     return (img - 128).astype(np.int8)
+
+
+def gyro_stroke(gyro, rate, drift, gravity, stride=2):
+    """The magic wand sketch's stroke from gyroscope samples gyro [n, 3] (deg/s), in float64:
+    orientation = cumulative sum of (gyro - drift) / rate; its y, z minus their means over the
+    stroke, / 45 degrees, turned into the screen plane by the gravity direction; every stride-th
+    sample, round(v * 128) half away from zero, clamped to int8. Returns int [n // stride, 2]."""
+    g = np.asarray(gyro, dtype=np.float64)
+    o = np.cumsum((g - np.asarray(drift, dtype=np.float64)) / rate, axis=0)
+    ny = (o[:, 1] - o[:, 1].mean()) / 45.0
+    nz = (o[:, 2] - o[:, 2].mean()) / 45.0
+    gy, gz = float(gravity[1]), float(gravity[2])
+    gmag = max(math.sqrt(gy * gy + gz * gz), 0.0001)
+    gy, gz = gy / gmag, gz / gmag
+    x = -gz * nz - gy * ny
+    y = -gy * nz + gz * ny
+    m = len(g) // stride
+    pts = np.stack([x[:m * stride:stride], y[:m * stride:stride]], axis=1) * 128.0
+    pts = np.sign(pts) * np.floor(np.abs(pts) + 0.5)
+    return np.clip(pts, -128, 127).astype(np.int32)
