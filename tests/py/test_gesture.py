@@ -2,7 +2,8 @@
 # Gesture recognition: the magic wand stroke rasterizer (src/dsp/stroke.c) against an independent
 # Python model of its rules (stroke_ref.py), microml.rasterize_stroke()'s argument checks, and
 # examples/gesture/wand_digits.py on every stroke of magic_wand_digits (CPython and the unix
-# port: accuracy and identical output) and on a sample on the Cortex-M4F QEMU board.
+# port: accuracy and identical output) and on a sample on the Cortex-M4F QEMU board, and
+# examples/gesture/activity.py on BasicMotions' test cases (unix port, QEMU, scikit-learn).
 import json
 import random
 import subprocess
@@ -155,9 +156,6 @@ def test_wand_digits_cpython_same_as_unix(unix_lines):
 def test_wand_digits_qemu_m4f(tmp_path):
     """A sample of 30 strokes (3 of each digit) on the Cortex-M4F board (model and strokes in its
     ROMFS, single-precision floats): the labels the unix port gives."""
-    fw = mmldata.REPO / "build" / "qemu" / "MPS2_AN386" / "firmware.elf"
-    if not fw.is_file():
-        pytest.fail(f"{fw} missing; run `make qemu-MPS2_AN386` first")
     sample = []
     for f in sorted(DIGITS.glob("*.json")):
         sample += json.loads(f.read_text())["strokes"][:3]
@@ -165,11 +163,77 @@ def test_wand_digits_qemu_m4f(tmp_path):
     path.write_text(json.dumps({"strokes": sample}))
     unix = run_unix(str(path), str(DIGITS_MODEL))
     assert unix.returncode == 0, unix.stderr
-    r = subprocess.run([sys.executable, str(RUNNER), "MPS2_AN386", str(EXAMPLE / "wand_digits.py"),
-                        "--timeout", "200", "--romfs", f"strokes.json={path}", "--romfs",
-                        f"magic_wand_digits.tflite={DIGITS_MODEL}"],
-                       capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr
-    board, host = parse(r.stdout), parse(unix.stdout)
+    board = run_qemu(EXAMPLE / "wand_digits.py", f"strokes.json={path}",
+                     f"magic_wand_digits.tflite={DIGITS_MODEL}")
+    host = parse(unix.stdout)
     assert len(board) == len(host) == 30
     assert [row[:2] for row in board] == [row[:2] for row in host]
+
+
+# ---- activity.py: BasicMotions with the C features and a classical model ----
+
+BASIC = mmldata.DATA / "datasets" / "basicmotions"
+ACTIVITY_MODEL = EXAMPLE / "activity.mml"
+
+
+def truth_labels(ts):
+    return [line.rsplit(":", 1)[1].strip() for line in ts.read_text().split("@data", 1)[1]
+            .splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def activity_unix():
+    if not UNIX.is_file():
+        pytest.fail(f"{UNIX} missing; run `make micropython` first")
+    r = subprocess.run([str(UNIX), str(EXAMPLE / "activity.py"),
+                        str(BASIC / "BasicMotions_TEST.ts"), str(ACTIVITY_MODEL)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return parse(r.stdout)
+
+
+def test_activity_all_test_cases_right(activity_unix):
+    truth = truth_labels(BASIC / "BasicMotions_TEST.ts")
+    assert len(truth) == 40
+    assert [row[0] for row in activity_unix] == [str(i) for i in range(40)]
+    assert [row[1] for row in activity_unix] == truth
+
+
+def test_activity_model_is_the_training_scripts_and_agrees_with_sklearn(microml, activity_unix):
+    """train_activity.py, run again, makes the shipped activity.mml byte for byte; scikit-learn's
+    model on the same C-computed features predicts what the unix port printed, with the same
+    probabilities."""
+    sys.path.insert(0, str(mmldata.REPO / "python"))
+    from microml_tools.sklearn import convert
+    sys.path.insert(0, str(EXAMPLE))
+    import train_activity
+    clf, _, fte, _ = train_activity.train(BASIC)
+    assert convert(clf) == ACTIVITY_MODEL.read_bytes()
+    want = [train_activity.LABELS[k] for k in clf.predict(fte)]
+    assert [row[1] for row in activity_unix] == want
+    proba = clf.predict_proba(fte).max(axis=1)
+    assert np.allclose([float(row[2]) for row in activity_unix], proba, atol=6e-5)
+    # And the C model on the C features from CPython: the same probabilities.
+    model = microml.load(ACTIVITY_MODEL.read_bytes())
+    got = model.predict_proba(fte.astype(np.float32))
+    assert np.allclose(got, clf.predict_proba(fte), atol=1e-6)
+
+
+def run_qemu(script, *romfs):
+    fw = mmldata.REPO / "build" / "qemu" / "MPS2_AN386" / "firmware.elf"
+    if not fw.is_file():
+        pytest.fail(f"{fw} missing; run `make qemu-MPS2_AN386` first")
+    args = [a for spec in romfs for a in ("--romfs", spec)]
+    r = subprocess.run([sys.executable, str(RUNNER), "MPS2_AN386", str(script), "--timeout", "250",
+                        *args], capture_output=True, text=True, timeout=320)
+    assert r.returncode == 0, r.stderr
+    return parse(r.stdout)
+
+
+def test_activity_qemu_m4f(activity_unix):
+    """Every test case on the Cortex-M4F board: the unix port's labels."""
+    board = run_qemu(EXAMPLE / "activity.py", f"cases.ts={BASIC / 'BasicMotions_TEST.ts'}",
+                     f"activity.mml={ACTIVITY_MODEL}")
+    assert [row[:2] for row in board] == [row[:2] for row in activity_unix]
+    assert np.allclose([float(r[2]) for r in board], [float(r[2]) for r in activity_unix],
+                       atol=1e-3)
