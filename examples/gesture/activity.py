@@ -17,7 +17,9 @@ LABELS = ("Standing", "Running", "Walking", "Badminton")
 
 
 def find(name):
-    here = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
+    """name itself, in /rom (a board's ROMFS), or beside this script."""
+    me = globals().get("__file__", "")
+    here = me.rsplit("/", 1)[0] if "/" in me else "."
     for path in (name, "/rom/" + name.split("/")[-1], here + "/" + name):
         try:
             os.stat(path)

@@ -27,7 +27,8 @@ def data_file(rel):
             pass
     root = os.getenv("MICROML_DATA") if hasattr(os, "getenv") else None
     if not root:
-        here = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
+        me = globals().get("__file__", "")
+        here = me.rsplit("/", 1)[0] if "/" in me else "."
         root = here + "/../../../shared/data"
     return root + "/" + rel
 

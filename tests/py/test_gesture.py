@@ -237,3 +237,32 @@ def test_activity_qemu_m4f(activity_unix):
     assert [row[:2] for row in board] == [row[:2] for row in activity_unix]
     assert np.allclose([float(r[2]) for r in board], [float(r[2]) for r in activity_unix],
                        atol=1e-3)
+
+
+# ---- magic_wand.py: the original wing / ring / slope model ----
+
+WAND_MODEL = mmldata.DATA / "models" / "tflite-micro" / "magic_wand.tflite"
+WAND_VECTORS = mmldata.VECTORS / "magic_wand" / "public"
+
+
+def test_magic_wand_upstream_examples_unix():
+    """Upstream's ring and slope recordings (TFLM's real_* vectors): classified as ring and slope,
+    with TFLM's scores."""
+    files = [WAND_VECTORS / "real_ring.in.bin", WAND_VECTORS / "real_slope.in.bin"]
+    r = subprocess.run([str(UNIX), str(EXAMPLE / "magic_wand.py"), *map(str, files)],
+                       capture_output=True, text=True, timeout=120,
+                       env={"MICROML_DATA": str(mmldata.DATA)})
+    assert r.returncode == 0, r.stderr
+    rows = parse(r.stdout)
+    assert [row[:2] for row in rows] == [["real_ring.in.bin@0", "ring"],
+                                          ["real_slope.in.bin@0", "slope"]]
+    for row, name in zip(rows, ("ring", "slope")):
+        want = np.frombuffer((WAND_VECTORS / f"real_{name}.out.bin").read_bytes(), np.float32)
+        assert abs(float(row[2]) - want.max()) <= 1e-4
+
+
+def test_magic_wand_qemu_m4f():
+    rows = run_qemu(EXAMPLE / "magic_wand.py", f"ring.bin={WAND_VECTORS / 'real_ring.in.bin'}",
+                    f"slope.bin={WAND_VECTORS / 'real_slope.in.bin'}",
+                    f"magic_wand.tflite={WAND_MODEL}")
+    assert [row[:2] for row in rows] == [["ring.bin@0", "ring"], ["slope.bin@0", "slope"]]
