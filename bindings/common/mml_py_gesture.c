@@ -25,9 +25,11 @@ static const struct {
     [MML_PY_G_MSG_OUT_BYTES] = {MML_PY_EXC_VALUE, "out needs %u bytes, got %u"},
     [MML_PY_G_MSG_OUT_NOT_WRITABLE] = {MML_PY_EXC_VALUE, "out must be a writable buffer"},
     [MML_PY_G_MSG_GYRO_COUNT] = {MML_PY_EXC_VALUE,
-        "gyro must be a float32 array of x, y, z samples: got %u values"},
+        "gyro must be a float32 array of x, y, z samples (deg/s): got %u float32 values"},
     [MML_PY_G_MSG_GYRO_ARGS] = {MML_PY_EXC_VALUE, "rate must be > 0 and stride >= 1"},
     [MML_PY_G_MSG_VEC3] = {MML_PY_EXC_VALUE, "drift and gravity must be 3 numbers"},
+    [MML_PY_G_MSG_GYRO_OUT] = {MML_PY_EXC_VALUE,
+        "out must be a writable array('b') of %u items"},
     [MML_PY_G_MSG_IMU_ARGS] = {MML_PY_EXC_VALUE,
         "IMUFeatures: channels 1..16, window 4..4096, hop 1..window, bands 0..16, "
         "queue >= 1, rate > 0"},
@@ -193,6 +195,65 @@ void mml_py_stroke_run(const mml_stroke_raster_t *r, const mml_py_value_t *pts, 
             mml_stroke_segment(r, p[(i - 1) & 1], p[i & 1], i - 1, np, img);
         }
     }
+}
+
+// ---- stroke_from_gyro ----
+
+static bool vec3(const mml_py_value_t *v, const float *dflt, float *out, mml_py_err_t *e) {
+    size_t n = 0;
+    mml_py_err_t ignore;
+    if (v == NULL) {
+        memcpy(out, dflt, 3 * sizeof(float));
+        return true;
+    }
+    if (!mml_py_g_count(v, false, &n, &ignore) || n != 3 || is_int8(v)) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_VEC3, 0, 0, 0);
+    }
+    for (size_t k = 0; k < 3; k++) {
+        if (!mml_py_g_get(v, k, &out[k]) || !(out[k] > -1.0e30f && out[k] < 1.0e30f)) {
+            return mml_py_g_fail(e, MML_PY_G_MSG_VEC3, 0, 0, 0);
+        }
+    }
+    return true;
+}
+
+bool mml_py_gyro_check(mml_py_gyro_t *g, const mml_py_value_t *gyro, float rate,
+    const mml_py_value_t *drift, const mml_py_value_t *gravity, int32_t stride, mml_py_err_t *e) {
+    static const float zero[3] = {0.0f, 0.0f, 0.0f}, down[3] = {0.0f, 0.0f, 1.0f};
+    if (gyro->kind != MML_PY_VAL_TYPED || gyro->dtype != MML_FLOAT32 ||
+        ((uintptr_t)gyro->data & 3) != 0 || gyro->len % 12 != 0 || gyro->len == 0 ||
+        gyro->len / 12 > 0x7fffffff) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_GYRO_COUNT,
+            (uint32_t)(gyro->kind == MML_PY_VAL_TYPED && gyro->dtype == MML_FLOAT32
+                    ? gyro->len / 4 : 0), 0, 0);
+    }
+    if (!(rate > 0.0f && rate < 1.0e9f) || stride < 1) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_GYRO_ARGS, 0, 0, 0);
+    }
+    if (!vec3(drift, zero, g->drift, e) || !vec3(gravity, down, g->gravity, e)) {
+        return false;
+    }
+    g->gyro = (const float *)(const void *)gyro->data;
+    g->n = (int32_t)(gyro->len / 12);
+    g->rate = rate;
+    g->stride = stride;
+    return true;
+}
+
+size_t mml_py_gyro_values(const mml_py_gyro_t *g) {
+    return 2 * (size_t)(g->n / g->stride);
+}
+
+bool mml_py_gyro_out_check(const mml_py_gyro_t *g, bool writable, char typecode, size_t len,
+    mml_py_err_t *e) {
+    if (!writable || typecode != 'b' || len != mml_py_gyro_values(g)) {
+        return mml_py_g_fail(e, MML_PY_G_MSG_GYRO_OUT, (uint32_t)mml_py_gyro_values(g), 0, 0);
+    }
+    return true;
+}
+
+void mml_py_gyro_run(const mml_py_gyro_t *g, uint8_t *out) {
+    mml_stroke_from_gyro(g->gyro, g->n, g->rate, g->drift, g->gravity, g->stride, (int8_t *)out);
 }
 
 // ---- IMUFeatures ----

@@ -20,7 +20,8 @@ typedef enum {
     MML_PY_G_MSG_OUT_NOT_WRITABLE, //
     MML_PY_G_MSG_GYRO_COUNT,     // values
     MML_PY_G_MSG_GYRO_ARGS,      //
-    MML_PY_G_MSG_VEC3,           // name
+    MML_PY_G_MSG_VEC3,           //
+    MML_PY_G_MSG_GYRO_OUT,       // values
     MML_PY_G_MSG_IMU_ARGS,       //
     MML_PY_G_MSG_SAMPLES_COUNT,  // values, channels
     MML_PY_G_MSG_QUEUE_FULL,     // ready, new, queue
@@ -51,6 +52,27 @@ bool mml_py_stroke_out_check(const mml_stroke_raster_t *r, bool writable, size_t
 // Draws the checked points into out (mml_py_stroke_bytes()). int8 points (RAW bytes, 'b') are
 // the device's (value * 128); others are floats.
 void mml_py_stroke_run(const mml_stroke_raster_t *r, const mml_py_value_t *pts, uint8_t *out);
+
+// ---- stroke_from_gyro(gyro, rate, *, drift=(0, 0, 0), gravity=(0, 0, 1), stride=2, out=None) --
+// gyro: a float32 buffer of [n, 3] samples (deg/s). The result: array('b') of 2 * (n // stride)
+// int8 points (x, y), the device's stroke (feed it to rasterize_stroke).
+typedef struct {
+    const float *gyro;
+    int32_t n;
+    float rate;
+    float drift[3];
+    float gravity[3];
+    int32_t stride;
+} mml_py_gyro_t;
+
+// Checks the arguments (drift, gravity: NULL for the defaults) and fills g.
+bool mml_py_gyro_check(mml_py_gyro_t *g, const mml_py_value_t *gyro, float rate,
+    const mml_py_value_t *drift, const mml_py_value_t *gravity, int32_t stride, mml_py_err_t *e);
+// Points the result holds (int8 values: 2 per point).
+size_t mml_py_gyro_values(const mml_py_gyro_t *g);
+bool mml_py_gyro_out_check(const mml_py_gyro_t *g, bool writable, char typecode, size_t len,
+    mml_py_err_t *e);
+void mml_py_gyro_run(const mml_py_gyro_t *g, uint8_t *out);
 
 // ---- IMUFeatures(channels, window, *, hop=window, bands=4, magnitude=True, rate=1.0, queue=4) --
 // f.push(samples) -> vectors ready; f.read(out=None) -> array('f') of n_features; f.ready,

@@ -1046,6 +1046,81 @@ done:
     return result;
 }
 
+// stroke_from_gyro(gyro, rate, *, drift=None, gravity=None, stride=2, out=None): the magic wand
+// sketch's int8 stroke points from float32 gyroscope samples [n, 3] (numpy int8, or array('b')).
+static PyObject *microml_stroke_from_gyro(PyObject *module, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"gyro", "rate", "drift", "gravity", "stride", "out", NULL};
+    PyObject *gyro_obj, *drift_obj = Py_None, *gravity_obj = Py_None, *out = Py_None;
+    double rate;
+    int stride = 2;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "Od|$OOiO:stroke_from_gyro", kwlist, &gyro_obj,
+            &rate, &drift_obj, &gravity_obj, &stride, &out)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    mml_py_value_t gyro, drift, gravity;
+    Py_buffer views[3], oview;
+    PyObject *result = NULL;
+    value_describe(gyro_obj, &gyro, &views[0]);
+    views[1].obj = views[2].obj = NULL;
+    if (drift_obj != Py_None) {
+        value_describe(drift_obj, &drift, &views[1]);
+    }
+    if (gravity_obj != Py_None) {
+        value_describe(gravity_obj, &gravity, &views[2]);
+    }
+    mml_py_gyro_t g;
+    if (PyErr_Occurred()) {
+        goto done;
+    }
+    if (!mml_py_gyro_check(&g, &gyro, (float)rate, drift_obj != Py_None ? &drift : NULL,
+            gravity_obj != Py_None ? &gravity : NULL, stride, &e)) {
+        raise_err(&e);
+        goto done;
+    }
+    if (out != Py_None) {
+        bool w = PyObject_GetBuffer(out, &oview, PyBUF_WRITABLE | PyBUF_FORMAT) == 0;
+        if (!w) {
+            PyErr_Clear();
+        }
+        if (!mml_py_gyro_out_check(&g, w, w ? format_typecode(oview.format) : 0,
+                w ? (size_t)oview.len : 0, &e)) {
+            if (w) {
+                PyBuffer_Release(&oview);
+            }
+            raise_err(&e);
+            goto done;
+        }
+        mml_py_gyro_run(&g, oview.buf);
+        PyBuffer_Release(&oview);
+        result = Py_NewRef(out);
+        goto done;
+    }
+    Py_ssize_t n = (Py_ssize_t)mml_py_gyro_values(&g);
+    if (np_empty != NULL) {
+        result = PyObject_CallFunction(np_empty, "(n)s", n, "int8");
+    } else {
+        PyObject *zeros = PyBytes_FromStringAndSize(NULL, n);
+        result = zeros ? PyObject_CallFunction(array_type, "CO", 'b', zeros) : NULL;
+        Py_XDECREF(zeros);
+    }
+    if (result != NULL) {
+        if (PyObject_GetBuffer(result, &oview, PyBUF_WRITABLE) != 0) {
+            Py_CLEAR(result);
+        } else {
+            mml_py_gyro_run(&g, oview.buf);
+            PyBuffer_Release(&oview);
+        }
+    }
+done:
+    for (int i = 0; i < 3; i++) {
+        if (views[i].obj != NULL) {
+            PyBuffer_Release(&views[i]);
+        }
+    }
+    return result;
+}
+
 // microml.IMUFeatures: streaming IMU window features. Cost: the object and one float buffer
 // (mml_py_imu_mem_floats()) allocated once; push() allocates nothing.
 typedef struct {
@@ -1245,6 +1320,10 @@ static PyMethodDef microml_functions[] = {
         METH_VARARGS | METH_KEYWORDS,
         "rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32): a wand stroke "
         "as the magic wand model's int8 image."},
+    {"stroke_from_gyro", (PyCFunction)(void (*)(void))microml_stroke_from_gyro,
+        METH_VARARGS | METH_KEYWORDS,
+        "stroke_from_gyro(gyro, rate, *, drift=None, gravity=None, stride=2, out=None): the "
+        "magic wand sketch's int8 stroke from float32 gyroscope samples [n, 3] (deg/s)."},
     {NULL, NULL, 0, NULL},
 };
 

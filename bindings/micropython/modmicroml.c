@@ -892,6 +892,71 @@ static mp_obj_t microml_rasterize_stroke(size_t n_args, const mp_obj_t *pos_args
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(microml_rasterize_stroke_obj, 1, microml_rasterize_stroke);
 
+// A new flat array.array of n items of typecode tc ('b' or 'f'), its items at *data.
+static mp_obj_t gesture_array_new(char tc, size_t n, uint8_t **data) {
+    size_t size = tc == 'f' ? 4 : 1;
+    uint8_t *items = m_new(uint8_t, n > 0 ? size * n : 1);
+#if MICROPY_ENABLE_DYNRUNTIME
+    mp_obj_t mod = mp_import_name(MP_QSTR_array, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
+    const mp_obj_type_t *array_type = MP_OBJ_TO_PTR(mp_load_attr(mod, MP_QSTR_array));
+#else
+    const mp_obj_type_t *array_type = &mp_type_array;
+#endif
+    mp_obj_array_t *o = mp_obj_malloc(mp_obj_array_t, array_type);
+    o->typecode = (size_t)tc;
+    o->free = 0;
+    o->len = n;
+    o->items = items;
+    *data = items;
+    return MP_OBJ_FROM_PTR(o);
+}
+
+// stroke_from_gyro(gyro, rate, *, drift=None, gravity=None, stride=2, out=None): the magic wand
+// sketch's int8 stroke points from float32 gyroscope samples [n, 3], as array('b') (or out).
+static mp_obj_t microml_stroke_from_gyro(size_t n_args, const mp_obj_t *pos_args,
+    mp_map_t *kw_args) {
+    enum { ARG_gyro, ARG_rate, ARG_drift, ARG_gravity, ARG_stride, ARG_out };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_gyro, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_rate, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_drift, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_gravity, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_stride, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 2}},
+        {MP_QSTR_out, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    mml_py_err_t e;
+    mml_py_value_t gyro, drift, gravity;
+    value_describe(args[ARG_gyro].u_obj, &gyro);
+    bool has_drift = args[ARG_drift].u_obj != mp_const_none;
+    bool has_gravity = args[ARG_gravity].u_obj != mp_const_none;
+    if (has_drift) {
+        value_describe(args[ARG_drift].u_obj, &drift);
+    }
+    if (has_gravity) {
+        value_describe(args[ARG_gravity].u_obj, &gravity);
+    }
+    mp_int_t stride = args[ARG_stride].u_int;
+    mml_py_gyro_t g;
+    check(mml_py_gyro_check(&g, &gyro, (float)mp_obj_get_float(args[ARG_rate].u_obj),
+        has_drift ? &drift : NULL, has_gravity ? &gravity : NULL,
+        stride < 0 || stride > 1000000 ? 0 : (int32_t)stride, &e), &e);
+    mp_obj_t out = args[ARG_out].u_obj;
+    uint8_t *dst;
+    if (out != mp_const_none) {
+        mp_buffer_info_t bi = {.buf = NULL, .len = 0, .typecode = 0};
+        bool w = mp_get_buffer(out, &bi, MP_BUFFER_WRITE);
+        check(mml_py_gyro_out_check(&g, w, (char)(bi.typecode & 0x7f), bi.len, &e), &e);
+        dst = bi.buf;
+    } else {
+        out = gesture_array_new('b', mml_py_gyro_values(&g), &dst);
+    }
+    mml_py_gyro_run(&g, dst);
+    return out;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(microml_stroke_from_gyro_obj, 2, microml_stroke_from_gyro);
+
 // IMUFeatures: streaming IMU window features. Cost: the object and one float buffer
 // (mml_py_imu_mem_floats()) allocated once; push() allocates nothing, read() its result
 // (read(out) nothing).
@@ -960,21 +1025,10 @@ static mp_obj_t imu_read(size_t n_args, const mp_obj_t *args) {
         return out;
     }
     check(mml_py_imu_read_check(&self->f, false, false, 0, 0, &e), &e);
-    size_t n = (size_t)self->f.n_features;
-    uint8_t *items = m_new(uint8_t, 4 * n);
-#if MICROPY_ENABLE_DYNRUNTIME
-    mp_obj_t mod = mp_import_name(MP_QSTR_array, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
-    const mp_obj_type_t *array_type = MP_OBJ_TO_PTR(mp_load_attr(mod, MP_QSTR_array));
-#else
-    const mp_obj_type_t *array_type = &mp_type_array;
-#endif
-    mp_obj_array_t *o = mp_obj_malloc(mp_obj_array_t, array_type);
-    o->typecode = 'f';
-    o->free = 0;
-    o->len = n;
-    o->items = items;
+    uint8_t *items;
+    mp_obj_t o = gesture_array_new('f', (size_t)self->f.n_features, &items);
     mml_py_imu_read(&self->f, items);
-    return MP_OBJ_FROM_PTR(o);
+    return o;
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(imu_read_obj, 1, 2, imu_read);
 
@@ -1091,6 +1145,7 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     mp_store_global(MP_QSTR_load, MP_OBJ_FROM_PTR(&microml_load_obj));
 #if MICROML_HAS_FLOAT
     mp_store_global(MP_QSTR_rasterize_stroke, MP_OBJ_FROM_PTR(&microml_rasterize_stroke_obj));
+    mp_store_global(MP_QSTR_stroke_from_gyro, MP_OBJ_FROM_PTR(&microml_stroke_from_gyro_obj));
     microml_imu_type.base.type = (void *)&mp_type_type;
     microml_imu_type.flags = MP_TYPE_FLAG_NONE;
     microml_imu_type.name = MP_QSTR_IMUFeatures;
@@ -1134,6 +1189,7 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
 #endif
 #if MICROML_HAS_FLOAT
     {MP_ROM_QSTR(MP_QSTR_rasterize_stroke), MP_ROM_PTR(&microml_rasterize_stroke_obj)},
+    {MP_ROM_QSTR(MP_QSTR_stroke_from_gyro), MP_ROM_PTR(&microml_stroke_from_gyro_obj)},
     {MP_ROM_QSTR(MP_QSTR_IMUFeatures), MP_ROM_PTR(&microml_imu_type)},
 #endif
 };

@@ -103,6 +103,50 @@ def test_rasterize_out_and_errors(microml):
         microml.rasterize_stroke([0.0, 0.0], width=0)
 
 
+# ---- stroke_from_gyro: the sketch's gyroscope-to-stroke step ----
+
+@pytest.mark.parametrize("seed", range(3))
+def test_stroke_from_gyro_vs_numpy(microml, seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(60, 300))
+    t = np.arange(n) / 119.0
+    gyro = np.stack([np.sin(3 * t) * 30, np.cos(rng.uniform(2, 6) * t) * 160,
+                     np.sin(4 * t + seed) * 170], 1) + rng.normal(size=(n, 3)) * 4
+    gyro = gyro.astype(np.float32)
+    drift, gravity = rng.normal(size=3).tolist(), rng.normal(size=3).tolist()
+    for stride in (1, 2, 3):
+        want = stroke_ref.gyro_stroke(gyro.astype(np.float64), 119.0,
+                                      np.float32(drift), np.float32(gravity), stride).ravel()
+        got = np.asarray(microml.stroke_from_gyro(gyro, 119.0, drift=drift, gravity=gravity,
+                                                  stride=stride), dtype=np.int32)
+        assert got.shape == want.shape == (2 * (n // stride),)
+        assert np.abs(got - want).max() <= 1
+        assert (got == want).mean() >= 0.95
+    # Defaults (no drift, gravity along z), out=, and the points drawn.
+    out = array("b", bytes(2 * (n // 2)))
+    assert microml.stroke_from_gyro(gyro, 119.0, out=out) is out
+    want = stroke_ref.gyro_stroke(gyro.astype(np.float64), 119.0, [0, 0, 0], [0, 0, 1], 2).ravel()
+    assert np.abs(np.array(out) - want).max() <= 1
+    assert bytes(microml.rasterize_stroke(out)) == stroke_ref.rasterize(
+        [(x / 128, y / 128) for x, y in zip(out[::2], out[1::2])]).tobytes()
+
+
+def test_stroke_from_gyro_errors(microml):
+    g = np.zeros((10, 3), dtype=np.float32)
+    with pytest.raises(ValueError, match="float32 array of x, y, z samples"):
+        microml.stroke_from_gyro(g.astype(np.float64), 100.0)
+    with pytest.raises(ValueError, match="got 4 float32 values"):
+        microml.stroke_from_gyro(np.zeros(4, dtype=np.float32), 100.0)
+    with pytest.raises(ValueError, match="rate must be > 0"):
+        microml.stroke_from_gyro(g, 0.0)
+    with pytest.raises(ValueError, match="stride >= 1"):
+        microml.stroke_from_gyro(g, 100.0, stride=0)
+    with pytest.raises(ValueError, match="drift and gravity must be 3 numbers"):
+        microml.stroke_from_gyro(g, 100.0, gravity=[0.0, 1.0])
+    with pytest.raises(ValueError, match="writable array\\('b'\\) of 10"):
+        microml.stroke_from_gyro(g, 100.0, out=bytearray(10))
+
+
 # ---- wand_digits.py: accuracy on every stroke, same answers on every face ----
 
 def run_unix(*args):
