@@ -24,9 +24,14 @@ static int32_t div_fp(int32_t a, int32_t b) {
     return (int32_t)floor_div((int64_t)a * FP, b == 0 ? 1 : b);
 }
 
-// floor((a + 2048) / 4096): round half up to an integer.
+// floor(a / 2^k) without relying on >> of a negative value: for a < 0, ~a = -a - 1 >= 0.
+static int32_t floor_shift(int32_t a, int k) {
+    return a >= 0 ? (a >> k) : ~((~a) >> k);
+}
+
+// floor((a + 2048) / 4096): round half up to an integer (per pixel: a shift, no division).
 static int32_t round_fp(int32_t a) {
-    return (int32_t)floor_div((int64_t)a + HALF_FP, FP);
+    return floor_shift(a + HALF_FP, 12);
 }
 
 static int32_t floor_f32(float v) {
@@ -62,8 +67,8 @@ mml_status_t mml_stroke_raster_init(mml_stroke_raster_t *r, float x_range, float
 // The notebook's norm_to_coord_fp: (a / range) scaled to half the size, plus half the size.
 // mul_fp(norm, size * 2048) = floor(norm * size * 2048 / 4096) = floor(norm * size / 2).
 static int32_t to_coord(int32_t a_fp, int32_t range_fp, int32_t size) {
-    int32_t norm_fp = div_fp(a_fp, range_fp);
-    return (int32_t)floor_div((int64_t)norm_fp * size, 2) + size * HALF_FP;
+    int32_t norm_fp = div_fp(a_fp, range_fp); // |norm_fp| <= 64 * 4096, so norm * size fits
+    return floor_shift(norm_fp * size, 1) + size * HALF_FP;
 }
 
 // One segment, points in fixed point (y not yet negated), in the colour of t_fp.

@@ -41,6 +41,16 @@ static void test_stroke(void) {
         CHECK(mml_stroke_rasterize_f32(&r, bad[k], 2, img) == MML_ERR_INVALID_ARG, "bad %d", k);
     }
     CHECK(img[0] == 7, "out untouched on error");
+    // The extremes the checks allow (64 ranges out, the largest image): no overflow (UBSan).
+    static int8_t big[MML_STROKE_MAX_SIZE * MML_STROKE_MAX_SIZE * 3];
+    CHECK(mml_stroke_raster_init(&r, 0.6f, 0.6f, MML_STROKE_MAX_SIZE, MML_STROKE_MAX_SIZE) ==
+            MML_OK, "big");
+    const float far = MML_STROKE_MAX_REL * 2457.0f / 4096.0f; // range 0.6 in fixed point
+    const float corners[] = {-far, -far, far, far, far, -far, -far, far, 0.0f, 0.0f};
+    CHECK(mml_stroke_rasterize_f32(&r, corners, 5, big) == MML_OK, "corners");
+    size_t centre = ((size_t)512 * MML_STROKE_MAX_SIZE + 512) * 3;
+    CHECK(big[centre] != -128 || big[centre + 1] != -128 || big[centre + 2] != -128,
+        "the diagonals cross the centre");
 }
 
 static void test_gyro(void) {
