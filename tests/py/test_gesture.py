@@ -310,3 +310,76 @@ def test_magic_wand_qemu_m4f():
                     f"slope.bin={WAND_VECTORS / 'real_slope.in.bin'}",
                     f"magic_wand.tflite={WAND_MODEL}")
     assert [row[:2] for row in rows] == [["ring.bin@0", "ring"], ["slope.bin@0", "slope"]]
+
+
+# ---- board.py: the I2C drivers and the wand's capture on a simulated sensor (unix port) ----
+
+BOARD_CHECK = r"""
+import struct, sys
+sys.path.insert(0, %(dir)r)
+import board
+
+class FakeI2C:
+    # An MPU6050 (0x68) and an LSM6DS3 (0x6A) whose data registers replay `frames`
+    # (raw int16: ax ay az gx gy gz), one frame per read.
+    def __init__(self, frames):
+        self.frames, self.i, self.writes = frames, 0, []
+    def scan(self):
+        return [0x68, 0x6A]
+    def writeto_mem(self, addr, reg, data):
+        self.writes.append((addr, reg, bytes(data)))
+    def readfrom_mem(self, addr, reg, n):
+        if addr == 0x6A and reg == 0x0F:
+            return b"\x69"
+        f = self.frames[self.i %% len(self.frames)]
+        self.i += 1
+        if addr == 0x68 and reg == 0x3B and n == 14:
+            return struct.pack(">hhhhhhh", f[0], f[1], f[2], 1234, f[3], f[4], f[5])
+        if addr == 0x6A and reg == 0x22 and n == 12:
+            return struct.pack("<hhhhhh", f[3], f[4], f[5], f[0], f[1], f[2])
+        raise OSError("unexpected read %%x %%x %%d" %% (addr, reg, n))
+
+frames = [(16384, -8192, 4096, 131, -262, 13100), (-16384, 0, 16384, -131, 0, 32767)]
+i2c = FakeI2C(frames)
+out = [0.0] * 6
+for imu in (board.open_imu(i2c), board.LSM6DS3(i2c)):
+    i2c.i = 0
+    for f in frames:
+        print(type(imu).__name__, " ".join("%%.5f" %% v for v in imu.read(out)))
+print(i2c.writes)
+# The wand: 50 still samples (drift, gravity), then a turn; the stroke as stroke_from_gyro
+# gives for the same drift and gravity.
+still = [(0, 0, 16384, 65, -131, 0)] * 50
+turn = [(0, 0, 16384, 65 + 20 * k, -131 + 1310 * (k %% 7), 131 * k) for k in range(60)]
+i2c = FakeI2C(still + turn)
+imu = board.open_imu(i2c)
+s = board.capture(imu, 110, 100, sleep=False)
+print(list(board.wand_stroke(s, 100)))
+"""
+
+
+def test_board_drivers_on_unix(tmp_path):
+    script = tmp_path / "board_check.py"
+    script.write_text(BOARD_CHECK % {"dir": str(EXAMPLE)})
+    if not UNIX.is_file():
+        pytest.fail(f"{UNIX} missing; run `make micropython` first")
+    r = subprocess.run([str(UNIX), str(script)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    frames = [(16384, -8192, 4096, 131, -262, 13100), (-16384, 0, 16384, -131, 0, 32767)]
+    # The datasheets' scales: MPU6050 16384 LSB/g and 131 LSB/(deg/s); LSM6DS3 0.061 mg/LSB and
+    # 8.75 mdps/LSB.
+    for name, ga, gg, k in (("MPU6050", 1 / 16384, 1 / 131, 0), ("LSM6DS3", 0.000061, 0.00875, 2)):
+        for j, f in enumerate(frames):
+            want = [v * ga for v in f[:3]] + [v * gg for v in f[3:]]
+            got = lines[k + j].split()
+            assert got[0] == name
+            assert np.allclose([float(v) for v in got[1:]], want, atol=2e-5)
+    assert lines[4] == str([(0x68, 0x6B, b"\x00"), (0x68, 0x1A, b"\x03"), (0x68, 0x1B, b"\x00"),
+                            (0x68, 0x1C, b"\x00"), (0x6A, 0x10, b"\x40"), (0x6A, 0x11, b"\x40"),
+                            (0x6A, 0x12, b"\x44")])
+    gyro = np.array([(65 + 20 * k, -131 + 1310 * (k % 7), 131 * k) for k in range(60)]) / 131.0
+    want = stroke_ref.gyro_stroke(gyro, 100.0, [65 / 131.0, -1.0, 0.0], [0.0, 0.0, 1.0], 2)
+    got = np.array(json.loads(lines[5]))
+    assert got.shape == (60,)
+    assert np.abs(got - want.ravel()).max() <= 1
