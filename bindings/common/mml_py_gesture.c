@@ -17,8 +17,7 @@ static const struct {
         "a float array or a list of numbers x0, y0, x1, y1..."},
     [MML_PY_G_MSG_POINTS_TYPECODE] = {MML_PY_EXC_TYPE,
         "arrays of typecode '%c' are not supported (give 'f', 'd' or 'b')"},
-    [MML_PY_G_MSG_POINTS_ODD] = {MML_PY_EXC_VALUE,
-        "points must be x, y pairs: got %u values"},
+    [MML_PY_G_MSG_POINTS_ODD] = {MML_PY_EXC_VALUE, "points must be x, y pairs: got %u values"},
     [MML_PY_G_MSG_POINT_ITEM] = {MML_PY_EXC_TYPE, "points: item %u is not a number"},
     [MML_PY_G_MSG_POINT_RANGE] = {MML_PY_EXC_VALUE,
         "point %u is not finite or further than 64 * range from the centre"},
@@ -28,8 +27,7 @@ static const struct {
         "gyro must be a float32 array of x, y, z samples (deg/s): got %u float32 values"},
     [MML_PY_G_MSG_GYRO_ARGS] = {MML_PY_EXC_VALUE, "rate must be > 0 and stride >= 1"},
     [MML_PY_G_MSG_VEC3] = {MML_PY_EXC_VALUE, "drift and gravity must be 3 numbers"},
-    [MML_PY_G_MSG_GYRO_OUT] = {MML_PY_EXC_VALUE,
-        "out must be a writable array('b') of %u items"},
+    [MML_PY_G_MSG_GYRO_OUT] = {MML_PY_EXC_VALUE, "out must be a writable array('b') of %u items"},
     [MML_PY_G_MSG_IMU_ARGS] = {MML_PY_EXC_VALUE,
         "IMUFeatures: channels 1..16, window 4..4096, hop 1..window, bands 0..16, "
         "queue >= 1, rate > 0"},
@@ -41,8 +39,7 @@ static const struct {
     [MML_PY_G_MSG_SAMPLES_KIND] = {MML_PY_EXC_TYPE,
         "samples must be a float array or a list of numbers, [n, channels] interleaved"},
     [MML_PY_G_MSG_SAMPLE_ITEM] = {MML_PY_EXC_TYPE, "samples: item %u is not a number"},
-    [MML_PY_G_MSG_READ_OUT] = {MML_PY_EXC_VALUE,
-        "out must be a writable array('f') of %u items"},
+    [MML_PY_G_MSG_READ_OUT] = {MML_PY_EXC_VALUE, "out must be a writable array('f') of %u items"},
 };
 
 static void put(mml_py_err_t *e, size_t *pos, const char *s) {
@@ -94,8 +91,7 @@ bool mml_py_g_count(const mml_py_value_t *v, bool points, size_t *n, mml_py_err_
             return true;
         case MML_PY_VAL_TYPED:
             if (v->dtype != MML_INT8 && v->dtype != MML_FLOAT32 && v->dtype != MML_FLOAT64) {
-                return mml_py_g_fail(e, MML_PY_G_MSG_POINTS_TYPECODE, (uint8_t)v->typecode, 0,
-                    0);
+                return mml_py_g_fail(e, MML_PY_G_MSG_POINTS_TYPECODE, (uint8_t)v->typecode, 0, 0);
             }
             *n = v->len / mml_dtype_size((mml_dtype_t)v->dtype);
             return true;
@@ -135,8 +131,7 @@ size_t mml_py_stroke_bytes(const mml_stroke_raster_t *r) {
     return (size_t)r->width * (size_t)r->height * 3;
 }
 
-bool mml_py_stroke_check(const mml_stroke_raster_t *r, const mml_py_value_t *pts,
-    mml_py_err_t *e) {
+bool mml_py_stroke_check(const mml_stroke_raster_t *r, const mml_py_value_t *pts, mml_py_err_t *e) {
     size_t n;
     if (!mml_py_g_count(pts, true, &n, e)) {
         return false;
@@ -224,8 +219,9 @@ bool mml_py_gyro_check(mml_py_gyro_t *g, const mml_py_value_t *gyro, float rate,
         ((uintptr_t)gyro->data & 3) != 0 || gyro->len % 12 != 0 || gyro->len == 0 ||
         gyro->len / 12 > 0x7fffffff) {
         return mml_py_g_fail(e, MML_PY_G_MSG_GYRO_COUNT,
-            (uint32_t)(gyro->kind == MML_PY_VAL_TYPED && gyro->dtype == MML_FLOAT32
-                    ? gyro->len / 4 : 0), 0, 0);
+            (uint32_t)(gyro->kind == MML_PY_VAL_TYPED && gyro->dtype == MML_FLOAT32 ? gyro->len / 4
+                                                                                    : 0),
+            0, 0);
     }
     if (!(rate > 0.0f && rate < 1.0e9f) || stride < 1) {
         return mml_py_g_fail(e, MML_PY_G_MSG_GYRO_ARGS, 0, 0, 0);
@@ -314,8 +310,8 @@ bool mml_py_imu_push_check(const mml_imu_t *f, const mml_py_value_t *v, size_t *
 
 int32_t mml_py_imu_push(mml_imu_t *f, const mml_py_value_t *v, size_t frames) {
     const int32_t c = f->cfg.channels;
-    const bool direct = v->kind == MML_PY_VAL_TYPED && v->dtype == MML_FLOAT32 &&
-        ((uintptr_t)v->data & 3) == 0;
+    const bool direct =
+        v->kind == MML_PY_VAL_TYPED && v->dtype == MML_FLOAT32 && ((uintptr_t)v->data & 3) == 0;
     if (direct) {
         mml_imu_push(f, (const float *)(const void *)v->data, (int32_t)frames);
         return f->ready;

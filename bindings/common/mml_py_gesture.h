@@ -10,25 +10,25 @@
 
 // Messages of this part (their text: the table in mml_py_gesture.c).
 typedef enum {
-    MML_PY_G_MSG_RASTER_ARGS,    // range must be in (0, 1024], width and height 1..1024
-    MML_PY_G_MSG_POINTS_KIND,    // points: int8 buffer / float array / list of numbers
-    MML_PY_G_MSG_POINTS_TYPECODE, // typecode
-    MML_PY_G_MSG_POINTS_ODD,     // count
-    MML_PY_G_MSG_POINT_ITEM,     // item
-    MML_PY_G_MSG_POINT_RANGE,    // point index
-    MML_PY_G_MSG_OUT_BYTES,      // needed, got
+    MML_PY_G_MSG_RASTER_ARGS,      // range must be in (0, 1024], width and height 1..1024
+    MML_PY_G_MSG_POINTS_KIND,      // points: int8 buffer / float array / list of numbers
+    MML_PY_G_MSG_POINTS_TYPECODE,  // typecode
+    MML_PY_G_MSG_POINTS_ODD,       // count
+    MML_PY_G_MSG_POINT_ITEM,       // item
+    MML_PY_G_MSG_POINT_RANGE,      // point index
+    MML_PY_G_MSG_OUT_BYTES,        // needed, got
     MML_PY_G_MSG_OUT_NOT_WRITABLE, //
-    MML_PY_G_MSG_GYRO_COUNT,     // values
-    MML_PY_G_MSG_GYRO_ARGS,      //
-    MML_PY_G_MSG_VEC3,           //
-    MML_PY_G_MSG_GYRO_OUT,       // values
-    MML_PY_G_MSG_IMU_ARGS,       //
-    MML_PY_G_MSG_SAMPLES_COUNT,  // values, channels
-    MML_PY_G_MSG_QUEUE_FULL,     // ready, new, queue
-    MML_PY_G_MSG_NOTHING_READY,  //
-    MML_PY_G_MSG_SAMPLES_KIND,   //
-    MML_PY_G_MSG_SAMPLE_ITEM,    // item
-    MML_PY_G_MSG_READ_OUT,       // n_features
+    MML_PY_G_MSG_GYRO_COUNT,       // values
+    MML_PY_G_MSG_GYRO_ARGS,        //
+    MML_PY_G_MSG_VEC3,             //
+    MML_PY_G_MSG_GYRO_OUT,         // values
+    MML_PY_G_MSG_IMU_ARGS,         //
+    MML_PY_G_MSG_SAMPLES_COUNT,    // values, channels
+    MML_PY_G_MSG_QUEUE_FULL,       // ready, new, queue
+    MML_PY_G_MSG_NOTHING_READY,    //
+    MML_PY_G_MSG_SAMPLES_KIND,     //
+    MML_PY_G_MSG_SAMPLE_ITEM,      // item
+    MML_PY_G_MSG_READ_OUT,         // n_features
     MML_PY_G_MSG_COUNT
 } mml_py_g_msg_t;
 
@@ -45,8 +45,7 @@ bool mml_py_stroke_init(mml_stroke_raster_t *r, float range, int32_t width, int3
 // Bytes of the image (width * height * 3).
 size_t mml_py_stroke_bytes(const mml_stroke_raster_t *r);
 // Checks the points (kind, even count, every point in range).
-bool mml_py_stroke_check(const mml_stroke_raster_t *r, const mml_py_value_t *pts,
-    mml_py_err_t *e);
+bool mml_py_stroke_check(const mml_stroke_raster_t *r, const mml_py_value_t *pts, mml_py_err_t *e);
 bool mml_py_stroke_out_check(const mml_stroke_raster_t *r, bool writable, size_t len,
     mml_py_err_t *e);
 // Draws the checked points into out (mml_py_stroke_bytes()). int8 points (RAW bytes, 'b') are

@@ -72,7 +72,6 @@ void mml_stroke_segment(const mml_stroke_raster_t *r, const int32_t *p0, const i
 int32_t mml_stroke_from_gyro(const float *gyro, int32_t n, float rate, const float *drift,
     const float *gravity, int32_t stride, int8_t *xy);
 
-
 // ---- IMU window features ----------------------------------------------------------------------
 // A streaming extractor over a multi-channel ring buffer: samples are pushed one [channels]
 // frame at a time (any chunk size); each time `window` samples have been seen, and then every
@@ -127,8 +126,7 @@ typedef struct {
 // Floats of memory mml_imu_init needs for cfg (8-byte aligned), or 0 if cfg is invalid.
 size_t mml_imu_mem_floats(const mml_imu_config_t *cfg);
 // Checks cfg and lays out the extractor in mem (mem_floats >= mml_imu_mem_floats()).
-mml_status_t mml_imu_init(mml_imu_t *f, const mml_imu_config_t *cfg, float *mem,
-    size_t mem_floats);
+mml_status_t mml_imu_init(mml_imu_t *f, const mml_imu_config_t *cfg, float *mem, size_t mem_floats);
 // Forgets every sample and queued vector.
 void mml_imu_reset(mml_imu_t *f);
 // Feature vectors that n more samples would complete.

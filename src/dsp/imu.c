@@ -18,8 +18,8 @@ static int32_t next_pow2(int32_t n) {
 static int valid(const mml_imu_config_t *c) {
     if (c == NULL || c->channels < 1 || c->channels > MML_IMU_MAX_CHANNELS || c->window < 4 ||
         c->window > 4096 || c->hop < 1 || c->hop > c->window || c->bands < 0 ||
-        c->bands > MML_IMU_MAX_BANDS || (c->magnitude != 0 && c->magnitude != 1) ||
-        c->queue < 1 || c->queue > 65536 || !(c->rate > 0.0f && c->rate < 1.0e9f)) {
+        c->bands > MML_IMU_MAX_BANDS || (c->magnitude != 0 && c->magnitude != 1) || c->queue < 1 ||
+        c->queue > 65536 || !(c->rate > 0.0f && c->rate < 1.0e9f)) {
         return 0;
     }
     return c->bands <= next_pow2(c->window) / 2;
@@ -52,8 +52,7 @@ size_t mml_imu_mem_floats(const mml_imu_config_t *c) {
     return n;
 }
 
-mml_status_t mml_imu_init(mml_imu_t *f, const mml_imu_config_t *c, float *mem,
-    size_t mem_floats) {
+mml_status_t mml_imu_init(mml_imu_t *f, const mml_imu_config_t *c, float *mem, size_t mem_floats) {
     size_t need = mml_imu_mem_floats(c);
     if (f == NULL || need == 0 || mem == NULL || mem_floats < need) {
         return MML_ERR_INVALID_ARG;

@@ -44,7 +44,8 @@ static void test_stroke(void) {
     // The extremes the checks allow (64 ranges out, the largest image): no overflow (UBSan).
     static int8_t big[MML_STROKE_MAX_SIZE * MML_STROKE_MAX_SIZE * 3];
     CHECK(mml_stroke_raster_init(&r, 0.6f, 0.6f, MML_STROKE_MAX_SIZE, MML_STROKE_MAX_SIZE) ==
-            MML_OK, "big");
+            MML_OK,
+        "big");
     const float far = MML_STROKE_MAX_REL * 2457.0f / 4096.0f; // range 0.6 in fixed point
     const float corners[] = {-far, -far, far, far, far, -far, -far, far, 0.0f, 0.0f};
     CHECK(mml_stroke_rasterize_f32(&r, corners, 5, big) == MML_OK, "corners");
@@ -66,11 +67,14 @@ static void test_gyro(void) {
     CHECK(worst <= 1, "gyro stroke off by %d", worst);
     CHECK(exact >= 145, "only %d of 150 exact", exact);
     CHECK(mml_stroke_from_gyro(gyro_in, 0, 119.0f, gyro_drift, gyro_gravity, 2, pts) ==
-            MML_ERR_INVALID_ARG, "n 0");
+            MML_ERR_INVALID_ARG,
+        "n 0");
     CHECK(mml_stroke_from_gyro(gyro_in, 10, 0.0f, gyro_drift, gyro_gravity, 2, pts) ==
-            MML_ERR_INVALID_ARG, "rate 0");
+            MML_ERR_INVALID_ARG,
+        "rate 0");
     CHECK(mml_stroke_from_gyro(gyro_in, 10, 119.0f, gyro_drift, gyro_gravity, 0, pts) ==
-            MML_ERR_INVALID_ARG, "stride 0");
+            MML_ERR_INVALID_ARG,
+        "stride 0");
 }
 
 static int close_to(float got, float want) {
@@ -78,8 +82,13 @@ static int close_to(float got, float want) {
 }
 
 static void test_imu(void) {
-    mml_imu_config_t c = {.channels = 6, .window = 50, .hop = 20, .bands = 4, .magnitude = 1,
-        .queue = 8, .rate = 25.0f};
+    mml_imu_config_t c = {.channels = 6,
+        .window = 50,
+        .hop = 20,
+        .bands = 4,
+        .magnitude = 1,
+        .queue = 8,
+        .rate = 25.0f};
     size_t nmem = mml_imu_mem_floats(&c);
     CHECK(nmem > 0, "mem");
     static float mem[4096], got[256];
@@ -133,8 +142,7 @@ static void test_imu(void) {
     };
     for (size_t k = 0; k < sizeof(bad_cfgs) / sizeof(bad_cfgs[0]); k++) {
         CHECK(mml_imu_mem_floats(&bad_cfgs[k]) == 0, "bad config %d", (int)k);
-        CHECK(mml_imu_init(&f, &bad_cfgs[k], mem, 4096) == MML_ERR_INVALID_ARG, "init %d",
-            (int)k);
+        CHECK(mml_imu_init(&f, &bad_cfgs[k], mem, 4096) == MML_ERR_INVALID_ARG, "init %d", (int)k);
     }
 }
 
