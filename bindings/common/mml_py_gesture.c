@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#if MML_ENABLE_DSP
+
 static const struct {
     uint8_t kind; // mml_py_exc_t
     const char *fmt;
@@ -345,3 +347,5 @@ void mml_py_imu_read(mml_imu_t *f, uint8_t *out) {
         mml_imu_pop(f);
     }
 }
+
+#endif // MML_ENABLE_DSP

@@ -990,6 +990,7 @@ static PyTypeObject classic_type = {
 // ---- gesture ----
 // rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
 
+#if MML_ENABLE_DSP
 // rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32): the stroke as the
 // magic wand model's int8 [height, width, 3] input, in a bytearray (or out).
 static PyObject *microml_rasterize_stroke(PyObject *module, PyObject *args, PyObject *kwds) {
@@ -1274,6 +1275,8 @@ static PyTypeObject imu_type = {
     .tp_getset = imu_getset,
 };
 
+#endif // MML_ENABLE_DSP
+
 // ---------------------------------------------------------------------------------------------
 // The module
 
@@ -1316,6 +1319,7 @@ static PyObject *microml_load(PyObject *module, PyObject *args, PyObject *kwds) 
 static PyMethodDef microml_functions[] = {
     {"load", (PyCFunction)(void (*)(void))microml_load, METH_VARARGS | METH_KEYWORDS,
         "load(buf, *, arena=None): the model object for buf (a .tflite model: Model)."},
+#if MML_ENABLE_DSP
     {"rasterize_stroke", (PyCFunction)(void (*)(void))microml_rasterize_stroke,
         METH_VARARGS | METH_KEYWORDS,
         "rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32): a wand stroke "
@@ -1324,6 +1328,7 @@ static PyMethodDef microml_functions[] = {
         METH_VARARGS | METH_KEYWORDS,
         "stroke_from_gyro(gyro, rate, *, drift=None, gravity=None, stride=2, out=None): the "
         "magic wand sketch's int8 stroke from float32 gyroscope samples [n, 3] (deg/s)."},
+#endif
     {NULL, NULL, 0, NULL},
 };
 
@@ -1373,20 +1378,27 @@ PyMODINIT_FUNC PyInit_microml(void) {
         return NULL;
     }
 #endif
+#if MML_ENABLE_DSP
     if (PyType_Ready(&imu_type) < 0) {
         return NULL;
     }
+#endif
     PyObject *mod = PyModule_Create(&microml_module);
     if (mod == NULL) {
         return NULL;
     }
     if (PyModule_AddStringConstant(mod, "__version__", MML_VERSION_STRING) < 0 ||
         PyModule_AddObjectRef(mod, "Model", (PyObject *)&model_type) < 0 ||
-        PyModule_AddObjectRef(mod, "TensorInfo", (PyObject *)tensorinfo_type) < 0 ||
-        PyModule_AddObjectRef(mod, "IMUFeatures", (PyObject *)&imu_type) < 0) {
+        PyModule_AddObjectRef(mod, "TensorInfo", (PyObject *)tensorinfo_type) < 0) {
         Py_DECREF(mod);
         return NULL;
     }
+#if MML_ENABLE_DSP
+    if (PyModule_AddObjectRef(mod, "IMUFeatures", (PyObject *)&imu_type) < 0) {
+        Py_DECREF(mod);
+        return NULL;
+    }
+#endif
 #if MML_ENABLE_CLASSIC
     if (PyModule_AddObjectRef(mod, "ClassicModel", (PyObject *)&classic_type) < 0) {
         Py_DECREF(mod);

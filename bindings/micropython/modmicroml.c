@@ -22,6 +22,8 @@
 // Float objects exist. mk/micropython.mk builds every .mpy with float on (the core needs float
 // anyway); a build without float still runs models, takes integer lists and reports scale None.
 #define MICROML_HAS_FLOAT (MICROPY_FLOAT_IMPL != MICROPY_FLOAT_IMPL_NONE)
+// The gesture API (rasterize_stroke, stroke_from_gyro, IMUFeatures): floats and the DSP front ends.
+#define MICROML_HAS_GESTURE (MICROML_HAS_FLOAT && MML_ENABLE_DSP)
 
 #if MICROPY_ENABLE_DYNRUNTIME
 // Types of a .mpy live in RAM and are filled in by mpy_init (a .mpy has no ROM type objects).
@@ -35,7 +37,7 @@ mp_obj_full_type_t microml_classic_type;
 #define MICROML_CLASSIC_TYPE ((mp_obj_type_t *)&microml_classic_type)
 #endif
 #define MICROML_TENSORINFO_TYPE ((mp_obj_type_t *)&microml_tensorinfo_type)
-#if MICROPY_FLOAT_IMPL != MICROPY_FLOAT_IMPL_NONE
+#if MICROML_HAS_GESTURE
 mp_obj_full_type_t microml_imu_type;
 #endif
 // The native glue's getiter returns NULL when given a buffer: the iterator is then the buffer,
@@ -850,7 +852,7 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 // ---- gesture ----
 // rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
 
-#if MICROML_HAS_FLOAT
+#if MICROML_HAS_GESTURE
 // rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32): the stroke as the
 // magic wand model's int8 [height, width, 3] input, in a bytearray (or out).
 static mp_obj_t microml_rasterize_stroke(size_t n_args, const mp_obj_t *pos_args,
@@ -1061,7 +1063,7 @@ static void imu_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         dest[1] = self_in;
     }
 }
-#endif // MICROML_HAS_FLOAT
+#endif // MICROML_HAS_GESTURE
 
 /******************************************************************************/
 // Module
@@ -1143,7 +1145,7 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
     mp_store_global(MP_QSTR_TensorInfo, MP_OBJ_FROM_PTR(&microml_tensorinfo_type));
     mp_store_global(MP_QSTR_load, MP_OBJ_FROM_PTR(&microml_load_obj));
-#if MICROML_HAS_FLOAT
+#if MICROML_HAS_GESTURE
     mp_store_global(MP_QSTR_rasterize_stroke, MP_OBJ_FROM_PTR(&microml_rasterize_stroke_obj));
     mp_store_global(MP_QSTR_stroke_from_gyro, MP_OBJ_FROM_PTR(&microml_stroke_from_gyro_obj));
     microml_imu_type.base.type = (void *)&mp_type_type;
@@ -1171,7 +1173,7 @@ MP_DEFINE_CONST_OBJ_TYPE(microml_classic_type, MP_QSTR_ClassicModel, MP_TYPE_FLA
     classic_make_new, print, classic_print, attr, classic_attr);
 #endif
 
-#if MICROML_HAS_FLOAT
+#if MICROML_HAS_GESTURE
 MP_DEFINE_CONST_OBJ_TYPE(microml_imu_type, MP_QSTR_IMUFeatures, MP_TYPE_FLAG_NONE, make_new,
     imu_make_new, attr, imu_attr);
 #endif
@@ -1187,7 +1189,7 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
 #if MML_ENABLE_CLASSIC
     {MP_ROM_QSTR(MP_QSTR_ClassicModel), MP_ROM_PTR(&microml_classic_type)},
 #endif
-#if MICROML_HAS_FLOAT
+#if MICROML_HAS_GESTURE
     {MP_ROM_QSTR(MP_QSTR_rasterize_stroke), MP_ROM_PTR(&microml_rasterize_stroke_obj)},
     {MP_ROM_QSTR(MP_QSTR_stroke_from_gyro), MP_ROM_PTR(&microml_stroke_from_gyro_obj)},
     {MP_ROM_QSTR(MP_QSTR_IMUFeatures), MP_ROM_PTR(&microml_imu_type)},

@@ -2,6 +2,7 @@
 // Gesture front ends: a wand stroke (2-D points) rasterized into the colour image the magic wand
 // digits model takes, gyroscope samples turned into such a stroke, and streaming IMU window
 // features (statistics, FFT bands) over a multi-channel ring buffer. Every buffer is the caller's.
+// Built with the DSP front ends (MML_ENABLE_DSP, mml_config.h: off in builds for some models only).
 #ifndef MICROML_MML_GESTURE_H
 #define MICROML_MML_GESTURE_H
 

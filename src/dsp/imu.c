@@ -4,8 +4,11 @@
 // Cost per sample: one copy (and a window's features every hop samples: O(W) per channel plus
 // one rfft of nfft points when bands > 0). No libm: square roots by mml__sqrtf.
 #include <string.h>
+#include "microml/mml_config.h"
 #include "microml/mml_gesture.h"
 #include "core/mathf.h"
+
+#if MML_ENABLE_DSP
 
 static int32_t next_pow2(int32_t n) {
     int32_t p = 4;
@@ -255,3 +258,5 @@ int mml_imu_read(mml_imu_t *f, float *out) {
     mml_imu_pop(f);
     return 1;
 }
+
+#endif // MML_ENABLE_DSP

@@ -4,8 +4,11 @@
 // Cost: per segment a few 64-bit divisions, then one add and one rounding per pixel drawn.
 #include <stdbool.h>
 #include <string.h>
+#include "microml/mml_config.h"
 #include "microml/mml_gesture.h"
 #include "core/mathf.h"
+
+#if MML_ENABLE_DSP
 
 #define FP (4096)
 #define HALF_FP (FP / 2)
@@ -241,3 +244,5 @@ int32_t mml_stroke_from_gyro(const float *gyro, int32_t n, float rate, const flo
     }
     return m;
 }
+
+#endif // MML_ENABLE_DSP
