@@ -4,7 +4,8 @@
 # colour image the int8 model takes, and classified. Prints one line per stroke:
 # id<TAB>label<TAB>score (score: the model's dequantized softmax output for that label).
 # Usage: micropython wand_digits.py FILE.json [MODEL.tflite]   (on a board, without arguments:
-# strokes.json and the model by its bare name, in the current directory or in /rom)
+# strokes.json and the model by its bare name, in the current directory or in /rom). Strokes
+# drawn live with an IMU on a board: board.py's wand() (README.md).
 import json
 import os
 import sys
