@@ -12,6 +12,7 @@
 
 #include "microml/microml.h"
 #include "../common/mml_py.h"
+#include "../common/mml_py_gesture.h"
 
 // array.array, and numpy.empty when numpy is importable (then results are numpy arrays).
 static PyObject *array_type;
@@ -986,6 +987,297 @@ static PyTypeObject classic_type = {
 #endif // MML_ENABLE_CLASSIC
 
 // ---------------------------------------------------------------------------------------------
+// ---- gesture ----
+// rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
+
+#if MML_ENABLE_DSP
+// rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32): the stroke as the
+// magic wand model's int8 [height, width, 3] input, in a bytearray (or out).
+static PyObject *microml_rasterize_stroke(PyObject *module, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"points", "out", "range", "width", "height", NULL};
+    PyObject *points, *out = Py_None;
+    double range = 0.6;
+    int width = 32, height = 32;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$dii:rasterize_stroke", kwlist, &points,
+            &out, &range, &width, &height)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    mml_stroke_raster_t r;
+    if (!mml_py_stroke_init(&r, (float)range, width, height, &e)) {
+        return raise_err(&e);
+    }
+    mml_py_value_t v;
+    Py_buffer view, oview;
+    value_describe(points, &v, &view);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (!mml_py_stroke_check(&r, &v, &e)) {
+        raise_err(&e);
+        goto done;
+    }
+    if (out != Py_None) {
+        bool writable = PyObject_GetBuffer(out, &oview, PyBUF_WRITABLE) == 0;
+        if (!writable) {
+            PyErr_Clear();
+            oview.len = 0;
+        }
+        if (!mml_py_stroke_out_check(&r, writable, (size_t)oview.len, &e)) {
+            if (writable) {
+                PyBuffer_Release(&oview);
+            }
+            raise_err(&e);
+            goto done;
+        }
+        mml_py_stroke_run(&r, &v, oview.buf);
+        PyBuffer_Release(&oview);
+        result = Py_NewRef(out);
+    } else {
+        result = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)mml_py_stroke_bytes(&r));
+        if (result != NULL) {
+            mml_py_stroke_run(&r, &v, (uint8_t *)PyByteArray_AS_STRING(result));
+        }
+    }
+done:
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    return result;
+}
+
+// stroke_from_gyro(gyro, rate, *, drift=None, gravity=None, stride=2, out=None): the magic wand
+// sketch's int8 stroke points from float32 gyroscope samples [n, 3] (numpy int8, or array('b')).
+static PyObject *microml_stroke_from_gyro(PyObject *module, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"gyro", "rate", "drift", "gravity", "stride", "out", NULL};
+    PyObject *gyro_obj, *drift_obj = Py_None, *gravity_obj = Py_None, *out = Py_None;
+    double rate;
+    int stride = 2;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "Od|$OOiO:stroke_from_gyro", kwlist, &gyro_obj,
+            &rate, &drift_obj, &gravity_obj, &stride, &out)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    mml_py_value_t gyro, drift, gravity;
+    Py_buffer views[3], oview;
+    PyObject *result = NULL;
+    value_describe(gyro_obj, &gyro, &views[0]);
+    views[1].obj = views[2].obj = NULL;
+    if (drift_obj != Py_None) {
+        value_describe(drift_obj, &drift, &views[1]);
+    }
+    if (gravity_obj != Py_None) {
+        value_describe(gravity_obj, &gravity, &views[2]);
+    }
+    mml_py_gyro_t g;
+    if (PyErr_Occurred()) {
+        goto done;
+    }
+    if (!mml_py_gyro_check(&g, &gyro, (float)rate, drift_obj != Py_None ? &drift : NULL,
+            gravity_obj != Py_None ? &gravity : NULL, stride, &e)) {
+        raise_err(&e);
+        goto done;
+    }
+    if (out != Py_None) {
+        bool w = PyObject_GetBuffer(out, &oview, PyBUF_WRITABLE | PyBUF_FORMAT) == 0;
+        if (!w) {
+            PyErr_Clear();
+        }
+        if (!mml_py_gyro_out_check(&g, w, w ? format_typecode(oview.format) : 0,
+                w ? (size_t)oview.len : 0, &e)) {
+            if (w) {
+                PyBuffer_Release(&oview);
+            }
+            raise_err(&e);
+            goto done;
+        }
+        mml_py_gyro_run(&g, oview.buf);
+        PyBuffer_Release(&oview);
+        result = Py_NewRef(out);
+        goto done;
+    }
+    Py_ssize_t n = (Py_ssize_t)mml_py_gyro_values(&g);
+    if (np_empty != NULL) {
+        result = PyObject_CallFunction(np_empty, "(n)s", n, "int8");
+    } else {
+        PyObject *zeros = PyBytes_FromStringAndSize(NULL, n);
+        result = zeros ? PyObject_CallFunction(array_type, "CO", 'b', zeros) : NULL;
+        Py_XDECREF(zeros);
+    }
+    if (result != NULL) {
+        if (PyObject_GetBuffer(result, &oview, PyBUF_WRITABLE) != 0) {
+            Py_CLEAR(result);
+        } else {
+            mml_py_gyro_run(&g, oview.buf);
+            PyBuffer_Release(&oview);
+        }
+    }
+done:
+    for (int i = 0; i < 3; i++) {
+        if (views[i].obj != NULL) {
+            PyBuffer_Release(&views[i]);
+        }
+    }
+    return result;
+}
+
+// microml.IMUFeatures: streaming IMU window features. Cost: the object and one float buffer
+// (mml_py_imu_mem_floats()) allocated once; push() allocates nothing.
+typedef struct {
+    PyObject_HEAD float *mem; // the ring, queue and FFT scratch that f points into
+    mml_imu_t f;
+} imu_obj_t;
+
+static void imu_dealloc(imu_obj_t *self) {
+    PyMem_Free(self->mem);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+// IMUFeatures(channels, window, *, hop=window, bands=4, magnitude=True, rate=1.0, queue=4)
+static PyObject *imu_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"channels", "window", "hop", "bands", "magnitude", "rate", "queue",
+        NULL};
+    int channels, window, hop = 0, bands = 4, magnitude = 1, queue = 4;
+    double rate = 1.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "ii|$iipdi:IMUFeatures", kwlist, &channels,
+            &window, &hop, &bands, &magnitude, &rate, &queue)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    mml_imu_config_t c;
+    if (!mml_py_imu_config(&c, channels, window, hop == 0 ? window : hop, bands, magnitude != 0,
+            (float)rate, queue, &e)) {
+        return raise_err(&e);
+    }
+    imu_obj_t *self = (imu_obj_t *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    size_t n = mml_py_imu_mem_floats(&c);
+    self->mem = PyMem_Calloc(n, sizeof(float));
+    if (self->mem == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    if (!mml_py_imu_init(&self->f, &c, self->mem, n, &e)) {
+        Py_DECREF(self);
+        return raise_err(&e);
+    }
+    return (PyObject *)self;
+}
+
+// push(samples): samples [n, channels] interleaved; returns the feature vectors ready.
+static PyObject *imu_push(imu_obj_t *self, PyObject *samples) {
+    mml_py_err_t e;
+    mml_py_value_t v;
+    Py_buffer view;
+    size_t frames;
+    value_describe(samples, &v, &view);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (mml_py_imu_push_check(&self->f, &v, &frames, &e)) {
+        result = PyLong_FromLong(mml_py_imu_push(&self->f, &v, frames));
+    } else {
+        raise_err(&e);
+    }
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    return result;
+}
+
+// read(out=None): the oldest feature vector (numpy float32, or array('f') without numpy).
+static PyObject *imu_read(imu_obj_t *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"out", NULL};
+    PyObject *out = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O:read", kwlist, &out)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    Py_buffer view;
+    if (out != Py_None) {
+        bool w = PyObject_GetBuffer(out, &view, PyBUF_WRITABLE | PyBUF_FORMAT) == 0;
+        if (!w) {
+            PyErr_Clear();
+        }
+        char tc = w ? format_typecode(view.format) : 0;
+        if (!mml_py_imu_read_check(&self->f, true, w, tc, w ? (size_t)view.len : 0, &e)) {
+            if (w) {
+                PyBuffer_Release(&view);
+            }
+            return raise_err(&e);
+        }
+        mml_py_imu_read(&self->f, view.buf);
+        PyBuffer_Release(&view);
+        return Py_NewRef(out);
+    }
+    if (!mml_py_imu_read_check(&self->f, false, false, 0, 0, &e)) {
+        return raise_err(&e);
+    }
+    Py_ssize_t n = self->f.n_features;
+    PyObject *arr;
+    if (np_empty != NULL) {
+        arr = PyObject_CallFunction(np_empty, "(n)s", n, "float32");
+    } else {
+        PyObject *zeros = PyBytes_FromStringAndSize(NULL, 4 * n);
+        arr = zeros ? PyObject_CallFunction(array_type, "CO", 'f', zeros) : NULL;
+        Py_XDECREF(zeros);
+    }
+    if (arr == NULL || PyObject_GetBuffer(arr, &view, PyBUF_WRITABLE) != 0) {
+        Py_XDECREF(arr);
+        return NULL;
+    }
+    mml_py_imu_read(&self->f, view.buf);
+    PyBuffer_Release(&view);
+    return arr;
+}
+
+static PyObject *imu_reset(imu_obj_t *self, PyObject *Py_UNUSED(ignored)) {
+    mml_imu_reset(&self->f);
+    Py_RETURN_NONE;
+}
+
+static PyObject *imu_get_n_features(imu_obj_t *self, void *closure) {
+    return PyLong_FromLong(self->f.n_features);
+}
+
+static PyObject *imu_get_ready(imu_obj_t *self, void *closure) {
+    return PyLong_FromLong(self->f.ready);
+}
+
+static PyMethodDef imu_methods[] = {
+    {"push", (PyCFunction)imu_push, METH_O,
+        "push(samples): add [n, channels] samples; returns the feature vectors ready."},
+    {"read", (PyCFunction)(void (*)(void))imu_read, METH_VARARGS | METH_KEYWORDS,
+        "read(out=None): the oldest feature vector (n_features float32)."},
+    {"reset", (PyCFunction)imu_reset, METH_NOARGS, "reset(): forget samples and vectors."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef imu_getset[] = {
+    {"n_features", (getter)imu_get_n_features, NULL, "values per feature vector", NULL},
+    {"ready", (getter)imu_get_ready, NULL, "feature vectors waiting to be read", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject imu_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "microml.IMUFeatures",
+    .tp_doc = "IMUFeatures(channels, window, *, hop=window, bands=4, magnitude=True, rate=1.0, "
+              "queue=4):\nstreaming window features of multi-channel IMU samples.",
+    .tp_basicsize = sizeof(imu_obj_t),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = imu_new,
+    .tp_dealloc = (destructor)imu_dealloc,
+    .tp_methods = imu_methods,
+    .tp_getset = imu_getset,
+};
+
+#endif // MML_ENABLE_DSP
+
+// ---------------------------------------------------------------------------------------------
 // The module
 
 // load(buf, *, arena=None): the model object for buf's family.
@@ -1027,6 +1319,16 @@ static PyObject *microml_load(PyObject *module, PyObject *args, PyObject *kwds) 
 static PyMethodDef microml_functions[] = {
     {"load", (PyCFunction)(void (*)(void))microml_load, METH_VARARGS | METH_KEYWORDS,
         "load(buf, *, arena=None): the model object for buf (a .tflite model: Model)."},
+#if MML_ENABLE_DSP
+    {"rasterize_stroke", (PyCFunction)(void (*)(void))microml_rasterize_stroke,
+        METH_VARARGS | METH_KEYWORDS,
+        "rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32): a wand stroke "
+        "as the magic wand model's int8 image."},
+    {"stroke_from_gyro", (PyCFunction)(void (*)(void))microml_stroke_from_gyro,
+        METH_VARARGS | METH_KEYWORDS,
+        "stroke_from_gyro(gyro, rate, *, drift=None, gravity=None, stride=2, out=None): the "
+        "magic wand sketch's int8 stroke from float32 gyroscope samples [n, 3] (deg/s)."},
+#endif
     {NULL, NULL, 0, NULL},
 };
 
@@ -1076,6 +1378,11 @@ PyMODINIT_FUNC PyInit_microml(void) {
         return NULL;
     }
 #endif
+#if MML_ENABLE_DSP
+    if (PyType_Ready(&imu_type) < 0) {
+        return NULL;
+    }
+#endif
     PyObject *mod = PyModule_Create(&microml_module);
     if (mod == NULL) {
         return NULL;
@@ -1086,6 +1393,12 @@ PyMODINIT_FUNC PyInit_microml(void) {
         Py_DECREF(mod);
         return NULL;
     }
+#if MML_ENABLE_DSP
+    if (PyModule_AddObjectRef(mod, "IMUFeatures", (PyObject *)&imu_type) < 0) {
+        Py_DECREF(mod);
+        return NULL;
+    }
+#endif
 #if MML_ENABLE_CLASSIC
     if (PyModule_AddObjectRef(mod, "ClassicModel", (PyObject *)&classic_type) < 0) {
         Py_DECREF(mod);

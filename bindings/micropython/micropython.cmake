@@ -16,6 +16,7 @@ file(GLOB MICROML_CORE_SRC
 target_sources(usermod_microml INTERFACE
     ${CMAKE_CURRENT_LIST_DIR}/modmicroml.c
     ${MICROML_TOP}/bindings/common/mml_py.c
+    ${MICROML_TOP}/bindings/common/mml_py_gesture.c
     ${MICROML_CORE_SRC}
 )
 

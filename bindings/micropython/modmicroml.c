@@ -17,10 +17,13 @@
 #include "py/objtuple.h"
 #include "microml/microml.h"
 #include "../common/mml_py.h"
+#include "../common/mml_py_gesture.h"
 
 // Float objects exist. mk/micropython.mk builds every .mpy with float on (the core needs float
 // anyway); a build without float still runs models, takes integer lists and reports scale None.
 #define MICROML_HAS_FLOAT (MICROPY_FLOAT_IMPL != MICROPY_FLOAT_IMPL_NONE)
+// The gesture API (rasterize_stroke, stroke_from_gyro, IMUFeatures): floats and the DSP front ends.
+#define MICROML_HAS_GESTURE (MICROML_HAS_FLOAT && MML_ENABLE_DSP)
 
 #if MICROPY_ENABLE_DYNRUNTIME
 // Types of a .mpy live in RAM and are filled in by mpy_init (a .mpy has no ROM type objects).
@@ -34,6 +37,9 @@ mp_obj_full_type_t microml_classic_type;
 #define MICROML_CLASSIC_TYPE ((mp_obj_type_t *)&microml_classic_type)
 #endif
 #define MICROML_TENSORINFO_TYPE ((mp_obj_type_t *)&microml_tensorinfo_type)
+#if MICROML_HAS_GESTURE
+mp_obj_full_type_t microml_imu_type;
+#endif
 // The native glue's getiter returns NULL when given a buffer: the iterator is then the buffer,
 // or buf[0] if the buffer's type was cleared.
 static mp_obj_t microml_getiter(mp_obj_t o, mp_obj_iter_buf_t *buf) {
@@ -851,6 +857,223 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 #endif // MML_ENABLE_CLASSIC
 
 /******************************************************************************/
+// ---- gesture ----
+// rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
+
+#if MICROML_HAS_GESTURE
+// rasterize_stroke(points, out=None, *, range=0.6, width=32, height=32): the stroke as the
+// magic wand model's int8 [height, width, 3] input, in a bytearray (or out).
+static mp_obj_t microml_rasterize_stroke(size_t n_args, const mp_obj_t *pos_args,
+    mp_map_t *kw_args) {
+    enum { ARG_points, ARG_out, ARG_range, ARG_width, ARG_height };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_points, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_range, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_width, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 32}},
+        {MP_QSTR_height, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 32}},
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    mml_py_err_t e;
+    mml_stroke_raster_t r;
+    float range = args[ARG_range].u_obj == mp_const_none
+        ? 0.6f : (float)mp_obj_get_float(args[ARG_range].u_obj);
+    mp_int_t w = args[ARG_width].u_int, h = args[ARG_height].u_int;
+    check(mml_py_stroke_init(&r, range, w < 0 || w > 4096 ? 0 : (int32_t)w,
+        h < 0 || h > 4096 ? 0 : (int32_t)h, &e), &e);
+    mml_py_value_t v;
+    value_describe(args[ARG_points].u_obj, &v);
+    check(mml_py_stroke_check(&r, &v, &e), &e);
+    mp_obj_t out = args[ARG_out].u_obj;
+    uint8_t *dst;
+    if (out != mp_const_none) {
+        mp_buffer_info_t bi = {.buf = NULL, .len = 0};
+        bool writable = mp_get_buffer(out, &bi, MP_BUFFER_WRITE);
+        check(mml_py_stroke_out_check(&r, writable, bi.len, &e), &e);
+        dst = bi.buf;
+    } else {
+        size_t n = mml_py_stroke_bytes(&r);
+        dst = m_new(uint8_t, n);
+        out = mp_obj_new_bytearray_by_ref(n, dst);
+    }
+    mml_py_stroke_run(&r, &v, dst);
+    return out;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(microml_rasterize_stroke_obj, 1, microml_rasterize_stroke);
+
+// A new flat array.array of n items of typecode tc ('b' or 'f'), its items at *data.
+static mp_obj_t gesture_array_new(char tc, size_t n, uint8_t **data) {
+    size_t size = tc == 'f' ? 4 : 1;
+    uint8_t *items = m_new(uint8_t, n > 0 ? size * n : 1);
+#if MICROPY_ENABLE_DYNRUNTIME
+    mp_obj_t mod = mp_import_name(MP_QSTR_array, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
+    const mp_obj_type_t *array_type = MP_OBJ_TO_PTR(mp_load_attr(mod, MP_QSTR_array));
+#else
+    const mp_obj_type_t *array_type = &mp_type_array;
+#endif
+    mp_obj_array_t *o = mp_obj_malloc(mp_obj_array_t, array_type);
+    o->typecode = (size_t)tc;
+    o->free = 0;
+    o->len = n;
+    o->items = items;
+    *data = items;
+    return MP_OBJ_FROM_PTR(o);
+}
+
+// stroke_from_gyro(gyro, rate, *, drift=None, gravity=None, stride=2, out=None): the magic wand
+// sketch's int8 stroke points from float32 gyroscope samples [n, 3], as array('b') (or out).
+static mp_obj_t microml_stroke_from_gyro(size_t n_args, const mp_obj_t *pos_args,
+    mp_map_t *kw_args) {
+    enum { ARG_gyro, ARG_rate, ARG_drift, ARG_gravity, ARG_stride, ARG_out };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_gyro, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_rate, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_drift, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_gravity, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_stride, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 2}},
+        {MP_QSTR_out, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    mml_py_err_t e;
+    mml_py_value_t gyro, drift, gravity;
+    value_describe(args[ARG_gyro].u_obj, &gyro);
+    bool has_drift = args[ARG_drift].u_obj != mp_const_none;
+    bool has_gravity = args[ARG_gravity].u_obj != mp_const_none;
+    if (has_drift) {
+        value_describe(args[ARG_drift].u_obj, &drift);
+    }
+    if (has_gravity) {
+        value_describe(args[ARG_gravity].u_obj, &gravity);
+    }
+    mp_int_t stride = args[ARG_stride].u_int;
+    mml_py_gyro_t g;
+    check(mml_py_gyro_check(&g, &gyro, (float)mp_obj_get_float(args[ARG_rate].u_obj),
+        has_drift ? &drift : NULL, has_gravity ? &gravity : NULL,
+        stride < 0 || stride > 1000000 ? 0 : (int32_t)stride, &e), &e);
+    mp_obj_t out = args[ARG_out].u_obj;
+    uint8_t *dst;
+    if (out != mp_const_none) {
+        mp_buffer_info_t bi = {.buf = NULL, .len = 0, .typecode = 0};
+        bool w = mp_get_buffer(out, &bi, MP_BUFFER_WRITE);
+        check(mml_py_gyro_out_check(&g, w, (char)(bi.typecode & 0x7f), bi.len, &e), &e);
+        dst = bi.buf;
+    } else {
+        out = gesture_array_new('b', mml_py_gyro_values(&g), &dst);
+    }
+    mml_py_gyro_run(&g, dst);
+    return out;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(microml_stroke_from_gyro_obj, 2, microml_stroke_from_gyro);
+
+// IMUFeatures: streaming IMU window features. Cost: the object and one float buffer
+// (mml_py_imu_mem_floats()) allocated once; push() allocates nothing, read() its result
+// (read(out) nothing).
+typedef struct _microml_imu_obj_t {
+    mp_obj_base_t base;
+    float *mem; // the ring, queue and FFT scratch that f points into
+    mml_imu_t f;
+} microml_imu_obj_t;
+
+static mp_obj_t imu_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
+    const mp_obj_t *args) {
+    enum { ARG_channels, ARG_window, ARG_hop, ARG_bands, ARG_magnitude, ARG_rate, ARG_queue };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_channels, MP_ARG_REQUIRED | MP_ARG_INT, {.u_int = 0}},
+        {MP_QSTR_window, MP_ARG_REQUIRED | MP_ARG_INT, {.u_int = 0}},
+        {MP_QSTR_hop, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 0}},
+        {MP_QSTR_bands, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 4}},
+        {MP_QSTR_magnitude, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = true}},
+        {MP_QSTR_rate, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_queue, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 4}},
+    };
+    mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
+    mp_int_t iv[5] = {vals[ARG_channels].u_int, vals[ARG_window].u_int, vals[ARG_hop].u_int,
+        vals[ARG_bands].u_int, vals[ARG_queue].u_int};
+    int32_t v32[5];
+    for (int i = 0; i < 5; i++) {
+        v32[i] = iv[i] < -1 || iv[i] > 1000000 ? -1 : (int32_t)iv[i];
+    }
+    float rate = vals[ARG_rate].u_obj == mp_const_none
+        ? 1.0f : (float)mp_obj_get_float(vals[ARG_rate].u_obj);
+    mml_py_err_t e;
+    mml_imu_config_t c;
+    check(mml_py_imu_config(&c, v32[0], v32[1], v32[2] == 0 ? v32[1] : v32[2], v32[3],
+        vals[ARG_magnitude].u_bool, rate, v32[4], &e), &e);
+    size_t n = mml_py_imu_mem_floats(&c);
+    microml_imu_obj_t *self = mp_obj_malloc(microml_imu_obj_t, type);
+    self->mem = m_new(float, n);
+    check(mml_py_imu_init(&self->f, &c, self->mem, n, &e), &e);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+// push(samples): samples [n, channels] interleaved; returns the feature vectors ready.
+static mp_obj_t imu_push(mp_obj_t self_in, mp_obj_t samples) {
+    microml_imu_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mml_py_err_t e;
+    mml_py_value_t v;
+    size_t frames;
+    value_describe(samples, &v);
+    check(mml_py_imu_push_check(&self->f, &v, &frames, &e), &e);
+    return mp_obj_new_int(mml_py_imu_push(&self->f, &v, frames));
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(imu_push_obj, imu_push);
+
+// read(out=None): the oldest feature vector, as array('f') (or into out).
+static mp_obj_t imu_read(size_t n_args, const mp_obj_t *args) {
+    microml_imu_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    mp_obj_t out = n_args > 1 ? args[1] : mp_const_none;
+    mml_py_err_t e;
+    if (out != mp_const_none) {
+        mp_buffer_info_t bi = {.buf = NULL, .len = 0, .typecode = 0};
+        bool w = mp_get_buffer(out, &bi, MP_BUFFER_WRITE);
+        check(mml_py_imu_read_check(&self->f, true, w, (char)(bi.typecode & 0x7f), bi.len, &e),
+            &e);
+        mml_py_imu_read(&self->f, bi.buf);
+        return out;
+    }
+    check(mml_py_imu_read_check(&self->f, false, false, 0, 0, &e), &e);
+    uint8_t *items;
+    mp_obj_t o = gesture_array_new('f', (size_t)self->f.n_features, &items);
+    mml_py_imu_read(&self->f, items);
+    return o;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(imu_read_obj, 1, 2, imu_read);
+
+static mp_obj_t imu_reset(mp_obj_t self_in) {
+    microml_imu_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mml_imu_reset(&self->f);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(imu_reset_obj, imu_reset);
+
+static void imu_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // read-only
+    }
+    microml_imu_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const void *method = NULL;
+    if (attr == MP_QSTR_push) {
+        method = &imu_push_obj;
+    } else if (attr == MP_QSTR_read) {
+        method = &imu_read_obj;
+    } else if (attr == MP_QSTR_reset) {
+        method = &imu_reset_obj;
+    } else if (attr == MP_QSTR_n_features) {
+        dest[0] = mp_obj_new_int(self->f.n_features);
+    } else if (attr == MP_QSTR_ready) {
+        dest[0] = mp_obj_new_int(self->f.ready);
+    }
+    if (method != NULL) {
+        dest[0] = MP_OBJ_FROM_PTR(method);
+        dest[1] = self_in;
+    }
+}
+#endif // MICROML_HAS_GESTURE
+
+/******************************************************************************/
 // Module
 
 // load(buf, *, arena=None): the model object for buf's family.
@@ -930,6 +1153,16 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
     mp_store_global(MP_QSTR_TensorInfo, MP_OBJ_FROM_PTR(&microml_tensorinfo_type));
     mp_store_global(MP_QSTR_load, MP_OBJ_FROM_PTR(&microml_load_obj));
+#if MICROML_HAS_GESTURE
+    mp_store_global(MP_QSTR_rasterize_stroke, MP_OBJ_FROM_PTR(&microml_rasterize_stroke_obj));
+    mp_store_global(MP_QSTR_stroke_from_gyro, MP_OBJ_FROM_PTR(&microml_stroke_from_gyro_obj));
+    microml_imu_type.base.type = (void *)&mp_type_type;
+    microml_imu_type.flags = MP_TYPE_FLAG_NONE;
+    microml_imu_type.name = MP_QSTR_IMUFeatures;
+    MP_OBJ_TYPE_SET_SLOT(&microml_imu_type, make_new, imu_make_new, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_imu_type, attr, imu_attr, 1);
+    mp_store_global(MP_QSTR_IMUFeatures, MP_OBJ_FROM_PTR(&microml_imu_type));
+#endif
 
     MP_DYNRUNTIME_INIT_EXIT
 }
@@ -948,6 +1181,11 @@ MP_DEFINE_CONST_OBJ_TYPE(microml_classic_type, MP_QSTR_ClassicModel, MP_TYPE_FLA
     classic_make_new, print, classic_print, attr, classic_attr);
 #endif
 
+#if MICROML_HAS_GESTURE
+MP_DEFINE_CONST_OBJ_TYPE(microml_imu_type, MP_QSTR_IMUFeatures, MP_TYPE_FLAG_NONE, make_new,
+    imu_make_new, attr, imu_attr);
+#endif
+
 static const MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
 
 static const mp_rom_map_elem_t microml_module_globals_table[] = {
@@ -958,6 +1196,11 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
     {MP_ROM_QSTR(MP_QSTR_load), MP_ROM_PTR(&microml_load_obj)},
 #if MML_ENABLE_CLASSIC
     {MP_ROM_QSTR(MP_QSTR_ClassicModel), MP_ROM_PTR(&microml_classic_type)},
+#endif
+#if MICROML_HAS_GESTURE
+    {MP_ROM_QSTR(MP_QSTR_rasterize_stroke), MP_ROM_PTR(&microml_rasterize_stroke_obj)},
+    {MP_ROM_QSTR(MP_QSTR_stroke_from_gyro), MP_ROM_PTR(&microml_stroke_from_gyro_obj)},
+    {MP_ROM_QSTR(MP_QSTR_IMUFeatures), MP_ROM_PTR(&microml_imu_type)},
 #endif
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);
