@@ -3,8 +3,9 @@
 # float results within 1e-4 relative (plus an absolute floor scaled by the result's peak), the
 # int16 FFT within mml_dsp.h's bound, the microfrontend byte for byte against TFLite Micro's own
 # features, the MLPerf KWS front end against a numpy rendering of its training pipeline
-# (research/kws-features.md), and the errors. A sample runs on the MicroPython unix port too: the
-# script it runs carries the inputs and the values numpy computed here.
+# (research/kws-features.md), and the errors. A sample runs on MicroPython too (unix port, the x64
+# .mpy, the armv7emsp .mpy on the Cortex-M4F): the script carries the inputs and the values numpy
+# computed here.
 import json
 import subprocess
 import wave
@@ -342,7 +343,7 @@ def test_repr_and_numpy_free_results(dsp):
     assert isinstance(dsp.RFFT(8), dsp.Transform)
 
 
-# ---- the same on the MicroPython unix port ----------------------------------------------------
+# ---- the same on MicroPython: unix port, x64 .mpy, armv7emsp .mpy on the Cortex-M4F ----------------------------------------------------
 
 MPY_SCRIPT = """
 import array, microml
@@ -375,9 +376,23 @@ except ValueError as e:
 """
 
 
-def test_sample_on_unix_port(tmp_path):
-    if not MICROPYTHON.exists():
-        pytest.fail(f"{MICROPYTHON} missing; run `make micropython` first")
+# Faces: (binary or board, the .mpy it loads as microml or None: built in, make target).
+FACES = {
+    "unix": (MICROPYTHON, None, "micropython"),
+    "unix-x64mpy": (mmldata.REPO / "build" / "micropython-stock",
+                    mmldata.REPO / "build" / "mpy" / "x64" / "microml.mpy", "micropython mpy"),
+    "an386-armv7emsp": ("MPS2_AN386", mmldata.REPO / "build" / "mpy" / "armv7emsp" / "microml.mpy",
+                        "qemu-MPS2_AN386 mpy"),
+}
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_sample_on_micropython(tmp_path, face):
+    binary, mpy, target = FACES[face]
+    for need in (mmldata.REPO / "build" / "qemu" / "MPS2_AN386" / "firmware.elf"
+                 if binary == "MPS2_AN386" else binary, mpy):
+        if need is not None and not need.exists():
+            pytest.fail(f"{need} missing; run `make {target}` first")
     n = 256
     x = RNG.standard_normal(n).astype(np.float32)
     x16 = RNG.integers(-20000, 20000, n).astype(np.int16)
@@ -400,8 +415,15 @@ def test_sample_on_unix_port(tmp_path):
         pspec=lst(pc), power=lst(pc[0::2].astype(np.float64) ** 2 + pc[1::2].astype(np.float64) ** 2),
         wav=repr([int(v) for v in wav]), mlperf=lst(mlperf_reference(wav)))
     (tmp_path / "dsp_sample.py").write_text(script)
-    p = subprocess.run([str(MICROPYTHON), "-X", "heapsize=8M", str(tmp_path / "dsp_sample.py")],
-                       capture_output=True, text=True, timeout=120)
+    env = None
+    if binary == "MPS2_AN386":
+        cmd = [str(mmldata.REPO / "tools" / "run-on-qemu"), "MPS2_AN386",
+               str(tmp_path / "dsp_sample.py"), "--mpy", str(mpy), "--timeout", "300"]
+    else:
+        cmd = [str(binary), "-X", "heapsize=8M", str(tmp_path / "dsp_sample.py")]
+        if mpy is not None:
+            env = {"MICROPYPATH": str(mpy.parent)}
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=400, env=env)
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     assert lines[:-1] == [f"{w} True" for w in
