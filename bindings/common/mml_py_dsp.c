@@ -36,6 +36,7 @@ typedef enum {
     MSG_IN_MAX,        // max, got
     MSG_IN_EVEN,       // got
     MSG_IN_UNALIGNED,  // size
+    MSG_IN_ODD,        // bytes
     MSG_LOG_DOMAIN,    // index
     MSG_OUT_WRITABLE,  //
     MSG_OUT_TYPECODE,  // tc, what, got
@@ -79,6 +80,7 @@ static const struct {
     [MSG_IN_EVEN] = {MML_PY_EXC_VALUE,
         "x needs an even number of values (complex re, im pairs), got %u"},
     [MSG_IN_UNALIGNED] = {MML_PY_EXC_VALUE, "x must be %u-byte aligned"},
+    [MSG_IN_ODD] = {MML_PY_EXC_VALUE, "x has %u bytes: not a whole number of int16 samples"},
     [MSG_LOG_DOMAIN] = {MML_PY_EXC_VALUE, "log: x[%u] + offset is not > 0"},
     [MSG_OUT_WRITABLE] = {MML_PY_EXC_VALUE, "out must be a writable array"},
     [MSG_OUT_TYPECODE] = {MML_PY_EXC_TYPE, "out must have typecode '%c' (%s), got '%c'"},
@@ -449,7 +451,11 @@ static bool typed_count(const mml_py_value_t *v, char tc, size_t *count, bool is
     if (!raw_ok && v->typecode != tc) {
         return fail(e, is_out ? MSG_OUT_TYPECODE : MSG_IN_TYPECODE, tc, tc_name(tc), v->typecode);
     }
-    if (((uintptr_t)v->data & (size - 1)) != 0 || (raw_ok && v->len % size != 0)) {
+    if (raw_ok && v->len % size != 0) {
+        return is_out ? fail(e, MSG_OUT_UNALIGNED, (uint32_t)size)
+                      : fail(e, MSG_IN_ODD, (uint32_t)v->len);
+    }
+    if (((uintptr_t)v->data & (size - 1)) != 0) {
         return fail(e, is_out ? MSG_OUT_UNALIGNED : MSG_IN_UNALIGNED, (uint32_t)size);
     }
     *count = v->len / size;

@@ -328,6 +328,8 @@ def test_micro_frontend_equals_tflm(dsp):
     (lambda d: d.MicroFrontend()(np.zeros(480, np.int16), out=np.zeros(39, np.int8)), ValueError,
      "room for 40 values, got 39"),
     (lambda d: d.power_spectrum(np.zeros(5, np.float32)), ValueError, "even number"),
+    (lambda d: d.MicroFrontend()(bytes(7)), ValueError, "x has 7 bytes: not a whole number"),
+    (lambda d: d.RFFT(4, "h")(memoryview(bytearray(10))[1:9]), ValueError, "2-byte aligned"),
     (lambda d: d.window(0), ValueError, "n must be in [1, 65536], got 0"),
     (lambda d: d.DCT(8)(*[np.zeros(8, np.float32)] * 2), ValueError, "must not overlap"),
 ])
@@ -369,6 +371,22 @@ out = array.array('f', [0] * 257)
 print('power', d.power_spectrum(array.array('f', {pspec}), out) is out and close(out, {power}, 1e-4, 1e-6))
 kws = d.MLPerfKWS()
 print('mlperf', close(kws(array.array('h', {wav})), {mlperf}, 1e-4, 1e-6))
+# With out= nothing is allocated: the same calls with the heap locked.
+import micropython
+f8, x8, y8 = d.RFFT(8), array.array('f', range(8)), array.array('f', [0] * 10)
+feats, rows = bytearray(490), bytearray(40 * 60)
+kq, fe, wv = d.MLPerfKWS(scale=0.5, zero_point=0), d.MicroFrontend(), array.array('h', {wav})
+micropython.heap_lock()
+try:
+    f8(x8, y8)
+    d.log(x8, 1.0, x8)
+    kq(wv, out=feats)
+    n = fe(wv, rows)
+    ok = n == 49
+except MemoryError:
+    ok = False
+micropython.heap_unlock()
+print('noalloc', ok)
 try:
     d.RFFT(512)(array.array('f', [0] * 500))
 except ValueError as e:
@@ -427,5 +445,6 @@ def test_sample_on_micropython(tmp_path, face):
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     assert lines[:-1] == [f"{w} True" for w in
-                          ["rfft", "rfft16", "window", "mel", "dct", "sos", "power", "mlperf"]], p.stdout
+                          ["rfft", "rfft16", "window", "mel", "dct", "sos", "power", "mlperf",
+                           "noalloc"]], p.stdout
     assert lines[-1] == "error x needs 512 values, got 500"
