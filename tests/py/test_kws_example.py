@@ -4,6 +4,7 @@
 # firmware (a sample of files), on CPython (the WAV reader's errors); kws_mic.py's rolling window
 # over a WAV file standing in for the microphone; micro_speech where the audio preprocessor model
 # runs (skipped, at run time, while `microml info` says its ops are unsupported: exit code 2).
+import os
 import subprocess
 import wave
 
@@ -104,7 +105,8 @@ def test_same_labels_on_cpython(microml):
     need(UNIX, "micropython")
     files = [p for p, _ in sample_files()]
     p = subprocess.run([mmldata.PYTHON, str(CLASSIFY), *map(str, files)], capture_output=True,
-                       text=True, timeout=120, env={"PYTHONPATH": str(mmldata.BUILD_PYTHON)})
+                       text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(mmldata.BUILD_PYTHON)})
     assert p.returncode == 0, p.stderr
     assert p.stdout == run_unix(*files)  # labels and scores alike
 
