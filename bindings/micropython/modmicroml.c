@@ -1007,7 +1007,7 @@ static mp_obj_t dsp_rfft(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_a
         &e);
     return dsp_make(&d, NULL, mp_const_none);
 }
-static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_rfft_obj, 1, dsp_rfft);
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_rfft_obj, 0, dsp_rfft);
 
 // MelFilterbank(sample_rate, n_fft, n_mels, fmin=0.0, fmax=None, *, scale='htk', norm=None,
 // shape='hz')
@@ -1040,7 +1040,7 @@ static mp_obj_t dsp_mel(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_ar
         &e);
     return dsp_make(&d, NULL, mp_const_none);
 }
-static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_mel_obj, 3, dsp_mel);
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_mel_obj, 0, dsp_mel);
 
 // DCT(n_in, n_out=None, *, norm=None)
 static mp_obj_t dsp_dct(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
@@ -1064,7 +1064,7 @@ static mp_obj_t dsp_dct(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_ar
         &e);
     return dsp_make(&d, NULL, mp_const_none);
 }
-static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_dct_obj, 1, dsp_dct);
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_dct_obj, 0, dsp_dct);
 
 // MFCC(fft, mel, dct, *, frame_len=None, window='hann', power=False, log_offset=1e-6)
 static mp_obj_t dsp_mfcc(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
@@ -1105,18 +1105,23 @@ static mp_obj_t dsp_mfcc(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_a
     mp_obj_t refs[3] = {a[ARG_fft].u_obj, a[ARG_mel].u_obj, a[ARG_dct].u_obj};
     return dsp_make(&d, NULL, mp_obj_new_tuple(3, refs));
 }
-static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_mfcc_obj, 3, dsp_mfcc);
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_mfcc_obj, 0, dsp_mfcc);
 
 // SOSFilter(sos)
-static mp_obj_t dsp_sos(mp_obj_t sos) {
+static mp_obj_t dsp_sos(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_sos, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
     mml_py_value_t v;
     mml_py_dsp_t d;
     mml_py_err_t e;
-    value_describe(sos, &v);
+    value_describe(a[0].u_obj, &v);
     dsp_done(mml_py_dsp_sos(&d, &v, &e), &e);
     return dsp_make(&d, &v, mp_const_none);
 }
-static MP_DEFINE_CONST_FUN_OBJ_1(dsp_sos_obj, dsp_sos);
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_sos_obj, 0, dsp_sos);
 
 // MLPerfKWS(*, scale=None, zero_point=0)
 static mp_obj_t dsp_mlperf(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
@@ -1141,13 +1146,18 @@ static mp_obj_t dsp_mlperf(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw
 static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_mlperf_obj, 0, dsp_mlperf);
 
 // MicroFrontend(step_ms=20)
-static mp_obj_t dsp_micro(size_t n_args, const mp_obj_t *args) {
+static mp_obj_t dsp_micro(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_step_ms, MP_ARG_OBJ, {.u_obj = MP_OBJ_NEW_SMALL_INT(20)}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
     mml_py_dsp_t d;
     mml_py_err_t e;
-    dsp_done(mml_py_dsp_micro(&d, n_args > 0 ? dsp_int(args[0]) : 20, &e), &e);
+    dsp_done(mml_py_dsp_micro(&d, dsp_int(a[0].u_obj), &e), &e);
     return dsp_make(&d, NULL, mp_const_none);
 }
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(dsp_micro_obj, 0, 1, dsp_micro);
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_micro_obj, 0, dsp_micro);
 
 // window(n, kind='hann', *, periodic=True, out=None)
 static mp_obj_t dsp_window(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
@@ -1170,22 +1180,32 @@ static mp_obj_t dsp_window(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw
         &e);
     return dsp_apply(&d, MP_OBJ_NULL, a[ARG_out].u_obj);
 }
-static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_window_obj, 1, dsp_window);
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_window_obj, 0, dsp_window);
 
 // power_spectrum(spec, out=None), magnitude_spectrum(spec, out=None)
-static mp_obj_t dsp_power(size_t n_args, const mp_obj_t *args) {
+static mp_obj_t dsp_spectrum(bool power, size_t n_args, const mp_obj_t *pos_args,
+    mp_map_t *kw_args) {
+    enum { ARG_spec, ARG_out };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_spec, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
     mml_py_dsp_t d;
-    mml_py_dsp_spectrum(&d, true);
-    return dsp_apply(&d, args[0], n_args > 1 ? args[1] : mp_const_none);
+    mml_py_dsp_spectrum(&d, power);
+    return dsp_apply(&d, a[ARG_spec].u_obj, a[ARG_out].u_obj);
 }
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(dsp_power_obj, 1, 2, dsp_power);
 
-static mp_obj_t dsp_magnitude(size_t n_args, const mp_obj_t *args) {
-    mml_py_dsp_t d;
-    mml_py_dsp_spectrum(&d, false);
-    return dsp_apply(&d, args[0], n_args > 1 ? args[1] : mp_const_none);
+static mp_obj_t dsp_power(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    return dsp_spectrum(true, n_args, pos_args, kw_args);
 }
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(dsp_magnitude_obj, 1, 2, dsp_magnitude);
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_power_obj, 0, dsp_power);
+
+static mp_obj_t dsp_magnitude(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    return dsp_spectrum(false, n_args, pos_args, kw_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_magnitude_obj, 0, dsp_magnitude);
 
 // log(x, offset=0.0, out=None)
 static mp_obj_t dsp_log(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
@@ -1201,7 +1221,7 @@ static mp_obj_t dsp_log(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_ar
     mml_py_dsp_log(&d, dsp_float(a[ARG_offset].u_obj));
     return dsp_apply(&d, a[ARG_x].u_obj, a[ARG_out].u_obj);
 }
-static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_log_obj, 1, dsp_log);
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_log_obj, 0, dsp_log);
 
 // microml.dsp's attributes, looked up the same way in firmware and in a .mpy.
 static void dspns_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
