@@ -112,23 +112,31 @@ class MLPerf:
 
 
 class MicroSpeech:
-    """TFLM micro_speech: the audio preprocessor model per frame, then the classifier."""
+    """TFLM micro_speech: the audio preprocessor model per frame, then the classifier.
+    features=False loads the classifier alone (label() of features made elsewhere)."""
 
-    def __init__(self):
-        # NotImplementedError (naming the ops) where the signal ops are not built in.
-        self.pre = microml.Model(read(MODELS["micro_speech"][0]))
+    def __init__(self, features=True):
         self.model = microml.Model(read(MODELS["micro_speech"][1]))
+        # NotImplementedError (naming the ops) where the signal ops are not built in.
+        self.pre = microml.Model(read(MODELS["micro_speech"][0])) if features else None
         self.x = bytearray(FRAMES * 40)
         self.row = bytearray(40)
 
-    def classify(self, buf):
+    def features(self, buf):
+        """The 49x40 int8 features of 1 s of samples (little-endian int16 bytes)."""
         self.pre.reset()
         mv = memoryview(buf)
         for f in range(FRAMES):
             self.pre.predict(mv[2 * HOP * f:2 * (HOP * f + FRAME)], out=self.row)
             self.x[40 * f:40 * (f + 1)] = self.row
-        (k, score), = self.model.top_k(self.x, 1)
+        return self.x
+
+    def label(self, x):
+        (k, score), = self.model.top_k(x, 1)
         return LABELS["micro_speech"][k], score
+
+    def classify(self, buf):
+        return self.label(self.features(buf))
 
 
 def wav_files():
