@@ -207,3 +207,33 @@ def test_micro_speech_on_unix_port():
         want = (mmldata.VECTORS / "micro_speech" / "public" /
                 f"real_{wav[:-4]}.in.bin").read_bytes()
         assert bytes(ms.features(buf)) == want, wav
+
+
+def test_kws_mic_opens_the_documented_pins(microml, monkeypatch):
+    # machine.I2S as kws_mic.py opens it on each board, against the README's wiring table
+    # (a stand-in machine module records the call; no hardware here).
+    import sys
+    import types
+    calls = []
+    machine = types.ModuleType("machine")
+    machine.Pin = lambda n: ("Pin", n)
+
+    class I2S:
+        RX, MONO = "RX", "MONO"
+
+        def __init__(self, *args, **kw):
+            calls.append((args, kw))
+    machine.I2S = I2S
+    monkeypatch.setitem(sys.modules, "machine", machine)
+    monkeypatch.syspath_prepend(str(EXAMPLE))
+    import kws_mic
+    readme = (EXAMPLE / "README.md").read_text()
+    for platform, prefix, pins in [("esp32", "GPIO", (32, 25, 33)), ("rp2", "GP", (16, 17, 18))]:
+        monkeypatch.setattr(kws_mic, "sys", types.SimpleNamespace(platform=platform))
+        kws_mic.microphone()
+        args, kw = calls[-1]
+        assert (kw["sck"][1], kw["ws"][1], kw["sd"][1]) == pins
+        for role, pin in zip(("SCK", "WS", "SD"), (f"{prefix}{n}" for n in pins)):
+            assert f"| {role} |" in readme and pin in readme.split(f"| {role} |")[1].split("\n")[0]
+        assert kw["mode"] == "RX" and kw["bits"] == 16 and kw["format"] == "MONO"
+        assert kw["rate"] == 16000 and args == (0,)
