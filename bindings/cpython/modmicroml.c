@@ -986,6 +986,448 @@ static PyTypeObject classic_type = {
 
 #endif // MML_ENABLE_CLASSIC
 
+// ---- dsp ----
+// microml.dsp: the DSP front ends as transform objects and functions, the API in mml_py_dsp.c.
+// Cost per transform: its tables and scratch (mem_len bytes, one allocation); a call with out=
+// allocates nothing.
+#if MML_ENABLE_DSP
+#include "../common/mml_py_dsp.h"
+
+typedef struct {
+    PyObject_HEAD mml_py_dsp_t d;
+    void *mem;
+    PyObject *refs; // MFCC: (fft, mel, dct), whose tables it borrows; else NULL
+} dsp_obj_t;
+
+static PyTypeObject dsp_type;
+
+static void dsp_dealloc(dsp_obj_t *self) {
+    Py_XDECREF(self->refs);
+    PyMem_Free(self->mem);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+// A transform from a configured d: its memory, then its tables.
+static PyObject *dsp_make(const mml_py_dsp_t *d, const mml_py_value_t *sos, PyObject *refs) {
+    dsp_obj_t *self = PyObject_New(dsp_obj_t, &dsp_type);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->d = *d;
+    self->refs = Py_XNewRef(refs);
+    self->mem = PyMem_Malloc(d->mem_len > 0 ? d->mem_len : 1); // 8-byte aligned or better
+    if (self->mem == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    mml_py_err_t e;
+    if (!mml_py_dsp_init(&self->d, self->mem, sos, &e)) {
+        Py_DECREF(self);
+        return raise_err(&e);
+    }
+    return (PyObject *)self;
+}
+
+// A named choice given as a str or None.
+static bool dsp_choice(PyObject *o, mml_py_dsp_choice_t what, int32_t *v, mml_py_err_t *e) {
+    if (o == Py_None) {
+        return mml_py_dsp_choice(what, NULL, 0, v, e);
+    }
+    Py_ssize_t len = 0;
+    const char *s = PyUnicode_Check(o) ? PyUnicode_AsUTF8AndSize(o, &len) : NULL;
+    PyErr_Clear();
+    return mml_py_dsp_choice(what, s != NULL ? s : "", (size_t)len, v, e);
+}
+
+// A new flat result: a numpy array, or array.array without numpy; *view its writable buffer.
+static PyObject *dsp_result(char tc, size_t n, Py_buffer *view) {
+    PyObject *arr;
+    const size_t size = tc == 'f' ? 4 : tc == 'h' ? 2 : 1;
+    if (np_empty != NULL) {
+        arr = PyObject_CallFunction(np_empty, "ns", (Py_ssize_t)n,
+            tc == 'f' ? "float32" : tc == 'h' ? "int16" : "int8");
+    } else {
+        PyObject *zeros = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(size * n));
+        if (zeros != NULL) {
+            memset(PyBytes_AS_STRING(zeros), 0, size * n);
+        }
+        arr = zeros ? PyObject_CallFunction(array_type, "CO", tc, zeros) : NULL;
+        Py_XDECREF(zeros);
+    }
+    if (arr != NULL && PyObject_GetBuffer(arr, view, PyBUF_WRITABLE) != 0) {
+        Py_CLEAR(arr);
+    }
+    return arr;
+}
+
+// out= described as a value (its typecode and bytes); false if it is no writable buffer.
+static bool dsp_out_describe(PyObject *out, mml_py_value_t *o, Py_buffer *view) {
+    memset(o, 0, sizeof(*o));
+    o->kind = MML_PY_VAL_OTHER;
+    if (PyObject_GetBuffer(out, view, PyBUF_WRITABLE | PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) != 0) {
+        PyErr_Clear();
+        view->obj = NULL;
+        return false;
+    }
+    const char *fmt = view->format ? view->format : "B";
+    o->data = view->buf;
+    o->len = (size_t)view->len;
+    if (PyByteArray_Check(out) || (PyMemoryView_Check(out) && strcmp(fmt, "B") == 0)) {
+        o->kind = MML_PY_VAL_RAW;
+    } else {
+        o->kind = MML_PY_VAL_TYPED;
+        o->typecode = format_typecode(fmt);
+        o->typecode = o->typecode != 0 ? o->typecode : '?';
+    }
+    return true;
+}
+
+// One call: x (NULL for the window) into a new result or into out.
+static PyObject *dsp_apply(mml_py_dsp_t *d, PyObject *x, PyObject *out) {
+    mml_py_value_t v, o;
+    Py_buffer in_view = {.obj = NULL}, out_view = {.obj = NULL};
+    mml_py_err_t e;
+    size_t n_out = 0;
+    PyObject *result = NULL;
+    if (x != NULL) {
+        value_describe(x, &v, &in_view);
+    }
+    bool ok = mml_py_dsp_in_check(d, x != NULL ? &v : NULL, &n_out, &e);
+    if (ok && out != Py_None) {
+        bool w = dsp_out_describe(out, &o, &out_view);
+        ok = mml_py_dsp_out_check(d, x != NULL ? &v : NULL, &o, w, n_out, &e);
+        result = ok ? Py_NewRef(out) : NULL;
+    } else if (ok) {
+        result = dsp_result(d->out_tc, n_out, &out_view);
+        ok = result != NULL;
+    }
+    if (ok) {
+        size_t frames = mml_py_dsp_run(d, x != NULL ? &v : NULL, out_view.buf);
+        if (d->kind == MML_PY_DSP_MICRO && out != Py_None) {
+            Py_DECREF(result);
+            result = PyLong_FromSize_t(frames); // the rows written into out
+        }
+    }
+    if (out_view.obj != NULL) {
+        PyBuffer_Release(&out_view);
+    }
+    if (in_view.obj != NULL) {
+        PyBuffer_Release(&in_view);
+    }
+    if (!ok) {
+        Py_CLEAR(result);
+        if (!PyErr_Occurred()) {
+            raise_err(&e);
+        }
+    }
+    return result;
+}
+
+static PyObject *dsp_call(dsp_obj_t *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"x", "out", NULL};
+    PyObject *x, *out = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O", kwlist, &x, &out)) {
+        return NULL;
+    }
+    return dsp_apply(&self->d, x, out);
+}
+
+static PyObject *dsp_reset(dsp_obj_t *self, PyObject *unused) {
+    mml_py_dsp_reset(&self->d);
+    Py_RETURN_NONE;
+}
+
+static PyObject *dsp_repr(dsp_obj_t *self) {
+    char text[MML_PY_MSG_LEN];
+    mml_py_dsp_repr(&self->d, text, sizeof(text));
+    return PyUnicode_FromString(text);
+}
+
+static PyMethodDef dsp_methods[] = {
+    {"reset", (PyCFunction)dsp_reset, METH_NOARGS,
+        "reset(): back to the state after construction (SOSFilter, MicroFrontend)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject dsp_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "microml.dsp.Transform",
+    .tp_doc = "A DSP transform made by microml.dsp.RFFT(), MelFilterbank() ...: call it as\n"
+              "t(x, out=None).",
+    .tp_basicsize = sizeof(dsp_obj_t),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = (destructor)dsp_dealloc,
+    .tp_call = (ternaryfunc)dsp_call,
+    .tp_repr = (reprfunc)dsp_repr,
+    .tp_methods = dsp_methods,
+};
+
+static PyObject *dsp_done(bool ok, const mml_py_dsp_t *d, const mml_py_err_t *e) {
+    return ok ? dsp_make(d, NULL, NULL) : raise_err(e);
+}
+
+// RFFT(n, typecode='f')
+static PyObject *dsp_rfft(PyObject *m, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"n", "typecode", NULL};
+    int n;
+    PyObject *tc = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "i|O", kwlist, &n, &tc)) {
+        return NULL;
+    }
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    int32_t code = 'f';
+    bool ok = (tc == NULL || dsp_choice(tc, MML_PY_DSP_CHOICE_TYPECODE, &code, &e)) &&
+        mml_py_dsp_rfft(&d, n, code, &e);
+    return dsp_done(ok, &d, &e);
+}
+
+// MelFilterbank(sample_rate, n_fft, n_mels, fmin=0.0, fmax=None, *, scale='htk', norm=None,
+// shape='hz')
+static PyObject *dsp_mel(PyObject *m, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"sample_rate", "n_fft", "n_mels", "fmin", "fmax", "scale", "norm",
+        "shape", NULL};
+    int sr, n_fft, n_mels;
+    double fmin = 0.0;
+    PyObject *fmax_o = Py_None, *scale_o = NULL, *norm_o = Py_None, *shape_o = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "iii|dO$OOO", kwlist, &sr, &n_fft, &n_mels,
+            &fmin, &fmax_o, &scale_o, &norm_o, &shape_o)) {
+        return NULL;
+    }
+    double fmax = fmax_o == Py_None ? -1.0 : PyFloat_AsDouble(fmax_o);
+    if (fmax == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    int32_t scale = MML_MEL_HTK, norm, shape = MML_MEL_TRIANGLES_HZ;
+    bool ok = (scale_o == NULL || dsp_choice(scale_o, MML_PY_DSP_CHOICE_SCALE, &scale, &e)) &&
+        dsp_choice(norm_o, MML_PY_DSP_CHOICE_MEL_NORM, &norm, &e) &&
+        (shape_o == NULL || dsp_choice(shape_o, MML_PY_DSP_CHOICE_SHAPE, &shape, &e)) &&
+        mml_py_dsp_mel(&d, sr, n_fft, n_mels, (float)fmin, (float)fmax, scale, norm, shape, &e);
+    return dsp_done(ok, &d, &e);
+}
+
+// DCT(n_in, n_out=None, *, norm=None)
+static PyObject *dsp_dct(PyObject *m, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"n_in", "n_out", "norm", NULL};
+    int n_in;
+    PyObject *n_out_o = Py_None, *norm_o = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "i|O$O", kwlist, &n_in, &n_out_o, &norm_o)) {
+        return NULL;
+    }
+    long n_out = n_out_o == Py_None ? 0 : PyLong_AsLong(n_out_o);
+    if (n_out == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    n_out = n_out_o != Py_None && n_out < 1 ? -1 : n_out > 4096 ? 4096 : n_out;
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    int32_t norm;
+    bool ok = dsp_choice(norm_o, MML_PY_DSP_CHOICE_DCT_NORM, &norm, &e) &&
+        mml_py_dsp_dct(&d, n_in, (int32_t)n_out, norm, &e);
+    return dsp_done(ok, &d, &e);
+}
+
+// MFCC(fft, mel, dct, *, frame_len=None, window='hann', power=False, log_offset=1e-6)
+static PyObject *dsp_mfcc(PyObject *m, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"fft", "mel", "dct", "frame_len", "window", "power", "log_offset",
+        NULL};
+    PyObject *fft, *mel, *dct, *frame_o = Py_None, *window_o = NULL;
+    int power = 0;
+    double log_offset = 1e-6;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|$OOpd", kwlist, &fft, &mel, &dct, &frame_o,
+            &window_o, &power, &log_offset)) {
+        return NULL;
+    }
+    long frame_len = frame_o == Py_None ? 0 : PyLong_AsLong(frame_o);
+    if (frame_len == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    int32_t window = MML_WINDOW_HANN;
+    frame_len = frame_o != Py_None && frame_len < 1 ? -1 : frame_len > 65536 ? 65536 : frame_len;
+    bool ok = window_o == NULL || dsp_choice(window_o, MML_PY_DSP_CHOICE_WINDOW, &window, &e);
+    if (ok && (!PyObject_TypeCheck(fft, &dsp_type) || !PyObject_TypeCheck(mel, &dsp_type) ||
+                  !PyObject_TypeCheck(dct, &dsp_type))) {
+        mml_py_dsp_t none; // not a transform: the API's message for the wrong kinds
+        memset(&none, 0, sizeof(none));
+        none.kind = 0xff;
+        ok = mml_py_dsp_mfcc(&d, &none, &none, &none, 0, window, false, 1.0f, &e);
+    } else if (ok) {
+        ok = mml_py_dsp_mfcc(&d, &((dsp_obj_t *)fft)->d, &((dsp_obj_t *)mel)->d,
+            &((dsp_obj_t *)dct)->d, (int32_t)frame_len, window, power != 0, (float)log_offset, &e);
+    }
+    if (!ok) {
+        return raise_err(&e);
+    }
+    PyObject *refs = PyTuple_Pack(3, fft, mel, dct);
+    if (refs == NULL) {
+        return NULL;
+    }
+    PyObject *r = dsp_make(&d, NULL, refs);
+    Py_DECREF(refs);
+    return r;
+}
+
+// SOSFilter(sos)
+static PyObject *dsp_sos(PyObject *m, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"sos", NULL};
+    PyObject *sos;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O", kwlist, &sos)) {
+        return NULL;
+    }
+    mml_py_value_t v;
+    Py_buffer view;
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    PyObject *r = NULL;
+    value_describe(sos, &v, &view);
+    if (mml_py_dsp_sos(&d, &v, &e)) {
+        r = dsp_make(&d, &v, NULL);
+    } else {
+        raise_err(&e);
+    }
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    return r;
+}
+
+// MLPerfKWS(*, scale=None, zero_point=0)
+static PyObject *dsp_mlperf(PyObject *m, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"scale", "zero_point", NULL};
+    PyObject *scale_o = Py_None;
+    int zero_point = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|$Oi", kwlist, &scale_o, &zero_point)) {
+        return NULL;
+    }
+    double scale = scale_o == Py_None ? 0.0 : PyFloat_AsDouble(scale_o);
+    if (scale == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    // None: float32 features; a given scale must be > 0.
+    bool ok = mml_py_dsp_mlperf(&d, scale_o == Py_None ? 0.0f : scale > 0.0 ? (float)scale : -1.0f,
+        zero_point, &e);
+    return dsp_done(ok, &d, &e);
+}
+
+// MicroFrontend(step_ms=20)
+static PyObject *dsp_micro(PyObject *m, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"step_ms", NULL};
+    int step_ms = 20;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|i", kwlist, &step_ms)) {
+        return NULL;
+    }
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    bool ok = mml_py_dsp_micro(&d, step_ms, &e);
+    return dsp_done(ok, &d, &e);
+}
+
+// window(n, kind='hann', *, periodic=True, out=None)
+static PyObject *dsp_window(PyObject *m, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"n", "kind", "periodic", "out", NULL};
+    int n, periodic = 1;
+    PyObject *kind_o = NULL, *out = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "i|O$pO", kwlist, &n, &kind_o, &periodic, &out)) {
+        return NULL;
+    }
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    int32_t kind = MML_WINDOW_HANN;
+    if (!(kind_o == NULL || dsp_choice(kind_o, MML_PY_DSP_CHOICE_WINDOW, &kind, &e)) ||
+        !mml_py_dsp_window(&d, n, kind, periodic != 0, &e)) {
+        return raise_err(&e);
+    }
+    return dsp_apply(&d, NULL, out);
+}
+
+// power_spectrum(spec, out=None), magnitude_spectrum(spec, out=None)
+static PyObject *dsp_spectrum(bool power, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"spec", "out", NULL};
+    PyObject *x, *out = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O", kwlist, &x, &out)) {
+        return NULL;
+    }
+    mml_py_dsp_t d;
+    mml_py_dsp_spectrum(&d, power);
+    return dsp_apply(&d, x, out);
+}
+
+static PyObject *dsp_power(PyObject *m, PyObject *args, PyObject *kwds) {
+    return dsp_spectrum(true, args, kwds);
+}
+
+static PyObject *dsp_magnitude(PyObject *m, PyObject *args, PyObject *kwds) {
+    return dsp_spectrum(false, args, kwds);
+}
+
+// log(x, offset=0.0, out=None)
+static PyObject *dsp_log(PyObject *m, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"x", "offset", "out", NULL};
+    PyObject *x, *out = Py_None;
+    double offset = 0.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|dO", kwlist, &x, &offset, &out)) {
+        return NULL;
+    }
+    mml_py_dsp_t d;
+    mml_py_dsp_log(&d, (float)offset);
+    return dsp_apply(&d, x, out);
+}
+
+#define DSP_FN(name, fn, doc) \
+    {name, (PyCFunction)(void (*)(void))fn, METH_VARARGS | METH_KEYWORDS, doc}
+
+static PyMethodDef dsp_functions[] = {
+    DSP_FN("RFFT", dsp_rfft, "RFFT(n, typecode='f'): real FFT of n values (float32 'f' or "
+                             "int16 'h'), n/2+1 complex results interleaved re, im."),
+    DSP_FN("MelFilterbank", dsp_mel, "MelFilterbank(sample_rate, n_fft, n_mels, fmin=0.0, "
+                                     "fmax=None, *, scale='htk', norm=None, shape='hz')."),
+    DSP_FN("DCT", dsp_dct, "DCT(n_in, n_out=None, *, norm=None): DCT-II, norm None/'ortho'/'tf'."),
+    DSP_FN("MFCC", dsp_mfcc, "MFCC(fft, mel, dct, *, frame_len=None, window='hann', "
+                             "power=False, log_offset=1e-6): MFCC of one frame."),
+    DSP_FN("SOSFilter", dsp_sos, "SOSFilter(sos): scipy.signal.sosfilt with its state kept."),
+    DSP_FN("MLPerfKWS", dsp_mlperf, "MLPerfKWS(*, scale=None, zero_point=0): the MLPerf Tiny "
+                                    "KWS front end, 16000 int16 samples -> 49x10 features."),
+    DSP_FN("MicroFrontend", dsp_micro, "MicroFrontend(step_ms=20): TFLite Micro's microfrontend "
+                                       "(ESPHome settings), int16 samples -> int8 rows of 40."),
+    DSP_FN("window", dsp_window, "window(n, kind='hann', *, periodic=True, out=None)."),
+    DSP_FN("power_spectrum", dsp_power, "power_spectrum(spec, out=None): re^2 + im^2."),
+    DSP_FN("magnitude_spectrum", dsp_magnitude, "magnitude_spectrum(spec, out=None): |X|."),
+    DSP_FN("log", dsp_log, "log(x, offset=0.0, out=None): ln(x + offset)."),
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef dsp_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "microml.dsp",
+    .m_doc = "microml.dsp: audio and signal front ends (FFT, mel, MFCC, filters, KWS features).",
+    .m_size = -1,
+    .m_methods = dsp_functions,
+};
+
+// Adds microml.dsp to the module.
+static int dsp_add(PyObject *mod) {
+    if (PyType_Ready(&dsp_type) < 0) {
+        return -1;
+    }
+    PyObject *dsp = PyModule_Create(&dsp_module);
+    if (dsp == NULL) {
+        return -1;
+    }
+    if (PyModule_AddObjectRef(dsp, "Transform", (PyObject *)&dsp_type) < 0 ||
+        PyModule_AddObject(mod, "dsp", dsp) < 0) {
+        Py_DECREF(dsp);
+        return -1;
+    }
+    return 0;
+}
+#endif // MML_ENABLE_DSP
+// ---- end dsp ----
+
 // ---------------------------------------------------------------------------------------------
 // ---- gesture ----
 // rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
@@ -1401,6 +1843,12 @@ PyMODINIT_FUNC PyInit_microml(void) {
 #endif
 #if MML_ENABLE_CLASSIC
     if (PyModule_AddObjectRef(mod, "ClassicModel", (PyObject *)&classic_type) < 0) {
+        Py_DECREF(mod);
+        return NULL;
+    }
+#endif
+#if MML_ENABLE_DSP
+    if (dsp_add(mod) < 0) {
         Py_DECREF(mod);
         return NULL;
     }

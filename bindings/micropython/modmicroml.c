@@ -856,6 +856,434 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 
 #endif // MML_ENABLE_CLASSIC
 
+// ---- dsp ----
+// microml.dsp: the DSP front ends as transform objects and functions, the API in mml_py_dsp.c.
+// Cost per transform: the object and its tables and scratch (mem_len bytes); a call with out=
+// allocates nothing. microml.dsp is a namespace object whose attributes are the functions.
+#if MML_ENABLE_DSP
+#include "../common/mml_py_dsp.h"
+
+#if MICROPY_ENABLE_DYNRUNTIME
+mp_obj_full_type_t microml_dsp_type;
+mp_obj_full_type_t microml_dspns_type;
+#define MICROML_DSP_TYPE ((mp_obj_type_t *)&microml_dsp_type)
+#else
+extern const mp_obj_type_t microml_dsp_type;
+#define MICROML_DSP_TYPE (&microml_dsp_type)
+#endif
+
+typedef struct _microml_dsp_obj_t {
+    mp_obj_base_t base;
+    mp_obj_t refs; // MFCC: (fft, mel, dct), whose tables it borrows; else None
+    void *mem;
+    mml_py_dsp_t d;
+} microml_dsp_obj_t;
+
+// A transform from a configured d: its memory, then its tables.
+static mp_obj_t dsp_make(const mml_py_dsp_t *d, const mml_py_value_t *sos, mp_obj_t refs) {
+    microml_dsp_obj_t *self = mp_obj_malloc(microml_dsp_obj_t, MICROML_DSP_TYPE);
+    self->refs = refs;
+    self->d = *d;
+    self->mem = m_new(uint8_t, d->mem_len > 0 ? d->mem_len : 1); // GC blocks: 8-byte aligned
+    mml_py_err_t e;
+    check(mml_py_dsp_init(&self->d, self->mem, sos, &e), &e);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static void dsp_done(bool ok, const mml_py_err_t *e) {
+    check(ok, e);
+}
+
+// A named choice given as a str or None.
+static bool dsp_choice(mp_obj_t o, mml_py_dsp_choice_t what, int32_t *v, mml_py_err_t *e) {
+    if (o == mp_const_none) {
+        return mml_py_dsp_choice(what, NULL, 0, v, e);
+    }
+    size_t len = 0;
+    const char *s = "";
+    if (!mp_obj_is_small_int(o) && type_name(o) == MP_QSTR_str) {
+        s = mp_obj_str_get_data(o, &len);
+    }
+    return mml_py_dsp_choice(what, s, len, v, e);
+}
+
+// A new flat array.array of n items of typecode tc.
+static mp_obj_t dsp_array_new(char tc, size_t n, uint8_t **data) {
+    const size_t bytes = n * typecode_size(tc);
+    uint8_t *items = m_new(uint8_t, bytes > 0 ? bytes : 1);
+#if MICROPY_ENABLE_DYNRUNTIME
+    mp_obj_t mod = mp_import_name(MP_QSTR_array, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
+    const mp_obj_type_t *array_type = MP_OBJ_TO_PTR(mp_load_attr(mod, MP_QSTR_array));
+#else
+    const mp_obj_type_t *array_type = &mp_type_array;
+#endif
+    mp_obj_array_t *o = mp_obj_malloc(mp_obj_array_t, array_type);
+    o->typecode = (size_t)tc;
+    o->free = 0;
+    o->len = n;
+    o->items = items;
+    *data = items;
+    return MP_OBJ_FROM_PTR(o);
+}
+
+// One call: x (MP_OBJ_NULL for the window) into a new array or into out.
+static mp_obj_t dsp_apply(mml_py_dsp_t *d, mp_obj_t x, mp_obj_t out) {
+    mml_py_value_t v;
+    mml_py_err_t e;
+    size_t n_out;
+    if (x != MP_OBJ_NULL) {
+        value_describe(x, &v);
+    }
+    check(mml_py_dsp_in_check(d, x != MP_OBJ_NULL ? &v : NULL, &n_out, &e), &e);
+    uint8_t *dst;
+    mp_obj_t result = out;
+    if (out != mp_const_none) {
+        mml_py_value_t o;
+        mp_buffer_info_t bi;
+        bool w = mp_get_buffer(out, &bi, MP_BUFFER_WRITE);
+        value_describe(out, &o);
+        check(mml_py_dsp_out_check(d, x != MP_OBJ_NULL ? &v : NULL, &o, w, n_out, &e), &e);
+        dst = bi.buf;
+    } else {
+        result = dsp_array_new(d->out_tc, n_out, &dst);
+    }
+    size_t frames = mml_py_dsp_run(d, x != MP_OBJ_NULL ? &v : NULL, dst);
+    if (d->kind == MML_PY_DSP_MICRO && out != mp_const_none) {
+        return mp_obj_new_int_from_uint(frames); // the rows written into out
+    }
+    return result;
+}
+
+// t(x, out=None)
+static mp_obj_t dsp_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    enum { ARG_x, ARG_out };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
+    microml_dsp_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    return dsp_apply(&self->d, vals[ARG_x].u_obj, vals[ARG_out].u_obj);
+}
+
+static mp_obj_t dsp_reset(mp_obj_t self_in) {
+    microml_dsp_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mml_py_dsp_reset(&self->d);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(dsp_reset_obj, dsp_reset);
+
+static void dsp_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    (void)kind;
+    microml_dsp_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    char text[MML_PY_MSG_LEN];
+    mml_py_dsp_repr(&self->d, text, sizeof(text));
+    mp_printf(print, "%s", text);
+}
+
+static void dsp_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] == MP_OBJ_NULL && attr == MP_QSTR_reset) {
+        dest[0] = MP_OBJ_FROM_PTR(&dsp_reset_obj);
+        dest[1] = self_in;
+    }
+}
+
+static float dsp_float(mp_obj_t o) {
+#if MICROML_HAS_FLOAT
+    return (float)mp_obj_get_float(o);
+#else
+    return (float)mp_obj_get_int(o);
+#endif
+}
+
+// An int argument clamped into int32 (the API checks the ranges).
+static int32_t dsp_int(mp_obj_t o) {
+    mp_int_t v = mp_obj_get_int(o);
+    return v < -1 ? -1 : v > 0x7fffffff ? 0x7fffffff : (int32_t)v;
+}
+
+// RFFT(n, typecode='f')
+static mp_obj_t dsp_rfft(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_n, ARG_typecode };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_n, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_typecode, MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    int32_t tc = 'f';
+    dsp_done((a[ARG_typecode].u_obj == MP_OBJ_NULL ||
+                 dsp_choice(a[ARG_typecode].u_obj, MML_PY_DSP_CHOICE_TYPECODE, &tc, &e)) &&
+            mml_py_dsp_rfft(&d, dsp_int(a[ARG_n].u_obj), tc, &e),
+        &e);
+    return dsp_make(&d, NULL, mp_const_none);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_rfft_obj, 0, dsp_rfft);
+
+// MelFilterbank(sample_rate, n_fft, n_mels, fmin=0.0, fmax=None, *, scale='htk', norm=None,
+// shape='hz')
+static mp_obj_t dsp_mel(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_sr, ARG_n_fft, ARG_n_mels, ARG_fmin, ARG_fmax, ARG_scale, ARG_norm, ARG_shape };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_sample_rate, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_n_fft, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_n_mels, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_fmin, MP_ARG_OBJ, {.u_obj = MP_OBJ_NEW_SMALL_INT(0)}},
+        {MP_QSTR_fmax, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_scale, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_norm, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_shape, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    int32_t scale = MML_MEL_HTK, norm, shape = MML_MEL_TRIANGLES_HZ;
+    float fmax = a[ARG_fmax].u_obj == mp_const_none ? -1.0f : dsp_float(a[ARG_fmax].u_obj);
+    dsp_done((a[ARG_scale].u_obj == MP_OBJ_NULL ||
+                 dsp_choice(a[ARG_scale].u_obj, MML_PY_DSP_CHOICE_SCALE, &scale, &e)) &&
+            dsp_choice(a[ARG_norm].u_obj, MML_PY_DSP_CHOICE_MEL_NORM, &norm, &e) &&
+            (a[ARG_shape].u_obj == MP_OBJ_NULL ||
+                dsp_choice(a[ARG_shape].u_obj, MML_PY_DSP_CHOICE_SHAPE, &shape, &e)) &&
+            mml_py_dsp_mel(&d, dsp_int(a[ARG_sr].u_obj), dsp_int(a[ARG_n_fft].u_obj),
+                dsp_int(a[ARG_n_mels].u_obj), dsp_float(a[ARG_fmin].u_obj), fmax, scale, norm,
+                shape, &e),
+        &e);
+    return dsp_make(&d, NULL, mp_const_none);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_mel_obj, 0, dsp_mel);
+
+// DCT(n_in, n_out=None, *, norm=None)
+static mp_obj_t dsp_dct(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_n_in, ARG_n_out, ARG_norm };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_n_in, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_n_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_norm, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    int32_t norm, n_out = 0;
+    if (a[ARG_n_out].u_obj != mp_const_none) {
+        n_out = dsp_int(a[ARG_n_out].u_obj);
+        n_out = n_out < 1 ? -1 : n_out;
+    }
+    dsp_done(dsp_choice(a[ARG_norm].u_obj, MML_PY_DSP_CHOICE_DCT_NORM, &norm, &e) &&
+            mml_py_dsp_dct(&d, dsp_int(a[ARG_n_in].u_obj), n_out, norm, &e),
+        &e);
+    return dsp_make(&d, NULL, mp_const_none);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_dct_obj, 0, dsp_dct);
+
+// MFCC(fft, mel, dct, *, frame_len=None, window='hann', power=False, log_offset=1e-6)
+static mp_obj_t dsp_mfcc(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_fft, ARG_mel, ARG_dct, ARG_frame_len, ARG_window, ARG_power, ARG_log_offset };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_fft, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_mel, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_dct, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_frame_len, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_window, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_power, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_false}},
+        {MP_QSTR_log_offset, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    mml_py_dsp_t d, none;
+    mml_py_err_t e;
+    int32_t window = MML_WINDOW_HANN, frame_len = 0;
+    if (a[ARG_frame_len].u_obj != mp_const_none) {
+        frame_len = dsp_int(a[ARG_frame_len].u_obj);
+        frame_len = frame_len < 1 ? -1 : frame_len;
+    }
+    float log_offset =
+        a[ARG_log_offset].u_obj == MP_OBJ_NULL ? 1e-6f : dsp_float(a[ARG_log_offset].u_obj);
+    const mml_py_dsp_t *t[3];
+    memset(&none, 0, sizeof(none));
+    none.kind = 0xff; // not a transform: the API's message for the wrong kinds
+    for (int i = 0; i < 3; i++) {
+        mp_obj_t o = a[ARG_fft + i].u_obj;
+        t[i] = mp_obj_get_type(o) == MICROML_DSP_TYPE
+            ? &((microml_dsp_obj_t *)MP_OBJ_TO_PTR(o))->d : &none;
+    }
+    dsp_done((a[ARG_window].u_obj == MP_OBJ_NULL ||
+                 dsp_choice(a[ARG_window].u_obj, MML_PY_DSP_CHOICE_WINDOW, &window, &e)) &&
+            mml_py_dsp_mfcc(&d, t[0], t[1], t[2], frame_len, window,
+                mp_obj_is_true(a[ARG_power].u_obj), log_offset, &e),
+        &e);
+    mp_obj_t refs[3] = {a[ARG_fft].u_obj, a[ARG_mel].u_obj, a[ARG_dct].u_obj};
+    return dsp_make(&d, NULL, mp_obj_new_tuple(3, refs));
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_mfcc_obj, 0, dsp_mfcc);
+
+// SOSFilter(sos)
+static mp_obj_t dsp_sos(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_sos, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    mml_py_value_t v;
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    value_describe(a[0].u_obj, &v);
+    dsp_done(mml_py_dsp_sos(&d, &v, &e), &e);
+    return dsp_make(&d, &v, mp_const_none);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_sos_obj, 0, dsp_sos);
+
+// MLPerfKWS(*, scale=None, zero_point=0)
+static mp_obj_t dsp_mlperf(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_scale, ARG_zero_point };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_scale, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_zero_point, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = MP_OBJ_NEW_SMALL_INT(0)}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    // None: float32 features; a given scale must be > 0.
+    float scale = 0.0f;
+    if (a[ARG_scale].u_obj != mp_const_none) {
+        scale = dsp_float(a[ARG_scale].u_obj);
+        scale = scale > 0.0f ? scale : -1.0f;
+    }
+    dsp_done(mml_py_dsp_mlperf(&d, scale, dsp_int(a[ARG_zero_point].u_obj), &e), &e);
+    return dsp_make(&d, NULL, mp_const_none);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_mlperf_obj, 0, dsp_mlperf);
+
+// MicroFrontend(step_ms=20)
+static mp_obj_t dsp_micro(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_step_ms, MP_ARG_OBJ, {.u_obj = MP_OBJ_NEW_SMALL_INT(20)}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    dsp_done(mml_py_dsp_micro(&d, dsp_int(a[0].u_obj), &e), &e);
+    return dsp_make(&d, NULL, mp_const_none);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_micro_obj, 0, dsp_micro);
+
+// window(n, kind='hann', *, periodic=True, out=None)
+static mp_obj_t dsp_window(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_n, ARG_kind, ARG_periodic, ARG_out };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_n, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_kind, MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_periodic, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_true}},
+        {MP_QSTR_out, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    mml_py_dsp_t d;
+    mml_py_err_t e;
+    int32_t kind = MML_WINDOW_HANN;
+    dsp_done((a[ARG_kind].u_obj == MP_OBJ_NULL ||
+                 dsp_choice(a[ARG_kind].u_obj, MML_PY_DSP_CHOICE_WINDOW, &kind, &e)) &&
+            mml_py_dsp_window(&d, dsp_int(a[ARG_n].u_obj), kind,
+                mp_obj_is_true(a[ARG_periodic].u_obj), &e),
+        &e);
+    return dsp_apply(&d, MP_OBJ_NULL, a[ARG_out].u_obj);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_window_obj, 0, dsp_window);
+
+// power_spectrum(spec, out=None), magnitude_spectrum(spec, out=None)
+static mp_obj_t dsp_spectrum(bool power, size_t n_args, const mp_obj_t *pos_args,
+    mp_map_t *kw_args) {
+    enum { ARG_spec, ARG_out };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_spec, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    mml_py_dsp_t d;
+    mml_py_dsp_spectrum(&d, power);
+    return dsp_apply(&d, a[ARG_spec].u_obj, a[ARG_out].u_obj);
+}
+
+static mp_obj_t dsp_power(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    return dsp_spectrum(true, n_args, pos_args, kw_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_power_obj, 0, dsp_power);
+
+static mp_obj_t dsp_magnitude(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    return dsp_spectrum(false, n_args, pos_args, kw_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_magnitude_obj, 0, dsp_magnitude);
+
+// log(x, offset=0.0, out=None)
+static mp_obj_t dsp_log(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_x, ARG_offset, ARG_out };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_offset, MP_ARG_OBJ, {.u_obj = MP_OBJ_NEW_SMALL_INT(0)}},
+        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    mml_py_dsp_t d;
+    mml_py_dsp_log(&d, dsp_float(a[ARG_offset].u_obj));
+    return dsp_apply(&d, a[ARG_x].u_obj, a[ARG_out].u_obj);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(dsp_log_obj, 0, dsp_log);
+
+// microml.dsp's attributes, looked up the same way in firmware and in a .mpy.
+static void dspns_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // read-only
+    }
+    // Not static: in a .mpy, MP_QSTR_ values are only known at run time.
+    const struct {
+        qstr name;
+        const void *fn;
+    } fns[] = {
+        {MP_QSTR_RFFT, &dsp_rfft_obj},
+        {MP_QSTR_MelFilterbank, &dsp_mel_obj},
+        {MP_QSTR_DCT, &dsp_dct_obj},
+        {MP_QSTR_MFCC, &dsp_mfcc_obj},
+        {MP_QSTR_SOSFilter, &dsp_sos_obj},
+        {MP_QSTR_MLPerfKWS, &dsp_mlperf_obj},
+        {MP_QSTR_MicroFrontend, &dsp_micro_obj},
+        {MP_QSTR_window, &dsp_window_obj},
+        {MP_QSTR_power_spectrum, &dsp_power_obj},
+        {MP_QSTR_magnitude_spectrum, &dsp_magnitude_obj},
+        {MP_QSTR_log, &dsp_log_obj},
+    };
+    for (size_t i = 0; i < MP_ARRAY_SIZE(fns); i++) {
+        if (attr == fns[i].name) {
+            dest[0] = MP_OBJ_FROM_PTR(fns[i].fn);
+        }
+    }
+    if (attr == MP_QSTR_Transform) {
+        dest[0] = MP_OBJ_FROM_PTR(MICROML_DSP_TYPE);
+    }
+}
+
+static void dspns_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    (void)kind;
+    mp_printf(print, "<microml.dsp>");
+}
+
+#if !MICROPY_ENABLE_DYNRUNTIME
+MP_DEFINE_CONST_OBJ_TYPE(microml_dsp_type, MP_QSTR_Transform, MP_TYPE_FLAG_NONE, call, dsp_call,
+    print, dsp_print, attr, dsp_attr);
+static MP_DEFINE_CONST_OBJ_TYPE(microml_dspns_type, MP_QSTR_dsp, MP_TYPE_FLAG_NONE, print,
+    dspns_print, attr, dspns_attr);
+static const mp_obj_base_t microml_dsp_ns = {&microml_dspns_type};
+#endif
+#endif // MML_ENABLE_DSP
+// ---- end dsp ----
+
 /******************************************************************************/
 // ---- gesture ----
 // rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
@@ -1148,6 +1576,22 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     mp_store_global(MP_QSTR_ClassicModel, MP_OBJ_FROM_PTR(&microml_classic_type));
 #endif
 
+#if MML_ENABLE_DSP
+    microml_dsp_type.base.type = (void *)&mp_type_type;
+    microml_dsp_type.flags = MP_TYPE_FLAG_NONE;
+    microml_dsp_type.name = MP_QSTR_Transform;
+    MP_OBJ_TYPE_SET_SLOT(&microml_dsp_type, call, dsp_call, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_dsp_type, print, dsp_print, 1);
+    MP_OBJ_TYPE_SET_SLOT(&microml_dsp_type, attr, dsp_attr, 2);
+    microml_dspns_type.base.type = (void *)&mp_type_type;
+    microml_dspns_type.flags = MP_TYPE_FLAG_NONE;
+    microml_dspns_type.name = MP_QSTR_dsp;
+    MP_OBJ_TYPE_SET_SLOT(&microml_dspns_type, print, dspns_print, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_dspns_type, attr, dspns_attr, 1);
+    mp_store_global(MP_QSTR_dsp,
+        MP_OBJ_FROM_PTR(mp_obj_malloc(mp_obj_base_t, (mp_obj_type_t *)&microml_dspns_type)));
+#endif
+
     mp_store_global(MP_QSTR___version__,
         mp_obj_new_str(MML_VERSION_STRING, sizeof(MML_VERSION_STRING) - 1));
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
@@ -1201,6 +1645,9 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
     {MP_ROM_QSTR(MP_QSTR_rasterize_stroke), MP_ROM_PTR(&microml_rasterize_stroke_obj)},
     {MP_ROM_QSTR(MP_QSTR_stroke_from_gyro), MP_ROM_PTR(&microml_stroke_from_gyro_obj)},
     {MP_ROM_QSTR(MP_QSTR_IMUFeatures), MP_ROM_PTR(&microml_imu_type)},
+#endif
+#if MML_ENABLE_DSP
+    {MP_ROM_QSTR(MP_QSTR_dsp), MP_ROM_PTR(&microml_dsp_ns)},
 #endif
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);
