@@ -17,6 +17,7 @@
 #include "py/objtuple.h"
 #include "microml/microml.h"
 #include "../common/mml_py.h"
+#include "../common/mml_py_stream.h"
 
 // Float objects exist. mk/micropython.mk builds every .mpy with float on (the core needs float
 // anyway); a build without float still runs models, takes integer lists and reports scale None.
@@ -34,6 +35,9 @@ mp_obj_full_type_t microml_classic_type;
 #define MICROML_CLASSIC_TYPE ((mp_obj_type_t *)&microml_classic_type)
 #endif
 #define MICROML_TENSORINFO_TYPE ((mp_obj_type_t *)&microml_tensorinfo_type)
+#if MML_ENABLE_DSP
+mp_obj_full_type_t microml_wakeword_type;
+#endif
 // The native glue's getiter returns NULL when given a buffer: the iterator is then the buffer,
 // or buf[0] if the buffer's type was cleared.
 static mp_obj_t microml_getiter(mp_obj_t o, mp_obj_iter_buf_t *buf) {
@@ -842,6 +846,176 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 
 #endif // MML_ENABLE_CLASSIC
 
+// ---- stream ----
+// WakeWord: ESPHome's microWakeWord detection on streamed audio, the API in
+// bindings/common/mml_py_stream.c. Cost: the object and one block of front-end memory (~7 KB);
+// feed() allocates only the list of detections, and only when one fires.
+#if MML_ENABLE_DSP
+typedef struct _microml_wakeword_obj_t {
+    mp_obj_base_t base;
+    mp_obj_t model; // the Model objects, kept alive (their prepared models are borrowed)
+    mp_obj_t vad;   // or None
+    mml_py_wakeword_t pw;
+} microml_wakeword_obj_t;
+
+static microml_model_obj_t *wakeword_model_arg(mp_obj_t o, const char *what) {
+    if (!mp_obj_is_type(o, MICROML_MODEL_TYPE)) {
+        mp_raise_TypeError(what[0] == 'm' ? MP_ERROR_TEXT("model must be a microml.Model")
+                                          : MP_ERROR_TEXT("vad must be a microml.Model or None"));
+    }
+    return MP_OBJ_TO_PTR(o);
+}
+
+// WakeWord(model, *, cutoff=0.97, window=5, vad=None, vad_cutoff=0.5, vad_window=5, step_ms=10)
+static mp_obj_t wakeword_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
+    const mp_obj_t *args) {
+    enum { ARG_model, ARG_cutoff, ARG_window, ARG_vad, ARG_vad_cutoff, ARG_vad_window,
+        ARG_step_ms };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_model, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_cutoff, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_window, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 5}},
+        {MP_QSTR_vad, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_vad_cutoff, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_vad_window, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 5}},
+        {MP_QSTR_step_ms, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 10}},
+    };
+    mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
+    microml_model_obj_t *m = wakeword_model_arg(vals[ARG_model].u_obj, "model");
+    microml_model_obj_t *v = vals[ARG_vad].u_obj == mp_const_none
+        ? NULL
+        : wakeword_model_arg(vals[ARG_vad].u_obj, "vad");
+    float cutoff = vals[ARG_cutoff].u_obj == mp_const_none
+        ? 0.97f
+        : (float)mp_obj_get_float(vals[ARG_cutoff].u_obj);
+    float vad_cutoff = vals[ARG_vad_cutoff].u_obj == mp_const_none
+        ? 0.5f
+        : (float)mp_obj_get_float(vals[ARG_vad_cutoff].u_obj);
+    model_check(m);
+    if (v != NULL) {
+        model_check(v);
+    }
+    mml_py_err_t e;
+    mml_wakeword_config_t cfg;
+    check(mml_py_wakeword_config(&cfg, &m->pm, cutoff, (int32_t)vals[ARG_window].u_int,
+              v ? &v->pm : NULL, vad_cutoff, (int32_t)vals[ARG_vad_window].u_int,
+              (int32_t)vals[ARG_step_ms].u_int, &e),
+        &e);
+    microml_wakeword_obj_t *self = mp_obj_malloc(microml_wakeword_obj_t, type);
+    self->model = vals[ARG_model].u_obj;
+    self->vad = vals[ARG_vad].u_obj;
+    size_t len = mml_py_wakeword_mem_size(&cfg);
+    void *mem = m_new(uint64_t, (len + 7) / 8); // heap blocks are at least 8-aligned
+    check(mml_py_wakeword_init(&self->pw, &cfg, mem, len, &e), &e);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static void wakeword_check(microml_wakeword_obj_t *self) {
+    model_check(MP_OBJ_TO_PTR(self->model));
+    if (self->vad != mp_const_none) {
+        model_check(MP_OBJ_TO_PTR(self->vad));
+    }
+}
+
+static bool wakeword_emit(void *ctx, const mml_py_detection_t *d) {
+    mp_obj_t *list = ctx;
+    if (*list == mp_const_none) {
+        *list = mp_obj_new_list(0, NULL);
+    }
+    mp_obj_t items[4] = {
+        mp_obj_new_int_from_uint(d->label),
+#if MICROML_HAS_FLOAT
+        mp_obj_new_float((mp_float_t)d->score),
+        mp_obj_new_float((mp_float_t)d->seconds),
+#else
+        mp_const_none,
+        mp_const_none,
+#endif
+        mp_obj_new_int_from_uint(d->slice),
+    };
+    mp_obj_list_append(*list, mp_obj_new_tuple(4, items));
+    return true;
+}
+
+// feed(samples, *, features=None): the detections completed in these samples, or None.
+static mp_obj_t wakeword_feed(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_self, ARG_samples, ARG_features };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_samples, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_features, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    microml_wakeword_obj_t *self = MP_OBJ_TO_PTR(args[ARG_self].u_obj);
+    wakeword_check(self);
+    mml_py_err_t e;
+    mml_py_value_t v;
+    size_t n = 0;
+    value_describe(args[ARG_samples].u_obj, &v);
+    check(mml_py_samples(&v, &n, &e), &e);
+    uint8_t *features = NULL;
+    if (args[ARG_features].u_obj != mp_const_none) {
+        mp_buffer_info_t fb = {.buf = NULL, .len = 0, .typecode = 0};
+        bool writable = mp_get_buffer(args[ARG_features].u_obj, &fb, MP_BUFFER_WRITE);
+        char tc = (char)(fb.typecode & 0x7f);
+        check(mml_py_wakeword_features_check(&self->pw, n, writable,
+                  tc == 'B' || tc == 'b' || tc == 1, fb.len, &e),
+            &e);
+        features = fb.buf;
+    }
+    mp_obj_t list = mp_const_none;
+    check(mml_py_wakeword_feed(&self->pw, v.data, n, features, wakeword_emit, &list, &e), &e);
+    return list;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(wakeword_feed_obj, 2, wakeword_feed);
+
+static mp_obj_t wakeword_reset(mp_obj_t self_in) {
+    microml_wakeword_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mml_py_err_t e;
+    wakeword_check(self);
+    check(mml_py_wakeword_reset(&self->pw, &e), &e);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(wakeword_reset_obj, wakeword_reset);
+
+static void wakeword_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    (void)kind;
+    microml_wakeword_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const mml_wakeword_t *w = &self->pw.w;
+    mp_printf(print, "<microml.WakeWord stride %d, cutoff %d/255, window %d%s>",
+        (int)w->wake.stride, (int)w->wake.cutoff, (int)w->wake.window,
+        w->has_vad ? ", with VAD" : "");
+}
+
+static void wakeword_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // read-only
+    }
+    microml_wakeword_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const mml_wakeword_t *w = &self->pw.w;
+    if (attr == MP_QSTR_feed) {
+        dest[0] = MP_OBJ_FROM_PTR(&wakeword_feed_obj);
+        dest[1] = self_in;
+    } else if (attr == MP_QSTR_reset) {
+        dest[0] = MP_OBJ_FROM_PTR(&wakeword_reset_obj);
+        dest[1] = self_in;
+    } else if (attr == MP_QSTR_slices) {
+        dest[0] = mp_obj_new_int_from_uint(w->slices);
+    } else if (attr == MP_QSTR_stride) {
+        dest[0] = mp_obj_new_int(w->wake.stride);
+    } else if (attr == MP_QSTR_cutoff) {
+        dest[0] = mp_obj_new_int(w->wake.cutoff);
+    } else if (attr == MP_QSTR_window) {
+        dest[0] = mp_obj_new_int(w->wake.window);
+    } else if (attr == MP_QSTR_step_ms) {
+        dest[0] = mp_obj_new_int(w->fe.step * 1000 / MML_WAKEWORD_RATE);
+    }
+}
+#endif // MML_ENABLE_DSP
+// ---- end stream ----
+
 /******************************************************************************/
 // Module
 
@@ -917,6 +1091,16 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     mp_store_global(MP_QSTR_ClassicModel, MP_OBJ_FROM_PTR(&microml_classic_type));
 #endif
 
+#if MML_ENABLE_DSP
+    microml_wakeword_type.base.type = (void *)&mp_type_type;
+    microml_wakeword_type.flags = MP_TYPE_FLAG_NONE;
+    microml_wakeword_type.name = MP_QSTR_WakeWord;
+    MP_OBJ_TYPE_SET_SLOT(&microml_wakeword_type, make_new, wakeword_make_new, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_wakeword_type, print, wakeword_print, 1);
+    MP_OBJ_TYPE_SET_SLOT(&microml_wakeword_type, attr, wakeword_attr, 2);
+    mp_store_global(MP_QSTR_WakeWord, MP_OBJ_FROM_PTR(&microml_wakeword_type));
+#endif
+
     mp_store_global(MP_QSTR___version__,
         mp_obj_new_str(MML_VERSION_STRING, sizeof(MML_VERSION_STRING) - 1));
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
@@ -940,6 +1124,11 @@ MP_DEFINE_CONST_OBJ_TYPE(microml_classic_type, MP_QSTR_ClassicModel, MP_TYPE_FLA
     classic_make_new, print, classic_print, attr, classic_attr);
 #endif
 
+#if MML_ENABLE_DSP
+MP_DEFINE_CONST_OBJ_TYPE(microml_wakeword_type, MP_QSTR_WakeWord, MP_TYPE_FLAG_NONE, make_new,
+    wakeword_make_new, print, wakeword_print, attr, wakeword_attr);
+#endif
+
 static const MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
 
 static const mp_rom_map_elem_t microml_module_globals_table[] = {
@@ -950,6 +1139,9 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
     {MP_ROM_QSTR(MP_QSTR_load), MP_ROM_PTR(&microml_load_obj)},
 #if MML_ENABLE_CLASSIC
     {MP_ROM_QSTR(MP_QSTR_ClassicModel), MP_ROM_PTR(&microml_classic_type)},
+#endif
+#if MML_ENABLE_DSP
+    {MP_ROM_QSTR(MP_QSTR_WakeWord), MP_ROM_PTR(&microml_wakeword_type)},
 #endif
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);
