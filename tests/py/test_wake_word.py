@@ -1,0 +1,286 @@
+# SPDX-License-Identifier: MIT
+# Streaming wake words (microml.WakeWord, examples/wake_word/detect_wav.py) against TFLM: on
+# every clip of testdata/wakeword, detect_wav.py on the MicroPython unix port reports the
+# detections that ESPHome's rule gives on TFLM's stored model outputs (computed here by an
+# independent implementation of the rule, checked against the README's table), with and without
+# the VAD; on CPython the features of every slice equal TFLM's stored ones, fed in random chunk
+# sizes; a 10+ s recording gives the same features and detections in random chunks as whole;
+# wrong inputs (dtype, odd byte count, non-16 kHz WAV, not a streaming model) give clear errors.
+import array
+import json
+import random
+import re
+import subprocess
+import wave
+
+import pytest
+
+import mmldata
+
+WAKEWORD = mmldata.DATA / "testdata" / "wakeword"
+INDEX = json.loads((WAKEWORD / "index.json").read_text())
+CLIPS = sorted(INDEX["clips"])
+ESPHOME = mmldata.DATA / "models" / "esphome"
+EXAMPLE = mmldata.REPO / "examples" / "wake_word" / "detect_wav.py"
+UNIX = mmldata.REPO / "build" / "micropython"
+
+
+def wav_path(clip):
+    rel = INDEX["clips"][clip]["wav"]
+    p = WAKEWORD / rel
+    return p if p.is_file() else mmldata.DATA / rel
+
+
+def wav_samples(path):
+    with wave.open(str(path), "rb") as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (16000, 1, 2)
+        return w.readframes(w.getnframes())
+
+
+def esphome_rule(wake, vad, slices, cutoff=247, window=5, vad_cutoff=127, vad_window=5, stride=3):
+    """Slices on which ESPHome's rule fires (wakeword.md), from a cold start, given each
+    invocation's uint8 output; invocation i runs on slice stride*i + stride-1."""
+    ring, newest, ignore, unprocessed = [0] * window, 0, -100, False
+    vring, vnewest = [0] * vad_window, 0
+    fired = []
+    for s in range(slices):
+        i, last = divmod(s, stride)
+        if last == stride - 1 and i < len(wake):
+            newest = (newest + 1) % window
+            ring[newest] = wake[i]
+            unprocessed = True
+            if vad is not None:
+                vnewest = (vnewest + 1) % vad_window
+                vring[vnewest] = vad[i]
+        if ring[newest] < cutoff:
+            ignore = min(ignore + 1, 0)
+        vad_ok = vad is None or sum(vring) > vad_cutoff * vad_window
+        if unprocessed and ignore >= 0:
+            unprocessed = False
+            if sum(ring) > cutoff * window and vad_ok:
+                fired.append(s)
+                ring, ignore = [0] * window, -100
+    return fired
+
+
+def seconds(slice_):
+    return "%.2f" % ((480 + 160 * slice_) / 16000)
+
+
+def expected(clip, with_vad):
+    wake = (WAKEWORD / "okay_nabu_v2" / f"{clip}.out.bin").read_bytes()
+    vad = (WAKEWORD / "vad_v2" / f"{clip}.out.bin").read_bytes() if with_vad else None
+    fired = esphome_rule(wake, vad, INDEX["clips"][clip]["frames_10ms"])
+    return ",".join(seconds(s) for s in fired) if fired else "-"
+
+
+def readme_table():
+    """clip -> cold detection times of the README's table ('-' for none)."""
+    rows = {}
+    for line in (WAKEWORD / "README.md").read_text().splitlines():
+        m = re.match(r"\| (\w+) \|.*\| ([^|]+) \| [^|]+ \|$", line)
+        if m and m.group(1) in INDEX["clips"]:
+            cold = m.group(2).strip()
+            t = re.findall(r"([0-9.]+) s\)", cold)
+            rows[m.group(1)] = ",".join(t) if t else "-"
+    return rows
+
+
+def test_reference_rule_matches_readme():
+    rows = readme_table()
+    assert len(rows) == 16 and sum(v != "-" for v in rows.values()) == 8
+    for clip, want in rows.items():
+        assert expected(clip, False) == want, clip
+    # "Speech Commands clips here: 150, detections on them: 0"
+    sc = [c for c in CLIPS if c.startswith("sc_")]
+    assert len(sc) == 150 and all(expected(c, False) == "-" for c in sc)
+
+
+def run_example(args, timeout=600):
+    if not UNIX.exists():
+        pytest.fail(f"{UNIX} missing; run `make micropython` first")
+    return subprocess.run([str(UNIX), str(EXAMPLE), *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def model_args(vad):
+    args = ["--model", str(ESPHOME / "okay_nabu_v2.tflite"),
+            "--manifest", str(ESPHOME / "okay_nabu_v2.json")]
+    if vad:
+        args += ["--vad", str(ESPHOME / "vad_v2.tflite"),
+                 "--vad-manifest", str(ESPHOME / "vad_v2.json")]
+    return args
+
+
+@pytest.mark.parametrize("vad", [False, True], ids=["wake", "wake+vad"])
+def test_detect_wav_unix_every_clip(vad):
+    r = run_example(model_args(vad) + [str(wav_path(c)) for c in CLIPS])
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(CLIPS)
+    for clip, line in zip(CLIPS, lines):
+        assert line == f"{wav_path(clip)}\t{expected(clip, vad)}", clip
+    if not vad:
+        assert sum(not line.endswith("\t-") for line in lines) == 8
+
+
+def test_detect_wav_cpython(microml, capsys):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("detect_wav", EXAMPLE)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    clips = [c for c in CLIPS if not c.startswith("sc_")]
+    assert mod.main(model_args(False) + [str(wav_path(c)) for c in clips]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{wav_path(c)}\t{expected(c, False)}" for c in clips]
+
+
+@pytest.fixture(scope="module")
+def models(microml):
+    return (microml.Model((ESPHOME / "okay_nabu_v2.tflite").read_bytes()),
+            microml.Model((ESPHOME / "vad_v2.tflite").read_bytes()))
+
+
+def feed_all(ww, pcm, chunks, with_features=True):
+    """Feeds pcm (bytes) in the given chunk sizes (samples); (features, detections)."""
+    feats, dets, pos = bytearray(), [], 0
+    for n in chunks:
+        part = pcm[2 * pos:2 * (pos + n)]
+        pos += n
+        buf = bytearray(40 * (len(part) // 320 + 3)) if with_features else None
+        before = ww.slices
+        got = ww.feed(array.array("h", part), features=buf) if with_features else ww.feed(part)
+        if with_features:
+            feats += buf[:40 * (ww.slices - before)]
+        dets += got or []
+    assert pos * 2 >= len(pcm)
+    return bytes(feats), dets
+
+
+def random_chunks(n, rng):
+    out = []
+    while sum(out) < n:
+        out.append(rng.choice([0, 1, 7, 159, 160, 161, 480, rng.randrange(1, 3000)]))
+    return out
+
+
+@pytest.mark.parametrize("clip", [c for c in CLIPS if not c.startswith("sc_")])
+def test_features_equal_tflm_random_chunks(microml, models, clip):
+    ww = microml.WakeWord(models[0], vad=models[1])
+    pcm = wav_samples(wav_path(clip))
+    feats, dets = feed_all(ww, pcm, random_chunks(len(pcm) // 2, random.Random(clip)))
+    assert feats == (WAKEWORD / "features_10ms" / f"{clip}.features.bin").read_bytes()
+    assert (",".join("%.2f" % d[2] for d in dets) or "-") == expected(clip, True)
+
+
+def test_ten_seconds_random_chunks_equal_whole(microml, models):
+    clips = ["okay_nabu_00", "general_00", "okay_nabu_01", "general_01", "okay_nabu_05"]
+    pcm = b"".join(wav_samples(wav_path(c)) for c in clips)
+    assert len(pcm) // 2 >= 10 * 16000
+    ww = microml.WakeWord(models[0], cutoff=0.97, window=5, vad=models[1], vad_cutoff=0.5)
+    whole = feed_all(ww, pcm, [len(pcm) // 2])
+    want_feats = b"".join((WAKEWORD / "features_10ms" / f"{c}.features.bin").read_bytes()
+                          for c in clips[:1])
+    assert whole[0][:len(want_feats)] == want_feats  # the first clip starts cold, as TFLM's
+    assert len(whole[1]) == 3  # one per okay_nabu clip
+    for seed in range(3):
+        ww.reset()
+        got = feed_all(ww, pcm, random_chunks(len(pcm) // 2, random.Random(seed)))
+        assert got == whole
+        ww.reset()
+        assert feed_all(ww, pcm, random_chunks(len(pcm) // 2, random.Random(seed)),
+                        with_features=False)[1] == whole[1]
+    assert [d[0] for d in whole[1]] == [0, 0, 0]
+    assert all(0.968 < d[1] <= 1.0 for d in whole[1])
+    assert all(abs(d[2] - (480 + 160 * d[3]) / 16000) < 1e-4 for d in whole[1])
+
+
+def test_detection_tuple_and_reset(microml, models):
+    ww = microml.WakeWord(models[0])
+    assert (ww.stride, ww.cutoff, ww.window, ww.step_ms, ww.slices) == (3, 247, 5, 10, 0)
+    pcm = wav_samples(wav_path("okay_nabu_00"))
+    dets = ww.feed(pcm)
+    assert len(dets) == 1 and dets[0][0] == 0 and dets[0][3] == 215
+    assert abs(dets[0][2] - 2.18) < 1e-6
+    assert ww.slices == INDEX["clips"]["okay_nabu_00"]["frames_10ms"]
+    assert ww.feed(b"") is None
+    ww.reset()
+    assert ww.slices == 0
+    assert ww.feed(pcm)[0][3] == 215  # a cold start again
+
+
+def test_bad_samples(microml, models):
+    ww = microml.WakeWord(models[0])
+    with pytest.raises(TypeError, match="int16.*float32"):
+        ww.feed(array.array("f", [0.0] * 10))
+    with pytest.raises(TypeError, match="int16.*int32"):
+        ww.feed(array.array("i", [0] * 10))
+    with pytest.raises(ValueError, match="16-bit: 3 bytes"):
+        ww.feed(b"\x00\x01\x02")
+    with pytest.raises(TypeError, match="buffer of int16"):
+        ww.feed([1, 2, 3])
+    with pytest.raises(ValueError, match="needs 40 bytes for the 1 slices"):
+        ww.feed(bytes(960), features=bytearray(10))
+    with pytest.raises(ValueError, match="writable"):
+        ww.feed(bytes(960), features=bytes(40))
+
+
+def test_bad_settings(microml, models):
+    with pytest.raises(ValueError, match="cutoff must be a probability"):
+        microml.WakeWord(models[0], cutoff=1.5)
+    with pytest.raises(ValueError, match="window must be 1..255 slices, got 0"):
+        microml.WakeWord(models[0], window=0)
+    with pytest.raises(ValueError, match="step_ms must be 10 or 20.*got 30"):
+        microml.WakeWord(models[0], step_ms=30)
+    with pytest.raises(TypeError):
+        microml.WakeWord(b"not a model")
+    with pytest.raises(TypeError, match="vad must be"):
+        microml.WakeWord(models[0], vad=3)
+    with pytest.raises(ValueError, match="VAD must be a model object of its own"):
+        microml.WakeWord(models[0], vad=models[0])
+    hello = microml.Model((mmldata.DATA / "models" / "tflite-micro" / "hello_world_int8.tflite")
+                          .read_bytes())
+    with pytest.raises(ValueError, match=r"input 0 must be int8 \[1, stride, 40\]"):
+        microml.WakeWord(hello)
+
+
+def write_wav(path, rate=16000, channels=1, width=2, frames=1600):
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        w.writeframes(b"\x01\x00" * (frames * channels * width // 2))
+
+
+@pytest.mark.parametrize("kind, args, words", [
+    ("stereo", dict(channels=2), "16000 Hz 2-channel 16-bit PCM WAV; needs 16000 Hz mono"),
+    ("44k", dict(rate=44100), "44100 Hz mono 16-bit PCM WAV; needs 16000 Hz mono 16-bit PCM"),
+    ("8bit", dict(width=1), "16000 Hz mono 8-bit PCM WAV; needs"),
+])
+def test_detect_wav_refuses_other_wavs(tmp_path, kind, args, words):
+    bad, good = tmp_path / f"{kind}.wav", wav_path("okay_nabu_00")
+    write_wav(bad, **args)
+    (tmp_path / "x.mp3").write_bytes(b"ID3\x04" + bytes(100))
+    r = run_example(model_args(False) + [str(bad), str(tmp_path / "x.mp3"), str(good)])
+    assert r.returncode == 1
+    assert f"{bad}: {words}" in r.stderr
+    assert f"x.mp3: not a WAV file (starts with b'ID3\\x04')" in r.stderr
+    assert r.stdout == f"{good}\t2.18\n"  # the other files still run
+
+
+def test_detect_wav_usage():
+    r = run_example(["--model", "x.tflite"])
+    assert r.returncode == 2 and r.stdout.startswith("usage: detect_wav.py")
+
+
+def test_vad_gate_blocks(microml, models):
+    # vad_cutoff 1.0: int(255) and a window sum > 255 * 5 cannot happen, so the VAD blocks every
+    # detection, as the reference rule says; with the VAD's own cutoff the detection stands.
+    pcm = wav_samples(wav_path("okay_nabu_00"))
+    wake = (WAKEWORD / "okay_nabu_v2" / "okay_nabu_00.out.bin").read_bytes()
+    vad = (WAKEWORD / "vad_v2" / "okay_nabu_00.out.bin").read_bytes()
+    slices = INDEX["clips"]["okay_nabu_00"]["frames_10ms"]
+    assert esphome_rule(wake, vad, slices, vad_cutoff=255) == []
+    assert microml.WakeWord(models[0], vad=models[1], vad_cutoff=1.0).feed(pcm) is None
+    assert esphome_rule(wake, vad, slices) == [215]
+    assert microml.WakeWord(models[0], vad=models[1], vad_cutoff=0.5).feed(pcm)[0][3] == 215
