@@ -284,3 +284,26 @@ def test_vad_gate_blocks(microml, models):
     assert microml.WakeWord(models[0], vad=models[1], vad_cutoff=1.0).feed(pcm) is None
     assert esphome_rule(wake, vad, slices) == [215]
     assert microml.WakeWord(models[0], vad=models[1], vad_cutoff=0.5).feed(pcm)[0][3] == 215
+
+
+def test_detect_wav_qemu_m4f(tmp_path):
+    """A sample on the Cortex-M4F firmware: two detections and a miss, with the VAD."""
+    fw = mmldata.REPO / "build" / "qemu" / "MPS2_AN386" / "firmware.elf"
+    if not fw.exists():
+        pytest.fail(f"{fw} missing; run `make qemu` first")
+    clips = ["okay_nabu_00", "general_00", "okay_nabu_07"]
+    args = ["--model", "m.tflite", "--manifest", "m.json", "--vad", "v.tflite",
+            "--vad-manifest", "v.json"] + [c + ".wav" for c in clips]
+    script = tmp_path / "ww.py"
+    script.write_text("import detect_wav\ndetect_wav.main(%r)\n" % args)
+    files = {"detect_wav.py": EXAMPLE, "m.tflite": ESPHOME / "okay_nabu_v2.tflite",
+             "m.json": ESPHOME / "okay_nabu_v2.json", "v.tflite": ESPHOME / "vad_v2.tflite",
+             "v.json": ESPHOME / "vad_v2.json"}
+    files.update({c + ".wav": wav_path(c) for c in clips})
+    cmd = [str(mmldata.REPO / "tools" / "run-on-qemu"), "MPS2_AN386", str(script)]
+    for name, path in files.items():
+        cmd += ["--file", f"{name}={path}"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines() == [f"{c}.wav\t{expected(c, True)}" for c in clips]
+    assert expected("okay_nabu_07", True) == "1.88"
