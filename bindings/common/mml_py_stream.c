@@ -21,6 +21,11 @@ typedef enum {
     MSG_FEATURES_WRITABLE,
     MSG_FEATURES_KIND,
     MSG_FEATURES_SIZE,
+    MSG_FRONTEND,
+    MSG_IGNORE,
+    MSG_EVERY,
+    MSG_SMOOTH,
+    MSG_REFRACTORY,
     MSG_COUNT
 } msg_t;
 
@@ -44,6 +49,11 @@ static const struct {
     [MSG_FEATURES_KIND] = {MML_PY_EXC_TYPE, "features must hold bytes or int8 items"},
     [MSG_FEATURES_SIZE] = {MML_PY_EXC_VALUE,
         "features needs %u bytes for the %u slices these samples complete, got %u"},
+    [MSG_FRONTEND] = {MML_PY_EXC_VALUE, "frontend must be 'micro' or 'mlperf'"},
+    [MSG_IGNORE] = {MML_PY_EXC_VALUE, "ignore: labels must be 0..31, got %d"},
+    [MSG_EVERY] = {MML_PY_EXC_VALUE, "every must be 1..1000 frames, got %d"},
+    [MSG_SMOOTH] = {MML_PY_EXC_VALUE, "smooth must be 1..%d invocations, got %d"},
+    [MSG_REFRACTORY] = {MML_PY_EXC_VALUE, "refractory_ms must be 0..3600000, got %d"},
 };
 
 static void put(mml_py_err_t *e, size_t *pos, const char *s) {
@@ -202,6 +212,75 @@ bool mml_py_wakeword_features_check(const mml_py_wakeword_t *pw, size_t n, bool 
     return true;
 }
 
+static bool same(const char *a, size_t len, const char *b) {
+    size_t i = 0;
+    for (; i < len && b[i] != '\0'; i++) {
+        if (a[i] != b[i]) {
+            return false;
+        }
+    }
+    return i == len && b[i] == '\0';
+}
+
+bool mml_py_audio_stream_config(mml_audio_stream_config_t *cfg, mml_py_model_t *model,
+    const char *frontend, size_t len, int32_t step_ms, int32_t every, int32_t smooth,
+    float threshold, int32_t refractory_ms, uint32_t ignore, mml_py_err_t *e) {
+    memset(cfg, 0, sizeof(*cfg));
+    if (same(frontend, len, "micro")) {
+        cfg->frontend = MML_STREAM_MICRO;
+        if (step_ms != 10 && step_ms != 20) {
+            return fail(e, MSG_STEP, step_ms);
+        }
+    } else if (same(frontend, len, "mlperf")) {
+        cfg->frontend = MML_STREAM_MLPERF;
+    } else {
+        return fail(e, MSG_FRONTEND);
+    }
+    if (every < 1 || every > 1000) {
+        return fail(e, MSG_EVERY, every);
+    }
+    if (smooth < 1 || smooth > MML_STREAM_MAX_SMOOTH) {
+        return fail(e, MSG_SMOOTH, (int32_t)MML_STREAM_MAX_SMOOTH, smooth);
+    }
+    if (refractory_ms < 0 || refractory_ms > 3600000) {
+        return fail(e, MSG_REFRACTORY, refractory_ms);
+    }
+    cfg->model = &model->model;
+    cfg->step_ms = step_ms;
+    cfg->every = every;
+    cfg->smooth = smooth;
+    cfg->threshold = threshold;
+    cfg->refractory_ms = refractory_ms;
+    cfg->ignore = ignore;
+    return true;
+}
+
+bool mml_py_audio_stream_ignore(uint32_t *mask, int32_t label, mml_py_err_t *e) {
+    if (label < 0 || label > 31) {
+        return fail(e, MSG_IGNORE, label);
+    }
+    *mask |= 1u << label;
+    return true;
+}
+
+size_t mml_py_audio_stream_mem_size(const mml_audio_stream_config_t *cfg) {
+    size_t n = mml_audio_stream_mem_size(cfg);
+    return n > 0 ? n : 8; // init then says what is wrong
+}
+
+bool mml_py_audio_stream_init(mml_py_audio_stream_t *pa, const mml_audio_stream_config_t *cfg,
+    void *mem, size_t mem_len, mml_py_err_t *e) {
+    mml_error_t err;
+    err.msg[0] = '\0';
+    pa->mem = mem;
+    pa->mem_len = mem_len;
+    return mml_py_status(e, mml_audio_stream_init(&pa->s, cfg, mem, mem_len, &err), &err);
+}
+
+bool mml_py_audio_stream_reset(mml_py_audio_stream_t *pa, mml_py_err_t *e) {
+    return mml_py_status(e, mml_audio_stream_reset(&pa->s), NULL);
+}
+
 #define STAGE 128 // samples copied at a time when the caller's are not 2-byte aligned
 
 bool mml_py_wakeword_feed(mml_py_wakeword_t *pw, const uint8_t *data, size_t n,
@@ -246,6 +325,46 @@ bool mml_py_wakeword_feed(mml_py_wakeword_t *pw, const uint8_t *data, size_t n,
                     e->kind = MML_PY_EXC_NONE;
                     return false;
                 }
+            }
+        }
+    }
+    return true;
+}
+
+bool mml_py_audio_stream_feed(mml_py_audio_stream_t *pa, const uint8_t *data, size_t n,
+    mml_py_detection_fn emit, void *ctx, mml_py_err_t *e) {
+    mml_audio_stream_t *s = &pa->s;
+    const bool aligned = ((uintptr_t)data & 1u) == 0u;
+    int16_t stage[STAGE];
+    size_t pos = 0;
+    while (pos < n) {
+        const int16_t *p;
+        size_t avail = n - pos;
+        if (aligned) {
+            p = (const int16_t *)(const void *)(data + 2u * pos);
+        } else {
+            avail = avail < STAGE ? avail : STAGE;
+            memcpy(stage, data + 2u * pos, 2u * avail);
+            p = stage;
+        }
+        size_t used = 0;
+        mml_error_t err;
+        err.msg[0] = '\0';
+        int r = mml_audio_stream_feed(s, p, avail, &used, &err);
+        pos += used;
+        if (r < 0) {
+            return mml_py_status(e, (mml_status_t)r, &err);
+        }
+        if (r == 1 && s->detected) {
+            mml_py_detection_t d;
+            d.label = (uint32_t)s->label;
+            d.score = s->score;
+            d.slice = s->frame_count - 1u;
+            d.sample = mml_audio_stream_frame_end(s, d.slice);
+            d.seconds = (float)d.sample / (float)MML_WAKEWORD_RATE;
+            if (!emit(ctx, &d)) {
+                e->kind = MML_PY_EXC_NONE;
+                return false;
             }
         }
     }

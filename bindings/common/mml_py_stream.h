@@ -18,7 +18,7 @@ typedef struct {
     size_t mem_len;
 } mml_py_wakeword_t;
 
-// A detection as feed() returns it: (label, score, seconds, sample).
+// A detection as feed() returns it: (label, score, seconds, slice).
 typedef struct {
     uint32_t label;  // 0: the wake word (one model)
     float score;     // the window's average probability: sum / (255 * window)
@@ -57,6 +57,28 @@ typedef bool (*mml_py_detection_fn)(void *ctx, const mml_py_detection_t *d);
 // mml_py_wakeword_features_check) gets 40 int8 per completed slice.
 bool mml_py_wakeword_feed(mml_py_wakeword_t *pw, const uint8_t *data, size_t n,
     uint8_t *features, mml_py_detection_fn emit, void *ctx, mml_py_err_t *e);
+
+// ---- AudioStream: any classifier on streamed audio ----
+typedef struct {
+    mml_audio_stream_t s;
+    void *mem;
+    size_t mem_len;
+} mml_py_audio_stream_t;
+
+// Checks AudioStream()'s arguments and fills cfg. frontend: "micro" or "mlperf" (len bytes).
+bool mml_py_audio_stream_config(mml_audio_stream_config_t *cfg, mml_py_model_t *model,
+    const char *frontend, size_t len, int32_t step_ms, int32_t every, int32_t smooth,
+    float threshold, int32_t refractory_ms, uint32_t ignore, mml_py_err_t *e);
+// Adds label (0..31) to an ignore mask.
+bool mml_py_audio_stream_ignore(uint32_t *mask, int32_t label, mml_py_err_t *e);
+// Bytes to allocate (8-byte aligned) for cfg.
+size_t mml_py_audio_stream_mem_size(const mml_audio_stream_config_t *cfg);
+bool mml_py_audio_stream_init(mml_py_audio_stream_t *pa, const mml_audio_stream_config_t *cfg,
+    void *mem, size_t mem_len, mml_py_err_t *e);
+bool mml_py_audio_stream_reset(mml_py_audio_stream_t *pa, mml_py_err_t *e);
+// Feeds n int16 samples (checked by mml_py_samples); emit gets each detection (slice = frame).
+bool mml_py_audio_stream_feed(mml_py_audio_stream_t *pa, const uint8_t *data, size_t n,
+    mml_py_detection_fn emit, void *ctx, mml_py_err_t *e);
 
 #endif // MML_ENABLE_DSP
 #endif // MICROML_BINDINGS_MML_PY_STREAM_H

@@ -93,4 +93,73 @@ int mml_wakeword_feed(mml_wakeword_t *w, const int16_t *samples, size_t n, size_
 // slice's time in seconds is this / MML_WAKEWORD_RATE.
 uint64_t mml_wakeword_slice_end(const mml_wakeword_t *w, uint32_t k);
 
+// ---- Any classifier on streamed audio: a rolling feature map, smoothing, refractory period ----
+// Front ends:
+//   MML_STREAM_MICRO: TFLM's microfrontend with ESPHome's / micro_speech's settings (30 ms
+//     window, step_ms hop, 40 channels, int8 as mml_microfrontend_to_s8). A frame is one hop.
+//     The model's input 0 (int8, frames x 40 values: [1, 49, 40] or [1, 1960] for micro_speech)
+//     is a rolling map of the newest frames, oldest first.
+//   MML_STREAM_MLPERF: the MLPerf Tiny KWS MFCC front end (kws_ref_model, input 49 x 10 int8).
+//     Its peak normalization is per 1 s window, so the map cannot roll: at each invocation the
+//     last 16000 samples (zeros before the start) are normalized by their own peak and turned
+//     into 49 frames, exactly as mml_kws_mfcc_f32 does for a 1 s clip. A frame is a 20 ms hop.
+// Once the map is full (its frames; 1 s, 50 hops, for MLPERF) the model runs, then every
+// `every` frames; its output 0 (int8, uint8 or float32; up to
+// MML_STREAM_MAX_CLASSES classes), dequantized, enters a moving average over the last `smooth`
+// invocations (fewer at the start). A detection: the top averaged class, when its label is not
+// in `ignore` and its average is >= threshold, and at least refractory_ms since the previous
+// detection's frame.
+#define MML_STREAM_MAX_CLASSES 32
+#define MML_STREAM_MAX_SMOOTH 64
+
+typedef enum { MML_STREAM_MICRO = 0, MML_STREAM_MLPERF = 1 } mml_stream_frontend_t;
+
+typedef struct {
+    mml_model_t *model;     // borrowed, READY
+    int32_t frontend;       // mml_stream_frontend_t
+    int32_t step_ms;        // MICRO: 10 or 20 (micro_speech: 20); MLPERF: ignored (20)
+    int32_t every;          // frames between invocations, 1..1000
+    int32_t smooth;         // invocations averaged, 1..MML_STREAM_MAX_SMOOTH
+    float threshold;        // averaged score a detection needs
+    int32_t refractory_ms;  // 0..3600000
+    uint32_t ignore;        // bit i: label i is never reported (silence, unknown...)
+} mml_audio_stream_config_t;
+
+typedef struct {
+    mml_audio_stream_config_t cfg;
+    mml_microfrontend_t fe;
+    mml_kws_mfcc_t kws;
+    mml_tensor_info_t in, out;
+    int8_t *input;
+    const void *output;
+    int32_t channels, frames, hop, n_classes;
+    int8_t *map;        // MICRO: [frames][channels] ring, row map_head is the oldest
+    int32_t map_head;
+    int16_t *ring;      // MLPERF: [16000] last samples, ring_head is the oldest
+    int16_t *window;    // MLPERF: [16000] the window in time order
+    float *mfcc;        // MLPERF: [49 * 10]
+    int32_t ring_head, hop_fill;
+    float *scores;      // [smooth][n_classes]
+    float *avg;         // [n_classes] the newest average
+    int32_t score_head, n_scores;
+    uint32_t frame_count, since_invoke, refractory_frames;
+    int64_t last_detection; // frame index, or -1
+    // The newest frame's outcome (after mml_audio_stream_feed returned 1):
+    uint8_t invoked, detected;
+    int32_t label;      // the top averaged class (when invoked)
+    float score;        // its average
+} mml_audio_stream_t;
+
+// Bytes of caller-owned memory (8-byte aligned) for cfg and its model's input and output.
+size_t mml_audio_stream_mem_size(const mml_audio_stream_config_t *cfg);
+mml_status_t mml_audio_stream_init(mml_audio_stream_t *s, const mml_audio_stream_config_t *cfg,
+    void *mem, size_t mem_len, mml_error_t *err);
+// A cold start: front end, map, model state, averages, refractory period, frame count.
+mml_status_t mml_audio_stream_reset(mml_audio_stream_t *s);
+// As mml_wakeword_feed, one frame per call that returns 1.
+int mml_audio_stream_feed(mml_audio_stream_t *s, const int16_t *samples, size_t n,
+    size_t *consumed, mml_error_t *err);
+// Sample count at the end of frame k (its time: / 16000).
+uint64_t mml_audio_stream_frame_end(const mml_audio_stream_t *s, uint32_t k);
+
 #endif // MICROML_MML_STREAM_H

@@ -307,3 +307,102 @@ def test_detect_wav_qemu_m4f(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.splitlines() == [f"{c}.wav\t{expected(c, True)}" for c in clips]
     assert expected("okay_nabu_07", True) == "1.88"
+
+
+# microml.AudioStream: any classifier every N frames.
+
+MICRO_SPEECH = mmldata.DATA / "testdata" / "tflite-micro" / "micro_speech"
+SPEECH = mmldata.DATA / "datasets" / "speech_commands_v0.01_subset"
+
+
+def cli_features(tmp_path, kind, wav, *opts):
+    out = tmp_path / "f.bin"
+    r = subprocess.run([str(mmldata.CLI), "features", kind, *opts, str(wav), str(out)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize("word,label", [("yes", 2), ("no", 3), ("silence", None), ("noise", None)])
+def test_audio_stream_micro_speech(microml, tmp_path, word, label):
+    """micro_speech on its 1 s clips: the one invocation (frame 48, once 49 frames fill the map)
+    sees the clip's whole-file features and gives the model's scores on them."""
+    m = microml.Model((mmldata.DATA / "models" / "tflite-micro" /
+                       "micro_speech_quantized.tflite").read_bytes())
+    wav = MICRO_SPEECH / f"{word}_1000ms.wav"
+    feats = cli_features(tmp_path, "micro", wav, "--step-ms", "20")
+    assert len(feats) == 49 * 40
+    want = m.top_k(feats, 1)[0]
+    s = microml.AudioStream(m, frontend="micro", step_ms=20, threshold=0.7, ignore=(0, 1))
+    pcm = wav_samples(wav)
+    for chunks in ([len(pcm) // 2], random_chunks(len(pcm) // 2, random.Random(word))):
+        s.reset()
+        dets = []
+        pos = 0
+        for n in chunks:
+            dets += s.feed(pcm[2 * pos:2 * (pos + n)]) or []
+            pos += n
+        assert s.frames == 49 and s.last == want
+        if label is None:
+            assert dets == []
+        else:
+            assert [(d[0], d[3]) for d in dets] == [(label, 48)] and want[0] == label
+            assert abs(dets[0][2] - 0.99) < 1e-6 and dets[0][1] == want[1]
+
+
+def test_audio_stream_mlperf_equals_whole_clip(microml, tmp_path):
+    """MLPerf KWS: the invocation at 1.0 s sees the last 16000 samples, normalized by their own
+    peak: for a 1 s clip, the scores of `microml features mlperf` on the whole file."""
+    m = microml.Model((mmldata.DATA / "models" / "mlcommons-tiny" / "kws_ref_model.tflite")
+                      .read_bytes())
+    s = microml.AudioStream(m, frontend="mlperf", every=1000, threshold=2.0)
+    for word in ["yes", "left", "stop"]:
+        wav = sorted((SPEECH / word).glob("*.wav"))[0]
+        pcm = wav_samples(wav)
+        if len(pcm) != 32000:
+            continue
+        want = m.top_k(cli_features(tmp_path, "mlperf", wav), 1)[0]
+        s.reset()
+        assert s.feed(array.array("h", pcm)) is None  # threshold 2.0: never fires
+        assert s.frames == 50 and s.last == want, word
+
+
+def test_audio_stream_refractory_and_chunks(microml):
+    """Detections in a 10+ s recording: the same whole and in random chunks; none closer than
+    the refractory period; smoothing over 3 invocations."""
+    m = microml.Model((mmldata.DATA / "models" / "tflite-micro" /
+                       "micro_speech_quantized.tflite").read_bytes())
+    pcm = b"".join(wav_samples(MICRO_SPEECH / f"{w}_1000ms.wav")
+                   for w in ["yes", "silence", "no", "noise", "yes", "yes"] * 2)
+    assert len(pcm) >= 2 * 160000
+    s = microml.AudioStream(m, step_ms=20, every=2, smooth=3, threshold=0.6,
+                            refractory_ms=1500, ignore=[0, 1])
+    whole = s.feed(pcm)
+    assert whole and {d[0] for d in whole} == {2, 3}
+    frames = [d[3] for d in whole]
+    assert all(b - a >= 75 for a, b in zip(frames, frames[1:]))  # 1500 ms of 20 ms frames
+    assert all((d[3] - 48) % 2 == 0 for d in whole)  # invocations on frames 48, 50, ...
+    for seed in range(3):
+        s.reset()
+        got, pos = [], 0
+        for n in random_chunks(len(pcm) // 2, random.Random(seed)):
+            got += s.feed(memoryview(pcm)[2 * pos:2 * (pos + n)]) or []
+            pos += n
+        assert got == whole
+
+
+def test_audio_stream_bad_settings(microml, models):
+    m = microml.Model((mmldata.DATA / "models" / "tflite-micro" /
+                       "micro_speech_quantized.tflite").read_bytes())
+    with pytest.raises(ValueError, match="frontend must be 'micro' or 'mlperf'"):
+        microml.AudioStream(m, frontend="mfcc")
+    with pytest.raises(ValueError, match="every must be 1..1000 frames, got 0"):
+        microml.AudioStream(m, every=0)
+    with pytest.raises(ValueError, match="smooth must be 1..64 invocations, got 99"):
+        microml.AudioStream(m, smooth=99)
+    with pytest.raises(ValueError, match="ignore: labels must be 0..31"):
+        microml.AudioStream(m, ignore=(40,))
+    with pytest.raises(ValueError, match="mlperf front end needs an int8 input of 49 x 10"):
+        microml.AudioStream(m, frontend="mlperf")
+    with pytest.raises(TypeError, match="int16"):
+        microml.AudioStream(m).feed(array.array("f", [0.0]))
