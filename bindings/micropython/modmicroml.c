@@ -37,6 +37,7 @@ mp_obj_full_type_t microml_classic_type;
 #define MICROML_TENSORINFO_TYPE ((mp_obj_type_t *)&microml_tensorinfo_type)
 #if MML_ENABLE_DSP
 mp_obj_full_type_t microml_wakeword_type;
+mp_obj_full_type_t microml_audio_stream_type;
 #endif
 // The native glue's getiter returns NULL when given a buffer: the iterator is then the buffer,
 // or buf[0] if the buffer's type was cleared.
@@ -1013,6 +1014,119 @@ static void wakeword_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         dest[0] = mp_obj_new_int(w->fe.step * 1000 / MML_WAKEWORD_RATE);
     }
 }
+
+// AudioStream(model, *, frontend='micro', step_ms=20, every=1, smooth=1, threshold=0.5,
+//             refractory_ms=1000, ignore=()): any classifier on streamed audio.
+typedef struct _microml_audio_stream_obj_t {
+    mp_obj_base_t base;
+    mp_obj_t model;
+    mml_py_audio_stream_t pa;
+} microml_audio_stream_obj_t;
+
+static mp_obj_t audio_stream_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
+    const mp_obj_t *args) {
+    enum { ARG_model, ARG_frontend, ARG_step_ms, ARG_every, ARG_smooth, ARG_threshold,
+        ARG_refractory_ms, ARG_ignore };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_model, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_frontend, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_step_ms, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 20}},
+        {MP_QSTR_every, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1}},
+        {MP_QSTR_smooth, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1}},
+        {MP_QSTR_threshold, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_refractory_ms, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1000}},
+        {MP_QSTR_ignore, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
+    microml_model_obj_t *m = wakeword_model_arg(vals[ARG_model].u_obj, "model");
+    const char *frontend = "micro";
+    size_t frontend_len = 5;
+    if (vals[ARG_frontend].u_obj != mp_const_none) {
+        frontend = mp_obj_str_get_data(vals[ARG_frontend].u_obj, &frontend_len);
+    }
+    float threshold = vals[ARG_threshold].u_obj == mp_const_none
+        ? 0.5f
+        : (float)mp_obj_get_float(vals[ARG_threshold].u_obj);
+    mml_py_err_t e;
+    uint32_t mask = 0;
+    if (vals[ARG_ignore].u_obj != mp_const_none) {
+        size_t n;
+        mp_obj_t *items;
+        mp_obj_get_array(vals[ARG_ignore].u_obj, &n, &items); // a tuple or list of labels
+        for (size_t i = 0; i < n; i++) {
+            mp_int_t v = mp_obj_get_int(items[i]);
+            check(mml_py_audio_stream_ignore(&mask, v < -1 || v > 99 ? -1 : (int32_t)v, &e), &e);
+        }
+    }
+    model_check(m);
+    mml_audio_stream_config_t cfg;
+    check(mml_py_audio_stream_config(&cfg, &m->pm, frontend, frontend_len,
+              (int32_t)vals[ARG_step_ms].u_int, (int32_t)vals[ARG_every].u_int,
+              (int32_t)vals[ARG_smooth].u_int, threshold, (int32_t)vals[ARG_refractory_ms].u_int,
+              mask, &e),
+        &e);
+    microml_audio_stream_obj_t *self = mp_obj_malloc(microml_audio_stream_obj_t, type);
+    self->model = vals[ARG_model].u_obj;
+    size_t len = mml_py_audio_stream_mem_size(&cfg);
+    void *mem = m_new(uint64_t, (len + 7) / 8);
+    check(mml_py_audio_stream_init(&self->pa, &cfg, mem, len, &e), &e);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static mp_obj_t audio_stream_feed(mp_obj_t self_in, mp_obj_t x) {
+    microml_audio_stream_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    model_check(MP_OBJ_TO_PTR(self->model));
+    mml_py_err_t e;
+    mml_py_value_t v;
+    size_t n = 0;
+    value_describe(x, &v);
+    check(mml_py_samples(&v, &n, &e), &e);
+    mp_obj_t list = mp_const_none;
+    check(mml_py_audio_stream_feed(&self->pa, v.data, n, wakeword_emit, &list, &e), &e);
+    return list;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(audio_stream_feed_obj, audio_stream_feed);
+
+static mp_obj_t audio_stream_reset(mp_obj_t self_in) {
+    microml_audio_stream_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mml_py_err_t e;
+    model_check(MP_OBJ_TO_PTR(self->model));
+    check(mml_py_audio_stream_reset(&self->pa, &e), &e);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(audio_stream_reset_obj, audio_stream_reset);
+
+static void audio_stream_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // read-only
+    }
+    microml_audio_stream_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const mml_audio_stream_t *s = &self->pa.s;
+    if (attr == MP_QSTR_feed) {
+        dest[0] = MP_OBJ_FROM_PTR(&audio_stream_feed_obj);
+        dest[1] = self_in;
+    } else if (attr == MP_QSTR_reset) {
+        dest[0] = MP_OBJ_FROM_PTR(&audio_stream_reset_obj);
+        dest[1] = self_in;
+    } else if (attr == MP_QSTR_frames) {
+        dest[0] = mp_obj_new_int_from_uint(s->frame_count);
+    } else if (attr == MP_QSTR_last) {
+        if (s->n_scores == 0) {
+            dest[0] = mp_const_none;
+        } else {
+            mp_obj_t items[2] = {
+                mp_obj_new_int(s->label),
+#if MICROML_HAS_FLOAT
+                mp_obj_new_float((mp_float_t)s->score),
+#else
+                mp_const_none,
+#endif
+            };
+            dest[0] = mp_obj_new_tuple(2, items);
+        }
+    }
+}
 #endif // MML_ENABLE_DSP
 // ---- end stream ----
 
@@ -1099,6 +1213,12 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     MP_OBJ_TYPE_SET_SLOT(&microml_wakeword_type, print, wakeword_print, 1);
     MP_OBJ_TYPE_SET_SLOT(&microml_wakeword_type, attr, wakeword_attr, 2);
     mp_store_global(MP_QSTR_WakeWord, MP_OBJ_FROM_PTR(&microml_wakeword_type));
+    microml_audio_stream_type.base.type = (void *)&mp_type_type;
+    microml_audio_stream_type.flags = MP_TYPE_FLAG_NONE;
+    microml_audio_stream_type.name = MP_QSTR_AudioStream;
+    MP_OBJ_TYPE_SET_SLOT(&microml_audio_stream_type, make_new, audio_stream_make_new, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_audio_stream_type, attr, audio_stream_attr, 1);
+    mp_store_global(MP_QSTR_AudioStream, MP_OBJ_FROM_PTR(&microml_audio_stream_type));
 #endif
 
     mp_store_global(MP_QSTR___version__,
@@ -1127,6 +1247,8 @@ MP_DEFINE_CONST_OBJ_TYPE(microml_classic_type, MP_QSTR_ClassicModel, MP_TYPE_FLA
 #if MML_ENABLE_DSP
 MP_DEFINE_CONST_OBJ_TYPE(microml_wakeword_type, MP_QSTR_WakeWord, MP_TYPE_FLAG_NONE, make_new,
     wakeword_make_new, print, wakeword_print, attr, wakeword_attr);
+MP_DEFINE_CONST_OBJ_TYPE(microml_audio_stream_type, MP_QSTR_AudioStream, MP_TYPE_FLAG_NONE,
+    make_new, audio_stream_make_new, attr, audio_stream_attr);
 #endif
 
 static const MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
@@ -1142,6 +1264,7 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
 #endif
 #if MML_ENABLE_DSP
     {MP_ROM_QSTR(MP_QSTR_WakeWord), MP_ROM_PTR(&microml_wakeword_type)},
+    {MP_ROM_QSTR(MP_QSTR_AudioStream), MP_ROM_PTR(&microml_audio_stream_type)},
 #endif
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);

@@ -406,3 +406,33 @@ def test_audio_stream_bad_settings(microml, models):
         microml.AudioStream(m, frontend="mlperf")
     with pytest.raises(TypeError, match="int16"):
         microml.AudioStream(m).feed(array.array("f", [0.0]))
+
+
+def test_audio_stream_unix_port_same_as_cpython(microml, tmp_path):
+    """The unix port's AudioStream gives CPython's detections (labels, frames) and last scores."""
+    model = mmldata.DATA / "models" / "tflite-micro" / "micro_speech_quantized.tflite"
+    words = ["yes", "silence", "no", "noise", "yes"]
+    pcm = b"".join(wav_samples(MICRO_SPEECH / f"{w}_1000ms.wav") for w in words)
+    (tmp_path / "pcm.raw").write_bytes(pcm)
+    script = tmp_path / "as.py"
+    script.write_text(
+        "import microml\n"
+        f"m = microml.Model(open({str(model)!r}, 'rb').read())\n"
+        "s = microml.AudioStream(m, step_ms=20, every=3, smooth=2, threshold=0.6, "
+        "refractory_ms=800, ignore=[0, 1])\n"
+        f"f = open({str(tmp_path / 'pcm.raw')!r}, 'rb')\n"
+        "buf = bytearray(1000)\n"
+        "while True:\n"
+        "    n = f.readinto(buf)\n"
+        "    if not n:\n"
+        "        break\n"
+        "    for d in s.feed(memoryview(buf)[:n]) or []:\n"
+        "        print(d[0], d[3], '%.4f' % d[1])\n"
+        "print('last', s.last[0], '%.4f' % s.last[1], s.frames)\n")
+    r = subprocess.run([str(UNIX), str(script)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    s = microml.AudioStream(microml.Model(model.read_bytes()), step_ms=20, every=3, smooth=2,
+                            threshold=0.6, refractory_ms=800, ignore=[0, 1])
+    want = ["%d %d %.4f" % (d[0], d[3], d[1]) for d in s.feed(pcm) or []]
+    want.append("last %d %.4f %d" % (s.last[0], s.last[1], s.frames))
+    assert len(want) >= 3 and r.stdout.splitlines() == want
