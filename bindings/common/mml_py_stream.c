@@ -283,8 +283,8 @@ bool mml_py_audio_stream_reset(mml_py_audio_stream_t *pa, mml_py_err_t *e) {
 
 #define STAGE 128 // samples copied at a time when the caller's are not 2-byte aligned
 
-bool mml_py_wakeword_feed(mml_py_wakeword_t *pw, const uint8_t *data, size_t n,
-    uint8_t *features, mml_py_detection_fn emit, void *ctx, mml_py_err_t *e) {
+bool mml_py_wakeword_feed(mml_py_wakeword_t *pw, const uint8_t *data, size_t n, uint8_t *features,
+    mml_py_detection_fn emit, void *ctx, mml_py_err_t *e) {
     mml_wakeword_t *w = &pw->w;
     const bool aligned = ((uintptr_t)data & 1u) == 0u;
     int16_t stage[STAGE];

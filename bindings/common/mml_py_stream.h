@@ -55,8 +55,8 @@ typedef bool (*mml_py_detection_fn)(void *ctx, const mml_py_detection_t *d);
 
 // Feeds n int16 samples (any alignment) slice by slice; features (NULL or checked by
 // mml_py_wakeword_features_check) gets 40 int8 per completed slice.
-bool mml_py_wakeword_feed(mml_py_wakeword_t *pw, const uint8_t *data, size_t n,
-    uint8_t *features, mml_py_detection_fn emit, void *ctx, mml_py_err_t *e);
+bool mml_py_wakeword_feed(mml_py_wakeword_t *pw, const uint8_t *data, size_t n, uint8_t *features,
+    mml_py_detection_fn emit, void *ctx, mml_py_err_t *e);
 
 // ---- AudioStream: any classifier on streamed audio ----
 typedef struct {

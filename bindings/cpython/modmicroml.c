@@ -1011,8 +1011,8 @@ static PyObject *wakeword_new(PyTypeObject *type, PyObject *args, PyObject *kwds
     PyObject *model, *vad = Py_None;
     float cutoff = 0.97f, vad_cutoff = 0.5f;
     int window = 5, vad_window = 5, step_ms = 10;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!|$fiOfii:WakeWord", kwlist, &model_type,
-            &model, &cutoff, &window, &vad, &vad_cutoff, &vad_window, &step_ms)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!|$fiOfii:WakeWord", kwlist, &model_type, &model,
+            &cutoff, &window, &vad, &vad_cutoff, &vad_window, &step_ms)) {
         return NULL;
     }
     if (vad != Py_None && !PyObject_TypeCheck(vad, &model_type)) {
@@ -1093,8 +1093,8 @@ static PyObject *wakeword_feed(wakeword_obj_t *self, PyObject *args, PyObject *k
     }
     PyObject *list = NULL;
     if (ok) {
-        ok = mml_py_wakeword_feed(&self->pw, v.data, n, fview.obj ? fview.buf : NULL,
-            wakeword_emit, &list, &e);
+        ok = mml_py_wakeword_feed(&self->pw, v.data, n, fview.obj ? fview.buf : NULL, wakeword_emit,
+            &list, &e);
     }
     if (fview.obj != NULL) {
         PyBuffer_Release(&fview);
@@ -1150,8 +1150,7 @@ static PyMethodDef wakeword_methods[] = {
 };
 
 static PyGetSetDef wakeword_getset[] = {
-    {"slices", (getter)wakeword_get, NULL, "feature slices since the start or reset()",
-        (void *)0},
+    {"slices", (getter)wakeword_get, NULL, "feature slices since the start or reset()", (void *)0},
     {"stride", (getter)wakeword_get, NULL, "slices per model invocation", (void *)1},
     {"cutoff", (getter)wakeword_get, NULL, "the cutoff as ESPHome compares it: int(p*255)",
         (void *)2},
@@ -1196,8 +1195,8 @@ static PyObject *audio_stream_new(PyTypeObject *type, PyObject *args, PyObject *
     int step_ms = 20, every = 1, smooth = 1, refractory_ms = 1000;
     float threshold = 0.5f;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!|$s#iiifiO:AudioStream", kwlist, &model_type,
-            &model, &frontend, &frontend_len, &step_ms, &every, &smooth, &threshold,
-            &refractory_ms, &ignore)) {
+            &model, &frontend, &frontend_len, &step_ms, &every, &smooth, &threshold, &refractory_ms,
+            &ignore)) {
         return NULL;
     }
     mml_py_err_t e;
@@ -1269,8 +1268,7 @@ static PyObject *audio_stream_feed(audio_stream_obj_t *self, PyObject *x) {
 
 static PyObject *audio_stream_reset(audio_stream_obj_t *self, PyObject *Py_UNUSED(ignored)) {
     mml_py_err_t e;
-    if (!model_check((model_obj_t *)self->model, &e) ||
-        !mml_py_audio_stream_reset(&self->pa, &e)) {
+    if (!model_check((model_obj_t *)self->model, &e) || !mml_py_audio_stream_reset(&self->pa, &e)) {
         return raise_err(&e);
     }
     Py_RETURN_NONE;

@@ -870,8 +870,15 @@ static microml_model_obj_t *wakeword_model_arg(mp_obj_t o, const char *what) {
 // WakeWord(model, *, cutoff=0.97, window=5, vad=None, vad_cutoff=0.5, vad_window=5, step_ms=10)
 static mp_obj_t wakeword_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
     const mp_obj_t *args) {
-    enum { ARG_model, ARG_cutoff, ARG_window, ARG_vad, ARG_vad_cutoff, ARG_vad_window,
-        ARG_step_ms };
+    enum {
+        ARG_model,
+        ARG_cutoff,
+        ARG_window,
+        ARG_vad,
+        ARG_vad_cutoff,
+        ARG_vad_window,
+        ARG_step_ms
+    };
     const mp_arg_t allowed_args[] = {
         {MP_QSTR_model, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
         {MP_QSTR_cutoff, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
@@ -1025,8 +1032,16 @@ typedef struct _microml_audio_stream_obj_t {
 
 static mp_obj_t audio_stream_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
     const mp_obj_t *args) {
-    enum { ARG_model, ARG_frontend, ARG_step_ms, ARG_every, ARG_smooth, ARG_threshold,
-        ARG_refractory_ms, ARG_ignore };
+    enum {
+        ARG_model,
+        ARG_frontend,
+        ARG_step_ms,
+        ARG_every,
+        ARG_smooth,
+        ARG_threshold,
+        ARG_refractory_ms,
+        ARG_ignore
+    };
     const mp_arg_t allowed_args[] = {
         {MP_QSTR_model, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
         {MP_QSTR_frontend, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},

@@ -24,11 +24,11 @@ typedef struct {
     mml_model_t *model; // borrowed, READY; the caller keeps it alive
     int8_t *input;      // the model's input 0: [stride][channels]
     const uint8_t *output;
-    uint8_t *ring;      // [window], caller-owned
+    uint8_t *ring; // [window], caller-owned
     int32_t stride, channels, window, cutoff;
-    int32_t step;       // rows filled since the last invoke
-    int32_t newest;     // ring index of the newest probability
-    int32_t ignore;     // ESPHome's ignore_windows_: detection only when >= 0
+    int32_t step;        // rows filled since the last invoke
+    int32_t newest;      // ring index of the newest probability
+    int32_t ignore;      // ESPHome's ignore_windows_: detection only when >= 0
     uint8_t unprocessed; // a probability arrived that no detection check has looked at yet
 } mml_mww_model_t;
 
@@ -55,7 +55,7 @@ typedef struct {
     int32_t window;     // the manifest's sliding_window_size
     mml_model_t *vad;   // NULL, or the VAD model (borrowed, READY)
     int32_t vad_cutoff, vad_window;
-    int32_t step_ms;    // the manifest's feature_step_size: 10 or 20
+    int32_t step_ms; // the manifest's feature_step_size: 10 or 20
 } mml_wakeword_config_t;
 
 typedef struct {
@@ -63,11 +63,11 @@ typedef struct {
     mml_mww_model_t wake, vad;
     uint8_t has_vad;
     int8_t features[MML_WAKEWORD_CHANNELS]; // the newest slice's features
-    uint32_t slices;        // slices since init/reset
+    uint32_t slices;                        // slices since init/reset
     // The newest slice's outcome (valid after mml_wakeword_feed returned 1):
-    uint8_t detected;       // the wake word fired on it (then ring zeroed, ignore restarted)
-    uint8_t vad_blocked;    // the wake word's rule held but the VAD's did not
-    uint32_t sum;           // the wake ring's sum the rule looked at (0 if none)
+    uint8_t detected;    // the wake word fired on it (then ring zeroed, ignore restarted)
+    uint8_t vad_blocked; // the wake word's rule held but the VAD's did not
+    uint32_t sum;        // the wake ring's sum the rule looked at (0 if none)
 } mml_wakeword_t;
 
 // Bytes of caller-owned memory (8-byte aligned) mml_wakeword_init needs: the front end's
@@ -115,14 +115,14 @@ uint64_t mml_wakeword_slice_end(const mml_wakeword_t *w, uint32_t k);
 typedef enum { MML_STREAM_MICRO = 0, MML_STREAM_MLPERF = 1 } mml_stream_frontend_t;
 
 typedef struct {
-    mml_model_t *model;     // borrowed, READY
-    int32_t frontend;       // mml_stream_frontend_t
-    int32_t step_ms;        // MICRO: 10 or 20 (micro_speech: 20); MLPERF: ignored (20)
-    int32_t every;          // frames between invocations, 1..1000
-    int32_t smooth;         // invocations averaged, 1..MML_STREAM_MAX_SMOOTH
-    float threshold;        // averaged score a detection needs
-    int32_t refractory_ms;  // 0..3600000
-    uint32_t ignore;        // bit i: label i is never reported (silence, unknown...)
+    mml_model_t *model;    // borrowed, READY
+    int32_t frontend;      // mml_stream_frontend_t
+    int32_t step_ms;       // MICRO: 10 or 20 (micro_speech: 20); MLPERF: ignored (20)
+    int32_t every;         // frames between invocations, 1..1000
+    int32_t smooth;        // invocations averaged, 1..MML_STREAM_MAX_SMOOTH
+    float threshold;       // averaged score a detection needs
+    int32_t refractory_ms; // 0..3600000
+    uint32_t ignore;       // bit i: label i is never reported (silence, unknown...)
 } mml_audio_stream_config_t;
 
 typedef struct {
@@ -133,21 +133,21 @@ typedef struct {
     int8_t *input;
     const void *output;
     int32_t channels, frames, hop, n_classes;
-    int8_t *map;        // MICRO: [frames][channels] ring, row map_head is the oldest
+    int8_t *map; // MICRO: [frames][channels] ring, row map_head is the oldest
     int32_t map_head;
-    int16_t *ring;      // MLPERF: [16000] last samples, ring_head is the oldest
-    int16_t *window;    // MLPERF: [16000] the window in time order
-    float *mfcc;        // MLPERF: [49 * 10]
+    int16_t *ring;   // MLPERF: [16000] last samples, ring_head is the oldest
+    int16_t *window; // MLPERF: [16000] the window in time order
+    float *mfcc;     // MLPERF: [49 * 10]
     int32_t ring_head, hop_fill;
-    float *scores;      // [smooth][n_classes]
-    float *avg;         // [n_classes] the newest average
+    float *scores; // [smooth][n_classes]
+    float *avg;    // [n_classes] the newest average
     int32_t score_head, n_scores;
     uint32_t frame_count, since_invoke, refractory_frames;
     int64_t last_detection; // frame index, or -1
     // The newest frame's outcome (after mml_audio_stream_feed returned 1):
     uint8_t invoked, detected;
-    int32_t label;      // the top averaged class (when invoked)
-    float score;        // its average
+    int32_t label; // the top averaged class (when invoked)
+    float score;   // its average
 } mml_audio_stream_t;
 
 // Bytes of caller-owned memory (8-byte aligned) for cfg and its model's input and output.
@@ -157,8 +157,8 @@ mml_status_t mml_audio_stream_init(mml_audio_stream_t *s, const mml_audio_stream
 // A cold start: front end, map, model state, averages, refractory period, frame count.
 mml_status_t mml_audio_stream_reset(mml_audio_stream_t *s);
 // As mml_wakeword_feed, one frame per call that returns 1.
-int mml_audio_stream_feed(mml_audio_stream_t *s, const int16_t *samples, size_t n,
-    size_t *consumed, mml_error_t *err);
+int mml_audio_stream_feed(mml_audio_stream_t *s, const int16_t *samples, size_t n, size_t *consumed,
+    mml_error_t *err);
 // Sample count at the end of frame k (its time: / 16000).
 uint64_t mml_audio_stream_frame_end(const mml_audio_stream_t *s, uint32_t k);
 

@@ -127,8 +127,8 @@ mml_status_t mml_audio_stream_init(mml_audio_stream_t *s, const mml_audio_stream
         return mml__fail(err, MML_ERR_INVALID_ARG,
             "audio stream: refractory_ms must be 0..3600000 and threshold a number");
     }
-    mml_status_t st = check_model(cfg, &s->in, &s->out, &s->channels, &s->frames,
-        &s->n_classes, err);
+    mml_status_t st =
+        check_model(cfg, &s->in, &s->out, &s->channels, &s->frames, &s->n_classes, err);
     if (st != MML_OK) {
         return st;
     }
@@ -233,8 +233,8 @@ static void fill_input(mml_audio_stream_t *s) {
     memcpy(s->input + older * row, s->map, (size_t)s->map_head * row);
 }
 
-int mml_audio_stream_feed(mml_audio_stream_t *s, const int16_t *samples, size_t n,
-    size_t *consumed, mml_error_t *err) {
+int mml_audio_stream_feed(mml_audio_stream_t *s, const int16_t *samples, size_t n, size_t *consumed,
+    mml_error_t *err) {
     *consumed = 0;
     if (s->cfg.frontend == MML_STREAM_MLPERF) {
         if (!mlperf_take(s, samples, n, consumed)) {
@@ -251,8 +251,8 @@ int mml_audio_stream_feed(mml_audio_stream_t *s, const int16_t *samples, size_t 
     const uint32_t frame = s->frame_count++;
     s->invoked = s->detected = 0;
     // The first invocation waits for a full map (1 s for MLPERF); then one every `every`.
-    const uint32_t fill = s->cfg.frontend == MML_STREAM_MLPERF ? KWS_SAMPLES / KWS_HOP
-                                                                : (uint32_t)s->frames;
+    const uint32_t fill =
+        s->cfg.frontend == MML_STREAM_MLPERF ? KWS_SAMPLES / KWS_HOP : (uint32_t)s->frames;
     if (s->frame_count < fill ||
         (s->frame_count > fill && ++s->since_invoke < (uint32_t)s->cfg.every)) {
         return 1;

@@ -35,8 +35,8 @@ mml_status_t mml_mww_model_init(mml_mww_model_t *s, mml_model_t *model, int32_t 
     if (in.dtype != MML_INT8 || in.rank != 3 || in.shape[0] != 1 || in.shape[1] < 1 ||
         in.shape[2] != channels) {
         return mml__fail(err, MML_ERR_INVALID_ARG,
-            "streaming model: input 0 must be int8 [1, stride, %d] (got %s of rank %u)",
-            channels, mml_dtype_name((mml_dtype_t)in.dtype), (uint32_t)in.rank);
+            "streaming model: input 0 must be int8 [1, stride, %d] (got %s of rank %u)", channels,
+            mml_dtype_name((mml_dtype_t)in.dtype), (uint32_t)in.rank);
     }
     if (out.dtype != MML_UINT8 || out.bytes != 1) {
         return mml__fail(err, MML_ERR_INVALID_ARG,
@@ -148,8 +148,8 @@ mml_status_t mml_wakeword_init(mml_wakeword_t *w, const mml_wakeword_config_t *c
         return st;
     }
     uint8_t *rings = (uint8_t *)mem + align8(fe);
-    st = mml_mww_model_init(&w->wake, cfg->model, MML_WAKEWORD_CHANNELS, cfg->cutoff,
-        cfg->window, rings, err);
+    st = mml_mww_model_init(&w->wake, cfg->model, MML_WAKEWORD_CHANNELS, cfg->cutoff, cfg->window,
+        rings, err);
     if (st != MML_OK) {
         return st;
     }
@@ -200,8 +200,8 @@ int mml_wakeword_feed(mml_wakeword_t *w, const int16_t *samples, size_t n, size_
     if (st != MML_OK) {
         return st;
     }
-    const int vad_ok = !w->has_vad ||
-        mml_mww_model_sum(&w->vad) > (uint32_t)(w->vad.cutoff * w->vad.window);
+    const int vad_ok =
+        !w->has_vad || mml_mww_model_sum(&w->vad) > (uint32_t)(w->vad.cutoff * w->vad.window);
     mml_mww_model_t *s = &w->wake;
     // ESPHome's determine_detected(): a check while ignore < 0 leaves the probability
     // unprocessed, so it is looked at again on the next slice.

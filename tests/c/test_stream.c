@@ -339,8 +339,7 @@ static void test_errors(loaded_t *wake, loaded_t *vad) {
         int ok = mml_model_load(&other.m, other.bytes, len, &e2) == MML_OK;
         if (ok) {
             other.work = malloc(mml_model_work_size(&other.m) + 8);
-            ok = mml_model_plan(&other.m, other.work, mml_model_work_size(&other.m), &e2) ==
-                MML_OK;
+            ok = mml_model_plan(&other.m, other.work, mml_model_work_size(&other.m), &e2) == MML_OK;
         }
         if (ok) {
             other.arena = malloc(other.m.arena_bytes);
