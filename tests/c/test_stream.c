@@ -357,6 +357,159 @@ static void test_errors(loaded_t *wake, loaded_t *vad) {
     }
 }
 
+// AudioStream, MLPERF: on a 1 s clip the invocation at frame 49 sees the whole clip, so its input
+// is what mml_kws_mfcc_f32 + quantize give for the clip; and micro_speech's detections on clips
+// back to back are the same in random chunks as whole.
+static void test_audio_stream(void) {
+    loaded_t kws, ms;
+    char path[512];
+    memset(&kws, 0, sizeof kws);
+    memset(&ms, 0, sizeof ms);
+    // open_model reads models/esphome/: load these two by hand.
+    const char *files[2] = {"mlcommons-tiny/kws_ref_model", "tflite-micro/micro_speech_quantized"};
+    loaded_t *ls[2] = {&kws, &ms};
+    for (int k = 0; k < 2; k++) {
+        size_t len = 0;
+        mml_error_t err = {0};
+        snprintf(path, sizeof path, "%s/models/%s.tflite", mml_test_data_dir(), files[k]);
+        loaded_t *l = ls[k];
+        l->bytes = mml_test_read(path, &len);
+        int ok = l->bytes && mml_model_load(&l->m, l->bytes, len, &err) == MML_OK;
+        if (ok) {
+            l->work = malloc(mml_model_work_size(&l->m) + 8);
+            ok = mml_model_plan(&l->m, l->work, mml_model_work_size(&l->m), &err) == MML_OK;
+        }
+        if (ok) {
+            l->arena = malloc(l->m.arena_bytes);
+            ok = mml_model_prepare(&l->m, l->work, l->arena, l->m.arena_bytes, &err) == MML_OK;
+        }
+        CHECK(ok, "%s: %s", files[k], err.msg);
+        if (!ok) {
+            close_model(&kws);
+            close_model(&ms);
+            return;
+        }
+    }
+    // MLPERF against the whole-clip front end.
+    mml_audio_stream_config_t cfg = {&kws.m, MML_STREAM_MLPERF, 0, 1000, 1, 2.0f, 0, 0};
+    size_t len = mml_audio_stream_mem_size(&cfg);
+    void *mem = malloc(len);
+    mml_audio_stream_t s;
+    mml_error_t err = {0};
+    CHECK(len > 0 && mml_audio_stream_init(&s, &cfg, mem, len, &err) == MML_OK, "init: %s",
+        err.msg);
+    void *kmem = malloc(mml_kws_mfcc_mem_size());
+    mml_kws_mfcc_t fe;
+    CHECK(mml_kws_mfcc_init(&fe, kmem, mml_kws_mfcc_mem_size()) == MML_OK, "kws init");
+    mml_tensor_info_t in;
+    mml_model_input_info(&kws.m, 0, &in);
+    snprintf(path, sizeof path, "%s/testdata/tflite-micro/micro_speech/yes_1000ms.wav",
+        mml_test_data_dir());
+    size_t n = 0;
+    int16_t *yes = wav_samples(path, &n);
+    CHECK(yes && n == 16000, "yes_1000ms.wav: %zu samples", n);
+    if (yes && n == 16000) {
+        float mfcc[490];
+        int8_t want[490];
+        mml_kws_mfcc_f32(&fe, yes, 16000, mfcc);
+        mml_kws_mfcc_quantize(mfcc, 490, in.scale, in.zero_point, want);
+        size_t pos = 0, used = 0;
+        int invoked = 0;
+        while (pos < n) {
+            size_t chunk = next_chunk();
+            chunk = chunk > n - pos ? n - pos : chunk;
+            size_t left = chunk;
+            while (left > 0) {
+                int r = mml_audio_stream_feed(&s, yes + pos + (chunk - left), left, &used, &err);
+                CHECK(r >= 0, "feed: %s", err.msg);
+                if (r == 1 && s.invoked) {
+                    invoked++;
+                    // The model's input tensor may be reused inside the arena by then: compare
+                    // the MFCC the stream computed, and its quantization.
+                    int8_t got[490];
+                    mml_kws_mfcc_quantize(s.mfcc, 490, in.scale, in.zero_point, got);
+                    CHECK(s.frame_count == 50 && memcmp(s.mfcc, mfcc, sizeof mfcc) == 0 &&
+                            memcmp(got, want, 490) == 0,
+                        "mlperf window at frame %u differs from the whole clip's", s.frame_count);
+                }
+                left -= used;
+            }
+            pos += chunk;
+        }
+        CHECK(invoked == 1 && s.frame_count == 50 && !s.detected, "%d invocations", invoked);
+    }
+    free(mem);
+    free(kmem);
+
+    // micro_speech on 12 s of clips: random chunks == whole.
+    const char *words[] = {"yes", "silence", "no", "noise"};
+    int16_t *all = NULL;
+    size_t total = 0;
+    for (int r = 0; r < 3; r++) {
+        for (int k = 0; k < 4; k++) {
+            snprintf(path, sizeof path, "%s/testdata/tflite-micro/micro_speech/%s_1000ms.wav",
+                mml_test_data_dir(), words[k]);
+            size_t m = 0;
+            int16_t *x = wav_samples(path, &m);
+            if (x) {
+                all = realloc(all, (total + m) * sizeof(int16_t));
+                memcpy(all + total, x, m * sizeof(int16_t));
+                total += m;
+                free(x);
+            }
+        }
+    }
+    CHECK(total >= 160000, "%zu samples", total);
+    mml_audio_stream_config_t mcfg = {&ms.m, MML_STREAM_MICRO, 20, 2, 3, 0.6f, 1500, 3u};
+    len = mml_audio_stream_mem_size(&mcfg);
+    mem = malloc(len);
+    CHECK(mml_audio_stream_init(&s, &mcfg, mem, len, &err) == MML_OK, "init: %s", err.msg);
+    uint32_t det[2][64], nd[2] = {0, 0}, lab[2][64];
+    for (int random_chunks = 0; random_chunks < 2; random_chunks++) {
+        mml_audio_stream_reset(&s);
+        size_t pos = 0, used = 0;
+        while (pos < total) {
+            size_t chunk = random_chunks ? next_chunk() : total - pos;
+            chunk = chunk > total - pos ? total - pos : chunk;
+            size_t left = chunk;
+            while (left > 0) {
+                int r = mml_audio_stream_feed(&s, all + pos + (chunk - left), left, &used, &err);
+                CHECK(r >= 0, "feed: %s", err.msg);
+                if (r == 1 && s.detected && nd[random_chunks] < 64) {
+                    det[random_chunks][nd[random_chunks]] = s.frame_count - 1;
+                    lab[random_chunks][nd[random_chunks]++] = (uint32_t)s.label;
+                }
+                left -= used;
+            }
+            pos += chunk;
+        }
+    }
+    CHECK(nd[0] >= 3 && nd[0] == nd[1] && memcmp(det[0], det[1], 4 * nd[0]) == 0 &&
+            memcmp(lab[0], lab[1], 4 * nd[0]) == 0,
+        "micro_speech detections: %u whole, %u in random chunks", nd[0], nd[1]);
+    for (uint32_t k = 0; k < nd[0]; k++) {
+        CHECK(lab[0][k] == 2 || lab[0][k] == 3, "detection %u: label %u (silence/unknown ignored)",
+            k, lab[0][k]);
+        CHECK(k == 0 || det[0][k] - det[0][k - 1] >= 75, "refractory: frames %u then %u",
+            det[0][k - 1 + (k == 0)], det[0][k]);
+    }
+    // Bad settings.
+    mcfg.every = 0;
+    CHECK(mml_audio_stream_init(&s, &mcfg, mem, len, &err) == MML_ERR_INVALID_ARG &&
+            strstr(err.msg, "every 0") != NULL,
+        "every 0: %s", err.msg);
+    mcfg.every = 2;
+    mcfg.frontend = MML_STREAM_MLPERF;
+    CHECK(mml_audio_stream_init(&s, &mcfg, mem, len, &err) == MML_ERR_INVALID_ARG &&
+            strstr(err.msg, "49 x 10") != NULL,
+        "micro_speech on mlperf: %s", err.msg);
+    free(mem);
+    free(all);
+    free(yes);
+    close_model(&kws);
+    close_model(&ms);
+}
+
 int main(void) {
     loaded_t wake, vad;
     if (open_model(&wake, "okay_nabu_v2") && open_model(&vad, "vad_v2")) {
@@ -364,6 +517,7 @@ int main(void) {
         test_detections(&wake);
         test_long_recording(&wake, &vad);
         test_errors(&wake, &vad);
+        test_audio_stream();
     }
     close_model(&wake);
     close_model(&vad);

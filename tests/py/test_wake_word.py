@@ -436,3 +436,14 @@ def test_audio_stream_unix_port_same_as_cpython(microml, tmp_path):
     want = ["%d %d %.4f" % (d[0], d[3], d[1]) for d in s.feed(pcm) or []]
     want.append("last %d %.4f %d" % (s.last[0], s.last[1], s.frames))
     assert len(want) >= 3 and r.stdout.splitlines() == want
+
+
+def test_wake_word_step_20ms_features_equal_cli(microml, models, tmp_path):
+    """step_ms=20 (v1 manifests): the slices are the CLI's 20 ms microfrontend features."""
+    wav = wav_path("okay_nabu_03")
+    want = cli_features(tmp_path, "micro", wav, "--step-ms", "20")
+    ww = microml.WakeWord(models[0], step_ms=20)
+    assert ww.step_ms == 20
+    pcm = wav_samples(wav)
+    feats, _ = feed_all(ww, pcm, random_chunks(len(pcm) // 2, random.Random(20)))
+    assert len(want) > 0 and feats == want
