@@ -447,3 +447,19 @@ def test_wake_word_step_20ms_features_equal_cli(microml, models, tmp_path):
     pcm = wav_samples(wav)
     feats, _ = feed_all(ww, pcm, random_chunks(len(pcm) // 2, random.Random(20)))
     assert len(want) > 0 and feats == want
+
+
+def test_detect_wav_x64_mpy(tmp_path):
+    """The native module (.mpy) on the stock unix port: the same lines as the built-in module."""
+    mpy = mmldata.REPO / "build" / "mpy" / "x64" / "microml.mpy"
+    stock = mmldata.REPO / "build" / "micropython-stock"
+    if not mpy.exists() or not stock.exists():
+        pytest.fail("build/mpy/x64/microml.mpy or build/micropython-stock missing; run `make`")
+    (tmp_path / "microml.mpy").write_bytes(mpy.read_bytes())
+    (tmp_path / "detect_wav.py").write_text(EXAMPLE.read_text())
+    clips = ["okay_nabu_02", "general_03", "okay_nabu_06", "okay_nabu_09"]
+    r = subprocess.run([str(stock), "detect_wav.py"] + model_args(True) +
+                       [str(wav_path(c)) for c in clips],
+                       capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [f"{wav_path(c)}\t{expected(c, True)}" for c in clips]
