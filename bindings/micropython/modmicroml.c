@@ -849,7 +849,7 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 
 // ---- stream ----
 // WakeWord: ESPHome's microWakeWord detection on streamed audio, the API in
-// bindings/common/mml_py_stream.c. Cost: the object and one block of front-end memory (~7 KB);
+// bindings/common/mml_py_stream.c. Cost: the object and one block of front-end memory (~10 KB);
 // feed() allocates only the list of detections, and only when one fires.
 #if MML_ENABLE_DSP
 typedef struct _microml_wakeword_obj_t {
