@@ -85,7 +85,7 @@ def main():
     for name, ticks in rows:
         ips = insns(ticks) / seconds
         out.append("| %s | %.2f M | %.1f%% |" % (name, ips / 1e6, 100 * ips / BUDGET_HZ))
-    out += ["", "The Python loop itself (160 calls per second): %.2f M instructions per second; "
+    out += ["", "The Python loop itself (100 calls of 160 samples per second): %.2f M instructions per second; "
             "detections in the clip: %d (2.18 s, as TFLM's outputs give)." % (
                 insns(base) / seconds / 1e6, res["detections"])]
     (REPO / "benchmarks" / "wake_word_m4.md").write_text("\n".join(out) + "\n")
