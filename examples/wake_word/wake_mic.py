@@ -15,7 +15,7 @@ from detect_wav import manifest_settings
 
 MODEL, MANIFEST = "okay_nabu_v2.tflite", "okay_nabu_v2.json"
 VAD, VAD_MANIFEST = "vad_v2.tflite", "vad_v2.json"  # used when present
-PINS = {"esp32": (32, 25, 33), "rp2": (16, 17, 18)}  # SCK, WS, SD
+PINS = {"esp32": (32, 25, 33), "rp2": (16, 17, 18)}  # SCK, WS, SD (other ports: ESP32's)
 CHUNK = 512  # samples per read: 32 ms
 
 
@@ -59,7 +59,7 @@ def main():
             vad_cutoff, vad_window, _ = manifest_settings(read(VAD_MANIFEST), VAD_MANIFEST)
     ww = microml.WakeWord(model, cutoff=cutoff, window=window, vad=vad, vad_cutoff=vad_cutoff,
                           vad_window=vad_window, step_ms=step)
-    sck, ws, sd = PINS[sys.platform]
+    sck, ws, sd = PINS.get(sys.platform, PINS["esp32"])
     mic = I2S(0, sck=Pin(sck), ws=Pin(ws), sd=Pin(sd), mode=I2S.RX, bits=32,
               format=I2S.MONO, rate=16000, ibuf=8 * 4 * CHUNK)
     raw = bytearray(4 * CHUNK)  # every buffer allocated once: the loop allocates nothing

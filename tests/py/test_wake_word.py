@@ -463,3 +463,40 @@ def test_detect_wav_x64_mpy(tmp_path):
                        capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == [f"{wav_path(c)}\t{expected(c, True)}" for c in clips]
+
+
+def test_wake_mic_with_a_simulated_microphone(tmp_path):
+    """wake_mic.py on the unix port with a stand-in `machine` module whose I2S delivers a clip
+    as an INMP441 does (24-bit samples left-aligned in 32-bit words): its viper conversion and
+    loop find the clip's detection."""
+    (tmp_path / "clip.raw").write_bytes(wav_samples(wav_path("okay_nabu_00")))
+    (tmp_path / "machine.py").write_text(
+        "class Pin:\n"
+        "    def __init__(self, n):\n"
+        "        self.n = n\n"
+        "class I2S:\n"
+        "    RX = 0\n"
+        "    MONO = 0\n"
+        "    def __init__(self, bus, sck, ws, sd, mode, bits, format, rate, ibuf):\n"
+        "        assert (bus, bits, rate, sck.n, ws.n, sd.n) == (0, 32, 16000, 32, 25, 33)\n"
+        "        self.f = open('clip.raw', 'rb')\n"
+        "    def readinto(self, buf):\n"
+        "        b = self.f.read(len(buf) // 2)\n"
+        "        if not b:\n"
+        "            raise KeyboardInterrupt\n"
+        "        for i in range(len(b) // 2):\n"
+        "            buf[4 * i] = 0x5a\n"  # the low byte of the 24-bit sample: dropped
+        "            buf[4 * i + 1] = 0\n"
+        "            buf[4 * i + 2] = b[2 * i]\n"
+        "            buf[4 * i + 3] = b[2 * i + 1]\n"
+        "        return 2 * len(b)\n")
+    for name in ("wake_mic.py", "detect_wav.py"):
+        (tmp_path / name).write_text((EXAMPLE.parent / name).read_text())
+    for name in ("okay_nabu_v2.tflite", "okay_nabu_v2.json", "vad_v2.tflite", "vad_v2.json"):
+        (tmp_path / name).write_bytes((ESPHOME / name).read_bytes())
+    r = subprocess.run([str(UNIX), "-c", "import wake_mic"], capture_output=True, text=True,
+                       timeout=120, cwd=tmp_path)
+    assert "KeyboardInterrupt" in r.stderr  # the stand-in's end of the clip
+    assert r.stdout.splitlines() == [
+        "listening: <microml.WakeWord stride 3, cutoff 247/255, window 5, with VAD>",
+        "wake word at 2.18 s (score 0.971)"]
