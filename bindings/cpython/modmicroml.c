@@ -13,6 +13,7 @@
 #include "microml/microml.h"
 #include "../common/mml_py.h"
 #include "../common/mml_py_gesture.h"
+#include "../common/mml_py_stream.h"
 
 // array.array, and numpy.empty when numpy is importable (then results are numpy arrays).
 static PyObject *array_type;
@@ -1428,6 +1429,337 @@ static int dsp_add(PyObject *mod) {
 #endif // MML_ENABLE_DSP
 // ---- end dsp ----
 
+// ---- stream ----
+// microml.WakeWord: ESPHome's microWakeWord detection on streamed audio, the API in
+// bindings/common/mml_py_stream.c. Cost: the object and one block of front-end memory; feed()
+// allocates only the list of detections, and only when one fires.
+#if MML_ENABLE_DSP
+typedef struct {
+    PyObject_HEAD mml_py_wakeword_t pw;
+    PyObject *model; // the Model objects, kept alive (their prepared models are borrowed)
+    PyObject *vad;   // or None
+} wakeword_obj_t;
+
+static void wakeword_dealloc(wakeword_obj_t *self) {
+    Py_XDECREF(self->model);
+    Py_XDECREF(self->vad);
+    PyMem_Free(self->pw.mem);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+// WakeWord(model, *, cutoff=0.97, window=5, vad=None, vad_cutoff=0.5, vad_window=5, step_ms=10)
+static PyObject *wakeword_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"model", "cutoff", "window", "vad", "vad_cutoff", "vad_window",
+        "step_ms", NULL};
+    PyObject *model, *vad = Py_None;
+    float cutoff = 0.97f, vad_cutoff = 0.5f;
+    int window = 5, vad_window = 5, step_ms = 10;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!|$fiOfii:WakeWord", kwlist, &model_type, &model,
+            &cutoff, &window, &vad, &vad_cutoff, &vad_window, &step_ms)) {
+        return NULL;
+    }
+    if (vad != Py_None && !PyObject_TypeCheck(vad, &model_type)) {
+        return PyErr_Format(PyExc_TypeError, "vad must be a microml.Model or None");
+    }
+    mml_py_err_t e;
+    mml_wakeword_config_t cfg;
+    model_obj_t *m = (model_obj_t *)model;
+    model_obj_t *v = vad != Py_None ? (model_obj_t *)vad : NULL;
+    if (!model_check(m, &e) || (v != NULL && !model_check(v, &e)) ||
+        !mml_py_wakeword_config(&cfg, &m->pm, cutoff, window, v ? &v->pm : NULL, vad_cutoff,
+            vad_window, step_ms, &e)) {
+        return raise_err(&e);
+    }
+    wakeword_obj_t *self = (wakeword_obj_t *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->model = Py_NewRef(model);
+    self->vad = Py_NewRef(vad);
+    size_t len = mml_py_wakeword_mem_size(&cfg);
+    void *mem = PyMem_Malloc(len); // PyMem blocks are at least 8-aligned
+    if (mem == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    self->pw.mem = mem;
+    if (!mml_py_wakeword_init(&self->pw, &cfg, mem, len, &e)) {
+        Py_DECREF(self);
+        return raise_err(&e);
+    }
+    return (PyObject *)self;
+}
+
+static bool wakeword_check(wakeword_obj_t *self, mml_py_err_t *e) {
+    return model_check((model_obj_t *)self->model, e) &&
+        (self->vad == Py_None || model_check((model_obj_t *)self->vad, e));
+}
+
+static bool wakeword_emit(void *ctx, const mml_py_detection_t *d) {
+    PyObject **list = ctx;
+    if (*list == NULL && (*list = PyList_New(0)) == NULL) {
+        return false;
+    }
+    PyObject *t = Py_BuildValue("(IddI)", (unsigned int)d->label, (double)d->score,
+        (double)d->seconds, (unsigned int)d->slice);
+    int r = t != NULL ? PyList_Append(*list, t) : -1;
+    Py_XDECREF(t);
+    return r == 0;
+}
+
+// feed(samples, *, features=None): the detections completed in these samples, or None.
+static PyObject *wakeword_feed(wakeword_obj_t *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"samples", "features", NULL};
+    PyObject *x, *features = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$O:feed", kwlist, &x, &features)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    if (!wakeword_check(self, &e)) {
+        return raise_err(&e);
+    }
+    mml_py_value_t v;
+    Py_buffer view, fview;
+    fview.obj = NULL;
+    size_t n = 0;
+    value_describe(x, &v, &view);
+    bool ok = mml_py_samples(&v, &n, &e);
+    if (ok && features != Py_None) {
+        bool writable = PyObject_GetBuffer(features, &fview, PyBUF_WRITABLE | PyBUF_FORMAT) == 0;
+        if (!writable) {
+            PyErr_Clear();
+            fview.obj = NULL;
+        }
+        char tc = writable ? format_typecode(fview.format) : 0;
+        ok = mml_py_wakeword_features_check(&self->pw, n, writable,
+            writable && (tc == 'B' || tc == 'b'), writable ? (size_t)fview.len : 0, &e);
+    }
+    PyObject *list = NULL;
+    if (ok) {
+        ok = mml_py_wakeword_feed(&self->pw, v.data, n, fview.obj ? fview.buf : NULL, wakeword_emit,
+            &list, &e);
+    }
+    if (fview.obj != NULL) {
+        PyBuffer_Release(&fview);
+    }
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    if (!ok) {
+        Py_XDECREF(list);
+        return e.kind == MML_PY_EXC_NONE ? NULL : raise_err(&e);
+    }
+    return list != NULL ? list : Py_NewRef(Py_None);
+}
+
+static PyObject *wakeword_reset(wakeword_obj_t *self, PyObject *Py_UNUSED(ignored)) {
+    mml_py_err_t e;
+    if (!wakeword_check(self, &e) || !mml_py_wakeword_reset(&self->pw, &e)) {
+        return raise_err(&e);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *wakeword_get(wakeword_obj_t *self, void *closure) {
+    const mml_wakeword_t *w = &self->pw.w;
+    switch ((intptr_t)closure) {
+        case 0:
+            return PyLong_FromUnsignedLong(w->slices);
+        case 1:
+            return PyLong_FromLong(w->wake.stride);
+        case 2:
+            return PyLong_FromLong(w->wake.cutoff);
+        case 3:
+            return PyLong_FromLong(w->wake.window);
+        default:
+            return PyLong_FromLong(w->fe.step * 1000 / MML_WAKEWORD_RATE);
+    }
+}
+
+static PyObject *wakeword_repr(wakeword_obj_t *self) {
+    const mml_wakeword_t *w = &self->pw.w;
+    return PyUnicode_FromFormat("<microml.WakeWord stride %d, cutoff %d/255, window %d%s>",
+        (int)w->wake.stride, (int)w->wake.cutoff, (int)w->wake.window,
+        w->has_vad ? ", with VAD" : "");
+}
+
+static PyMethodDef wakeword_methods[] = {
+    {"feed", (PyCFunction)(void (*)(void))wakeword_feed, METH_VARARGS | METH_KEYWORDS,
+        "feed(samples, *, features=None): take int16 samples (any count); the detections\n"
+        "completed in them as a list of (label, score, seconds, slice), or None."},
+    {"reset", (PyCFunction)wakeword_reset, METH_NOARGS,
+        "reset(): a cold start (front end, models, windows, the 100-slice ignore window)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef wakeword_getset[] = {
+    {"slices", (getter)wakeword_get, NULL, "feature slices since the start or reset()", (void *)0},
+    {"stride", (getter)wakeword_get, NULL, "slices per model invocation", (void *)1},
+    {"cutoff", (getter)wakeword_get, NULL, "the cutoff as ESPHome compares it: int(p*255)",
+        (void *)2},
+    {"window", (getter)wakeword_get, NULL, "the sliding window, in probabilities", (void *)3},
+    {"step_ms", (getter)wakeword_get, NULL, "the front end's step", (void *)4},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject wakeword_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "microml.WakeWord",
+    .tp_doc = "WakeWord(model, *, cutoff=0.97, window=5, vad=None, vad_cutoff=0.5, vad_window=5,\n"
+              "step_ms=10): a microWakeWord model (and optional VAD model) on streamed 16 kHz\n"
+              "audio, with ESPHome's detection rule (docs/python-api.md).",
+    .tp_basicsize = sizeof(wakeword_obj_t),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = wakeword_new,
+    .tp_dealloc = (destructor)wakeword_dealloc,
+    .tp_repr = (reprfunc)wakeword_repr,
+    .tp_methods = wakeword_methods,
+    .tp_getset = wakeword_getset,
+};
+
+// AudioStream(model, *, frontend='micro', step_ms=20, every=1, smooth=1, threshold=0.5,
+//             refractory_ms=1000, ignore=()): any classifier on streamed audio.
+typedef struct {
+    PyObject_HEAD mml_py_audio_stream_t pa;
+    PyObject *model;
+} audio_stream_obj_t;
+
+static void audio_stream_dealloc(audio_stream_obj_t *self) {
+    Py_XDECREF(self->model);
+    PyMem_Free(self->pa.mem);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *audio_stream_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"model", "frontend", "step_ms", "every", "smooth", "threshold",
+        "refractory_ms", "ignore", NULL};
+    PyObject *model, *ignore = NULL;
+    const char *frontend = "micro";
+    Py_ssize_t frontend_len = 5;
+    int step_ms = 20, every = 1, smooth = 1, refractory_ms = 1000;
+    float threshold = 0.5f;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!|$s#iiifiO:AudioStream", kwlist, &model_type,
+            &model, &frontend, &frontend_len, &step_ms, &every, &smooth, &threshold, &refractory_ms,
+            &ignore)) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    uint32_t mask = 0;
+    if (ignore != NULL && ignore != Py_None) {
+        PyObject *seq = PySequence_Fast(ignore, "ignore must be a sequence of labels");
+        if (seq == NULL) {
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+            long v = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+            if (v == -1 && PyErr_Occurred()) {
+                Py_DECREF(seq);
+                return NULL;
+            }
+            if (!mml_py_audio_stream_ignore(&mask, v < -1 || v > 99 ? -1 : (int32_t)v, &e)) {
+                Py_DECREF(seq);
+                return raise_err(&e);
+            }
+        }
+        Py_DECREF(seq);
+    }
+    mml_audio_stream_config_t cfg;
+    model_obj_t *m = (model_obj_t *)model;
+    if (!model_check(m, &e) ||
+        !mml_py_audio_stream_config(&cfg, &m->pm, frontend, (size_t)frontend_len, step_ms, every,
+            smooth, threshold, refractory_ms, mask, &e)) {
+        return raise_err(&e);
+    }
+    audio_stream_obj_t *self = (audio_stream_obj_t *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->model = Py_NewRef(model);
+    size_t len = mml_py_audio_stream_mem_size(&cfg);
+    if ((self->pa.mem = PyMem_Malloc(len)) == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    if (!mml_py_audio_stream_init(&self->pa, &cfg, self->pa.mem, len, &e)) {
+        Py_DECREF(self);
+        return raise_err(&e);
+    }
+    return (PyObject *)self;
+}
+
+// feed(samples): the detections completed in these samples, or None.
+static PyObject *audio_stream_feed(audio_stream_obj_t *self, PyObject *x) {
+    mml_py_err_t e;
+    if (!model_check((model_obj_t *)self->model, &e)) {
+        return raise_err(&e);
+    }
+    mml_py_value_t v;
+    Py_buffer view;
+    size_t n = 0;
+    value_describe(x, &v, &view);
+    PyObject *list = NULL;
+    bool ok = mml_py_samples(&v, &n, &e) &&
+        mml_py_audio_stream_feed(&self->pa, v.data, n, wakeword_emit, &list, &e);
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    if (!ok) {
+        Py_XDECREF(list);
+        return e.kind == MML_PY_EXC_NONE ? NULL : raise_err(&e);
+    }
+    return list != NULL ? list : Py_NewRef(Py_None);
+}
+
+static PyObject *audio_stream_reset(audio_stream_obj_t *self, PyObject *Py_UNUSED(ignored)) {
+    mml_py_err_t e;
+    if (!model_check((model_obj_t *)self->model, &e) || !mml_py_audio_stream_reset(&self->pa, &e)) {
+        return raise_err(&e);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *audio_stream_get(audio_stream_obj_t *self, void *closure) {
+    const mml_audio_stream_t *s = &self->pa.s;
+    switch ((intptr_t)closure) {
+        case 0:
+            return PyLong_FromUnsignedLong(s->frame_count);
+        default: // (label, score) of the newest invocation, or None before the first
+            if (s->n_scores == 0) {
+                Py_RETURN_NONE;
+            }
+            return Py_BuildValue("(id)", (int)s->label, (double)s->score);
+    }
+}
+
+static PyMethodDef audio_stream_methods[] = {
+    {"feed", (PyCFunction)audio_stream_feed, METH_O,
+        "feed(samples): take int16 samples (any count); the detections completed in them as a\n"
+        "list of (label, score, seconds, frame), or None."},
+    {"reset", (PyCFunction)audio_stream_reset, METH_NOARGS, "reset(): a cold start."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef audio_stream_getset[] = {
+    {"frames", (getter)audio_stream_get, NULL, "frames since the start or reset()", (void *)0},
+    {"last", (getter)audio_stream_get, NULL,
+        "(label, averaged score) of the newest invocation, or None", (void *)1},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject audio_stream_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "microml.AudioStream",
+    .tp_doc = "AudioStream(model, *, frontend='micro', step_ms=20, every=1, smooth=1,\n"
+              "threshold=0.5, refractory_ms=1000, ignore=()): a classifier on streamed 16 kHz\n"
+              "audio (docs/python-api.md).",
+    .tp_basicsize = sizeof(audio_stream_obj_t),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = audio_stream_new,
+    .tp_dealloc = (destructor)audio_stream_dealloc,
+    .tp_methods = audio_stream_methods,
+    .tp_getset = audio_stream_getset,
+};
+#endif // MML_ENABLE_DSP
+// ---- end stream ----
+
 // ---------------------------------------------------------------------------------------------
 // ---- gesture ----
 // rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
@@ -1825,6 +2157,14 @@ PyMODINIT_FUNC PyInit_microml(void) {
         return NULL;
     }
 #endif
+#if MML_ENABLE_DSP
+    if (PyType_Ready(&wakeword_type) < 0) {
+        return NULL;
+    }
+    if (PyType_Ready(&audio_stream_type) < 0) {
+        return NULL;
+    }
+#endif
     PyObject *mod = PyModule_Create(&microml_module);
     if (mod == NULL) {
         return NULL;
@@ -1849,6 +2189,13 @@ PyMODINIT_FUNC PyInit_microml(void) {
 #endif
 #if MML_ENABLE_DSP
     if (dsp_add(mod) < 0) {
+        Py_DECREF(mod);
+        return NULL;
+    }
+#endif
+#if MML_ENABLE_DSP
+    if (PyModule_AddObjectRef(mod, "WakeWord", (PyObject *)&wakeword_type) < 0 ||
+        PyModule_AddObjectRef(mod, "AudioStream", (PyObject *)&audio_stream_type) < 0) {
         Py_DECREF(mod);
         return NULL;
     }

@@ -18,6 +18,7 @@
 #include "microml/microml.h"
 #include "../common/mml_py.h"
 #include "../common/mml_py_gesture.h"
+#include "../common/mml_py_stream.h"
 
 // Float objects exist. mk/micropython.mk builds every .mpy with float on (the core needs float
 // anyway); a build without float still runs models, takes integer lists and reports scale None.
@@ -39,6 +40,10 @@ mp_obj_full_type_t microml_classic_type;
 #define MICROML_TENSORINFO_TYPE ((mp_obj_type_t *)&microml_tensorinfo_type)
 #if MICROML_HAS_GESTURE
 mp_obj_full_type_t microml_imu_type;
+#endif
+#if MML_ENABLE_DSP
+mp_obj_full_type_t microml_wakeword_type;
+mp_obj_full_type_t microml_audio_stream_type;
 #endif
 // The native glue's getiter returns NULL when given a buffer: the iterator is then the buffer,
 // or buf[0] if the buffer's type was cleared.
@@ -1284,6 +1289,304 @@ static const mp_obj_base_t microml_dsp_ns = {&microml_dspns_type};
 #endif // MML_ENABLE_DSP
 // ---- end dsp ----
 
+// ---- stream ----
+// WakeWord: ESPHome's microWakeWord detection on streamed audio, the API in
+// bindings/common/mml_py_stream.c. Cost: the object and one block of front-end memory (~10 KB);
+// feed() allocates only the list of detections, and only when one fires.
+#if MML_ENABLE_DSP
+typedef struct _microml_wakeword_obj_t {
+    mp_obj_base_t base;
+    mp_obj_t model; // the Model objects, kept alive (their prepared models are borrowed)
+    mp_obj_t vad;   // or None
+    mml_py_wakeword_t pw;
+} microml_wakeword_obj_t;
+
+static microml_model_obj_t *wakeword_model_arg(mp_obj_t o, const char *what) {
+    if (!mp_obj_is_type(o, MICROML_MODEL_TYPE)) {
+        mp_raise_TypeError(what[0] == 'm' ? MP_ERROR_TEXT("model must be a microml.Model")
+                                          : MP_ERROR_TEXT("vad must be a microml.Model or None"));
+    }
+    return MP_OBJ_TO_PTR(o);
+}
+
+// WakeWord(model, *, cutoff=0.97, window=5, vad=None, vad_cutoff=0.5, vad_window=5, step_ms=10)
+static mp_obj_t wakeword_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
+    const mp_obj_t *args) {
+    enum {
+        ARG_model,
+        ARG_cutoff,
+        ARG_window,
+        ARG_vad,
+        ARG_vad_cutoff,
+        ARG_vad_window,
+        ARG_step_ms
+    };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_model, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_cutoff, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_window, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 5}},
+        {MP_QSTR_vad, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_vad_cutoff, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_vad_window, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 5}},
+        {MP_QSTR_step_ms, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 10}},
+    };
+    mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
+    microml_model_obj_t *m = wakeword_model_arg(vals[ARG_model].u_obj, "model");
+    microml_model_obj_t *v = vals[ARG_vad].u_obj == mp_const_none
+        ? NULL
+        : wakeword_model_arg(vals[ARG_vad].u_obj, "vad");
+    float cutoff = vals[ARG_cutoff].u_obj == mp_const_none
+        ? 0.97f
+        : (float)mp_obj_get_float(vals[ARG_cutoff].u_obj);
+    float vad_cutoff = vals[ARG_vad_cutoff].u_obj == mp_const_none
+        ? 0.5f
+        : (float)mp_obj_get_float(vals[ARG_vad_cutoff].u_obj);
+    model_check(m);
+    if (v != NULL) {
+        model_check(v);
+    }
+    mml_py_err_t e;
+    mml_wakeword_config_t cfg;
+    check(mml_py_wakeword_config(&cfg, &m->pm, cutoff, (int32_t)vals[ARG_window].u_int,
+              v ? &v->pm : NULL, vad_cutoff, (int32_t)vals[ARG_vad_window].u_int,
+              (int32_t)vals[ARG_step_ms].u_int, &e),
+        &e);
+    microml_wakeword_obj_t *self = mp_obj_malloc(microml_wakeword_obj_t, type);
+    self->model = vals[ARG_model].u_obj;
+    self->vad = vals[ARG_vad].u_obj;
+    size_t len = mml_py_wakeword_mem_size(&cfg);
+    void *mem = m_new(uint64_t, (len + 7) / 8); // heap blocks are at least 8-aligned
+    check(mml_py_wakeword_init(&self->pw, &cfg, mem, len, &e), &e);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static void wakeword_check(microml_wakeword_obj_t *self) {
+    model_check(MP_OBJ_TO_PTR(self->model));
+    if (self->vad != mp_const_none) {
+        model_check(MP_OBJ_TO_PTR(self->vad));
+    }
+}
+
+static bool wakeword_emit(void *ctx, const mml_py_detection_t *d) {
+    mp_obj_t *list = ctx;
+    if (*list == mp_const_none) {
+        *list = mp_obj_new_list(0, NULL);
+    }
+    mp_obj_t items[4] = {
+        mp_obj_new_int_from_uint(d->label),
+#if MICROML_HAS_FLOAT
+        mp_obj_new_float((mp_float_t)d->score),
+        mp_obj_new_float((mp_float_t)d->seconds),
+#else
+        mp_const_none,
+        mp_const_none,
+#endif
+        mp_obj_new_int_from_uint(d->slice),
+    };
+    mp_obj_list_append(*list, mp_obj_new_tuple(4, items));
+    return true;
+}
+
+// feed(samples, *, features=None): the detections completed in these samples, or None.
+static mp_obj_t wakeword_feed(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_self, ARG_samples, ARG_features };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_samples, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_features, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    microml_wakeword_obj_t *self = MP_OBJ_TO_PTR(args[ARG_self].u_obj);
+    wakeword_check(self);
+    mml_py_err_t e;
+    mml_py_value_t v;
+    size_t n = 0;
+    value_describe(args[ARG_samples].u_obj, &v);
+    check(mml_py_samples(&v, &n, &e), &e);
+    uint8_t *features = NULL;
+    if (args[ARG_features].u_obj != mp_const_none) {
+        mp_buffer_info_t fb = {.buf = NULL, .len = 0, .typecode = 0};
+        bool writable = mp_get_buffer(args[ARG_features].u_obj, &fb, MP_BUFFER_WRITE);
+        char tc = (char)(fb.typecode & 0x7f);
+        check(mml_py_wakeword_features_check(&self->pw, n, writable,
+                  tc == 'B' || tc == 'b' || tc == 1, fb.len, &e),
+            &e);
+        features = fb.buf;
+    }
+    mp_obj_t list = mp_const_none;
+    check(mml_py_wakeword_feed(&self->pw, v.data, n, features, wakeword_emit, &list, &e), &e);
+    return list;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(wakeword_feed_obj, 2, wakeword_feed);
+
+static mp_obj_t wakeword_reset(mp_obj_t self_in) {
+    microml_wakeword_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mml_py_err_t e;
+    wakeword_check(self);
+    check(mml_py_wakeword_reset(&self->pw, &e), &e);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(wakeword_reset_obj, wakeword_reset);
+
+static void wakeword_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    (void)kind;
+    microml_wakeword_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const mml_wakeword_t *w = &self->pw.w;
+    mp_printf(print, "<microml.WakeWord stride %d, cutoff %d/255, window %d%s>",
+        (int)w->wake.stride, (int)w->wake.cutoff, (int)w->wake.window,
+        w->has_vad ? ", with VAD" : "");
+}
+
+static void wakeword_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // read-only
+    }
+    microml_wakeword_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const mml_wakeword_t *w = &self->pw.w;
+    if (attr == MP_QSTR_feed) {
+        dest[0] = MP_OBJ_FROM_PTR(&wakeword_feed_obj);
+        dest[1] = self_in;
+    } else if (attr == MP_QSTR_reset) {
+        dest[0] = MP_OBJ_FROM_PTR(&wakeword_reset_obj);
+        dest[1] = self_in;
+    } else if (attr == MP_QSTR_slices) {
+        dest[0] = mp_obj_new_int_from_uint(w->slices);
+    } else if (attr == MP_QSTR_stride) {
+        dest[0] = mp_obj_new_int(w->wake.stride);
+    } else if (attr == MP_QSTR_cutoff) {
+        dest[0] = mp_obj_new_int(w->wake.cutoff);
+    } else if (attr == MP_QSTR_window) {
+        dest[0] = mp_obj_new_int(w->wake.window);
+    } else if (attr == MP_QSTR_step_ms) {
+        dest[0] = mp_obj_new_int(w->fe.step * 1000 / MML_WAKEWORD_RATE);
+    }
+}
+
+// AudioStream(model, *, frontend='micro', step_ms=20, every=1, smooth=1, threshold=0.5,
+//             refractory_ms=1000, ignore=()): any classifier on streamed audio.
+typedef struct _microml_audio_stream_obj_t {
+    mp_obj_base_t base;
+    mp_obj_t model;
+    mml_py_audio_stream_t pa;
+} microml_audio_stream_obj_t;
+
+static mp_obj_t audio_stream_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
+    const mp_obj_t *args) {
+    enum {
+        ARG_model,
+        ARG_frontend,
+        ARG_step_ms,
+        ARG_every,
+        ARG_smooth,
+        ARG_threshold,
+        ARG_refractory_ms,
+        ARG_ignore
+    };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_model, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_frontend, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_step_ms, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 20}},
+        {MP_QSTR_every, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1}},
+        {MP_QSTR_smooth, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1}},
+        {MP_QSTR_threshold, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_refractory_ms, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1000}},
+        {MP_QSTR_ignore, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
+    microml_model_obj_t *m = wakeword_model_arg(vals[ARG_model].u_obj, "model");
+    const char *frontend = "micro";
+    size_t frontend_len = 5;
+    if (vals[ARG_frontend].u_obj != mp_const_none) {
+        frontend = mp_obj_str_get_data(vals[ARG_frontend].u_obj, &frontend_len);
+    }
+    float threshold = vals[ARG_threshold].u_obj == mp_const_none
+        ? 0.5f
+        : (float)mp_obj_get_float(vals[ARG_threshold].u_obj);
+    mml_py_err_t e;
+    uint32_t mask = 0;
+    if (vals[ARG_ignore].u_obj != mp_const_none) {
+        size_t n;
+        mp_obj_t *items;
+        mp_obj_get_array(vals[ARG_ignore].u_obj, &n, &items); // a tuple or list of labels
+        for (size_t i = 0; i < n; i++) {
+            mp_int_t v = mp_obj_get_int(items[i]);
+            check(mml_py_audio_stream_ignore(&mask, v < -1 || v > 99 ? -1 : (int32_t)v, &e), &e);
+        }
+    }
+    model_check(m);
+    mml_audio_stream_config_t cfg;
+    check(mml_py_audio_stream_config(&cfg, &m->pm, frontend, frontend_len,
+              (int32_t)vals[ARG_step_ms].u_int, (int32_t)vals[ARG_every].u_int,
+              (int32_t)vals[ARG_smooth].u_int, threshold, (int32_t)vals[ARG_refractory_ms].u_int,
+              mask, &e),
+        &e);
+    microml_audio_stream_obj_t *self = mp_obj_malloc(microml_audio_stream_obj_t, type);
+    self->model = vals[ARG_model].u_obj;
+    size_t len = mml_py_audio_stream_mem_size(&cfg);
+    void *mem = m_new(uint64_t, (len + 7) / 8);
+    check(mml_py_audio_stream_init(&self->pa, &cfg, mem, len, &e), &e);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static mp_obj_t audio_stream_feed(mp_obj_t self_in, mp_obj_t x) {
+    microml_audio_stream_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    model_check(MP_OBJ_TO_PTR(self->model));
+    mml_py_err_t e;
+    mml_py_value_t v;
+    size_t n = 0;
+    value_describe(x, &v);
+    check(mml_py_samples(&v, &n, &e), &e);
+    mp_obj_t list = mp_const_none;
+    check(mml_py_audio_stream_feed(&self->pa, v.data, n, wakeword_emit, &list, &e), &e);
+    return list;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(audio_stream_feed_obj, audio_stream_feed);
+
+static mp_obj_t audio_stream_reset(mp_obj_t self_in) {
+    microml_audio_stream_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mml_py_err_t e;
+    model_check(MP_OBJ_TO_PTR(self->model));
+    check(mml_py_audio_stream_reset(&self->pa, &e), &e);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(audio_stream_reset_obj, audio_stream_reset);
+
+static void audio_stream_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // read-only
+    }
+    microml_audio_stream_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const mml_audio_stream_t *s = &self->pa.s;
+    if (attr == MP_QSTR_feed) {
+        dest[0] = MP_OBJ_FROM_PTR(&audio_stream_feed_obj);
+        dest[1] = self_in;
+    } else if (attr == MP_QSTR_reset) {
+        dest[0] = MP_OBJ_FROM_PTR(&audio_stream_reset_obj);
+        dest[1] = self_in;
+    } else if (attr == MP_QSTR_frames) {
+        dest[0] = mp_obj_new_int_from_uint(s->frame_count);
+    } else if (attr == MP_QSTR_last) {
+        if (s->n_scores == 0) {
+            dest[0] = mp_const_none;
+        } else {
+            mp_obj_t items[2] = {
+                mp_obj_new_int(s->label),
+#if MICROML_HAS_FLOAT
+                mp_obj_new_float((mp_float_t)s->score),
+#else
+                mp_const_none,
+#endif
+            };
+            dest[0] = mp_obj_new_tuple(2, items);
+        }
+    }
+}
+#endif // MML_ENABLE_DSP
+// ---- end stream ----
+
 /******************************************************************************/
 // ---- gesture ----
 // rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
@@ -1590,6 +1893,20 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     MP_OBJ_TYPE_SET_SLOT(&microml_dspns_type, attr, dspns_attr, 1);
     mp_store_global(MP_QSTR_dsp,
         MP_OBJ_FROM_PTR(mp_obj_malloc(mp_obj_base_t, (mp_obj_type_t *)&microml_dspns_type)));
+
+    microml_wakeword_type.base.type = (void *)&mp_type_type;
+    microml_wakeword_type.flags = MP_TYPE_FLAG_NONE;
+    microml_wakeword_type.name = MP_QSTR_WakeWord;
+    MP_OBJ_TYPE_SET_SLOT(&microml_wakeword_type, make_new, wakeword_make_new, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_wakeword_type, print, wakeword_print, 1);
+    MP_OBJ_TYPE_SET_SLOT(&microml_wakeword_type, attr, wakeword_attr, 2);
+    mp_store_global(MP_QSTR_WakeWord, MP_OBJ_FROM_PTR(&microml_wakeword_type));
+    microml_audio_stream_type.base.type = (void *)&mp_type_type;
+    microml_audio_stream_type.flags = MP_TYPE_FLAG_NONE;
+    microml_audio_stream_type.name = MP_QSTR_AudioStream;
+    MP_OBJ_TYPE_SET_SLOT(&microml_audio_stream_type, make_new, audio_stream_make_new, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_audio_stream_type, attr, audio_stream_attr, 1);
+    mp_store_global(MP_QSTR_AudioStream, MP_OBJ_FROM_PTR(&microml_audio_stream_type));
 #endif
 
     mp_store_global(MP_QSTR___version__,
@@ -1630,6 +1947,13 @@ MP_DEFINE_CONST_OBJ_TYPE(microml_imu_type, MP_QSTR_IMUFeatures, MP_TYPE_FLAG_NON
     imu_make_new, attr, imu_attr);
 #endif
 
+#if MML_ENABLE_DSP
+MP_DEFINE_CONST_OBJ_TYPE(microml_wakeword_type, MP_QSTR_WakeWord, MP_TYPE_FLAG_NONE, make_new,
+    wakeword_make_new, print, wakeword_print, attr, wakeword_attr);
+MP_DEFINE_CONST_OBJ_TYPE(microml_audio_stream_type, MP_QSTR_AudioStream, MP_TYPE_FLAG_NONE,
+    make_new, audio_stream_make_new, attr, audio_stream_attr);
+#endif
+
 static const MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
 
 static const mp_rom_map_elem_t microml_module_globals_table[] = {
@@ -1648,6 +1972,8 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
 #endif
 #if MML_ENABLE_DSP
     {MP_ROM_QSTR(MP_QSTR_dsp), MP_ROM_PTR(&microml_dsp_ns)},
+    {MP_ROM_QSTR(MP_QSTR_WakeWord), MP_ROM_PTR(&microml_wakeword_type)},
+    {MP_ROM_QSTR(MP_QSTR_AudioStream), MP_ROM_PTR(&microml_audio_stream_type)},
 #endif
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);

@@ -14,5 +14,6 @@
 #include "mml_model.h"
 #include "mml_dsp.h"
 #include "mml_gesture.h"
+#include "mml_stream.h"
 
 #endif // MICROML_MICROML_H
