@@ -217,6 +217,17 @@ def test_command_line(tmp_path):
     assert r.returncode == 0, r.stderr
     assert out.read_bytes() == mmlsk.convert(est)
     assert f"{len(out.read_bytes())} bytes" in r.stdout and "RAM" in r.stdout
+    r = subprocess.run([mmldata.PYTHON, "-m", "microml_tools.sklearn", str(path), "-o", str(out),
+                        "--compact", "int16"], cwd=mmldata.REPO / "python", capture_output=True,
+                       text=True)
+    small = mmlsk.convert(est, compact="int16")
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == small and len(small) < len(mmlsk.convert(est))
+    assert f"compact int16, {len(small)} bytes, RAM {mmlsk.ram_bytes(small)} bytes" in r.stdout
+    r = subprocess.run([mmldata.PYTHON, "-m", "microml_tools.sklearn", str(path), "-o", str(out),
+                        "--compact", "int8"], cwd=mmldata.REPO / "python", capture_output=True,
+                       text=True)
+    assert r.returncode == 1 and "compact='int8': trees have no 8-bit form" in r.stderr
     from sklearn.linear_model import TheilSenRegressor
     joblib.dump(TheilSenRegressor(random_state=0).fit(X[:50, :3], X[:50, 3]), path)
     r = subprocess.run([mmldata.PYTHON, "-m", "microml_tools.sklearn", str(path), "-o", str(out)],
@@ -381,6 +392,33 @@ def test_svc_proba_refused_without_probability(microml):
     est, X = cc.fitted("svc_rbf_iris")
     with pytest.raises(ValueError, match="has no predict_proba"):
         microml.load(mmlsk.convert(est)).predict_proba(list(X[0]))
+
+
+@pytest.mark.parametrize("name,form", [("envelope_wine", None), ("mincovdet_iris", None),
+                                       ("svc_rbf_wine_proba", None), ("hgb_cat_clf_breast", None),
+                                       ("hgb_cat_clf_breast", "int16"), ("knn_digits", "int8")])
+def test_damaged_new_sections(microml, name, form):
+    # Every truncation refused with ValueError; bit flips refused or run, never a crash.
+    est, X = cc.fitted(name)
+    blob = mmlsk.convert(est, compact=form)
+    for n in range(0, len(blob), max(1, len(blob) // 400)):
+        with pytest.raises(ValueError):
+            microml.load(bytearray(blob[:n]))
+    rng = np.random.default_rng(1)
+    x = list(X[0])
+    for _ in range(1000):
+        b = bytearray(blob)
+        b[rng.integers(len(b))] ^= 1 << int(rng.integers(8))
+        try:
+            m = microml.load(b)
+        except (ValueError, NotImplementedError):
+            continue
+        for meth in ("predict", "predict_proba", "decision_function", "score_samples",
+                     "mahalanobis"):
+            try:
+                getattr(m, meth)(x)
+            except ValueError as e:
+                assert "has no" in str(e)
 
 
 def test_hgb_categorical_paths(microml):
