@@ -80,8 +80,9 @@ def threshold_f32(t):
 # tree: an internal node (feature | MISSING_LEFT | CATEGORICAL flags, float32 threshold or bitset
 # index, left, right), a leaf (-1, None, global leaf index, 0). _trees_stage() writes them in the
 # full form (16-byte nodes) or, with compact="int16", the compact one (8-byte nodes whose
-# threshold is a 16-bit index into a table of the distinct float32 thresholds: every comparison is
-# the very same float32 comparison, so predictions are identical for every input).
+# threshold is a 16-bit index into a table of the distinct float32 thresholds, and whose leaves
+# index a table of the distinct leaf values: every comparison is the very same float32
+# comparison and every leaf the same floats, so predictions are identical for every input).
 
 def _check_children(est, left, right, n):
     if left <= n or right <= n:
@@ -117,17 +118,25 @@ def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact
     if len(thr) > 0xffff or len(bitsets) > 0xffff:
         raise ConversionError(f"{name}: compact='int16': {len(thr)} distinct thresholds and "
                               f"{len(bitsets)} categorical splits (at most 65535 each)")
-    nodes, leaf0 = [], [0]
+    # Leaves: one copy of each distinct value (by its float32 bytes): a fully grown classifier's
+    # leaves are a few one-hot rows.
+    rows = _f32(np.array(leaves)).reshape(len(leaves), -1)
+    index, distinct = {}, []
+    for r in rows:
+        if r.tobytes() not in index:
+            index[r.tobytes()] = len(distinct)
+            distinct.append(r)
+    leaf_map = [index[r.tobytes()] for r in rows]
+    if len(distinct) > 0xffff:
+        raise ConversionError(f"{name}: compact='int16': {len(distinct)} distinct leaves (at most "
+                              "65535)")
+    nodes = []
     for t in trees:
         if len(t) > 0xffff:
             raise ConversionError(f"{name}: compact='int16': a tree of {len(t)} nodes (at most 65535)")
-        first = min([left for f, _, left, _ in t if f < 0])
-        leaf0.append(first + sum(1 for f, _, _, _ in t if f < 0))
-        if first != leaf0[-2]:
-            raise ConversionError(f"{name}: compact='int16': leaves not in tree order")
         for feature, value, left, right in t:
             if feature < 0:
-                nodes.append(struct.pack("<HHHH", 0xffff, left - first, 0, 0))
+                nodes.append(struct.pack("<HHHH", 0xffff, leaf_map[left], 0, 0))
                 continue
             f = feature & 0x1fffffff
             if f >= 0x2000:
@@ -135,9 +144,12 @@ def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact
             flags = (0x4000 if feature & MISSING_LEFT else 0) | (0x2000 if feature & CATEGORICAL else 0)
             v = value if feature & CATEGORICAL else int(np.searchsorted(thr, np.float32(value)))
             nodes.append(struct.pack("<HHHH", f | flags, v, left, right))
+    counts = struct.pack("<III", len(trees), int(roots[-1]), len(distinct))
+    leaf_bytes = np.array(distinct, dtype="<f4").tobytes() + (
+        _f32(extra).tobytes() if extra is not None else b"")
     head = counts + struct.pack("<I", len(thr)) + (struct.pack("<I", len(bitsets)) if bitsets else b"")
-    body = [head, np.asarray(roots, "<u4").tobytes(), np.asarray(leaf0, "<u4").tobytes(),
-            thr.astype("<f4").tobytes(), b"".join(nodes), leaf_bytes, bits]
+    body = [head, np.asarray(roots, "<u4").tobytes(), thr.astype("<f4").tobytes(),
+            b"".join(nodes), leaf_bytes, bits]
     return _stage(TREES, param | TREES_COMPACT, n_in, n_out, body)
 
 

@@ -36,7 +36,7 @@ typedef struct {
 } node_t;
 
 // A compact node (TREES_COMPACT): children relative to the tree's first node; `value` indexes the
-// threshold table (or the bitsets, or, in a leaf, the tree's leaves).
+// threshold table (or the bitsets, or, in a leaf, the stage's table of distinct leaves).
 #define C_LEAF (0xffffu)
 #define C_MISSING_LEFT (0x4000u)
 #define C_CATEGORICAL (0x2000u)
@@ -50,7 +50,6 @@ typedef struct {
     uint32_t n_trees, n_nodes, n_leaves, n_thr, n_bitsets, agg, link, leaf_width;
     bool compact;
     const uint32_t *root;    // [n_trees + 1] first node of each tree
-    const uint32_t *leaf0;   // compact: [n_trees + 1] first leaf of each tree
     const float *thr;        // compact: [n_thr] thresholds
     const node_t *nodes;     // [n_nodes], or
     const cnode_t *cnodes;   // compact: [n_nodes]
@@ -138,7 +137,7 @@ static uint64_t trees_at(const uint8_t *b, uint64_t avail, uint32_t param, uint3
     t->n_bitsets = cat ? rd32(b + head - 4) : 0;
     t->leaf_width = t->agg != 0 ? 1 : n_out;
     uint64_t roots = 4 * ((uint64_t)t->n_trees + 1);
-    uint64_t o_leaf0 = head + roots, o_thr = o_leaf0 + (t->compact ? roots : 0);
+    uint64_t o_thr = head + roots;
     uint64_t o_nodes = o_thr + 4 * (uint64_t)t->n_thr;
     uint64_t o_leaves = o_nodes + (uint64_t)(t->compact ? 8 : NODE_BYTES) * t->n_nodes;
     uint64_t o_extra = o_leaves + 4 * (uint64_t)t->n_leaves * t->leaf_width;
@@ -146,7 +145,6 @@ static uint64_t trees_at(const uint8_t *b, uint64_t avail, uint32_t param, uint3
     uint64_t need = o_bits + 64 * (uint64_t)t->n_bitsets;
     if (need <= avail) {
         t->root = (const uint32_t *)(b + head);
-        t->leaf0 = (const uint32_t *)(b + o_leaf0);
         t->thr = (const float *)(b + o_thr);
         t->nodes = (const node_t *)(b + o_nodes);
         t->cnodes = (const cnode_t *)(b + o_nodes);
@@ -288,13 +286,12 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
     if (need != avail) {
         return bad(err, s, "trees size does not match its counts");
     }
-    if (t.root[0] != 0 || t.root[t.n_trees] != t.n_nodes ||
-        (t.compact && (t.leaf0[0] != 0 || t.leaf0[t.n_trees] != t.n_leaves))) {
+    if (t.root[0] != 0 || t.root[t.n_trees] != t.n_nodes || (t.compact && t.n_leaves > C_LEAF)) {
         return bad(err, s, "tree ranges do not cover the nodes");
     }
     for (uint32_t k = 0; k < t.n_trees; k++) {
         uint32_t first = t.root[k], end = t.root[k + 1];
-        if (end <= first || (t.compact && (end - first > C_LEAF || t.leaf0[k + 1] < t.leaf0[k]))) {
+        if (end <= first || (t.compact && end - first > C_LEAF)) {
             return bad(err, s, "empty or too large tree");
         }
         for (uint32_t i = first; i < end; i++) {
@@ -304,7 +301,7 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
                 const cnode_t *nd = &t.cnodes[i];
                 uint32_t local = i - first, size = end - first;
                 if (nd->feature == C_LEAF) {
-                    ok = nd->value < t.leaf0[k + 1] - t.leaf0[k];
+                    ok = nd->value < t.n_leaves;
                 } else {
                     bool cat = (nd->feature & C_CATEGORICAL) != 0;
                     ok = (nd->feature & 0x8000u) == 0 && (nd->feature & C_FEATURE_MASK) < n_in &&
@@ -702,7 +699,7 @@ static uint32_t tree_leaf(const trees_t *t, uint32_t k, const float *x) {
             }
             nd = base + (left ? nd->left : nd->right);
         }
-        return t->leaf0[k] + nd->value;
+        return nd->value;
     }
     const node_t *nd = &t->nodes[t->root[k]];
     while (nd->feature >= 0) {
@@ -1244,8 +1241,9 @@ uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float
     if (last.kind == MML_CLASSIC_SVM && n > 1) {
         return svm_vote(&last, r);
     }
-    if (last.kind == MML_CLASSIC_MAHALANOBIS) { // EllipticEnvelope: inlier when decision >= 0
-        return r[0] >= 0.0f ? 1u : 0u;
+    if (last.kind == MML_CLASSIC_MAHALANOBIS ||
+        (last.kind == MML_CLASSIC_TREES && (last.param & 0xff) == TREES_IFOREST)) {
+        return r[0] >= 0.0f ? 1u : 0u; // EllipticEnvelope, IsolationForest: inlier when >= 0
     }
     if (last.kind == MML_CLASSIC_CENTROIDS) { // the nearest (first on ties)
         uint32_t best = 0;

@@ -351,7 +351,7 @@ def test_compact_damaged(microml):
     # The compact nodes' links, threshold indices and leaf indices are checked on load.
     blob = mmlsk.convert(cc.fitted("tree_clf_iris")[0], compact="int16")
     n_trees, n_nodes, n_leaves, n_thr = struct.unpack_from("<IIII", blob, 32 + 12 + 16)
-    nodes = 32 + 12 + 16 + 16 + 8 * (n_trees + 1) + 4 * n_thr
+    nodes = 32 + 12 + 16 + 16 + 4 * (n_trees + 1) + 4 * n_thr
     feature, value, left, right = struct.unpack_from("<HHHH", blob, nodes)
     assert feature != 0xffff and left > 0
     for off, v in ((2, n_thr), (4, 0), (6, n_nodes), (0, 0x1fff)):
