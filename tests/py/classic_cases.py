@@ -22,6 +22,10 @@ def _data(name):
             edges = np.quantile(X[:, j], np.linspace(0, 1, 13)[1:-1])
             X[:, j] = np.digitize(X[:, j], edges)
         return X, y
+    if name.endswith("_jitter"):
+        # Integers 0..118 (7 * pixel + 0..6): int8-exact, and distances rarely tie.
+        X, y = _data(name[: -len("_jitter")])
+        return X * 7 + np.random.default_rng(2).integers(0, 7, size=X.shape), y
     if name.endswith("_std"):  # standardized (the covariance estimators compare in float32)
         X, y = _data(name[: -len("_std")])
         return preprocessing.StandardScaler().fit_transform(X), y
@@ -123,12 +127,11 @@ CASES = {
     "knn_reg_synth": ("regression", lambda: neighbors.KNeighborsRegressor(n_neighbors=5), "test"),
     "knn_reg_diabetes_distance": ("diabetes", lambda: neighbors.KNeighborsRegressor(
         n_neighbors=4, weights="distance", p=1), "test"),
-    # Integer pixels (the int8 / int16 compact forms store them exactly); distance weights and odd
-    # k make ties in distance rarely matter.
-    "knn_digits": ("digits", lambda: neighbors.KNeighborsClassifier(
+    # Integer features (the int8 / int16 compact forms store them exactly), jittered so that
+    # distances rarely tie.
+    "knn_digits": ("digits_jitter", lambda: neighbors.KNeighborsClassifier(
         n_neighbors=5, weights="distance"), "test"),
-    "knn_reg_digits": ("digits", lambda: neighbors.KNeighborsRegressor(
-        n_neighbors=3, weights="distance"), "test"),
+    "knn_reg_digits": ("digits_jitter", lambda: neighbors.KNeighborsRegressor(n_neighbors=3), "test"),
     # Gaussian mixtures, every covariance type.
     "gmm_full_iris": ("iris", lambda: mixture.GaussianMixture(3, random_state=0), "test"),
     "gmm_tied_wine": ("wine", lambda: _scaled(mixture.GaussianMixture(
