@@ -791,6 +791,8 @@ static const char *stage_name(uint16_t kind) {
             return "gmm";
         case MML_CLASSIC_KNN:
             return "knn";
+        case MML_CLASSIC_MAHALANOBIS:
+            return "mahalanobis";
         default:
             return "?";
     }
@@ -803,9 +805,11 @@ static void classic_kind(const mml_py_classic_t *pc, mml_py_err_t *b, size_t *po
         put(b, pos, s > 0 ? "+" : "");
         put(b, pos, stage_name((uint16_t)(p[0] | p[1] << 8)));
     }
-    put(b, pos, m->task == MML_CLASSIC_CLASSIFIER ? " classifier"
-            : m->task == MML_CLASSIC_REGRESSOR    ? " regressor"
-                                                  : " transformer");
+    put(b, pos,
+        m->task == MML_CLASSIC_CLASSIFIER       ? " classifier"
+            : m->task == MML_CLASSIC_REGRESSOR  ? " regressor"
+            : m->task == MML_CLASSIC_COVARIANCE ? " covariance"
+                                                : " transformer");
 }
 
 static void copy_out(const mml_py_err_t *b, size_t pos, char *out, size_t out_len) {
@@ -843,8 +847,9 @@ void mml_py_classic_repr(const mml_py_classic_t *pc, char *out, size_t out_len) 
 
 bool mml_py_classic_has(const mml_py_classic_t *pc, mml_classic_what_t what, const char *name,
     mml_py_err_t *e) {
-    bool ok = what == MML_CLASSIC_PREDICT ? pc->m.task != MML_CLASSIC_TRANSFORMER
-                                          : mml_classic_outputs(&pc->m, what) > 0;
+    bool ok = what == MML_CLASSIC_PREDICT
+        ? pc->m.task == MML_CLASSIC_CLASSIFIER || pc->m.task == MML_CLASSIC_REGRESSOR
+        : mml_classic_outputs(&pc->m, what) > 0;
     if (!ok) {
         char kind[64];
         mml_py_classic_kind(pc, kind, sizeof(kind));

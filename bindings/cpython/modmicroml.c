@@ -927,6 +927,10 @@ static PyObject *classic_score_samples(classic_obj_t *self, PyObject *args, PyOb
     return classic_call(self, MML_CLASSIC_SCORE, "score_samples", args, kwds);
 }
 
+static PyObject *classic_mahalanobis(classic_obj_t *self, PyObject *args, PyObject *kwds) {
+    return classic_call(self, MML_CLASSIC_MAHALANOBIS_DIST, "mahalanobis", args, kwds);
+}
+
 static PyObject *classic_get_n_features(classic_obj_t *self, void *closure) {
     return PyLong_FromUnsignedLong(self->pc.m.n_features);
 }
@@ -962,6 +966,8 @@ static PyMethodDef classic_methods[] = {
         CLASSIC_DOC("transform", "transformed features")},
     {"score_samples", (PyCFunction)(void (*)(void))classic_score_samples,
         METH_VARARGS | METH_KEYWORDS, CLASSIC_DOC("score_samples", "scores")},
+    {"mahalanobis", (PyCFunction)(void (*)(void))classic_mahalanobis, METH_VARARGS | METH_KEYWORDS,
+        CLASSIC_DOC("mahalanobis", "squared Mahalanobis distances")},
     {NULL, NULL, 0, NULL},
 };
 

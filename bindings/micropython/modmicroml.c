@@ -820,6 +820,11 @@ static mp_obj_t classic_score_samples(size_t n_args, const mp_obj_t *pos_args, m
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(classic_score_samples_obj, 2, classic_score_samples);
 
+static mp_obj_t classic_mahalanobis(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    return classic_call(MML_CLASSIC_MAHALANOBIS_DIST, "mahalanobis", n_args, pos_args, kw_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(classic_mahalanobis_obj, 2, classic_mahalanobis);
+
 static void classic_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     (void)kind;
     microml_classic_obj_t *self = MP_OBJ_TO_PTR(self_in);
@@ -844,6 +849,8 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         method = &classic_transform_obj;
     } else if (attr == MP_QSTR_score_samples) {
         method = &classic_score_samples_obj;
+    } else if (attr == MP_QSTR_mahalanobis) {
+        method = &classic_mahalanobis_obj;
     } else if (attr == MP_QSTR_n_features) {
         dest[0] = mp_obj_new_int_from_uint(self->pc.m.n_features);
     } else if (attr == MP_QSTR_classes) {

@@ -25,9 +25,10 @@
 
 // What a model is for (header field "task").
 typedef enum {
-    MML_CLASSIC_REGRESSOR = 0,  // predict gives n_targets floats
-    MML_CLASSIC_CLASSIFIER = 1, // predict gives a class index into classes[]
-    MML_CLASSIC_TRANSFORMER = 2 // only transform
+    MML_CLASSIC_REGRESSOR = 0,   // predict gives n_targets floats
+    MML_CLASSIC_CLASSIFIER = 1,  // predict gives a class index into classes[]
+    MML_CLASSIC_TRANSFORMER = 2, // only transform
+    MML_CLASSIC_COVARIANCE = 3   // a covariance estimator (MinCovDet): only mahalanobis
 } mml_classic_task_t;
 
 // Stage kinds (the "kind" of each stage header).
@@ -36,14 +37,15 @@ typedef enum {
                             // (isolation forest)
     MML_CLASSIC_LINEAR = 2, // X @ coef.T + intercept, then a link (see post)
     MML_CLASSIC_AFFINE = 3, // (x - sub) * mul + add per feature: the scalers
-    MML_CLASSIC_NORMALIZER = 4,  // rows scaled to unit l1 / l2 / max norm
-    MML_CLASSIC_PCA = 5,         // (x - mean) @ components.T
-    MML_CLASSIC_DENSE = 6,       // an MLP hidden layer: X @ coef.T + intercept, then activation
-    MML_CLASSIC_GAUSSIAN_NB = 7, // Gaussian naive Bayes: joint log-likelihood per class
-    MML_CLASSIC_SVM = 8,         // kernel SVM: SVC (one-vs-one), SVR, OneClassSVM
-    MML_CLASSIC_CENTROIDS = 9,   // distances to centroids: NearestCentroid, KMeans
-    MML_CLASSIC_GMM = 10,        // Gaussian mixture: weighted log-likelihood per component
-    MML_CLASSIC_KNN = 11,        // k nearest neighbours: class shares or mean target
+    MML_CLASSIC_NORMALIZER = 4,   // rows scaled to unit l1 / l2 / max norm
+    MML_CLASSIC_PCA = 5,          // (x - mean) @ components.T
+    MML_CLASSIC_DENSE = 6,        // an MLP hidden layer: X @ coef.T + intercept, then activation
+    MML_CLASSIC_GAUSSIAN_NB = 7,  // Gaussian naive Bayes: joint log-likelihood per class
+    MML_CLASSIC_SVM = 8,          // kernel SVM: SVC (one-vs-one), SVR, OneClassSVM
+    MML_CLASSIC_CENTROIDS = 9,    // distances to centroids: NearestCentroid, KMeans
+    MML_CLASSIC_GMM = 10,         // Gaussian mixture: weighted log-likelihood per component
+    MML_CLASSIC_KNN = 11,         // k nearest neighbours: class shares or mean target
+    MML_CLASSIC_MAHALANOBIS = 12, // squared Mahalanobis distance: EllipticEnvelope, MinCovDet
     MML_CLASSIC_KIND_COUNT
 } mml_classic_kind_t;
 
@@ -54,8 +56,10 @@ typedef enum {
     MML_CLASSIC_DECISION =
         2, // linear / boosting classifier: decision_function (1 value for 2 classes)
     MML_CLASSIC_TRANSFORM = 3, // transformer pipeline: the last transform's output
-    MML_CLASSIC_SCORE = 4      // score_samples (OneClassSVM, IsolationForest: decision + offset;
-                               // GaussianMixture: log-likelihood)
+    MML_CLASSIC_SCORE = 4,     // score_samples (OneClassSVM, IsolationForest: decision + offset;
+                               // GaussianMixture: log-likelihood; EllipticEnvelope: -mahalanobis)
+    MML_CLASSIC_MAHALANOBIS_DIST = 5, // EllipticEnvelope, MinCovDet: squared Mahalanobis distance
+    MML_CLASSIC_WHAT_COUNT
 } mml_classic_what_t;
 
 typedef struct {

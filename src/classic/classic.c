@@ -16,14 +16,18 @@
 #define STAGE_BYTES (16u)
 #define NODE_BYTES (16u)
 #define TREES_SUM (1u) // trees param low byte: 0 mean of leaves (forests), 1 bias + sum (boosting)
-#define TREES_IFOREST (2u) // 2: isolation forest: -2^-(sum of leaves) - offset
-#define ACT_LOGISTIC (3u)  // dense activations: 0 identity, 1 relu, 2 tanh, 3 logistic
+#define TREES_IFOREST (2u)          // 2: isolation forest: -2^-(sum of leaves) - offset
+#define TREES_CATEGORICAL (0x1000u) // trees param flag: categorical bitsets follow the leaves
+#define TREES_COMPACT (0x2000u)     // trees param flag: 8-byte nodes, a threshold table
+#define ACT_LOGISTIC (3u)           // dense activations: 0 identity, 1 relu, 2 tanh, 3 logistic
 #define LINK_SOFTMAX (2u)
 
 // A tree node as stored: feature < 0 marks a leaf whose `left` is its leaf index; an internal
-// node's feature may carry MISSING_LEFT (a NaN input goes left: HistGradientBoosting).
+// node's feature may carry MISSING_LEFT (a NaN input goes left: HistGradientBoosting) and
+// CATEGORICAL (threshold's bits are a bitset index: HistGradientBoosting's categorical splits).
 #define MISSING_LEFT (0x40000000)
-#define FEATURE_MASK (0x3fffffff)
+#define CATEGORICAL (0x20000000)
+#define FEATURE_MASK (0x1fffffff)
 typedef struct {
     int32_t feature;
     float threshold;
@@ -31,8 +35,37 @@ typedef struct {
     uint32_t right;
 } node_t;
 
+// A compact node (TREES_COMPACT): children relative to the tree's first node; `value` indexes the
+// threshold table (or the bitsets, or, in a leaf, the stage's table of distinct leaves).
+#define C_LEAF (0xffffu)
+#define C_MISSING_LEFT (0x4000u)
+#define C_CATEGORICAL (0x2000u)
+#define C_FEATURE_MASK (0x1fffu)
+typedef struct {
+    uint16_t feature, value, left, right;
+} cnode_t;
+
+// A trees stage's body, placed (docs/classic-format.md).
+typedef struct {
+    uint32_t n_trees, n_nodes, n_leaves, n_thr, n_bitsets, agg, link, leaf_width;
+    bool compact;
+    const uint32_t *root;    // [n_trees + 1] first node of each tree
+    const float *thr;        // compact: [n_thr] thresholds
+    const node_t *nodes;     // [n_nodes], or
+    const cnode_t *cnodes;   // compact: [n_nodes]
+    const float *leaves;     // [n_leaves][leaf_width]
+    const float *extra;      // aggregation 1: bias[n_out]; 2: the offset
+    const uint32_t *bitsets; // [n_bitsets][16]: categories going left, then the known ones
+} trees_t;
+
 static uint32_t rd32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static double rd_f64(const uint8_t *p) {
+    double v;
+    memcpy(&v, p, 8); // the blob is only 4-byte aligned
+    return v;
 }
 
 static uint16_t rd16(const uint8_t *p) {
@@ -63,6 +96,8 @@ static const char *kind_name(uint32_t kind) {
             return "gmm";
         case MML_CLASSIC_KNN:
             return "knn";
+        case MML_CLASSIC_MAHALANOBIS:
+            return "mahalanobis";
         default:
             return "?";
     }
@@ -72,12 +107,52 @@ static const char *kind_name(uint32_t kind) {
 typedef struct {
     uint32_t kind, param, n_in, n_out;
     const uint8_t *body; // after the stage header
+    uint32_t body_len;
 } stage_t;
 
 static stage_t stage_at(const mml_classic_t *m, uint32_t s) {
     const uint8_t *p = m->buf + m->stage[s];
-    stage_t st = {rd16(p), rd16(p + 2), rd32(p + 8), rd32(p + 12), p + STAGE_BYTES};
+    stage_t st = {rd16(p), rd16(p + 2), rd32(p + 8), rd32(p + 12), p + STAGE_BYTES,
+        rd32(p + 4) - STAGE_BYTES};
     return st;
+}
+
+// Reads a trees body's counts and, when its size (computed in 64 bits) fits in avail, places its
+// arrays. Returns that size (0: the counts themselves are truncated).
+static uint64_t trees_at(const uint8_t *b, uint64_t avail, uint32_t param, uint32_t n_out,
+    trees_t *t) {
+    memset(t, 0, sizeof(*t));
+    t->agg = param & 0xff;
+    t->link = (param >> 8) & 0xf;
+    t->compact = (param & TREES_COMPACT) != 0;
+    bool cat = (param & TREES_CATEGORICAL) != 0;
+    uint32_t head = 12 + (t->compact ? 4 : 0) + (cat ? 4 : 0);
+    if (avail < head) {
+        return 0;
+    }
+    t->n_trees = rd32(b);
+    t->n_nodes = rd32(b + 4);
+    t->n_leaves = rd32(b + 8);
+    t->n_thr = t->compact ? rd32(b + 12) : 0;
+    t->n_bitsets = cat ? rd32(b + head - 4) : 0;
+    t->leaf_width = t->agg != 0 ? 1 : n_out;
+    uint64_t roots = 4 * ((uint64_t)t->n_trees + 1);
+    uint64_t o_thr = head + roots;
+    uint64_t o_nodes = o_thr + 4 * (uint64_t)t->n_thr;
+    uint64_t o_leaves = o_nodes + (uint64_t)(t->compact ? 8 : NODE_BYTES) * t->n_nodes;
+    uint64_t o_extra = o_leaves + 4 * (uint64_t)t->n_leaves * t->leaf_width;
+    uint64_t o_bits = o_extra + (t->agg != 0 ? 4 * (uint64_t)n_out : 0);
+    uint64_t need = o_bits + 64 * (uint64_t)t->n_bitsets;
+    if (need <= avail) {
+        t->root = (const uint32_t *)(b + head);
+        t->thr = (const float *)(b + o_thr);
+        t->nodes = (const node_t *)(b + o_nodes);
+        t->cnodes = (const cnode_t *)(b + o_nodes);
+        t->leaves = (const float *)(b + o_leaves);
+        t->extra = (const float *)(b + o_extra);
+        t->bitsets = (const uint32_t *)(b + o_bits);
+    }
+    return need;
 }
 
 // The link that turns a model stage's raw output into probabilities (0: none, 1 binary logistic,
@@ -87,7 +162,7 @@ static uint32_t stage_link(const stage_t *st) {
         case MML_CLASSIC_LINEAR:
             return st->param;
         case MML_CLASSIC_TREES:
-            return st->param >> 8;
+            return (st->param >> 8) & 0xf;
         case MML_CLASSIC_GAUSSIAN_NB:
         case MML_CLASSIC_GMM:
             return LINK_SOFTMAX;
@@ -99,13 +174,16 @@ static uint32_t stage_link(const stage_t *st) {
 // A kernel SVM stage's body (see docs/classic-format.md).
 #define SVM_HEAD (32u)
 #define SVM_MAX_DEGREE (16u)
+#define SVM_SCORE (1u) // flags: score_samples (OneClassSVM)
+#define SVM_PROBA (2u) // flags: Platt sigmoids for predict_proba follow (SVC, NuSVC)
 typedef struct {
-    uint32_t kernel, degree, n_sv, n_groups, has_score;
+    uint32_t kernel, degree, n_sv, n_groups, flags;
     float gamma, coef0, score_offset;
     const uint32_t *n_support; // n_groups
     const float *sv;           // [n_sv][n_in]
     const float *dual;         // [max(n_groups - 1, 1)][n_sv]
     const float *intercept;    // [n_pairs]
+    const float *prob_a;       // SVM_PROBA: [n_pairs] libsvm's probA, then probB
 } svm_t;
 
 static uint32_t svm_pairs(uint32_t n_groups) {
@@ -122,46 +200,54 @@ static svm_t svm_at(const stage_t *st) {
     v.n_sv = rd32(b + 16);
     v.n_groups = rd32(b + 20);
     memcpy(&v.score_offset, b + 24, 4);
-    v.has_score = rd32(b + 28);
+    v.flags = rd32(b + 28);
     v.n_support = (const uint32_t *)(b + SVM_HEAD);
     v.sv = (const float *)(v.n_support + v.n_groups);
     v.dual = v.sv + (size_t)v.n_sv * st->n_in;
     v.intercept = v.dual + (size_t)(v.n_groups > 1 ? v.n_groups - 1 : 1) * v.n_sv;
+    v.prob_a = v.intercept + svm_pairs(v.n_groups);
     return v;
 }
 
-// Floats a stage writes at its output (an SVM also keeps its kernel values, pair decisions and
-// confidences there).
+// Floats a stage writes at its output (an SVM also keeps its kernel values, pair decisions,
+// confidences and, with probabilities, the pairwise ones there).
 static uint64_t stage_room(const stage_t *st) {
     if (st->kind == MML_CLASSIC_KNN) {
         return st->n_out + 2 * (uint64_t)rd32(st->body); // + k (distance, index) pairs
+    }
+    if (st->kind == MML_CLASSIC_MAHALANOBIS) {
+        return 2; // the result, then the squared distance
     }
     if (st->kind != MML_CLASSIC_SVM) {
         return st->n_out;
     }
     svm_t v = svm_at(st);
-    return 2 * (uint64_t)st->n_out + v.n_sv + svm_pairs(v.n_groups);
+    uint64_t k = v.n_groups;
+    return 2 * (uint64_t)st->n_out + v.n_sv + svm_pairs(v.n_groups) +
+        ((v.flags & SVM_PROBA) != 0 ? k * k + k : 0);
 }
 
 // Whether a model stage's raw output is a decision function (linear, boosting, SVM).
 static bool has_decision(const stage_t *st) {
     return st->kind == MML_CLASSIC_LINEAR || st->kind == MML_CLASSIC_SVM ||
-        (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) != 0);
+        (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) != 0) ||
+        (st->kind == MML_CLASSIC_MAHALANOBIS && st->param == 1);
 }
 
 // Isolation forest: the offset stored after the leaves.
 static float iforest_offset(const stage_t *st) {
-    const uint8_t *b = st->body;
-    uint32_t n_trees = rd32(b), n_nodes = rd32(b + 4), n_leaves = rd32(b + 8);
-    const float *leaves =
-        (const float *)(b + 12 + 4 * ((size_t)n_trees + 1) + (size_t)NODE_BYTES * n_nodes);
-    return leaves[n_leaves];
+    trees_t t;
+    trees_at(st->body, st->body_len, st->param, st->n_out, &t);
+    return t.extra[0];
 }
 
-// Whether score_samples exists (decision + an offset): OneClassSVM, IsolationForest.
+// Whether score_samples exists (decision + an offset): OneClassSVM, IsolationForest; GMM's
+// log-likelihood; EllipticEnvelope's -mahalanobis.
 static bool has_score(const stage_t *st) {
-    return st->kind == MML_CLASSIC_GMM || (st->kind == MML_CLASSIC_SVM && svm_at(st).has_score) ||
-        (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) == TREES_IFOREST);
+    return st->kind == MML_CLASSIC_GMM ||
+        (st->kind == MML_CLASSIC_SVM && (svm_at(st).flags & SVM_SCORE) != 0) ||
+        (st->kind == MML_CLASSIC_TREES && (st->param & 0xff) == TREES_IFOREST) ||
+        (st->kind == MML_CLASSIC_MAHALANOBIS && st->param == 1);
 }
 
 static mml_status_t bad(mml_error_t *err, uint32_t s, const char *what) {
@@ -178,57 +264,74 @@ static bool all_numbers(const float *v, uint64_t n) {
     return true;
 }
 
-// Trees: counts, ranges, and every node's feature, children and leaf index.
+// Trees: counts, ranges, and every node's feature, children, threshold (or bitset) and leaf.
 static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t param,
     uint32_t n_in, uint32_t n_out, mml_error_t *err) {
     if (avail < 12) {
         return bad(err, s, "trees header truncated");
     }
-    if ((param & 0xff) > TREES_IFOREST || (param >> 8) > 3 ||
-        ((param & 0xff) == TREES_IFOREST && (n_out != 1 || (param >> 8) != 0))) {
-        return bad(err, s, "unknown tree aggregation or link");
+    uint32_t agg = param & 0xff, lk = (param >> 8) & 0xf;
+    if (agg > TREES_IFOREST || lk > 3 || (param & ~(0xfffu | TREES_CATEGORICAL | TREES_COMPACT)) ||
+        (agg == TREES_IFOREST && (n_out != 1 || lk != 0))) {
+        return bad(err, s, "unknown tree aggregation, link or flags");
     }
-    bool sum = (param & 0xff) != 0; // one value per leaf, then n_out biases (or the offset)
-    uint32_t n_trees = rd32(body), n_nodes = rd32(body + 4), n_leaves = rd32(body + 8);
-    uint32_t leaf_width = sum ? 1 : n_out;
-    uint64_t need = 12 + 4 * ((uint64_t)n_trees + 1) + (uint64_t)NODE_BYTES * n_nodes +
-        4 * (uint64_t)n_leaves * leaf_width + (sum ? 4 * (uint64_t)n_out : 0);
-    if (n_trees == 0 || n_nodes == 0 || n_leaves == 0) {
+    trees_t t;
+    uint64_t need = trees_at(body, avail, param, n_out, &t);
+    if (need == 0) {
+        return bad(err, s, "trees header truncated");
+    }
+    if (t.n_trees == 0 || t.n_nodes == 0 || t.n_leaves == 0) {
         return bad(err, s, "no trees, nodes or leaves");
     }
     if (need != avail) {
         return bad(err, s, "trees size does not match its counts");
     }
-    const uint32_t *root = (const uint32_t *)(body + 12);
-    const node_t *nodes = (const node_t *)(root + n_trees + 1);
-    const float *leaves = (const float *)(nodes + n_nodes);
-    if (root[0] != 0 || root[n_trees] != n_nodes) {
+    if (t.root[0] != 0 || t.root[t.n_trees] != t.n_nodes || (t.compact && t.n_leaves > C_LEAF)) {
         return bad(err, s, "tree ranges do not cover the nodes");
     }
-    for (uint32_t t = 0; t < n_trees; t++) {
-        if (root[t + 1] <= root[t]) {
-            return bad(err, s, "empty tree");
+    for (uint32_t k = 0; k < t.n_trees; k++) {
+        uint32_t first = t.root[k], end = t.root[k + 1];
+        if (end <= first || (t.compact && end - first > C_LEAF)) {
+            return bad(err, s, "empty or too large tree");
         }
-        for (uint32_t i = root[t]; i < root[t + 1]; i++) {
-            const node_t *nd = &nodes[i];
-            if (nd->feature < 0) {
-                if (nd->left >= n_leaves) {
-                    return mml__fail(err, MML_ERR_INVALID_MODEL,
-                        "malformed classic model: node %u: leaf %u of %u", i, nd->left, n_leaves);
+        for (uint32_t i = first; i < end; i++) {
+            bool ok;
+            if (t.compact) {
+                // Children after their parent and inside the tree: every walk ends at a leaf.
+                const cnode_t *nd = &t.cnodes[i];
+                uint32_t local = i - first, size = end - first;
+                if (nd->feature == C_LEAF) {
+                    ok = nd->value < t.n_leaves;
+                } else {
+                    bool cat = (nd->feature & C_CATEGORICAL) != 0;
+                    ok = (nd->feature & 0x8000u) == 0 && (nd->feature & C_FEATURE_MASK) < n_in &&
+                        nd->left > local && nd->right > local && nd->left < size &&
+                        nd->right < size && nd->value < (cat ? t.n_bitsets : t.n_thr);
                 }
-                continue;
+            } else {
+                const node_t *nd = &t.nodes[i];
+                if (nd->feature < 0) {
+                    ok = nd->left < t.n_leaves;
+                } else {
+                    uint32_t bits;
+                    memcpy(&bits, &nd->threshold, 4);
+                    bool cat = (nd->feature & CATEGORICAL) != 0;
+                    ok = (uint32_t)(nd->feature & FEATURE_MASK) < n_in && nd->left > i &&
+                        nd->right > i && nd->left < end && nd->right < end &&
+                        (cat ? bits < t.n_bitsets : nd->threshold == nd->threshold);
+                }
             }
-            // Children after their parent and inside the tree: every walk ends at a leaf.
-            if ((uint32_t)(nd->feature & FEATURE_MASK) >= n_in || nd->left <= i || nd->right <= i ||
-                nd->left >= root[t + 1] || nd->right >= root[t + 1] ||
-                nd->threshold != nd->threshold) {
+            if (!ok) {
                 return mml__fail(err, MML_ERR_INVALID_MODEL,
-                    "malformed classic model: node %u: bad feature, child or threshold", i);
+                    "malformed classic model: node %u: bad feature, child or threshold (or leaf "
+                    "index)",
+                    i);
             }
         }
     }
-    if (!all_numbers(leaves, (uint64_t)n_leaves * leaf_width + (sum ? n_out : 0))) {
-        return bad(err, s, "NaN leaf value");
+    if (!all_numbers(t.thr, t.n_thr) ||
+        !all_numbers(t.leaves, (uint64_t)t.n_leaves * t.leaf_width + (agg != 0 ? n_out : 0))) {
+        return bad(err, s, "NaN threshold or leaf value");
     }
     return MML_OK;
 }
@@ -238,18 +341,20 @@ static mml_status_t check_svm(const uint8_t *body, uint64_t avail, uint32_t s, u
     if (avail < SVM_HEAD) {
         return bad(err, s, "svm header truncated");
     }
-    stage_t st = {MML_CLASSIC_SVM, param, n_in, n_out, body};
-    uint32_t n_groups = rd32(body + 20);
+    stage_t st = {MML_CLASSIC_SVM, param, n_in, n_out, body, (uint32_t)avail};
+    uint32_t n_groups = rd32(body + 20), flags = rd32(body + 28);
     if (rd32(body) > 3 || rd32(body + 12) > SVM_MAX_DEGREE || param > 1 || n_groups == 0 ||
         n_groups > 0xffffu || (param == 0) != (n_groups >= 2) ||
-        n_out != (param == 1 || n_groups == 2 ? 1u : n_groups) || rd32(body + 28) > 1) {
-        return bad(err, s, "svm: bad kernel, degree, mode, groups or outputs");
+        n_out != (param == 1 || n_groups == 2 ? 1u : n_groups) || flags > (SVM_SCORE | SVM_PROBA) ||
+        ((flags & SVM_PROBA) != 0 && param != 0)) {
+        return bad(err, s, "svm: bad kernel, degree, mode, groups, flags or outputs");
     }
     uint32_t n_sv = rd32(body + 16);
     uint64_t need = SVM_HEAD +
         4 *
             ((uint64_t)n_groups + (uint64_t)n_sv * n_in +
-                (uint64_t)(n_groups > 1 ? n_groups - 1 : 1) * n_sv + svm_pairs(n_groups));
+                (uint64_t)(n_groups > 1 ? n_groups - 1 : 1) * n_sv +
+                (uint64_t)svm_pairs(n_groups) * ((flags & SVM_PROBA) != 0 ? 3 : 1));
     if (need != avail || n_sv == 0) {
         return bad(err, s, "svm size does not match its counts");
     }
@@ -266,6 +371,46 @@ static mml_status_t check_svm(const uint8_t *body, uint64_t avail, uint32_t s, u
         return bad(err, s, "NaN parameter");
     }
     return MML_OK;
+}
+
+// A knn stage's body: samples stored as float32, or (KNN_INT8 / KNN_INT16) as integers q with a
+// per-feature scale, the sample value being exactly q * scale.
+#define KNN_INT8 (0x400u)
+#define KNN_INT16 (0x800u)
+typedef struct {
+    uint32_t k, n_samples, bytes; // bytes per stored sample value: 4, 1 or 2
+    bool reg;
+    const float *scale;     // [n_in] (integer storage)
+    const float *xs;        // [n_samples][n_in] float32 storage, or
+    const int8_t *xs8;      // int8 storage, or
+    const int16_t *xs16;    // int16 storage
+    const uint32_t *labels; // classifier: [n_samples]
+    const float *y;         // regressor: [n_samples][n_out]
+} knn_t;
+
+// Reads a knn body's counts (its 8-byte head must be there) and, when its size fits in avail,
+// places its arrays. Returns that size.
+static uint64_t knn_at(const uint8_t *b, uint64_t avail, uint32_t param, uint32_t n_in,
+    uint32_t n_out, knn_t *kn) {
+    memset(kn, 0, sizeof(*kn));
+    kn->k = rd32(b);
+    kn->n_samples = rd32(b + 4);
+    kn->reg = (param >> 9) & 1;
+    kn->bytes = (param & KNN_INT8) != 0 ? 1 : (param & KNN_INT16) != 0 ? 2 : 4;
+    uint64_t o_xs = 8 + (kn->bytes != 4 ? 4 * (uint64_t)n_in : 0);
+    uint64_t xs_bytes = ((uint64_t)kn->n_samples * n_in * kn->bytes + 3) / 4 * 4;
+    uint64_t o_tail = o_xs + xs_bytes;
+    uint64_t need = o_tail + 4 * (uint64_t)kn->n_samples * (kn->reg ? n_out : 1);
+    if (need > avail) {
+        return need;
+    }
+    kn->scale = (const float *)(b + 8);
+    kn->xs = (const float *)(b + o_xs);
+    kn->xs8 = (const int8_t *)(b + o_xs);
+    kn->xs16 = (const int16_t *)(b + o_xs);
+    kn->labels = (const uint32_t *)(b + o_tail);
+    kn->y = (const float *)(b + o_tail);
+    return need;
 }
 
 static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t kind,
@@ -310,23 +455,22 @@ static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s,
             need = 4 * ((uint64_t)n_out * n_in + (uint64_t)n_out * n_in * n_in + n_out);
             break;
         case MML_CLASSIC_KNN: {
-            if (avail < 8 || (param & 0xff) > 1 || (param >> 8) > 3) {
-                return bad(err, s, "knn: truncated, or unknown metric or weights");
+            if (avail < 8 || (param & 0xff) > 1 || (param >> 8) > 0xb || (param >> 10) == 3) {
+                return bad(err, s, "knn: truncated, or unknown metric, weights or storage");
             }
-            uint32_t k = rd32(body), n_samples = rd32(body + 4);
-            bool reg = (param >> 9) & 1;
-            need = 8 + 4 * ((uint64_t)n_samples * n_in + (uint64_t)n_samples * (reg ? n_out : 1));
-            if (k == 0 || k > n_samples || need != avail) {
+            knn_t kn;
+            need = knn_at(body, avail, param, n_in, n_out, &kn);
+            if (kn.k == 0 || kn.k > kn.n_samples || need != avail) {
                 return bad(err, s, "knn: k or size does not match its counts");
             }
-            const uint32_t *lab = (const uint32_t *)(body + 8) + (size_t)n_samples * n_in;
-            for (uint32_t i = 0; !reg && i < n_samples; i++) {
-                if (lab[i] >= n_out) {
+            for (uint32_t i = 0; !kn.reg && i < kn.n_samples; i++) {
+                if (kn.labels[i] >= n_out) {
                     return bad(err, s, "knn: label out of range");
                 }
             }
-            if (!all_numbers((const float *)(body + 8),
-                    (uint64_t)n_samples * n_in + (reg ? (uint64_t)n_samples * n_out : 0))) {
+            if (!all_numbers(kn.scale, kn.bytes != 4 ? n_in : 0) ||
+                !all_numbers(kn.xs, kn.bytes == 4 ? (uint64_t)kn.n_samples * n_in : 0) ||
+                !all_numbers(kn.y, kn.reg ? (uint64_t)kn.n_samples * n_out : 0)) {
                 return bad(err, s, "NaN parameter");
             }
             return MML_OK;
@@ -337,6 +481,20 @@ static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s,
             }
             need = 4 * (uint64_t)n_out * n_in;
             break;
+        case MML_CLASSIC_MAHALANOBIS:
+            if (param > 1 || n_out != 1) {
+                return bad(err, s, "mahalanobis: bad mode or outputs");
+            }
+            need = 8 * ((uint64_t)n_in + (uint64_t)n_in * n_in + 1);
+            if (need != avail) {
+                return bad(err, s, "size does not match its counts");
+            }
+            for (uint64_t i = 0; i < need / 8; i++) {
+                if (rd_f64(body + 8 * i) != rd_f64(body + 8 * i)) {
+                    return bad(err, s, "NaN parameter");
+                }
+            }
+            return MML_OK;
         default:
             return mml__fail(err, MML_ERR_UNSUPPORTED,
                 "classic model: stage %u has kind %u, unknown to this build", s, kind);
@@ -380,7 +538,7 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
     m->n_features = rd32(b + 16);
     m->n_classes = rd32(b + 20);
     m->n_targets = rd32(b + 24);
-    if (m->task > MML_CLASSIC_TRANSFORMER || m->n_features == 0 || rd32(b + 28) != 0) {
+    if (m->task > MML_CLASSIC_COVARIANCE || m->n_features == 0 || rd32(b + 28) != 0) {
         return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: header");
     }
     if (m->task == MML_CLASSIC_CLASSIFIER ? m->n_classes < 2 || m->n_targets != 1
@@ -419,14 +577,15 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         bool last = s + 1 == n_stages;
         bool is_model = kind == MML_CLASSIC_TREES || kind == MML_CLASSIC_LINEAR ||
             kind == MML_CLASSIC_GAUSSIAN_NB || kind == MML_CLASSIC_SVM ||
-            kind == MML_CLASSIC_CENTROIDS || kind == MML_CLASSIC_GMM || kind == MML_CLASSIC_KNN;
+            kind == MML_CLASSIC_CENTROIDS || kind == MML_CLASSIC_GMM || kind == MML_CLASSIC_KNN ||
+            kind == MML_CLASSIC_MAHALANOBIS;
         if (is_model != (last && m->task != MML_CLASSIC_TRANSFORMER)) {
             return bad(err, s, "models must be the last stage, transforms before it");
         }
         m->stage[s] = (uint32_t)off;
         off += size;
         width = n_out;
-        stage_t st_s = {kind, param, n_in, n_out, p + STAGE_BYTES};
+        stage_t st_s = {kind, param, n_in, n_out, p + STAGE_BYTES, size - STAGE_BYTES};
         uint64_t room = stage_room(&st_s);
         if (room > 0x3fffffffu) {
             return bad(err, s, "too wide");
@@ -442,12 +601,14 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
     // The last stage's output must be what the task promises.
     stage_t last = stage_at(m, n_stages - 1);
     uint32_t lk = stage_link(&last);
-    bool ok;
+    bool ok, envelope = last.kind == MML_CLASSIC_MAHALANOBIS;
     if (m->task == MML_CLASSIC_CLASSIFIER) {
         ok = width == m->n_classes || (has_decision(&last) && width == 1 && m->n_classes == 2);
-        ok = ok && (lk != 1 || width == 1);
+        ok = ok && (lk != 1 || width == 1) && (!envelope || last.param == 1);
+    } else if (m->task == MML_CLASSIC_COVARIANCE) { // MinCovDet: the distance alone
+        ok = envelope && last.param == 0 && m->n_targets == 1;
     } else {
-        ok = width == m->n_targets && lk == 0;
+        ok = width == m->n_targets && lk == 0 && !envelope;
     }
     if (!ok) {
         return mml__fail(err, MML_ERR_INVALID_MODEL,
@@ -473,7 +634,8 @@ uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
                 return 0;
             }
             return stage_link(&last) != 0 || last.kind == MML_CLASSIC_KNN ||
-                    (last.kind == MML_CLASSIC_TREES && !has_decision(&last))
+                    (last.kind == MML_CLASSIC_TREES && !has_decision(&last)) ||
+                    (last.kind == MML_CLASSIC_SVM && (svm_at(&last).flags & SVM_PROBA) != 0)
                 ? m->n_classes
                 : 0;
         case MML_CLASSIC_DECISION:
@@ -485,6 +647,8 @@ uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
             return m->task == MML_CLASSIC_TRANSFORMER ? m->n_targets : 0;
         case MML_CLASSIC_SCORE:
             return has_score(&last) ? 1 : 0;
+        case MML_CLASSIC_MAHALANOBIS_DIST:
+            return last.kind == MML_CLASSIC_MAHALANOBIS ? 1 : 0;
         default:
             return 0;
     }
@@ -493,57 +657,88 @@ uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
 // ---------------------------------------------------------------------------------------------
 // The run path: trusts what load checked.
 
+// A categorical split (HistGradientBoosting): the category (the value's integer part) goes left
+// when in the left bitset, right when a known category, else where missing values go; NaN,
+// negative values and values >= 256 (beyond any category) go where missing values go.
+static bool category_left(const uint32_t *bits, float v, bool missing_left) {
+    if (!(v >= 0.0f && v < 256.0f)) {
+        return missing_left;
+    }
+    uint32_t c = (uint32_t)v;
+    if ((bits[c >> 5] >> (c & 31)) & 1u) {
+        return true;
+    }
+    return (bits[8 + (c >> 5)] >> (c & 31)) & 1u ? false : missing_left;
+}
+
 // scikit-learn: X[f] <= threshold goes left (the threshold rounded down to float32 by the
 // converter, so the comparison is the same as scikit-learn's in double); NaN goes right, or left
 // where the node says so.
-static bool go_left(const node_t *nd, const float *x) {
+static bool go_left(const trees_t *t, const node_t *nd, const float *x) {
     float v = x[nd->feature & FEATURE_MASK];
-    return v <= nd->threshold || (v != v && (nd->feature & MISSING_LEFT) != 0);
+    bool missing_left = (nd->feature & MISSING_LEFT) != 0;
+    if ((nd->feature & CATEGORICAL) != 0) {
+        uint32_t b;
+        memcpy(&b, &nd->threshold, 4);
+        return category_left(t->bitsets + 16 * (size_t)b, v, missing_left);
+    }
+    return v <= nd->threshold || (v != v && missing_left);
+}
+
+// The leaf tree k reaches for x.
+static uint32_t tree_leaf(const trees_t *t, uint32_t k, const float *x) {
+    if (t->compact) {
+        const cnode_t *base = t->cnodes + t->root[k], *nd = base;
+        while (nd->feature != C_LEAF) {
+            float v = x[nd->feature & C_FEATURE_MASK];
+            bool missing_left = (nd->feature & C_MISSING_LEFT) != 0, left;
+            if ((nd->feature & C_CATEGORICAL) != 0) {
+                left = category_left(t->bitsets + 16 * (size_t)nd->value, v, missing_left);
+            } else {
+                left = v <= t->thr[nd->value] || (v != v && missing_left);
+            }
+            nd = base + (left ? nd->left : nd->right);
+        }
+        return nd->value;
+    }
+    const node_t *nd = &t->nodes[t->root[k]];
+    while (nd->feature >= 0) {
+        nd = &t->nodes[go_left(t, nd, x) ? nd->left : nd->right];
+    }
+    return nd->left;
 }
 
 static void run_trees(const stage_t *st, const float *x, float *out) {
-    const uint8_t *b = st->body;
-    uint32_t n_trees = rd32(b), n_nodes = rd32(b + 4), n_leaves = rd32(b + 8);
-    const uint32_t *root = (const uint32_t *)(b + 12);
-    const node_t *nodes = (const node_t *)(root + n_trees + 1);
-    const float *leaves = (const float *)(nodes + n_nodes);
-    if ((st->param & 0xff) != 0) {
+    trees_t t;
+    trees_at(st->body, st->body_len, st->param, st->n_out, &t);
+    if (t.agg != 0) {
         // Boosting: bias, plus each tree's one leaf value (learning rate folded in) added to
-        // output t % n_out (scikit-learn's stage order: one tree per class and stage).
-        const float *bias = leaves + n_leaves;
-        bool iforest = (st->param & 0xff) == TREES_IFOREST;
+        // output k % n_out (scikit-learn's stage order: one tree per class and stage).
+        bool iforest = t.agg == TREES_IFOREST;
         for (uint32_t j = 0; j < st->n_out; j++) {
-            out[j] = iforest ? 0.0f : bias[j];
+            out[j] = iforest ? 0.0f : t.extra[j];
         }
-        for (uint32_t t = 0; t < n_trees; t++) {
-            const node_t *nd = &nodes[root[t]];
-            while (nd->feature >= 0) {
-                nd = &nodes[go_left(nd, x) ? nd->left : nd->right];
-            }
-            out[t % st->n_out] += leaves[nd->left];
+        for (uint32_t k = 0; k < t.n_trees; k++) {
+            out[k % st->n_out] += t.leaves[tree_leaf(&t, k, x)];
         }
         if (iforest) {
-            // The leaves hold path lengths / (n_trees c(max_samples)), the bias slot the offset:
+            // The leaves hold path lengths / (n_trees c(max_samples)), the extra slot the offset:
             // score = -2^-(sum), decision = score - offset.
-            out[0] = -mml__expf(-out[0] * 0.693147182f) - bias[0];
+            out[0] = -mml__expf(-out[0] * 0.693147182f) - t.extra[0];
         }
         return;
     }
     for (uint32_t j = 0; j < st->n_out; j++) {
         out[j] = 0.0f;
     }
-    for (uint32_t t = 0; t < n_trees; t++) {
-        const node_t *nd = &nodes[root[t]];
-        while (nd->feature >= 0) {
-            nd = &nodes[go_left(nd, x) ? nd->left : nd->right];
-        }
-        const float *v = leaves + (size_t)nd->left * st->n_out;
+    for (uint32_t k = 0; k < t.n_trees; k++) {
+        const float *v = t.leaves + (size_t)tree_leaf(&t, k, x) * st->n_out;
         for (uint32_t j = 0; j < st->n_out; j++) {
             out[j] += v[j];
         }
     }
-    if (n_trees > 1) {
-        float inv = (float)n_trees;
+    if (t.n_trees > 1) {
+        float inv = (float)t.n_trees;
         for (uint32_t j = 0; j < st->n_out; j++) {
             out[j] /= inv;
         }
@@ -718,6 +913,19 @@ static void run_svm(const stage_t *st, const float *x, float *out) {
     }
 }
 
+// libsvm's matrix Q of the pairwise probabilities r (k x k), computed from r as needed:
+// Q[t][t] = sum over j != t of r[j][t]^2, Q[t][j] = -r[j][t] r[t][j].
+static float svm_q(const float *r, uint32_t k, uint32_t t, uint32_t j) {
+    if (t != j) {
+        return -r[(size_t)j * k + t] * r[(size_t)t * k + j];
+    }
+    float acc = 0.0f;
+    for (uint32_t i = 0; i < k; i++) {
+        acc += i != t ? r[(size_t)i * k + t] * r[(size_t)i * k + t] : 0.0f;
+    }
+    return acc;
+}
+
 // Distances to each centroid (euclidean or manhattan).
 static void run_centroids(const stage_t *st, const float *x, float *out) {
     const float *c = (const float *)st->body;
@@ -756,16 +964,21 @@ static void run_gmm(const stage_t *st, const float *x, float *out) {
 // k nearest neighbours (the first stored sample wins a tie in distance). out: the result
 // (n_out), then k (distance, index) pairs, nearest first: stage_room() floats.
 static void run_knn(const stage_t *st, const float *x, float *out) {
-    uint32_t k = rd32(st->body), n_samples = rd32(st->body + 4), n = st->n_in, found = 0;
-    const float *xs = (const float *)(st->body + 8);
-    const uint8_t *labels = (const uint8_t *)(xs + (size_t)n_samples * n);
-    bool manhattan = (st->param & 0xff) == 1, by_distance = (st->param >> 8) & 1,
-         reg = (st->param >> 9) & 1;
+    knn_t kn;
+    knn_at(st->body, st->body_len, st->param, st->n_in, st->n_out, &kn);
+    uint32_t k = kn.k, n_samples = kn.n_samples, n = st->n_in, found = 0;
+    bool manhattan = (st->param & 0xff) == 1, by_distance = (st->param >> 8) & 1, reg = kn.reg;
     float *best = out + st->n_out; // best[2 j] distance, best[2 j + 1] the index's bits
     for (uint32_t s = 0; s < n_samples; s++) {
         float d = 0.0f;
+        size_t row = (size_t)s * n;
         for (uint32_t i = 0; i < n; i++) {
-            float t = x[i] - xs[(size_t)s * n + i];
+            // Integer storage: q * scale is exactly the float32 sample value (the converter
+            // checks it), so every distance equals the float32 form's.
+            float xv = kn.bytes == 4 ? kn.xs[row + i]
+                : kn.bytes == 1      ? (float)kn.xs8[row + i] * kn.scale[i]
+                                     : (float)kn.xs16[row + i] * kn.scale[i];
+            float t = x[i] - xv;
             d += manhattan ? (t < 0.0f ? -t : t) : t * t;
         }
         if (found == k && !(d < best[2 * (k - 1)])) {
@@ -798,19 +1011,96 @@ static void run_knn(const stage_t *st, const float *x, float *out) {
         uint32_t s;
         memcpy(&s, &best[2 * j + 1], 4);
         if (reg) {
-            const float *y = (const float *)labels + (size_t)s * st->n_out;
+            const float *y = kn.y + (size_t)s * st->n_out;
             for (uint32_t c = 0; c < st->n_out; c++) {
                 out[c] += w * y[c];
             }
         } else {
-            uint32_t c;
-            memcpy(&c, labels + 4 * (size_t)s, 4);
-            out[c] += w;
+            out[kn.labels[s]] += w;
         }
         total += w;
     }
     for (uint32_t c = 0; c < st->n_out; c++) {
         out[c] /= total;
+    }
+}
+
+// EllipticEnvelope / MinCovDet: d2 = |(x - location) F|^2, F F^T = the precision matrix, in
+// double from double parameters: the envelope's decision -d2 - offset cancels most of d2 near its
+// boundary, where float32 would leave errors of ~1e-4. out[1] = d2; out[0] = d2 (MinCovDet) or
+// the decision.
+static void run_mahalanobis(const stage_t *st, const float *x, float *out) {
+    uint32_t n = st->n_in;
+    const uint8_t *loc = st->body, *f = loc + 8 * (size_t)n;
+    double acc = 0.0;
+    for (uint32_t j = 0; j < n; j++) {
+        double y = 0.0;
+        for (uint32_t i = 0; i < n; i++) {
+            y += ((double)x[i] - rd_f64(loc + 8 * (size_t)i)) * rd_f64(f + 8 * ((size_t)i * n + j));
+        }
+        acc += y * y;
+    }
+    out[1] = (float)acc;
+    out[0] = st->param == 1 ? (float)(-acc - rd_f64(f + 8 * (size_t)n * n)) : (float)acc;
+}
+
+// libsvm's probability: each pair's decision through its Platt sigmoid (1 / (1 + exp(A d + B)),
+// kept in [1e-7, 1 - 1e-7]), then coupled into k class probabilities by Wu, Lin and Weng's
+// method 2 (libsvm's multiclass_probability: the same iteration, start and stopping rule; also
+// for two classes, as scikit-learn's libsvm does). r is the stage's output region after the
+// confidences (k * k + k floats: the pairwise matrix, then Qp).
+static void svm_proba(const stage_t *st, float *region, float *p) {
+    svm_t v = svm_at(st);
+    uint32_t k = v.n_groups, n_pairs = svm_pairs(k);
+    const float *dec = region + st->n_out + v.n_sv;
+    float *r = region + st->n_out + v.n_sv + n_pairs + st->n_out, *qp = r + (size_t)k * k;
+    const float *prob_b = v.prob_a + n_pairs;
+    uint32_t q = 0;
+    for (uint32_t i = 0; i < k; i++) {
+        for (uint32_t j = i + 1; j < k; j++, q++) {
+            float f = dec[q] * v.prob_a[q] + prob_b[q], e, s;
+            if (f >= 0.0f) {
+                e = mml__expf(-f);
+                s = e / (1.0f + e);
+            } else {
+                s = 1.0f / (1.0f + mml__expf(f));
+            }
+            s = s < 1e-7f ? 1e-7f : s > 1.0f - 1e-7f ? 1.0f - 1e-7f : s;
+            r[(size_t)i * k + j] = s;
+            r[(size_t)j * k + i] = 1.0f - s;
+        }
+    }
+    float eps = 0.005f / (float)k;
+    for (uint32_t t = 0; t < k; t++) {
+        p[t] = 1.0f / (float)k;
+    }
+    uint32_t max_iter = k > 100 ? k : 100;
+    for (uint32_t iter = 0; iter < max_iter; iter++) {
+        float pqp = 0.0f, max_error = 0.0f;
+        for (uint32_t t = 0; t < k; t++) {
+            qp[t] = 0.0f;
+            for (uint32_t j = 0; j < k; j++) {
+                qp[t] += svm_q(r, k, t, j) * p[j];
+            }
+            pqp += p[t] * qp[t];
+        }
+        for (uint32_t t = 0; t < k; t++) {
+            float e = qp[t] - pqp;
+            e = e < 0.0f ? -e : e;
+            max_error = e > max_error ? e : max_error;
+        }
+        if (max_error < eps) {
+            break;
+        }
+        for (uint32_t t = 0; t < k; t++) {
+            float qtt = svm_q(r, k, t, t), diff = (-qp[t] + pqp) / qtt;
+            p[t] += diff;
+            pqp = (pqp + diff * (diff * qtt + 2.0f * qp[t])) / (1.0f + diff) / (1.0f + diff);
+            for (uint32_t j = 0; j < k; j++) {
+                qp[j] = (qp[j] + diff * svm_q(r, k, t, j)) / (1.0f + diff);
+                p[j] /= (1.0f + diff);
+            }
+        }
     }
 }
 
@@ -909,6 +1199,8 @@ static const float *run_stages(const mml_classic_t *m, const float *x, float *sc
             run_gmm(&st, in, out);
         } else if (st.kind == MML_CLASSIC_KNN) {
             run_knn(&st, in, out);
+        } else if (st.kind == MML_CLASSIC_MAHALANOBIS) {
+            run_mahalanobis(&st, in, out);
         } else {
             run_transform(&st, in, out);
         }
@@ -927,6 +1219,10 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
     stage_t last = stage_at(m, m->n_stages - 1);
     if (what == MML_CLASSIC_PROBA && stage_link(&last) != 0) {
         link(stage_link(&last), r, last.n_out, out);
+    } else if (what == MML_CLASSIC_PROBA && last.kind == MML_CLASSIC_SVM) {
+        svm_proba(&last, (float *)r, out); // r: the scratch run_stages wrote
+    } else if (last.kind == MML_CLASSIC_MAHALANOBIS && what != MML_CLASSIC_DECISION) {
+        out[0] = what == MML_CLASSIC_SCORE ? -r[1] : r[1]; // score_samples: -d2; mahalanobis: d2
     } else if (what == MML_CLASSIC_SCORE && last.kind == MML_CLASSIC_GMM) {
         out[0] = logsumexp(r, last.n_out);
     } else if (what == MML_CLASSIC_SCORE) {
@@ -944,6 +1240,10 @@ uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float
     uint32_t n = last.n_out;
     if (last.kind == MML_CLASSIC_SVM && n > 1) {
         return svm_vote(&last, r);
+    }
+    if (last.kind == MML_CLASSIC_MAHALANOBIS ||
+        (last.kind == MML_CLASSIC_TREES && (last.param & 0xff) == TREES_IFOREST)) {
+        return r[0] >= 0.0f ? 1u : 0u; // EllipticEnvelope, IsolationForest: inlier when >= 0
     }
     if (last.kind == MML_CLASSIC_CENTROIDS) { // the nearest (first on ties)
         uint32_t best = 0;

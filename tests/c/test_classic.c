@@ -87,7 +87,7 @@ static void check_damage(const classic_case_t *c) {
         copy[at] ^= bit;
         if (mml_classic_load(&m, copy, c->len, &err) == MML_OK &&
             mml_classic_scratch_floats(&m) <= MAX_FLOATS && m.max_width <= MAX_FLOATS) {
-            for (int what = 0; what < 4; what++) {
+            for (int what = 0; what < MML_CLASSIC_WHAT_COUNT; what++) {
                 if (mml_classic_outputs(&m, (mml_classic_what_t)what) > 0) {
                     mml_classic_run(&m, (mml_classic_what_t)what, c->x, out, scratch);
                 }

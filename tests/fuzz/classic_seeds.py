@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # Writes the classic fuzzer's seeds: every model of tests/py/classic_cases.py converted to .mml
-# (the forests cut to 3 trees to keep seeds small).   classic_seeds.py DIR
+# and their compact forms (the forests cut to 3 trees to keep seeds small).   classic_seeds.py DIR
 import sys
 from pathlib import Path
 
@@ -19,3 +19,10 @@ for name in cc.CASES:
     blob = mmlsk.convert(est)
     if len(blob) <= 100000:
         (out / f"{name}.mml").write_bytes(blob)
+    for form in ("int16", "int8"):  # the compact forms, where the model has one
+        try:
+            small = mmlsk.convert(est, compact=form)
+        except mmlsk.ConversionError:
+            continue
+        if len(small) <= 100000:
+            (out / f"{name}_{form}.mml").write_bytes(small)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: arbitrary bytes as a classic (scikit-learn) model: load, then every method
-// on two samples. Seeded with blobs of tests/py/classic_cases.py (tests/fuzz/classic_seeds.py).
+// (every mml_classic_what_t) on two samples. Seeded with blobs of tests/py/classic_cases.py, full
+// and compact forms (tests/fuzz/classic_seeds.py).
 #include <stdlib.h>
 #include <string.h>
 #include "microml/mml_classic.h"
@@ -21,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             for (uint32_t i = 0; i < m.n_features; i++) {
                 x[i] = pass == 0 ? 0.0f : (float)i - 3.5f;
             }
-            for (int what = 0; what < 4; what++) {
+            for (int what = 0; what < MML_CLASSIC_WHAT_COUNT; what++) {
                 uint32_t n = mml_classic_outputs(&m, (mml_classic_what_t)what);
                 if (n > m.max_width) {
                     abort(); // the loader promised room for every result

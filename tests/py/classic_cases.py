@@ -5,12 +5,30 @@
 import warnings
 
 import numpy as np
-from sklearn import (cluster, datasets, decomposition, ensemble, linear_model, mixture,
-                     naive_bayes, neighbors, neural_network, pipeline, preprocessing, svm, tree)
+from sklearn import (cluster, covariance, datasets, decomposition, ensemble, linear_model,
+                     mixture, naive_bayes, neighbors, neural_network, pipeline, preprocessing, svm,
+                     tree)
 from sklearn.model_selection import train_test_split
 
 
 def _data(name):
+    if name.endswith("_unseen"):  # the prediction set gets unseen categories (see fitted())
+        return _data(name[: -len("_unseen")])
+    if name.endswith("_cat"):
+        # The first 6 features binned by quantiles into categories 0..11 (float values).
+        X, y = _data(name[: -len("_cat")])
+        X = X.copy()
+        for j in range(6):
+            edges = np.quantile(X[:, j], np.linspace(0, 1, 13)[1:-1])
+            X[:, j] = np.digitize(X[:, j], edges)
+        return X, y
+    if name.endswith("_jitter"):
+        # Integers 0..118 (7 * pixel + 0..6): int8-exact, and distances rarely tie.
+        X, y = _data(name[: -len("_jitter")])
+        return X * 7 + np.random.default_rng(2).integers(0, 7, size=X.shape), y
+    if name.endswith("_std"):  # standardized (the covariance estimators compare in float32)
+        X, y = _data(name[: -len("_std")])
+        return preprocessing.StandardScaler().fit_transform(X), y
     if name.endswith("_f32_nan"):
         # float32-exact values (HistGradientBoosting compares in double) with 5% missing.
         X, y = _data(name[: -len("_f32_nan")])
@@ -109,6 +127,11 @@ CASES = {
     "knn_reg_synth": ("regression", lambda: neighbors.KNeighborsRegressor(n_neighbors=5), "test"),
     "knn_reg_diabetes_distance": ("diabetes", lambda: neighbors.KNeighborsRegressor(
         n_neighbors=4, weights="distance", p=1), "test"),
+    # Integer features (the int8 / int16 compact forms store them exactly), jittered so that
+    # distances rarely tie.
+    "knn_digits": ("digits_jitter", lambda: neighbors.KNeighborsClassifier(
+        n_neighbors=5, weights="distance"), "test"),
+    "knn_reg_digits": ("digits_jitter", lambda: neighbors.KNeighborsRegressor(n_neighbors=3), "test"),
     # Gaussian mixtures, every covariance type.
     "gmm_full_iris": ("iris", lambda: mixture.GaussianMixture(3, random_state=0), "test"),
     "gmm_tied_wine": ("wine", lambda: _scaled(mixture.GaussianMixture(
@@ -166,6 +189,36 @@ CASES = {
         hidden_layer_sizes=(20,), max_iter=500, random_state=0)), "test"),
     "mlp_reg_synth_identity": ("regression", lambda: _scaled(neural_network.MLPRegressor(
         hidden_layer_sizes=(8,), activation="identity", max_iter=300, random_state=0)), "test"),
+    # Covariance: EllipticEnvelope (predict, decision_function, score_samples, mahalanobis) and
+    # MinCovDet / EmpiricalCovariance (mahalanobis).
+    "envelope_iris": ("iris", lambda: covariance.EllipticEnvelope(random_state=0), "all"),
+    "envelope_wine": ("wine", lambda: _scaled(covariance.EllipticEnvelope(
+        contamination=0.05, random_state=0)), "all"),
+    "envelope_breast": ("breast_cancer_std", lambda: covariance.EllipticEnvelope(
+        contamination=0.2, random_state=0), "all"),
+    "envelope_synth": ("classification", lambda: covariance.EllipticEnvelope(random_state=0), "all"),
+    "mincovdet_iris": ("iris", lambda: covariance.MinCovDet(random_state=0), "all"),
+    "mincovdet_wine": ("wine_std", lambda: covariance.MinCovDet(random_state=0), "all"),
+    "mincovdet_diabetes": ("diabetes_std", lambda: covariance.MinCovDet(random_state=0), "all"),
+    "empcov_synth": ("regression", covariance.EmpiricalCovariance, "all"),
+    # Kernel SVMs with predict_proba (libsvm's Platt sigmoids and pairwise coupling).
+    "svc_rbf_iris_proba": ("iris", lambda: svm.SVC(probability=True, random_state=0), "test"),
+    "svc_poly_breast_proba": ("breast_cancer", lambda: _scaled(svm.SVC(
+        kernel="poly", degree=2, probability=True, random_state=0)), "test"),
+    "svc_rbf_wine_proba": ("wine", lambda: _scaled(svm.SVC(probability=True, random_state=0)), "test"),
+    "nusvc_rbf_synth_proba": ("classification", lambda: _scaled(svm.NuSVC(
+        probability=True, random_state=0)), "test"),
+    "svc_linear_digits_proba": ("digits", lambda: svm.SVC(
+        kernel="linear", probability=True, random_state=0), "test"),
+    # HistGradientBoosting with categorical splits (missing values, unseen categories).
+    "hgb_cat_clf_digits": ("digits_f32_nan_unseen", lambda: ensemble.HistGradientBoostingClassifier(
+        categorical_features=list(range(16, 48)), max_iter=10, random_state=0), "all"),
+    "hgb_cat_clf_breast": ("breast_cancer_f32_cat_unseen", lambda: ensemble.HistGradientBoostingClassifier(
+        categorical_features=list(range(6)), max_iter=30, random_state=0), "all"),
+    "hgb_cat_reg_synth": ("regression_f32_cat_unseen", lambda: ensemble.HistGradientBoostingRegressor(
+        categorical_features=list(range(6)), max_iter=30, random_state=0), "all"),
+    "hgb_cat_reg_diabetes": ("diabetes_f32_cat", lambda: ensemble.HistGradientBoostingRegressor(
+        categorical_features=[0, 1, 2, 3, 4, 5], max_iter=20, random_state=0), "test"),
     # Transformers alone.
     "standard_wine": ("wine", preprocessing.StandardScaler, "test"),
     "minmax_breast": ("breast_cancer", preprocessing.MinMaxScaler, "test"),
@@ -192,13 +245,30 @@ def fitted(name):
         else:
             est.fit(X_train)
     X = _data(data)[0] if which == "all" else X_test
+    if data.endswith("_unseen"):
+        X = _unseen(X, est)
     return est, X
+
+
+def _unseen(X, est):
+    """X with 5% of its categorical values replaced by categories the model has not seen (17, 40,
+    255.5), negative ones (-1, -0.5: scikit-learn treats them as missing) and non-integer ones (2.5:
+    the integer part is the category)."""
+    X = X.copy()
+    cat = np.flatnonzero(est.is_categorical_)
+    rng = np.random.default_rng(1)
+    hit = rng.random((len(X), len(cat))) < 0.05
+    vals = rng.choice([17.0, 40.0, 255.5, -1.0, -0.5, 2.5], size=hit.shape)
+    sub = X[:, cat]
+    sub[hit] = vals[hit]
+    X[:, cat] = sub
+    return X
 
 
 def methods(est):
     """The methods microml must match on est, in a fixed order."""
     return [m for m in ("predict", "predict_proba", "decision_function", "transform",
-                        "score_samples")
+                        "score_samples", "mahalanobis")
             if hasattr(est, m)
             and not (m == "score_samples" and not hasattr(est, "predict"))
             and not (m == "predict_proba" and not _has_proba(est))]
@@ -214,7 +284,8 @@ def _has_proba(est):
 
 def is_classifier(est):
     return hasattr(est, "classes_") or type(est).__name__ in (
-        "OneClassSVM", "IsolationForest", "KMeans", "MiniBatchKMeans", "GaussianMixture") or (
+        "OneClassSVM", "IsolationForest", "KMeans", "MiniBatchKMeans", "GaussianMixture",
+        "EllipticEnvelope") or (
         hasattr(est, "steps") and is_classifier(est.steps[-1][1]))
 
 

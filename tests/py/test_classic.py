@@ -217,8 +217,219 @@ def test_command_line(tmp_path):
     assert r.returncode == 0, r.stderr
     assert out.read_bytes() == mmlsk.convert(est)
     assert f"{len(out.read_bytes())} bytes" in r.stdout and "RAM" in r.stdout
+    r = subprocess.run([mmldata.PYTHON, "-m", "microml_tools.sklearn", str(path), "-o", str(out),
+                        "--compact", "int16"], cwd=mmldata.REPO / "python", capture_output=True,
+                       text=True)
+    small = mmlsk.convert(est, compact="int16")
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == small and len(small) < len(mmlsk.convert(est))
+    assert f"compact int16, {len(small)} bytes, RAM {mmlsk.ram_bytes(small)} bytes" in r.stdout
+    r = subprocess.run([mmldata.PYTHON, "-m", "microml_tools.sklearn", str(path), "-o", str(out),
+                        "--compact", "int8"], cwd=mmldata.REPO / "python", capture_output=True,
+                       text=True)
+    assert r.returncode == 1 and "compact='int8': trees have no 8-bit form" in r.stderr
     from sklearn.linear_model import TheilSenRegressor
     joblib.dump(TheilSenRegressor(random_state=0).fit(X[:50, :3], X[:50, 3]), path)
     r = subprocess.run([mmldata.PYTHON, "-m", "microml_tools.sklearn", str(path), "-o", str(out)],
                        cwd=mmldata.REPO / "python", capture_output=True, text=True)
     assert r.returncode == 1 and "TheilSenRegressor: this estimator has no microml form" in r.stderr
+
+
+# ---- compact forms (convert(est, compact="int16" / "int8")) -------------------------------------
+
+COMPACT_TREES = ["tree_clf_digits", "forest_clf_digits", "extra_reg_synth", "gb_clf_iris",
+                 "gb_reg_diabetes", "hgb_clf_breast_nan", "hgb_cat_clf_digits", "hgb_cat_reg_synth",
+                 "iforest_breast"]
+
+
+def _same(a, b):
+    return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+
+
+def _boundary_inputs(est, X, rng):
+    """X's rows with features moved onto the trees' thresholds and their float32 neighbours (the
+    values where a rounded threshold would flip a comparison)."""
+    final = est.steps[-1][1] if hasattr(est, "steps") else est
+    thr = {}
+    if hasattr(final, "_predictors"):
+        for it in final._predictors:
+            for pr in it:
+                for n in pr.nodes[~pr.nodes["is_leaf"] & ~pr.nodes["is_categorical"].astype(bool)]:
+                    thr.setdefault(int(n["feature_idx"]), []).append(n["num_threshold"])
+    else:
+        trees = (list(np.ravel(final.estimators_)) if hasattr(final, "estimators_") else [final])
+        feats = getattr(final, "estimators_features_", [None] * len(trees))
+        for t, fs in zip(trees, feats):
+            tr = t.tree_
+            for i in np.flatnonzero(tr.children_left >= 0):
+                f = int(tr.feature[i]) if fs is None else int(fs[tr.feature[i]])
+                thr.setdefault(f, []).append(tr.threshold[i])
+    Xb = np.array(X[:200], dtype=np.float32)
+    for f, ts in thr.items():
+        t32 = mmlsk.threshold_f32(np.array(ts))
+        cand = np.concatenate([t32, np.nextafter(t32, np.float32(np.inf)),
+                               np.nextafter(t32, np.float32(-np.inf))])
+        Xb[:, f] = rng.choice(cand, size=len(Xb))
+    return Xb.astype(np.float64)
+
+
+@pytest.mark.parametrize("name", COMPACT_TREES)
+def test_compact_trees_identical(microml, name):
+    # 8-byte nodes and a table of the distinct float32 thresholds: every comparison is the very
+    # comparison of the full form, so every result is bit-identical, also on the thresholds.
+    est, X = cc.fitted(name)
+    full, small = mmlsk.convert(est), mmlsk.convert(est, compact="int16")
+    assert len(small) < 0.8 * len(full), (len(small), len(full))
+    a, b = microml.load(full), microml.load(small)
+    assert a.kind == b.kind
+    Xb = _boundary_inputs(est, X, np.random.default_rng(0))
+    for XX in (X, Xb):
+        for meth in cc.methods(est):
+            assert _same(getattr(a, meth)(XX), getattr(b, meth)(XX)), meth
+        if cc.is_classifier(est):
+            assert np.array_equal(b.predict(XX), est.predict(XX))
+        else:
+            assert close(b.predict(XX), est.predict(XX)).all()
+
+
+@pytest.mark.parametrize("name,form", [("knn_digits", "int8"), ("knn_digits", "int16"),
+                                       ("knn_reg_digits", "int8")])
+def test_compact_knn_identical(microml, name, form):
+    # Integer features stored as int8 / int16 with scale 1: every distance is the float32 form's,
+    # so every result is bit-identical; samples take 1/4 (int8) or 1/2 (int16) the room.
+    est, X = cc.fitted(name)
+    full, small = mmlsk.convert(est), mmlsk.convert(est, compact=form)
+    n, nf = est._fit_X.shape
+    saved = n * nf * (4 - (1 if form == "int8" else 2)) - 4 * nf  # minus the scales
+    assert len(full) - len(small) >= saved - 3
+    a, b = microml.load(full), microml.load(small)
+    for meth in cc.methods(est):
+        assert _same(getattr(a, meth)(X), getattr(b, meth)(X)), meth
+        ref, got = getattr(est, meth)(X), getattr(b, meth)(X)
+        if meth == "predict" and cc.is_classifier(est):
+            assert np.array_equal(got, ref)
+        else:
+            assert close(got, ref).all()
+
+
+def test_compact_scaled_knn(microml):
+    # Values q * 2^e (here multiples of 0.25) are stored exactly with a power-of-two scale.
+    from sklearn.neighbors import KNeighborsRegressor
+
+    rng = np.random.default_rng(3)
+    X = rng.integers(-400, 400, size=(120, 5)) * 0.25
+    y = rng.normal(size=120)
+    est = KNeighborsRegressor(n_neighbors=3).fit(X, y)
+    Xq = rng.normal(size=(50, 5)) * 30.0
+    m = microml.load(mmlsk.convert(est, compact="int16"))
+    assert _same(m.predict(Xq), microml.load(mmlsk.convert(est)).predict(Xq))
+    assert close(m.predict(Xq), est.predict(Xq)).all()
+    with pytest.raises(mmlsk.ConversionError, match=r"compact='int8': feature 0's stored values"):
+        mmlsk.convert(est, compact="int8")  # |q| up to 1600
+
+
+def test_compact_refused():
+    from sklearn.naive_bayes import GaussianNB
+
+    est, _ = cc.fitted("knn_wine")  # standardized values: no exact integer form
+    with pytest.raises(mmlsk.ConversionError, match="KNeighborsClassifier: compact='int16': "
+                       "feature 0's stored values are not all q"):
+        mmlsk.convert(est, compact="int16")
+    with pytest.raises(mmlsk.ConversionError, match="RandomForestClassifier: compact='int8': "
+                       "trees have no 8-bit form"):
+        mmlsk.convert(cc.fitted("forest_clf_breast")[0], compact="int8")
+    with pytest.raises(mmlsk.ConversionError, match="GaussianNB: compact='int16': only trees"):
+        mmlsk.convert(cc.fitted("gnb_iris")[0], compact="int16")
+    with pytest.raises(mmlsk.ConversionError, match="compact='int4': must be None"):
+        mmlsk.convert(GaussianNB().fit([[0.0], [1.0]], [0, 1]), compact="int4")
+    with pytest.raises(mmlsk.ConversionError, match="StandardScaler: compact='int16': a "
+                       "transformer has no compact form"):
+        mmlsk.convert(cc.fitted("standard_wine")[0], compact="int16")
+
+
+def test_compact_damaged(microml):
+    # The compact nodes' links, threshold indices and leaf indices are checked on load.
+    blob = mmlsk.convert(cc.fitted("tree_clf_iris")[0], compact="int16")
+    n_trees, n_nodes, n_leaves, n_thr = struct.unpack_from("<IIII", blob, 32 + 12 + 16)
+    nodes = 32 + 12 + 16 + 16 + 4 * (n_trees + 1) + 4 * n_thr
+    feature, value, left, right = struct.unpack_from("<HHHH", blob, nodes)
+    assert feature != 0xffff and left > 0
+    for off, v in ((2, n_thr), (4, 0), (6, n_nodes), (0, 0x1fff)):
+        b = bytearray(blob)
+        struct.pack_into("<H", b, nodes + off, v)
+        with pytest.raises(ValueError, match="node 0: bad feature, child or threshold"):
+            microml.load(b)
+    b = bytearray(blob)
+    struct.pack_into("<HHHH", b, nodes, 0xffff, n_leaves, 0, 0)
+    with pytest.raises(ValueError, match="node 0: bad feature, child or threshold"):
+        microml.load(b)
+
+
+# ---- covariance, SVC probabilities, categorical splits -----------------------------------------
+
+def test_covariance_kinds(microml):
+    env = microml.load(mmlsk.convert(cc.fitted("envelope_iris")[0]))
+    assert env.kind == "mahalanobis classifier" and env.classes == (-1, 1)
+    mcd, X = cc.fitted("mincovdet_iris")
+    m = microml.load(mmlsk.convert(mcd))
+    assert m.kind == "mahalanobis covariance" and m.classes is None
+    assert close(m.mahalanobis(list(X[0])), mcd.mahalanobis(X[:1])).all()
+    with pytest.raises(ValueError, match=r"this model \(mahalanobis covariance\) has no predict"):
+        m.predict(list(X[0]))
+    with pytest.raises(ValueError, match="has no mahalanobis"):
+        microml.load(mmlsk.convert(cc.fitted("tree_clf_iris")[0])).mahalanobis([0.0] * 4)
+
+
+def test_envelope_predict_boundary(microml):
+    # EllipticEnvelope: inlier when decision_function >= 0 (a sample exactly on the boundary).
+    est, X = cc.fitted("envelope_iris")
+    m = microml.load(mmlsk.convert(est))
+    got, ref = m.predict(X), est.predict(X)
+    assert np.array_equal(got, ref) and set(ref) == {-1, 1}
+
+
+def test_svc_proba_refused_without_probability(microml):
+    est, X = cc.fitted("svc_rbf_iris")
+    with pytest.raises(ValueError, match="has no predict_proba"):
+        microml.load(mmlsk.convert(est)).predict_proba(list(X[0]))
+
+
+@pytest.mark.parametrize("name,form", [("envelope_wine", None), ("mincovdet_iris", None),
+                                       ("svc_rbf_wine_proba", None), ("hgb_cat_clf_breast", None),
+                                       ("hgb_cat_clf_breast", "int16"), ("knn_digits", "int8")])
+def test_damaged_new_sections(microml, name, form):
+    # Every truncation refused with ValueError; bit flips refused or run, never a crash.
+    est, X = cc.fitted(name)
+    blob = mmlsk.convert(est, compact=form)
+    for n in range(0, len(blob), max(1, len(blob) // 400)):
+        with pytest.raises(ValueError):
+            microml.load(bytearray(blob[:n]))
+    rng = np.random.default_rng(1)
+    x = list(X[0])
+    for _ in range(1000):
+        b = bytearray(blob)
+        b[rng.integers(len(b))] ^= 1 << int(rng.integers(8))
+        try:
+            m = microml.load(b)
+        except (ValueError, NotImplementedError):
+            continue
+        for meth in ("predict", "predict_proba", "decision_function", "score_samples",
+                     "mahalanobis"):
+            try:
+                getattr(m, meth)(x)
+            except ValueError as e:
+                assert "has no" in str(e)
+
+
+def test_hgb_categorical_paths(microml):
+    # Every category path: known left, known right, unseen / negative (where missing values go),
+    # NaN, and the integer part of a non-integer value.
+    est, X = cc.fitted("hgb_cat_reg_synth")
+    blob = mmlsk.convert(est)
+    assert struct.unpack_from("<H", blob, 32 + 2)[0] & mmlsk.TREES_CATEGORICAL
+    m = microml.load(blob)
+    rng = np.random.default_rng(5)
+    Xc = np.repeat(X[:20], 16, axis=0)
+    Xc[:, :6] = rng.choice([0, 1, 5, 11, 2.5, 11.9, 12, 17, 200, 255.5, -1, -0.25, np.nan],
+                           size=(len(Xc), 6))
+    assert close(m.predict(Xc), est.predict(Xc)).all()

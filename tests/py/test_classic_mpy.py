@@ -28,7 +28,11 @@ CASES = ["forest_clf_digits", "extra_clf_wine", "forest_reg_diabetes", "logreg_w
          "ncentroid_iris", "gmm_tied_wine", "gmm_full_synth8", "knn_breast_distance_manhattan",
          "knn_reg_synth", "hgb_clf_breast_nan", "hgb_reg_diabetes_nan",
          "logreg_breast", "sgd_hinge_digits", "pca_logreg_wine", "lasso_diabetes",
-         "pca_whiten_digits", "norm_l1_iris"]
+         "pca_whiten_digits", "norm_l1_iris",
+         "envelope_wine", "mincovdet_iris", "svc_rbf_wine_proba", "svc_poly_breast_proba",
+         "hgb_cat_clf_breast", "hgb_cat_reg_synth",
+         # compact forms: name@form
+         "forest_clf_digits@int16", "hgb_cat_clf_digits@int16", "knn_digits@int8"]
 N = 40
 
 SCRIPT = r"""
@@ -63,7 +67,8 @@ for meth in %(methods)r:
 errs = []
 for bad in ([1.0] * (nf + 1), 'abc', 42):
     try:
-        (m.predict if m.classes is not None or 'regressor' in m.kind else m.transform)(bad)
+        (m.predict if m.classes is not None or 'regressor' in m.kind else
+         m.mahalanobis if 'covariance' in m.kind else m.transform)(bad)
     except (ValueError, TypeError) as e:
         errs.append(type(e).__name__ + ': ' + str(e))
 try:
@@ -94,9 +99,10 @@ def test_unix_port_equals_sklearn(tmp_path, name, face):
         if not (MPY_X64 / "microml.mpy").exists():
             pytest.skip(f"{MPY_X64}/microml.mpy missing (run `make mpy`)")
         binary, env = STOCK, {"MICROPYPATH": str(MPY_X64)}
+    name, _, compact = name.partition("@")
     est, X = cc.fitted(name)
     X = X[:N]
-    (tmp_path / "m.mml").write_bytes(mmlsk.convert(est))
+    (tmp_path / "m.mml").write_bytes(mmlsk.convert(est, compact=compact or None))
     (tmp_path / "x.bin").write_bytes(X.astype("<f4").tobytes())
     methods = cc.methods(est)
     script = SCRIPT % {"blob": str(tmp_path / "m.mml"), "x": str(tmp_path / "x.bin"),
