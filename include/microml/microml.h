@@ -13,5 +13,6 @@
 #include "mml_tensor.h"
 #include "mml_model.h"
 #include "mml_dsp.h"
+#include "mml_anomaly.h"
 
 #endif // MICROML_MICROML_H
