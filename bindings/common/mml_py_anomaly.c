@@ -32,6 +32,7 @@ typedef enum {
     MSG_FIT_EMPTY,
     MSG_SCORES_NAN,
     MSG_DETECTOR,
+    MSG_MEAN_VAR,
     MSG_COUNT
 } msg_t;
 
@@ -63,6 +64,8 @@ static const struct {
     [MSG_FIT_EMPTY] = {MML_PY_EXC_VALUE, "fit() needs at least one sample"},
     [MSG_SCORES_NAN] = {MML_PY_EXC_VALUE, "a score of the normal data is NaN"},
     [MSG_DETECTOR] = {MML_PY_EXC_VALUE, "%s"},
+    [MSG_MEAN_VAR] = {MML_PY_EXC_VALUE,
+        "mean= and var= are the z-score's statistics (scorer=None, no alpha=), var >= 0"},
 };
 
 static void put(mml_py_err_t *e, size_t *pos, const char *s) {
@@ -139,6 +142,10 @@ bool mml_py_anomaly_init(mml_py_anomaly_t *pa, const mml_py_anomaly_opts_t *o, m
     if (o->has_smooth && mml_ewma_init(&pa->pre, o->smooth) != MML_OK) {
         return fail(e, MSG_SMOOTH);
     }
+    if ((o->has_mean || o->has_var) && (o->scorer != MML_PY_SCORER_ZSCORE ||
+            (o->has_var && !(o->var >= 0.0f)) || o->mean != o->mean)) {
+        return fail(e, MSG_MEAN_VAR);
+    }
     if (o->n < 1 || o->n > MML_DETECTOR_MAX_N || o->k < 1 || o->k > o->n) {
         return fail(e, MSG_K_N, o->k, o->n);
     }
@@ -154,6 +161,12 @@ bool mml_py_anomaly_init(mml_py_anomaly_t *pa, const mml_py_anomaly_opts_t *o, m
     pa->off_quantile = o->off_quantile;
     pa->width = 1;
     mml_welford_init(&pa->stats);
+    if (o->has_mean || o->has_var) {
+        // as if learnt from one sample with that spread: var(ddof=0) = m2 / n
+        pa->stats.n = 1;
+        pa->stats.mean = o->has_mean ? o->mean : 0.0f;
+        pa->stats.m2 = o->has_var ? o->var : 0.0f;
+    }
     pa->cfg.threshold = o->threshold;
     pa->cfg.off = o->has_off ? o->off : o->threshold;
     pa->cfg.on = o->has_on ? o->on : FLT_MAX;

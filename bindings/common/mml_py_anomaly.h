@@ -24,12 +24,13 @@ typedef enum {
 // Detector(...) keyword arguments as the binding found them (has_*: given, not None).
 typedef struct {
     uint8_t scorer;        // mml_py_scorer_t (the binding picks it from the scorer object)
-    bool has_alpha, has_smooth, has_threshold, has_off, has_on, has_off_quantile;
+    bool has_alpha, has_smooth, has_threshold, has_off, has_on, has_off_quantile, has_mean, has_var;
     float alpha;           // EWMA weight, (0, 1]: the scorer is MML_PY_SCORER_EWMA
     float smooth;          // z-scores: weight of an EWMA that smooths x first, (0, 1]
     float quantile;        // threshold = this quantile of fit()'s scores, [0, 1]
     float off_quantile;    // off = this quantile of fit()'s scores (default: off = threshold)
     float threshold, off, on; // given values (fit() leaves them alone)
+    float mean, var;       // ZSCORE: learnt statistics given (trained on the host); fit() replaces them
     int32_t k, n, gap;     // hysteresis, see mml_detector_config_t
     const char *method;    // ClassicModel: "score_samples", "decision_function", "transform"
 } mml_py_anomaly_opts_t;

@@ -1017,17 +1017,18 @@ static int opt_float(PyObject *o, bool *has, float *v) {
 }
 
 // Detector(scorer=None, *, alpha=None, smooth=None, quantile=0.99, off_quantile=None,
-//          threshold=None, off=None, on=None, k=1, n=1, gap=0, method=None)
+//          threshold=None, off=None, on=None, k=1, n=1, gap=0, method=None, mean=None, var=None)
 static PyObject *detector_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"scorer", "alpha", "smooth", "quantile", "off_quantile", "threshold",
-        "off", "on", "k", "n", "gap", "method", NULL};
+        "off", "on", "k", "n", "gap", "method", "mean", "var", NULL};
     PyObject *scorer = Py_None, *alpha = NULL, *smooth = NULL, *offq = NULL, *thr = NULL,
-             *off = NULL, *on = NULL;
+             *off = NULL, *on = NULL, *mean = NULL, *var = NULL;
     double quantile = 0.99;
     int k = 1, n = 1, gap = 0;
     const char *method = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O$OOdOOOOiiiz:Detector", kwlist, &scorer,
-            &alpha, &smooth, &quantile, &offq, &thr, &off, &on, &k, &n, &gap, &method)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O$OOdOOOOiiizOO:Detector", kwlist, &scorer,
+            &alpha, &smooth, &quantile, &offq, &thr, &off, &on, &k, &n, &gap, &method, &mean,
+            &var)) {
         return NULL;
     }
     mml_py_anomaly_opts_t o = {.quantile = (float)quantile, .k = k, .n = n, .gap = gap,
@@ -1036,7 +1037,8 @@ static PyObject *detector_new(PyTypeObject *type, PyObject *args, PyObject *kwds
         opt_float(smooth, &o.has_smooth, &o.smooth) < 0 ||
         opt_float(offq, &o.has_off_quantile, &o.off_quantile) < 0 ||
         opt_float(thr, &o.has_threshold, &o.threshold) < 0 ||
-        opt_float(off, &o.has_off, &o.off) < 0 || opt_float(on, &o.has_on, &o.on) < 0) {
+        opt_float(off, &o.has_off, &o.off) < 0 || opt_float(on, &o.has_on, &o.on) < 0 ||
+        opt_float(mean, &o.has_mean, &o.mean) < 0 || opt_float(var, &o.has_var, &o.var) < 0) {
         return NULL;
     }
     if (scorer == Py_None) {
@@ -1234,8 +1236,9 @@ static PyGetSetDef detector_getset[] = {
 static PyTypeObject detector_type = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "microml.Detector",
     .tp_doc = "Detector(scorer=None, *, alpha=None, smooth=None, quantile=0.99, off_quantile=None,\n"
-              "threshold=None, off=None, on=None, k=1, n=1, gap=0, method=None): anomaly scores\n"
-              "and alarms with hysteresis (docs/python-api.md).",
+              "threshold=None, off=None, on=None, k=1, n=1, gap=0, method=None, mean=None,\n"
+              "var=None): anomaly scores"
+              " and alarms with hysteresis (docs/python-api.md).",
     .tp_basicsize = sizeof(detector_obj_t),
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_new = detector_new,

@@ -872,11 +872,11 @@ static void opt_float(mp_obj_t o, bool *has, float *v) {
 }
 
 // Detector(scorer=None, *, alpha=None, smooth=None, quantile=0.99, off_quantile=None,
-//          threshold=None, off=None, on=None, k=1, n=1, gap=0, method=None)
+//          threshold=None, off=None, on=None, k=1, n=1, gap=0, method=None, mean=None, var=None)
 static mp_obj_t detector_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
     const mp_obj_t *args) {
     enum { ARG_scorer, ARG_alpha, ARG_smooth, ARG_quantile, ARG_off_quantile, ARG_threshold,
-        ARG_off, ARG_on, ARG_k, ARG_n, ARG_gap, ARG_method };
+        ARG_off, ARG_on, ARG_k, ARG_n, ARG_gap, ARG_method, ARG_mean, ARG_var };
     const mp_arg_t allowed_args[] = {
         {MP_QSTR_scorer, MP_ARG_OBJ, {.u_obj = mp_const_none}},
         {MP_QSTR_alpha, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
@@ -890,6 +890,8 @@ static mp_obj_t detector_make_new(const mp_obj_type_t *type, size_t n_args, size
         {MP_QSTR_n, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1}},
         {MP_QSTR_gap, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 0}},
         {MP_QSTR_method, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_mean, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_var, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
     };
     mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
@@ -902,6 +904,8 @@ static mp_obj_t detector_make_new(const mp_obj_type_t *type, size_t n_args, size
     opt_float(vals[ARG_threshold].u_obj, &o.has_threshold, &o.threshold);
     opt_float(vals[ARG_off].u_obj, &o.has_off, &o.off);
     opt_float(vals[ARG_on].u_obj, &o.has_on, &o.on);
+    opt_float(vals[ARG_mean].u_obj, &o.has_mean, &o.mean);
+    opt_float(vals[ARG_var].u_obj, &o.has_var, &o.var);
     mp_int_t k = vals[ARG_k].u_int, n = vals[ARG_n].u_int, gap = vals[ARG_gap].u_int;
     // out-of-range values stay out of range for the API's checks
     o.k = k < -1 ? -1 : k > 1000 ? 1000 : (int32_t)k;

@@ -286,3 +286,18 @@ def test_errors(microml):
     with pytest.raises(ValueError, match="no score_samples"):
         microml.Detector(microml.load(mmlsk.convert(clf)))
     assert "Detector" in repr(d)
+
+
+def test_given_statistics(microml):
+    # mean= and var= (trained on the host) score as fit() on the same data does
+    x = series(5, 300)
+    fitted = microml.Detector(smooth=0.3, quantile=0.99).fit(x)
+    given = microml.Detector(smooth=0.3, mean=fitted.mean, var=fitted.var,
+                             threshold=fitted.threshold)
+    for v in (10.0, 20.0, 35.0):
+        assert given.score(v) == fitted.score(v)
+    assert given.mean == fitted.mean and given.var == fitted.var
+    with pytest.raises(ValueError, match="mean= and var="):
+        microml.Detector(alpha=0.1, mean=1.0)
+    with pytest.raises(ValueError, match="mean= and var="):
+        microml.Detector(var=-1.0)
