@@ -33,6 +33,10 @@ typedef enum {
     MSG_SCORES_NAN,
     MSG_DETECTOR,
     MSG_MEAN_VAR,
+    MSG_LOGMEL_CONFIG,
+    MSG_LOGMEL_PAD,
+    MSG_LOGMEL_INPUT,
+    MSG_LOGMEL_SHORT,
     MSG_COUNT
 } msg_t;
 
@@ -64,6 +68,13 @@ static const struct {
     [MSG_FIT_EMPTY] = {MML_PY_EXC_VALUE, "fit() needs at least one sample"},
     [MSG_SCORES_NAN] = {MML_PY_EXC_VALUE, "a score of the normal data is NaN"},
     [MSG_DETECTOR] = {MML_PY_EXC_VALUE, "%s"},
+    [MSG_LOGMEL_CONFIG] = {MML_PY_EXC_VALUE,
+        "log_mel: need n_fft a power of two in [16, 4096], hop >= 1, 1 <= n_mels <= 512, "
+        "0 <= fmin < fmax <= sample_rate / 2"},
+    [MSG_LOGMEL_PAD] = {MML_PY_EXC_VALUE, "log_mel: pad must be 'reflect' or 'constant'"},
+    [MSG_LOGMEL_INPUT] = {MML_PY_EXC_TYPE,
+        "log_mel takes a flat buffer of int16 ('h') or float32 ('f') samples"},
+    [MSG_LOGMEL_SHORT] = {MML_PY_EXC_VALUE, "log_mel: %u samples make no frame"},
     [MSG_MEAN_VAR] = {MML_PY_EXC_VALUE,
         "mean= and var= are the z-score's statistics (scorer=None, no alpha=), var >= 0"},
 };
@@ -454,6 +465,61 @@ void mml_py_anomaly_repr(const mml_py_anomaly_t *pa, char *out, size_t out_len) 
     if (n > 0) {
         memcpy(out, b.msg, n - 1);
         out[n - 1] = 0;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// log_mel
+
+bool mml_py_logmel_config(mml_logmel_config_t *cfg, int32_t sample_rate, int32_t n_fft,
+    int32_t hop, int32_t n_mels, float fmin, bool has_fmax, float fmax, bool center,
+    const char *pad, mml_py_err_t *e) {
+    mml_logmel_config_mlperf_ad(cfg);
+    cfg->sample_rate = sample_rate;
+    cfg->n_fft = n_fft;
+    cfg->hop = hop;
+    cfg->n_mels = n_mels;
+    cfg->fmin = fmin;
+    cfg->fmax = has_fmax ? fmax : 0.5f * (float)sample_rate;
+    cfg->center = center ? 1 : 0;
+    if (pad == NULL || strcmp(pad, "reflect") == 0) {
+        cfg->pad = MML_LOGMEL_PAD_REFLECT;
+    } else if (strcmp(pad, "constant") == 0) {
+        cfg->pad = MML_LOGMEL_PAD_CONSTANT;
+    } else {
+        return fail(e, MSG_LOGMEL_PAD);
+    }
+    if (mml_logmel_mem_size(cfg) == 0) {
+        return fail(e, MSG_LOGMEL_CONFIG);
+    }
+    return true;
+}
+
+bool mml_py_logmel_input(const mml_logmel_t *lm, const mml_py_value_t *v, int32_t *frames,
+    mml_py_err_t *e) {
+    if (v->kind != MML_PY_VAL_TYPED || v->ndim != 1 || ((uintptr_t)v->data & 3) != 0 ||
+        (v->dtype != MML_INT16 && v->dtype != MML_FLOAT32)) {
+        return fail(e, MSG_LOGMEL_INPUT);
+    }
+    size_t n = v->shape[0];
+    int32_t n32 = n > (size_t)INT32_MAX ? INT32_MAX : (int32_t)n;
+    *frames = mml_logmel_frames(lm, n32);
+    if (*frames < 1) {
+        return fail(e, MSG_LOGMEL_SHORT, (uint32_t)n32);
+    }
+    return true;
+}
+
+void mml_py_logmel_run(const mml_logmel_t *lm, const mml_py_value_t *v, int32_t frames,
+    float *out) {
+    const int32_t n = (int32_t)v->shape[0];
+    for (int32_t t = 0; t < frames; t++) {
+        float *o = out + (size_t)t * (size_t)lm->cfg.n_mels;
+        if (v->dtype == MML_INT16) {
+            mml_logmel_frame_s16(lm, (const int16_t *)v->data, n, t, o);
+        } else {
+            mml_logmel_frame(lm, (const float *)v->data, n, t, o);
+        }
     }
 }
 

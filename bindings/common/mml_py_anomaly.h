@@ -11,6 +11,7 @@
 
 #include "mml_py.h"
 #include "microml/mml_anomaly.h"
+#include "microml/mml_logmel.h"
 
 #if MML_ENABLE_DSP
 
@@ -91,6 +92,23 @@ void mml_py_anomaly_reset(mml_py_anomaly_t *pa);
 bool mml_py_anomaly_fit_empty(mml_py_err_t *e);
 // repr(Detector): "<microml.Detector zscore, threshold 3.1, 3 of 5, gap 300>".
 void mml_py_anomaly_repr(const mml_py_anomaly_t *pa, char *out, size_t out_len);
+
+// ---------------------------------------------------------------------------------------------
+// microml.log_mel(x, *, sample_rate=16000, n_fft=1024, hop=512, n_mels=128, fmin=0, fmax=None,
+// center=True, pad="reflect"): librosa's log-mel frames (include/microml/mml_logmel.h) of a
+// clip of int16 ('h') or float32 ('f') samples, as one flat array of frames * n_mels floats.
+
+// Checks the arguments (fmax: sample_rate / 2 unless has_fmax; pad: "reflect" or "constant")
+// and fills cfg.
+bool mml_py_logmel_config(mml_logmel_config_t *cfg, int32_t sample_rate, int32_t n_fft,
+    int32_t hop, int32_t n_mels, float fmin, bool has_fmax, float fmax, bool center,
+    const char *pad, mml_py_err_t *e);
+// Checks the clip v (a flat int16 or float32 buffer) and finds its frames (at least 1).
+bool mml_py_logmel_input(const mml_logmel_t *lm, const mml_py_value_t *v, int32_t *frames,
+    mml_py_err_t *e);
+// Computes every frame of the checked clip v into out (frames * n_mels floats, aligned).
+void mml_py_logmel_run(const mml_logmel_t *lm, const mml_py_value_t *v, int32_t frames,
+    float *out);
 
 #endif // MML_ENABLE_DSP
 #endif // MICROML_BINDINGS_MML_PY_ANOMALY_H

@@ -1247,6 +1247,68 @@ static PyTypeObject detector_type = {
     .tp_methods = detector_methods,
     .tp_getset = detector_getset,
 };
+
+// log_mel(x, *, sample_rate=16000, n_fft=1024, hop=512, n_mels=128, fmin=0.0, fmax=None,
+//         center=True, pad="reflect") -> array('f') of frames * n_mels
+static PyObject *microml_log_mel(PyObject *module, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"x", "sample_rate", "n_fft", "hop", "n_mels", "fmin", "fmax",
+        "center", "pad", NULL};
+    PyObject *x, *fmax_obj = NULL;
+    int sample_rate = 16000, n_fft = 1024, hop = 512, n_mels = 128, center = 1;
+    double fmin = 0.0;
+    const char *pad = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$iiiidOpz:log_mel", kwlist, &x, &sample_rate,
+            &n_fft, &hop, &n_mels, &fmin, &fmax_obj, &center, &pad)) {
+        return NULL;
+    }
+    bool has_fmax;
+    float fmax = 0.0f;
+    if (opt_float(fmax_obj, &has_fmax, &fmax) < 0) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    mml_logmel_config_t cfg;
+    if (!mml_py_logmel_config(&cfg, sample_rate, n_fft, hop, n_mels, (float)fmin, has_fmax, fmax,
+            center != 0, pad, &e)) {
+        return raise_err(&e);
+    }
+    size_t mem_len = mml_logmel_mem_size(&cfg);
+    void *mem = PyMem_Malloc(mem_len);
+    if (mem == NULL) {
+        return PyErr_NoMemory();
+    }
+    mml_logmel_t lm;
+    mml_error_t err;
+    mml_py_value_t v;
+    Py_buffer view, out_view;
+    PyObject *result = NULL;
+    int32_t frames = 0;
+    value_describe(x, &v, &view);
+    bool ok = mml_py_status(&e, mml_logmel_init(&lm, &cfg, mem, mem_len, &err), &err) &&
+        mml_py_logmel_input(&lm, &v, &frames, &e);
+    if (ok) {
+        size_t n = (size_t)frames * (size_t)cfg.n_mels;
+        PyObject *zeros = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(4 * n));
+        if (zeros != NULL) {
+            result = PyObject_CallFunction(array_type, "CO", 'f', zeros);
+            Py_DECREF(zeros);
+        }
+        if (result != NULL && PyObject_GetBuffer(result, &out_view, PyBUF_WRITABLE) == 0) {
+            mml_py_logmel_run(&lm, &v, frames, out_view.buf);
+            PyBuffer_Release(&out_view);
+        } else {
+            Py_CLEAR(result);
+        }
+    }
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    PyMem_Free(mem);
+    if (!ok) {
+        return raise_err(&e);
+    }
+    return result;
+}
 #endif // MML_ENABLE_DSP
 // ---- end anomaly ----
 
@@ -1290,6 +1352,12 @@ static PyObject *microml_load(PyObject *module, PyObject *args, PyObject *kwds) 
 }
 
 static PyMethodDef microml_functions[] = {
+#if MML_ENABLE_DSP // ---- anomaly ----
+    {"log_mel", (PyCFunction)(void (*)(void))microml_log_mel, METH_VARARGS | METH_KEYWORDS,
+        "log_mel(x, *, sample_rate=16000, n_fft=1024, hop=512, n_mels=128, fmin=0.0, fmax=None,\n"
+        "center=True, pad='reflect'): librosa's log-mel spectrogram (dB) of int16 or float32\n"
+        "samples, array('f') of frames * n_mels."},
+#endif
     {"load", (PyCFunction)(void (*)(void))microml_load, METH_VARARGS | METH_KEYWORDS,
         "load(buf, *, arena=None): the model object for buf (a .tflite model: Model)."},
     {NULL, NULL, 0, NULL},

@@ -1066,6 +1066,68 @@ static void detector_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         dest[1] = self_in;
     }
 }
+
+// log_mel(x, *, sample_rate=16000, n_fft=1024, hop=512, n_mels=128, fmin=0.0, fmax=None,
+//         center=True, pad="reflect") -> array('f') of frames * n_mels
+static mp_obj_t microml_log_mel(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_x, ARG_sample_rate, ARG_n_fft, ARG_hop, ARG_n_mels, ARG_fmin, ARG_fmax, ARG_center,
+        ARG_pad };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_sample_rate, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16000}},
+        {MP_QSTR_n_fft, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1024}},
+        {MP_QSTR_hop, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 512}},
+        {MP_QSTR_n_mels, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 128}},
+        {MP_QSTR_fmin, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_fmax, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_center, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = true}},
+        {MP_QSTR_pad, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    bool has_fmin, has_fmax;
+    float fmin = 0.0f, fmax = 0.0f;
+    opt_float(a[ARG_fmin].u_obj, &has_fmin, &fmin);
+    opt_float(a[ARG_fmax].u_obj, &has_fmax, &fmax);
+    const char *pad = a[ARG_pad].u_obj == mp_const_none ? NULL : mp_obj_str_get_str(a[ARG_pad].u_obj);
+    // out-of-range integers stay out of range for the API's checks
+    mp_int_t ints[4] = {a[ARG_sample_rate].u_int, a[ARG_n_fft].u_int, a[ARG_hop].u_int,
+        a[ARG_n_mels].u_int};
+    int32_t c[4];
+    for (int i = 0; i < 4; i++) {
+        c[i] = ints[i] < -1 ? -1 : ints[i] > 1000000 ? 1000000 : (int32_t)ints[i];
+    }
+    mml_py_err_t e;
+    mml_logmel_config_t cfg;
+    check(mml_py_logmel_config(&cfg, c[0], c[1], c[2], c[3], fmin, has_fmax, fmax,
+        a[ARG_center].u_bool, pad, &e), &e);
+    size_t mem_len = mml_logmel_mem_size(&cfg);
+    uint64_t *mem = m_new(uint64_t, (mem_len + 7) / 8);
+    mml_logmel_t lm;
+    mml_error_t err;
+    check(mml_py_status(&e, mml_logmel_init(&lm, &cfg, mem, mem_len, &err), &err), &e);
+    mml_py_value_t v;
+    value_describe(a[ARG_x].u_obj, &v);
+    int32_t frames;
+    check(mml_py_logmel_input(&lm, &v, &frames, &e), &e);
+    size_t n = (size_t)frames * (size_t)cfg.n_mels;
+    float *items = m_new(float, n);
+#if MICROPY_ENABLE_DYNRUNTIME
+    mp_obj_t mod = mp_import_name(MP_QSTR_array, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
+    const mp_obj_type_t *array_type = MP_OBJ_TO_PTR(mp_load_attr(mod, MP_QSTR_array));
+#else
+    const mp_obj_type_t *array_type = &mp_type_array;
+#endif
+    mp_obj_array_t *o = mp_obj_malloc(mp_obj_array_t, array_type);
+    o->typecode = 'f';
+    o->free = 0;
+    o->len = n;
+    o->items = items;
+    mml_py_logmel_run(&lm, &v, frames, items);
+    m_del(uint64_t, mem, (mem_len + 7) / 8);
+    return MP_OBJ_FROM_PTR(o);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(microml_log_mel_obj, 1, microml_log_mel);
 #endif // MML_ENABLE_DSP
 // ---- end anomaly ----
 
@@ -1152,6 +1214,7 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     MP_OBJ_TYPE_SET_SLOT(&microml_detector_type, print, detector_print, 1);
     MP_OBJ_TYPE_SET_SLOT(&microml_detector_type, attr, detector_attr, 2);
     mp_store_global(MP_QSTR_Detector, MP_OBJ_FROM_PTR(&microml_detector_type));
+    mp_store_global(MP_QSTR_log_mel, MP_OBJ_FROM_PTR(&microml_log_mel_obj));
 #endif
 
     mp_store_global(MP_QSTR___version__,
@@ -1195,6 +1258,7 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
 #endif
 #if MML_ENABLE_DSP // ---- anomaly ----
     {MP_ROM_QSTR(MP_QSTR_Detector), MP_ROM_PTR(&microml_detector_type)},
+    {MP_ROM_QSTR(MP_QSTR_log_mel), MP_ROM_PTR(&microml_log_mel_obj)},
 #endif
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);

@@ -14,5 +14,6 @@
 #include "mml_model.h"
 #include "mml_dsp.h"
 #include "mml_anomaly.h"
+#include "mml_logmel.h"
 
 #endif // MICROML_MICROML_H
