@@ -37,7 +37,8 @@ def readings(path):
 def trained(path):
     """The host-trained statistics for this file's name, or None."""
     name = path.rsplit("/", 1)[-1]
-    here = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
+    me = globals().get("__file__", "")
+    here = me.rsplit("/", 1)[0] if "/" in me else "."
     for json_path in (here + "/nab_trained.json", "nab_trained.json"):
         try:
             f = open(json_path)
