@@ -23,15 +23,33 @@ GAP = 300  # readings between the starts of two alarms, at least
 TRAIN = 0.15  # share of the series at its start that is normal (NAB's probationary period)
 
 
+def lines(path):
+    """The lines of a text file, read in 4 KB chunks (a board's file objects may have no
+    readline)."""
+    with open(path, "rb") as f:
+        rest = b""
+        while True:
+            chunk = f.read(4096)
+            if not chunk:
+                break
+            parts = (rest + chunk).split(b"\n")
+            rest = parts.pop()
+            for line in parts:
+                yield line.decode()
+        if rest:
+            yield rest.decode()
+
+
 def readings(path):
-    """(timestamp, value) for each data line of a NAB CSV file, read line by line."""
-    with open(path) as f:
-        f.readline()  # header
-        for line in f:
-            line = line.strip()
-            if line:
-                ts, _, v = line.rpartition(",")
-                yield ts, float(v)
+    """(timestamp, value) for each data line of a NAB CSV file (after its header)."""
+    first = True
+    for line in lines(path):
+        line = line.strip()
+        if first or not line:
+            first = False
+            continue
+        ts, _, v = line.rpartition(",")
+        yield ts, float(v)
 
 
 def trained(path):

@@ -89,3 +89,19 @@ def test_machine_sound_wav(microml, tmp_path):
     score, windows = ms.clip_score(det, microml.log_mel(samples))
     assert windows == 1 + len(samples) // 512 - 4
     assert score > 5 * 10.2603
+
+
+def test_sensor_monitor_cortex_m4f(microml):
+    # the Cortex-M4F firmware learns on the device (series.csv is not in nab_trained.json) and
+    # raises the alarms the host-trained detector raises on the host
+    fw = mmldata.REPO / "build/qemu/MPS2_AN386/firmware.elf"
+    if not fw.exists():
+        pytest.fail(f"{fw} missing; run `make qemu-MPS2_AN386` first")
+    path = nab_report.nab_dir() / "data/realKnownCause/machine_temperature_system_failure.csv"
+    out = subprocess.run([str(mmldata.REPO / "tools/run-on-qemu"), "MPS2_AN386",
+                          str(mmldata.REPO / "examples/anomaly/sensor_monitor.py"),
+                          "--file", f"series.csv={path}", "--timeout", "300"],
+                         capture_output=True, text=True, check=True).stdout
+    host = "".join("%s\t%.2f\n" % a for a in sensor_monitor.monitor(str(path), out=[]))
+    assert out.replace("\r\n", "\n") == host
+    assert len(host.splitlines()) == 5
