@@ -937,16 +937,19 @@ bool mml_py_classic_run(const mml_py_classic_t *pc, mml_classic_what_t what,
     const mml_classic_t *m = &pc->m;
     uint32_t nf = m->n_features;
     float *x = work, *scratch = work + nf;
-    for (uint32_t j = 0; j < nf; j++) {
-        size_t at = (size_t)k * nf + j;
-        if (v->kind == MML_PY_VAL_SEQ) {
-            if (!v->get(v->ctx, at, &x[j])) {
-                return mml_py_fail(e, MML_PY_MSG_CLASSIC_X_ITEM, j);
+    if (v->kind == MML_PY_VAL_RAW || (v->kind == MML_PY_VAL_TYPED && v->dtype == MML_FLOAT32)) {
+        // float32 samples (bytes, array('f'), numpy float32): the row in one copy
+        memcpy(x, v->data + (size_t)k * nf * 4, (size_t)nf * 4);
+    } else {
+        for (uint32_t j = 0; j < nf; j++) {
+            size_t at = (size_t)k * nf + j;
+            if (v->kind == MML_PY_VAL_SEQ) {
+                if (!v->get(v->ctx, at, &x[j])) {
+                    return mml_py_fail(e, MML_PY_MSG_CLASSIC_X_ITEM, j);
+                }
+            } else {
+                x[j] = typed_get(v, at);
             }
-        } else if (v->kind == MML_PY_VAL_RAW) {
-            memcpy(&x[j], v->data + 4 * at, 4);
-        } else {
-            x[j] = typed_get(v, at);
         }
     }
     if (what == MML_CLASSIC_PREDICT && m->task == MML_CLASSIC_CLASSIFIER) {

@@ -714,15 +714,23 @@ static mp_obj_t classic_array_new(char tc, size_t n, uint8_t **data) {
 // predict / predict_proba / decision_function / transform (X, out=None, *, n=None)
 static mp_obj_t classic_call(mml_classic_what_t what, const char *name, size_t n_args,
     const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    enum { ARG_self, ARG_X, ARG_out, ARG_n };
-    const mp_arg_t allowed_args[] = {
-        {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
-        {MP_QSTR_X, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
-        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
-        {MP_QSTR_n, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
-    };
-    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
-    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    enum { ARG_self, ARG_X, ARG_out, ARG_n, N_ARGS };
+    mp_arg_val_t args[N_ARGS];
+    if (kw_args->used == 0 && n_args >= 2 && n_args <= 3) {
+        // predict(X) and predict(X, out), the per-sample calls on a device: no table walk
+        args[ARG_self].u_obj = pos_args[0];
+        args[ARG_X].u_obj = pos_args[1];
+        args[ARG_out].u_obj = n_args == 3 ? pos_args[2] : mp_const_none;
+        args[ARG_n].u_obj = mp_const_none;
+    } else {
+        const mp_arg_t allowed_args[N_ARGS] = {
+            {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+            {MP_QSTR_X, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+            {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+            {MP_QSTR_n, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        };
+        mp_arg_parse_all(n_args, pos_args, kw_args, N_ARGS, allowed_args, args);
+    }
     microml_classic_obj_t *self = MP_OBJ_TO_PTR(args[ARG_self].u_obj);
     mml_py_classic_t *pc = &self->pc;
     mml_py_err_t e;

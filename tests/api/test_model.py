@@ -35,6 +35,12 @@ FILES = {
     # hello_world_int8 with op 0's result as a second output, made by tests/api/run (with
     # tests/py/damage.py) under build/api-test/
     "hw2out.tflite": "b:api-test/hw_two_outputs.tflite",
+    # a scikit-learn Pipeline (StandardScaler + LogisticRegression on iris) converted by
+    # microml_tools.sklearn, 12 samples and scikit-learn's labels and probabilities for them:
+    # made by tests/api/run under build/api-test/
+    "classic.mml": "b:api-test/classic.mml",
+    "classic_x.bin": "b:api-test/classic_x.bin",
+    "classic_ref.txt": "b:api-test/classic_ref.txt",
     "lstm_1.in": "v:mnist_lstm_int8/public/1.in.bin",
     "lstm_1.out": "v:mnist_lstm_int8/public/1.out.bin",
 }
@@ -703,6 +709,50 @@ def test_damaged_flipped_bytes():
             r = load_any(b, True)
             seen[r] = seen.get(r, 0) + 1
     assert "ValueError" in seen, seen
+
+
+@case
+def test_classic():
+    # A classical model (docs/classic-format.md): load() gives a ClassicModel whose predict and
+    # predict_proba equal scikit-learn's, one sample or a batch (n=), with or without out=.
+    try:
+        blob = model_bytes("classic.mml")
+        xs = array("f", read("classic_x.bin"))
+        ref = [line.split() for line in read("classic_ref.txt").decode().split("\n") if line]
+    except OSError:
+        raise Skip("build/api-test/classic.mml missing (tests/api/run makes it)")
+    labels = [int(r[0]) for r in ref]
+    probas = [[float(v) for v in r[1:]] for r in ref]
+    m = microml.load(blob)
+    assert isinstance(m, microml.ClassicModel), type(m)
+    assert m.n_features == 4 and m.classes == (0, 1, 2), (m.n_features, m.classes)
+    nf, n = m.n_features, len(ref)
+    assert len(xs) == n * nf
+    print("  %s: %d features, classes %s, %d samples" % (m.kind, nf, m.classes, n))
+    for k in range(n):
+        row = xs[k * nf:(k + 1) * nf]
+        got = m.predict(row)
+        assert isinstance(got, int) and got == labels[k], (k, got, labels[k])
+        assert m.predict([float(v) for v in row]) == got  # a list of floats
+        assert m.predict(bytes(row)) == got  # raw float32 bytes
+        p = flat(m.predict_proba(row))
+        assert close(p, probas[k]), (k, p, probas[k])
+    assert flat(m.predict(xs, n=n)) == labels
+    out = array("i", bytes(4 * n))
+    assert m.predict(xs, out, n=n) is out and list(out) == labels
+    pout = array("f", bytes(4 * 3 * n))
+    assert m.predict_proba(xs, out=pout, n=n) is pout
+    assert close(list(pout), [v for p in probas for v in p])
+    print("  labels %s" % fmt(labels))
+    one = xs[:nf]
+    expect(ValueError, lambda: m.predict([1.0] * 5), "X has 5 features, the model takes 4")
+    expect(ValueError, lambda: m.predict(xs, n=n + 1), "not n=%d samples" % (n + 1))
+    expect(ValueError, lambda: m.predict(xs, array("i", bytes(4)), n=n), "out needs %d bytes" % (4 * n))
+    expect(TypeError, lambda: m.predict(one, array("f", bytes(4))), "out must hold 'i'")
+    expect(TypeError, lambda: m.predict("abcd"))
+    expect(TypeError, lambda: m.predict([1.0, "a", 2.0, 3.0]), "item 1")
+    expect(ValueError, lambda: m.transform(one), "has no transform")
+    expect(ValueError, lambda: microml.load(bytes(blob)[:len(blob) - 4]))
 
 
 # Which microml ran: tests/api/run checks that .mpy faces really loaded the .mpy.
