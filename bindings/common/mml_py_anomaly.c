@@ -55,7 +55,8 @@ static const struct {
     [MSG_METHOD] = {MML_PY_EXC_VALUE,
         "method must be 'score_samples', 'decision_function' or 'transform'"},
     [MSG_CLASSIC_NO_SCORE] = {MML_PY_EXC_VALUE,
-        "this ClassicModel has no score_samples, decision_function or k-means distances to score"},
+        "this ClassicModel has no score_samples or k-means distances to score (a one-value "
+        "decision_function needs method='decision_function')"},
     [MSG_MODEL_IO] = {MML_PY_EXC_VALUE,
         "an autoencoder Model has 1 input and 1 output, got %u inputs and %u outputs"},
     [MSG_MODEL_SIZE] = {MML_PY_EXC_VALUE,
@@ -214,8 +215,15 @@ bool mml_py_anomaly_classic(mml_py_anomaly_t *pa, const mml_py_classic_t *pc, co
             continue;
         }
         uint32_t width = mml_py_classic_width(pc, (mml_classic_what_t)order[i].what);
-        // decision_function scores only with one value (a binary or one-class model)
+        // decision_function scores only with one value (a binary or one-class model), and only
+        // when asked for: a binary classifier's margin is no anomaly score by default; transform
+        // by default only for k-means (a classifier with distances), not a transformer pipeline
         bool usable = order[i].what == MML_CLASSIC_DECISION ? width == 1 : width >= 1;
+        if (method == NULL && (order[i].what == MML_CLASSIC_DECISION ||
+                                  (order[i].what == MML_CLASSIC_TRANSFORM &&
+                                      pc->m.task == MML_CLASSIC_TRANSFORMER))) {
+            usable = false;
+        }
         if (method != NULL) {
             if (!mml_py_classic_has(pc, (mml_classic_what_t)order[i].what, order[i].name, e)) {
                 return false;

@@ -52,8 +52,8 @@ typedef struct {
 // Checks the options and sets pa up. The scorer is checked by the _classic / _model calls below.
 bool mml_py_anomaly_init(mml_py_anomaly_t *pa, const mml_py_anomaly_opts_t *o, mml_py_err_t *e);
 #if MML_ENABLE_CLASSIC
-// Picks the method scored (o->method, or score_samples, k-means distance, decision_function:
-// the first the model has) and checks that the model has it.
+// Picks the method scored (method, or by default score_samples, else a k-means model's
+// distances) and checks that the model has it; decision_function (one value) only when named.
 bool mml_py_anomaly_classic(mml_py_anomaly_t *pa, const mml_py_classic_t *pc, const char *method,
     mml_py_err_t *e);
 #endif

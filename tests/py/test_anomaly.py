@@ -285,6 +285,15 @@ def test_errors(microml):
     clf = linear_model.LogisticRegression().fit(X, y)
     with pytest.raises(ValueError, match="no score_samples"):
         microml.Detector(microml.load(mmlsk.convert(clf)))
+    # a binary classifier's margin is used only when asked for
+    binary = linear_model.LogisticRegression().fit(X, y % 2)
+    with pytest.raises(ValueError, match="no score_samples"):
+        microml.Detector(microml.load(mmlsk.convert(binary)))
+    d2 = microml.Detector(microml.load(mmlsk.convert(binary)), method="decision_function",
+                          threshold=0.0)
+    assert abs(d2.score(X[0]) + binary.decision_function(X[:1])[0]) < 1e-4
+    with pytest.raises(ValueError, match="method must be"):
+        microml.Detector(microml.load(mmlsk.convert(binary)), method="predict")
     assert "Detector" in repr(d)
 
 
