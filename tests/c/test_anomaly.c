@@ -2,11 +2,15 @@
 // src/dsp/anomaly.c: Welford and EWMA statistics against two-pass / recursive references in
 // double precision (1e-4 relative), the quantile against a sort-and-interpolate reference
 // (numpy.quantile's "linear" rule), and the detector's hysteresis on constructed series whose
-// alarm steps are worked out by hand in the comments.
+// alarm steps are worked out by hand in the comments. The log-mel front end (its values are
+// checked against numpy by tests/py/test_logmel.py): centred frames with in-place reflect / zero
+// padding equal uncentred frames of an explicitly padded copy, int16 equals float32 input,
+// silence gives 10 log10(eps), and bad settings are refused.
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include "microml/mml_anomaly.h"
+#include "microml/mml_logmel.h"
 #include "mml_test.h"
 
 // A reproducible pseudo-random float in [-1, 1) (xorshift32).
@@ -223,11 +227,79 @@ static void test_detector(void) {
     CHECK(mml_detector_init(&d, &bad, &err) == MML_ERR_INVALID_ARG, "gap -1 refused");
 }
 
+static void test_logmel(void) {
+    enum { N = 3000, NFFT = 256, HOP = 100, MELS = 20 };
+    mml_logmel_config_t cfg;
+    mml_logmel_config_mlperf_ad(&cfg);
+    CHECK(cfg.n_fft == 1024 && cfg.hop == 512 && cfg.n_mels == 128 && cfg.center == 1,
+        "MLPerf AD settings");
+    cfg.n_fft = NFFT;
+    cfg.hop = HOP;
+    cfg.n_mels = MELS;
+    static double mem_c[8192], mem_u[8192];
+    mml_logmel_t c, u;
+    CHECK(mml_logmel_mem_size(&cfg) <= sizeof(mem_c), "mem %u", (unsigned)mml_logmel_mem_size(&cfg));
+    static float x[N], padded[N + NFFT];
+    static int16_t xs[N];
+    uint32_t s = 4242;
+    for (int i = 0; i < N; i++) {
+        xs[i] = (int16_t)(12000.0f * rnd(&s));
+        x[i] = (float)xs[i] / 32768.0f;
+    }
+    for (int pad = 0; pad < 2; pad++) {
+        cfg.center = 1;
+        cfg.pad = pad;
+        CHECK(mml_logmel_init(&c, &cfg, mem_c, sizeof(mem_c), NULL) == MML_OK, "init centred");
+        mml_logmel_config_t cu = cfg;
+        cu.center = 0;
+        CHECK(mml_logmel_init(&u, &cu, mem_u, sizeof(mem_u), NULL) == MML_OK, "init uncentred");
+        // numpy.pad(x, NFFT / 2, mode="reflect" | "constant"), written out
+        for (int i = 0; i < N + NFFT; i++) {
+            const int p = i - NFFT / 2;
+            padded[i] = p >= 0 && p < N ? x[p]
+                : pad == MML_LOGMEL_PAD_CONSTANT ? 0.0f
+                : x[p < 0 ? -p : 2 * (N - 1) - p];
+        }
+        const int32_t frames = mml_logmel_frames(&c, N);
+        CHECK(frames == 1 + N / HOP, "frames %d", (int)frames);
+        CHECK(mml_logmel_frames(&u, N + NFFT) == frames, "same count from the padded copy");
+        int bad = 0;
+        for (int32_t t = 0; t < frames; t++) {
+            float a[MELS], b[MELS], d[MELS];
+            mml_logmel_frame(&c, x, N, t, a);
+            mml_logmel_frame(&u, padded, N + NFFT, t, b);
+            mml_logmel_frame_s16(&c, xs, N, t, d);
+            for (int i = 0; i < MELS; i++) {
+                bad += a[i] != b[i] || fabs((double)a[i] - (double)d[i]) > 1e-4;
+            }
+        }
+        CHECK(bad == 0, "pad %d: %d values differ", pad, bad);
+    }
+    float out[MELS];
+    static const float zeros[N];
+    mml_logmel_frame(&c, zeros, N, 3, out);
+    CHECK(near((double)out[0], 10.0 * log10(2.220446049250313e-16), 1e-5, 0.0), "silence %g",
+        (double)out[0]);
+    cfg.pad = MML_LOGMEL_PAD_REFLECT;
+    CHECK(mml_logmel_init(&c, &cfg, mem_c, sizeof(mem_c), NULL) == MML_OK, "reflect");
+    CHECK(mml_logmel_frames(&c, NFFT / 2) == 0 && mml_logmel_frames(&c, NFFT / 2 + 1) > 0,
+        "reflect needs n > n_fft / 2");
+    mml_logmel_config_t bad = cfg;
+    bad.n_fft = 1000;
+    CHECK(mml_logmel_mem_size(&bad) == 0, "n_fft 1000 refused");
+    bad = cfg;
+    bad.fmax = 9000.0f;
+    CHECK(mml_logmel_init(&c, &bad, mem_c, sizeof(mem_c), NULL) == MML_ERR_INVALID_ARG,
+        "fmax above Nyquist refused");
+    CHECK(mml_logmel_init(&c, &cfg, mem_c, 64, NULL) == MML_ERR_INVALID_ARG, "small memory");
+}
+
 int main(void) {
     test_welford();
     test_ewma();
     test_zscore();
     test_quantile();
     test_detector();
+    test_logmel();
     return mml_test_done("test_anomaly");
 }
