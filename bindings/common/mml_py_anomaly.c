@@ -154,8 +154,9 @@ bool mml_py_anomaly_init(mml_py_anomaly_t *pa, const mml_py_anomaly_opts_t *o, m
     if (o->has_smooth && mml_ewma_init(&pa->pre, o->smooth) != MML_OK) {
         return fail(e, MSG_SMOOTH);
     }
-    if ((o->has_mean || o->has_var) && (o->scorer != MML_PY_SCORER_ZSCORE ||
-            (o->has_var && !(o->var >= 0.0f)) || o->mean != o->mean)) {
+    if ((o->has_mean || o->has_var) &&
+        (o->scorer != MML_PY_SCORER_ZSCORE || (o->has_var && !(o->var >= 0.0f)) ||
+            o->mean != o->mean)) {
         return fail(e, MSG_MEAN_VAR);
     }
     if (o->n < 1 || o->n > MML_DETECTOR_MAX_N || o->k < 1 || o->k > o->n) {
@@ -219,9 +220,10 @@ bool mml_py_anomaly_classic(mml_py_anomaly_t *pa, const mml_py_classic_t *pc, co
         // when asked for: a binary classifier's margin is no anomaly score by default; transform
         // by default only for k-means (a classifier with distances), not a transformer pipeline
         bool usable = order[i].what == MML_CLASSIC_DECISION ? width == 1 : width >= 1;
-        if (method == NULL && (order[i].what == MML_CLASSIC_DECISION ||
-                                  (order[i].what == MML_CLASSIC_TRANSFORM &&
-                                      pc->m.task == MML_CLASSIC_TRANSFORMER))) {
+        if (method == NULL &&
+            (order[i].what == MML_CLASSIC_DECISION ||
+                (order[i].what == MML_CLASSIC_TRANSFORM &&
+                    pc->m.task == MML_CLASSIC_TRANSFORMER))) {
             usable = false;
         }
         if (method != NULL) {
@@ -287,9 +289,8 @@ float mml_py_anomaly_number(mml_py_anomaly_t *pa, float x, bool commit) {
     }
     // EWMA: against the statistics before x; 0 while they warm up (1 / alpha samples)
     mml_ewma_t *s = &pa->ewma;
-    float z = (float)s->n * s->alpha < 1.0f
-        ? 0.0f
-        : mml_zscore(x, s->mean, s->var, min_std(s->mean));
+    float z =
+        (float)s->n * s->alpha < 1.0f ? 0.0f : mml_zscore(x, s->mean, s->var, min_std(s->mean));
     if (commit) {
         mml_ewma_update(s, x);
     }
@@ -320,8 +321,8 @@ bool mml_py_anomaly_classic_score(const mml_py_anomaly_t *pa, const mml_py_class
     if (batch != 1 || is_batch) {
         return fail(e, MSG_ONE_SAMPLE);
     }
-    if (!mml_py_classic_run(pc, (mml_classic_what_t)pa->what, v, 0, classic_work,
-            (uint8_t *)work, e)) {
+    if (!mml_py_classic_run(pc, (mml_classic_what_t)pa->what, v, 0, classic_work, (uint8_t *)work,
+            e)) {
         return false;
     }
     if (pa->what == MML_CLASSIC_TRANSFORM) {
@@ -366,8 +367,8 @@ bool mml_py_anomaly_model_score(const mml_py_anomaly_t *pa, mml_py_model_t *pm,
     if (batch != 1) {
         return fail(e, MSG_ONE_SAMPLE);
     }
-    bool floats = v->kind == MML_PY_VAL_SEQ || (v->kind == MML_PY_VAL_TYPED &&
-        (v->dtype == MML_FLOAT32 || v->dtype == MML_FLOAT64));
+    bool floats = v->kind == MML_PY_VAL_SEQ ||
+        (v->kind == MML_PY_VAL_TYPED && (v->dtype == MML_FLOAT32 || v->dtype == MML_FLOAT64));
     if (!floats) {
         return fail(e, MSG_MODEL_VALUES);
     }
@@ -479,9 +480,9 @@ void mml_py_anomaly_repr(const mml_py_anomaly_t *pa, char *out, size_t out_len) 
 // ---------------------------------------------------------------------------------------------
 // log_mel
 
-bool mml_py_logmel_config(mml_logmel_config_t *cfg, int32_t sample_rate, int32_t n_fft,
-    int32_t hop, int32_t n_mels, float fmin, bool has_fmax, float fmax, bool center,
-    const char *pad, mml_py_err_t *e) {
+bool mml_py_logmel_config(mml_logmel_config_t *cfg, int32_t sample_rate, int32_t n_fft, int32_t hop,
+    int32_t n_mels, float fmin, bool has_fmax, float fmax, bool center, const char *pad,
+    mml_py_err_t *e) {
     mml_logmel_config_mlperf_ad(cfg);
     cfg->sample_rate = sample_rate;
     cfg->n_fft = n_fft;

@@ -24,16 +24,16 @@ typedef enum {
 
 // Detector(...) keyword arguments as the binding found them (has_*: given, not None).
 typedef struct {
-    uint8_t scorer;        // mml_py_scorer_t (the binding picks it from the scorer object)
+    uint8_t scorer; // mml_py_scorer_t (the binding picks it from the scorer object)
     bool has_alpha, has_smooth, has_threshold, has_off, has_on, has_off_quantile, has_mean, has_var;
-    float alpha;           // EWMA weight, (0, 1]: the scorer is MML_PY_SCORER_EWMA
-    float smooth;          // z-scores: weight of an EWMA that smooths x first, (0, 1]
-    float quantile;        // threshold = this quantile of fit()'s scores, [0, 1]
-    float off_quantile;    // off = this quantile of fit()'s scores (default: off = threshold)
+    float alpha;              // EWMA weight, (0, 1]: the scorer is MML_PY_SCORER_EWMA
+    float smooth;             // z-scores: weight of an EWMA that smooths x first, (0, 1]
+    float quantile;           // threshold = this quantile of fit()'s scores, [0, 1]
+    float off_quantile;       // off = this quantile of fit()'s scores (default: off = threshold)
     float threshold, off, on; // given values (fit() leaves them alone)
-    float mean, var;       // ZSCORE: learnt statistics given (trained on the host); fit() replaces them
-    int32_t k, n, gap;     // hysteresis, see mml_detector_config_t
-    const char *method;    // ClassicModel: "score_samples", "decision_function", "transform"
+    float mean, var;   // ZSCORE: learnt statistics given (trained on the host); fit() replaces them
+    int32_t k, n, gap; // hysteresis, see mml_detector_config_t
+    const char *method; // ClassicModel: "score_samples", "decision_function", "transform"
 } mml_py_anomaly_opts_t;
 
 typedef struct {
@@ -41,12 +41,12 @@ typedef struct {
     uint8_t what;   // ClassicModel: the mml_classic_what_t scored
     bool has_smooth, has_threshold, has_off, has_on, has_off_quantile, ready;
     float quantile, off_quantile, smooth;
-    uint32_t width;       // values per sample the scorer produces (Model: inputs, classic: what)
-    mml_welford_t stats;  // ZSCORE: learnt by fit()
-    mml_ewma_t ewma;      // EWMA: the running statistics
-    mml_ewma_t pre;       // the smoother (has_smooth)
+    uint32_t width;      // values per sample the scorer produces (Model: inputs, classic: what)
+    mml_welford_t stats; // ZSCORE: learnt by fit()
+    mml_ewma_t ewma;     // EWMA: the running statistics
+    mml_ewma_t pre;      // the smoother (has_smooth)
     mml_detector_config_t cfg;
-    mml_detector_t det;   // valid once ready (threshold known)
+    mml_detector_t det; // valid once ready (threshold known)
 } mml_py_anomaly_t;
 
 // Checks the options and sets pa up. The scorer is checked by the _classic / _model calls below.
@@ -100,15 +100,14 @@ void mml_py_anomaly_repr(const mml_py_anomaly_t *pa, char *out, size_t out_len);
 
 // Checks the arguments (fmax: sample_rate / 2 unless has_fmax; pad: "reflect" or "constant")
 // and fills cfg.
-bool mml_py_logmel_config(mml_logmel_config_t *cfg, int32_t sample_rate, int32_t n_fft,
-    int32_t hop, int32_t n_mels, float fmin, bool has_fmax, float fmax, bool center,
-    const char *pad, mml_py_err_t *e);
+bool mml_py_logmel_config(mml_logmel_config_t *cfg, int32_t sample_rate, int32_t n_fft, int32_t hop,
+    int32_t n_mels, float fmin, bool has_fmax, float fmax, bool center, const char *pad,
+    mml_py_err_t *e);
 // Checks the clip v (a flat int16 or float32 buffer) and finds its frames (at least 1).
 bool mml_py_logmel_input(const mml_logmel_t *lm, const mml_py_value_t *v, int32_t *frames,
     mml_py_err_t *e);
 // Computes every frame of the checked clip v into out (frames * n_mels floats, aligned).
-void mml_py_logmel_run(const mml_logmel_t *lm, const mml_py_value_t *v, int32_t frames,
-    float *out);
+void mml_py_logmel_run(const mml_logmel_t *lm, const mml_py_value_t *v, int32_t frames, float *out);
 
 #endif // MML_ENABLE_DSP
 #endif // MICROML_BINDINGS_MML_PY_ANOMALY_H

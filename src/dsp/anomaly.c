@@ -138,8 +138,7 @@ mml_status_t mml_detector_init(mml_detector_t *d, const mml_detector_config_t *c
             "detector: need 1 <= k <= n <= 32, got k %d, n %d", cfg->k, cfg->n);
     }
     if (cfg->gap < 0) {
-        return mml__fail(err, MML_ERR_INVALID_ARG, "detector: gap must be >= 0, got %d",
-            cfg->gap);
+        return mml__fail(err, MML_ERR_INVALID_ARG, "detector: gap must be >= 0, got %d", cfg->gap);
     }
     d->cfg = *cfg;
     mml_detector_reset(d);

@@ -93,7 +93,8 @@ static void test_ewma(void) {
         v /= wsum;
         if (!near((double)e.mean, m, 1e-5, 1e-6) || !near((double)e.var, v, 1e-3, 1e-5)) {
             bad++;
-            fprintf(stderr, "t %d: mean %g vs %g, var %g vs %g\n", t, (double)e.mean, m, (double)e.var, v);
+            fprintf(stderr, "t %d: mean %g vs %g, var %g vs %g\n", t, (double)e.mean, m,
+                (double)e.var, v);
         }
     }
     CHECK(bad == 0, "%d EWMA steps off", bad);
@@ -133,7 +134,8 @@ static void test_quantile(void) {
             const double want = i + 1 < n ? ref[i] + (pos - i) * (ref[i + 1] - ref[i]) : ref[n - 1];
             float got = -99.0f;
             CHECK(mml_quantile_f32(x, n, qs[qi], &got) == MML_OK, "quantile ok");
-            CHECK(near((double)got, want, 1e-6, 1e-6), "n %d q %g: %g vs %g", n, (double)qs[qi], (double)got, want);
+            CHECK(near((double)got, want, 1e-6, 1e-6), "n %d q %g: %g vs %g", n, (double)qs[qi],
+                (double)got, want);
             int sorted = 1;
             for (int j = 1; j < n; j++) {
                 sorted &= x[j - 1] <= x[j];
@@ -238,7 +240,8 @@ static void test_logmel(void) {
     cfg.n_mels = MELS;
     static double mem_c[8192], mem_u[8192];
     mml_logmel_t c, u;
-    CHECK(mml_logmel_mem_size(&cfg) <= sizeof(mem_c), "mem %u", (unsigned)mml_logmel_mem_size(&cfg));
+    CHECK(mml_logmel_mem_size(&cfg) <= sizeof(mem_c), "mem %u",
+        (unsigned)mml_logmel_mem_size(&cfg));
     static float x[N], padded[N + NFFT];
     static int16_t xs[N];
     uint32_t s = 4242;
@@ -256,9 +259,9 @@ static void test_logmel(void) {
         // numpy.pad(x, NFFT / 2, mode="reflect" | "constant"), written out
         for (int i = 0; i < N + NFFT; i++) {
             const int p = i - NFFT / 2;
-            padded[i] = p >= 0 && p < N ? x[p]
+            padded[i] = p >= 0 && p < N          ? x[p]
                 : pad == MML_LOGMEL_PAD_CONSTANT ? 0.0f
-                : x[p < 0 ? -p : 2 * (N - 1) - p];
+                                                 : x[p < 0 ? -p : 2 * (N - 1) - p];
         }
         const int32_t frames = mml_logmel_frames(&c, N);
         CHECK(frames == 1 + N / HOP, "frames %d", (int)frames);
