@@ -14,6 +14,7 @@
 #include "../common/mml_py.h"
 #include "../common/mml_py_gesture.h"
 #include "../common/mml_py_stream.h"
+#include "../common/mml_py_anomaly.h"
 
 // array.array, and numpy.empty when numpy is importable (then results are numpy arrays).
 static PyObject *array_type;
@@ -1766,6 +1767,332 @@ static PyTypeObject audio_stream_type = {
 #endif // MML_ENABLE_DSP
 // ---- end stream ----
 
+// ---- anomaly ----
+#if MML_ENABLE_DSP
+// microml.Detector: the API in bindings/common/mml_py_anomaly.c. Cost: the object and one work
+// buffer (mml_py_anomaly_work_floats()); fit(X) allocates len(X) floats while it runs.
+
+typedef struct {
+    PyObject_HEAD mml_py_anomaly_t pa;
+    PyObject *scorer; // None, a Model or a ClassicModel, kept alive here
+    float *work;
+} detector_obj_t;
+
+static void detector_dealloc(detector_obj_t *self) {
+    Py_XDECREF(self->scorer);
+    PyMem_Free(self->work);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+// An optional float keyword argument: None leaves *has false. -1 with an exception set.
+static int opt_float(PyObject *o, bool *has, float *v) {
+    *has = o != NULL && o != Py_None;
+    if (*has) {
+        double d = PyFloat_AsDouble(o);
+        if (d == -1.0 && PyErr_Occurred()) {
+            return -1;
+        }
+        *v = (float)d;
+    }
+    return 0;
+}
+
+// Detector(scorer=None, *, alpha=None, smooth=None, quantile=0.99, off_quantile=None,
+//          threshold=None, off=None, on=None, k=1, n=1, gap=0, method=None, mean=None, var=None)
+static PyObject *detector_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"scorer", "alpha", "smooth", "quantile", "off_quantile", "threshold",
+        "off", "on", "k", "n", "gap", "method", "mean", "var", NULL};
+    PyObject *scorer = Py_None, *alpha = NULL, *smooth = NULL, *offq = NULL, *thr = NULL,
+             *off = NULL, *on = NULL, *mean = NULL, *var = NULL;
+    double quantile = 0.99;
+    int k = 1, n = 1, gap = 0;
+    const char *method = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O$OOdOOOOiiizOO:Detector", kwlist, &scorer,
+            &alpha, &smooth, &quantile, &offq, &thr, &off, &on, &k, &n, &gap, &method, &mean,
+            &var)) {
+        return NULL;
+    }
+    mml_py_anomaly_opts_t o = {.quantile = (float)quantile, .k = k, .n = n, .gap = gap,
+        .method = method};
+    if (opt_float(alpha, &o.has_alpha, &o.alpha) < 0 ||
+        opt_float(smooth, &o.has_smooth, &o.smooth) < 0 ||
+        opt_float(offq, &o.has_off_quantile, &o.off_quantile) < 0 ||
+        opt_float(thr, &o.has_threshold, &o.threshold) < 0 ||
+        opt_float(off, &o.has_off, &o.off) < 0 || opt_float(on, &o.has_on, &o.on) < 0 ||
+        opt_float(mean, &o.has_mean, &o.mean) < 0 || opt_float(var, &o.has_var, &o.var) < 0) {
+        return NULL;
+    }
+    if (scorer == Py_None) {
+        o.scorer = o.has_alpha ? MML_PY_SCORER_EWMA : MML_PY_SCORER_ZSCORE;
+    } else if (PyObject_TypeCheck(scorer, &model_type)) {
+        o.scorer = MML_PY_SCORER_MODEL;
+#if MML_ENABLE_CLASSIC
+    } else if (PyObject_TypeCheck(scorer, &classic_type)) {
+        o.scorer = MML_PY_SCORER_CLASSIC;
+#endif
+    } else {
+        return PyErr_Format(PyExc_TypeError,
+            "scorer must be None, a Model or a ClassicModel, not %.100s", Py_TYPE(scorer)->tp_name);
+    }
+    if (o.scorer != MML_PY_SCORER_CLASSIC && method != NULL) {
+        return PyErr_Format(PyExc_TypeError, "method= is for a ClassicModel scorer");
+    }
+    detector_obj_t *self = (detector_obj_t *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->scorer = Py_NewRef(scorer);
+    mml_py_err_t e;
+    bool ok = mml_py_anomaly_init(&self->pa, &o, &e);
+    if (ok && o.scorer == MML_PY_SCORER_MODEL) {
+        ok = mml_py_anomaly_model(&self->pa, &((model_obj_t *)scorer)->pm, &e);
+    }
+#if MML_ENABLE_CLASSIC
+    if (ok && o.scorer == MML_PY_SCORER_CLASSIC) {
+        ok = mml_py_anomaly_classic(&self->pa, &((classic_obj_t *)scorer)->pc, method, &e);
+    }
+#endif
+    if (!ok) {
+        Py_DECREF(self);
+        return raise_err(&e);
+    }
+    self->work = PyMem_Calloc(mml_py_anomaly_work_floats(&self->pa), sizeof(float));
+    if (self->work == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    return (PyObject *)self;
+}
+
+// The score of sample x; commit: a stream step (moves the smoother and EWMA statistics on).
+static bool detector_score_of(detector_obj_t *self, PyObject *x, bool commit, float *score) {
+    mml_py_anomaly_t *pa = &self->pa;
+    if (pa->scorer == MML_PY_SCORER_ZSCORE || pa->scorer == MML_PY_SCORER_EWMA) {
+        double d = PyFloat_AsDouble(x);
+        if (d == -1.0 && PyErr_Occurred()) {
+            return false;
+        }
+        *score = mml_py_anomaly_number(pa, (float)d, commit);
+        return true;
+    }
+    mml_py_err_t e;
+    mml_py_value_t v;
+    Py_buffer view;
+    value_describe(x, &v, &view);
+    bool ok;
+#if MML_ENABLE_CLASSIC
+    if (pa->scorer == MML_PY_SCORER_CLASSIC) {
+        classic_obj_t *c = (classic_obj_t *)self->scorer;
+        ok = mml_py_classic_check(&c->pc, c->view.buf, (size_t)c->view.len, &e) &&
+            mml_py_anomaly_classic_score(pa, &c->pc, &v, c->work, self->work, score, &e);
+    } else
+#endif
+    {
+        model_obj_t *m = (model_obj_t *)self->scorer;
+        ok = model_check(m, &e) && mml_py_anomaly_model_score(pa, &m->pm, &v, self->work, score,
+            &e);
+    }
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    if (!ok) {
+        raise_err(&e);
+    }
+    return ok;
+}
+
+static PyObject *detector_score(detector_obj_t *self, PyObject *x) {
+    float s;
+    return detector_score_of(self, x, false, &s) ? PyFloat_FromDouble((double)s) : NULL;
+}
+
+static PyObject *detector_update(detector_obj_t *self, PyObject *x) {
+    float s;
+    bool alarm;
+    mml_py_err_t e;
+    if (!detector_score_of(self, x, true, &s)) {
+        return NULL;
+    }
+    if (!mml_py_anomaly_step(&self->pa, s, &alarm, &e)) {
+        return raise_err(&e);
+    }
+    return alarm ? PyFloat_FromDouble((double)s) : Py_NewRef(Py_None);
+}
+
+static PyObject *detector_fit(detector_obj_t *self, PyObject *X) {
+    Py_ssize_t n = PySequence_Size(X);
+    if (n < 0) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    if (n == 0) {
+        mml_py_anomaly_fit_empty(&e);
+        return raise_err(&e);
+    }
+    float *scores = PyMem_Calloc((size_t)n, sizeof(float));
+    if (scores == NULL) {
+        return PyErr_NoMemory();
+    }
+    bool ok = true;
+    if (self->pa.scorer == MML_PY_SCORER_ZSCORE) {
+        mml_py_anomaly_fit_begin(&self->pa);
+        for (Py_ssize_t i = 0; i < n && ok; i++) {
+            PyObject *item = PySequence_GetItem(X, i);
+            double d = item != NULL ? PyFloat_AsDouble(item) : -1.0;
+            Py_XDECREF(item);
+            ok = !(d == -1.0 && PyErr_Occurred());
+            if (ok) {
+                mml_py_anomaly_learn(&self->pa, (float)d);
+            }
+        }
+    }
+    mml_py_anomaly_reset(&self->pa);
+    for (Py_ssize_t i = 0; i < n && ok; i++) {
+        PyObject *item = PySequence_GetItem(X, i);
+        ok = item != NULL && detector_score_of(self, item, true, &scores[i]);
+        Py_XDECREF(item);
+    }
+    if (ok && !mml_py_anomaly_calibrate(&self->pa, scores, (size_t)n, &e)) {
+        raise_err(&e);
+        ok = false;
+    }
+    PyMem_Free(scores);
+    return ok ? Py_NewRef((PyObject *)self) : NULL;
+}
+
+static PyObject *detector_reset(detector_obj_t *self, PyObject *Py_UNUSED(ignored)) {
+    mml_py_anomaly_reset(&self->pa);
+    Py_RETURN_NONE;
+}
+
+// threshold, off, on (None until calibrated), mean, var (the z-score's statistics).
+static PyObject *detector_get(detector_obj_t *self, void *closure) {
+    const mml_py_anomaly_t *pa = &self->pa;
+    const char *name = closure;
+    bool number = pa->scorer == MML_PY_SCORER_ZSCORE || pa->scorer == MML_PY_SCORER_EWMA;
+    float v;
+    if (name[0] == 'm' || name[0] == 'v') {
+        if (!number) {
+            Py_RETURN_NONE;
+        }
+        bool ewma = pa->scorer == MML_PY_SCORER_EWMA;
+        v = name[0] == 'm' ? (ewma ? pa->ewma.mean : pa->stats.mean)
+                           : (ewma ? pa->ewma.var : mml_welford_var(&pa->stats, 0));
+    } else if (!pa->ready) {
+        Py_RETURN_NONE;
+    } else {
+        v = name[0] == 't' ? pa->cfg.threshold : name[1] == 'f' ? pa->cfg.off : pa->cfg.on;
+    }
+    return PyFloat_FromDouble((double)v);
+}
+
+static PyObject *detector_repr(detector_obj_t *self) {
+    char text[MML_PY_MSG_LEN];
+    mml_py_anomaly_repr(&self->pa, text, sizeof(text));
+    return PyUnicode_FromString(text);
+}
+
+static PyMethodDef detector_methods[] = {
+    {"fit", (PyCFunction)detector_fit, METH_O,
+        "fit(X): learn from normal samples X (z-score statistics) and set the threshold to the\n"
+        "quantile of their scores; resets the stream. Returns the detector."},
+    {"score", (PyCFunction)detector_score, METH_O,
+        "score(x): the anomaly score of one sample (higher: more anomalous); changes nothing."},
+    {"update", (PyCFunction)detector_update, METH_O,
+        "update(x): one stream step: the score if an alarm starts at x, else None."},
+    {"reset", (PyCFunction)detector_reset, METH_NOARGS,
+        "reset(): the stream back to its start (statistics learnt by fit() and thresholds stay)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef detector_getset[] = {
+    {"threshold", (getter)detector_get, NULL, "score above which a step counts", "t"},
+    {"off", (getter)detector_get, NULL, "score below which an alarm ends", "of"},
+    {"on", (getter)detector_get, NULL, "score that raises an alarm at once", "on"},
+    {"mean", (getter)detector_get, NULL, "z-score mean (learnt or running)", "m"},
+    {"var", (getter)detector_get, NULL, "z-score variance (learnt or running)", "v"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject detector_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "microml.Detector",
+    .tp_doc = "Detector(scorer=None, *, alpha=None, smooth=None, quantile=0.99, off_quantile=None,\n"
+              "threshold=None, off=None, on=None, k=1, n=1, gap=0, method=None, mean=None,\n"
+              "var=None): anomaly scores"
+              " and alarms with hysteresis (docs/python-api.md).",
+    .tp_basicsize = sizeof(detector_obj_t),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = detector_new,
+    .tp_dealloc = (destructor)detector_dealloc,
+    .tp_repr = (reprfunc)detector_repr,
+    .tp_methods = detector_methods,
+    .tp_getset = detector_getset,
+};
+
+// log_mel(x, *, sample_rate=16000, n_fft=1024, hop=512, n_mels=128, fmin=0.0, fmax=None,
+//         center=True, pad="reflect") -> array('f') of frames * n_mels
+static PyObject *microml_log_mel(PyObject *module, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"x", "sample_rate", "n_fft", "hop", "n_mels", "fmin", "fmax",
+        "center", "pad", NULL};
+    PyObject *x, *fmax_obj = NULL;
+    int sample_rate = 16000, n_fft = 1024, hop = 512, n_mels = 128, center = 1;
+    double fmin = 0.0;
+    const char *pad = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$iiiidOpz:log_mel", kwlist, &x, &sample_rate,
+            &n_fft, &hop, &n_mels, &fmin, &fmax_obj, &center, &pad)) {
+        return NULL;
+    }
+    bool has_fmax;
+    float fmax = 0.0f;
+    if (opt_float(fmax_obj, &has_fmax, &fmax) < 0) {
+        return NULL;
+    }
+    mml_py_err_t e;
+    mml_logmel_config_t cfg;
+    if (!mml_py_logmel_config(&cfg, sample_rate, n_fft, hop, n_mels, (float)fmin, has_fmax, fmax,
+            center != 0, pad, &e)) {
+        return raise_err(&e);
+    }
+    size_t mem_len = mml_logmel_mem_size(&cfg);
+    void *mem = PyMem_Malloc(mem_len);
+    if (mem == NULL) {
+        return PyErr_NoMemory();
+    }
+    mml_logmel_t lm;
+    mml_error_t err;
+    mml_py_value_t v;
+    Py_buffer view, out_view;
+    PyObject *result = NULL;
+    int32_t frames = 0;
+    value_describe(x, &v, &view);
+    bool ok = mml_py_status(&e, mml_logmel_init(&lm, &cfg, mem, mem_len, &err), &err) &&
+        mml_py_logmel_input(&lm, &v, &frames, &e);
+    if (ok) {
+        size_t n = (size_t)frames * (size_t)cfg.n_mels;
+        PyObject *zeros = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(4 * n));
+        if (zeros != NULL) {
+            result = PyObject_CallFunction(array_type, "CO", 'f', zeros);
+            Py_DECREF(zeros);
+        }
+        if (result != NULL && PyObject_GetBuffer(result, &out_view, PyBUF_WRITABLE) == 0) {
+            mml_py_logmel_run(&lm, &v, frames, out_view.buf);
+            PyBuffer_Release(&out_view);
+        } else {
+            Py_CLEAR(result);
+        }
+    }
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    PyMem_Free(mem);
+    if (!ok) {
+        return raise_err(&e);
+    }
+    return result;
+}
+#endif // MML_ENABLE_DSP
+// ---- end anomaly ----
+
 // ---------------------------------------------------------------------------------------------
 // ---- gesture ----
 // rasterize_stroke() (and IMUFeatures below): the API in bindings/common/mml_py_gesture.c.
@@ -2097,6 +2424,12 @@ static PyObject *microml_load(PyObject *module, PyObject *args, PyObject *kwds) 
 }
 
 static PyMethodDef microml_functions[] = {
+#if MML_ENABLE_DSP // ---- anomaly ----
+    {"log_mel", (PyCFunction)(void (*)(void))microml_log_mel, METH_VARARGS | METH_KEYWORDS,
+        "log_mel(x, *, sample_rate=16000, n_fft=1024, hop=512, n_mels=128, fmin=0.0, fmax=None,\n"
+        "center=True, pad='reflect'): librosa's log-mel spectrogram (dB) of int16 or float32\n"
+        "samples, array('f') of frames * n_mels."},
+#endif
     {"load", (PyCFunction)(void (*)(void))microml_load, METH_VARARGS | METH_KEYWORDS,
         "load(buf, *, arena=None): the model object for buf (a .tflite model: Model)."},
 #if MML_ENABLE_DSP
@@ -2202,6 +2535,13 @@ PyMODINIT_FUNC PyInit_microml(void) {
 #if MML_ENABLE_DSP
     if (PyModule_AddObjectRef(mod, "WakeWord", (PyObject *)&wakeword_type) < 0 ||
         PyModule_AddObjectRef(mod, "AudioStream", (PyObject *)&audio_stream_type) < 0) {
+        Py_DECREF(mod);
+        return NULL;
+    }
+#endif
+#if MML_ENABLE_DSP
+    if (PyType_Ready(&detector_type) < 0 ||
+        PyModule_AddObjectRef(mod, "Detector", (PyObject *)&detector_type) < 0) {
         Py_DECREF(mod);
         return NULL;
     }

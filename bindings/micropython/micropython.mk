@@ -12,6 +12,7 @@ SRC_USERMOD_LIB_C += $(MICROML_TOP)/bindings/common/mml_py.c
 SRC_USERMOD_LIB_C += $(MICROML_TOP)/bindings/common/mml_py_gesture.c
 SRC_USERMOD_LIB_C += $(MICROML_TOP)/bindings/common/mml_py_dsp.c
 SRC_USERMOD_LIB_C += $(MICROML_TOP)/bindings/common/mml_py_stream.c
+SRC_USERMOD_LIB_C += $(MICROML_TOP)/bindings/common/mml_py_anomaly.c
 
 # mk/micropython.mk passes the core's source list (CORE_SRC of mk/core.mk) as MICROML_CORE_SRC;
 # building a port by hand falls back to the same directories.

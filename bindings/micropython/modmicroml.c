@@ -19,6 +19,7 @@
 #include "../common/mml_py.h"
 #include "../common/mml_py_gesture.h"
 #include "../common/mml_py_stream.h"
+#include "../common/mml_py_anomaly.h"
 
 // Float objects exist. mk/micropython.mk builds every .mpy with float on (the core needs float
 // anyway); a build without float still runs models, takes integer lists and reports scale None.
@@ -42,6 +43,8 @@ mp_obj_full_type_t microml_classic_type;
 mp_obj_full_type_t microml_imu_type;
 #endif
 #if MML_ENABLE_DSP
+mp_obj_full_type_t microml_detector_type; // ---- anomaly ----
+#define MICROML_DETECTOR_TYPE ((mp_obj_type_t *)&microml_detector_type)
 mp_obj_full_type_t microml_wakeword_type;
 mp_obj_full_type_t microml_audio_stream_type;
 #endif
@@ -62,6 +65,8 @@ extern const mp_obj_type_t microml_classic_type;
 #define MICROML_MODEL_TYPE (&microml_model_type)
 #define MICROML_CLASSIC_TYPE (&microml_classic_type)
 #define MICROML_TENSORINFO_TYPE (&microml_tensorinfo_type)
+extern const mp_obj_type_t microml_detector_type; // ---- anomaly ----
+#define MICROML_DETECTOR_TYPE (&microml_detector_type)
 #define MICROML_GETITER(o, buf) (mp_getiter((o), (buf)))
 #endif
 
@@ -867,6 +872,288 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 }
 
 #endif // MML_ENABLE_CLASSIC
+
+// ---- anomaly ----
+#if MML_ENABLE_DSP
+/******************************************************************************/
+// Detector: anomaly scores and alarms, the API in bindings/common/mml_py_anomaly.c. Cost: the
+// object and one work buffer (mml_py_anomaly_work_floats()); update(x) allocates only the float
+// it returns on an alarm; fit(X) allocates len(X) floats while it runs.
+
+typedef struct _microml_detector_obj_t {
+    mp_obj_base_t base;
+    mp_obj_t scorer; // None, a Model or a ClassicModel, kept alive here
+    float *work;
+    mml_py_anomaly_t pa;
+} microml_detector_obj_t;
+
+// An optional float keyword argument: None leaves *has false.
+static void opt_float(mp_obj_t o, bool *has, float *v) {
+    *has = o != mp_const_none;
+    if (*has) {
+        *v = (float)mp_obj_get_float(o);
+    }
+}
+
+// Detector(scorer=None, *, alpha=None, smooth=None, quantile=0.99, off_quantile=None,
+//          threshold=None, off=None, on=None, k=1, n=1, gap=0, method=None, mean=None, var=None)
+static mp_obj_t detector_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
+    const mp_obj_t *args) {
+    enum { ARG_scorer, ARG_alpha, ARG_smooth, ARG_quantile, ARG_off_quantile, ARG_threshold,
+        ARG_off, ARG_on, ARG_k, ARG_n, ARG_gap, ARG_method, ARG_mean, ARG_var };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_scorer, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_alpha, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_smooth, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_quantile, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_off_quantile, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_threshold, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_off, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_on, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_k, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1}},
+        {MP_QSTR_n, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1}},
+        {MP_QSTR_gap, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 0}},
+        {MP_QSTR_method, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_mean, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_var, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t vals[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed_args), allowed_args, vals);
+    mml_py_anomaly_opts_t o = {.quantile = 0.99f};
+    bool has_q;
+    opt_float(vals[ARG_alpha].u_obj, &o.has_alpha, &o.alpha);
+    opt_float(vals[ARG_smooth].u_obj, &o.has_smooth, &o.smooth);
+    opt_float(vals[ARG_quantile].u_obj, &has_q, &o.quantile);
+    opt_float(vals[ARG_off_quantile].u_obj, &o.has_off_quantile, &o.off_quantile);
+    opt_float(vals[ARG_threshold].u_obj, &o.has_threshold, &o.threshold);
+    opt_float(vals[ARG_off].u_obj, &o.has_off, &o.off);
+    opt_float(vals[ARG_on].u_obj, &o.has_on, &o.on);
+    opt_float(vals[ARG_mean].u_obj, &o.has_mean, &o.mean);
+    opt_float(vals[ARG_var].u_obj, &o.has_var, &o.var);
+    mp_int_t k = vals[ARG_k].u_int, n = vals[ARG_n].u_int, gap = vals[ARG_gap].u_int;
+    // out-of-range values stay out of range for the API's checks
+    o.k = k < -1 ? -1 : k > 1000 ? 1000 : (int32_t)k;
+    o.n = n < -1 ? -1 : n > 1000 ? 1000 : (int32_t)n;
+    o.gap = gap < -1 ? -1 : gap > INT32_MAX ? INT32_MAX : (int32_t)gap;
+    mp_obj_t scorer = vals[ARG_scorer].u_obj, method = vals[ARG_method].u_obj;
+    if (method != mp_const_none) {
+        o.method = mp_obj_str_get_str(method);
+    }
+    if (scorer == mp_const_none) {
+        o.scorer = o.has_alpha ? MML_PY_SCORER_EWMA : MML_PY_SCORER_ZSCORE;
+    } else if (mp_obj_get_type(scorer) == MICROML_MODEL_TYPE) {
+        o.scorer = MML_PY_SCORER_MODEL;
+#if MML_ENABLE_CLASSIC
+    } else if (mp_obj_get_type(scorer) == MICROML_CLASSIC_TYPE) {
+        o.scorer = MML_PY_SCORER_CLASSIC;
+#endif
+    } else {
+        mp_raise_TypeError(MP_ERROR_TEXT("scorer must be None, a Model or a ClassicModel"));
+    }
+    if (o.scorer != MML_PY_SCORER_CLASSIC && o.method != NULL) {
+        mp_raise_TypeError(MP_ERROR_TEXT("method= is for a ClassicModel scorer"));
+    }
+    microml_detector_obj_t *self = mp_obj_malloc(microml_detector_obj_t, MICROML_DETECTOR_TYPE);
+    self->scorer = scorer;
+    self->work = NULL;
+    mml_py_err_t e;
+    check(mml_py_anomaly_init(&self->pa, &o, &e), &e);
+    if (o.scorer == MML_PY_SCORER_MODEL) {
+        microml_model_obj_t *m = MP_OBJ_TO_PTR(scorer);
+        check(mml_py_anomaly_model(&self->pa, &m->pm, &e), &e);
+    }
+#if MML_ENABLE_CLASSIC
+    if (o.scorer == MML_PY_SCORER_CLASSIC) {
+        microml_classic_obj_t *c = MP_OBJ_TO_PTR(scorer);
+        check(mml_py_anomaly_classic(&self->pa, &c->pc, o.method, &e), &e);
+    }
+#endif
+    self->work = m_new(float, mml_py_anomaly_work_floats(&self->pa));
+    return MP_OBJ_FROM_PTR(self);
+}
+
+// The score of sample x; commit: a stream step (moves the smoother and EWMA statistics on).
+static float detector_score_of(microml_detector_obj_t *self, mp_obj_t x, bool commit) {
+    mml_py_anomaly_t *pa = &self->pa;
+    if (pa->scorer == MML_PY_SCORER_ZSCORE || pa->scorer == MML_PY_SCORER_EWMA) {
+        return mml_py_anomaly_number(pa, (float)mp_obj_get_float(x), commit);
+    }
+    mml_py_err_t e;
+    mml_py_value_t v;
+    float score = 0.0f;
+    value_describe(x, &v);
+#if MML_ENABLE_CLASSIC
+    if (pa->scorer == MML_PY_SCORER_CLASSIC) {
+        microml_classic_obj_t *c = MP_OBJ_TO_PTR(self->scorer);
+        mp_buffer_info_t b;
+        if (!mp_get_buffer(c->buf, &b, MP_BUFFER_READ)) {
+            b.buf = NULL;
+            b.len = 0;
+        }
+        check(mml_py_classic_check(&c->pc, b.buf, b.len, &e), &e);
+        check(mml_py_anomaly_classic_score(pa, &c->pc, &v, c->work, self->work, &score, &e), &e);
+        return score;
+    }
+#endif
+    microml_model_obj_t *m = MP_OBJ_TO_PTR(self->scorer);
+    model_check(m);
+    check(mml_py_anomaly_model_score(pa, &m->pm, &v, self->work, &score, &e), &e);
+    return score;
+}
+
+static mp_obj_t detector_score(mp_obj_t self_in, mp_obj_t x) {
+    return mp_obj_new_float((mp_float_t)detector_score_of(MP_OBJ_TO_PTR(self_in), x, false));
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(detector_score_obj, detector_score);
+
+static mp_obj_t detector_update(mp_obj_t self_in, mp_obj_t x) {
+    microml_detector_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    float s = detector_score_of(self, x, true);
+    bool alarm;
+    mml_py_err_t e;
+    check(mml_py_anomaly_step(&self->pa, s, &alarm, &e), &e);
+    return alarm ? mp_obj_new_float((mp_float_t)s) : mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(detector_update_obj, detector_update);
+
+static mp_obj_t detector_fit(mp_obj_t self_in, mp_obj_t X) {
+    microml_detector_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mml_py_err_t e;
+    size_t n = (size_t)mp_obj_get_int(mp_obj_len(X));
+    if (n == 0) {
+        raise_err((mml_py_anomaly_fit_empty(&e), &e));
+    }
+    float *scores = m_new(float, n);
+    if (self->pa.scorer == MML_PY_SCORER_ZSCORE) {
+        mml_py_anomaly_fit_begin(&self->pa);
+        for (size_t i = 0; i < n; i++) {
+            mp_obj_t item = mp_obj_subscr(X, MP_OBJ_NEW_SMALL_INT(i), MP_OBJ_SENTINEL);
+            mml_py_anomaly_learn(&self->pa, (float)mp_obj_get_float(item));
+        }
+    }
+    mml_py_anomaly_reset(&self->pa);
+    for (size_t i = 0; i < n; i++) {
+        mp_obj_t item = mp_obj_subscr(X, MP_OBJ_NEW_SMALL_INT(i), MP_OBJ_SENTINEL);
+        scores[i] = detector_score_of(self, item, true);
+    }
+    check(mml_py_anomaly_calibrate(&self->pa, scores, n, &e), &e);
+    m_del(float, scores, n);
+    return self_in;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(detector_fit_obj, detector_fit);
+
+static mp_obj_t detector_reset(mp_obj_t self_in) {
+    microml_detector_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mml_py_anomaly_reset(&self->pa);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(detector_reset_obj, detector_reset);
+
+static void detector_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    (void)kind;
+    microml_detector_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    char text[MML_PY_MSG_LEN];
+    mml_py_anomaly_repr(&self->pa, text, sizeof(text));
+    mp_printf(print, "%s", text);
+}
+
+// Methods, and threshold, off, on (None until calibrated), mean, var (z-score statistics).
+static void detector_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // read-only
+    }
+    microml_detector_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const mml_py_anomaly_t *pa = &self->pa;
+    const void *method = NULL;
+    bool number = pa->scorer == MML_PY_SCORER_ZSCORE || pa->scorer == MML_PY_SCORER_EWMA;
+    bool ewma = pa->scorer == MML_PY_SCORER_EWMA;
+    if (attr == MP_QSTR_fit) {
+        method = &detector_fit_obj;
+    } else if (attr == MP_QSTR_score) {
+        method = &detector_score_obj;
+    } else if (attr == MP_QSTR_update) {
+        method = &detector_update_obj;
+    } else if (attr == MP_QSTR_reset) {
+        method = &detector_reset_obj;
+    } else if (attr == MP_QSTR_threshold || attr == MP_QSTR_off || attr == MP_QSTR_on) {
+        float v = attr == MP_QSTR_threshold ? pa->cfg.threshold
+            : attr == MP_QSTR_off           ? pa->cfg.off
+                                            : pa->cfg.on;
+        dest[0] = pa->ready ? mp_obj_new_float((mp_float_t)v) : mp_const_none;
+    } else if (attr == MP_QSTR_mean || attr == MP_QSTR_var) {
+        float v = attr == MP_QSTR_mean ? (ewma ? pa->ewma.mean : pa->stats.mean)
+                                       : (ewma ? pa->ewma.var : mml_welford_var(&pa->stats, 0));
+        dest[0] = number ? mp_obj_new_float((mp_float_t)v) : mp_const_none;
+    }
+    if (method != NULL) {
+        dest[0] = MP_OBJ_FROM_PTR(method);
+        dest[1] = self_in;
+    }
+}
+
+// log_mel(x, *, sample_rate=16000, n_fft=1024, hop=512, n_mels=128, fmin=0.0, fmax=None,
+//         center=True, pad="reflect") -> array('f') of frames * n_mels
+static mp_obj_t microml_log_mel(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_x, ARG_sample_rate, ARG_n_fft, ARG_hop, ARG_n_mels, ARG_fmin, ARG_fmax, ARG_center,
+        ARG_pad };
+    const mp_arg_t allowed_args[] = {
+        {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+        {MP_QSTR_sample_rate, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16000}},
+        {MP_QSTR_n_fft, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 1024}},
+        {MP_QSTR_hop, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 512}},
+        {MP_QSTR_n_mels, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 128}},
+        {MP_QSTR_fmin, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_fmax, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+        {MP_QSTR_center, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = true}},
+        {MP_QSTR_pad, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, a);
+    bool has_fmin, has_fmax;
+    float fmin = 0.0f, fmax = 0.0f;
+    opt_float(a[ARG_fmin].u_obj, &has_fmin, &fmin);
+    opt_float(a[ARG_fmax].u_obj, &has_fmax, &fmax);
+    const char *pad = a[ARG_pad].u_obj == mp_const_none ? NULL : mp_obj_str_get_str(a[ARG_pad].u_obj);
+    // out-of-range integers stay out of range for the API's checks
+    mp_int_t ints[4] = {a[ARG_sample_rate].u_int, a[ARG_n_fft].u_int, a[ARG_hop].u_int,
+        a[ARG_n_mels].u_int};
+    int32_t c[4];
+    for (int i = 0; i < 4; i++) {
+        c[i] = ints[i] < -1 ? -1 : ints[i] > 1000000 ? 1000000 : (int32_t)ints[i];
+    }
+    mml_py_err_t e;
+    mml_logmel_config_t cfg;
+    check(mml_py_logmel_config(&cfg, c[0], c[1], c[2], c[3], fmin, has_fmax, fmax,
+        a[ARG_center].u_bool, pad, &e), &e);
+    size_t mem_len = mml_logmel_mem_size(&cfg);
+    uint64_t *mem = m_new(uint64_t, (mem_len + 7) / 8);
+    mml_logmel_t lm;
+    mml_error_t err;
+    check(mml_py_status(&e, mml_logmel_init(&lm, &cfg, mem, mem_len, &err), &err), &e);
+    mml_py_value_t v;
+    value_describe(a[ARG_x].u_obj, &v);
+    int32_t frames;
+    check(mml_py_logmel_input(&lm, &v, &frames, &e), &e);
+    size_t n = (size_t)frames * (size_t)cfg.n_mels;
+    float *items = m_new(float, n);
+#if MICROPY_ENABLE_DYNRUNTIME
+    mp_obj_t mod = mp_import_name(MP_QSTR_array, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
+    const mp_obj_type_t *array_type = MP_OBJ_TO_PTR(mp_load_attr(mod, MP_QSTR_array));
+#else
+    const mp_obj_type_t *array_type = &mp_type_array;
+#endif
+    mp_obj_array_t *o = mp_obj_malloc(mp_obj_array_t, array_type);
+    o->typecode = 'f';
+    o->free = 0;
+    o->len = n;
+    o->items = items;
+    mml_py_logmel_run(&lm, &v, frames, items);
+    m_del(uint64_t, mem, (mem_len + 7) / 8);
+    return MP_OBJ_FROM_PTR(o);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(microml_log_mel_obj, 1, microml_log_mel);
+#endif // MML_ENABLE_DSP
+// ---- end anomaly ----
 
 // ---- dsp ----
 // microml.dsp: the DSP front ends as transform objects and functions, the API in mml_py_dsp.c.
@@ -1916,6 +2203,17 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     mp_store_global(MP_QSTR_AudioStream, MP_OBJ_FROM_PTR(&microml_audio_stream_type));
 #endif
 
+#if MML_ENABLE_DSP // ---- anomaly ----
+    microml_detector_type.base.type = (void *)&mp_type_type;
+    microml_detector_type.flags = MP_TYPE_FLAG_NONE;
+    microml_detector_type.name = MP_QSTR_Detector;
+    MP_OBJ_TYPE_SET_SLOT(&microml_detector_type, make_new, detector_make_new, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_detector_type, print, detector_print, 1);
+    MP_OBJ_TYPE_SET_SLOT(&microml_detector_type, attr, detector_attr, 2);
+    mp_store_global(MP_QSTR_Detector, MP_OBJ_FROM_PTR(&microml_detector_type));
+    mp_store_global(MP_QSTR_log_mel, MP_OBJ_FROM_PTR(&microml_log_mel_obj));
+#endif
+
     mp_store_global(MP_QSTR___version__,
         mp_obj_new_str(MML_VERSION_STRING, sizeof(MML_VERSION_STRING) - 1));
     mp_store_global(MP_QSTR_Model, MP_OBJ_FROM_PTR(&microml_model_type));
@@ -1961,6 +2259,11 @@ MP_DEFINE_CONST_OBJ_TYPE(microml_audio_stream_type, MP_QSTR_AudioStream, MP_TYPE
     make_new, audio_stream_make_new, attr, audio_stream_attr);
 #endif
 
+#if MML_ENABLE_DSP // ---- anomaly ----
+MP_DEFINE_CONST_OBJ_TYPE(microml_detector_type, MP_QSTR_Detector, MP_TYPE_FLAG_NONE, make_new,
+    detector_make_new, print, detector_print, attr, detector_attr);
+#endif
+
 static const MP_DEFINE_STR_OBJ(microml_version_obj, MML_VERSION_STRING);
 
 static const mp_rom_map_elem_t microml_module_globals_table[] = {
@@ -1981,6 +2284,10 @@ static const mp_rom_map_elem_t microml_module_globals_table[] = {
     {MP_ROM_QSTR(MP_QSTR_dsp), MP_ROM_PTR(&microml_dsp_ns)},
     {MP_ROM_QSTR(MP_QSTR_WakeWord), MP_ROM_PTR(&microml_wakeword_type)},
     {MP_ROM_QSTR(MP_QSTR_AudioStream), MP_ROM_PTR(&microml_audio_stream_type)},
+#endif
+#if MML_ENABLE_DSP // ---- anomaly ----
+    {MP_ROM_QSTR(MP_QSTR_Detector), MP_ROM_PTR(&microml_detector_type)},
+    {MP_ROM_QSTR(MP_QSTR_log_mel), MP_ROM_PTR(&microml_log_mel_obj)},
 #endif
 };
 static MP_DEFINE_CONST_DICT(microml_module_globals, microml_module_globals_table);

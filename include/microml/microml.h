@@ -15,5 +15,7 @@
 #include "mml_dsp.h"
 #include "mml_gesture.h"
 #include "mml_stream.h"
+#include "mml_anomaly.h"
+#include "mml_logmel.h"
 
 #endif // MICROML_MICROML_H
