@@ -16,7 +16,7 @@
 #include "nn/kernel.h"
 
 // STATE: an op entry for state kept across invocations (a resource variable, at its first
-// VAR_HANDLE; a CALL_ONCE flag), placed with the variable tensors and reset to its fill byte.
+// VAR_HANDLE; a CALL_ONCE flag; a stateful op's own state, mml__prep_state), placed with the variable tensors and reset to its fill byte.
 enum {
     MML__BUF_NONE = 0,
     MML__BUF_ARENA,
