@@ -109,3 +109,7 @@ MML_CUSTOM_OP(SIGNALFILTERBANKSPECTRALSUBTRACTION, "SignalFilterBankSpectralSubt
     mml__prepare_signal_filter_bank_spectral_subtraction)
 MML_CUSTOM_OP(SIGNALPCAN, "SignalPCAN", mml__prepare_signal_pcan)
 MML_CUSTOM_OP(SIGNALFILTERBANKLOG, "SignalFilterBankLog", mml__prepare_signal_filter_bank_log)
+MML_CUSTOM_OP(SIGNALFRAMER, "SignalFramer", mml__prepare_signal_framer)
+MML_CUSTOM_OP(SIGNALSTACKER, "SignalStacker", mml__prepare_signal_stacker)
+MML_CUSTOM_OP(SIGNALDELAY, "SignalDelay", mml__prepare_signal_delay)
+MML_CUSTOM_OP(SIGNALOVERLAPADD, "SignalOverlapAdd", mml__prepare_signal_overlap_add)

@@ -108,5 +108,9 @@ mml_status_t mml__prepare_signal_filter_bank_square_root(mml_prep_t *p);
 mml_status_t mml__prepare_signal_filter_bank_spectral_subtraction(mml_prep_t *p);
 mml_status_t mml__prepare_signal_pcan(mml_prep_t *p);
 mml_status_t mml__prepare_signal_filter_bank_log(mml_prep_t *p);
+mml_status_t mml__prepare_signal_framer(mml_prep_t *p);
+mml_status_t mml__prepare_signal_stacker(mml_prep_t *p);
+mml_status_t mml__prepare_signal_delay(mml_prep_t *p);
+mml_status_t mml__prepare_signal_overlap_add(mml_prep_t *p);
 
 #endif // MICROML_NN_OPS_H
