@@ -102,6 +102,7 @@ mml_status_t mml__prepare_svdf(mml_prep_t *p);
 mml_status_t mml__prepare_signal_window(mml_prep_t *p);
 mml_status_t mml__prepare_signal_fft_auto_scale(mml_prep_t *p);
 mml_status_t mml__prepare_signal_rfft(mml_prep_t *p);
+mml_status_t mml__prepare_signal_irfft(mml_prep_t *p);
 mml_status_t mml__prepare_signal_energy(mml_prep_t *p);
 mml_status_t mml__prepare_signal_filter_bank(mml_prep_t *p);
 mml_status_t mml__prepare_signal_filter_bank_square_root(mml_prep_t *p);

@@ -502,6 +502,47 @@ def test_options_refused_per_op():
     r = refused("SignalOverlapAdd", [0], [1], {"T": 7, "frame_step": 5},
                 [([2, 4], "int16"), ([10], "int16")])
     assert "op 0 SignalOverlapAdd: frames of 4 samples" in r
+    r = refused("SignalIrfft", [0], [1], {"T": 7, "fft_length": 64},
+                [([64], "int16"), ([64], "int16")])
+    assert "op 0 SignalIrfft: frames of 64 values to 64 samples" in r
+    r = refused("SignalIrfft", [0], [1], {"T": 7}, [([66], "int16"), ([64], "int16")])
+    assert "option 'fft_length' missing" in r
     r = refused("SignalDelay", [0], [1], {"delay_length": -2},
                 [([4], "int16"), ([4], "int16")])
     assert "option 'delay_length' is -2" in r
+
+
+# -- SignalIrfft ---------------------------------------------------------------------------------
+
+def irfft_model(dtype, frames, n):
+    mb = ModelBuilder()
+    i = mb.tensor([frames, n + 2], dtype)
+    o = mb.tensor([frames, n], dtype)
+    custom(mb, "SignalIrfft", [i], [o], {"T": TT[dtype], "fft_length": n})
+    return mb, i, o
+
+
+@pytest.mark.parametrize("n", [4, 16, 512])
+def test_irfft_float(n):
+    rng = rng_of("irfftf", n)
+    X = rng.standard_normal((2, n + 2)).astype(np.float32)
+    mb, i, o = irfft_model("float32", 2, n)
+    got, = run(mb, [i], [o], [X])
+    want = np.fft.irfft(X[:, 0::2].astype(np.float64) + 1j * X[:, 1::2], n)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5 * np.max(np.abs(want)))
+
+
+@pytest.mark.parametrize("dtype,lim,tol", [("int16", 2 ** 13, 6), ("int32", 2 ** 29, 8)])
+@pytest.mark.parametrize("n", [8, 64, 1024])
+def test_irfft_fixed(dtype, lim, tol, n):
+    """KISS's fixed-point kiss_fftri divides by its radix at every stage: numpy's irfft within a
+    few LSB (its exact bits are the forward engine's, checked against src/dsp/fft.c)."""
+    rng = rng_of("irfft", dtype, n)
+    X = rng.integers(-lim, lim, (2, n + 2)).astype(dtype)
+    mb, i, o = irfft_model(dtype, 2, n)
+    got, = run(mb, [i], [o], [X])
+    Xc = X[:, 0::2].astype(np.float64) + 1j * X[:, 1::2]
+    Xc[:, 0] = Xc[:, 0].real
+    Xc[:, -1] = Xc[:, -1].real
+    want = np.fft.irfft(Xc, n)
+    assert np.max(np.abs(got - want)) <= tol, np.max(np.abs(got - want))
