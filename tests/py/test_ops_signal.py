@@ -546,3 +546,14 @@ def test_irfft_fixed(dtype, lim, tol, n):
     Xc[:, -1] = Xc[:, -1].real
     want = np.fft.irfft(Xc, n)
     assert np.max(np.abs(got - want)) <= tol, np.max(np.abs(got - want))
+
+
+def test_c_signal_models_are_generated():
+    """tests/c/test_signal_models.h is what tests/c/test_signal_gen.py prints."""
+    import subprocess
+    import mmldata
+    gen = mmldata.REPO / "tests" / "c" / "test_signal_gen.py"
+    p = subprocess.run([mmldata.PYTHON, str(gen)], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    committed = (mmldata.REPO / "tests" / "c" / "test_signal_models.h").read_text()
+    assert p.stdout == committed, "regenerate: tests/c/test_signal_gen.py > tests/c/test_signal_models.h"
