@@ -17,9 +17,11 @@ static mml_status_t eval_window(const mml_eval_ctx_t *ctx, void *data) {
     const int16_t *in = (const int16_t *)mml__ptr(ctx, d->in);
     const int16_t *w = (const int16_t *)mml__ptr(ctx, d->window);
     int16_t *out = (int16_t *)mml__ptr(ctx, d->out);
-    for (uint32_t i = 0; i < d->n; i++) {
-        int32_t v = ((int32_t)in[i] * w[i % d->len]) >> d->shift;
-        out[i] = (int16_t)(v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : v);
+    for (uint32_t f = 0; f < d->n; f += d->len) {
+        for (uint32_t i = 0; i < d->len; i++) {
+            const int32_t v = ((int32_t)in[f + i] * w[i]) >> d->shift;
+            out[f + i] = (int16_t)(v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : v);
+        }
     }
     return MML_OK;
 }
