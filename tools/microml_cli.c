@@ -28,6 +28,22 @@
 #include <time.h>
 #include "microml/microml.h"
 
+#define BUILTIN_CUSTOM 32 // TFLite's BuiltinOperator CUSTOM
+
+// An op's name in op lists: custom ops as "CUSTOM:<code>" (as TFLM's tools write them), builtin
+// codes this build cannot name as "BUILTIN_<code>".
+static const char *op_label(const mml_op_info_t *op, char *buf, size_t len) {
+    if (op->builtin_code == BUILTIN_CUSTOM) {
+        snprintf(buf, len, "CUSTOM:%s", op->name);
+        return buf;
+    }
+    if (strcmp(op->name, "UNKNOWN") == 0) {
+        snprintf(buf, len, "BUILTIN_%d", (int)op->builtin_code);
+        return buf;
+    }
+    return op->name;
+}
+
 static const char *prog = "microml";
 
 static int die(const char *fmt, ...) {
@@ -358,8 +374,9 @@ static int cmd_info(const char *path, int json) {
         for (uint32_t i = 0; i < m->n_ops; i++) {
             mml_op_info_t op;
             mml_model_op_info(m, i, &op);
+            char label[300];
             fprintf(out, "%s\n  {\"index\": %u, \"name\": ", i ? "," : "", (unsigned)i);
-            json_str(out, op.name);
+            json_str(out, op_label(&op, label, sizeof(label)));
             fprintf(out,
                 ", \"builtin_code\": %d, \"version\": %d, \"macs\": %llu, \"supported\": %s, "
                 "\"hybrid\": %s}",
@@ -427,7 +444,9 @@ static int cmd_info(const char *path, int json) {
         for (uint32_t i = 0; i < m->n_ops; i++) {
             mml_op_info_t op;
             mml_model_op_info(m, i, &op);
-            fprintf(out, "  %4u %-28s v%-2d %12llu MACs%s%s\n", (unsigned)i, op.name,
+            char label[300];
+            fprintf(out, "  %4u %-28s v%-2d %12llu MACs%s%s\n", (unsigned)i,
+                op_label(&op, label, sizeof(label)),
                 (int)op.version, (unsigned long long)macs[i], op.hybrid ? "  hybrid" : "",
                 reasons[i].status == MML_OK ? "" : "  (unsupported)");
         }
@@ -522,8 +541,6 @@ static int cmd_run(const char *path, const char *in_path, const char *out_path, 
     return rc;
 }
 
-#define BUILTIN_CUSTOM 32 // TFLite's BuiltinOperator CUSTOM
-
 static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -539,17 +556,8 @@ static int cmd_ops(int n_paths, char **paths) {
         for (uint32_t i = 0; !rc && i < c.m.n_ops_all; i++) { // every subgraph
             mml_op_info_t op;
             mml_model_op_info(&c.m, i, &op);
-            // Custom ops as "CUSTOM:<code>" (as TFLM's tools write them), builtin codes this
-            // build cannot name as "BUILTIN_<code>".
             char buf[300];
-            const char *name = op.name;
-            if (op.builtin_code == BUILTIN_CUSTOM) {
-                snprintf(buf, sizeof(buf), "CUSTOM:%s", op.name);
-                name = buf;
-            } else if (strcmp(name, "UNKNOWN") == 0) {
-                snprintf(buf, sizeof(buf), "BUILTIN_%d", (int)op.builtin_code);
-                name = buf;
-            }
+            const char *name = op_label(&op, buf, sizeof(buf));
             if (n == cap) {
                 cap = cap ? 2 * cap : 64;
                 char **bigger = realloc(names, cap * sizeof(*names));

@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 # schema.fbs field numbers
 MODEL_OPERATOR_CODES, MODEL_SUBGRAPHS = 1, 2
 SUBGRAPH_OPERATORS = 3
-OPERATOR_OPCODE_INDEX = 0
+OPERATOR_OPCODE_INDEX, OPERATOR_CUSTOM_OPTIONS = 0, 5
 OPCODE_DEPRECATED_BUILTIN, OPCODE_CUSTOM, OPCODE_BUILTIN = 0, 1, 3
 CUSTOM = 32
 
@@ -72,17 +72,21 @@ class _Table:
         return [self.t.Get(N.Int32Flags, start + 4 * i) for i in range(n)]
 
 
-def model_ops(path, names):
-    """Switch names of the ops the operators of every subgraph of model `path` use."""
+def model_ops(path, names, with_options=None):
+    """Switch names of the ops the operators of every subgraph of model `path` use; adds to the
+    set with_options the custom ops that some operator gives options (custom_options)."""
     buf = bytearray(Path(path).read_bytes())
     if len(buf) < 8 or buf[4:8] != b"TFL3":
         raise ValueError(f"{path}: not a .tflite model (no TFL3 identifier)")
     model = _Table(buf, flatbuffers.encode.Get(flatbuffers.packer.uoffset, buf, 0))
     codes = model.tables(MODEL_OPERATOR_CODES)
-    used = set()
+    used, optioned = set(), set()
     for sg in model.tables(MODEL_SUBGRAPHS):
         for op in sg.tables(SUBGRAPH_OPERATORS):
             used.add(op.scalar(OPERATOR_OPCODE_INDEX, N.Uint32Flags))
+            o = op._off(OPERATOR_CUSTOM_OPTIONS)
+            if o and op.t.VectorLen(o):
+                optioned.add(op.scalar(OPERATOR_OPCODE_INDEX, N.Uint32Flags))
     out = set()
     for i in used:
         if i >= len(codes):
@@ -92,6 +96,8 @@ def model_ops(path, names):
                    c.scalar(OPCODE_BUILTIN, N.Int32Flags))
         if code == CUSTOM:
             out.add(switch_name(c.string(OPCODE_CUSTOM) or ""))
+            if i in optioned and with_options is not None:
+                with_options.add(switch_name(c.string(OPCODE_CUSTOM) or ""))
         else:
             out.add(names.get(code, f"BUILTIN_{code}"))
     return out
@@ -116,10 +122,10 @@ def main(argv):
         print("usage: tools/model_ops.py [--header OUT] MODEL...", file=sys.stderr)
         return 2
     names = builtin_names()
-    ops = set()
+    ops, optioned = set(), set()
     for m in argv:
         try:
-            ops |= model_ops(m, names)
+            ops |= model_ops(m, names, optioned)
         except (OSError, ValueError, IndexError, UnicodeDecodeError) as e:
             print(f"model_ops: {m}: {e}", file=sys.stderr)
             return 1
@@ -131,7 +137,8 @@ def main(argv):
         sys.stdout.write("".join(op + "\n" for op in sorted(ops)))
         return 0
     built = ops & listed_ops()
-    text = header(argv, built, bool(built & listed_ops(custom_only=True)))
+    # The FlexBuffers reader only when a custom op in the build reads options.
+    text = header(argv, built, bool(built & optioned & listed_ops(custom_only=True)))
     path = Path(out)
     if not path.exists() or path.read_text() != text:  # unchanged: no rebuild
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -63,13 +63,12 @@
 #endif
 
 // The FlexBuffers reader of custom-op options (src/core/flexbuf.c), for the kernels of custom
-// ops. No op in src/nn/op_list.h is a custom op yet, so it is off by default (its code would
-// only cost RAM in the .mpy: the Cortex-M0 has none to spare); the C tests and the fuzzer build
-// it with -DMML_ENABLE_FLEXBUF=1, and a MODELS=... build's generated op list turns it on when
-// one of its ops is custom. The first custom op in op_list.h changes the default here to
-// (!MML_OPS_CUSTOM).
+// ops (TFLite Micro's signal ops, src/nn/kernels/signal_*.c). On in full builds; a MODELS=...
+// build's generated op list (tools/model_ops.py) turns it on only when one of its models' custom
+// ops has options, so that a build for other models keeps its RAM (the Cortex-M0 has none to
+// spare). The C tests and the fuzzer build it with -DMML_ENABLE_FLEXBUF=1.
 #ifndef MML_ENABLE_FLEXBUF
-#define MML_ENABLE_FLEXBUF (0)
+#define MML_ENABLE_FLEXBUF (!MML_OPS_CUSTOM)
 #endif
 
 // Classical models (src/classic/, the "MMLC" format of docs/classic-format.md, and their Python
@@ -96,6 +95,13 @@
 // them there.
 #ifndef MML_ENABLE_DSP
 #define MML_ENABLE_DSP (!MML_OPS_CUSTOM)
+#endif
+
+// The real FFTs (src/dsp/fft.c and the math their init needs, src/dsp/dsp_math.c): with the DSP
+// front ends, and in a build for some models only when one of them has a SignalRfft or
+// SignalIrfft op.
+#ifndef MML_ENABLE_FFT
+#define MML_ENABLE_FFT (MML_ENABLE_DSP || MML_OP_ON(SIGNALRFFT) || MML_OP_ON(SIGNALIRFFT))
 #endif
 
 #endif // MICROML_MML_CONFIG_H

@@ -63,7 +63,8 @@ typedef struct {
     uint32_t head_bytes;
     uint32_t arena_bytes_32; // arena_bytes on a 32-bit target (same layout, 4-byte pointers)
     // State kept across invocations (reset by mml_model_reset): variable tensors, resource
-    // variables (VAR_HANDLE), CALL_ONCE flags. Bytes as laid out in the arena.
+    // variables (VAR_HANDLE), CALL_ONCE flags, stateful custom ops' state (the signal ops').
+    // Bytes as laid out in the arena.
     uint32_t n_resource_variables;
     uint32_t state_bytes;
     // Set by prepare.
@@ -107,7 +108,8 @@ mml_status_t mml_model_invoke(mml_model_t *m, mml_error_t *err);
 
 // Restores the state prepare leaves: every variable tensor (recurrent state) to its zero point
 // (TFLM's ResetVariableTensors), every resource variable to its default byte, and every CALL_ONCE
-// to "not run", so the next invoke runs the init subgraphs again.
+// to "not run", so the next invoke runs the init subgraphs again; and every stateful custom
+// op's state (the signal ops': noise estimate, framer and delay lines) to zero, as TFLM's Reset.
 mml_status_t mml_model_reset(mml_model_t *m);
 
 // I/O tensors: index i in 0..n_inputs-1 / 0..n_outputs-1. Data pointers valid once READY.

@@ -6,7 +6,7 @@
 #include "microml/mml_config.h"
 #include "dsp/dsp_math.h"
 
-#if MML_ENABLE_DSP
+#if MML_ENABLE_FFT
 
 // sin(r) and cos(r) for |r| <= pi/4 (Taylor to r^21 / 21!, below 1e-19 there).
 static double sin_small(double r) {
@@ -261,4 +261,4 @@ float mml__log1pf_fdlibm(float x) {
     return (float)k * ln2_hi - ((hfsq - (s * (hfsq + r) + ((float)k * ln2_lo + c))) - f);
 }
 
-#endif // MML_ENABLE_DSP
+#endif // MML_ENABLE_FFT

@@ -6,7 +6,7 @@
 #include "microml/mml_dsp.h"
 #include "dsp/dsp_math.h"
 
-#if MML_ENABLE_DSP
+#if MML_ENABLE_FFT
 
 static int is_pow2_in(int32_t n, int32_t lo, int32_t hi) {
     return n >= lo && n <= hi && (n & (n - 1)) == 0;
@@ -223,4 +223,4 @@ void mml_rfft_s16(const mml_rfft_s16_t *fft, const int16_t *x, int16_t *scratch,
     }
 }
 
-#endif // MML_ENABLE_DSP
+#endif // MML_ENABLE_FFT

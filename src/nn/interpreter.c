@@ -6,8 +6,8 @@
 //   [head_bytes, ...)          node table: one {eval, data offset} per op of every subgraph
 //                              locations of the model's input and output tensors
 //                              state kept across invocations: variable tensors, then resource
-//                              variables and CALL_ONCE flags
-//                              reset records of the resource variables and flags
+//                              variables, CALL_ONCE flags and ops' own state (mml__prep_state)
+//                              reset records of the resource variables, flags and op state
 //                              each op's persistent data, in op order (global op index)
 #include <string.h>
 #include "core/status.h"

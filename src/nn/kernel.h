@@ -51,6 +51,7 @@ typedef struct mml_prep {
     uint8_t overlap;        // output 0 may overlap input 0 when (output start -
     int32_t overlap_max;    // input start) <= overlap_max bytes (raster-order ops)
     uint32_t scratch_bytes; // one scratch buffer live during this op's eval
+    uint32_t state_bytes;   // state kept across invocations (mml__prep_state)
     uint64_t macs;          // multiply-accumulates per invocation (for reports)
     // Interpreter bookkeeping.
     uint32_t persist_bytes;             // requested so far
@@ -82,13 +83,17 @@ uint32_t mml__prep_scratch_loc(const mml_prep_t *p);
 // accesses under strict aliasing.
 void mml__prep_allow_elementwise_overlap(mml_prep_t *p, uint32_t n, uint32_t in_size,
     uint32_t out_size);
+// Asks for bytes of state kept across invocations, zeroed at prepare and by mml_model_reset
+// (TFLM's Reset of a stateful op); its location (FILL) is mml__prep_state_loc. It takes the op's
+// planner entry, so an op with state has no scratch buffer.
+void mml__prep_state(mml_prep_t *p, uint32_t bytes);
 // Location of a tensor's data (FILL mode only).
 uint32_t mml__prep_loc(const mml_prep_t *p, const mml__tensor_t *t);
 
 // The resource variable behind input i (a RESOURCE tensor made by a VAR_HANDLE of the op's
 // subgraph): its bytes (PLAN and FILL) and arena location (FILL). CHECK mode: only the dtype.
 mml_status_t mml__prep_variable(mml_prep_t *p, uint32_t i, uint32_t *bytes, uint32_t *loc);
-// Arena location of the op's own state word (a CALL_ONCE flag), FILL mode.
+// Arena location of the op's own state (a CALL_ONCE flag, mml__prep_state's bytes), FILL mode.
 uint32_t mml__prep_state_loc(const mml_prep_t *p);
 // Runs n prepared ops from global op index first (a subgraph), in order; stops at a failure.
 mml_status_t mml__run_ops(const mml_eval_ctx_t *ctx, uint32_t nodes, uint32_t first, uint32_t n);

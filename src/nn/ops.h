@@ -98,4 +98,20 @@ mml_status_t mml__prepare_read_variable(mml_prep_t *p);
 mml_status_t mml__prepare_assign_variable(mml_prep_t *p);
 mml_status_t mml__prepare_svdf(mml_prep_t *p);
 
+// TFLite Micro's signal library (custom ops)
+mml_status_t mml__prepare_signal_window(mml_prep_t *p);
+mml_status_t mml__prepare_signal_fft_auto_scale(mml_prep_t *p);
+mml_status_t mml__prepare_signal_rfft(mml_prep_t *p);
+mml_status_t mml__prepare_signal_irfft(mml_prep_t *p);
+mml_status_t mml__prepare_signal_energy(mml_prep_t *p);
+mml_status_t mml__prepare_signal_filter_bank(mml_prep_t *p);
+mml_status_t mml__prepare_signal_filter_bank_square_root(mml_prep_t *p);
+mml_status_t mml__prepare_signal_filter_bank_spectral_subtraction(mml_prep_t *p);
+mml_status_t mml__prepare_signal_pcan(mml_prep_t *p);
+mml_status_t mml__prepare_signal_filter_bank_log(mml_prep_t *p);
+mml_status_t mml__prepare_signal_framer(mml_prep_t *p);
+mml_status_t mml__prepare_signal_stacker(mml_prep_t *p);
+mml_status_t mml__prepare_signal_delay(mml_prep_t *p);
+mml_status_t mml__prepare_signal_overlap_add(mml_prep_t *p);
+
 #endif // MICROML_NN_OPS_H

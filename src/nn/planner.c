@@ -87,7 +87,11 @@ void mml__plan_op(mml__plan_t *plan, const mml__op_t *op, const mml_prep_t *p) {
         }
     }
     mml__plan_entry_t *s = &plan->e[m->n_tensors_all + op->index];
-    if (s->kind != MML__BUF_STATE) { // resource variables and flags keep their entry
+    if (p->state_bytes) { // an op's own state (mml__prep_state), kept across invocations
+        s->kind = MML__BUF_STATE;
+        s->size = p->state_bytes;
+        s->fill = 0;
+    } else if (s->kind != MML__BUF_STATE) { // resource variables and flags keep their entry
         s->size = align_up(p->scratch_bytes, MML_ARENA_ALIGN);
         s->kind = p->scratch_bytes ? MML__BUF_SCRATCH : MML__BUF_NONE;
     }

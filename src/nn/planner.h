@@ -16,7 +16,8 @@
 #include "nn/kernel.h"
 
 // STATE: an op entry for state kept across invocations (a resource variable, at its first
-// VAR_HANDLE; a CALL_ONCE flag), placed with the variable tensors and reset to its fill byte.
+// VAR_HANDLE; a CALL_ONCE flag; a stateful op's own state, mml__prep_state), placed with the
+// variable tensors and reset to its fill byte.
 enum {
     MML__BUF_NONE = 0,
     MML__BUF_ARENA,
@@ -77,7 +78,7 @@ void mml__plan_assign_variables(mml__plan_entry_t *e, const mml_model_t *m, uint
 uint32_t mml__plan_variable_bytes(const mml__plan_entry_t *e, const mml_model_t *m);
 // The op entry (a STATE entry) of the resource variable a RESOURCE tensor names, or 0 if none.
 uint32_t mml__plan_variable_of(const mml__plan_entry_t *e, const mml_model_t *m, uint32_t tensor);
-// Number of STATE entries (resource variables and CALL_ONCE flags).
+// Number of STATE entries (resource variables, CALL_ONCE flags, ops' own state).
 uint32_t mml__plan_state_items(const mml__plan_entry_t *e, const mml_model_t *m);
 uint32_t mml__plan_scratch_offset(const mml__plan_entry_t *e, const mml_model_t *m, uint32_t op);
 // Arena offset of tensor's memory (following in-place sharing).

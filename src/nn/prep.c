@@ -211,6 +211,10 @@ mml_status_t mml__prep_variable(mml_prep_t *p, uint32_t i, uint32_t *bytes, uint
     return MML_OK;
 }
 
+void mml__prep_state(mml_prep_t *p, uint32_t bytes) {
+    p->state_bytes = bytes;
+}
+
 uint32_t mml__prep_state_loc(const mml_prep_t *p) {
     return p->plan ? p->plan[p->m->n_tensors_all + p->op->index].offset : 0;
 }

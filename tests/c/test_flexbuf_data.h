@@ -46,199 +46,369 @@ static const check_t case0_checks[] = {
     {"/w_scale", CHECK_FLOAT, 0, 5.0, NULL, 0u},
     {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case1_data[] = { // int_0
-    0x00, 0x04, 0x01,
+static const uint8_t case1_data[] = { // signal_window
+    0x73, 0x68, 0x69, 0x66, 0x74, 0x00, 0x01, 0x07, 0x01, 0x01, 0x01, 0x0c, 0x04, 0x02, 0x24, 0x01,
 };
 static const check_t case1_checks[] = {
-    {"", CHECK_INT, INT64_C(0), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(1), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "shift", 5u},
+    {"/shift", CHECK_INT, INT64_C(12), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case2_data[] = { // int_1
-    0x01, 0x04, 0x01,
+static const uint8_t case2_data[] = { // signal_rfft
+    0x54, 0x00, 0x66, 0x66, 0x74, 0x5f, 0x6c, 0x65, 0x6e, 0x67, 0x74, 0x68, 0x00, 0x02, 0x0e, 0x0d,
+    0x02, 0x00, 0x01, 0x00, 0x02, 0x00, 0x07, 0x00, 0x00, 0x02, 0x05, 0x05, 0x06, 0x25, 0x01,
 };
 static const check_t case2_checks[] = {
-    {"", CHECK_INT, INT64_C(1), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(2), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "T", 1u},
+    {"#1", CHECK_MAP_KEY, 0, 0.0, "fft_length", 10u},
+    {"/T", CHECK_INT, INT64_C(7), 0.0, NULL, 0u},
+    {"/fft_length", CHECK_INT, INT64_C(512), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case3_data[] = { // int_-1
-    0xff, 0x04, 0x01,
+static const uint8_t case3_data[] = { // signal_energy
+    0x65, 0x6e, 0x64, 0x5f, 0x69, 0x6e, 0x64, 0x65, 0x78, 0x00, 0x73, 0x74, 0x61, 0x72, 0x74, 0x5f,
+    0x69, 0x6e, 0x64, 0x65, 0x78, 0x00, 0x02, 0x17, 0x0e, 0x00, 0x03, 0x00, 0x01, 0x00, 0x02, 0x00,
+    0xf1, 0x00, 0x05, 0x00, 0x05, 0x05, 0x06, 0x25, 0x01,
 };
 static const check_t case3_checks[] = {
-    {"", CHECK_INT, INT64_C(-1), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(2), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "end_index", 9u},
+    {"#1", CHECK_MAP_KEY, 0, 0.0, "start_index", 11u},
+    {"/end_index", CHECK_INT, INT64_C(241), 0.0, NULL, 0u},
+    {"/start_index", CHECK_INT, INT64_C(5), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case4_data[] = { // int_127
-    0x7f, 0x04, 0x01,
+static const uint8_t case4_data[] = { // signal_filter_bank
+    0x6e, 0x75, 0x6d, 0x5f, 0x63, 0x68, 0x61, 0x6e, 0x6e, 0x65, 0x6c, 0x73, 0x00, 0x01, 0x0e, 0x01,
+    0x01, 0x01, 0x28, 0x04, 0x02, 0x24, 0x01,
 };
 static const check_t case4_checks[] = {
-    {"", CHECK_INT, INT64_C(127), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(1), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "num_channels", 12u},
+    {"/num_channels", CHECK_INT, INT64_C(40), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case5_data[] = { // int_-128
-    0x80, 0x04, 0x01,
+static const uint8_t case5_data[] = { // signal_spectral_subtraction
+    0x61, 0x6c, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x74, 0x65, 0x5f, 0x6f, 0x6e, 0x65, 0x5f, 0x6d, 0x69,
+    0x6e, 0x75, 0x73, 0x5f, 0x73, 0x6d, 0x6f, 0x6f, 0x74, 0x68, 0x69, 0x6e, 0x67, 0x00, 0x61, 0x6c,
+    0x74, 0x65, 0x72, 0x6e, 0x61, 0x74, 0x65, 0x5f, 0x73, 0x6d, 0x6f, 0x6f, 0x74, 0x68, 0x69, 0x6e,
+    0x67, 0x00, 0x63, 0x6c, 0x61, 0x6d, 0x70, 0x69, 0x6e, 0x67, 0x00, 0x6d, 0x69, 0x6e, 0x5f, 0x73,
+    0x69, 0x67, 0x6e, 0x61, 0x6c, 0x5f, 0x72, 0x65, 0x6d, 0x61, 0x69, 0x6e, 0x69, 0x6e, 0x67, 0x00,
+    0x6e, 0x75, 0x6d, 0x5f, 0x63, 0x68, 0x61, 0x6e, 0x6e, 0x65, 0x6c, 0x73, 0x00, 0x6f, 0x6e, 0x65,
+    0x5f, 0x6d, 0x69, 0x6e, 0x75, 0x73, 0x5f, 0x73, 0x6d, 0x6f, 0x6f, 0x74, 0x68, 0x69, 0x6e, 0x67,
+    0x00, 0x73, 0x6d, 0x6f, 0x6f, 0x74, 0x68, 0x69, 0x6e, 0x67, 0x00, 0x73, 0x6d, 0x6f, 0x6f, 0x74,
+    0x68, 0x69, 0x6e, 0x67, 0x5f, 0x62, 0x69, 0x74, 0x73, 0x00, 0x73, 0x70, 0x65, 0x63, 0x74, 0x72,
+    0x61, 0x6c, 0x5f, 0x73, 0x75, 0x62, 0x74, 0x72, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x62,
+    0x69, 0x74, 0x73, 0x00, 0x09, 0xa5, 0x88, 0x75, 0x6d, 0x59, 0x4d, 0x3a, 0x31, 0x23, 0x09, 0x00,
+    0x01, 0x00, 0x09, 0x00, 0x29, 0x3c, 0xd7, 0x03, 0x00, 0x00, 0x33, 0x03, 0x28, 0x00, 0x67, 0x3e,
+    0x99, 0x01, 0x0a, 0x00, 0x0e, 0x00, 0x05, 0x05, 0x69, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x1b,
+    0x25, 0x01,
 };
 static const check_t case5_checks[] = {
-    {"", CHECK_INT, INT64_C(-128), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(9), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "alternate_one_minus_smoothing", 29u},
+    {"#1", CHECK_MAP_KEY, 0, 0.0, "alternate_smoothing", 19u},
+    {"#2", CHECK_MAP_KEY, 0, 0.0, "clamping", 8u},
+    {"#3", CHECK_MAP_KEY, 0, 0.0, "min_signal_remaining", 20u},
+    {"#4", CHECK_MAP_KEY, 0, 0.0, "num_channels", 12u},
+    {"#5", CHECK_MAP_KEY, 0, 0.0, "one_minus_smoothing", 19u},
+    {"#6", CHECK_MAP_KEY, 0, 0.0, "smoothing", 9u},
+    {"#7", CHECK_MAP_KEY, 0, 0.0, "smoothing_bits", 14u},
+    {"#8", CHECK_MAP_KEY, 0, 0.0, "spectral_subtraction_bits", 25u},
+    {"/alternate_one_minus_smoothing", CHECK_INT, INT64_C(15401), 0.0, NULL, 0u},
+    {"/alternate_smoothing", CHECK_INT, INT64_C(983), 0.0, NULL, 0u},
+    {"/clamping", CHECK_BOOL, INT64_C(0), 0.0, NULL, 0u},
+    {"/min_signal_remaining", CHECK_INT, INT64_C(819), 0.0, NULL, 0u},
+    {"/num_channels", CHECK_INT, INT64_C(40), 0.0, NULL, 0u},
+    {"/one_minus_smoothing", CHECK_INT, INT64_C(15975), 0.0, NULL, 0u},
+    {"/smoothing", CHECK_INT, INT64_C(409), 0.0, NULL, 0u},
+    {"/smoothing_bits", CHECK_INT, INT64_C(10), 0.0, NULL, 0u},
+    {"/spectral_subtraction_bits", CHECK_INT, INT64_C(14), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case6_data[] = { // int_128
-    0x80, 0x00, 0x05, 0x02,
+static const uint8_t case6_data[] = { // signal_pcan
+    0x73, 0x6e, 0x72, 0x5f, 0x73, 0x68, 0x69, 0x66, 0x74, 0x00, 0x01, 0x0b, 0x01, 0x01, 0x01, 0x06,
+    0x04, 0x02, 0x24, 0x01,
 };
 static const check_t case6_checks[] = {
-    {"", CHECK_INT, INT64_C(128), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(1), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "snr_shift", 9u},
+    {"/snr_shift", CHECK_INT, INT64_C(6), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case7_data[] = { // int_-129
-    0x7f, 0xff, 0x05, 0x02,
+static const uint8_t case7_data[] = { // signal_filter_bank_log
+    0x69, 0x6e, 0x70, 0x75, 0x74, 0x5f, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x69, 0x6f, 0x6e,
+    0x5f, 0x62, 0x69, 0x74, 0x73, 0x00, 0x6f, 0x75, 0x74, 0x70, 0x75, 0x74, 0x5f, 0x73, 0x63, 0x61,
+    0x6c, 0x65, 0x00, 0x02, 0x24, 0x0f, 0x02, 0x01, 0x02, 0x03, 0x40, 0x04, 0x04, 0x04, 0x24, 0x01,
 };
 static const check_t case7_checks[] = {
-    {"", CHECK_INT, INT64_C(-129), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(2), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "input_correction_bits", 21u},
+    {"#1", CHECK_MAP_KEY, 0, 0.0, "output_scale", 12u},
+    {"/input_correction_bits", CHECK_INT, INT64_C(3), 0.0, NULL, 0u},
+    {"/output_scale", CHECK_INT, INT64_C(64), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case8_data[] = { // int_255
-    0xff, 0x00, 0x05, 0x02,
+static const uint8_t case8_data[] = { // signal_framer
+    0x66, 0x72, 0x61, 0x6d, 0x65, 0x5f, 0x73, 0x69, 0x7a, 0x65, 0x00, 0x66, 0x72, 0x61, 0x6d, 0x65,
+    0x5f, 0x73, 0x74, 0x65, 0x70, 0x00, 0x70, 0x72, 0x65, 0x66, 0x69, 0x6c, 0x6c, 0x00, 0x03, 0x1f,
+    0x15, 0x0b, 0x03, 0x00, 0x01, 0x00, 0x03, 0x00, 0x90, 0x01, 0xa0, 0x00, 0x01, 0x00, 0x05, 0x05,
+    0x69, 0x09, 0x25, 0x01,
 };
 static const check_t case8_checks[] = {
-    {"", CHECK_INT, INT64_C(255), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(3), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "frame_size", 10u},
+    {"#1", CHECK_MAP_KEY, 0, 0.0, "frame_step", 10u},
+    {"#2", CHECK_MAP_KEY, 0, 0.0, "prefill", 7u},
+    {"/frame_size", CHECK_INT, INT64_C(400), 0.0, NULL, 0u},
+    {"/frame_step", CHECK_INT, INT64_C(160), 0.0, NULL, 0u},
+    {"/prefill", CHECK_BOOL, INT64_C(1), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case9_data[] = { // int_32767
-    0xff, 0x7f, 0x05, 0x02,
+static const uint8_t case9_data[] = { // signal_stacker
+    0x6e, 0x75, 0x6d, 0x5f, 0x63, 0x68, 0x61, 0x6e, 0x6e, 0x65, 0x6c, 0x73, 0x00, 0x73, 0x74, 0x61,
+    0x63, 0x6b, 0x65, 0x72, 0x5f, 0x6c, 0x65, 0x66, 0x74, 0x5f, 0x63, 0x6f, 0x6e, 0x74, 0x65, 0x78,
+    0x74, 0x00, 0x73, 0x74, 0x61, 0x63, 0x6b, 0x65, 0x72, 0x5f, 0x72, 0x69, 0x67, 0x68, 0x74, 0x5f,
+    0x63, 0x6f, 0x6e, 0x74, 0x65, 0x78, 0x74, 0x00, 0x73, 0x74, 0x61, 0x63, 0x6b, 0x65, 0x72, 0x5f,
+    0x73, 0x74, 0x65, 0x70, 0x00, 0x04, 0x46, 0x3a, 0x26, 0x11, 0x04, 0x01, 0x04, 0x28, 0x02, 0x01,
+    0x03, 0x04, 0x04, 0x04, 0x04, 0x08, 0x24, 0x01,
 };
 static const check_t case9_checks[] = {
-    {"", CHECK_INT, INT64_C(32767), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(4), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "num_channels", 12u},
+    {"#1", CHECK_MAP_KEY, 0, 0.0, "stacker_left_context", 20u},
+    {"#2", CHECK_MAP_KEY, 0, 0.0, "stacker_right_context", 21u},
+    {"#3", CHECK_MAP_KEY, 0, 0.0, "stacker_step", 12u},
+    {"/num_channels", CHECK_INT, INT64_C(40), 0.0, NULL, 0u},
+    {"/stacker_left_context", CHECK_INT, INT64_C(2), 0.0, NULL, 0u},
+    {"/stacker_right_context", CHECK_INT, INT64_C(1), 0.0, NULL, 0u},
+    {"/stacker_step", CHECK_INT, INT64_C(3), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case10_data[] = { // int_-32768
-    0x00, 0x80, 0x05, 0x02,
+static const uint8_t case10_data[] = { // signal_delay
+    0x64, 0x65, 0x6c, 0x61, 0x79, 0x5f, 0x6c, 0x65, 0x6e, 0x67, 0x74, 0x68, 0x00, 0x01, 0x0e, 0x00,
+    0x02, 0x00, 0x01, 0x00, 0x01, 0x00, 0x40, 0x01, 0x05, 0x03, 0x25, 0x01,
 };
 static const check_t case10_checks[] = {
-    {"", CHECK_INT, INT64_C(-32768), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(1), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "delay_length", 12u},
+    {"/delay_length", CHECK_INT, INT64_C(320), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case11_data[] = { // int_40000
-    0x40, 0x9c, 0x00, 0x00, 0x06, 0x04,
+static const uint8_t case11_data[] = { // signal_overlap_add
+    0x54, 0x00, 0x66, 0x72, 0x61, 0x6d, 0x65, 0x5f, 0x73, 0x74, 0x65, 0x70, 0x00, 0x02, 0x0e, 0x0d,
+    0x02, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0xa0, 0x00, 0x05, 0x05, 0x06, 0x25, 0x01,
 };
 static const check_t case11_checks[] = {
-    {"", CHECK_INT, INT64_C(40000), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(2), 0.0, NULL, 0u},
+    {"#0", CHECK_MAP_KEY, 0, 0.0, "T", 1u},
+    {"#1", CHECK_MAP_KEY, 0, 0.0, "frame_step", 10u},
+    {"/T", CHECK_INT, INT64_C(0), 0.0, NULL, 0u},
+    {"/frame_step", CHECK_INT, INT64_C(160), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case12_data[] = { // int_-40000
-    0xc0, 0x63, 0xff, 0xff, 0x06, 0x04,
+static const uint8_t case12_data[] = { // signal_fft_auto_scale
+    0x00, 0x00, 0x01, 0x00, 0x00, 0x24, 0x01,
 };
 static const check_t case12_checks[] = {
-    {"", CHECK_INT, INT64_C(-40000), 0.0, NULL, 0u},
+    {"", CHECK_SIZE, INT64_C(0), 0.0, NULL, 0u},
+    {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case13_data[] = { // int_2147483647
-    0xff, 0xff, 0xff, 0x7f, 0x06, 0x04,
+static const uint8_t case13_data[] = { // int_0
+    0x00, 0x04, 0x01,
 };
 static const check_t case13_checks[] = {
-    {"", CHECK_INT, INT64_C(2147483647), 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(0), 0.0, NULL, 0u},
 };
-static const uint8_t case14_data[] = { // int_-2147483648
-    0x00, 0x00, 0x00, 0x80, 0x06, 0x04,
+static const uint8_t case14_data[] = { // int_1
+    0x01, 0x04, 0x01,
 };
 static const check_t case14_checks[] = {
-    {"", CHECK_INT, INT64_C(-2147483648), 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(1), 0.0, NULL, 0u},
 };
-static const uint8_t case15_data[] = { // int_2147483648
-    0x00, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x07, 0x08,
+static const uint8_t case15_data[] = { // int_-1
+    0xff, 0x04, 0x01,
 };
 static const check_t case15_checks[] = {
-    {"", CHECK_INT, INT64_C(2147483648), 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(-1), 0.0, NULL, 0u},
 };
-static const uint8_t case16_data[] = { // int_1099511627776
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x07, 0x08,
+static const uint8_t case16_data[] = { // int_127
+    0x7f, 0x04, 0x01,
 };
 static const check_t case16_checks[] = {
-    {"", CHECK_INT, INT64_C(1099511627776), 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(127), 0.0, NULL, 0u},
 };
-static const uint8_t case17_data[] = { // int_-1099511627776
-    0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x07, 0x08,
+static const uint8_t case17_data[] = { // int_-128
+    0x80, 0x04, 0x01,
 };
 static const check_t case17_checks[] = {
-    {"", CHECK_INT, INT64_C(-1099511627776), 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(-128), 0.0, NULL, 0u},
 };
-static const uint8_t case18_data[] = { // int_9223372036854775807
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x07, 0x08,
+static const uint8_t case18_data[] = { // int_128
+    0x80, 0x00, 0x05, 0x02,
 };
 static const check_t case18_checks[] = {
-    {"", CHECK_INT, INT64_C(9223372036854775807), 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(128), 0.0, NULL, 0u},
 };
-static const uint8_t case19_data[] = { // int_-9223372036854775808
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x07, 0x08,
+static const uint8_t case19_data[] = { // int_-129
+    0x7f, 0xff, 0x05, 0x02,
 };
 static const check_t case19_checks[] = {
-    {"", CHECK_INT, INT64_MIN, 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(-129), 0.0, NULL, 0u},
 };
-static const uint8_t case20_data[] = { // float_0.0
-    0x00, 0x00, 0x00, 0x00, 0x0e, 0x04,
+static const uint8_t case20_data[] = { // int_255
+    0xff, 0x00, 0x05, 0x02,
 };
 static const check_t case20_checks[] = {
-    {"", CHECK_FLOAT, 0, 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(255), 0.0, NULL, 0u},
 };
-static const uint8_t case21_data[] = { // float_1.5
-    0x00, 0x00, 0xc0, 0x3f, 0x0e, 0x04,
+static const uint8_t case21_data[] = { // int_32767
+    0xff, 0x7f, 0x05, 0x02,
 };
 static const check_t case21_checks[] = {
-    {"", CHECK_FLOAT, 0, 1.5, NULL, 0u},
+    {"", CHECK_INT, INT64_C(32767), 0.0, NULL, 0u},
 };
-static const uint8_t case22_data[] = { // float_-0.25
-    0x00, 0x00, 0x80, 0xbe, 0x0e, 0x04,
+static const uint8_t case22_data[] = { // int_-32768
+    0x00, 0x80, 0x05, 0x02,
 };
 static const check_t case22_checks[] = {
-    {"", CHECK_FLOAT, 0, -0.25, NULL, 0u},
+    {"", CHECK_INT, INT64_C(-32768), 0.0, NULL, 0u},
 };
-static const uint8_t case23_data[] = { // float_3.4028234663852886e+38
-    0xff, 0xff, 0x7f, 0x7f, 0x0e, 0x04,
+static const uint8_t case23_data[] = { // int_40000
+    0x40, 0x9c, 0x00, 0x00, 0x06, 0x04,
 };
 static const check_t case23_checks[] = {
-    {"", CHECK_FLOAT, 0, 3.4028234663852886e+38, NULL, 0u},
+    {"", CHECK_INT, INT64_C(40000), 0.0, NULL, 0u},
 };
-static const uint8_t case24_data[] = { // float_1e-300
-    0x59, 0xf3, 0xf8, 0xc2, 0x1f, 0x6e, 0xa5, 0x01, 0x0f, 0x08,
+static const uint8_t case24_data[] = { // int_-40000
+    0xc0, 0x63, 0xff, 0xff, 0x06, 0x04,
 };
 static const check_t case24_checks[] = {
-    {"", CHECK_FLOAT, 0, 1e-300, NULL, 0u},
+    {"", CHECK_INT, INT64_C(-40000), 0.0, NULL, 0u},
 };
-static const uint8_t case25_data[] = { // float_1e+300
-    0x9c, 0x75, 0x00, 0x88, 0x3c, 0xe4, 0x37, 0x7e, 0x0f, 0x08,
+static const uint8_t case25_data[] = { // int_2147483647
+    0xff, 0xff, 0xff, 0x7f, 0x06, 0x04,
 };
 static const check_t case25_checks[] = {
-    {"", CHECK_FLOAT, 0, 1e+300, NULL, 0u},
+    {"", CHECK_INT, INT64_C(2147483647), 0.0, NULL, 0u},
 };
-static const uint8_t case26_data[] = { // float_-2.5e-05
-    0x2d, 0x43, 0x1c, 0xeb, 0xe2, 0x36, 0xfa, 0xbe, 0x0f, 0x08,
+static const uint8_t case26_data[] = { // int_-2147483648
+    0x00, 0x00, 0x00, 0x80, 0x06, 0x04,
 };
 static const check_t case26_checks[] = {
-    {"", CHECK_FLOAT, 0, -2.5e-05, NULL, 0u},
+    {"", CHECK_INT, INT64_C(-2147483648), 0.0, NULL, 0u},
 };
-static const uint8_t case27_data[] = { // float_0.1
-    0x9a, 0x99, 0x99, 0x99, 0x99, 0x99, 0xb9, 0x3f, 0x0f, 0x08,
+static const uint8_t case27_data[] = { // int_2147483648
+    0x00, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x07, 0x08,
 };
 static const check_t case27_checks[] = {
-    {"", CHECK_FLOAT, 0, 0.1, NULL, 0u},
+    {"", CHECK_INT, INT64_C(2147483648), 0.0, NULL, 0u},
 };
-static const uint8_t case28_data[] = { // value_True
-    0x01, 0x68, 0x01,
+static const uint8_t case28_data[] = { // int_1099511627776
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x07, 0x08,
 };
 static const check_t case28_checks[] = {
-    {"", CHECK_BOOL, INT64_C(1), 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(1099511627776), 0.0, NULL, 0u},
 };
-static const uint8_t case29_data[] = { // value_False
-    0x00, 0x68, 0x01,
+static const uint8_t case29_data[] = { // int_-1099511627776
+    0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x07, 0x08,
 };
 static const check_t case29_checks[] = {
-    {"", CHECK_BOOL, INT64_C(0), 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(-1099511627776), 0.0, NULL, 0u},
 };
-static const uint8_t case30_data[] = { // value_None
-    0x00, 0x00, 0x01,
+static const uint8_t case30_data[] = { // int_9223372036854775807
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x07, 0x08,
 };
 static const check_t case30_checks[] = {
-    {"", CHECK_NULL, 0, 0.0, NULL, 0u},
+    {"", CHECK_INT, INT64_C(9223372036854775807), 0.0, NULL, 0u},
 };
-static const uint8_t case31_data[] = { // value_''
-    0x00, 0x00, 0x01, 0x14, 0x01,
+static const uint8_t case31_data[] = { // int_-9223372036854775808
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x07, 0x08,
 };
 static const check_t case31_checks[] = {
-    {"", CHECK_STRING, 0, 0.0, "", 0u},
+    {"", CHECK_INT, INT64_MIN, 0.0, NULL, 0u},
 };
-static const uint8_t case32_data[] = { // value_'hello'
-    0x05, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x00, 0x06, 0x14, 0x01,
+static const uint8_t case32_data[] = { // float_0.0
+    0x00, 0x00, 0x00, 0x00, 0x0e, 0x04,
 };
 static const check_t case32_checks[] = {
+    {"", CHECK_FLOAT, 0, 0.0, NULL, 0u},
+};
+static const uint8_t case33_data[] = { // float_1.5
+    0x00, 0x00, 0xc0, 0x3f, 0x0e, 0x04,
+};
+static const check_t case33_checks[] = {
+    {"", CHECK_FLOAT, 0, 1.5, NULL, 0u},
+};
+static const uint8_t case34_data[] = { // float_-0.25
+    0x00, 0x00, 0x80, 0xbe, 0x0e, 0x04,
+};
+static const check_t case34_checks[] = {
+    {"", CHECK_FLOAT, 0, -0.25, NULL, 0u},
+};
+static const uint8_t case35_data[] = { // float_3.4028234663852886e+38
+    0xff, 0xff, 0x7f, 0x7f, 0x0e, 0x04,
+};
+static const check_t case35_checks[] = {
+    {"", CHECK_FLOAT, 0, 3.4028234663852886e+38, NULL, 0u},
+};
+static const uint8_t case36_data[] = { // float_1e-300
+    0x59, 0xf3, 0xf8, 0xc2, 0x1f, 0x6e, 0xa5, 0x01, 0x0f, 0x08,
+};
+static const check_t case36_checks[] = {
+    {"", CHECK_FLOAT, 0, 1e-300, NULL, 0u},
+};
+static const uint8_t case37_data[] = { // float_1e+300
+    0x9c, 0x75, 0x00, 0x88, 0x3c, 0xe4, 0x37, 0x7e, 0x0f, 0x08,
+};
+static const check_t case37_checks[] = {
+    {"", CHECK_FLOAT, 0, 1e+300, NULL, 0u},
+};
+static const uint8_t case38_data[] = { // float_-2.5e-05
+    0x2d, 0x43, 0x1c, 0xeb, 0xe2, 0x36, 0xfa, 0xbe, 0x0f, 0x08,
+};
+static const check_t case38_checks[] = {
+    {"", CHECK_FLOAT, 0, -2.5e-05, NULL, 0u},
+};
+static const uint8_t case39_data[] = { // float_0.1
+    0x9a, 0x99, 0x99, 0x99, 0x99, 0x99, 0xb9, 0x3f, 0x0f, 0x08,
+};
+static const check_t case39_checks[] = {
+    {"", CHECK_FLOAT, 0, 0.1, NULL, 0u},
+};
+static const uint8_t case40_data[] = { // value_True
+    0x01, 0x68, 0x01,
+};
+static const check_t case40_checks[] = {
+    {"", CHECK_BOOL, INT64_C(1), 0.0, NULL, 0u},
+};
+static const uint8_t case41_data[] = { // value_False
+    0x00, 0x68, 0x01,
+};
+static const check_t case41_checks[] = {
+    {"", CHECK_BOOL, INT64_C(0), 0.0, NULL, 0u},
+};
+static const uint8_t case42_data[] = { // value_None
+    0x00, 0x00, 0x01,
+};
+static const check_t case42_checks[] = {
+    {"", CHECK_NULL, 0, 0.0, NULL, 0u},
+};
+static const uint8_t case43_data[] = { // value_''
+    0x00, 0x00, 0x01, 0x14, 0x01,
+};
+static const check_t case43_checks[] = {
+    {"", CHECK_STRING, 0, 0.0, "", 0u},
+};
+static const uint8_t case44_data[] = { // value_'hello'
+    0x05, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x00, 0x06, 0x14, 0x01,
+};
+static const check_t case44_checks[] = {
     {"", CHECK_STRING, 0, 0.0, "hello", 5u},
 };
-static const uint8_t case33_data[] = { // value_'héllo wörld héllo wörld héllo wör
+static const uint8_t case45_data[] = { // value_'héllo wörld héllo wörld héllo wör
     0x18, 0x01, 0x68, 0xc3, 0xa9, 0x6c, 0x6c, 0x6f, 0x20, 0x77, 0xc3, 0xb6, 0x72, 0x6c, 0x64, 0x20,
     0x68, 0xc3, 0xa9, 0x6c, 0x6c, 0x6f, 0x20, 0x77, 0xc3, 0xb6, 0x72, 0x6c, 0x64, 0x20, 0x68, 0xc3,
     0xa9, 0x6c, 0x6c, 0x6f, 0x20, 0x77, 0xc3, 0xb6, 0x72, 0x6c, 0x64, 0x20, 0x68, 0xc3, 0xa9, 0x6c,
@@ -258,16 +428,16 @@ static const uint8_t case33_data[] = { // value_'héllo wörld héllo wörld hé
     0xa9, 0x6c, 0x6c, 0x6f, 0x20, 0x77, 0xc3, 0xb6, 0x72, 0x6c, 0x64, 0x20, 0x68, 0xc3, 0xa9, 0x6c,
     0x6c, 0x6f, 0x20, 0x77, 0xc3, 0xb6, 0x72, 0x6c, 0x64, 0x20, 0x00, 0x00, 0x1a, 0x01, 0x15, 0x02,
 };
-static const check_t case33_checks[] = {
+static const check_t case45_checks[] = {
     {"", CHECK_STRING, 0, 0.0, "h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266rld ", 280u},
 };
-static const uint8_t case34_data[] = { // value_b'\x00\x01\xfe\xff'
+static const uint8_t case46_data[] = { // value_b'\x00\x01\xfe\xff'
     0x04, 0x00, 0x01, 0xfe, 0xff, 0x04, 0x64, 0x01,
 };
-static const check_t case34_checks[] = {
+static const check_t case46_checks[] = {
     {"", CHECK_BLOB, 0, 0.0, "\000\001\376\377", 4u},
 };
-static const uint8_t case35_data[] = { // value_b'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+static const uint8_t case47_data[] = { // value_b'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
     0x2c, 0x01, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78,
     0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78,
     0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78,
@@ -289,10 +459,10 @@ static const uint8_t case35_data[] = { // value_b'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
     0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78, 0x2c, 0x01,
     0x65, 0x02,
 };
-static const check_t case35_checks[] = {
+static const check_t case47_checks[] = {
     {"", CHECK_BLOB, 0, 0.0, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 300u},
 };
-static const uint8_t case36_data[] = { // mixed_vector
+static const uint8_t case48_data[] = { // mixed_vector
     0x01, 0x78, 0x00, 0x01, 0x03, 0x04, 0x03, 0x01, 0x02, 0x05, 0x04, 0x04, 0x28, 0x61, 0x00, 0x62,
     0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x3f, 0x0e, 0x02, 0x11, 0x10,
     0x02, 0x01, 0x02, 0xf9, 0x0c, 0x04, 0x2a, 0x01, 0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -304,7 +474,7 @@ static const uint8_t case36_data[] = { // mixed_vector
     0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x07, 0x14, 0x03, 0x0f, 0x6b, 0x28, 0x24, 0x64,
     0x07, 0x07, 0x5a, 0x2b, 0x01,
 };
-static const check_t case36_checks[] = {
+static const check_t case48_checks[] = {
     {"", CHECK_SIZE, INT64_C(10), 0.0, NULL, 0u},
     {"/0", CHECK_INT, INT64_C(1), 0.0, NULL, 0u},
     {"/1", CHECK_STRING, 0, 0.0, "x", 1u},
@@ -327,7 +497,7 @@ static const check_t case36_checks[] = {
     {"/8", CHECK_INT, INT64_C(-300), 0.0, NULL, 0u},
     {"/9", CHECK_INT, INT64_C(8589934592), 0.0, NULL, 0u},
 };
-static const uint8_t case37_data[] = { // nested_map
+static const uint8_t case49_data[] = { // nested_map
     0x6f, 0x70, 0x74, 0x69, 0x6f, 0x6e, 0x73, 0x00, 0x61, 0x6c, 0x70, 0x68, 0x61, 0x00, 0x6d, 0x6f,
     0x64, 0x65, 0x73, 0x00, 0x04, 0x66, 0x61, 0x73, 0x74, 0x00, 0x04, 0x73, 0x6c, 0x6f, 0x77, 0x00,
     0x02, 0x0c, 0x07, 0x14, 0x14, 0x6f, 0x6e, 0x00, 0x03, 0x21, 0x1c, 0x06, 0x03, 0x00, 0x00, 0x00,
@@ -345,7 +515,7 @@ static const uint8_t case37_data[] = { // nested_map
     0xa8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x28, 0x24, 0x28, 0x14, 0x07, 0x26, 0x3f,
     0x27, 0x01,
 };
-static const check_t case37_checks[] = {
+static const check_t case49_checks[] = {
     {"", CHECK_SIZE, INT64_C(7), 0.0, NULL, 0u},
     {"#0", CHECK_MAP_KEY, 0, 0.0, "count", 5u},
     {"#1", CHECK_MAP_KEY, 0, 0.0, "empty", 5u},
@@ -381,7 +551,7 @@ static const check_t case37_checks[] = {
     {"/neg", CHECK_INT, INT64_C(-4611686018427387904), 0.0, NULL, 0u},
     {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case38_data[] = { // big_map
+static const uint8_t case50_data[] = { // big_map
     0x6b, 0x65, 0x79, 0x30, 0x30, 0x30, 0x00, 0x6b, 0x65, 0x79, 0x30, 0x30, 0x31, 0x00, 0x6b, 0x65,
     0x79, 0x30, 0x30, 0x32, 0x00, 0x6b, 0x65, 0x79, 0x30, 0x30, 0x33, 0x00, 0x6b, 0x65, 0x79, 0x30,
     0x30, 0x34, 0x00, 0x6b, 0x65, 0x79, 0x30, 0x30, 0x35, 0x00, 0x6b, 0x65, 0x79, 0x30, 0x30, 0x36,
@@ -647,7 +817,7 @@ static const uint8_t case38_data[] = { // big_map
     0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06,
     0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0xdc, 0x05, 0x26, 0x02,
 };
-static const check_t case38_checks[] = {
+static const check_t case50_checks[] = {
     {"", CHECK_SIZE, INT64_C(300), 0.0, NULL, 0u},
     {"#0", CHECK_MAP_KEY, 0, 0.0, "key000", 6u},
     {"#1", CHECK_MAP_KEY, 0, 0.0, "key001", 6u},
@@ -1251,7 +1421,7 @@ static const check_t case38_checks[] = {
     {"/key299", CHECK_INT, INT64_C(88901), 0.0, NULL, 0u},
     {"/no_such_key", CHECK_ABSENT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case39_data[] = { // int16_vector
+static const uint8_t case51_data[] = { // int16_vector
     0x1e, 0x01, 0x18, 0xfc, 0x1f, 0xfc, 0x26, 0xfc, 0x2d, 0xfc, 0x34, 0xfc, 0x3b, 0xfc, 0x42, 0xfc,
     0x49, 0xfc, 0x50, 0xfc, 0x57, 0xfc, 0x5e, 0xfc, 0x65, 0xfc, 0x6c, 0xfc, 0x73, 0xfc, 0x7a, 0xfc,
     0x81, 0xfc, 0x88, 0xfc, 0x8f, 0xfc, 0x96, 0xfc, 0x9d, 0xfc, 0xa4, 0xfc, 0xab, 0xfc, 0xb2, 0xfc,
@@ -1307,7 +1477,7 @@ static const uint8_t case39_data[] = { // int16_vector
     0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05,
     0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x5a, 0x03, 0x29, 0x02,
 };
-static const check_t case39_checks[] = {
+static const check_t case51_checks[] = {
     {"", CHECK_SIZE, INT64_C(286), 0.0, NULL, 0u},
     {"/0", CHECK_INT, INT64_C(-1000), 0.0, NULL, 0u},
     {"/1", CHECK_INT, INT64_C(-993), 0.0, NULL, 0u},
@@ -1596,179 +1766,191 @@ static const check_t case39_checks[] = {
     {"/284", CHECK_INT, INT64_C(988), 0.0, NULL, 0u},
     {"/285", CHECK_INT, INT64_C(995), 0.0, NULL, 0u},
 };
-static const uint8_t case40_data[] = { // uint_small
+static const uint8_t case52_data[] = { // uint_small
     0xc8, 0x08, 0x01,
 };
-static const check_t case40_checks[] = {
+static const check_t case52_checks[] = {
     {"", CHECK_INT, INT64_C(200), 0.0, NULL, 0u},
 };
-static const uint8_t case41_data[] = { // uint_big
+static const uint8_t case53_data[] = { // uint_big
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0b, 0x08,
 };
-static const check_t case41_checks[] = {
+static const check_t case53_checks[] = {
     {"", CHECK_NOT_INT, 0, 0.0, NULL, 0u},
 };
-static const uint8_t case42_data[] = { // uint_63
+static const uint8_t case54_data[] = { // uint_63
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x0b, 0x08,
 };
-static const check_t case42_checks[] = {
+static const check_t case54_checks[] = {
     {"", CHECK_INT, INT64_C(9223372036854775807), 0.0, NULL, 0u},
 };
-static const uint8_t case43_data[] = { // indirect_int
+static const uint8_t case55_data[] = { // indirect_int
     0xc0, 0x1d, 0xfe, 0xff, 0x04, 0x1a, 0x01,
 };
-static const check_t case43_checks[] = {
+static const check_t case55_checks[] = {
     {"", CHECK_INT, INT64_C(-123456), 0.0, NULL, 0u},
 };
-static const uint8_t case44_data[] = { // indirect_uint
+static const uint8_t case56_data[] = { // indirect_uint
     0x70, 0x11, 0x01, 0x00, 0x04, 0x1e, 0x01,
 };
-static const check_t case44_checks[] = {
+static const check_t case56_checks[] = {
     {"", CHECK_INT, INT64_C(70000), 0.0, NULL, 0u},
 };
-static const uint8_t case45_data[] = { // indirect_float
+static const uint8_t case57_data[] = { // indirect_float
     0x00, 0x00, 0x30, 0x40, 0x04, 0x22, 0x01,
 };
-static const check_t case45_checks[] = {
+static const check_t case57_checks[] = {
     {"", CHECK_FLOAT, 0, 2.75, NULL, 0u},
 };
-static const uint8_t case46_data[] = { // typed_INT
+static const uint8_t case58_data[] = { // typed_INT
     0x03, 0x00, 0x01, 0x00, 0xfe, 0xff, 0x2c, 0x01, 0x06, 0x2d, 0x01,
 };
-static const check_t case46_checks[] = {
+static const check_t case58_checks[] = {
     {"", CHECK_SIZE, INT64_C(3), 0.0, NULL, 0u},
     {"/0", CHECK_INT, INT64_C(1), 0.0, NULL, 0u},
     {"/1", CHECK_INT, INT64_C(-2), 0.0, NULL, 0u},
     {"/2", CHECK_INT, INT64_C(300), 0.0, NULL, 0u},
 };
-static const uint8_t case47_data[] = { // typed_FLOAT
+static const uint8_t case59_data[] = { // typed_FLOAT
     0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0xa0, 0xbf, 0x08, 0x36, 0x01,
 };
-static const check_t case47_checks[] = {
+static const check_t case59_checks[] = {
     {"", CHECK_SIZE, INT64_C(2), 0.0, NULL, 0u},
     {"/0", CHECK_FLOAT, 0, 0.5, NULL, 0u},
     {"/1", CHECK_FLOAT, 0, -1.25, NULL, 0u},
 };
-static const uint8_t case48_data[] = { // typed_BOOL
+static const uint8_t case60_data[] = { // typed_BOOL
     0x03, 0x01, 0x00, 0x01, 0x03, 0x90, 0x01,
 };
-static const check_t case48_checks[] = {
+static const check_t case60_checks[] = {
     {"", CHECK_SIZE, INT64_C(3), 0.0, NULL, 0u},
     {"/0", CHECK_BOOL, INT64_C(1), 0.0, NULL, 0u},
     {"/1", CHECK_BOOL, INT64_C(0), 0.0, NULL, 0u},
     {"/2", CHECK_BOOL, INT64_C(1), 0.0, NULL, 0u},
 };
-static const uint8_t case49_data[] = { // fixed_INT_2
+static const uint8_t case61_data[] = { // fixed_INT_2
     0x07, 0xf8, 0x02, 0x40, 0x01,
 };
-static const check_t case49_checks[] = {
+static const check_t case61_checks[] = {
     {"", CHECK_SIZE, INT64_C(2), 0.0, NULL, 0u},
     {"/0", CHECK_INT, INT64_C(7), 0.0, NULL, 0u},
     {"/1", CHECK_INT, INT64_C(-8), 0.0, NULL, 0u},
 };
-static const uint8_t case50_data[] = { // fixed_INT_3
+static const uint8_t case62_data[] = { // fixed_INT_3
     0x01, 0x02, 0x03, 0x03, 0x4c, 0x01,
 };
-static const check_t case50_checks[] = {
+static const check_t case62_checks[] = {
     {"", CHECK_SIZE, INT64_C(3), 0.0, NULL, 0u},
     {"/0", CHECK_INT, INT64_C(1), 0.0, NULL, 0u},
     {"/1", CHECK_INT, INT64_C(2), 0.0, NULL, 0u},
     {"/2", CHECK_INT, INT64_C(3), 0.0, NULL, 0u},
 };
-static const uint8_t case51_data[] = { // fixed_FLOAT_4
+static const uint8_t case63_data[] = { // fixed_FLOAT_4
     0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x40, 0x40, 0x00, 0x00, 0x90, 0x40,
     0x10, 0x62, 0x01,
 };
-static const check_t case51_checks[] = {
+static const check_t case63_checks[] = {
     {"", CHECK_SIZE, INT64_C(4), 0.0, NULL, 0u},
     {"/0", CHECK_FLOAT, 0, 1.0, NULL, 0u},
     {"/1", CHECK_FLOAT, 0, 2.0, NULL, 0u},
     {"/2", CHECK_FLOAT, 0, 3.0, NULL, 0u},
     {"/3", CHECK_FLOAT, 0, 4.5, NULL, 0u},
 };
-static const uint8_t case52_data[] = { // fixed_FLOAT_3
+static const uint8_t case64_data[] = { // fixed_FLOAT_3
     0x00, 0x00, 0x80, 0x3e, 0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x40, 0x3f, 0x0c, 0x56, 0x01,
 };
-static const check_t case52_checks[] = {
+static const check_t case64_checks[] = {
     {"", CHECK_SIZE, INT64_C(3), 0.0, NULL, 0u},
     {"/0", CHECK_FLOAT, 0, 0.25, NULL, 0u},
     {"/1", CHECK_FLOAT, 0, 0.5, NULL, 0u},
     {"/2", CHECK_FLOAT, 0, 0.75, NULL, 0u},
 };
-static const uint8_t case53_data[] = { // fixed_uint_3
+static const uint8_t case65_data[] = { // fixed_uint_3
     0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x18, 0x53, 0x01,
 };
-static const check_t case53_checks[] = {
+static const check_t case65_checks[] = {
     {"", CHECK_SIZE, INT64_C(3), 0.0, NULL, 0u},
     {"/0", CHECK_INT, INT64_C(1), 0.0, NULL, 0u},
     {"/1", CHECK_INT, INT64_C(2), 0.0, NULL, 0u},
     {"/2", CHECK_INT, INT64_C(1099511627776), 0.0, NULL, 0u},
 };
-static const uint8_t case54_data[] = { // key_vector
+static const uint8_t case66_data[] = { // key_vector
     0x61, 0x6c, 0x70, 0x68, 0x61, 0x00, 0x62, 0x65, 0x74, 0x61, 0x00, 0x02, 0x0c, 0x07, 0x02, 0x38,
     0x01,
 };
-static const check_t case54_checks[] = {
+static const check_t case66_checks[] = {
     {"", CHECK_SIZE, INT64_C(2), 0.0, NULL, 0u},
     {"/0", CHECK_STRING, 0, 0.0, "alpha", 5u},
     {"/1", CHECK_STRING, 0, 0.0, "beta", 4u},
 };
 static const flex_case_t flex_cases[] = {
     {"detection_options", case0_data, sizeof(case0_data), case0_checks, sizeof(case0_checks) / sizeof(case0_checks[0])},
-    {"int_0", case1_data, sizeof(case1_data), case1_checks, sizeof(case1_checks) / sizeof(case1_checks[0])},
-    {"int_1", case2_data, sizeof(case2_data), case2_checks, sizeof(case2_checks) / sizeof(case2_checks[0])},
-    {"int_-1", case3_data, sizeof(case3_data), case3_checks, sizeof(case3_checks) / sizeof(case3_checks[0])},
-    {"int_127", case4_data, sizeof(case4_data), case4_checks, sizeof(case4_checks) / sizeof(case4_checks[0])},
-    {"int_-128", case5_data, sizeof(case5_data), case5_checks, sizeof(case5_checks) / sizeof(case5_checks[0])},
-    {"int_128", case6_data, sizeof(case6_data), case6_checks, sizeof(case6_checks) / sizeof(case6_checks[0])},
-    {"int_-129", case7_data, sizeof(case7_data), case7_checks, sizeof(case7_checks) / sizeof(case7_checks[0])},
-    {"int_255", case8_data, sizeof(case8_data), case8_checks, sizeof(case8_checks) / sizeof(case8_checks[0])},
-    {"int_32767", case9_data, sizeof(case9_data), case9_checks, sizeof(case9_checks) / sizeof(case9_checks[0])},
-    {"int_-32768", case10_data, sizeof(case10_data), case10_checks, sizeof(case10_checks) / sizeof(case10_checks[0])},
-    {"int_40000", case11_data, sizeof(case11_data), case11_checks, sizeof(case11_checks) / sizeof(case11_checks[0])},
-    {"int_-40000", case12_data, sizeof(case12_data), case12_checks, sizeof(case12_checks) / sizeof(case12_checks[0])},
-    {"int_2147483647", case13_data, sizeof(case13_data), case13_checks, sizeof(case13_checks) / sizeof(case13_checks[0])},
-    {"int_-2147483648", case14_data, sizeof(case14_data), case14_checks, sizeof(case14_checks) / sizeof(case14_checks[0])},
-    {"int_2147483648", case15_data, sizeof(case15_data), case15_checks, sizeof(case15_checks) / sizeof(case15_checks[0])},
-    {"int_1099511627776", case16_data, sizeof(case16_data), case16_checks, sizeof(case16_checks) / sizeof(case16_checks[0])},
-    {"int_-1099511627776", case17_data, sizeof(case17_data), case17_checks, sizeof(case17_checks) / sizeof(case17_checks[0])},
-    {"int_9223372036854775807", case18_data, sizeof(case18_data), case18_checks, sizeof(case18_checks) / sizeof(case18_checks[0])},
-    {"int_-9223372036854775808", case19_data, sizeof(case19_data), case19_checks, sizeof(case19_checks) / sizeof(case19_checks[0])},
-    {"float_0.0", case20_data, sizeof(case20_data), case20_checks, sizeof(case20_checks) / sizeof(case20_checks[0])},
-    {"float_1.5", case21_data, sizeof(case21_data), case21_checks, sizeof(case21_checks) / sizeof(case21_checks[0])},
-    {"float_-0.25", case22_data, sizeof(case22_data), case22_checks, sizeof(case22_checks) / sizeof(case22_checks[0])},
-    {"float_3.4028234663852886e+38", case23_data, sizeof(case23_data), case23_checks, sizeof(case23_checks) / sizeof(case23_checks[0])},
-    {"float_1e-300", case24_data, sizeof(case24_data), case24_checks, sizeof(case24_checks) / sizeof(case24_checks[0])},
-    {"float_1e+300", case25_data, sizeof(case25_data), case25_checks, sizeof(case25_checks) / sizeof(case25_checks[0])},
-    {"float_-2.5e-05", case26_data, sizeof(case26_data), case26_checks, sizeof(case26_checks) / sizeof(case26_checks[0])},
-    {"float_0.1", case27_data, sizeof(case27_data), case27_checks, sizeof(case27_checks) / sizeof(case27_checks[0])},
-    {"value_True", case28_data, sizeof(case28_data), case28_checks, sizeof(case28_checks) / sizeof(case28_checks[0])},
-    {"value_False", case29_data, sizeof(case29_data), case29_checks, sizeof(case29_checks) / sizeof(case29_checks[0])},
-    {"value_None", case30_data, sizeof(case30_data), case30_checks, sizeof(case30_checks) / sizeof(case30_checks[0])},
-    {"value_''", case31_data, sizeof(case31_data), case31_checks, sizeof(case31_checks) / sizeof(case31_checks[0])},
-    {"value_'hello'", case32_data, sizeof(case32_data), case32_checks, sizeof(case32_checks) / sizeof(case32_checks[0])},
-    {"value_'h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266r", case33_data, sizeof(case33_data), case33_checks, sizeof(case33_checks) / sizeof(case33_checks[0])},
-    {"value_b'\134x00\134x01\134xfe\134xff'", case34_data, sizeof(case34_data), case34_checks, sizeof(case34_checks) / sizeof(case34_checks[0])},
-    {"value_b'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", case35_data, sizeof(case35_data), case35_checks, sizeof(case35_checks) / sizeof(case35_checks[0])},
-    {"mixed_vector", case36_data, sizeof(case36_data), case36_checks, sizeof(case36_checks) / sizeof(case36_checks[0])},
-    {"nested_map", case37_data, sizeof(case37_data), case37_checks, sizeof(case37_checks) / sizeof(case37_checks[0])},
-    {"big_map", case38_data, sizeof(case38_data), case38_checks, sizeof(case38_checks) / sizeof(case38_checks[0])},
-    {"int16_vector", case39_data, sizeof(case39_data), case39_checks, sizeof(case39_checks) / sizeof(case39_checks[0])},
-    {"uint_small", case40_data, sizeof(case40_data), case40_checks, sizeof(case40_checks) / sizeof(case40_checks[0])},
-    {"uint_big", case41_data, sizeof(case41_data), case41_checks, sizeof(case41_checks) / sizeof(case41_checks[0])},
-    {"uint_63", case42_data, sizeof(case42_data), case42_checks, sizeof(case42_checks) / sizeof(case42_checks[0])},
-    {"indirect_int", case43_data, sizeof(case43_data), case43_checks, sizeof(case43_checks) / sizeof(case43_checks[0])},
-    {"indirect_uint", case44_data, sizeof(case44_data), case44_checks, sizeof(case44_checks) / sizeof(case44_checks[0])},
-    {"indirect_float", case45_data, sizeof(case45_data), case45_checks, sizeof(case45_checks) / sizeof(case45_checks[0])},
-    {"typed_INT", case46_data, sizeof(case46_data), case46_checks, sizeof(case46_checks) / sizeof(case46_checks[0])},
-    {"typed_FLOAT", case47_data, sizeof(case47_data), case47_checks, sizeof(case47_checks) / sizeof(case47_checks[0])},
-    {"typed_BOOL", case48_data, sizeof(case48_data), case48_checks, sizeof(case48_checks) / sizeof(case48_checks[0])},
-    {"fixed_INT_2", case49_data, sizeof(case49_data), case49_checks, sizeof(case49_checks) / sizeof(case49_checks[0])},
-    {"fixed_INT_3", case50_data, sizeof(case50_data), case50_checks, sizeof(case50_checks) / sizeof(case50_checks[0])},
-    {"fixed_FLOAT_4", case51_data, sizeof(case51_data), case51_checks, sizeof(case51_checks) / sizeof(case51_checks[0])},
-    {"fixed_FLOAT_3", case52_data, sizeof(case52_data), case52_checks, sizeof(case52_checks) / sizeof(case52_checks[0])},
-    {"fixed_uint_3", case53_data, sizeof(case53_data), case53_checks, sizeof(case53_checks) / sizeof(case53_checks[0])},
-    {"key_vector", case54_data, sizeof(case54_data), case54_checks, sizeof(case54_checks) / sizeof(case54_checks[0])},
+    {"signal_window", case1_data, sizeof(case1_data), case1_checks, sizeof(case1_checks) / sizeof(case1_checks[0])},
+    {"signal_rfft", case2_data, sizeof(case2_data), case2_checks, sizeof(case2_checks) / sizeof(case2_checks[0])},
+    {"signal_energy", case3_data, sizeof(case3_data), case3_checks, sizeof(case3_checks) / sizeof(case3_checks[0])},
+    {"signal_filter_bank", case4_data, sizeof(case4_data), case4_checks, sizeof(case4_checks) / sizeof(case4_checks[0])},
+    {"signal_spectral_subtraction", case5_data, sizeof(case5_data), case5_checks, sizeof(case5_checks) / sizeof(case5_checks[0])},
+    {"signal_pcan", case6_data, sizeof(case6_data), case6_checks, sizeof(case6_checks) / sizeof(case6_checks[0])},
+    {"signal_filter_bank_log", case7_data, sizeof(case7_data), case7_checks, sizeof(case7_checks) / sizeof(case7_checks[0])},
+    {"signal_framer", case8_data, sizeof(case8_data), case8_checks, sizeof(case8_checks) / sizeof(case8_checks[0])},
+    {"signal_stacker", case9_data, sizeof(case9_data), case9_checks, sizeof(case9_checks) / sizeof(case9_checks[0])},
+    {"signal_delay", case10_data, sizeof(case10_data), case10_checks, sizeof(case10_checks) / sizeof(case10_checks[0])},
+    {"signal_overlap_add", case11_data, sizeof(case11_data), case11_checks, sizeof(case11_checks) / sizeof(case11_checks[0])},
+    {"signal_fft_auto_scale", case12_data, sizeof(case12_data), case12_checks, sizeof(case12_checks) / sizeof(case12_checks[0])},
+    {"int_0", case13_data, sizeof(case13_data), case13_checks, sizeof(case13_checks) / sizeof(case13_checks[0])},
+    {"int_1", case14_data, sizeof(case14_data), case14_checks, sizeof(case14_checks) / sizeof(case14_checks[0])},
+    {"int_-1", case15_data, sizeof(case15_data), case15_checks, sizeof(case15_checks) / sizeof(case15_checks[0])},
+    {"int_127", case16_data, sizeof(case16_data), case16_checks, sizeof(case16_checks) / sizeof(case16_checks[0])},
+    {"int_-128", case17_data, sizeof(case17_data), case17_checks, sizeof(case17_checks) / sizeof(case17_checks[0])},
+    {"int_128", case18_data, sizeof(case18_data), case18_checks, sizeof(case18_checks) / sizeof(case18_checks[0])},
+    {"int_-129", case19_data, sizeof(case19_data), case19_checks, sizeof(case19_checks) / sizeof(case19_checks[0])},
+    {"int_255", case20_data, sizeof(case20_data), case20_checks, sizeof(case20_checks) / sizeof(case20_checks[0])},
+    {"int_32767", case21_data, sizeof(case21_data), case21_checks, sizeof(case21_checks) / sizeof(case21_checks[0])},
+    {"int_-32768", case22_data, sizeof(case22_data), case22_checks, sizeof(case22_checks) / sizeof(case22_checks[0])},
+    {"int_40000", case23_data, sizeof(case23_data), case23_checks, sizeof(case23_checks) / sizeof(case23_checks[0])},
+    {"int_-40000", case24_data, sizeof(case24_data), case24_checks, sizeof(case24_checks) / sizeof(case24_checks[0])},
+    {"int_2147483647", case25_data, sizeof(case25_data), case25_checks, sizeof(case25_checks) / sizeof(case25_checks[0])},
+    {"int_-2147483648", case26_data, sizeof(case26_data), case26_checks, sizeof(case26_checks) / sizeof(case26_checks[0])},
+    {"int_2147483648", case27_data, sizeof(case27_data), case27_checks, sizeof(case27_checks) / sizeof(case27_checks[0])},
+    {"int_1099511627776", case28_data, sizeof(case28_data), case28_checks, sizeof(case28_checks) / sizeof(case28_checks[0])},
+    {"int_-1099511627776", case29_data, sizeof(case29_data), case29_checks, sizeof(case29_checks) / sizeof(case29_checks[0])},
+    {"int_9223372036854775807", case30_data, sizeof(case30_data), case30_checks, sizeof(case30_checks) / sizeof(case30_checks[0])},
+    {"int_-9223372036854775808", case31_data, sizeof(case31_data), case31_checks, sizeof(case31_checks) / sizeof(case31_checks[0])},
+    {"float_0.0", case32_data, sizeof(case32_data), case32_checks, sizeof(case32_checks) / sizeof(case32_checks[0])},
+    {"float_1.5", case33_data, sizeof(case33_data), case33_checks, sizeof(case33_checks) / sizeof(case33_checks[0])},
+    {"float_-0.25", case34_data, sizeof(case34_data), case34_checks, sizeof(case34_checks) / sizeof(case34_checks[0])},
+    {"float_3.4028234663852886e+38", case35_data, sizeof(case35_data), case35_checks, sizeof(case35_checks) / sizeof(case35_checks[0])},
+    {"float_1e-300", case36_data, sizeof(case36_data), case36_checks, sizeof(case36_checks) / sizeof(case36_checks[0])},
+    {"float_1e+300", case37_data, sizeof(case37_data), case37_checks, sizeof(case37_checks) / sizeof(case37_checks[0])},
+    {"float_-2.5e-05", case38_data, sizeof(case38_data), case38_checks, sizeof(case38_checks) / sizeof(case38_checks[0])},
+    {"float_0.1", case39_data, sizeof(case39_data), case39_checks, sizeof(case39_checks) / sizeof(case39_checks[0])},
+    {"value_True", case40_data, sizeof(case40_data), case40_checks, sizeof(case40_checks) / sizeof(case40_checks[0])},
+    {"value_False", case41_data, sizeof(case41_data), case41_checks, sizeof(case41_checks) / sizeof(case41_checks[0])},
+    {"value_None", case42_data, sizeof(case42_data), case42_checks, sizeof(case42_checks) / sizeof(case42_checks[0])},
+    {"value_''", case43_data, sizeof(case43_data), case43_checks, sizeof(case43_checks) / sizeof(case43_checks[0])},
+    {"value_'hello'", case44_data, sizeof(case44_data), case44_checks, sizeof(case44_checks) / sizeof(case44_checks[0])},
+    {"value_'h\303\251llo w\303\266rld h\303\251llo w\303\266rld h\303\251llo w\303\266r", case45_data, sizeof(case45_data), case45_checks, sizeof(case45_checks) / sizeof(case45_checks[0])},
+    {"value_b'\134x00\134x01\134xfe\134xff'", case46_data, sizeof(case46_data), case46_checks, sizeof(case46_checks) / sizeof(case46_checks[0])},
+    {"value_b'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", case47_data, sizeof(case47_data), case47_checks, sizeof(case47_checks) / sizeof(case47_checks[0])},
+    {"mixed_vector", case48_data, sizeof(case48_data), case48_checks, sizeof(case48_checks) / sizeof(case48_checks[0])},
+    {"nested_map", case49_data, sizeof(case49_data), case49_checks, sizeof(case49_checks) / sizeof(case49_checks[0])},
+    {"big_map", case50_data, sizeof(case50_data), case50_checks, sizeof(case50_checks) / sizeof(case50_checks[0])},
+    {"int16_vector", case51_data, sizeof(case51_data), case51_checks, sizeof(case51_checks) / sizeof(case51_checks[0])},
+    {"uint_small", case52_data, sizeof(case52_data), case52_checks, sizeof(case52_checks) / sizeof(case52_checks[0])},
+    {"uint_big", case53_data, sizeof(case53_data), case53_checks, sizeof(case53_checks) / sizeof(case53_checks[0])},
+    {"uint_63", case54_data, sizeof(case54_data), case54_checks, sizeof(case54_checks) / sizeof(case54_checks[0])},
+    {"indirect_int", case55_data, sizeof(case55_data), case55_checks, sizeof(case55_checks) / sizeof(case55_checks[0])},
+    {"indirect_uint", case56_data, sizeof(case56_data), case56_checks, sizeof(case56_checks) / sizeof(case56_checks[0])},
+    {"indirect_float", case57_data, sizeof(case57_data), case57_checks, sizeof(case57_checks) / sizeof(case57_checks[0])},
+    {"typed_INT", case58_data, sizeof(case58_data), case58_checks, sizeof(case58_checks) / sizeof(case58_checks[0])},
+    {"typed_FLOAT", case59_data, sizeof(case59_data), case59_checks, sizeof(case59_checks) / sizeof(case59_checks[0])},
+    {"typed_BOOL", case60_data, sizeof(case60_data), case60_checks, sizeof(case60_checks) / sizeof(case60_checks[0])},
+    {"fixed_INT_2", case61_data, sizeof(case61_data), case61_checks, sizeof(case61_checks) / sizeof(case61_checks[0])},
+    {"fixed_INT_3", case62_data, sizeof(case62_data), case62_checks, sizeof(case62_checks) / sizeof(case62_checks[0])},
+    {"fixed_FLOAT_4", case63_data, sizeof(case63_data), case63_checks, sizeof(case63_checks) / sizeof(case63_checks[0])},
+    {"fixed_FLOAT_3", case64_data, sizeof(case64_data), case64_checks, sizeof(case64_checks) / sizeof(case64_checks[0])},
+    {"fixed_uint_3", case65_data, sizeof(case65_data), case65_checks, sizeof(case65_checks) / sizeof(case65_checks[0])},
+    {"key_vector", case66_data, sizeof(case66_data), case66_checks, sizeof(case66_checks) / sizeof(case66_checks[0])},
 };
 // clang-format on

@@ -73,6 +73,28 @@ def case(name, data, checks):
 
 
 case("detection_options", dumps(DETECTION), checks_of(DETECTION))
+# TFLite Micro's signal-library ops, with the options of TFLM's audio_preprocessor_int8.tflite
+# (src/nn/kernels/signal_*.c read them) and of its other signal ops' tests.
+SIGNAL = {
+    "window": {"shift": 12},
+    "rfft": {"T": 7, "fft_length": 512},
+    "energy": {"end_index": 241, "start_index": 5},
+    "filter_bank": {"num_channels": 40},
+    "spectral_subtraction": {"alternate_one_minus_smoothing": 15401, "alternate_smoothing": 983,
+                             "clamping": False, "min_signal_remaining": 819, "num_channels": 40,
+                             "one_minus_smoothing": 15975, "smoothing": 409, "smoothing_bits": 10,
+                             "spectral_subtraction_bits": 14},
+    "pcan": {"snr_shift": 6},
+    "filter_bank_log": {"input_correction_bits": 3, "output_scale": 64},
+    "framer": {"frame_size": 400, "frame_step": 160, "prefill": True},
+    "stacker": {"num_channels": 40, "stacker_left_context": 2, "stacker_right_context": 1,
+                "stacker_step": 3},
+    "delay": {"delay_length": 320},
+    "overlap_add": {"T": 0, "frame_step": 160},
+    "fft_auto_scale": {},
+}
+for name, opts in SIGNAL.items():
+    case(f"signal_{name}", dumps(opts), checks_of(opts))
 for v in INTS:
     case(f"int_{v}", dumps(v), checks_of(v))
 for v in FLOATS:

@@ -3,6 +3,7 @@
 # the ops the C reader finds, the custom CLI runs hello_world's vectors and refuses other models'
 # ops by name, and the custom .mpy for the Cortex-M4F is at most 40% of the full one.
 import json
+import re
 import subprocess
 import sys
 
@@ -33,8 +34,11 @@ def info(cli_path, model):
 
 @pytest.mark.parametrize("name", SUPPORTED)
 def test_model_ops_names_what_the_engine_reads(cli, name):
-    # The engine's own reader (microml info) is the independent side.
-    want = sorted({op["name"] for op in info(cli, mmldata.model_path(name))["ops"]})
+    # The engine's own reader (microml info) is the independent side; it names a custom op
+    # CUSTOM:<code>, whose switch name is the code in capitals, non-alphanumerics as _.
+    def switch(op):
+        return re.sub(r"[^A-Za-z0-9]", "_", op[7:]).upper() if op.startswith("CUSTOM:") else op
+    want = sorted({switch(op["name"]) for op in info(cli, mmldata.model_path(name))["ops"]})
     assert model_ops(mmldata.model_path(name)) == want
 
 
@@ -95,3 +99,17 @@ def test_custom_mpy_at_most_40_percent_of_full():
         "#define MML_OP_ENABLE_FULLY_CONNECTED 1"], "build/mpy-custom is not `make custom`'s build"
     assert small.stat().st_size * 100 <= full.stat().st_size * 40, (
         small.stat().st_size, full.stat().st_size)
+
+
+def test_model_ops_header_reads_options_only_when_needed(tmp_path):
+    """The FlexBuffers reader goes into a custom build only when a custom op has options."""
+    def header(*models):
+        out = tmp_path / "mml_ops_custom.h"
+        p = subprocess.run([sys.executable, str(MODEL_OPS), "--header", str(out),
+                            *map(str, models)], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        return out.read_text()
+    pre = mmldata.DATA / "models" / "tflite-micro" / "audio_preprocessor_int8.tflite"
+    assert "MML_ENABLE_FLEXBUF" not in header(HELLO)
+    text = header(HELLO, pre)
+    assert "#define MML_ENABLE_FLEXBUF 1" in text and "MML_OP_ENABLE_SIGNALRFFT 1" in text

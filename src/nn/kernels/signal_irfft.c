@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+// SignalIrfft (TFLM signal library): the inverse real FFT of each frame of fft_length / 2 + 1
+// complex bins (re, im interleaved) into fft_length real samples. int16 / int32: KISS FFT's
+// fixed-point kiss_fftri bit for bit (signal_kiss.c), unscaled as TFLM leaves it; float32: the
+// true inverse (numpy.fft.irfft, TFLM divides KISS's result by fft_length), through an n/2-point
+// complex FFT; the imaginary parts of bins 0 and n/2 are ignored, as KISS does.
+#include <string.h>
+#include "dsp/dsp_math.h"
+#include "nn/kernels/signal.h"
+#include "nn/kernels/signal_kiss.h"
+#include "nn/ops.h"
+
+#if MML_OP_ON(SIGNALIRFFT)
+
+enum { TT_FLOAT32 = 0, TT_INT32 = 2, TT_INT16 = 7 }; // TFLite's TensorType codes of option T
+
+typedef struct {
+    uint32_t in, out, scratch, table; // locations
+    uint32_t frames;
+    mml__kiss_t kiss; // n, and the fixed-point plan (int16 / int32)
+} irfft_t;
+
+static mml_status_t eval_irfft_s16(const mml_eval_ctx_t *ctx, void *data) {
+    const irfft_t *d = (const irfft_t *)data;
+    const int32_t n = d->kiss.n;
+    const int16_t *in = (const int16_t *)mml__ptr(ctx, d->in);
+    int16_t *out = (int16_t *)mml__ptr(ctx, d->out);
+    int32_t *x = (int32_t *)mml__ptr(ctx, d->scratch), *work = x + n + 2, *y = work + n;
+    const int32_t *table = (const int32_t *)mml__ptr(ctx, d->table);
+    for (uint32_t f = 0; f < d->frames; f++) {
+        for (int32_t i = 0; i < n + 2; i++) {
+            x[i] = in[f * (uint32_t)(n + 2) + (uint32_t)i];
+        }
+        mml__kiss_run(&d->kiss, table, x, work, y);
+        for (int32_t i = 0; i < n; i++) {
+            out[f * (uint32_t)n + (uint32_t)i] = (int16_t)y[i];
+        }
+    }
+    return MML_OK;
+}
+
+static mml_status_t eval_irfft_s32(const mml_eval_ctx_t *ctx, void *data) {
+    const irfft_t *d = (const irfft_t *)data;
+    const int32_t n = d->kiss.n;
+    const int32_t *in = (const int32_t *)mml__ptr(ctx, d->in);
+    int32_t *out = (int32_t *)mml__ptr(ctx, d->out);
+    int32_t *work = (int32_t *)mml__ptr(ctx, d->scratch);
+    const int32_t *table = (const int32_t *)mml__ptr(ctx, d->table);
+    for (uint32_t f = 0; f < d->frames; f++) {
+        mml__kiss_run(&d->kiss, table, in + f * (uint32_t)(n + 2), work, out + f * (uint32_t)n);
+    }
+    return MML_OK;
+}
+
+#if MML_ENABLE_FLOAT
+// table: e^{+2 pi i k / n} for k < n / 2 (cos, sin pairs).
+static mml_status_t eval_irfft_f32(const mml_eval_ctx_t *ctx, void *data) {
+    const irfft_t *d = (const irfft_t *)data;
+    const int32_t n = d->kiss.n, m = n / 2;
+    const float *tw = (const float *)mml__ptr(ctx, d->table);
+    float *z = (float *)mml__ptr(ctx, d->scratch);
+    for (uint32_t f = 0; f < d->frames; f++) {
+        const float *X = (const float *)mml__ptr(ctx, d->in) + f * (uint32_t)(n + 2);
+        float *x = (float *)mml__ptr(ctx, d->out) + f * (uint32_t)n;
+        // z[k] = E[k] + i O[k]: the DFTs of the even and odd samples, from X[k] and X[m-k]*.
+        z[0] = 0.5f * (X[0] + X[2 * m]);
+        z[1] = 0.5f * (X[0] - X[2 * m]);
+        for (int32_t k = 1; k < m; k++) {
+            const float ar = X[2 * k], ai = X[2 * k + 1];
+            const float br = X[2 * (m - k)], bi = -X[2 * (m - k) + 1]; // conj X[m-k]
+            const float er = 0.5f * (ar + br), ei = 0.5f * (ai + bi);
+            const float dr = 0.5f * (ar - br), di = 0.5f * (ai - bi);
+            const float c = tw[2 * k], s = tw[2 * k + 1]; // O = (X - conj X[m-k]) e^{+i..} / 2
+            const float or_ = dr * c - di * s, oi = dr * s + di * c;
+            z[2 * k] = er - oi;
+            z[2 * k + 1] = ei + or_;
+        }
+        // Inverse complex FFT of m points (radix 2, in place), then 1 / m.
+        for (int32_t i = 1, j = 0; i < m; i++) {
+            int32_t bit = m >> 1;
+            for (; j & bit; bit >>= 1) {
+                j ^= bit;
+            }
+            j |= bit;
+            if (i < j) {
+                float tr = z[2 * i], ti = z[2 * i + 1];
+                z[2 * i] = z[2 * j];
+                z[2 * i + 1] = z[2 * j + 1];
+                z[2 * j] = tr;
+                z[2 * j + 1] = ti;
+            }
+        }
+        for (int32_t len = 2; len <= m; len <<= 1) {
+            const int32_t half = len / 2, step = n / len; // e^{+2 pi i j / len} = tw[j * step]
+            for (int32_t b = 0; b < m; b += len) {
+                for (int32_t j = 0; j < half; j++) {
+                    const float wr = tw[2 * j * step], wi = tw[2 * j * step + 1];
+                    float *p = z + 2 * (b + j), *q = z + 2 * (b + j + half);
+                    const float tr = q[0] * wr - q[1] * wi, ti = q[0] * wi + q[1] * wr;
+                    q[0] = p[0] - tr;
+                    q[1] = p[1] - ti;
+                    p[0] += tr;
+                    p[1] += ti;
+                }
+            }
+        }
+        const float scale = 1.0f / (float)m;
+        for (int32_t i = 0; i < n; i++) {
+            x[i] = z[i] * scale;
+        }
+    }
+    return MML_OK;
+}
+#endif
+
+mml_status_t mml__prepare_signal_irfft(mml_prep_t *p) {
+    mml__tensor_t in, out;
+    mml__flex_t map;
+    int32_t type, n;
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, 1)) != MML_OK ||
+        (st = mml__signal_options(p, &map)) != MML_OK ||
+        (st = mml__signal_int(p, &map, "T", INT32_MIN, INT32_MAX, &type)) != MML_OK ||
+        (st = mml__signal_int(p, &map, "fft_length", 4, 4096, &n)) != MML_OK) {
+        return st;
+    }
+    mml_dtype_t dtype = type == TT_INT16 ? MML_INT16
+        : type == TT_INT32               ? MML_INT32
+        : type == TT_FLOAT32             ? MML_FLOAT32
+                                         : MML_BOOL;
+    if (dtype == MML_BOOL || (dtype == MML_FLOAT32 && !MML_ENABLE_FLOAT)) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "option 'T' is %d, expected %d (int16), "
+            "%d (int32) or %d (float32)", type, TT_INT16, TT_INT32, TT_FLOAT32);
+    }
+    if ((n & (n - 1)) != 0) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+            "option 'fft_length' is %d, expected a power of two", n);
+    }
+    if ((st = mml__signal_tensor(p, 0, 0, dtype, -1, &in)) != MML_OK ||
+        (st = mml__signal_tensor(p, 1, 0, dtype, in.rank, &out)) != MML_OK) {
+        return st;
+    }
+    const uint32_t in_len = (uint32_t)in.dims[in.rank - 1];
+    const uint32_t out_len = (uint32_t)out.dims[out.rank - 1];
+    const uint32_t frames = in_len ? in.elems / in_len : 0;
+    if (in_len != (uint32_t)n + 2 || out_len != (uint32_t)n || out.elems != frames * out_len) {
+        return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
+            "frames of %u values to %u samples: expected fft_length + 2 values, fft_length %d "
+            "samples, as many frames", in_len, out_len, n);
+    }
+    const uint32_t un = (uint32_t)n;
+    mml__prep_scratch(p, 4 * (dtype == MML_INT16 ? 3 * un + 2 : un));
+    const uint32_t table_bytes = dtype == MML_FLOAT32 ? 4 * un : 4 * MML__KISS_TABLE_LEN(un);
+#if MML_ENABLE_FLOAT
+    p->eval = dtype == MML_INT16 ? eval_irfft_s16 : dtype == MML_INT32 ? eval_irfft_s32 : eval_irfft_f32;
+#else
+    p->eval = dtype == MML_INT16 ? eval_irfft_s16 : eval_irfft_s32;
+#endif
+    p->macs = (uint64_t)frames * un * 8;
+    irfft_t *d = (irfft_t *)mml__prep_persist(p, sizeof(irfft_t));
+    int32_t *table = (int32_t *)mml__prep_persist(p, table_bytes);
+    if (!d) {
+        return MML_OK;
+    }
+    d->in = mml__prep_loc(p, &in);
+    d->out = mml__prep_loc(p, &out);
+    d->scratch = mml__prep_scratch_loc(p);
+    d->table = mml__prep_persist_loc(p, table);
+    d->frames = frames;
+    if (dtype == MML_FLOAT32) {
+        d->kiss.n = n;
+#if MML_ENABLE_FLOAT
+        float *tw = (float *)table;
+        for (int32_t k = 0; k < n / 2; k++) {
+            tw[2 * k] = (float)mml__cos_turn(k, n);
+            tw[2 * k + 1] = (float)mml__sin_turn(k, n);
+        }
+#endif
+    } else {
+        mml__kiss_init(&d->kiss, n, dtype == MML_INT16 ? 16 : 32, 1, table);
+    }
+    return MML_OK;
+}
+
+#endif // MML_OP_ON(SIGNALIRFFT)
