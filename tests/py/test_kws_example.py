@@ -2,8 +2,8 @@
 # examples/keyword_spotting: classify_wav.py on the MicroPython unix port (Speech Commands clips:
 # the ten keywords right, other words Unknown, digital silence Silence), on the Cortex-M4F QEMU
 # firmware (a sample of files), on CPython (the WAV reader's errors); kws_mic.py's rolling window
-# over a WAV file standing in for the microphone; micro_speech where the audio preprocessor model
-# runs (skipped, at run time, while `microml info` says its ops are unsupported: exit code 2).
+# over a WAV file standing in for the microphone; micro_speech through the audio preprocessor
+# model (TFLM's signal ops) on upstream's clips.
 import os
 import subprocess
 import wave
@@ -153,15 +153,6 @@ def test_kws_mic_rolling_window(tmp_path):
     assert {r[1] for r in rows} <= {"Yes", "Go"}, p.stdout
 
 
-def micro_speech_supported():
-    need(mmldata.CLI, "cli")
-    p = subprocess.run([str(mmldata.CLI), "info", str(mmldata.DATA / "models" / "tflite-micro" /
-                                                    "audio_preprocessor_int8.tflite")],
-                       capture_output=True, text=True, timeout=60)
-    assert p.returncode in (0, 2), p.stderr
-    return p.returncode == 0
-
-
 def example():
     import importlib.machinery
     import importlib.util
@@ -189,13 +180,6 @@ def test_micro_speech_classifier_on_tflm_features(microml):
 
 def test_micro_speech_on_unix_port():
     # Upstream's expectations (micro_speech_test.cc): yes, no, silence, and noise -> silence.
-    if not micro_speech_supported():
-        # Until the signal ops land, the path raises NotImplementedError naming them.
-        p = subprocess.run([str(UNIX), str(CLASSIFY), "--model", "micro_speech",
-                            str(MICRO / "yes_1000ms.wav")], capture_output=True, text=True,
-                           timeout=60)
-        assert "NotImplementedError" in p.stderr and "Signal" in p.stderr, p.stderr
-        pytest.skip("audio_preprocessor_int8.tflite: `microml info` exit code 2 (unsupported ops)")
     labels = parse(run_unix("--model", "micro_speech", *[MICRO / n for n in MICRO_WANT]))
     assert {k.rsplit("/", 1)[-1]: v for k, v in labels.items()} == MICRO_WANT
     # The features half: TFLM's features of the same clips, byte for byte.
