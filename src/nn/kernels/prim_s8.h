@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// Portable micro-kernels shared by the int8 kernel variants: the requantization of one int32
+// sum: the fast form of core/quant.h's mml__mul_by_qm, and of mml__conv_out_s8 on top of it.
+#ifndef MICROML_NN_KERNELS_PRIM_S8_H
+#define MICROML_NN_KERNELS_PRIM_S8_H
+
+#include <stdint.h>
+
+// mml__mul_by_qm(acc, mult, shift) (core/quant.h's double rounding) with fewer instructions,
+// bit for bit the same for every acc as long as mult is not INT32_MIN (TFLite's multipliers are
+// 0 or in [2^30, 2^31)):
+//  - SaturatingRoundingDoublingHighMul(a, q) = (a*q + 2^30) >> 31 with an arithmetic shift:
+//    for a*q >= 0 that is TFLite's (a*q + 2^30) / 2^31; for a*q < 0 TFLite's
+//    (a*q + 1 - 2^30) / 2^31 truncates toward zero, which is floor((a*q + 2^30) / 2^31).
+//    Only a = q = INT32_MIN saturates, excluded above; |a*q| < 2^62 so the result fits.
+//  - RoundingDivideByPOT as core/quant.h (half away from zero).
+static inline int32_t mml__requant_i32(uint32_t acc, int32_t mult, int32_t shift) {
+    const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+    const int64_t ab = (int64_t)(int32_t)(acc << left) * mult + ((int64_t)1 << 30);
+    const int32_t x = (int32_t)(ab >> 31); // arithmetic (GCC, Clang): floor division
+    const int32_t mask = (int32_t)((1u << right) - 1u);
+    const int32_t rem = x & mask, threshold = (mask >> 1) + (x < 0);
+    return (x >> right) + (rem > threshold);
+}
+
+// mml__conv_out_s8 on mml__requant_i32: plus offset (wrapping at 32 bits), clamped to [lo, hi].
+static inline int8_t mml__requant_s8(uint32_t acc, int32_t mult, int32_t shift, int32_t offset,
+    int32_t lo, int32_t hi) {
+    const int32_t x = (int32_t)((uint32_t)mml__requant_i32(acc, mult, shift) + (uint32_t)offset);
+    return (int8_t)(x < lo ? lo : x > hi ? hi : x);
+}
+
+#endif // MICROML_NN_KERNELS_PRIM_S8_H
