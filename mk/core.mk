@@ -120,3 +120,14 @@ $(BUILD)/arm/$(1)/libmicroml.a: $(patsubst $(TOP)/src/%.c,$(BUILD)/arm/$(1)/obj/
 	rm -f $$@ && arm-none-eabi-ar rcs $$@ $$^
 endef
 $(foreach c,$(ARM_CPUS),$(eval $(call ARM_LIB_RULE,$(c))))
+
+# The kernel variant tests (tests/c/test_kernels.c) built for the Cortex-M4F: the real DSP
+# instructions, run by tests/run on QEMU's mps2-an386 through semihosting (tests/c/arm/).
+ARM_TEST_FLAGS := $(ARM_FLAGS_cortex-m4) -O2 -std=gnu99 -Wall -Wextra -Wno-unused-parameter -Werror \
+    -DMML_KERNELS_TEST_STANDALONE=1 -nostartfiles --specs=rdimon.specs \
+    -T $(TOP)/tests/c/arm/mps2_an386.ld
+ctest-build: $(BUILD)/tests-arm/test_kernels.elf
+$(BUILD)/tests-arm/test_kernels.elf: $(TOP)/tests/c/test_kernels.c $(TOP)/tests/c/arm/startup.c \
+    $(TOP)/tests/c/arm/mps2_an386.ld $(TOP)/tests/c/mml_test.h $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(ARM_TEST_FLAGS) $(CORE_INC) -I$(TOP)/tests/c -o $@ $(TOP)/tests/c/arm/startup.c $<

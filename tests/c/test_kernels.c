@@ -113,7 +113,9 @@ static void test_requant(void) {
     for (int i = 0; i < 200000; i++) {
         uint32_t acc = rnd();
         if (i % 7 == 0) {
-            acc = (uint32_t)(i % 3 == 0 ? INT32_MIN : i % 3 == 1 ? INT32_MAX : (int32_t)rnd() >> 12);
+            acc = (uint32_t)(i % 3 == 0 ? INT32_MIN
+                    : i % 3 == 1        ? INT32_MAX
+                                        : (int32_t)rnd() >> 12);
         }
         int32_t mult = i % 11 == 0 ? 0 : (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
         int32_t shift = rnd_in(-31, 31);
@@ -124,8 +126,8 @@ static void test_requant(void) {
         int32_t b = mml__requant_i32(acc, mult, shift);
         if (a != b) {
             if (bad++ < 5) {
-                fprintf(stderr, "acc %d mult %d shift %d: %d != %d\n", (int32_t)acc, mult, shift,
-                    a, b);
+                fprintf(stderr, "acc %d mult %d shift %d: %d != %d\n", (int)(int32_t)acc, (int)mult,
+                    (int)shift, (int)a, (int)b);
             }
         }
     }
@@ -176,9 +178,9 @@ static void test_conv(void) {
         if (memcmp(o_ref, o_arm, n_out) != 0 && bad++ < 5) {
             fprintf(stderr,
                 "conv: N%d %dx%dx%d -> %dx%dx%d filter %dx%d stride %d,%d dil %d,%d pad %d,%d\n",
-                p.w.batches, p.w.in_h, p.w.in_w, p.in_c, p.w.out_h, p.w.out_w, p.out_c,
-                p.w.filt_h, p.w.filt_w, p.w.stride_h, p.w.stride_w, p.w.dil_h, p.w.dil_w,
-                p.w.pad_h, p.w.pad_w);
+                (int)p.w.batches, (int)p.w.in_h, (int)p.w.in_w, (int)p.in_c, (int)p.w.out_h,
+                (int)p.w.out_w, (int)p.out_c, (int)p.w.filt_h, (int)p.w.filt_w, (int)p.w.stride_h,
+                (int)p.w.stride_w, (int)p.w.dil_h, (int)p.w.dil_w, (int)p.w.pad_h, (int)p.w.pad_w);
         }
         free(b_in);
         free(b_f);
@@ -204,6 +206,11 @@ static void test_depthwise(void) {
         p.in_c = p.out_c = rnd() % 4 == 0 ? 4 * rnd_in(1, 16) : rnd_in(1, 13);
         p.filt_c = 1;
         p.depth_multiplier = 1;
+        if (rnd() % 3 == 0) { // the variant's other case: depth multiplier 4, 8 or 12
+            p.depth_multiplier = 4 * rnd_in(1, 3);
+            p.in_c = rnd_in(1, 5);
+            p.out_c = p.in_c * p.depth_multiplier;
+        }
         const size_t n_f = (size_t)p.w.filt_h * p.w.filt_w * p.out_c;
         const size_t n_in = (size_t)p.w.batches * p.w.in_h * p.w.in_w * p.in_c;
         const size_t n_out = (size_t)p.w.batches * p.w.out_h * p.w.out_w * p.out_c;
@@ -223,9 +230,11 @@ static void test_depthwise(void) {
         memset(o_arm, 0x5A, n_out);
         mml__depthwise_conv2d_s8_arm(&p, in, filter, has_bias ? bias : NULL, o_arm);
         if (memcmp(o_ref, o_arm, n_out) != 0 && bad++ < 5) {
-            fprintf(stderr, "depthwise: %dx%dx%d filter %dx%d stride %d,%d dil %d,%d pad %d,%d\n",
-                p.w.in_h, p.w.in_w, p.in_c, p.w.filt_h, p.w.filt_w, p.w.stride_h, p.w.stride_w,
-                p.w.dil_h, p.w.dil_w, p.w.pad_h, p.w.pad_w);
+            fprintf(stderr,
+                "depthwise: %dx%dx%d x%d filter %dx%d stride %d,%d dil %d,%d pad %d,%d\n",
+                (int)p.w.in_h, (int)p.w.in_w, (int)p.in_c, (int)p.depth_multiplier, (int)p.w.filt_h,
+                (int)p.w.filt_w, (int)p.w.stride_h, (int)p.w.stride_w, (int)p.w.dil_h,
+                (int)p.w.dil_w, (int)p.w.pad_h, (int)p.w.pad_w);
         }
         free(b_in);
         free(b_f);
@@ -270,7 +279,8 @@ static void test_fully_connected(void) {
         memset(o_arm, 0x5A, n_out);
         mml__fully_connected_s8_arm(&p, in, weights, kbias, o_arm, scratch);
         if (memcmp(o_ref, o_arm, n_out) != 0 && bad++ < 5) {
-            fprintf(stderr, "fully connected: %u x %u -> %u\n", p.batches, p.depth, p.units);
+            fprintf(stderr, "fully connected: %u x %u -> %u\n", (unsigned)p.batches,
+                (unsigned)p.depth, (unsigned)p.units);
         }
         free(b_in);
         free(b_w);

@@ -23,13 +23,13 @@ uint32_t mml__conv2d_s8_arm_scratch(const mml__conv_s8_t *p) {
 // step), taps outside
 // the input holding the input zero point (-input_offset): their f * (zp + offset) terms are 0,
 // so kbias (the offset times the whole filter row) makes the sum the reference's.
-static void gather(const mml__conv_s8_t *p, const int8_t *in_b, int32_t oy, int32_t ox,
-    int8_t *buf, int16_t *col, int32_t step) {
+static void gather(const mml__conv_s8_t *p, const int8_t *in_b, int32_t oy, int32_t ox, int8_t *buf,
+    int16_t *col, int32_t step) {
     const mml__window_t *w = &p->w;
     const int32_t in_c = p->in_c, k = (int32_t)col_len(p);
     if (w->filt_h == 1 && w->filt_w == 1) { // always inside (window_prepare)
-        const size_t pix = (size_t)(oy * w->stride_h - w->pad_h) * w->in_w +
-            (size_t)(ox * w->stride_w - w->pad_w);
+        const size_t pix =
+            (size_t)(oy * w->stride_h - w->pad_h) * w->in_w + (size_t)(ox * w->stride_w - w->pad_w);
         mml__expand_q15r_step(in_b + pix * in_c, col, in_c, 0, step);
         return;
     }

@@ -119,7 +119,7 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
     int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
 #if MML_ARCH_ARM_DSP
-    if (k.depth_multiplier == 1) {
+    if (k.depth_multiplier == 1 || k.depth_multiplier % 4 == 0) {
         mml__depthwise_conv2d_s8_arm(&k, in, filter, bias, out);
         return MML_OK;
     }

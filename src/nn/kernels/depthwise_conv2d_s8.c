@@ -46,9 +46,9 @@ void mml__depthwise_conv2d_s8_ref(const mml__conv_s8_t *p, const int8_t *in, con
                             irow += row_step;
                             frow += frow_step;
                         }
-                        out[oc] = mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc,
-                            p->q.mult[oc], p->q.shift[oc], p->q.output_offset, p->q.act_min,
-                            p->q.act_max);
+                        out[oc] =
+                            mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, p->q.mult[oc],
+                                p->q.shift[oc], p->q.output_offset, p->q.act_min, p->q.act_max);
                     }
                 }
                 out += out_c;

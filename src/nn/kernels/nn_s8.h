@@ -63,8 +63,9 @@ void mml__fold_bias_s8(const int8_t *rows, const int32_t *bias, uint32_t n, uint
 uint32_t mml__conv2d_s8_arm_scratch(const mml__conv_s8_t *p);
 void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *kbias, int8_t *out, void *scratch);
-// Cortex-M DSP DEPTHWISE_CONV_2D (depth multiplier 1): four channels at a time with SXTAB16
-// (input plus offset) and SMLABB/SMLATT; bias as the reference's (NULL: none). No scratch.
+// Cortex-M DSP DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 4): four channels at a
+// time with SXTAB16 (input plus offset) and SMLABB/SMLATT; bias as the reference's (NULL: none).
+// No scratch.
 void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out);
 // Cortex-M DSP FULLY_CONNECTED (weights_offset 0): each input row expanded once to int16, then

@@ -95,8 +95,8 @@ static inline void mml__ld2x32(const int16_t *p, uint32_t *a, uint32_t *b) {
 // the "reordered" layout the dot products read: each group of 4, x0 x1 x2 x3, becomes
 // x0 x2 x1 x3 (SXTB16's lanes), the last n % 4 in order. Groups are step int16 apart (4: one
 // column; 8: two columns interleaved group by group, the second at dst + 4).
-static inline void mml__expand_q15r_step(const int8_t *src, int16_t *dst, int32_t n,
-    int32_t offset, int32_t step) {
+static inline void mml__expand_q15r_step(const int8_t *src, int16_t *dst, int32_t n, int32_t offset,
+    int32_t step) {
     const uint32_t off2 = ((uint32_t)offset & 0xFFFFu) * 0x00010001u;
     int32_t k = n >> 2;
     while (k-- > 0) {
