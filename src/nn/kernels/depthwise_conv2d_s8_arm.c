@@ -72,6 +72,49 @@ static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t
     }
 }
 
+// One tap of four channels: input word x plus offset (off2 in both halves), filter word f.
+#define DW_TAP4(XP, FP)                                                                            \
+    do {                                                                                           \
+        const uint32_t x_ = mml__ld32(XP), f_ = mml__ld32(FP);                                     \
+        const uint32_t x02_ = mml__sxtab16(off2, x_), x13_ = mml__sxtab16_ror8(off2, x_);          \
+        const uint32_t f02_ = mml__sxtb16(f_), f13_ = mml__sxtb16_ror8(f_);                        \
+        a0 = mml__smlabb(x02_, f02_, a0);                                                          \
+        a2 = mml__smlatt(x02_, f02_, a2);                                                          \
+        a1 = mml__smlabb(x13_, f13_, a1);                                                          \
+        a3 = mml__smlatt(x13_, f13_, a3);                                                          \
+    } while (0)
+
+// An output pixel whose 3x3 window (depth multiplier 1) lies inside the input: the channels in
+// blocks of four, the nine taps unrolled (the filter taps are ch apart). Returns the channels
+// done (a multiple of 4); the caller finishes the rest.
+static int32_t dwconv3x3_block(const int8_t *in_0, const int8_t *f_0, int32_t ch, size_t x_step,
+    size_t row_step, uint32_t off2, const int32_t *bias, const mml__quant_s8_t *q, int8_t *out) {
+    const int32_t off = q->output_offset, lo = q->act_min, hi = q->act_max;
+    int32_t c = 0;
+    for (; c + 3 < ch; c += 4) {
+        uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        if (bias) {
+            a0 = (uint32_t)bias[c];
+            a1 = (uint32_t)bias[c + 1];
+            a2 = (uint32_t)bias[c + 2];
+            a3 = (uint32_t)bias[c + 3];
+        }
+        const int8_t *ip = in_0 + c, *fp = f_0 + c;
+        for (int32_t fy = 0; fy < 3; fy++) {
+            DW_TAP4(ip, fp);
+            DW_TAP4(ip + x_step, fp + ch);
+            DW_TAP4(ip + 2 * x_step, fp + 2 * ch);
+            ip += row_step;
+            fp += 3 * ch;
+        }
+        out[c] = mml__requant_s8(a0, q->mult[c], q->shift[c], off, lo, hi);
+        out[c + 1] = mml__requant_s8(a1, q->mult[c + 1], q->shift[c + 1], off, lo, hi);
+        out[c + 2] = mml__requant_s8(a2, q->mult[c + 2], q->shift[c + 2], off, lo, hi);
+        out[c + 3] = mml__requant_s8(a3, q->mult[c + 3], q->shift[c + 3], off, lo, hi);
+    }
+    return c;
+}
+
 void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out) {
     if (p->depth_multiplier != 1) {
@@ -101,6 +144,9 @@ void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, con
                 const int8_t *in_0 = in_b + v.in_pixel * ch;
                 const int8_t *f_0 = filter + v.tap * ch;
                 int32_t c = 0;
+                if (v.ny == 3 && v.nx == 3 && filt_w == 3) { // a whole 3x3 window: unrolled
+                    c = dwconv3x3_block(in_0, f_0, ch, x_step, row_step, off2, bias, &p->q, out);
+                }
                 for (; c + 3 < ch; c += 4) {
                     uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
                     if (bias) {

@@ -124,6 +124,39 @@ static inline void mml__dot_2x2_s8_q15r(const int8_t *w0, int32_t k, const int16
     uint32_t acc[4]) {
     uint32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
     const int8_t *end = w0 + (k & ~3);
+#if MML_ISA_ARM_DSP
+    // The loop as GCC 12 does not schedule it: 13 registers, no spills, 20 instructions per
+    // 16 products (the C below takes 23-27).
+    if (w0 != end) {
+        uint32_t wa, wb, t1, t2, x;
+        __asm__("1:\n"
+                "ldr %[wb], [%[w], %[k]]\n"
+                "ldr %[wa], [%[w]], #4\n"
+                "sxtb16 %[t1], %[wa]\n"
+                "sxtb16 %[wa], %[wa], ror #8\n"
+                "sxtb16 %[t2], %[wb]\n"
+                "sxtb16 %[wb], %[wb], ror #8\n"
+                "ldr %[x], [%[c]], #4\n"
+                "smlad %[a00], %[t1], %[x], %[a00]\n"
+                "smlad %[a10], %[t2], %[x], %[a10]\n"
+                "ldr %[x], [%[c]], #4\n"
+                "smlad %[a00], %[wa], %[x], %[a00]\n"
+                "smlad %[a10], %[wb], %[x], %[a10]\n"
+                "ldr %[x], [%[c]], #4\n"
+                "smlad %[a01], %[t1], %[x], %[a01]\n"
+                "smlad %[a11], %[t2], %[x], %[a11]\n"
+                "ldr %[x], [%[c]], #4\n"
+                "smlad %[a01], %[wa], %[x], %[a01]\n"
+                "smlad %[a11], %[wb], %[x], %[a11]\n"
+                "cmp %[w], %[end]\n"
+                "bne 1b\n"
+                : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [w] "+r"(w0),
+                [c] "+r"(cc), [wa] "=&r"(wa), [wb] "=&r"(wb), [t1] "=&r"(t1), [t2] "=&r"(t2),
+                [x] "=&r"(x)
+                : [k] "r"(k), [end] "r"(end)
+                : "cc", "memory");
+    }
+#endif
     while (w0 != end) {
         const uint32_t wa = mml__ld32(w0), wb = mml__ld32(w0 + k);
         uint32_t x02, x13, y02, y13;
@@ -159,20 +192,45 @@ static inline void mml__dot_2x2_s8_q15r(const int8_t *w0, int32_t k, const int16
 static inline void mml__dot_2x1_s8_q15r(const int8_t *w0, const int8_t *w1, const int16_t *c,
     int32_t k, uint32_t acc[2]) {
     uint32_t a0 = acc[0], a1 = acc[1];
-    for (int32_t n = k >> 2; n > 0; n--) {
-        const uint32_t wa = mml__ld32(w0), wb = mml__ld32(w1);
+    const int32_t stride = (int32_t)(w1 - w0);
+    const int8_t *end = w0 + (k & ~3);
+#if MML_ISA_ARM_DSP
+    // 13 instructions per 8 products (the column by one LDRD: c is 4-aligned).
+    if (w0 != end) {
+        uint32_t wa, wb, t, x02, x13;
+        __asm__("1:\n"
+                "ldr %[wb], [%[w], %[s]]\n"
+                "ldr %[wa], [%[w]], #4\n"
+                "ldrd %[x02], %[x13], [%[c]], #8\n"
+                "sxtb16 %[t], %[wa]\n"
+                "sxtb16 %[wa], %[wa], ror #8\n"
+                "smlad %[a0], %[t], %[x02], %[a0]\n"
+                "smlad %[a0], %[wa], %[x13], %[a0]\n"
+                "sxtb16 %[t], %[wb]\n"
+                "sxtb16 %[wb], %[wb], ror #8\n"
+                "smlad %[a1], %[t], %[x02], %[a1]\n"
+                "smlad %[a1], %[wb], %[x13], %[a1]\n"
+                "cmp %[w], %[end]\n"
+                "bne 1b\n"
+                : [a0] "+r"(a0), [a1] "+r"(a1), [w] "+r"(w0), [c] "+r"(c), [wa] "=&r"(wa),
+                [wb] "=&r"(wb), [t] "=&r"(t), [x02] "=&r"(x02), [x13] "=&r"(x13)
+                : [s] "r"(stride), [end] "r"(end)
+                : "cc", "memory");
+    }
+#endif
+    while (w0 != end) {
+        const uint32_t wa = mml__ld32(w0), wb = mml__ld32(w0 + stride);
         const uint32_t x02 = mml__ld32(c), x13 = mml__ld32(c + 2);
         a0 = mml__smlad(mml__sxtb16(wa), x02, a0);
         a0 = mml__smlad(mml__sxtb16_ror8(wa), x13, a0);
         a1 = mml__smlad(mml__sxtb16(wb), x02, a1);
         a1 = mml__smlad(mml__sxtb16_ror8(wb), x13, a1);
         w0 += 4;
-        w1 += 4;
         c += 4;
     }
     for (int32_t n = 0; n < (k & 3); n++) {
         a0 += (uint32_t)(w0[n] * c[n]);
-        a1 += (uint32_t)(w1[n] * c[n]);
+        a1 += (uint32_t)(w0[stride + n] * c[n]);
     }
     acc[0] = a0;
     acc[1] = a1;
