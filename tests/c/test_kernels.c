@@ -229,7 +229,9 @@ static void test_depthwise(void) {
         }
         mml__depthwise_conv2d_s8_ref(&p, in, filter, has_bias ? bias : NULL, o_ref);
         memset(o_arm, 0x5A, n_out);
-        mml__depthwise_conv2d_s8_arm(&p, in, filter, has_bias ? bias : NULL, o_arm);
+        void *scratch = xmalloc(mml__depthwise_conv2d_s8_arm_scratch(&p));
+        mml__depthwise_conv2d_s8_arm(&p, in, filter, has_bias ? bias : NULL, o_arm, scratch);
+        free(scratch);
         if (memcmp(o_ref, o_arm, n_out) != 0 && bad++ < 5) {
             fprintf(stderr,
                 "depthwise: %dx%dx%d x%d filter %dx%d stride %d,%d dil %d,%d pad %d,%d\n",

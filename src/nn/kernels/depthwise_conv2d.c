@@ -26,6 +26,9 @@ typedef struct {
     int32_t act_min, act_max;   // int8/int16: quantized clamp bounds
     float act_min_f, act_max_f; // float32
     uint8_t has_bias;
+#if MML_ARCH_ARM_DSP
+    uint32_t scratch; // int8 variant: location of its scratch (if it asks for one)
+#endif
     // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
 } dwconv_t;
 
@@ -120,7 +123,7 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
 #if MML_ARCH_ARM_DSP
     if (k.depth_multiplier == 1 || k.depth_multiplier % 4 == 0) {
-        mml__depthwise_conv2d_s8_arm(&k, in, filter, bias, out);
+        mml__depthwise_conv2d_s8_arm(&k, in, filter, bias, out, mml__ptr(ctx, d->scratch));
         return MML_OK;
     }
 #endif
@@ -191,6 +194,13 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
             return st;
         }
         p->eval = eval_s8;
+#if MML_ARCH_ARM_DSP
+        mml__conv_s8_t k;
+        k.w = w;
+        k.out_c = out_c;
+        k.depth_multiplier = dm;
+        mml__prep_scratch(p, mml__depthwise_conv2d_s8_arm_scratch(&k));
+#endif
     } else if (in.dtype == MML_INT16) {
         if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_INT16)) != MML_OK ||
@@ -229,6 +239,9 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     d->in_c = in_c;
     d->out_c = out_c;
     d->depth_multiplier = dm;
+#if MML_ARCH_ARM_DSP
+    d->scratch = mml__prep_scratch_loc(p);
+#endif
     d->act_min = act_min;
     d->act_max = act_max;
     d->act_min_f = act_min_f;

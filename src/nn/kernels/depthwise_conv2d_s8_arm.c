@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// DEPTHWISE_CONV_2D int8, Cortex-M DSP variant (nn_s8.h), depth multiplier 1 or a multiple of
-// 4: four output channels at a time, input plus offset by SXTAB16 (or one input value for all
-// four), products by SMLABB/SMLATT; equal to mml__depthwise_conv2d_s8_ref.
+// DEPTHWISE_CONV_2D int8, Cortex-M DSP variant (nn_s8.h), depth multiplier 1 (3x3 filters
+// apart) or a multiple of 4: four output channels at a time, input plus offset by SXTAB16 (or one
+// input value for all four), products by SMLABB/SMLATT; equal to mml__depthwise_conv2d_s8_ref.
 #include "nn/kernels/nn_s8.h"
 #include "nn/kernels/prim_arm.h"
 #include "nn/kernels/prim_s8.h"
@@ -72,53 +72,95 @@ static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t
     }
 }
 
-// One tap of four channels: input word x plus offset (off2 in both halves), filter word f.
-#define DW_TAP4(XP, FP)                                                                            \
-    do {                                                                                           \
-        const uint32_t x_ = mml__ld32(XP), f_ = mml__ld32(FP);                                     \
-        const uint32_t x02_ = mml__sxtab16(off2, x_), x13_ = mml__sxtab16_ror8(off2, x_);          \
-        const uint32_t f02_ = mml__sxtb16(f_), f13_ = mml__sxtb16_ror8(f_);                        \
-        a0 = mml__smlabb(x02_, f02_, a0);                                                          \
-        a2 = mml__smlatt(x02_, f02_, a2);                                                          \
-        a1 = mml__smlabb(x13_, f13_, a1);                                                          \
-        a3 = mml__smlatt(x13_, f13_, a3);                                                          \
-    } while (0)
-
-// An output pixel whose 3x3 window (depth multiplier 1) lies inside the input: the channels in
-// blocks of four, the nine taps unrolled (the filter taps are ch apart). Returns the channels
-// done (a multiple of 4); the caller finishes the rest.
-static int32_t dwconv3x3_block(const int8_t *in_0, const int8_t *f_0, int32_t ch, size_t x_step,
-    size_t row_step, uint32_t off2, const int32_t *bias, const mml__quant_s8_t *q, int8_t *out) {
-    const int32_t off = q->output_offset, lo = q->act_min, hi = q->act_max;
-    int32_t c = 0;
-    for (; c + 3 < ch; c += 4) {
-        uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        if (bias) {
-            a0 = (uint32_t)bias[c];
-            a1 = (uint32_t)bias[c + 1];
-            a2 = (uint32_t)bias[c + 2];
-            a3 = (uint32_t)bias[c + 3];
-        }
-        const int8_t *ip = in_0 + c, *fp = f_0 + c;
-        for (int32_t fy = 0; fy < 3; fy++) {
-            DW_TAP4(ip, fp);
-            DW_TAP4(ip + x_step, fp + ch);
-            DW_TAP4(ip + 2 * x_step, fp + 2 * ch);
-            ip += row_step;
-            fp += 3 * ch;
-        }
-        out[c] = mml__requant_s8(a0, q->mult[c], q->shift[c], off, lo, hi);
-        out[c + 1] = mml__requant_s8(a1, q->mult[c + 1], q->shift[c + 1], off, lo, hi);
-        out[c + 2] = mml__requant_s8(a2, q->mult[c + 2], q->shift[c + 2], off, lo, hi);
-        out[c + 3] = mml__requant_s8(a3, q->mult[c + 3], q->shift[c + 3], off, lo, hi);
+// The nine taps of four channels (c..c+3) added to a0..a3: input tp[t] + c, filter f + t * ch.
+// Out of line, so that only its own values compete for registers.
+__attribute__((noinline)) static void taps9(const int8_t *const *tp, const int8_t *f, int32_t c,
+    int32_t ch, uint32_t off2, uint32_t acc[4]) {
+    uint32_t r0 = acc[0], r1 = acc[1], r2 = acc[2], r3 = acc[3];
+    for (int32_t t = 0; t < 9; t++) {
+        const uint32_t x = mml__ld32(tp[t] + c), w = mml__ld32(f);
+        const uint32_t x02 = mml__sxtab16(off2, x), x13 = mml__sxtab16_ror8(off2, x);
+        const uint32_t w02 = mml__sxtb16(w), w13 = mml__sxtb16_ror8(w);
+        r0 = mml__smlabb(x02, w02, r0);
+        r2 = mml__smlatt(x02, w02, r2);
+        r1 = mml__smlabb(x13, w13, r1);
+        r3 = mml__smlatt(x13, w13, r3);
+        f += ch;
     }
-    return c;
+    acc[0] = r0;
+    acc[1] = r1;
+    acc[2] = r2;
+    acc[3] = r3;
+}
+
+// A 3x3 filter, depth multiplier 1, every output pixel: its nine taps' input pixels in a table,
+// taps outside the input pointing at zp_row (ch bytes of the input zero point: x + offset = 0,
+// so they add nothing, as the reference skips them); then the channels in blocks of four with
+// the nine taps unrolled (filter taps are ch apart), the last ch % 4 one by one.
+static void dwconv3x3(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out, int8_t *zp_row) {
+    const mml__window_t *w = &p->w;
+    const int32_t ch = p->out_c, in_offset = p->q.input_offset;
+    const uint32_t off2 = ((uint32_t)in_offset & 0xFFFFu) * 0x00010001u;
+    const mml__quant_s8_t *q = &p->q;
+    const int32_t off = q->output_offset, lo = q->act_min, hi = q->act_max;
+    memset(zp_row, (int8_t)-in_offset, (size_t)ch);
+    for (int32_t b = 0; b < w->batches; b++) {
+        const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * ch;
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            const int32_t iy0 = oy * w->stride_h - w->pad_h;
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                const int32_t ix0 = ox * w->stride_w - w->pad_w;
+                const int8_t *tp[9];
+                for (int32_t t = 0; t < 9; t++) {
+                    const int32_t iy = iy0 + (t / 3) * w->dil_h, ix = ix0 + (t % 3) * w->dil_w;
+                    tp[t] = iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w
+                        ? in_b + ((size_t)iy * w->in_w + (size_t)ix) * ch
+                        : zp_row;
+                }
+                int32_t c = 0;
+                for (; c + 3 < ch; c += 4) {
+                    uint32_t a[4] = {0, 0, 0, 0};
+                    if (bias) {
+                        a[0] = (uint32_t)bias[c];
+                        a[1] = (uint32_t)bias[c + 1];
+                        a[2] = (uint32_t)bias[c + 2];
+                        a[3] = (uint32_t)bias[c + 3];
+                    }
+                    taps9(tp, filter + c, c, ch, off2, a);
+                    const uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+                    out[c] = mml__requant_s8(a0, q->mult[c], q->shift[c], off, lo, hi);
+                    out[c + 1] = mml__requant_s8(a1, q->mult[c + 1], q->shift[c + 1], off, lo, hi);
+                    out[c + 2] = mml__requant_s8(a2, q->mult[c + 2], q->shift[c + 2], off, lo, hi);
+                    out[c + 3] = mml__requant_s8(a3, q->mult[c + 3], q->shift[c + 3], off, lo, hi);
+                }
+                for (; c < ch; c++) {
+                    uint32_t acc = bias ? (uint32_t)bias[c] : 0u;
+                    for (int32_t t = 0; t < 9; t++) {
+                        acc += (uint32_t)((int32_t)filter[(size_t)t * ch + c] *
+                            ((int32_t)tp[t][c] + in_offset));
+                    }
+                    out[c] = mml__requant_s8(acc, q->mult[c], q->shift[c], off, lo, hi);
+                }
+                out += ch;
+            }
+        }
+    }
+}
+
+uint32_t mml__depthwise_conv2d_s8_arm_scratch(const mml__conv_s8_t *p) {
+    const int k3 = p->w.filt_h == 3 && p->w.filt_w == 3 && p->depth_multiplier == 1;
+    return k3 ? ((uint32_t)p->out_c + 3u) & ~3u : 0u;
 }
 
 void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
-    const int32_t *bias, int8_t *out) {
+    const int32_t *bias, int8_t *out, void *scratch) {
     if (p->depth_multiplier != 1) {
         dwconv_mult4(p, in, filter, bias, out);
+        return;
+    }
+    if (mml__depthwise_conv2d_s8_arm_scratch(p) > 0) {
+        dwconv3x3(p, in, filter, bias, out, (int8_t *)scratch);
         return;
     }
     const mml__window_t *w = &p->w;
@@ -144,9 +186,6 @@ void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, con
                 const int8_t *in_0 = in_b + v.in_pixel * ch;
                 const int8_t *f_0 = filter + v.tap * ch;
                 int32_t c = 0;
-                if (v.ny == 3 && v.nx == 3 && filt_w == 3) { // a whole 3x3 window: unrolled
-                    c = dwconv3x3_block(in_0, f_0, ch, x_step, row_step, off2, bias, &p->q, out);
-                }
                 for (; c + 3 < ch; c += 4) {
                     uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
                     if (bias) {

@@ -65,9 +65,12 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
     const int32_t *kbias, int8_t *out, void *scratch);
 // Cortex-M DSP DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 4): four channels at a
 // time with SXTAB16 (input plus offset) and SMLABB/SMLATT; bias as the reference's (NULL: none).
-// No scratch.
+// 3x3 filters with depth multiplier 1 take every pixel through one unrolled path, with scratch
+// (mml__depthwise_conv2d_s8_arm_scratch bytes: out_c rounded up to 4, else 0) holding a row of
+// the input zero point for the taps in the padding.
+uint32_t mml__depthwise_conv2d_s8_arm_scratch(const mml__conv_s8_t *p);
 void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
-    const int32_t *bias, int8_t *out);
+    const int32_t *bias, int8_t *out, void *scratch);
 // Cortex-M DSP FULLY_CONNECTED (weights_offset 0): each input row expanded once to int16, then
 // two weight rows at a time (SMLAD). kbias: mml__fold_bias_s8(weights, bias, units, depth,
 // input_offset). scratch: mml__fully_connected_s8_arm_scratch bytes, 4-aligned.

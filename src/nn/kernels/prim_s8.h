@@ -15,8 +15,23 @@
 //    (a*q + 1 - 2^30) / 2^31 truncates toward zero, which is floor((a*q + 2^30) / 2^31).
 //    Only a = q = INT32_MIN saturates, excluded above; |a*q| < 2^62 so the result fits.
 //  - RoundingDivideByPOT as core/quant.h (half away from zero).
-// Branch-free: left = max(shift, 0), right = max(-shift, 0); right 0 rounds nothing (mask 0).
+// Shifts of -2 and below (almost every real layer) take one rounding instead of two, the same
+// result: with a = acc, r = -shift >= 1 and s = [a < 0],
+//   RoundingDivideByPOT(x, r) = floor((x + 2^(r-1) - [x < 0]) / 2^r)   (remainder > threshold)
+// and x = floor((a*q + 2^30) / 2^31) < 0 only if a < 0; where a < 0 but x = 0 the s-term still
+// gives 0 (a*q >= -2^30 there), so [x < 0] may be replaced by s. Nested floors of integer
+// quotients merge:
+//   result = floor((a*q + 2^30 - s*2^31 + 2^(30+r)) / 2^(31+r))
+// and for r >= 2, 2^(30+r) is 2^(r-2) in the high word:
+//   result = (hi(a*q + 2^30 - s*2^31) + 2^(r-2)) >> (r-1)     (hi in (-2^30, 2^30): no overflow)
+// Other shifts: left = max(shift, 0), right = max(-shift, 0), the two roundings branch-free.
 static inline int32_t mml__requant_i32(uint32_t acc, int32_t mult, int32_t shift) {
+    if (__builtin_expect(shift <= -2, 1)) { // GCC and Clang, the compilers of every face
+        const int32_t a = (int32_t)acc;
+        const int32_t c = (int32_t)(0x40000000u | ((uint32_t)(a >> 31) << 31)); // 2^30 - s*2^31
+        const int32_t hi = (int32_t)(((int64_t)a * mult + c) >> 32);
+        return (hi + (1 << (-shift - 2))) >> (-shift - 1);
+    }
     const uint32_t left = (uint32_t)(shift & ~(shift >> 31)), right = left - (uint32_t)shift;
     int32_t x;
 #if MML_ISA_ARM_DSP
@@ -42,8 +57,9 @@ static inline int32_t mml__requant_i32(uint32_t acc, int32_t mult, int32_t shift
 // mml__conv_out_s8 on mml__requant_i32: plus offset (wrapping at 32 bits), clamped to [lo, hi].
 static inline int8_t mml__requant_s8(uint32_t acc, int32_t mult, int32_t shift, int32_t offset,
     int32_t lo, int32_t hi) {
-    const int32_t x = (int32_t)((uint32_t)mml__requant_i32(acc, mult, shift) + (uint32_t)offset);
-    return (int8_t)(x < lo ? lo : x > hi ? hi : x);
+    int32_t x = (int32_t)((uint32_t)mml__requant_i32(acc, mult, shift) + (uint32_t)offset);
+    x = x < lo ? lo : x;
+    return (int8_t)(x > hi ? hi : x);
 }
 
 #endif // MICROML_NN_KERNELS_PRIM_S8_H
