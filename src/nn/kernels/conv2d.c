@@ -260,7 +260,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         // The DSP variant folds the input offset into the biases at prepare: constant filter
         // and bias, and no groups.
         if (filt_c == in_c && filter.is_constant && (!has_bias || bias.is_constant)) {
-            mml__conv_s8_t k;
+            mml__conv_s8_t k = {0};
             k.w = w;
             k.in_c = in_c;
             p->eval = eval_s8_arm;

@@ -195,7 +195,7 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
         }
         p->eval = eval_s8;
 #if MML_ARCH_ARM_DSP
-        mml__conv_s8_t k;
+        mml__conv_s8_t k = {0};
         k.w = w;
         k.out_c = out_c;
         k.depth_multiplier = dm;

@@ -229,8 +229,9 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         // and bias, weights zero point 0 (TFLite's int8 models).
         if (w.is_constant && (!has_bias || bias.is_constant) &&
             mml__tensor_zero_point(p->m, &w, 0) == 0) {
-            mml__fc_s8_t k;
+            mml__fc_s8_t k = {0};
             k.depth = depth;
+            k.units = units;
             p->eval = eval_s8_arm;
             mml__prep_scratch(p, mml__fully_connected_s8_arm_scratch(&k));
         }
