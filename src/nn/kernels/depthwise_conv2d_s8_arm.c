@@ -73,20 +73,43 @@ static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t
 }
 
 // The nine taps of four channels (c..c+3) added to a0..a3: input tp[t] + c, filter f + t * ch.
-// Out of line, so that only its own values compete for registers.
-__attribute__((noinline)) static void taps9(const int8_t *const *tp, const int8_t *f, int32_t c,
-    int32_t ch, uint32_t off2, uint32_t acc[4]) {
+// The nine taps of four channels c..c+3 added to acc[0..3] (raw int8 products: the input offset
+// is in the caller's folded biases). tab holds (input pointer, filter pointer) per tap.
+// Out of line, so that only its own values compete for registers: the assembly takes 10 (the
+// .mpy's -fpic reserves one more), 12 instructions a tap.
+__attribute__((noinline)) static void taps9(const int8_t *const *tab, int32_t c, uint32_t acc[4]) {
     uint32_t r0 = acc[0], r1 = acc[1], r2 = acc[2], r3 = acc[3];
+#if MML_ISA_ARM_DSP
+    uint32_t x, w, x02, w02;
+    const int8_t *ip;
+    __asm__(".rept 9\n"
+            "ldrd %[ip], %[w], [%[tab]], #8\n"
+            "ldr %[x], [%[ip], %[c]]\n"
+            "ldr %[w], [%[w], %[c]]\n"
+            "sxtb16 %[x02], %[x]\n"
+            "sxtb16 %[x], %[x], ror #8\n"
+            "sxtb16 %[w02], %[w]\n"
+            "sxtb16 %[w], %[w], ror #8\n"
+            "smlabb %[r0], %[x02], %[w02], %[r0]\n"
+            "smlatt %[r2], %[x02], %[w02], %[r2]\n"
+            "smlabb %[r1], %[x], %[w], %[r1]\n"
+            "smlatt %[r3], %[x], %[w], %[r3]\n"
+            ".endr\n"
+            : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [r3] "+r"(r3), [tab] "+r"(tab),
+            [ip] "=&r"(ip), [x] "=&r"(x), [w] "=&r"(w), [x02] "=&r"(x02), [w02] "=&r"(w02)
+            : [c] "r"(c)
+            : "memory");
+#else
     for (int32_t t = 0; t < 9; t++) {
-        const uint32_t x = mml__ld32(tp[t] + c), w = mml__ld32(f);
-        const uint32_t x02 = mml__sxtab16(off2, x), x13 = mml__sxtab16_ror8(off2, x);
+        const uint32_t x = mml__ld32(tab[2 * t] + c), w = mml__ld32(tab[2 * t + 1] + c);
+        const uint32_t x02 = mml__sxtb16(x), x13 = mml__sxtb16_ror8(x);
         const uint32_t w02 = mml__sxtb16(w), w13 = mml__sxtb16_ror8(w);
         r0 = mml__smlabb(x02, w02, r0);
         r2 = mml__smlatt(x02, w02, r2);
         r1 = mml__smlabb(x13, w13, r1);
         r3 = mml__smlatt(x13, w13, r3);
-        f += ch;
     }
+#endif
     acc[0] = r0;
     acc[1] = r1;
     acc[2] = r2;
@@ -94,53 +117,60 @@ __attribute__((noinline)) static void taps9(const int8_t *const *tp, const int8_
 }
 
 // A 3x3 filter, depth multiplier 1, every output pixel: its nine taps' input pixels in a table,
-// taps outside the input pointing at zp_row (ch bytes of the input zero point: x + offset = 0,
-// so they add nothing, as the reference skips them); then the channels in blocks of four with
-// the nine taps unrolled (filter taps are ch apart), the last ch % 4 one by one.
+// taps outside the input pointing at a row of the input zero point (raw x = zp: with the folded
+// offset its term is f * (zp + offset) = 0, as the reference skips it). Scratch: that row (ch
+// bytes, rounded up to 4), then the ch folded biases bias + offset * (sum of the 9 filter taps),
+// computed here once per call. Channels in blocks of four, the last ch % 4 one by one.
 static void dwconv3x3(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
-    const int32_t *bias, int8_t *out, int8_t *zp_row) {
+    const int32_t *bias, int8_t *out, void *scratch) {
     const mml__window_t *w = &p->w;
     const int32_t ch = p->out_c, in_offset = p->q.input_offset;
-    const uint32_t off2 = ((uint32_t)in_offset & 0xFFFFu) * 0x00010001u;
     const mml__quant_s8_t *q = &p->q;
     const int32_t off = q->output_offset, lo = q->act_min, hi = q->act_max;
+    const int32_t *mult = q->mult;
+    const int8_t *shift = q->shift;
+    int8_t *zp_row = (int8_t *)scratch;
+    int32_t *kbias = (int32_t *)(void *)(zp_row + ((ch + 3) & ~3));
     memset(zp_row, (int8_t)-in_offset, (size_t)ch);
+    for (int32_t c = 0; c < ch; c++) {
+        uint32_t sum = 0;
+        for (int32_t t = 0; t < 9; t++) {
+            sum += (uint32_t)(int32_t)filter[(size_t)t * ch + c];
+        }
+        kbias[c] = (int32_t)((bias ? (uint32_t)bias[c] : 0u) + sum * (uint32_t)in_offset);
+    }
+    const int8_t *tab[18]; // (input, filter) pointers of the nine taps
+    for (int32_t t = 0; t < 9; t++) {
+        tab[2 * t + 1] = filter + (size_t)t * ch;
+    }
     for (int32_t b = 0; b < w->batches; b++) {
         const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * ch;
         for (int32_t oy = 0; oy < w->out_h; oy++) {
             const int32_t iy0 = oy * w->stride_h - w->pad_h;
             for (int32_t ox = 0; ox < w->out_w; ox++) {
                 const int32_t ix0 = ox * w->stride_w - w->pad_w;
-                const int8_t *tp[9];
                 for (int32_t t = 0; t < 9; t++) {
                     const int32_t iy = iy0 + (t / 3) * w->dil_h, ix = ix0 + (t % 3) * w->dil_w;
-                    tp[t] = iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w
+                    tab[2 * t] = iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w
                         ? in_b + ((size_t)iy * w->in_w + (size_t)ix) * ch
                         : zp_row;
                 }
                 int32_t c = 0;
                 for (; c + 3 < ch; c += 4) {
-                    uint32_t a[4] = {0, 0, 0, 0};
-                    if (bias) {
-                        a[0] = (uint32_t)bias[c];
-                        a[1] = (uint32_t)bias[c + 1];
-                        a[2] = (uint32_t)bias[c + 2];
-                        a[3] = (uint32_t)bias[c + 3];
-                    }
-                    taps9(tp, filter + c, c, ch, off2, a);
-                    const uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-                    out[c] = mml__requant_s8(a0, q->mult[c], q->shift[c], off, lo, hi);
-                    out[c + 1] = mml__requant_s8(a1, q->mult[c + 1], q->shift[c + 1], off, lo, hi);
-                    out[c + 2] = mml__requant_s8(a2, q->mult[c + 2], q->shift[c + 2], off, lo, hi);
-                    out[c + 3] = mml__requant_s8(a3, q->mult[c + 3], q->shift[c + 3], off, lo, hi);
+                    uint32_t a[4] = {(uint32_t)kbias[c], (uint32_t)kbias[c + 1],
+                        (uint32_t)kbias[c + 2], (uint32_t)kbias[c + 3]};
+                    taps9(tab, c, a);
+                    out[c] = mml__requant_s8(a[0], mult[c], shift[c], off, lo, hi);
+                    out[c + 1] = mml__requant_s8(a[1], mult[c + 1], shift[c + 1], off, lo, hi);
+                    out[c + 2] = mml__requant_s8(a[2], mult[c + 2], shift[c + 2], off, lo, hi);
+                    out[c + 3] = mml__requant_s8(a[3], mult[c + 3], shift[c + 3], off, lo, hi);
                 }
                 for (; c < ch; c++) {
-                    uint32_t acc = bias ? (uint32_t)bias[c] : 0u;
+                    uint32_t acc = (uint32_t)kbias[c];
                     for (int32_t t = 0; t < 9; t++) {
-                        acc += (uint32_t)((int32_t)filter[(size_t)t * ch + c] *
-                            ((int32_t)tp[t][c] + in_offset));
+                        acc += (uint32_t)((int32_t)tab[2 * t + 1][c] * (int32_t)tab[2 * t][c]);
                     }
-                    out[c] = mml__requant_s8(acc, q->mult[c], q->shift[c], off, lo, hi);
+                    out[c] = mml__requant_s8(acc, mult[c], shift[c], off, lo, hi);
                 }
                 out += ch;
             }
@@ -150,7 +180,7 @@ static void dwconv3x3(const mml__conv_s8_t *p, const int8_t *in, const int8_t *f
 
 uint32_t mml__depthwise_conv2d_s8_arm_scratch(const mml__conv_s8_t *p) {
     const int k3 = p->w.filt_h == 3 && p->w.filt_w == 3 && p->depth_multiplier == 1;
-    return k3 ? ((uint32_t)p->out_c + 3u) & ~3u : 0u;
+    return k3 ? (((uint32_t)p->out_c + 3u) & ~3u) + 4u * (uint32_t)p->out_c : 0u;
 }
 
 void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
@@ -160,7 +190,7 @@ void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, con
         return;
     }
     if (mml__depthwise_conv2d_s8_arm_scratch(p) > 0) {
-        dwconv3x3(p, in, filter, bias, out, (int8_t *)scratch);
+        dwconv3x3(p, in, filter, bias, out, scratch);
         return;
     }
     const mml__window_t *w = &p->w;

@@ -66,8 +66,8 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
 // Cortex-M DSP DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 4): four channels at a
 // time with SXTAB16 (input plus offset) and SMLABB/SMLATT; bias as the reference's (NULL: none).
 // 3x3 filters with depth multiplier 1 take every pixel through one unrolled path, with scratch
-// (mml__depthwise_conv2d_s8_arm_scratch bytes: out_c rounded up to 4, else 0) holding a row of
-// the input zero point for the taps in the padding.
+// (mml__depthwise_conv2d_s8_arm_scratch bytes, 4-aligned: 5 per channel, else 0) holding a row
+// of the input zero point for the taps in the padding and the biases with the offset folded in.
 uint32_t mml__depthwise_conv2d_s8_arm_scratch(const mml__conv_s8_t *p);
 void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch);
