@@ -19,7 +19,7 @@
 #define TIMER0 ((volatile uint32_t *)0x40000000u) // CMSDK timer: CTRL, VALUE, RELOAD
 
 static int8_t in[64 * 1024], out_ref[32 * 1024], out_arm[32 * 1024], weights[64 * 1024];
-static int32_t bias[1024], kbias[1024], mult[1024];
+static int32_t bias[1024], mult[1024];
 static int8_t shift[1024];
 static uint32_t scratch[4096];
 static int all_equal = 1;
@@ -71,9 +71,8 @@ static void conv(const char *shape, int32_t h, int32_t w, int32_t in_c, int32_t 
     uint32_t t = now();
     mml__conv2d_s8_ref(&p, in, weights, bias, out_ref);
     const uint32_t t_ref = t - now();
-    mml__fold_bias_s8(weights, bias, (uint32_t)out_c, k, p.q.input_offset, kbias);
     t = now();
-    mml__conv2d_s8_arm(&p, in, weights, kbias, out_arm, scratch);
+    mml__conv2d_s8_arm(&p, in, weights, bias, out_arm, scratch);
     const uint32_t t_arm = t - now();
     report("CONV_2D", shape, (unsigned long)n_out * k, t_ref, t_arm, n_out);
 }
@@ -109,9 +108,8 @@ static void fc(const char *shape, uint32_t depth, uint32_t units) {
     uint32_t t = now();
     mml__fully_connected_s8_ref(&p, in, weights, bias, out_ref);
     const uint32_t t_ref = t - now();
-    mml__fold_bias_s8(weights, bias, units, depth, p.q.input_offset, kbias);
     t = now();
-    mml__fully_connected_s8_arm(&p, in, weights, kbias, out_arm, scratch);
+    mml__fully_connected_s8_arm(&p, in, weights, bias, out_arm, scratch);
     const uint32_t t_arm = t - now();
     report("FULLY_CONNECTED", shape, (unsigned long)depth * units, t_ref, t_arm, units);
 }
@@ -129,7 +127,8 @@ int main(void) {
         seed = seed * 1103515245u + 12345u;
         weights[i] = (int8_t)(seed >> 24);
     }
-    printf("| op | shape (model) | MACs | _ref instr | /MAC | DSP instr | /MAC | speed-up | same bytes |\n");
+    printf("| op | shape (model) | MACs | _ref instr | /MAC | DSP instr | /MAC | speed-up | same "
+           "bytes |\n");
     printf("|---|---|---:|---:|---:|---:|---:|---:|:-:|\n");
     conv("1x1, 25x5x64 -> 64 (mlperf_kws)", 25, 5, 64, 64, 1, 1, 1, 0, 0, 25, 5);
     conv("1x1, 12x12x128 -> 128 (person_detection)", 12, 12, 128, 128, 1, 1, 1, 0, 0, 12, 12);

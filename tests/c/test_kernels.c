@@ -160,7 +160,7 @@ static void test_conv(void) {
         void *b_in, *b_f;
         int8_t *in = alloc_s8(n_in, &b_in), *filter = alloc_s8(k * p.out_c, &b_f);
         int8_t *o_ref = xmalloc(n_out), *o_arm = xmalloc(n_out);
-        int32_t *bias = xmalloc(4 * (size_t)p.out_c), *kbias = xmalloc(4 * (size_t)p.out_c);
+        int32_t *bias = xmalloc(4 * (size_t)p.out_c);
         int32_t *mult = xmalloc(4 * (size_t)p.out_c);
         int8_t *shift = xmalloc((size_t)p.out_c);
         fill_s8(in, n_in);
@@ -172,10 +172,8 @@ static void test_conv(void) {
         }
         void *scratch = xmalloc(mml__conv2d_s8_arm_scratch(&p));
         mml__conv2d_s8_ref(&p, in, filter, has_bias ? bias : NULL, o_ref);
-        mml__fold_bias_s8(filter, has_bias ? bias : NULL, (uint32_t)p.out_c, (uint32_t)k,
-            p.q.input_offset, kbias);
         memset(o_arm, 0x5A, n_out);
-        mml__conv2d_s8_arm(&p, in, filter, kbias, o_arm, scratch);
+        mml__conv2d_s8_arm(&p, in, filter, has_bias ? bias : NULL, o_arm, scratch);
         if (memcmp(o_ref, o_arm, n_out) != 0 && bad++ < 5) {
             fprintf(stderr,
                 "conv: N%d %dx%dx%d -> %dx%dx%d filter %dx%d stride %d,%d dil %d,%d pad %d,%d\n",
@@ -188,7 +186,6 @@ static void test_conv(void) {
         free(o_ref);
         free(o_arm);
         free(bias);
-        free(kbias);
         free(mult);
         free(shift);
         free(scratch);
@@ -266,7 +263,7 @@ static void test_fully_connected(void) {
         void *b_in, *b_w;
         int8_t *in = alloc_s8(n_in, &b_in), *weights = alloc_s8(n_w, &b_w);
         int8_t *o_ref = xmalloc(n_out), *o_arm = xmalloc(n_out);
-        int32_t *bias = xmalloc(4 * (size_t)p.units), *kbias = xmalloc(4 * (size_t)p.units);
+        int32_t *bias = xmalloc(4 * (size_t)p.units);
         int32_t *mult = xmalloc(4 * (size_t)p.units);
         int8_t *shift = xmalloc(p.units);
         fill_s8(in, n_in);
@@ -278,10 +275,8 @@ static void test_fully_connected(void) {
         }
         void *scratch = xmalloc(mml__fully_connected_s8_arm_scratch(&p));
         mml__fully_connected_s8_ref(&p, in, weights, has_bias ? bias : NULL, o_ref);
-        mml__fold_bias_s8(weights, has_bias ? bias : NULL, p.units, p.depth, p.q.input_offset,
-            kbias);
         memset(o_arm, 0x5A, n_out);
-        mml__fully_connected_s8_arm(&p, in, weights, kbias, o_arm, scratch);
+        mml__fully_connected_s8_arm(&p, in, weights, has_bias ? bias : NULL, o_arm, scratch);
         if (memcmp(o_ref, o_arm, n_out) != 0 && bad++ < 5) {
             fprintf(stderr, "fully connected: %u x %u -> %u\n", (unsigned)p.batches,
                 (unsigned)p.depth, (unsigned)p.units);
@@ -291,7 +286,6 @@ static void test_fully_connected(void) {
         free(o_ref);
         free(o_arm);
         free(bias);
-        free(kbias);
         free(mult);
         free(shift);
         free(scratch);

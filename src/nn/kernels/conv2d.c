@@ -30,7 +30,6 @@ typedef struct {
     uint8_t oc_scales;   // hybrid: one weight scale per output channel (else one for all)
     uint32_t scratch;    // hybrid: location of the per-batch scales, offsets and int8 input;
                          // eval_s8_arm: its scratch
-    uint32_t kbias;      // eval_s8_arm: location of the out_c folded biases (mml__fold_bias_s8)
     uint32_t scales;     // hybrid: location of the 1 or out_c float weight scales
     uint8_t bias_size;   // int16: 8 (int64 bias) or 4 (int32 bias or none: int32 sums)
     // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
@@ -146,7 +145,8 @@ static mml_status_t eval_s8_arm(const mml_eval_ctx_t *ctx, void *data) {
     mml__conv_s8_t k;
     params_s8(d, &k);
     mml__conv2d_s8_arm(&k, (const int8_t *)mml__ptr(ctx, d->input),
-        (const int8_t *)mml__ptr(ctx, d->filter), (const int32_t *)mml__ptr(ctx, d->kbias),
+        (const int8_t *)mml__ptr(ctx, d->filter),
+        d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL,
         (int8_t *)mml__ptr(ctx, d->output), mml__ptr(ctx, d->scratch));
     return MML_OK;
 }
@@ -257,9 +257,8 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         }
         p->eval = eval_s8;
 #if MML_ARCH_ARM_DSP
-        // The DSP variant folds the input offset into the biases at prepare: constant filter
-        // and bias, and no groups.
-        if (filt_c == in_c && filter.is_constant && (!has_bias || bias.is_constant)) {
+        // The DSP variant: convolutions without groups.
+        if (filt_c == in_c) {
             mml__conv_s8_t k = {0};
             k.w = w;
             k.in_c = in_c;
@@ -317,14 +316,8 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     p->macs = (uint64_t)out.elems * (uint64_t)(w.filt_h * w.filt_w) * (uint64_t)filt_c;
     uint32_t n_quant = in.dtype == MML_INT8 || in.dtype == MML_INT16 ? (uint32_t)out_c : 0;
     uint32_t n_scales = p->eval == eval_hybrid ? filter.scales.n : 0;
-    uint32_t tail = MML_REQUANT_BYTES(n_quant) + 4 * n_scales, n_kbias = 0;
-#if MML_ARCH_ARM_DSP
-    if (p->eval == eval_s8_arm) {
-        tail = (tail + 3u) & ~3u;
-        n_kbias = (uint32_t)out_c;
-    }
-#endif
-    conv_t *d = (conv_t *)mml__prep_persist(p, sizeof(conv_t) + tail + 4 * n_kbias);
+    conv_t *d =
+        (conv_t *)mml__prep_persist(p, sizeof(conv_t) + MML_REQUANT_BYTES(n_quant) + 4 * n_scales);
     if (!d) {
         return MML_OK;
     }
@@ -359,14 +352,11 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         mml__conv_quant_tail(p, &in, &filter, &out, n_quant, d + 1, &d->input_offset,
             &d->output_offset);
     }
-    if (n_kbias > 0) {
-        int32_t *kbias = (int32_t *)(void *)((uint8_t *)(d + 1) + tail);
-        d->kbias = mml__prep_persist_loc(p, d) + (uint32_t)sizeof(conv_t) + tail;
+#if MML_ARCH_ARM_DSP
+    if (p->eval == eval_s8_arm) {
         d->scratch = mml__prep_scratch_loc(p);
-        mml__fold_bias_s8((const int8_t *)filter.data,
-            has_bias ? (const int32_t *)(const void *)bias.data : NULL, n_kbias,
-            (uint32_t)(w.filt_h * w.filt_w * filt_c), d->input_offset, kbias);
     }
+#endif
     return MML_OK;
 }
 #endif // MML_OP_ON(CONV_2D)

@@ -4,19 +4,6 @@
 #include "nn/kernels/nn_s8.h"
 #include "nn/ops.h"
 
-#if MML_OP_ON(CONV_2D) || MML_OP_ON(FULLY_CONNECTED)
-void mml__fold_bias_s8(const int8_t *rows, const int32_t *bias, uint32_t n, uint32_t k,
-    int32_t offset, int32_t *kbias) {
-    for (uint32_t r = 0; r < n; r++) {
-        uint32_t sum = 0;
-        for (uint32_t i = 0; i < k; i++) {
-            sum += (uint32_t)(int32_t)rows[(size_t)r * k + i];
-        }
-        kbias[r] = (int32_t)((bias ? (uint32_t)bias[r] : 0u) + sum * (uint32_t)offset);
-    }
-}
-#endif
-
 #if MML_OP_ON(CONV_2D)
 // Output in raster order; for each output element (channel oc) the sum of f * (x + offset) over
 // the taps inside the input (TFLite's order), plus bias, requantized. The taps inside are found

@@ -19,10 +19,9 @@ uint32_t mml__conv2d_s8_arm_scratch(const mml__conv_s8_t *p) {
     return 2u * (2u * (k & ~3u) + 8u) + ((k + 3u) & ~3u);
 }
 
-// Output pixel (oy, ox)'s window as int16 column col (mml__expand_q15r_step's layout with
-// step), taps outside
-// the input holding the input zero point (-input_offset): their f * (zp + offset) terms are 0,
-// so kbias (the offset times the whole filter row) makes the sum the reference's.
+// Output pixel (oy, ox)'s window plus the input offset as int16 column col
+// (mml__expand_q15r_step's layout with step), taps outside the input holding the input zero
+// point (-input_offset): their terms f * (zp + offset) are 0, as the reference skips them.
 static void gather(const mml__conv_s8_t *p, const int8_t *in_b, int32_t oy, int32_t ox, int8_t *buf,
     int16_t *col, int32_t step) {
     const mml__window_t *w = &p->w;
@@ -30,7 +29,7 @@ static void gather(const mml__conv_s8_t *p, const int8_t *in_b, int32_t oy, int3
     if (w->filt_h == 1 && w->filt_w == 1) { // always inside (window_prepare)
         const size_t pix =
             (size_t)(oy * w->stride_h - w->pad_h) * w->in_w + (size_t)(ox * w->stride_w - w->pad_w);
-        mml__expand_q15r_step(in_b + pix * in_c, col, in_c, 0, step);
+        mml__expand_q15r_step(in_b + pix * in_c, col, in_c, p->q.input_offset, step);
         return;
     }
     const int8_t zp = (int8_t)(-p->q.input_offset);
@@ -57,11 +56,11 @@ static void gather(const mml__conv_s8_t *p, const int8_t *in_b, int32_t oy, int3
             }
         }
     }
-    mml__expand_q15r_step(buf, col, k, 0, step);
+    mml__expand_q15r_step(buf, col, k, p->q.input_offset, step);
 }
 
 void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
-    const int32_t *kbias, int8_t *out, void *scratch) {
+    const int32_t *bias, int8_t *out, void *scratch) {
     const mml__window_t *w = &p->w;
     const int32_t k = (int32_t)col_len(p), out_c = p->out_c;
     const int32_t npix = w->out_h * w->out_w;
@@ -84,9 +83,10 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
             const int8_t *f = filter;
             int32_t oc = 0;
             for (; oc + 1 < out_c; oc += 2, f += 2 * (size_t)k) {
+                const uint32_t b0 = bias ? (uint32_t)bias[oc] : 0u;
+                const uint32_t b1 = bias ? (uint32_t)bias[oc + 1] : 0u;
                 if (two) {
-                    uint32_t acc[4] = {(uint32_t)kbias[oc], (uint32_t)kbias[oc],
-                        (uint32_t)kbias[oc + 1], (uint32_t)kbias[oc + 1]};
+                    uint32_t acc[4] = {b0, b0, b1, b1};
                     mml__dot_2x2_s8_q15r(f, k, cols, acc);
                     out0[oc] = mml__requant_s8(acc[0], mult[oc], shift[oc], off, lo, hi);
                     out1[oc] = mml__requant_s8(acc[1], mult[oc], shift[oc], off, lo, hi);
@@ -95,7 +95,7 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
                     out1[oc + 1] =
                         mml__requant_s8(acc[3], mult[oc + 1], shift[oc + 1], off, lo, hi);
                 } else {
-                    uint32_t acc[2] = {(uint32_t)kbias[oc], (uint32_t)kbias[oc + 1]};
+                    uint32_t acc[2] = {b0, b1};
                     mml__dot_2x1_s8_q15r(f, f + k, cols, k, acc);
                     out0[oc] = mml__requant_s8(acc[0], mult[oc], shift[oc], off, lo, hi);
                     out0[oc + 1] =
@@ -104,7 +104,7 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
             }
             if (oc < out_c) { // the last odd channel: its row against each column
                 for (int32_t c = 0; c <= two; c++) {
-                    uint32_t a = (uint32_t)kbias[oc];
+                    uint32_t a = bias ? (uint32_t)bias[oc] : 0u;
                     const int16_t *col = cols + 4 * c;
                     int32_t n = 0;
                     for (; n + 3 < k; n += 4) {

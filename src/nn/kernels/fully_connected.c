@@ -27,9 +27,7 @@ typedef struct {
     uint32_t scratch;   // hybrid: location of the per-batch factors, offsets and int8 input
     float w_scale;      // hybrid: the weights' scale
     uint8_t bias_size;  // int16: 8 (int64 bias) or 4 (int32 bias or none: int32 sums)
-    uint32_t kbias;     // eval_s8_arm: location of the units folded biases (mml__fold_bias_s8)
-    // int8/int16: n_quant multipliers (int32), then n_quant shifts (int8) follow (eval_s8_arm:
-    // then, 4-aligned, the units folded biases).
+    // int8/int16: n_quant multipliers (int32), then n_quant shifts (int8) follow.
 } fc_t;
 
 static int32_t *fc_mult(fc_t *d) {
@@ -72,7 +70,8 @@ static mml_status_t eval_s8_arm(const mml_eval_ctx_t *ctx, void *data) {
     mml__fc_s8_t k;
     params_s8(d, &k);
     mml__fully_connected_s8_arm(&k, (const int8_t *)mml__ptr(ctx, d->input),
-        (const int8_t *)mml__ptr(ctx, d->weights), (const int32_t *)mml__ptr(ctx, d->kbias),
+        (const int8_t *)mml__ptr(ctx, d->weights),
+        d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL,
         (int8_t *)mml__ptr(ctx, d->output), mml__ptr(ctx, d->scratch));
     return MML_OK;
 }
@@ -225,10 +224,8 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         n_quant = w.scales.n;
         p->eval = eval_s8;
 #if MML_ARCH_ARM_DSP
-        // The DSP variant folds the input offset into the biases at prepare: constant weights
-        // and bias, weights zero point 0 (TFLite's int8 models).
-        if (w.is_constant && (!has_bias || bias.is_constant) &&
-            mml__tensor_zero_point(p->m, &w, 0) == 0) {
+        // The DSP variant: weights zero point 0 (TFLite's int8 models).
+        if (mml__tensor_zero_point(p->m, &w, 0) == 0) {
             mml__fc_s8_t k = {0};
             k.depth = depth;
             k.units = units;
@@ -289,14 +286,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
     }
     p->macs = (uint64_t)batches * units * depth;
-    uint32_t tail = MML_REQUANT_BYTES(n_quant), n_kbias = 0;
-#if MML_ARCH_ARM_DSP
-    if (p->eval == eval_s8_arm) {
-        tail = (tail + 3u) & ~3u;
-        n_kbias = units;
-    }
-#endif
-    fc_t *d = (fc_t *)mml__prep_persist(p, sizeof(fc_t) + tail + 4 * n_kbias);
+    fc_t *d = (fc_t *)mml__prep_persist(p, sizeof(fc_t) + MML_REQUANT_BYTES(n_quant));
     if (!d) {
         return MML_OK;
     }
@@ -325,13 +315,11 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         d->n_quant = n_quant;
         mml__conv_multipliers(p, &in, &w, &out, n_quant, fc_mult(d), fc_shift(d));
     }
-    if (n_kbias > 0) {
-        d->kbias = mml__prep_persist_loc(p, d) + (uint32_t)sizeof(fc_t) + tail;
+#if MML_ARCH_ARM_DSP
+    if (p->eval == eval_s8_arm) {
         d->scratch = mml__prep_scratch_loc(p);
-        mml__fold_bias_s8((const int8_t *)w.data,
-            has_bias ? (const int32_t *)(const void *)bias.data : NULL, units, depth,
-            d->input_offset, (int32_t *)(void *)((uint8_t *)(d + 1) + tail));
     }
+#endif
     return MML_OK;
 }
 #endif // MML_OP_ON(FULLY_CONNECTED)

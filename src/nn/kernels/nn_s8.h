@@ -48,21 +48,14 @@ void mml__depthwise_conv2d_s8_ref(const mml__conv_s8_t *p, const int8_t *in, con
 void mml__fully_connected_s8_ref(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
     const int32_t *bias, int8_t *out);
 
-// Prepare-time folding for the variants: kbias[r] = bias[r] (0 without) + offset * sum of the k
-// int8 values of row r of rows (wrapping), for r < n. sum(f * (x + offset)) + bias is then
-// sum(f * x) + kbias: the variants' inner loops need no offset.
-void mml__fold_bias_s8(const int8_t *rows, const int32_t *bias, uint32_t n, uint32_t k,
-    int32_t offset, int32_t *kbias);
-
 #if MML_ARCH_ARM_DSP
 // Cortex-M DSP CONV_2D (groups 1 only, any size, stride, dilation, padding): output pixels two at
-// a time, each one's window gathered into an int16 column (padding holds the input zero point,
-// which kbias compensates), then two filter rows at a time against both columns (SMLAD).
-// kbias: mml__fold_bias_s8(filter, bias, out_c, KH*KW*in_c, input_offset). scratch:
-// mml__conv2d_s8_arm_scratch bytes, 4-aligned.
+// a time, each one's window plus the input offset gathered into an int16 column (taps in the
+// padding: 0), then two filter rows at a time against both columns (SMLAD). bias as the
+// reference's. scratch: mml__conv2d_s8_arm_scratch bytes, 4-aligned.
 uint32_t mml__conv2d_s8_arm_scratch(const mml__conv_s8_t *p);
 void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
-    const int32_t *kbias, int8_t *out, void *scratch);
+    const int32_t *bias, int8_t *out, void *scratch);
 // Cortex-M DSP DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 4): four channels at a
 // time with SXTAB16 (input plus offset) and SMLABB/SMLATT; bias as the reference's (NULL: none).
 // 3x3 filters with depth multiplier 1 take every pixel through one unrolled path, with scratch
@@ -71,12 +64,12 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
 uint32_t mml__depthwise_conv2d_s8_arm_scratch(const mml__conv_s8_t *p);
 void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch);
-// Cortex-M DSP FULLY_CONNECTED (weights_offset 0): each input row expanded once to int16, then
-// two weight rows at a time (SMLAD). kbias: mml__fold_bias_s8(weights, bias, units, depth,
-// input_offset). scratch: mml__fully_connected_s8_arm_scratch bytes, 4-aligned.
+// Cortex-M DSP FULLY_CONNECTED (weights_offset 0): each input row plus the input offset
+// expanded to int16 (256 values at a time), then two weight rows at a time (SMLAD). bias as the
+// reference's. scratch: mml__fully_connected_s8_arm_scratch bytes, 4-aligned.
 uint32_t mml__fully_connected_s8_arm_scratch(const mml__fc_s8_t *p);
 void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
-    const int32_t *kbias, int8_t *out, void *scratch);
+    const int32_t *bias, int8_t *out, void *scratch);
 #endif
 
 #endif // MICROML_NN_KERNELS_NN_S8_H
