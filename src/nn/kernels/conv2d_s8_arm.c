@@ -22,6 +22,28 @@ uint32_t mml__conv2d_s8_arm_scratch(const mml__conv_s8_t *p) {
 // Output pixel (oy, ox)'s window plus the input offset as int16 column col
 // (mml__expand_q15r_step's layout with step), taps outside the input holding the input zero
 // point (-input_offset): their terms f * (zp + offset) are 0, as the reference skips them.
+// memcpy and memset for the few bytes of a window row with few channels (first layers: 1 or 3),
+// where the library call costs more than the copy.
+static inline void copy_bytes(int8_t *dst, const int8_t *src, size_t n) {
+    if (n >= 16) {
+        memcpy(dst, src, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = src[i];
+    }
+}
+
+static inline void fill_bytes(int8_t *dst, int8_t v, size_t n) {
+    if (n >= 16) {
+        memset(dst, v, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = v;
+    }
+}
+
 static void gather(const mml__conv_s8_t *p, const int8_t *in_b, int32_t oy, int32_t ox, int8_t *buf,
     int16_t *col, int32_t step) {
     const mml__window_t *w = &p->w;
@@ -39,20 +61,20 @@ static void gather(const mml__conv_s8_t *p, const int8_t *in_b, int32_t oy, int3
     for (int32_t fy = 0; fy < w->filt_h; fy++, dst += row_bytes) {
         const int32_t iy = iy0 + fy * w->dil_h;
         if (iy < 0 || iy >= w->in_h) {
-            memset(dst, zp, row_bytes);
+            fill_bytes(dst, zp, row_bytes);
             continue;
         }
         const int8_t *src = in_b + (size_t)iy * w->in_w * in_c;
         if (w->dil_w == 1 && ix0 >= 0 && ix0 + w->filt_w <= w->in_w) {
-            memcpy(dst, src + (size_t)ix0 * in_c, row_bytes);
+            copy_bytes(dst, src + (size_t)ix0 * in_c, row_bytes);
             continue;
         }
         for (int32_t fx = 0; fx < w->filt_w; fx++) {
             const int32_t ix = ix0 + fx * w->dil_w;
             if (ix < 0 || ix >= w->in_w) {
-                memset(dst + (size_t)fx * in_c, zp, (size_t)in_c);
+                fill_bytes(dst + (size_t)fx * in_c, zp, (size_t)in_c);
             } else {
-                memcpy(dst + (size_t)fx * in_c, src + (size_t)ix * in_c, (size_t)in_c);
+                copy_bytes(dst + (size_t)fx * in_c, src + (size_t)ix * in_c, (size_t)in_c);
             }
         }
     }
