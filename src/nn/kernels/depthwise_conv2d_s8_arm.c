@@ -10,7 +10,8 @@
 #if MML_ARCH_ARM_DSP && MML_OP_ON(DEPTHWISE_CONV_2D)
 
 // Depth multiplier a multiple of 4: the four output channels c..c+3 share input channel
-// c / depth_multiplier, its value plus offset in both halves of one word.
+// c / depth_multiplier, its value plus offset against both halves of the widened filter words
+// (SMLABB, SMLABT).
 static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out) {
     const mml__window_t *w = &p->w;
@@ -47,16 +48,33 @@ static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t
                     for (int32_t fy = 0; fy < v.ny; fy++) {
                         const int8_t *ip = irow;
                         const int8_t *fp = frow;
-                        for (int32_t fx = 0; fx < v.nx; fx++) {
-                            const uint32_t x = (uint32_t)(*ip + in_offset) & 0xFFFFu;
-                            const uint32_t xx = x | (x << 16), f = mml__ld32(fp);
+                        // x + offset in the bottom half, against both halves of f; two taps
+                        // a round.
+                        const int8_t *const ip_end = ip + (size_t)(v.nx & ~1) * x_step;
+                        while (ip != ip_end) {
+                            const uint32_t x = (uint32_t)(ip[0] + in_offset), f = mml__ld32(fp);
+                            const uint32_t y = (uint32_t)(ip[x_step] + in_offset);
+                            const uint32_t g = mml__ld32(fp + ch);
                             const uint32_t f02 = mml__sxtb16(f), f13 = mml__sxtb16_ror8(f);
-                            a0 = mml__smlabb(xx, f02, a0);
-                            a2 = mml__smlatt(xx, f02, a2);
-                            a1 = mml__smlabb(xx, f13, a1);
-                            a3 = mml__smlatt(xx, f13, a3);
-                            ip += x_step;
-                            fp += ch;
+                            const uint32_t g02 = mml__sxtb16(g), g13 = mml__sxtb16_ror8(g);
+                            a0 = mml__smlabb(x, f02, a0);
+                            a2 = mml__smlabt(x, f02, a2);
+                            a1 = mml__smlabb(x, f13, a1);
+                            a3 = mml__smlabt(x, f13, a3);
+                            a0 = mml__smlabb(y, g02, a0);
+                            a2 = mml__smlabt(y, g02, a2);
+                            a1 = mml__smlabb(y, g13, a1);
+                            a3 = mml__smlabt(y, g13, a3);
+                            ip += 2 * x_step;
+                            fp += 2 * (size_t)ch;
+                        }
+                        if (v.nx & 1) {
+                            const uint32_t x = (uint32_t)(*ip + in_offset), f = mml__ld32(fp);
+                            const uint32_t f02 = mml__sxtb16(f), f13 = mml__sxtb16_ror8(f);
+                            a0 = mml__smlabb(x, f02, a0);
+                            a2 = mml__smlabt(x, f02, a2);
+                            a1 = mml__smlabb(x, f13, a1);
+                            a3 = mml__smlabt(x, f13, a3);
                         }
                         irow += row_step;
                         frow += frow_step;

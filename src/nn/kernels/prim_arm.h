@@ -19,6 +19,7 @@
 #define mml__smlad(a, b, acc) ((uint32_t)__smlad((int16x2_t)(a), (int16x2_t)(b), (int32_t)(acc)))
 #define mml__smlabb(a, b, acc) ((uint32_t)__smlabb((int32_t)(a), (int32_t)(b), (int32_t)(acc)))
 #define mml__smlatt(a, b, acc) ((uint32_t)__smlatt((int32_t)(a), (int32_t)(b), (int32_t)(acc)))
+#define mml__smlabt(a, b, acc) ((uint32_t)__smlabt((int32_t)(a), (int32_t)(b), (int32_t)(acc)))
 // SXTB16 and SXTAB16 of x rotated right by 8 in one instruction (GCC 12 does not fold the ROR).
 static inline uint32_t mml__sxtb16_ror8(uint32_t x) {
     uint32_t r;
@@ -59,6 +60,9 @@ static inline uint32_t mml__smlabb(uint32_t a, uint32_t b, uint32_t acc) {
 }
 static inline uint32_t mml__smlatt(uint32_t a, uint32_t b, uint32_t acc) {
     return acc + (uint32_t)(mml__s16(a >> 16) * mml__s16(b >> 16));
+}
+static inline uint32_t mml__smlabt(uint32_t a, uint32_t b, uint32_t acc) {
+    return acc + (uint32_t)(mml__s16(a) * mml__s16(b >> 16));
 }
 #endif
 
