@@ -120,3 +120,33 @@ $(BUILD)/arm/$(1)/libmicroml.a: $(patsubst $(TOP)/src/%.c,$(BUILD)/arm/$(1)/obj/
 	rm -f $$@ && arm-none-eabi-ar rcs $$@ $$^
 endef
 $(foreach c,$(ARM_CPUS),$(eval $(call ARM_LIB_RULE,$(c))))
+
+# The TFLM vector suite (tests/c/test_vectors.c) once more through the Cortex-M DSP kernel
+# variants, compiled for the host with portable stand-ins for the intrinsics
+# (MML_ARM_DSP_EMULATE, nn/kernels/mml_arch.h): prepare's variant choice, scratch and folded
+# biases checked on every model under the sanitizers.
+DSP_FLAGS := $(SAN_FLAGS) -DMML_ARM_DSP_EMULATE=1
+DSP_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/asan-dsp/obj/%.o,$(CORE_SRC))
+ctest-build: $(BUILD)/tests/test_vectors_dsp
+$(BUILD)/asan-dsp/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	@echo "CC (asan, DSP variants) $(patsubst $(TOP)/%,%,$<)"
+	@$(HOST_CC) $(DSP_FLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
+$(BUILD)/asan-dsp/libmicroml.a: $(DSP_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/tests/test_vectors_dsp: $(TOP)/tests/c/test_vectors.c $(wildcard $(TOP)/tests/c/*.h) \
+    $(BUILD)/asan-dsp/libmicroml.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(DSP_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
+	    $(BUILD)/asan-dsp/libmicroml.a -lm
+
+# The kernel variant tests (tests/c/test_kernels.c) built for the Cortex-M4F: the real DSP
+# instructions, run by tests/run on QEMU's mps2-an386 through semihosting (tests/c/arm/).
+ARM_TEST_FLAGS := $(ARM_FLAGS_cortex-m4) -O2 -std=gnu99 -Wall -Wextra -Wno-unused-parameter -Werror \
+    -DMML_KERNELS_TEST_STANDALONE=1 -nostartfiles --specs=rdimon.specs \
+    -T $(TOP)/tests/c/arm/mps2_an386.ld
+ctest-build: $(BUILD)/tests-arm/test_kernels.elf
+$(BUILD)/tests-arm/test_kernels.elf: $(TOP)/tests/c/test_kernels.c $(TOP)/tests/c/arm/startup.c \
+    $(TOP)/tests/c/arm/mps2_an386.ld $(TOP)/tests/c/mml_test.h $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(ARM_TEST_FLAGS) $(CORE_INC) -I$(TOP)/tests/c -o $@ $(TOP)/tests/c/arm/startup.c $<

@@ -3,6 +3,7 @@
 // dilation, SAME/VALID padding and fused activation. int8 (per-channel), 16x8 (int16 activations,
 // int8 filter, int64 or int32 bias) and float32, as TFLite.
 #include "nn/kernel.h"
+#include "nn/kernels/nn_s8.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
 #if MML_OP_ON(CONV_2D)
@@ -27,7 +28,8 @@ typedef struct {
     uint8_t has_bias;
     uint8_t per_channel; // hybrid: per-channel path (asymmetric input, acc * scale * factor)
     uint8_t oc_scales;   // hybrid: one weight scale per output channel (else one for all)
-    uint32_t scratch;    // hybrid: location of the per-batch scales, offsets and int8 input
+    uint32_t scratch;    // hybrid: location of the per-batch scales, offsets and int8 input;
+                         // eval_s8_arm: its scratch
     uint32_t scales;     // hybrid: location of the 1 or out_c float weight scales
     uint8_t bias_size;   // int16: 8 (int64 bias) or 4 (int32 bias or none: int32 sums)
     // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
@@ -111,14 +113,44 @@ static inline float clamp_f32(const conv_t *d, float v) {
     return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
 }
 
-// The int32 sum wraps like TFLite's, without UB.
-CONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset = d->input_offset;
-          const int32_t out_offset = d->output_offset; const int32_t act_min = d->act_min;
-          const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
-          const int8_t *shift = conv_quant_shift(d),
-          acc += (uint32_t)((int32_t)f * ((int32_t)x + in_offset)),
-          mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
-              act_min, act_max))
+// The int8 kernel's arguments (nn_s8.h) from the record.
+static void params_s8(const conv_t *d, mml__conv_s8_t *k) {
+    k->w = d->w;
+    k->in_c = d->in_c;
+    k->out_c = d->out_c;
+    k->filt_c = d->filt_c;
+    k->depth_multiplier = 1;
+    k->q.input_offset = d->input_offset;
+    k->q.output_offset = d->output_offset;
+    k->q.act_min = d->act_min;
+    k->q.act_max = d->act_max;
+    k->q.mult = conv_quant(d);
+    k->q.shift = conv_quant_shift(d);
+}
+
+static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+    const conv_t *d = (const conv_t *)data;
+    mml__conv_s8_t k;
+    params_s8(d, &k);
+    mml__conv2d_s8_ref(&k, (const int8_t *)mml__ptr(ctx, d->input),
+        (const int8_t *)mml__ptr(ctx, d->filter),
+        d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL,
+        (int8_t *)mml__ptr(ctx, d->output));
+    return MML_OK;
+}
+
+#if MML_ARCH_ARM_DSP
+static mml_status_t eval_s8_arm(const mml_eval_ctx_t *ctx, void *data) {
+    const conv_t *d = (const conv_t *)data;
+    mml__conv_s8_t k;
+    params_s8(d, &k);
+    mml__conv2d_s8_arm(&k, (const int8_t *)mml__ptr(ctx, d->input),
+        (const int8_t *)mml__ptr(ctx, d->filter),
+        d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL,
+        (int8_t *)mml__ptr(ctx, d->output), mml__ptr(ctx, d->scratch));
+    return MML_OK;
+}
+#endif
 
 // 16x8: int16 input, int8 filter, an int64 or int32 bias or none (bias_size: see mml__out_s16).
 CONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t act_min = d->act_min;
@@ -224,6 +256,16 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
             return st;
         }
         p->eval = eval_s8;
+#if MML_ARCH_ARM_DSP
+        // The DSP variant: convolutions without groups.
+        if (filt_c == in_c) {
+            mml__conv_s8_t k = {0};
+            k.w = w;
+            k.in_c = in_c;
+            p->eval = eval_s8_arm;
+            mml__prep_scratch(p, mml__conv2d_s8_arm_scratch(&k));
+        }
+#endif
     } else if (in.dtype == MML_INT16) {
         if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_INT16)) != MML_OK ||
@@ -310,6 +352,11 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         mml__conv_quant_tail(p, &in, &filter, &out, n_quant, d + 1, &d->input_offset,
             &d->output_offset);
     }
+#if MML_ARCH_ARM_DSP
+    if (p->eval == eval_s8_arm) {
+        d->scratch = mml__prep_scratch_loc(p);
+    }
+#endif
     return MML_OK;
 }
 #endif // MML_OP_ON(CONV_2D)

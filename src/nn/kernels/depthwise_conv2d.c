@@ -3,6 +3,7 @@
 // into output channels c * depth_multiplier + m. int8 (per-channel), 16x8 (int16 activations, int8
 // filter, int64 bias) and float32, as TFLite.
 #include "nn/kernel.h"
+#include "nn/kernels/nn_s8.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
 #if MML_OP_ON(DEPTHWISE_CONV_2D)
@@ -25,6 +26,9 @@ typedef struct {
     int32_t act_min, act_max;   // int8/int16: quantized clamp bounds
     float act_min_f, act_max_f; // float32
     uint8_t has_bias;
+#if MML_ARCH_ARM_DSP
+    uint32_t scratch; // int8 variant: location of its scratch (if it asks for one)
+#endif
     // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
 } dwconv_t;
 
@@ -98,14 +102,34 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
         return MML_OK;                                                                             \
     }
 
-// The int32 sum wraps like TFLite's, without UB.
-DWCONV_EVAL(eval_s8, int8_t, int8_t, int32_t, uint32_t, const int32_t in_offset = d->input_offset;
-            const int32_t out_offset = d->output_offset; const int32_t act_min = d->act_min;
-            const int32_t act_max = d->act_max; const int32_t *mult = dwconv_quant(d);
-            const int8_t *shift = dwconv_quant_shift(d),
-            acc += (uint32_t)((int32_t)f * ((int32_t)x + in_offset)),
-            mml__conv_out_s8(bias ? acc + (uint32_t)bias[oc] : acc, mult[oc], shift[oc], out_offset,
-                act_min, act_max))
+// The int8 kernels (nn_s8.h): the reference, or the variant mml_arch.h builds and prepare picks.
+static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+    const dwconv_t *d = (const dwconv_t *)data;
+    mml__conv_s8_t k;
+    k.w = d->w;
+    k.in_c = d->in_c;
+    k.out_c = d->out_c;
+    k.filt_c = 1;
+    k.depth_multiplier = d->depth_multiplier;
+    k.q.input_offset = d->input_offset;
+    k.q.output_offset = d->output_offset;
+    k.q.act_min = d->act_min;
+    k.q.act_max = d->act_max;
+    k.q.mult = dwconv_quant(d);
+    k.q.shift = dwconv_quant_shift(d);
+    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
+    const int8_t *filter = (const int8_t *)mml__ptr(ctx, d->filter);
+    const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
+    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
+#if MML_ARCH_ARM_DSP
+    if (k.depth_multiplier == 1 || k.depth_multiplier % 4 == 0) {
+        mml__depthwise_conv2d_s8_arm(&k, in, filter, bias, out, mml__ptr(ctx, d->scratch));
+        return MML_OK;
+    }
+#endif
+    mml__depthwise_conv2d_s8_ref(&k, in, filter, bias, out);
+    return MML_OK;
+}
 
 // 16x8: int64 sums (wrapping here), an int64 bias or none, the int64 requantization, as
 // TFLite's DepthwiseConvPerChannel for int16.
@@ -170,6 +194,13 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
             return st;
         }
         p->eval = eval_s8;
+#if MML_ARCH_ARM_DSP
+        mml__conv_s8_t k = {0};
+        k.w = w;
+        k.out_c = out_c;
+        k.depth_multiplier = dm;
+        mml__prep_scratch(p, mml__depthwise_conv2d_s8_arm_scratch(&k));
+#endif
     } else if (in.dtype == MML_INT16) {
         if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_INT16)) != MML_OK ||
@@ -208,6 +239,9 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     d->in_c = in_c;
     d->out_c = out_c;
     d->depth_multiplier = dm;
+#if MML_ARCH_ARM_DSP
+    d->scratch = mml__prep_scratch_loc(p);
+#endif
     d->act_min = act_min;
     d->act_max = act_max;
     d->act_min_f = act_min_f;

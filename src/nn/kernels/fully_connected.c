@@ -3,6 +3,7 @@
 // int8 (per-tensor or per-channel weights, int32 bias), 16x8 (int16 activations, int8 weights,
 // int64 or int32 bias) and float32, as TFLite's reference kernels.
 #include "nn/kernel.h"
+#include "nn/kernels/nn_s8.h"
 #include "nn/kernels/window.h"
 #include "nn/ops.h"
 #if MML_OP_ON(FULLY_CONNECTED)
@@ -37,48 +38,44 @@ static int8_t *fc_shift(fc_t *d) {
     return (int8_t *)(fc_mult(d) + d->n_quant);
 }
 
+// The int8 kernel's arguments (nn_s8.h) from the record.
+static void params_s8(const fc_t *d, mml__fc_s8_t *k) {
+    k->batches = d->batches;
+    k->depth = d->depth;
+    k->units = d->units;
+    k->weights_offset = d->weights_offset;
+    k->per_channel = d->n_quant > 1;
+    k->q.input_offset = d->input_offset;
+    k->q.output_offset = d->output_offset;
+    k->q.act_min = d->act_min;
+    k->q.act_max = d->act_max;
+    k->q.mult = fc_mult((fc_t *)d);
+    k->q.shift = fc_shift((fc_t *)d);
+}
+
 static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     const fc_t *d = (const fc_t *)data;
-    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
-    const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);
-    const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
-    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
-    const int32_t *mult = fc_mult((fc_t *)data);
-    const int8_t *shift = fc_shift((fc_t *)data);
-    const uint32_t per_channel = d->n_quant > 1;
-    const uint32_t depth = d->depth, units = d->units;
-    const int32_t in_offset = d->input_offset, w_offset = d->weights_offset;
-    const int32_t out_offset = d->output_offset, act_min = d->act_min, act_max = d->act_max;
-    for (uint32_t b = 0; b < d->batches; b++) {
-        const int8_t *ir = in + b * depth;
-        // TFLite sums (w + w_offset) * (x + in_offset); with unsigned (wrapping) sums that is
-        // sum(w * (x + in_offset)) + w_offset * sum(x + in_offset), the same int32 bit for bit,
-        // and the second sum is the same for every unit (w_offset is 0 in int8 TFLite models).
-        uint32_t in_sum = 0;
-        if (w_offset != 0) {
-            for (uint32_t k = 0; k < depth; k++) {
-                in_sum += (uint32_t)((int32_t)ir[k] + in_offset);
-            }
-            in_sum *= (uint32_t)w_offset;
-        }
-        for (uint32_t o = 0; o < units; o++) {
-            const int8_t *wr = w + o * depth;
-            // Unsigned sums wrap instead of overflowing (only a corrupted model gets there).
-            uint32_t sum = in_sum;
-            for (uint32_t k = 0; k < depth; k++) {
-                sum += (uint32_t)((int32_t)wr[k] * ((int32_t)ir[k] + in_offset));
-            }
-            if (bias) {
-                sum += (uint32_t)bias[o];
-            }
-            uint32_t qi = per_channel * o;
-            int64_t acc = (int64_t)mml__mul_by_qm((int32_t)sum, mult[qi], shift[qi]) + out_offset;
-            acc = acc < act_min ? act_min : acc > act_max ? act_max : acc;
-            out[b * units + o] = (int8_t)acc;
-        }
-    }
+    mml__fc_s8_t k;
+    params_s8(d, &k);
+    mml__fully_connected_s8_ref(&k, (const int8_t *)mml__ptr(ctx, d->input),
+        (const int8_t *)mml__ptr(ctx, d->weights),
+        d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL,
+        (int8_t *)mml__ptr(ctx, d->output));
     return MML_OK;
 }
+
+#if MML_ARCH_ARM_DSP
+static mml_status_t eval_s8_arm(const mml_eval_ctx_t *ctx, void *data) {
+    const fc_t *d = (const fc_t *)data;
+    mml__fc_s8_t k;
+    params_s8(d, &k);
+    mml__fully_connected_s8_arm(&k, (const int8_t *)mml__ptr(ctx, d->input),
+        (const int8_t *)mml__ptr(ctx, d->weights),
+        d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL,
+        (int8_t *)mml__ptr(ctx, d->output), mml__ptr(ctx, d->scratch));
+    return MML_OK;
+}
+#endif
 
 // 16x8 (TFLite's int16 FullyConnected / FullyConnectedPerChannel): the sum of (w + w_offset) * x
 // (the weights offset is TFLite's per-tensor one, 0 per channel) with an int64 or int32 bias or
@@ -226,6 +223,16 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         }
         n_quant = w.scales.n;
         p->eval = eval_s8;
+#if MML_ARCH_ARM_DSP
+        // The DSP variant: weights zero point 0 (TFLite's int8 models).
+        if (mml__tensor_zero_point(p->m, &w, 0) == 0) {
+            mml__fc_s8_t k = {0};
+            k.depth = depth;
+            k.units = units;
+            p->eval = eval_s8_arm;
+            mml__prep_scratch(p, mml__fully_connected_s8_arm_scratch(&k));
+        }
+#endif
     } else if (in.dtype == MML_INT16) {
         if ((st = mml__prep_check_dtype(p, &w, MML_INT8)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_INT16)) != MML_OK ||
@@ -308,6 +315,11 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         d->n_quant = n_quant;
         mml__conv_multipliers(p, &in, &w, &out, n_quant, fc_mult(d), fc_shift(d));
     }
+#if MML_ARCH_ARM_DSP
+    if (p->eval == eval_s8_arm) {
+        d->scratch = mml__prep_scratch_loc(p);
+    }
+#endif
     return MML_OK;
 }
 #endif // MML_OP_ON(FULLY_CONNECTED)

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+// DEPTHWISE_CONV_2D int8, Cortex-M DSP variant (nn_s8.h), depth multiplier 1 (3x3 filters
+// apart) or a multiple of 4: four output channels at a time, input plus offset by SXTAB16 (or one
+// input value for all four), products by SMLABB/SMLATT; equal to mml__depthwise_conv2d_s8_ref.
+#include "nn/kernels/nn_s8.h"
+#include "nn/kernels/prim_arm.h"
+#include "nn/kernels/prim_s8.h"
+#include "nn/ops.h"
+
+#if MML_ARCH_ARM_DSP && MML_OP_ON(DEPTHWISE_CONV_2D)
+
+// Depth multiplier a multiple of 4: the four output channels c..c+3 share input channel
+// c / depth_multiplier, its value plus offset against both halves of the widened filter words
+// (SMLABB, SMLABT).
+static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out) {
+    const mml__window_t *w = &p->w;
+    const int32_t in_c = p->in_c, ch = p->out_c, dm = p->depth_multiplier;
+    const int32_t in_h = w->in_h, in_w = w->in_w, filt_h = w->filt_h, filt_w = w->filt_w;
+    const size_t row_step = (size_t)w->dil_h * in_w * in_c; // input, one filter row down
+    const size_t x_step = (size_t)w->dil_w * in_c;          // input, one filter tap right
+    const size_t frow_step = (size_t)filt_w * ch;           // filter, one row down
+    const int32_t in_offset = p->q.input_offset;
+    const int32_t *mult = p->q.mult;
+    const int8_t *shift = p->q.shift;
+    const int32_t off = p->q.output_offset, lo = p->q.act_min, hi = p->q.act_max;
+    for (int32_t b = 0; b < w->batches; b++) {
+        const int8_t *in_b = in + (size_t)b * in_h * in_w * in_c;
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            const int32_t iy0 = oy * w->stride_h - w->pad_h;
+            int32_t fy0, fy1;
+            mml__window_taps(iy0, w->dil_h, filt_h, in_h, &fy0, &fy1);
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                const mml__window_view_t v =
+                    mml__window_view(w, iy0, fy0, fy1, ox * w->stride_w - w->pad_w);
+                const int8_t *in_0 = in_b + v.in_pixel * in_c;
+                const int8_t *f_0 = filter + v.tap * ch;
+                for (int32_t c = 0; c < ch; c += 4) {
+                    uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                    if (bias) {
+                        a0 = (uint32_t)bias[c];
+                        a1 = (uint32_t)bias[c + 1];
+                        a2 = (uint32_t)bias[c + 2];
+                        a3 = (uint32_t)bias[c + 3];
+                    }
+                    const int8_t *irow = in_0 + c / dm;
+                    const int8_t *frow = f_0 + c;
+                    for (int32_t fy = 0; fy < v.ny; fy++) {
+                        const int8_t *ip = irow;
+                        const int8_t *fp = frow;
+                        // x + offset in the bottom half, against both halves of f; two taps
+                        // a round.
+                        const int8_t *const ip_end = ip + (size_t)(v.nx & ~1) * x_step;
+                        while (ip != ip_end) {
+                            const uint32_t x = (uint32_t)(ip[0] + in_offset), f = mml__ld32(fp);
+                            const uint32_t y = (uint32_t)(ip[x_step] + in_offset);
+                            const uint32_t g = mml__ld32(fp + ch);
+                            const uint32_t f02 = mml__sxtb16(f), f13 = mml__sxtb16_ror8(f);
+                            const uint32_t g02 = mml__sxtb16(g), g13 = mml__sxtb16_ror8(g);
+                            a0 = mml__smlabb(x, f02, a0);
+                            a2 = mml__smlabt(x, f02, a2);
+                            a1 = mml__smlabb(x, f13, a1);
+                            a3 = mml__smlabt(x, f13, a3);
+                            a0 = mml__smlabb(y, g02, a0);
+                            a2 = mml__smlabt(y, g02, a2);
+                            a1 = mml__smlabb(y, g13, a1);
+                            a3 = mml__smlabt(y, g13, a3);
+                            ip += 2 * x_step;
+                            fp += 2 * (size_t)ch;
+                        }
+                        if (v.nx & 1) {
+                            const uint32_t x = (uint32_t)(*ip + in_offset), f = mml__ld32(fp);
+                            const uint32_t f02 = mml__sxtb16(f), f13 = mml__sxtb16_ror8(f);
+                            a0 = mml__smlabb(x, f02, a0);
+                            a2 = mml__smlabt(x, f02, a2);
+                            a1 = mml__smlabb(x, f13, a1);
+                            a3 = mml__smlabt(x, f13, a3);
+                        }
+                        irow += row_step;
+                        frow += frow_step;
+                    }
+                    out[c] = mml__requant_s8(a0, mult[c], shift[c], off, lo, hi);
+                    out[c + 1] = mml__requant_s8(a1, mult[c + 1], shift[c + 1], off, lo, hi);
+                    out[c + 2] = mml__requant_s8(a2, mult[c + 2], shift[c + 2], off, lo, hi);
+                    out[c + 3] = mml__requant_s8(a3, mult[c + 3], shift[c + 3], off, lo, hi);
+                }
+                out += ch;
+            }
+        }
+    }
+}
+
+// The nine taps of four channels (c..c+3) added to a0..a3: input tp[t] + c, filter f + t * ch.
+// The nine taps of four channels c..c+3 added to acc[0..3] (raw int8 products: the input offset
+// is in the caller's folded biases). tab holds (input pointer, filter pointer) per tap.
+// Out of line, so that only its own values compete for registers: the assembly takes 10 (the
+// .mpy's -fpic reserves one more), 12 instructions a tap.
+__attribute__((noinline)) static void taps9(const int8_t *const *tab, int32_t c, uint32_t acc[4]) {
+    uint32_t r0 = acc[0], r1 = acc[1], r2 = acc[2], r3 = acc[3];
+#if MML_ISA_ARM_DSP
+    uint32_t x, w, x02, w02;
+    const int8_t *ip;
+    __asm__(".rept 9\n"
+            "ldrd %[ip], %[w], [%[tab]], #8\n"
+            "ldr %[x], [%[ip], %[c]]\n"
+            "ldr %[w], [%[w], %[c]]\n"
+            "sxtb16 %[x02], %[x]\n"
+            "sxtb16 %[x], %[x], ror #8\n"
+            "sxtb16 %[w02], %[w]\n"
+            "sxtb16 %[w], %[w], ror #8\n"
+            "smlabb %[r0], %[x02], %[w02], %[r0]\n"
+            "smlatt %[r2], %[x02], %[w02], %[r2]\n"
+            "smlabb %[r1], %[x], %[w], %[r1]\n"
+            "smlatt %[r3], %[x], %[w], %[r3]\n"
+            ".endr\n"
+            : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [r3] "+r"(r3), [tab] "+r"(tab),
+            [ip] "=&r"(ip), [x] "=&r"(x), [w] "=&r"(w), [x02] "=&r"(x02), [w02] "=&r"(w02)
+            : [c] "r"(c)
+            : "memory");
+#else
+    for (int32_t t = 0; t < 9; t++) {
+        const uint32_t x = mml__ld32(tab[2 * t] + c), w = mml__ld32(tab[2 * t + 1] + c);
+        const uint32_t x02 = mml__sxtb16(x), x13 = mml__sxtb16_ror8(x);
+        const uint32_t w02 = mml__sxtb16(w), w13 = mml__sxtb16_ror8(w);
+        r0 = mml__smlabb(x02, w02, r0);
+        r2 = mml__smlatt(x02, w02, r2);
+        r1 = mml__smlabb(x13, w13, r1);
+        r3 = mml__smlatt(x13, w13, r3);
+    }
+#endif
+    acc[0] = r0;
+    acc[1] = r1;
+    acc[2] = r2;
+    acc[3] = r3;
+}
+
+// A 3x3 filter, depth multiplier 1, every output pixel: its nine taps' input pixels in a table,
+// taps outside the input pointing at a row of the input zero point (raw x = zp: with the folded
+// offset its term is f * (zp + offset) = 0, as the reference skips it). Scratch: that row (ch
+// bytes, rounded up to 4), then the ch folded biases bias + offset * (sum of the 9 filter taps),
+// computed here once per call. Channels in blocks of four, the last ch % 4 one by one.
+static void dwconv3x3(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out, void *scratch) {
+    const mml__window_t *w = &p->w;
+    const int32_t ch = p->out_c, in_offset = p->q.input_offset;
+    const mml__quant_s8_t *q = &p->q;
+    const int32_t off = q->output_offset, lo = q->act_min, hi = q->act_max;
+    const int32_t *mult = q->mult;
+    const int8_t *shift = q->shift;
+    int8_t *zp_row = (int8_t *)scratch;
+    int32_t *kbias = (int32_t *)(void *)(zp_row + ((ch + 3) & ~3));
+    memset(zp_row, (int8_t)-in_offset, (size_t)ch);
+    for (int32_t c = 0; c < ch; c++) {
+        uint32_t sum = 0;
+        for (int32_t t = 0; t < 9; t++) {
+            sum += (uint32_t)(int32_t)filter[(size_t)t * ch + c];
+        }
+        kbias[c] = (int32_t)((bias ? (uint32_t)bias[c] : 0u) + sum * (uint32_t)in_offset);
+    }
+    const int8_t *tab[18]; // (input, filter) pointers of the nine taps
+    for (int32_t t = 0; t < 9; t++) {
+        tab[2 * t + 1] = filter + (size_t)t * ch;
+    }
+    for (int32_t b = 0; b < w->batches; b++) {
+        const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * ch;
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            const int32_t iy0 = oy * w->stride_h - w->pad_h;
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                const int32_t ix0 = ox * w->stride_w - w->pad_w;
+                for (int32_t t = 0; t < 9; t++) {
+                    const int32_t iy = iy0 + (t / 3) * w->dil_h, ix = ix0 + (t % 3) * w->dil_w;
+                    tab[2 * t] = iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w
+                        ? in_b + ((size_t)iy * w->in_w + (size_t)ix) * ch
+                        : zp_row;
+                }
+                int32_t c = 0;
+                for (; c + 3 < ch; c += 4) {
+                    uint32_t a[4] = {(uint32_t)kbias[c], (uint32_t)kbias[c + 1],
+                        (uint32_t)kbias[c + 2], (uint32_t)kbias[c + 3]};
+                    taps9(tab, c, a);
+                    out[c] = mml__requant_s8(a[0], mult[c], shift[c], off, lo, hi);
+                    out[c + 1] = mml__requant_s8(a[1], mult[c + 1], shift[c + 1], off, lo, hi);
+                    out[c + 2] = mml__requant_s8(a[2], mult[c + 2], shift[c + 2], off, lo, hi);
+                    out[c + 3] = mml__requant_s8(a[3], mult[c + 3], shift[c + 3], off, lo, hi);
+                }
+                for (; c < ch; c++) {
+                    uint32_t acc = (uint32_t)kbias[c];
+                    for (int32_t t = 0; t < 9; t++) {
+                        acc += (uint32_t)((int32_t)tab[2 * t + 1][c] * (int32_t)tab[2 * t][c]);
+                    }
+                    out[c] = mml__requant_s8(acc, mult[c], shift[c], off, lo, hi);
+                }
+                out += ch;
+            }
+        }
+    }
+}
+
+uint32_t mml__depthwise_conv2d_s8_arm_scratch(const mml__conv_s8_t *p) {
+    const int k3 = p->w.filt_h == 3 && p->w.filt_w == 3 && p->depth_multiplier == 1;
+    return k3 ? (((uint32_t)p->out_c + 3u) & ~3u) + 4u * (uint32_t)p->out_c : 0u;
+}
+
+void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out, void *scratch) {
+    if (p->depth_multiplier != 1) {
+        dwconv_mult4(p, in, filter, bias, out);
+        return;
+    }
+    if (mml__depthwise_conv2d_s8_arm_scratch(p) > 0) {
+        dwconv3x3(p, in, filter, bias, out, scratch);
+        return;
+    }
+    const mml__window_t *w = &p->w;
+    const int32_t ch = p->out_c; // == in_c
+    const int32_t in_h = w->in_h, in_w = w->in_w, filt_h = w->filt_h, filt_w = w->filt_w;
+    const size_t row_step = (size_t)w->dil_h * in_w * ch; // input, one filter row down
+    const size_t x_step = (size_t)w->dil_w * ch;          // input, one filter tap right
+    const size_t frow_step = (size_t)filt_w * ch;         // filter, one row down
+    const int32_t in_offset = p->q.input_offset;
+    const uint32_t off2 = ((uint32_t)in_offset & 0xFFFFu) * 0x00010001u;
+    const int32_t *mult = p->q.mult;
+    const int8_t *shift = p->q.shift;
+    const int32_t off = p->q.output_offset, lo = p->q.act_min, hi = p->q.act_max;
+    for (int32_t b = 0; b < w->batches; b++) {
+        const int8_t *in_b = in + (size_t)b * in_h * in_w * ch;
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            const int32_t iy0 = oy * w->stride_h - w->pad_h;
+            int32_t fy0, fy1;
+            mml__window_taps(iy0, w->dil_h, filt_h, in_h, &fy0, &fy1);
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                const mml__window_view_t v =
+                    mml__window_view(w, iy0, fy0, fy1, ox * w->stride_w - w->pad_w);
+                const int8_t *in_0 = in_b + v.in_pixel * ch;
+                const int8_t *f_0 = filter + v.tap * ch;
+                int32_t c = 0;
+                for (; c + 3 < ch; c += 4) {
+                    uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                    if (bias) {
+                        a0 = (uint32_t)bias[c];
+                        a1 = (uint32_t)bias[c + 1];
+                        a2 = (uint32_t)bias[c + 2];
+                        a3 = (uint32_t)bias[c + 3];
+                    }
+                    const int8_t *irow = in_0 + c;
+                    const int8_t *frow = f_0 + c;
+                    for (int32_t fy = 0; fy < v.ny; fy++) {
+                        const int8_t *ip = irow;
+                        const int8_t *fp = frow;
+                        for (int32_t fx = 0; fx < v.nx; fx++) {
+                            const uint32_t x = mml__ld32(ip), f = mml__ld32(fp);
+                            const uint32_t x02 = mml__sxtab16(off2, x);
+                            const uint32_t x13 = mml__sxtab16_ror8(off2, x);
+                            const uint32_t f02 = mml__sxtb16(f), f13 = mml__sxtb16_ror8(f);
+                            a0 = mml__smlabb(x02, f02, a0);
+                            a2 = mml__smlatt(x02, f02, a2);
+                            a1 = mml__smlabb(x13, f13, a1);
+                            a3 = mml__smlatt(x13, f13, a3);
+                            ip += x_step;
+                            fp += ch;
+                        }
+                        irow += row_step;
+                        frow += frow_step;
+                    }
+                    out[c] = mml__requant_s8(a0, mult[c], shift[c], off, lo, hi);
+                    out[c + 1] = mml__requant_s8(a1, mult[c + 1], shift[c + 1], off, lo, hi);
+                    out[c + 2] = mml__requant_s8(a2, mult[c + 2], shift[c + 2], off, lo, hi);
+                    out[c + 3] = mml__requant_s8(a3, mult[c + 3], shift[c + 3], off, lo, hi);
+                }
+                for (; c < ch; c++) {
+                    uint32_t acc = bias ? (uint32_t)bias[c] : 0u;
+                    const int8_t *irow = in_0 + c;
+                    const int8_t *frow = f_0 + c;
+                    for (int32_t fy = 0; fy < v.ny; fy++) {
+                        for (int32_t fx = 0; fx < v.nx; fx++) {
+                            acc += (uint32_t)((int32_t)frow[(size_t)fx * ch] *
+                                ((int32_t)irow[(size_t)fx * x_step] + in_offset));
+                        }
+                        irow += row_step;
+                        frow += frow_step;
+                    }
+                    out[c] = mml__requant_s8(acc, mult[c], shift[c], off, lo, hi);
+                }
+                out += ch;
+            }
+        }
+    }
+}
+#endif // MML_ARCH_ARM_DSP && MML_OP_ON(DEPTHWISE_CONV_2D)

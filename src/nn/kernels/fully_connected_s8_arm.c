@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// FULLY_CONNECTED int8, Cortex-M DSP variant (nn_s8.h), weights offset 0: each input row plus
+// the input offset expanded once to int16, two weight rows at a time by SMLAD; equal to
+// mml__fully_connected_s8_ref.
+#include "nn/kernels/nn_s8.h"
+#include "nn/kernels/prim_arm.h"
+#include "nn/kernels/prim_s8.h"
+#include "nn/ops.h"
+
+#if MML_ARCH_ARM_DSP && MML_OP_ON(FULLY_CONNECTED)
+
+// The input row is expanded FC_CHUNK values at a time, so that a long row (micro_speech: 4000)
+// does not cost 2 bytes of scratch per value; with more than one chunk the units' running sums
+// sit in scratch too (2 * 256 + 4 * units bytes).
+#define FC_CHUNK 256u
+
+uint32_t mml__fully_connected_s8_arm_scratch(const mml__fc_s8_t *p) {
+    if (p->depth <= FC_CHUNK) {
+        return 2u * ((p->depth + 1u) & ~1u);
+    }
+    return 2u * FC_CHUNK + 4u * p->units;
+}
+
+// The reference's output stage: the offset added without wrapping.
+static inline int8_t out_s8(uint32_t acc, const mml__quant_s8_t *q, uint32_t qi) {
+    int64_t v = (int64_t)mml__requant_i32(acc, q->mult[qi], q->shift[qi]) + q->output_offset;
+    return (int8_t)(v < q->act_min ? q->act_min : v > q->act_max ? q->act_max : v);
+}
+
+void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
+    const int32_t *bias, int8_t *out, void *scratch) {
+    const int32_t depth = (int32_t)p->depth;
+    const uint32_t units = p->units, pc = p->per_channel;
+    int16_t *col = (int16_t *)scratch;
+    uint32_t *sums = (uint32_t *)(void *)(col + FC_CHUNK); // only with more than one chunk
+    for (uint32_t b = 0; b < p->batches; b++) {
+        const int8_t *row = in + (size_t)b * depth;
+        int8_t *o = out + (size_t)b * units;
+        if (depth <= (int32_t)FC_CHUNK) {
+            mml__expand_q15r(row, col, depth, p->q.input_offset);
+            const int8_t *w = weights;
+            uint32_t u = 0;
+            for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
+                uint32_t acc[2] = {bias ? (uint32_t)bias[u] : 0u,
+                    bias ? (uint32_t)bias[u + 1] : 0u};
+                mml__dot_2x1_s8_q15r(w, w + depth, col, depth, acc);
+                o[u] = out_s8(acc[0], &p->q, pc * u);
+                o[u + 1] = out_s8(acc[1], &p->q, pc * (u + 1));
+            }
+            if (u < units) {
+                o[u] = out_s8(mml__dot_1x1_s8_q15r(w, col, depth, bias ? (uint32_t)bias[u] : 0u),
+                    &p->q, pc * u);
+            }
+            continue;
+        }
+        for (uint32_t u = 0; u < units; u++) {
+            sums[u] = bias ? (uint32_t)bias[u] : 0u;
+        }
+        for (int32_t k0 = 0; k0 < depth; k0 += (int32_t)FC_CHUNK) {
+            const int32_t n = depth - k0 < (int32_t)FC_CHUNK ? depth - k0 : (int32_t)FC_CHUNK;
+            mml__expand_q15r(row + k0, col, n, p->q.input_offset);
+            const int8_t *w = weights + k0;
+            uint32_t u = 0;
+            for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
+                mml__dot_2x1_s8_q15r(w, w + depth, col, n, sums + u);
+            }
+            if (u < units) {
+                sums[u] = mml__dot_1x1_s8_q15r(w, col, n, sums[u]);
+            }
+        }
+        for (uint32_t u = 0; u < units; u++) {
+            o[u] = out_s8(sums[u], &p->q, pc * u);
+        }
+    }
+}
+#endif // MML_ARCH_ARM_DSP && MML_OP_ON(FULLY_CONNECTED)

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// The int8 kernel interface of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: plain functions
+// with a small params struct and explicit pointers. `_ref` is normative (TFLite's reference
+// loops, always built); the variants beside it (`_arm`: Cortex-M DSP, mml_arch.h) give the same
+// bytes and are proven so by tests/c/test_kernels.c. The ops' prepare functions (conv2d.c,
+// depthwise_conv2d.c, fully_connected.c) pick a variant when the op suits it.
+#ifndef MICROML_NN_KERNELS_NN_S8_H
+#define MICROML_NN_KERNELS_NN_S8_H
+
+#include <stdint.h>
+#include "nn/kernels/mml_arch.h"
+#include "nn/kernels/window.h"
+
+// Requantization of an int8 output channel c: the sum (bias included) times mult[c] * 2^shift[c]
+// (core/quant.h), plus output_offset, clamped to [act_min, act_max].
+typedef struct {
+    int32_t input_offset;  // -(input zero point), [-127, 128]
+    int32_t output_offset; // output zero point, [-128, 127]
+    int32_t act_min, act_max;
+    const int32_t *mult; // [channels] Q0.31 multipliers
+    const int8_t *shift; // [channels] exponents in [-31, 31]
+} mml__quant_s8_t;
+
+// CONV_2D and DEPTHWISE_CONV_2D: input [N,H,W,in_c], output [N,OH,OW,out_c] (geometry in w).
+// Conv filter [out_c,KH,KW,filt_c] (filt_c = in_c / groups, out_c a multiple of the groups);
+// depthwise filter [1,KH,KW,out_c] with out_c = in_c * depth_multiplier.
+typedef struct {
+    mml__window_t w;
+    int32_t in_c, out_c;
+    int32_t filt_c;           // conv only
+    int32_t depth_multiplier; // depthwise only
+    mml__quant_s8_t q;        // channels = out_c
+} mml__conv_s8_t;
+
+// FULLY_CONNECTED: input [batches, depth], weights [units, depth], output [batches, units].
+typedef struct {
+    uint32_t batches, depth, units;
+    int32_t weights_offset; // -(weights zero point), per-tensor weights only (else 0)
+    uint8_t per_channel;    // q.mult/q.shift: units entries (1), or one for all (0)
+    mml__quant_s8_t q;
+} mml__fc_s8_t;
+
+// The reference kernels. bias: [out_c] int32, or NULL for none. Sums wrap as TFLite's int32.
+void mml__conv2d_s8_ref(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out);
+void mml__depthwise_conv2d_s8_ref(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out);
+void mml__fully_connected_s8_ref(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
+    const int32_t *bias, int8_t *out);
+
+#if MML_ARCH_ARM_DSP
+// Cortex-M DSP CONV_2D (groups 1 only, any size, stride, dilation, padding): output pixels two at
+// a time, each one's window plus the input offset gathered into an int16 column (taps in the
+// padding: 0), then two filter rows at a time against both columns (SMLAD). bias as the
+// reference's. scratch: mml__conv2d_s8_arm_scratch bytes, 4-aligned.
+uint32_t mml__conv2d_s8_arm_scratch(const mml__conv_s8_t *p);
+void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out, void *scratch);
+// Cortex-M DSP DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 4): four channels at a
+// time with SXTAB16 (input plus offset) and SMLABB/SMLATT; bias as the reference's (NULL: none).
+// 3x3 filters with depth multiplier 1 take every pixel through one unrolled path, with scratch
+// (mml__depthwise_conv2d_s8_arm_scratch bytes, 4-aligned: 5 per channel, else 0) holding a row
+// of the input zero point for the taps in the padding and the biases with the offset folded in.
+uint32_t mml__depthwise_conv2d_s8_arm_scratch(const mml__conv_s8_t *p);
+void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out, void *scratch);
+// Cortex-M DSP FULLY_CONNECTED (weights_offset 0): each input row plus the input offset
+// expanded to int16 (256 values at a time), then two weight rows at a time (SMLAD). bias as the
+// reference's. scratch: mml__fully_connected_s8_arm_scratch bytes, 4-aligned.
+uint32_t mml__fully_connected_s8_arm_scratch(const mml__fc_s8_t *p);
+void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
+    const int32_t *bias, int8_t *out, void *scratch);
+#endif
+
+#endif // MICROML_NN_KERNELS_NN_S8_H

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// Portable micro-kernels shared by the int8 kernel variants: the requantization of one int32
+// sum: the fast form of core/quant.h's mml__mul_by_qm, and of mml__conv_out_s8 on top of it.
+#ifndef MICROML_NN_KERNELS_PRIM_S8_H
+#define MICROML_NN_KERNELS_PRIM_S8_H
+
+#include <stdint.h>
+#include "nn/kernels/mml_arch.h"
+
+// mml__mul_by_qm(acc, mult, shift) (core/quant.h's double rounding) with fewer instructions,
+// bit for bit the same for every acc as long as mult is not INT32_MIN (TFLite's multipliers are
+// 0 or in [2^30, 2^31)):
+//  - SaturatingRoundingDoublingHighMul(a, q) = (a*q + 2^30) >> 31 with an arithmetic shift:
+//    for a*q >= 0 that is TFLite's (a*q + 2^30) / 2^31; for a*q < 0 TFLite's
+//    (a*q + 1 - 2^30) / 2^31 truncates toward zero, which is floor((a*q + 2^30) / 2^31).
+//    Only a = q = INT32_MIN saturates, excluded above; |a*q| < 2^62 so the result fits.
+//  - RoundingDivideByPOT as core/quant.h (half away from zero).
+// Shifts of -2 and below (almost every real layer) take one rounding instead of two, the same
+// result: with a = acc, r = -shift >= 1 and s = [a < 0],
+//   RoundingDivideByPOT(x, r) = floor((x + 2^(r-1) - [x < 0]) / 2^r)   (remainder > threshold)
+// and x = floor((a*q + 2^30) / 2^31) < 0 only if a < 0; where a < 0 but x = 0 the s-term still
+// gives 0 (a*q >= -2^30 there), so [x < 0] may be replaced by s. Nested floors of integer
+// quotients merge:
+//   result = floor((a*q + 2^30 - s*2^31 + 2^(30+r)) / 2^(31+r))
+// and for r >= 2, 2^(30+r) is 2^(r-2) in the high word:
+//   result = (hi(a*q + 2^30 - s*2^31) + 2^(r-2)) >> (r-1)     (hi in (-2^30, 2^30): no overflow)
+// Other shifts: left = max(shift, 0), right = max(-shift, 0), the two roundings branch-free.
+static inline int32_t mml__requant_i32(uint32_t acc, int32_t mult, int32_t shift) {
+    if (__builtin_expect(shift <= -2, 1)) { // GCC and Clang, the compilers of every face
+        const int32_t a = (int32_t)acc;
+        const int32_t c = (int32_t)(0x40000000u | ((uint32_t)(a >> 31) << 31)); // 2^30 - s*2^31
+        const int32_t hi = (int32_t)(((int64_t)a * mult + c) >> 32);
+        return (hi + (1 << (-shift - 2))) >> (-shift - 1);
+    }
+    const uint32_t left = (uint32_t)(shift & ~(shift >> 31)), right = left - (uint32_t)shift;
+    int32_t x;
+#if MML_ISA_ARM_DSP
+    // SMULL, then the 64-bit add of 2^30 and the shift by 31 on the register pair.
+    uint32_t lo, hi;
+    __asm__("smull %[lo], %[hi], %[a], %[m]\n"
+            "adds %[lo], %[lo], #0x40000000\n"
+            "adc %[hi], %[hi], #0\n"
+            "lsrs %[lo], %[lo], #31\n"
+            "orr %[x], %[lo], %[hi], lsl #1\n"
+            : [lo] "=&r"(lo), [hi] "=&r"(hi), [x] "=r"(x)
+            : [a] "r"(acc << left), [m] "r"(mult)
+            : "cc");
+#else
+    const int64_t ab = (int64_t)(int32_t)(acc << left) * mult + ((int64_t)1 << 30);
+    x = (int32_t)(ab >> 31); // arithmetic (GCC, Clang): floor division
+#endif
+    const int32_t mask = (int32_t)((1u << right) - 1u);
+    const int32_t rem = x & mask, threshold = (mask >> 1) + (int32_t)((uint32_t)x >> 31);
+    return (x >> right) + (rem > threshold);
+}
+
+// mml__conv_out_s8 on mml__requant_i32: plus offset (wrapping at 32 bits), clamped to [lo, hi].
+static inline int8_t mml__requant_s8(uint32_t acc, int32_t mult, int32_t shift, int32_t offset,
+    int32_t lo, int32_t hi) {
+    int32_t x = (int32_t)((uint32_t)mml__requant_i32(acc, mult, shift) + (uint32_t)offset);
+    x = x < lo ? lo : x;
+    return (int8_t)(x > hi ? hi : x);
+}
+
+#endif // MICROML_NN_KERNELS_PRIM_S8_H
