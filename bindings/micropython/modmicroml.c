@@ -454,15 +454,27 @@ static mp_obj_t result_new(microml_model_obj_t *self, uint32_t i, mml_py_out_mod
 
 // predict(x, out=None, *, dequantize=False)
 static mp_obj_t model_predict(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    enum { ARG_self, ARG_x, ARG_out, ARG_dequantize };
-    const mp_arg_t allowed_args[] = {
-        {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
-        {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
-        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
-        {MP_QSTR_dequantize, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false}},
-    };
-    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
-    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    enum { ARG_self, ARG_x, ARG_out, ARG_dequantize, N_ARGS };
+    mp_arg_val_t args[N_ARGS];
+    if (n_args <= 3 && (kw_args->used == 0 ||
+        (kw_args->used == 1 && n_args == 2 &&
+            kw_args->table[0].key == MP_OBJ_NEW_QSTR(MP_QSTR_out)))) {
+        // predict(x), predict(x, y) and predict(x, out=y), the per-inference calls on a device:
+        // no table walk (kw_args is the call's fixed table of key, value pairs)
+        args[ARG_self].u_obj = pos_args[0];
+        args[ARG_x].u_obj = pos_args[1];
+        args[ARG_out].u_obj = n_args == 3 ? pos_args[2]
+            : kw_args->used == 1 ? kw_args->table[0].value : mp_const_none;
+        args[ARG_dequantize].u_bool = false;
+    } else {
+        const mp_arg_t allowed_args[N_ARGS] = {
+            {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+            {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+            {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+            {MP_QSTR_dequantize, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false}},
+        };
+        mp_arg_parse_all(n_args, pos_args, kw_args, N_ARGS, allowed_args, args);
+    }
     microml_model_obj_t *self = MP_OBJ_TO_PTR(args[ARG_self].u_obj);
     mml_py_model_t *pm = &self->pm;
     mml_py_out_mode_t mode = args[ARG_dequantize].u_bool ? MML_PY_OUT_FLOAT : MML_PY_OUT_RAW;
