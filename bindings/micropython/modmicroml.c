@@ -376,10 +376,10 @@ static mp_obj_t model_make_new(const mp_obj_type_t *type, size_t n_args, size_t 
 // calls pass these; false for anything else (the callers then ask mp_get_buffer). Only in the
 // firmware: a .mpy cannot name the built-in types cheaply.
 static bool byte_buffer(mp_obj_t o, mp_buffer_info_t *bi, bool write) {
-    #if MICROPY_ENABLE_DYNRUNTIME
+#if MICROPY_ENABLE_DYNRUNTIME
     (void)o, (void)bi, (void)write;
     return false;
-    #else
+#else
     if (!mp_obj_is_obj(o)) {
         return false;
     }
@@ -396,7 +396,7 @@ static bool byte_buffer(mp_obj_t o, mp_buffer_info_t *bi, bool write) {
         bi->len = a->len;
         return true;
     }
-    #if MICROPY_PY_BUILTINS_MEMORYVIEW
+#if MICROPY_PY_BUILTINS_MEMORYVIEW
     size_t tc = a->typecode & 0x7f; // bytearray's typecode is 1
     if (type == &mp_type_memoryview && (tc == 'B' || tc == 1) &&
         (!write || (a->typecode & MP_OBJ_ARRAY_TYPECODE_FLAG_RW))) {
@@ -404,9 +404,9 @@ static bool byte_buffer(mp_obj_t o, mp_buffer_info_t *bi, bool write) {
         bi->len = a->len;
         return true;
     }
-    #endif
+#endif
     return false;
-    #endif
+#endif
 }
 
 // Safe borrowing: the buffers as the buffer protocol gives them now are the ones loaded.
