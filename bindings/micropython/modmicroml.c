@@ -376,15 +376,54 @@ static mp_obj_t model_make_new(const mp_obj_type_t *type, size_t n_args, size_t 
     return MP_OBJ_FROM_PTR(self);
 }
 
+// The buffer of a byte container (bytes, bytearray, a memoryview of bytes), read from the object
+// itself: what mp_get_buffer gives for it, without the typecode-size lookup. The per-inference
+// calls pass these; false for anything else (the callers then ask mp_get_buffer). Only in the
+// firmware: a .mpy cannot name the built-in types cheaply.
+static bool byte_buffer(mp_obj_t o, mp_buffer_info_t *bi, bool write) {
+#if MICROPY_ENABLE_DYNRUNTIME
+    (void)o, (void)bi, (void)write;
+    return false;
+#else
+    if (!mp_obj_is_obj(o)) {
+        return false;
+    }
+    const mp_obj_type_t *type = ((const mp_obj_base_t *)MP_OBJ_TO_PTR(o))->type;
+    if (type == &mp_type_bytes) {
+        const mp_obj_str_t *str = MP_OBJ_TO_PTR(o);
+        bi->buf = (void *)str->data;
+        bi->len = str->len;
+        return !write; // bytes are read-only (mp_get_buffer refuses MP_BUFFER_WRITE)
+    }
+    const mp_obj_array_t *a = MP_OBJ_TO_PTR(o);
+    if (type == &mp_type_bytearray) {
+        bi->buf = a->items;
+        bi->len = a->len;
+        return true;
+    }
+#if MICROPY_PY_BUILTINS_MEMORYVIEW
+    size_t tc = a->typecode & 0x7f; // bytearray's typecode is 1
+    if (type == &mp_type_memoryview && (tc == 'B' || tc == 1) &&
+        (!write || (a->typecode & MP_OBJ_ARRAY_TYPECODE_FLAG_RW))) {
+        bi->buf = (uint8_t *)a->items + a->free; // a memoryview's free is its offset in items
+        bi->len = a->len;
+        return true;
+    }
+#endif
+    return false;
+#endif
+}
+
 // Safe borrowing: the buffers as the buffer protocol gives them now are the ones loaded.
 static void model_check(microml_model_obj_t *self) {
     mp_buffer_info_t b, a = {.buf = NULL, .len = 0};
     mml_py_err_t e;
-    if (!mp_get_buffer(self->buf, &b, MP_BUFFER_READ)) {
+    if (!byte_buffer(self->buf, &b, false) && !mp_get_buffer(self->buf, &b, MP_BUFFER_READ)) {
         b.buf = NULL;
         b.len = 0;
     }
-    if (self->arena != mp_const_none && !mp_get_buffer(self->arena, &a, MP_BUFFER_WRITE)) {
+    if (self->arena != mp_const_none && !byte_buffer(self->arena, &a, true) &&
+        !mp_get_buffer(self->arena, &a, MP_BUFFER_WRITE)) {
         a.buf = (void *)1; // cannot match
     }
     check(mml_py_model_check(&self->pm, b.buf, b.len, a.buf, a.len, &e), &e);
@@ -457,17 +496,67 @@ static mp_obj_t result_new(microml_model_obj_t *self, uint32_t i, mml_py_out_mod
     return MP_OBJ_FROM_PTR(o);
 }
 
+// predict(x, out=y)'s common case on a device: one input and one output, x exactly the input
+// tensor's bytes (raw bytes, or an array of its own type) and y a writable buffer of exactly the
+// output tensor's bytes: copy in, invoke, copy out. Anything else (and every error) is left to
+// the general path, which checks and reports as before: false when nothing was done.
+static bool fast_predict(microml_model_obj_t *self, mml_py_out_mode_t mode, mp_obj_t x,
+    mp_obj_t out) {
+    mml_py_model_t *pm = &self->pm;
+    if (out == mp_const_none || mode != MML_PY_OUT_RAW || pm->model.n_inputs != 1 ||
+        pm->model.n_outputs != 1) {
+        return false;
+    }
+    const mml_tensor_info_t *ti = &pm->io[0], *to = &pm->io[1];
+    mp_buffer_info_t bx, bo;
+    if (!byte_buffer(x, &bx, false)) {
+        mml_py_value_t v;
+        value_describe(x, &v);
+        if (v.kind != MML_PY_VAL_RAW && (v.kind != MML_PY_VAL_TYPED || v.dtype != ti->dtype)) {
+            return false;
+        }
+        bx.buf = (void *)v.data;
+        bx.len = v.len;
+    }
+    if (bx.len != ti->bytes) {
+        return false;
+    }
+    if (!byte_buffer(out, &bo, true) && !mp_get_buffer(out, &bo, MP_BUFFER_WRITE)) {
+        return false;
+    }
+    if (bo.len != to->bytes) {
+        return false;
+    }
+    mml_py_err_t e;
+    memcpy(mml_model_input_data(&pm->model, 0), bx.buf, ti->bytes);
+    check(mml_py_invoke(pm, &e), &e);
+    memcpy(bo.buf, mml_model_output_data(&pm->model, 0), to->bytes);
+    return true;
+}
+
 // predict(x, out=None, *, dequantize=False)
 static mp_obj_t model_predict(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    enum { ARG_self, ARG_x, ARG_out, ARG_dequantize };
-    const mp_arg_t allowed_args[] = {
-        {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
-        {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
-        {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
-        {MP_QSTR_dequantize, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false}},
-    };
-    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
-    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    enum { ARG_self, ARG_x, ARG_out, ARG_dequantize, N_ARGS };
+    mp_arg_val_t args[N_ARGS];
+    if (n_args <= 3 && (kw_args->used == 0 ||
+        (kw_args->used == 1 && n_args == 2 &&
+            kw_args->table[0].key == MP_OBJ_NEW_QSTR(MP_QSTR_out)))) {
+        // predict(x), predict(x, y) and predict(x, out=y), the per-inference calls on a device:
+        // no table walk (kw_args is the call's fixed table of key, value pairs)
+        args[ARG_self].u_obj = pos_args[0];
+        args[ARG_x].u_obj = pos_args[1];
+        args[ARG_out].u_obj = n_args == 3 ? pos_args[2]
+            : kw_args->used == 1 ? kw_args->table[0].value : mp_const_none;
+        args[ARG_dequantize].u_bool = false;
+    } else {
+        const mp_arg_t allowed_args[N_ARGS] = {
+            {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+            {MP_QSTR_x, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
+            {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
+            {MP_QSTR_dequantize, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false}},
+        };
+        mp_arg_parse_all(n_args, pos_args, kw_args, N_ARGS, allowed_args, args);
+    }
     microml_model_obj_t *self = MP_OBJ_TO_PTR(args[ARG_self].u_obj);
     mml_py_model_t *pm = &self->pm;
     mml_py_out_mode_t mode = args[ARG_dequantize].u_bool ? MML_PY_OUT_FLOAT : MML_PY_OUT_RAW;
@@ -475,11 +564,14 @@ static mp_obj_t model_predict(size_t n_args, const mp_obj_t *pos_args, mp_map_t 
     mml_py_err_t e;
 
     model_check(self);
+    mp_obj_t out = args[ARG_out].u_obj, result;
+    if (fast_predict(self, mode, args[ARG_x].u_obj, out)) {
+        return out;
+    }
     mml_py_value_t stack[MAX_INPUTS], *vals = values_for(self, stack);
     uint32_t batch = inputs_take(self, args[ARG_x].u_obj, vals);
 
     // Where each output goes: the caller's buffers (checked before the work) or new arrays.
-    mp_obj_t out = args[ARG_out].u_obj, result;
     mp_obj_t *outs = &out;
     uint8_t *stack_dst[4];
     uint8_t **dst = n_out <= 4 ? stack_dst : m_new(uint8_t *, n_out);

@@ -388,17 +388,20 @@ mml_status_t mml_model_reset(mml_model_t *m) {
     return MML_OK;
 }
 
+// The per-inference entry: err is only touched on failure (mml_error_t: "left alone on
+// success"), so a call costs the state check and the op loop.
 mml_status_t mml_model_invoke(mml_model_t *m, mml_error_t *err) {
-    mml__error_clear(err);
     if (m->state != MML_MODEL_READY) {
+        mml__error_clear(err);
         return mml__fail(err, MML_ERR_INVALID_ARG, "model not prepared");
     }
     mml_eval_ctx_t ctx = {m->arena, m->buf};
     const node_t *nodes = (const node_t *)(m->arena + m->nodes);
-    for (uint32_t i = 0; i < m->n_ops; i++) {
+    for (uint32_t i = 0, n = m->n_ops; i < n; i++) {
         mml_status_t st = nodes[i].eval(&ctx, m->arena + nodes[i].data);
         if (st != MML_OK) {
             mml__op_t op;
+            mml__error_clear(err);
             mml__tfl_op(m, i, &op, NULL);
             return op_fail(err, st, &op, "eval failed");
         }

@@ -307,6 +307,41 @@ def test_predict_out():
 
 
 @case
+def test_predict_out_forms():
+    # Every container predict(x, out=y) takes gives the same bytes (MicroPython reads byte
+    # containers straight from the object): bytes, bytearray, memoryviews at an offset, int8
+    # arrays, x and out one buffer; anything else still takes the general path and its checks.
+    m = microml.Model(HW_I8)
+    for name in HW_VECS:
+        x, y = vector("i8", name)
+        want = raw(m.predict(x))
+        assert want == y, name
+        pad = bytearray(b"\x55\x55") + bytearray(x) + bytearray(b"\x55")
+        outpad = bytearray(b"\xaa\xaa\xaa\xaa")
+        for form in (bytes(x), bytearray(x), memoryview(bytes(x)), memoryview(pad)[2:3],
+                     array("b", x), memoryview(array("b", x))):
+            out = bytearray(1)
+            assert m.predict(form, out=out) is out and bytes(out) == want, (name, form)
+            view = memoryview(outpad)[1:2]
+            assert m.predict(form, out=view) is view and bytes(outpad) == b"\xaa" + want + b"\xaa\xaa"
+            outpad[1] = 0xAA
+        both = bytearray(x)
+        assert m.predict(both, out=both) is both and bytes(both) == want, name
+        assert m.predict(x, out=bytearray(1), dequantize=False) == want  # the general path
+    x, y = vector("i8", HW_VECS[0])
+    expect(ValueError, lambda: m.predict(x, out=memoryview(b"\0")), "writable")
+    expect(ValueError, lambda: m.predict(x, out=memoryview(bytearray(3))[1:]), "needs 1 bytes, got 2")
+    expect(ValueError, lambda: m.predict(bytes(x) * 2, out=bytearray(1)), "1 bytes, got 2")
+    expect(TypeError, lambda: m.predict(array("h", [0]), out=bytearray(1)), "int8")
+    expect(ValueError, lambda: m.predict("a", out=bytearray(1)))
+    expect(TypeError, lambda: m.predict(x, out=bytearray(1), nope=1), None, False)
+    buf = bytearray(HW_I8)
+    mv = memoryview(bytes(8) + bytes(HW_I8))[8:]
+    for b in (buf, mv):
+        assert microml.Model(b).predict(x, out=bytearray(1)) == y
+
+
+@case
 def test_dequantize():
     m = microml.Model(HW_I8)
     o = m.outputs[0]
