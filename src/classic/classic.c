@@ -685,13 +685,18 @@ static uint32_t tree_leaf(const trees_t *t, uint32_t k, const float *x) {
     if (t->compact) {
         const cnode_t *base = t->cnodes + t->root[k], *nd = base;
         const float *thr = t->thr;
-        uint32_t f;
-        while ((f = nd->feature) != C_LEAF) {
+        for (;;) {
+            uint32_t f = nd->feature;
+            if (f <= C_FEATURE_MASK) { // a plain split: one test per node
+                nd = base + (x[f] <= thr[nd->value] ? nd->left : nd->right);
+                continue;
+            }
+            if (f == C_LEAF) {
+                break;
+            }
             float v = x[f & C_FEATURE_MASK];
             bool left;
-            if (f <= C_FEATURE_MASK) {
-                left = v <= thr[nd->value];
-            } else if ((f & C_CATEGORICAL) != 0) {
+            if ((f & C_CATEGORICAL) != 0) {
                 left = category_left(t->bitsets + 16 * (size_t)nd->value, v,
                     (f & C_MISSING_LEFT) != 0);
             } else {
@@ -702,10 +707,16 @@ static uint32_t tree_leaf(const trees_t *t, uint32_t k, const float *x) {
         return nd->value;
     }
     const node_t *nodes = t->nodes, *nd = nodes + t->root[k];
-    int32_t f;
-    while ((f = nd->feature) >= 0) {
-        bool left = f <= FEATURE_MASK ? x[f] <= nd->threshold : go_left(t, nd, x);
-        nd = nodes + (left ? nd->left : nd->right);
+    for (;;) {
+        uint32_t f = (uint32_t)nd->feature;
+        if (f <= FEATURE_MASK) { // a plain split: one test per node
+            nd = nodes + (x[f] <= nd->threshold ? nd->left : nd->right);
+            continue;
+        }
+        if (nd->feature < 0) {
+            break;
+        }
+        nd = nodes + (go_left(t, nd, x) ? nd->left : nd->right);
     }
     return nd->left;
 }
