@@ -302,14 +302,19 @@ def report(env, rows):
     fixed = rows["stump_1"]["microml"]["loop_net"] if "stump_1" in rows else None
     md.append(
         "* Where microml's instructions go: a call on the smallest model (`stump_1`) costs %s "
-        "instructions: MicroPython's call of a method with arguments, the binding's argument "
-        "checks (`bindings/micropython/modmicroml.c`, `bindings/common/mml_py.c`) and the core's "
-        "stage walk. The rest is the model's own arithmetic: for the forest, 10 tree walks of "
-        "about 8 nodes and the sum of 10 leaves' 10 class probabilities. emlearn_trees does less "
-        "per call: int16 comparisons, leaves holding one class each (one vote per tree instead of "
-        "adding 10 probabilities: not scikit-learn's rule, emlearn-figures.md §6), and a smaller "
-        "fixed path (emlearn-figures.md: about 690 x86-64 instructions outside the natmod, "
-        "loop included)." % (fmt(fixed) if fixed is not None else "?"))
+        "instructions: MicroPython's call of a bound method with arguments, the binding's short "
+        "path for `f(x, out)` (`bindings/micropython/modmicroml.c` `classic_call`: the model's, "
+        "x's and out's buffers; `bindings/common/mml_py.c` `mml_py_classic_call_fast`: their "
+        "sizes and typecodes, x read in place) and the core (stage headers decoded at load, "
+        "docs/classic-format.md \"RAM and cost\"). The rest is the model's own arithmetic: for the "
+        "forest, 10 tree walks of about 8 nodes (one unsigned test and one float compare a node) "
+        "and the sum of 10 leaves' 10 class probabilities (100 float additions, scikit-learn's "
+        "rule; `predict` takes the argmax of the undivided sums). The compact form (`_c16`) is "
+        "slower than the full one: a threshold-table read per node and a leaf-table read per tree. "
+        "emlearn_trees does less per call: int16 comparisons, leaves holding one class each (one "
+        "vote per tree instead of adding 10 probabilities: not scikit-learn's rule, "
+        "emlearn-figures.md §6), and a smaller fixed path (emlearn-figures.md: about 690 x86-64 "
+        "instructions outside the natmod, loop included)." % (fmt(fixed) if fixed is not None else "?"))
     md.append(
         "* All figures are **net** instructions of one `predict` call made in a loop, as "
         "emlearn-figures.md gives its \"net\": in the guest (`benchmarks/classic_m4.py`), "

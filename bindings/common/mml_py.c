@@ -937,26 +937,27 @@ bool mml_py_classic_out_check(const mml_py_classic_t *pc, mml_classic_what_t wha
     return true;
 }
 
-bool mml_py_classic_predict_fast(const mml_py_classic_t *pc, const void *x, size_t x_len,
-    char x_tc, void *out, size_t out_len, char out_tc, float *work) {
+bool mml_py_classic_call_fast(const mml_py_classic_t *pc, mml_classic_what_t what,
+    const void *x, size_t x_len, char x_tc, void *out, size_t out_len, char out_tc, float *work) {
     const mml_classic_t *m = &pc->m;
-    bool classifier = m->task == MML_CLASSIC_CLASSIFIER;
     if (x_tc != 'f' || x_len != (size_t)m->n_features * 4 || (uintptr_t)x % 4 != 0 ||
-        (uintptr_t)out % 4 != 0 || (!classifier && m->task != MML_CLASSIC_REGRESSOR)) {
+        (uintptr_t)out % 4 != 0) {
         return false;
     }
     float *scratch = work + m->n_features;
-    if (classifier) {
+    if (what == MML_CLASSIC_PREDICT && m->task == MML_CLASSIC_CLASSIFIER) {
         if (out_len != 4 || (out_tc != 'i' && out_tc != 'l')) {
             return false;
         }
         *(int32_t *)out = m->classes[mml_classic_predict_class(m, x, scratch)];
         return true;
     }
-    if (out_len != (size_t)m->n_targets * 4 || out_tc != 'f') {
+    // Every other method gives mml_classic_outputs() floats (0: the model has no such method).
+    uint32_t n = mml_classic_outputs(m, what);
+    if (n == 0 || out_len != (size_t)n * 4 || out_tc != 'f') {
         return false;
     }
-    return mml_classic_run(m, MML_CLASSIC_PREDICT, x, out, scratch) == MML_OK;
+    return mml_classic_run(m, what, x, out, scratch) == MML_OK;
 }
 
 bool mml_py_classic_run(const mml_py_classic_t *pc, mml_classic_what_t what,
