@@ -78,7 +78,7 @@ typedef struct {
     uint32_t n_targets;     // regressor: values per sample; transformer: outputs; classifier: 1
     const int32_t *classes; // n_classes labels, in scikit-learn's order (classes_)
     uint32_t n_stages;
-    uint32_t stage[MML_CLASSIC_MAX_STAGES]; // byte offset of each stage header
+    uint32_t stage[MML_CLASSIC_MAX_STAGES];             // byte offset of each stage header
     mml_classic_stage_t stages[MML_CLASSIC_MAX_STAGES]; // each stage's header, decoded
     uint32_t max_width;  // widest stage input/output or result (floats), for the scratch
     uint32_t model_kind; // kind of the last stage

@@ -1022,8 +1022,7 @@ static void run_gmm(const stage_t *st, const float *x, float *out) {
 // Integer storage: q * scale is exactly the float32 sample value (the converter checks it), so
 // every distance equals the float32 form's. One loop per storage and metric: nothing is decided
 // per term.
-static float knn_distance(const knn_t *kn, const float *x, uint32_t n, size_t row,
-    bool manhattan) {
+static float knn_distance(const knn_t *kn, const float *x, uint32_t n, size_t row, bool manhattan) {
     float d = 0.0f;
     if (kn->bytes == 4) {
         const float *xs = kn->xs + row;
@@ -1262,8 +1261,7 @@ static void run_transform(const stage_t *st, const float *x, float *out) {
 
 // Runs every stage; returns where the last stage's raw output is (in scratch).
 // votes: see run_trees.
-static const float *run_stages(const mml_classic_t *m, const float *x, float *scratch,
-    bool votes) {
+static const float *run_stages(const mml_classic_t *m, const float *x, float *scratch, bool votes) {
     const float *in = x;
     for (uint32_t s = 0; s < m->n_stages; s++) {
         const stage_t *st = stage_at(m, s);

@@ -132,11 +132,11 @@ static uint32_t forest_class(uint32_t s0_bits, uint32_t s1_bits, float proba[2])
     memcpy(b, "MMLC", 4);
     b[1] = 1u | 1u << 16; // version 1, one stage
     b[2] = sizeof(b);
-    b[3] = 1;  // classifier
-    b[4] = 1;  // one feature
-    b[5] = 2;  // two classes
-    b[6] = 1;  // one target
-    b[8] = 0;  // classes 0, 1
+    b[3] = 1; // classifier
+    b[4] = 1; // one feature
+    b[5] = 2; // two classes
+    b[6] = 1; // one target
+    b[8] = 0; // classes 0, 1
     b[9] = 1;
     b[10] = 1; // stage: trees, param 0 (mean of leaves)
     b[11] = sizeof(b) - 40;
@@ -172,8 +172,8 @@ static void check_forest_ties(void) {
         (double)p[1]);
     // 1.7499998f / 3 < 1.7499999f / 3: class 1.
     c = forest_class(0x3fdffffeu, 0x3fdfffffu, p);
-    CHECK(p[0] < p[1] && c == 1, "distinct averages: class %u, proba %.9g %.9g", c,
-        (double)p[0], (double)p[1]);
+    CHECK(p[0] < p[1] && c == 1, "distinct averages: class %u, proba %.9g %.9g", c, (double)p[0],
+        (double)p[1]);
     // The larger sum first: class 0 either way.
     c = forest_class(0x3fe00000u, 0x3fdfffffu, p);
     CHECK(p[0] == p[1] && c == 0, "tied averages, first larger: class %u", c);
