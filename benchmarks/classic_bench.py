@@ -43,6 +43,8 @@ EMLEARN = {
     "rf_digits": {"raw": 2171, "net": 1962, "what": "emlearn_trees predict, digits X[0]"},
     "knn_100x8": {"raw": 34279, "net": 34070, "what": "emlearn_neighbors predict, 100x8, k=5"},
 }
+EMLEARN["rf_digits_c16"] = EMLEARN["rf_digits"]  # the same forest, microml's compact form
+CONVERT = {"rf_digits_c16": {"compact": "int16"}}  # convert() options; the rest: the full form
 EMLEARN_PY_RF = {"raw": 33809, "net": 33600}  # their pure-MicroPython nested-if forest, X[0]
 
 
@@ -79,6 +81,7 @@ def fit_all():
     Xq = np.round(rng.uniform(-1000, 1000, (200, 8)))
     return {
         "rf_digits": ("forest", rf, Xd, Xd[0], "RandomForestClassifier(10 trees, max_depth=8), digits (64 features), X[0]"),
+        "rf_digits_c16": ("forest", rf, Xd, Xd[0], "the same forest in the compact form (convert(compact='int16'): 8-byte nodes)"),
         "gmm_4x8": ("gmm", gmm, Xg, Xg[0], "GaussianMixture(4, full), make_classification 8 features, X[0]"),
         "knn_100x8": ("knn", knn, np.vstack([v[800:808].reshape(1, 8), Xq]), v[800:808],
                       "KNeighborsClassifier(k=5), 100 stored samples of 8 features (emlearn's LCG data)"),
@@ -190,7 +193,7 @@ def main():
     models = fit_all()
     rows = {}
     for name, (kind, est, X, x, what) in models.items():
-        blob = mmlsk.convert(est)
+        blob = mmlsk.convert(est, **CONVERT.get(name, {}))
         with open(os.path.join(WORK, name + ".mml"), "wb") as f:
             f.write(blob)
         with open(os.path.join(WORK, name + ".x"), "wb") as f:
@@ -222,7 +225,7 @@ def main():
     env = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "git_head": git("rev-parse", "--short", "HEAD"),
-        "git_dirty": [l[3:] for l in git("status", "--porcelain", "--untracked-files=no").splitlines()],
+        "git_dirty": [l.split(None, 1)[1] for l in git("status", "--porcelain", "--untracked-files=no").splitlines()],
         "qemu": subprocess.run(["qemu-system-arm", "--version"], capture_output=True,
                                text=True).stdout.splitlines()[0],
         "arm_cc": subprocess.run(["arm-none-eabi-gcc", "--version"], capture_output=True,
@@ -299,14 +302,19 @@ def report(env, rows):
     fixed = rows["stump_1"]["microml"]["loop_net"] if "stump_1" in rows else None
     md.append(
         "* Where microml's instructions go: a call on the smallest model (`stump_1`) costs %s "
-        "instructions: MicroPython's call of a method with arguments, the binding's argument "
-        "checks (`bindings/micropython/modmicroml.c`, `bindings/common/mml_py.c`) and the core's "
-        "stage walk. The rest is the model's own arithmetic: for the forest, 10 tree walks of "
-        "about 8 nodes and the sum of 10 leaves' 10 class probabilities. emlearn_trees does less "
-        "per call: int16 comparisons, leaves holding one class each (one vote per tree instead of "
-        "adding 10 probabilities: not scikit-learn's rule, emlearn-figures.md §6), and a smaller "
-        "fixed path (emlearn-figures.md: about 690 x86-64 instructions outside the natmod, "
-        "loop included)." % (fmt(fixed) if fixed is not None else "?"))
+        "instructions: MicroPython's call of a bound method with arguments, the binding's short "
+        "path for `f(x, out)` (`bindings/micropython/modmicroml.c` `classic_call`: the model's, "
+        "x's and out's buffers; `bindings/common/mml_py.c` `mml_py_classic_call_fast`: their "
+        "sizes and typecodes, x read in place) and the core (stage headers decoded at load, "
+        "docs/classic-format.md \"RAM and cost\"). The rest is the model's own arithmetic: for the "
+        "forest, 10 tree walks of about 8 nodes (one unsigned test and one float compare a node) "
+        "and the sum of 10 leaves' 10 class probabilities (100 float additions, scikit-learn's "
+        "rule; `predict` takes the argmax of the undivided sums). The compact form (`_c16`) is "
+        "slower than the full one: a threshold-table read per node and a leaf-table read per tree. "
+        "emlearn_trees does less per call: int16 comparisons, leaves holding one class each (one "
+        "vote per tree instead of adding 10 probabilities: not scikit-learn's rule, "
+        "emlearn-figures.md §6), and a smaller fixed path (emlearn-figures.md: about 690 x86-64 "
+        "instructions outside the natmod, loop included)." % (fmt(fixed) if fixed is not None else "?"))
     md.append(
         "* All figures are **net** instructions of one `predict` call made in a loop, as "
         "emlearn-figures.md gives its \"net\": in the guest (`benchmarks/classic_m4.py`), "

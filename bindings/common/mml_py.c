@@ -937,14 +937,42 @@ bool mml_py_classic_out_check(const mml_py_classic_t *pc, mml_classic_what_t wha
     return true;
 }
 
+bool mml_py_classic_call_fast(const mml_py_classic_t *pc, mml_classic_what_t what,
+    const void *x, size_t x_len, char x_tc, void *out, size_t out_len, char out_tc, float *work) {
+    const mml_classic_t *m = &pc->m;
+    if (x_tc != 'f' || x_len != (size_t)m->n_features * 4 || (uintptr_t)x % 4 != 0 ||
+        (uintptr_t)out % 4 != 0) {
+        return false;
+    }
+    float *scratch = work + m->n_features;
+    if (what == MML_CLASSIC_PREDICT && m->task == MML_CLASSIC_CLASSIFIER) {
+        if (out_len != 4 || (out_tc != 'i' && out_tc != 'l')) {
+            return false;
+        }
+        *(int32_t *)out = m->classes[mml_classic_predict_class(m, x, scratch)];
+        return true;
+    }
+    // Every other method gives mml_classic_outputs() floats (0: the model has no such method).
+    uint32_t n = mml_classic_outputs(m, what);
+    if (n == 0 || out_len != (size_t)n * 4 || out_tc != 'f') {
+        return false;
+    }
+    return mml_classic_run(m, what, x, out, scratch) == MML_OK;
+}
+
 bool mml_py_classic_run(const mml_py_classic_t *pc, mml_classic_what_t what,
     const mml_py_value_t *v, uint32_t k, float *work, uint8_t *dst, mml_py_err_t *e) {
     const mml_classic_t *m = &pc->m;
     uint32_t nf = m->n_features;
     float *x = work, *scratch = work + nf;
-    if (v->kind == MML_PY_VAL_RAW || (v->kind == MML_PY_VAL_TYPED && v->dtype == MML_FLOAT32)) {
+    const uint8_t *row = v->data + (size_t)k * nf * 4;
+    if ((v->kind == MML_PY_VAL_RAW || (v->kind == MML_PY_VAL_TYPED && v->dtype == MML_FLOAT32)) &&
+        (uintptr_t)row % 4 == 0) {
+        x = (float *)(uintptr_t)row; // aligned float32 samples: read in place
+    } else if (v->kind == MML_PY_VAL_RAW ||
+        (v->kind == MML_PY_VAL_TYPED && v->dtype == MML_FLOAT32)) {
         // float32 samples (bytes, array('f'), numpy float32): the row in one copy
-        memcpy(x, v->data + (size_t)k * nf * 4, (size_t)nf * 4);
+        memcpy(x, row, (size_t)nf * 4);
     } else {
         for (uint32_t j = 0; j < nf; j++) {
             size_t at = (size_t)k * nf + j;

@@ -261,6 +261,13 @@ bool mml_py_classic_out_check(const mml_py_classic_t *pc, mml_classic_what_t wha
     uint32_t batch, bool writable, char typecode, size_t len, mml_py_err_t *e);
 // Runs sample k of the checked value v and writes its result (width values of typecode) at dst
 // (any alignment). work: mml_py_classic_work_floats() floats.
+// The per-sample fast path of predict / predict_proba / ... (x, out): one float32 sample (x_tc
+// 'f', x_len = 4 * n_features bytes, 4-byte aligned, read in place) into out (4-byte aligned, its
+// typecode out_tc and length as the method's out= wants them). Returns false, having done
+// nothing, when the call is anything else: the general path (mml_py_classic_has, _input,
+// _out_check, _run) then runs and names what is wrong.
+bool mml_py_classic_call_fast(const mml_py_classic_t *pc, mml_classic_what_t what,
+    const void *x, size_t x_len, char x_tc, void *out, size_t out_len, char out_tc, float *work);
 bool mml_py_classic_run(const mml_py_classic_t *pc, mml_classic_what_t what,
     const mml_py_value_t *v, uint32_t k, float *work, uint8_t *dst, mml_py_err_t *e);
 #endif // MML_ENABLE_CLASSIC

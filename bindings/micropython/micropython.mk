@@ -20,7 +20,7 @@ MICROML_CORE_SRC ?= $(sort $(wildcard $(MICROML_TOP)/src/core/*.c $(MICROML_TOP)
     $(MICROML_TOP)/src/nn/kernels/*.c $(MICROML_TOP)/src/dsp/*.c $(MICROML_TOP)/src/classic/*.c))
 SRC_USERMOD_LIB_C += $(MICROML_CORE_SRC)
 
-# The kernels (src/nn/kernels/) at -O2, the rest of the core at the port's COPT (-Os on the
+# The kernels (src/nn/kernels/) and the classical models (src/classic/) at -O2, the rest of the core at the port's COPT (-Os on the
 # MCU ports), as TFLite Micro builds its kernels: the kernels' loops are where the time goes.
 # On the Cortex-M4F firmware this costs ~17 KB of flash with every op (0.4-4.5 KB per model's
 # ops, benchmarks/results.md) for about half the instructions per inference.
@@ -30,7 +30,7 @@ SRC_USERMOD_LIB_C += $(MICROML_CORE_SRC)
 # depend on this file, so that a change of the flags rebuilds them.
 MICROML_KERNEL_COPT ?= -O2
 MICROML_KERNEL_O := $(addprefix $(BUILD)/,$(patsubst %.c,%.o,$(patsubst $(USER_C_MODULES)/%.c,%.c,\
-    $(filter $(MICROML_TOP)/src/nn/kernels/%,$(MICROML_CORE_SRC)))))
+    $(filter $(MICROML_TOP)/src/nn/kernels/% $(MICROML_TOP)/src/classic/%,$(MICROML_CORE_SRC)))))
 $(MICROML_KERNEL_O): CFLAGS += $(MICROML_KERNEL_COPT)
 $(MICROML_KERNEL_O): $(MICROML_MOD_DIR)/micropython.mk
 

@@ -841,6 +841,14 @@ static mp_obj_t classic_call(mml_classic_what_t what, const char *name, size_t n
         b.len = 0;
     }
     check(mml_py_classic_check(pc, b.buf, b.len, &e), &e);
+    mp_buffer_info_t xb, ob;
+    if (n_args == 3 && kw_args->used == 0 && mp_get_buffer(pos_args[1], &xb, MP_BUFFER_READ) &&
+        mp_get_buffer(pos_args[2], &ob, MP_BUFFER_WRITE) &&
+        (sizeof(long) == 4 || (ob.typecode & 0x7f) != 'l') &&
+        mml_py_classic_call_fast(pc, what, xb.buf, xb.len, (char)(xb.typecode & 0x7f), ob.buf,
+            ob.len, (char)(ob.typecode & 0x7f), self->work)) {
+        return pos_args[2]; // f(x, out): one float32 sample, nothing allocated
+    }
     check(mml_py_classic_has(pc, what, name, &e), &e);
     int32_t n = -1;
     if (args[ARG_n].u_obj != mp_const_none) {

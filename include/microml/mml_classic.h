@@ -62,6 +62,13 @@ typedef enum {
     MML_CLASSIC_WHAT_COUNT
 } mml_classic_what_t;
 
+// A stage's header, decoded once by load: the run path reads this table, not the blob's bytes.
+typedef struct {
+    uint32_t kind, param, n_in, n_out; // mml_classic_kind_t, its parameter word, widths
+    const uint8_t *body;               // the stage's body (after its header), in the blob
+    uint32_t body_len;
+} mml_classic_stage_t;
+
 typedef struct {
     const uint8_t *buf; // the blob, borrowed
     uint32_t len;
@@ -71,7 +78,8 @@ typedef struct {
     uint32_t n_targets;     // regressor: values per sample; transformer: outputs; classifier: 1
     const int32_t *classes; // n_classes labels, in scikit-learn's order (classes_)
     uint32_t n_stages;
-    uint32_t stage[MML_CLASSIC_MAX_STAGES]; // byte offset of each stage header
+    uint32_t stage[MML_CLASSIC_MAX_STAGES];             // byte offset of each stage header
+    mml_classic_stage_t stages[MML_CLASSIC_MAX_STAGES]; // each stage's header, decoded
     uint32_t max_width;  // widest stage input/output or result (floats), for the scratch
     uint32_t model_kind; // kind of the last stage
 } mml_classic_t;

@@ -103,18 +103,11 @@ static const char *kind_name(uint32_t kind) {
     }
 }
 
-// A stage as the run path sees it (offsets already validated).
-typedef struct {
-    uint32_t kind, param, n_in, n_out;
-    const uint8_t *body; // after the stage header
-    uint32_t body_len;
-} stage_t;
+// A stage as the run path sees it (offsets already validated), decoded by load into m->stages.
+typedef mml_classic_stage_t stage_t;
 
-static stage_t stage_at(const mml_classic_t *m, uint32_t s) {
-    const uint8_t *p = m->buf + m->stage[s];
-    stage_t st = {rd16(p), rd16(p + 2), rd32(p + 8), rd32(p + 12), p + STAGE_BYTES,
-        rd32(p + 4) - STAGE_BYTES};
-    return st;
+static const stage_t *stage_at(const mml_classic_t *m, uint32_t s) {
+    return &m->stages[s];
 }
 
 // Reads a trees body's counts and, when its size (computed in 64 bits) fits in avail, places its
@@ -586,6 +579,7 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         off += size;
         width = n_out;
         stage_t st_s = {kind, param, n_in, n_out, p + STAGE_BYTES, size - STAGE_BYTES};
+        m->stages[s] = st_s;
         uint64_t room = stage_room(&st_s);
         if (room > 0x3fffffffu) {
             return bad(err, s, "too wide");
@@ -599,7 +593,7 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed classic model: trailing bytes");
     }
     // The last stage's output must be what the task promises.
-    stage_t last = stage_at(m, n_stages - 1);
+    stage_t last = *stage_at(m, n_stages - 1);
     uint32_t lk = stage_link(&last);
     bool ok, envelope = last.kind == MML_CLASSIC_MAHALANOBIS;
     if (m->task == MML_CLASSIC_CLASSIFIER) {
@@ -625,7 +619,7 @@ uint32_t mml_classic_scratch_floats(const mml_classic_t *m) {
 }
 
 uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
-    stage_t last = stage_at(m, m->n_stages - 1);
+    stage_t last = *stage_at(m, m->n_stages - 1);
     switch (what) {
         case MML_CLASSIC_PREDICT:
             return m->task == MML_CLASSIC_REGRESSOR ? m->n_targets : 0;
@@ -685,32 +679,103 @@ static bool go_left(const trees_t *t, const node_t *nd, const float *x) {
     return v <= nd->threshold || (v != v && missing_left);
 }
 
-// The leaf tree k reaches for x.
+// The leaf tree k reaches for x. Plain numeric splits (no flag bits in the feature word) take
+// the short path: one comparison per node.
 static uint32_t tree_leaf(const trees_t *t, uint32_t k, const float *x) {
     if (t->compact) {
         const cnode_t *base = t->cnodes + t->root[k], *nd = base;
-        while (nd->feature != C_LEAF) {
-            float v = x[nd->feature & C_FEATURE_MASK];
-            bool missing_left = (nd->feature & C_MISSING_LEFT) != 0, left;
-            if ((nd->feature & C_CATEGORICAL) != 0) {
-                left = category_left(t->bitsets + 16 * (size_t)nd->value, v, missing_left);
+        const float *thr = t->thr;
+        for (;;) {
+            uint32_t f = nd->feature;
+            if (f <= C_FEATURE_MASK) { // a plain split: one test per node
+                nd = base + (x[f] <= thr[nd->value] ? nd->left : nd->right);
+                continue;
+            }
+            if (f == C_LEAF) {
+                break;
+            }
+            float v = x[f & C_FEATURE_MASK];
+            bool left;
+            if ((f & C_CATEGORICAL) != 0) {
+                left = category_left(t->bitsets + 16 * (size_t)nd->value, v,
+                    (f & C_MISSING_LEFT) != 0);
             } else {
-                left = v <= t->thr[nd->value] || (v != v && missing_left);
+                left = v <= thr[nd->value] || (v != v && (f & C_MISSING_LEFT) != 0);
             }
             nd = base + (left ? nd->left : nd->right);
         }
         return nd->value;
     }
-    const node_t *nd = &t->nodes[t->root[k]];
-    while (nd->feature >= 0) {
-        nd = &t->nodes[go_left(t, nd, x) ? nd->left : nd->right];
+    const node_t *nodes = t->nodes, *nd = nodes + t->root[k];
+    for (;;) {
+        uint32_t f = (uint32_t)nd->feature;
+        if (f <= FEATURE_MASK) { // a plain split: one test per node
+            nd = nodes + (x[f] <= nd->threshold ? nd->left : nd->right);
+            continue;
+        }
+        if (nd->feature < 0) {
+            break;
+        }
+        nd = nodes + (go_left(t, nd, x) ? nd->left : nd->right);
     }
     return nd->left;
 }
 
-static void run_trees(const stage_t *st, const float *x, float *out) {
+// A trees stage's arrays for the run path: trees_at's layout, in 32 bits (load checked that
+// every offset fits), without the counts only load needs.
+static void trees_place(const stage_t *st, trees_t *t) {
+    const uint8_t *b = st->body;
+    uint32_t param = st->param;
+    t->agg = param & 0xff;
+    t->compact = (param & TREES_COMPACT) != 0;
+    uint32_t head = 12 + (t->compact ? 4 : 0) + ((param & TREES_CATEGORICAL) != 0 ? 4 : 0);
+    t->n_trees = rd32(b);
+    t->n_nodes = rd32(b + 4);
+    t->n_leaves = rd32(b + 8);
+    t->n_thr = t->compact ? rd32(b + 12) : 0;
+    t->leaf_width = t->agg != 0 ? 1 : st->n_out;
+    uint32_t o_thr = head + 4 * (t->n_trees + 1);
+    uint32_t o_nodes = o_thr + 4 * t->n_thr;
+    uint32_t o_leaves = o_nodes + (t->compact ? 8 : NODE_BYTES) * t->n_nodes;
+    uint32_t o_extra = o_leaves + 4 * t->n_leaves * t->leaf_width;
+    t->root = (const uint32_t *)(b + head);
+    t->thr = (const float *)(b + o_thr);
+    t->nodes = (const node_t *)(b + o_nodes);
+    t->cnodes = (const cnode_t *)(b + o_nodes);
+    t->leaves = (const float *)(b + o_leaves);
+    t->extra = (const float *)(b + o_extra);
+    t->bitsets = (const uint32_t *)(b + o_extra + (t->agg != 0 ? 4 * st->n_out : 0));
+}
+
+// Forests: out[j] = the sum of the trees' leaf rows, tree by tree in order (the same float
+// additions, in the same order, as adding each leaf row to out in turn), TREES_CHUNK trees at a
+// time so that each out[j] is loaded and stored once per chunk.
+#define TREES_CHUNK (16u)
+static void sum_leaves(const trees_t *t, uint32_t n_out, const float *x, float *out) {
+    const float *rows[TREES_CHUNK];
+    for (uint32_t j = 0; j < n_out; j++) {
+        out[j] = 0.0f;
+    }
+    for (uint32_t k0 = 0; k0 < t->n_trees; k0 += TREES_CHUNK) {
+        uint32_t n = t->n_trees - k0 < TREES_CHUNK ? t->n_trees - k0 : TREES_CHUNK;
+        for (uint32_t k = 0; k < n; k++) {
+            rows[k] = t->leaves + (size_t)tree_leaf(t, k0 + k, x) * n_out;
+        }
+        for (uint32_t j = 0; j < n_out; j++) {
+            float acc = out[j];
+            for (uint32_t k = 0; k < n; k++) {
+                acc += rows[k][j];
+            }
+            out[j] = acc;
+        }
+    }
+}
+
+// votes: the caller wants only the class (mml_classic_predict_class): a forest's sums are left
+// undivided, predict_class resolves the argmax as the averaged values would.
+static void run_trees(const stage_t *st, const float *x, float *out, bool votes) {
     trees_t t;
-    trees_at(st->body, st->body_len, st->param, st->n_out, &t);
+    trees_place(st, &t);
     if (t.agg != 0) {
         // Boosting: bias, plus each tree's one leaf value (learning rate folded in) added to
         // output k % n_out (scikit-learn's stage order: one tree per class and stage).
@@ -728,16 +793,8 @@ static void run_trees(const stage_t *st, const float *x, float *out) {
         }
         return;
     }
-    for (uint32_t j = 0; j < st->n_out; j++) {
-        out[j] = 0.0f;
-    }
-    for (uint32_t k = 0; k < t.n_trees; k++) {
-        const float *v = t.leaves + (size_t)tree_leaf(&t, k, x) * st->n_out;
-        for (uint32_t j = 0; j < st->n_out; j++) {
-            out[j] += v[j];
-        }
-    }
-    if (t.n_trees > 1) {
+    sum_leaves(&t, st->n_out, x, out);
+    if (t.n_trees > 1 && !votes) {
         float inv = (float)t.n_trees;
         for (uint32_t j = 0; j < st->n_out; j++) {
             out[j] /= inv;
@@ -961,6 +1018,41 @@ static void run_gmm(const stage_t *st, const float *x, float *out) {
     }
 }
 
+// The distance from x to the stored sample starting at row, the terms added in feature order.
+// Integer storage: q * scale is exactly the float32 sample value (the converter checks it), so
+// every distance equals the float32 form's. One loop per storage and metric: nothing is decided
+// per term.
+static float knn_distance(const knn_t *kn, const float *x, uint32_t n, size_t row, bool manhattan) {
+    float d = 0.0f;
+    if (kn->bytes == 4) {
+        const float *xs = kn->xs + row;
+        if (manhattan) {
+            for (uint32_t i = 0; i < n; i++) {
+                float t = x[i] - xs[i];
+                d += t < 0.0f ? -t : t;
+            }
+        } else {
+            for (uint32_t i = 0; i < n; i++) {
+                float t = x[i] - xs[i];
+                d += t * t;
+            }
+        }
+    } else if (kn->bytes == 1) {
+        const int8_t *xs = kn->xs8 + row;
+        for (uint32_t i = 0; i < n; i++) {
+            float t = x[i] - (float)xs[i] * kn->scale[i];
+            d += manhattan ? (t < 0.0f ? -t : t) : t * t;
+        }
+    } else {
+        const int16_t *xs = kn->xs16 + row;
+        for (uint32_t i = 0; i < n; i++) {
+            float t = x[i] - (float)xs[i] * kn->scale[i];
+            d += manhattan ? (t < 0.0f ? -t : t) : t * t;
+        }
+    }
+    return d;
+}
+
 // k nearest neighbours (the first stored sample wins a tie in distance). out: the result
 // (n_out), then k (distance, index) pairs, nearest first: stage_room() floats.
 static void run_knn(const stage_t *st, const float *x, float *out) {
@@ -970,17 +1062,7 @@ static void run_knn(const stage_t *st, const float *x, float *out) {
     bool manhattan = (st->param & 0xff) == 1, by_distance = (st->param >> 8) & 1, reg = kn.reg;
     float *best = out + st->n_out; // best[2 j] distance, best[2 j + 1] the index's bits
     for (uint32_t s = 0; s < n_samples; s++) {
-        float d = 0.0f;
-        size_t row = (size_t)s * n;
-        for (uint32_t i = 0; i < n; i++) {
-            // Integer storage: q * scale is exactly the float32 sample value (the converter
-            // checks it), so every distance equals the float32 form's.
-            float xv = kn.bytes == 4 ? kn.xs[row + i]
-                : kn.bytes == 1      ? (float)kn.xs8[row + i] * kn.scale[i]
-                                     : (float)kn.xs16[row + i] * kn.scale[i];
-            float t = x[i] - xv;
-            d += manhattan ? (t < 0.0f ? -t : t) : t * t;
-        }
+        float d = knn_distance(&kn, x, n, (size_t)s * n, manhattan);
         if (found == k && !(d < best[2 * (k - 1)])) {
             continue;
         }
@@ -1178,31 +1260,32 @@ static void run_transform(const stage_t *st, const float *x, float *out) {
 }
 
 // Runs every stage; returns where the last stage's raw output is (in scratch).
-static const float *run_stages(const mml_classic_t *m, const float *x, float *scratch) {
+// votes: see run_trees.
+static const float *run_stages(const mml_classic_t *m, const float *x, float *scratch, bool votes) {
     const float *in = x;
     for (uint32_t s = 0; s < m->n_stages; s++) {
-        stage_t st = stage_at(m, s);
+        const stage_t *st = stage_at(m, s);
         float *out = scratch + (s % 2) * m->max_width;
-        if (st.kind == MML_CLASSIC_TREES) {
-            run_trees(&st, in, out);
-        } else if (st.kind == MML_CLASSIC_LINEAR) {
-            run_linear(&st, in, out);
-        } else if (st.kind == MML_CLASSIC_DENSE) {
-            run_dense(&st, in, out);
-        } else if (st.kind == MML_CLASSIC_GAUSSIAN_NB) {
-            run_gaussian_nb(&st, in, out);
-        } else if (st.kind == MML_CLASSIC_SVM) {
-            run_svm(&st, in, out);
-        } else if (st.kind == MML_CLASSIC_CENTROIDS) {
-            run_centroids(&st, in, out);
-        } else if (st.kind == MML_CLASSIC_GMM) {
-            run_gmm(&st, in, out);
-        } else if (st.kind == MML_CLASSIC_KNN) {
-            run_knn(&st, in, out);
-        } else if (st.kind == MML_CLASSIC_MAHALANOBIS) {
-            run_mahalanobis(&st, in, out);
+        if (st->kind == MML_CLASSIC_TREES) {
+            run_trees(st, in, out, votes);
+        } else if (st->kind == MML_CLASSIC_LINEAR) {
+            run_linear(st, in, out);
+        } else if (st->kind == MML_CLASSIC_DENSE) {
+            run_dense(st, in, out);
+        } else if (st->kind == MML_CLASSIC_GAUSSIAN_NB) {
+            run_gaussian_nb(st, in, out);
+        } else if (st->kind == MML_CLASSIC_SVM) {
+            run_svm(st, in, out);
+        } else if (st->kind == MML_CLASSIC_CENTROIDS) {
+            run_centroids(st, in, out);
+        } else if (st->kind == MML_CLASSIC_GMM) {
+            run_gmm(st, in, out);
+        } else if (st->kind == MML_CLASSIC_KNN) {
+            run_knn(st, in, out);
+        } else if (st->kind == MML_CLASSIC_MAHALANOBIS) {
+            run_mahalanobis(st, in, out);
         } else {
-            run_transform(&st, in, out);
+            run_transform(st, in, out);
         }
         in = out;
     }
@@ -1215,8 +1298,8 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
     if (n == 0) {
         return MML_ERR_INVALID_ARG;
     }
-    const float *r = run_stages(m, x, scratch);
-    stage_t last = stage_at(m, m->n_stages - 1);
+    const float *r = run_stages(m, x, scratch, false);
+    stage_t last = *stage_at(m, m->n_stages - 1);
     if (what == MML_CLASSIC_PROBA && stage_link(&last) != 0) {
         link(stage_link(&last), r, last.n_out, out);
     } else if (what == MML_CLASSIC_PROBA && last.kind == MML_CLASSIC_SVM) {
@@ -1234,10 +1317,32 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
     return MML_OK;
 }
 
+// The argmax of a forest's averaged values sums[j] / n_trees (the first on ties) from the sums:
+// x -> x / n (n > 0, correctly rounded) never reverses an order, so the largest sum's class b
+// wins unless an earlier class's quotient rounds to the same value: only those j < b are divided.
+static uint32_t forest_argmax(const float *sums, uint32_t n, uint32_t n_trees) {
+    uint32_t best = 0;
+    for (uint32_t j = 1; j < n; j++) {
+        best = sums[j] > sums[best] ? j : best;
+    }
+    float inv = (float)n_trees, q = sums[best] / inv;
+    for (uint32_t j = 0; j < best; j++) {
+        if (sums[j] / inv == q) {
+            return j;
+        }
+    }
+    return best;
+}
+
 uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float *scratch) {
-    const float *r = run_stages(m, x, scratch);
-    stage_t last = stage_at(m, m->n_stages - 1);
-    uint32_t n = last.n_out;
+    const stage_t *lp = stage_at(m, m->n_stages - 1);
+    uint32_t n = lp->n_out;
+    bool forest = lp->kind == MML_CLASSIC_TREES && (lp->param & 0xff) == 0 && n > 1;
+    const float *r = run_stages(m, x, scratch, forest);
+    if (forest) {
+        return forest_argmax(r, n, rd32(lp->body));
+    }
+    stage_t last = *lp;
     if (last.kind == MML_CLASSIC_SVM && n > 1) {
         return svm_vote(&last, r);
     }

@@ -124,7 +124,63 @@ static void check_errors(void) {
     free(b);
 }
 
+// A hand-made 3-tree forest of one-leaf trees whose class sums are s0 < s1: predict must give
+// the argmax of the averaged values s / 3 (the first class on ties), as scikit-learn's
+// predict_proba then argmax, although it compares the undivided sums (forest_argmax).
+static uint32_t forest_class(uint32_t s0_bits, uint32_t s1_bits, float proba[2]) {
+    uint32_t b[37] = {0};
+    memcpy(b, "MMLC", 4);
+    b[1] = 1u | 1u << 16; // version 1, one stage
+    b[2] = sizeof(b);
+    b[3] = 1; // classifier
+    b[4] = 1; // one feature
+    b[5] = 2; // two classes
+    b[6] = 1; // one target
+    b[8] = 0; // classes 0, 1
+    b[9] = 1;
+    b[10] = 1; // stage: trees, param 0 (mean of leaves)
+    b[11] = sizeof(b) - 40;
+    b[12] = 1; // n_in
+    b[13] = 2; // n_out
+    uint32_t *body = b + 14;
+    body[0] = 3; // trees
+    body[1] = 3; // nodes
+    body[2] = 2; // leaves
+    body[3] = 0; // roots: 0, 1, 2, end 3
+    body[4] = 1;
+    body[5] = 2;
+    body[6] = 3;
+    for (uint32_t k = 0; k < 3; k++) { // node k: a leaf (feature -1), leaf 0 for tree 0 else 1
+        body[7 + 4 * k] = 0xffffffffu;
+        body[7 + 4 * k + 2] = k == 0 ? 0 : 1;
+    }
+    body[19] = s0_bits; // leaf 0: (s0, s1); leaf 1: (0, 0)
+    body[20] = s1_bits;
+    mml_classic_t m;
+    mml_error_t err;
+    float x[1] = {0.0f}, scratch[16];
+    CHECK(mml_classic_load(&m, b, sizeof(b), &err) == MML_OK, "forest blob: %s", err.msg);
+    CHECK(mml_classic_run(&m, MML_CLASSIC_PROBA, x, proba, scratch) == MML_OK, "forest proba");
+    return mml_classic_predict_class(&m, x, scratch);
+}
+
+static void check_forest_ties(void) {
+    float p[2];
+    // 1.7499999f / 3 == 1.75f / 3 in float32: the averaged values tie, class 0 comes first.
+    uint32_t c = forest_class(0x3fdfffffu, 0x3fe00000u, p);
+    CHECK(p[0] == p[1] && c == 0, "tied averages: class %u, proba %.9g %.9g", c, (double)p[0],
+        (double)p[1]);
+    // 1.7499998f / 3 < 1.7499999f / 3: class 1.
+    c = forest_class(0x3fdffffeu, 0x3fdfffffu, p);
+    CHECK(p[0] < p[1] && c == 1, "distinct averages: class %u, proba %.9g %.9g", c, (double)p[0],
+        (double)p[1]);
+    // The larger sum first: class 0 either way.
+    c = forest_class(0x3fe00000u, 0x3fdfffffu, p);
+    CHECK(p[0] == p[1] && c == 0, "tied averages, first larger: class %u", c);
+}
+
 int main(void) {
+    check_forest_ties();
     for (size_t i = 0; i < N_CASES; i++) {
         check_case(&classic_cases[i]);
         check_damage(&classic_cases[i]);
