@@ -80,54 +80,11 @@ static const struct {
         "mean= and var= are the z-score's statistics (scorer=None, no alpha=), var >= 0"},
 };
 
-static void put(mml_py_err_t *e, size_t *pos, const char *s) {
-    while (*s && *pos + 1 < MML_PY_MSG_LEN) {
-        e->msg[(*pos)++] = *s++;
-    }
-}
-
-static void put_int(mml_py_err_t *e, size_t *pos, int64_t v) {
-    char d[24];
-    int n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        d[n++] = (char)('0' + (int)(u % 10));
-        u /= 10;
-    } while (u);
-    if (v < 0) {
-        d[n++] = '-';
-    }
-    char s[24];
-    for (int i = 0; i < n; i++) {
-        s[i] = d[n - 1 - i];
-    }
-    s[n] = 0;
-    put(e, pos, s);
-}
-
-// Fills e with message id (%d int32_t, %u uint32_t, %s string) and returns false.
+// e from message id (mml_py_failv: %u, %d, %s, %c); returns false.
 static bool fail(mml_py_err_t *e, msg_t id, ...) {
     va_list ap;
     va_start(ap, id);
-    size_t pos = 0;
-    e->kind = (mml_py_exc_t)msgs[id].kind;
-    for (const char *f = msgs[id].fmt; *f; f++) {
-        if (*f != '%' || !f[1]) {
-            if (pos + 1 < MML_PY_MSG_LEN) {
-                e->msg[pos++] = *f;
-            }
-            continue;
-        }
-        f++;
-        if (*f == 'd') {
-            put_int(e, &pos, va_arg(ap, int32_t));
-        } else if (*f == 'u') {
-            put_int(e, &pos, va_arg(ap, uint32_t));
-        } else if (*f == 's') {
-            put(e, &pos, va_arg(ap, const char *));
-        }
-    }
-    e->msg[pos] = 0;
+    mml_py_failv(e, (mml_py_exc_t)msgs[id].kind, msgs[id].fmt, ap);
     va_end(ap);
     return false;
 }
@@ -460,16 +417,9 @@ void mml_py_anomaly_repr(const mml_py_anomaly_t *pa, char *out, size_t out_len) 
     };
     mml_py_err_t b;
     size_t pos = 0;
-    put(&b, &pos, "<microml.Detector ");
-    put(&b, &pos, pa->scorer < 4 ? names[pa->scorer] : "?");
-    put(&b, &pos, ", ");
-    put_int(&b, &pos, pa->cfg.k);
-    put(&b, &pos, " of ");
-    put_int(&b, &pos, pa->cfg.n);
-    put(&b, &pos, ", gap ");
-    put_int(&b, &pos, pa->cfg.gap);
-    put(&b, &pos, pa->ready ? ", calibrated>" : ", not calibrated>");
-    b.msg[pos] = 0;
+    mml_py_putf(&b, &pos, "<microml.Detector %s, %d of %d, gap %d%s",
+        pa->scorer < 4 ? names[pa->scorer] : "?", pa->cfg.k, pa->cfg.n, pa->cfg.gap,
+        pa->ready ? ", calibrated>" : ", not calibrated>");
     size_t n = pos + 1 < out_len ? pos + 1 : out_len;
     if (n > 0) {
         memcpy(out, b.msg, n - 1);

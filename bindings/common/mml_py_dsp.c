@@ -90,57 +90,11 @@ static const struct {
     [MSG_OUT_OVERLAP] = {MML_PY_EXC_VALUE, "out must not overlap x for this transform"},
 };
 
-static void put(mml_py_err_t *e, size_t *pos, const char *s) {
-    while (*s != '\0' && *pos + 1 < MML_PY_MSG_LEN) {
-        e->msg[(*pos)++] = *s++;
-    }
-    e->msg[*pos] = '\0';
-}
-
-static void put_int(mml_py_err_t *e, size_t *pos, int64_t v) {
-    char digits[21];
-    size_t n = sizeof(digits) - 1;
-    uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
-    digits[n] = '\0';
-    do {
-        digits[--n] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    if (v < 0) {
-        digits[--n] = '-';
-    }
-    put(e, pos, digits + n);
-}
-
-// e from message id with %u (uint32_t), %d (int32_t), %s and %c arguments; returns false.
+// e from message id (mml_py_failv: %u, %d, %s, %c); returns false.
 static bool fail(mml_py_err_t *e, msg_t id, ...) {
     va_list ap;
     va_start(ap, id);
-    size_t pos = 0;
-    e->kind = (mml_py_exc_t)msgs[id].kind;
-    e->msg[0] = '\0';
-    for (const char *f = msgs[id].fmt; *f != '\0'; f++) {
-        char one[2] = {*f, '\0'};
-        if (*f != '%' || f[1] == '\0') {
-            put(e, &pos, one);
-            continue;
-        }
-        switch (*++f) {
-            case 'u':
-                put_int(e, &pos, va_arg(ap, uint32_t));
-                break;
-            case 'd':
-                put_int(e, &pos, va_arg(ap, int32_t));
-                break;
-            case 's':
-                put(e, &pos, va_arg(ap, const char *));
-                break;
-            default: // 'c'
-                one[0] = (char)va_arg(ap, int);
-                put(e, &pos, one[0] != '\0' ? one : "?");
-                break;
-        }
-    }
+    mml_py_failv(e, (mml_py_exc_t)msgs[id].kind, msgs[id].fmt, ap);
     va_end(ap);
     return false;
 }
@@ -449,7 +403,8 @@ static bool typed_count(const mml_py_value_t *v, char tc, size_t *count, bool is
                       : fail(e, MSG_IN_KIND, tc, tc_name(tc));
     }
     if (!raw_ok && v->typecode != tc) {
-        return fail(e, is_out ? MSG_OUT_TYPECODE : MSG_IN_TYPECODE, tc, tc_name(tc), v->typecode);
+        return fail(e, is_out ? MSG_OUT_TYPECODE : MSG_IN_TYPECODE, tc, tc_name(tc),
+            v->typecode != '\0' ? v->typecode : '?');
     }
     if (raw_ok && v->len % size != 0) {
         return is_out ? fail(e, MSG_OUT_UNALIGNED, (uint32_t)size)
@@ -635,26 +590,17 @@ void mml_py_dsp_repr(const mml_py_dsp_t *d, char *out, size_t out_len) {
     };
     mml_py_err_t b;
     size_t pos = 0;
-    b.msg[0] = '\0';
-    put(&b, &pos, "<microml.dsp.");
-    put(&b, &pos, names[d->kind]);
+    mml_py_putf(&b, &pos, "<microml.dsp.%s", names[d->kind]);
     if (d->kind == MML_PY_DSP_SOS) {
-        put(&b, &pos, " ");
-        put_int(&b, &pos, d->c.sos.n_sections);
-        put(&b, &pos, " sections");
+        mml_py_putf(&b, &pos, " %d sections", d->c.sos.n_sections);
     } else if (d->n_in > 0) {
-        put(&b, &pos, " ");
-        put_int(&b, &pos, d->n_in);
-        put(&b, &pos, " ");
-        put(&b, &pos, tc_name(d->in_tc));
+        mml_py_putf(&b, &pos, " %d %s", d->n_in, tc_name(d->in_tc));
     }
-    put(&b, &pos, d->kind == MML_PY_DSP_MICRO ? " -> rows of " : " -> ");
+    mml_py_putf(&b, &pos, d->kind == MML_PY_DSP_MICRO ? " -> rows of " : " -> ");
     if (d->n_out > 0) {
-        put_int(&b, &pos, d->n_out);
-        put(&b, &pos, " ");
+        mml_py_putf(&b, &pos, "%d ", d->n_out);
     }
-    put(&b, &pos, tc_name(d->out_tc));
-    put(&b, &pos, ">");
+    mml_py_putf(&b, &pos, "%s>", tc_name(d->out_tc));
     size_t n = pos < out_len ? pos : out_len - 1;
     memcpy(out, b.msg, n);
     out[n] = '\0';

@@ -56,56 +56,11 @@ static const struct {
     [MSG_REFRACTORY] = {MML_PY_EXC_VALUE, "refractory_ms must be 0..3600000, got %d"},
 };
 
-static void put(mml_py_err_t *e, size_t *pos, const char *s) {
-    while (*s != '\0' && *pos + 1 < MML_PY_MSG_LEN) {
-        e->msg[(*pos)++] = *s++;
-    }
-    e->msg[*pos] = '\0';
-}
-
-static void put_uint(mml_py_err_t *e, size_t *pos, uint32_t v) {
-    char digits[11];
-    size_t n = sizeof(digits) - 1;
-    digits[n] = '\0';
-    do {
-        digits[--n] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v != 0u);
-    put(e, pos, digits + n);
-}
-
-// %u uint32_t, %d int32_t, %s string, %c char.
+// e from message id (mml_py_failv: %u, %d, %s, %c); returns false.
 static bool fail(mml_py_err_t *e, msg_t id, ...) {
     va_list ap;
     va_start(ap, id);
-    size_t pos = 0;
-    e->kind = (mml_py_exc_t)msgs[id].kind;
-    e->msg[0] = '\0';
-    for (const char *f = msgs[id].fmt; *f != '\0'; f++) {
-        char one[2] = {*f, '\0'};
-        if (*f != '%' || f[1] == '\0') {
-            put(e, &pos, one);
-            continue;
-        }
-        switch (*++f) {
-            case 'u':
-                put_uint(e, &pos, va_arg(ap, uint32_t));
-                break;
-            case 'd': {
-                int32_t v = va_arg(ap, int32_t);
-                put(e, &pos, v < 0 ? "-" : "");
-                put_uint(e, &pos, v < 0 ? 0u - (uint32_t)v : (uint32_t)v);
-                break;
-            }
-            case 's':
-                put(e, &pos, va_arg(ap, const char *));
-                break;
-            default:
-                one[0] = (char)va_arg(ap, int);
-                put(e, &pos, one);
-                break;
-        }
-    }
+    mml_py_failv(e, (mml_py_exc_t)msgs[id].kind, msgs[id].fmt, ap);
     va_end(ap);
     return false;
 }
