@@ -10,10 +10,7 @@
 // ---------------------------------------------------------------------------------------------
 // Messages: the one table of what the API says, and the one mapping of core statuses.
 
-static const struct {
-    uint8_t kind; // mml_py_exc_t
-    const char *fmt;
-} msgs[MML_PY_MSG_COUNT] = {
+static const mml_py_msg_def_t msgs[MML_PY_MSG_COUNT] = {
     [MML_PY_MSG_ARENA_TOO_SMALL] = {MML_PY_EXC_MEMORY, "arena needs %u bytes, got %u"},
     [MML_PY_MSG_UNSUPPORTED] = {MML_PY_EXC_NOT_IMPLEMENTED, "%s"},
     [MML_PY_MSG_INVALID] = {MML_PY_EXC_VALUE, "%s"},
@@ -157,6 +154,14 @@ bool mml_py_failf(mml_py_err_t *e, mml_py_exc_t kind, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     mml_py_failv(e, kind, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool mml_py_fail_in(mml_py_err_t *e, const mml_py_msg_def_t *table, int id, ...) {
+    va_list ap;
+    va_start(ap, id);
+    mml_py_failv(e, (mml_py_exc_t)table[id].kind, table[id].fmt, ap);
     va_end(ap);
     return false;
 }

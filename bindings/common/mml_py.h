@@ -94,6 +94,15 @@ void mml_py_putf(mml_py_err_t *e, size_t *pos, const char *fmt, ...);
 bool mml_py_failv(mml_py_err_t *e, mml_py_exc_t kind, const char *fmt, va_list ap);
 bool mml_py_failf(mml_py_err_t *e, mml_py_exc_t kind, const char *fmt, ...);
 
+// An area's message table: entry id (its own enum, designated initializers) is the exception
+// kind (an mml_py_exc_t) and the format. mml_py_fail_in fills e with table[id] and its arguments
+// (as mml_py_failf) and returns false.
+typedef struct {
+    uint8_t kind;
+    const char *fmt;
+} mml_py_msg_def_t;
+bool mml_py_fail_in(mml_py_err_t *e, const mml_py_msg_def_t *table, int id, ...);
+
 // Fills e with message id (printf-like arguments: %u uint32_t, %d int32_t, %s string, %c char)
 // and returns false, so that checks read `return mml_py_fail(e, ...)`.
 bool mml_py_fail(mml_py_err_t *e, mml_py_msg_t id, ...);

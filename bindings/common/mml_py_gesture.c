@@ -8,10 +8,7 @@
 
 #if MML_ENABLE_DSP
 
-static const struct {
-    uint8_t kind; // mml_py_exc_t
-    const char *fmt;
-} g_msgs[MML_PY_G_MSG_COUNT] = {
+static const mml_py_msg_def_t g_msgs[MML_PY_G_MSG_COUNT] = {
     [MML_PY_G_MSG_RASTER_ARGS] = {MML_PY_EXC_VALUE,
         "range must be in (0, 1024], width and height in 1..1024"},
     [MML_PY_G_MSG_POINTS_KIND] = {MML_PY_EXC_TYPE,
@@ -46,7 +43,7 @@ static const struct {
 
 // The message with up to three %u / %c arguments, in order.
 bool mml_py_g_fail(mml_py_err_t *e, mml_py_g_msg_t id, uint32_t a, uint32_t b, uint32_t c) {
-    return mml_py_failf(e, (mml_py_exc_t)g_msgs[id].kind, g_msgs[id].fmt, a, b, c);
+    return mml_py_fail_in(e, g_msgs, (int)id, a, b, c);
 }
 
 // ---- numeric values ----
