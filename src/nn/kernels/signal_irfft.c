@@ -73,35 +73,8 @@ static mml_status_t eval_irfft_f32(const mml_eval_ctx_t *ctx, void *data) {
             z[2 * k] = er - oi;
             z[2 * k + 1] = ei + or_;
         }
-        // Inverse complex FFT of m points (radix 2, in place), then 1 / m.
-        for (int32_t i = 1, j = 0; i < m; i++) {
-            int32_t bit = m >> 1;
-            for (; j & bit; bit >>= 1) {
-                j ^= bit;
-            }
-            j |= bit;
-            if (i < j) {
-                float tr = z[2 * i], ti = z[2 * i + 1];
-                z[2 * i] = z[2 * j];
-                z[2 * i + 1] = z[2 * j + 1];
-                z[2 * j] = tr;
-                z[2 * j + 1] = ti;
-            }
-        }
-        for (int32_t len = 2; len <= m; len <<= 1) {
-            const int32_t half = len / 2, step = n / len; // e^{+2 pi i j / len} = tw[j * step]
-            for (int32_t b = 0; b < m; b += len) {
-                for (int32_t j = 0; j < half; j++) {
-                    const float wr = tw[2 * j * step], wi = tw[2 * j * step + 1];
-                    float *p = z + 2 * (b + j), *q = z + 2 * (b + j + half);
-                    const float tr = q[0] * wr - q[1] * wi, ti = q[0] * wi + q[1] * wr;
-                    q[0] = p[0] - tr;
-                    q[1] = p[1] - ti;
-                    p[0] += tr;
-                    p[1] += ti;
-                }
-            }
-        }
+        // Inverse complex FFT of m points (tw holds e^{+i...}: the inverse), then 1 / m.
+        mml__cfft_f32(z, n, tw);
         const float scale = 1.0f / (float)m;
         for (int32_t i = 0; i < n; i++) {
             x[i] = z[i] * scale;
