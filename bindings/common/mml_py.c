@@ -10,10 +10,7 @@
 // ---------------------------------------------------------------------------------------------
 // Messages: the one table of what the API says, and the one mapping of core statuses.
 
-static const struct {
-    uint8_t kind; // mml_py_exc_t
-    const char *fmt;
-} msgs[MML_PY_MSG_COUNT] = {
+static const mml_py_msg_def_t msgs[MML_PY_MSG_COUNT] = {
     [MML_PY_MSG_ARENA_TOO_SMALL] = {MML_PY_EXC_MEMORY, "arena needs %u bytes, got %u"},
     [MML_PY_MSG_UNSUPPORTED] = {MML_PY_EXC_NOT_IMPLEMENTED, "%s"},
     [MML_PY_MSG_INVALID] = {MML_PY_EXC_VALUE, "%s"},
@@ -109,43 +106,70 @@ static void put_int(mml_py_err_t *e, size_t *pos, int32_t v) {
     }
 }
 
-// e->msg from fmt with %u (uint32_t), %d (int32_t), %s (string) and %c (char) arguments.
-static void format(mml_py_err_t *e, const char *fmt, va_list ap) {
-    size_t pos = 0;
-    e->msg[0] = '\0';
+void mml_py_vputf(mml_py_err_t *e, size_t *pos, const char *fmt, va_list ap) {
+    e->msg[*pos] = '\0';
     for (const char *f = fmt; *f != '\0'; f++) {
         char one[2] = {*f, '\0'};
         if (*f != '%' || f[1] == '\0') {
-            put(e, &pos, one);
+            put(e, pos, one);
             continue;
         }
         switch (*++f) {
             case 'u':
-                put_uint(e, &pos, va_arg(ap, uint32_t));
+                put_uint(e, pos, va_arg(ap, uint32_t));
                 break;
             case 'd':
-                put_int(e, &pos, va_arg(ap, int32_t));
+                put_int(e, pos, va_arg(ap, int32_t));
                 break;
             case 's':
-                put(e, &pos, va_arg(ap, const char *));
+                put(e, pos, va_arg(ap, const char *));
                 break;
             case 'c':
                 one[0] = (char)va_arg(ap, int);
-                put(e, &pos, one);
+                put(e, pos, one);
                 break;
             default:
                 one[0] = *f;
-                put(e, &pos, one);
+                put(e, pos, one);
                 break;
         }
     }
 }
 
+void mml_py_putf(mml_py_err_t *e, size_t *pos, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    mml_py_vputf(e, pos, fmt, ap);
+    va_end(ap);
+}
+
+bool mml_py_failv(mml_py_err_t *e, mml_py_exc_t kind, const char *fmt, va_list ap) {
+    size_t pos = 0;
+    e->kind = kind;
+    mml_py_vputf(e, &pos, fmt, ap);
+    return false;
+}
+
+bool mml_py_failf(mml_py_err_t *e, mml_py_exc_t kind, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    mml_py_failv(e, kind, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool mml_py_fail_in(mml_py_err_t *e, const mml_py_msg_def_t *table, int id, ...) {
+    va_list ap;
+    va_start(ap, id);
+    mml_py_failv(e, (mml_py_exc_t)table[id].kind, table[id].fmt, ap);
+    va_end(ap);
+    return false;
+}
+
 bool mml_py_fail(mml_py_err_t *e, mml_py_msg_t id, ...) {
     va_list ap;
     va_start(ap, id);
-    e->kind = (mml_py_exc_t)msgs[id].kind;
-    format(e, msgs[id].fmt, ap);
+    mml_py_failv(e, (mml_py_exc_t)msgs[id].kind, msgs[id].fmt, ap);
     va_end(ap);
     return false;
 }

@@ -7,6 +7,7 @@
 #ifndef MICROML_BINDINGS_MML_PY_H
 #define MICROML_BINDINGS_MML_PY_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +83,25 @@ typedef enum {
     MML_PY_MSG_CLASSIC_OUT_BYTES,       // needed, got
     MML_PY_MSG_COUNT
 } mml_py_msg_t;
+
+// The one message formatter, under mml_py_fail and every area's own message table: appends fmt
+// to e->msg at *pos (advanced; truncated to fit, always terminated) with %u (uint32_t), %d
+// (int32_t), %s (string) and %c (char; a NUL char adds nothing) arguments.
+void mml_py_vputf(mml_py_err_t *e, size_t *pos, const char *fmt, va_list ap);
+void mml_py_putf(mml_py_err_t *e, size_t *pos, const char *fmt, ...);
+
+// Fills e with kind and the message fmt (as mml_py_putf) and returns false.
+bool mml_py_failv(mml_py_err_t *e, mml_py_exc_t kind, const char *fmt, va_list ap);
+bool mml_py_failf(mml_py_err_t *e, mml_py_exc_t kind, const char *fmt, ...);
+
+// An area's message table: entry id (its own enum, designated initializers) is the exception
+// kind (an mml_py_exc_t) and the format. mml_py_fail_in fills e with table[id] and its arguments
+// (as mml_py_failf) and returns false.
+typedef struct {
+    uint8_t kind;
+    const char *fmt;
+} mml_py_msg_def_t;
+bool mml_py_fail_in(mml_py_err_t *e, const mml_py_msg_def_t *table, int id, ...);
 
 // Fills e with message id (printf-like arguments: %u uint32_t, %d int32_t, %s string, %c char)
 // and returns false, so that checks read `return mml_py_fail(e, ...)`.

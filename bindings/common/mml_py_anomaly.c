@@ -40,10 +40,7 @@ typedef enum {
     MSG_COUNT
 } msg_t;
 
-static const struct {
-    uint8_t kind; // mml_py_exc_t
-    const char *fmt;
-} msgs[MSG_COUNT] = {
+static const mml_py_msg_def_t msgs[MSG_COUNT] = {
     [MSG_QUANTILE] = {MML_PY_EXC_VALUE, "quantile must be in [0, 1]"},
     [MSG_OFF_QUANTILE] = {MML_PY_EXC_VALUE, "off_quantile must be in [0, quantile]"},
     [MSG_ALPHA] = {MML_PY_EXC_VALUE, "alpha must be in (0, 1]"},
@@ -80,57 +77,9 @@ static const struct {
         "mean= and var= are the z-score's statistics (scorer=None, no alpha=), var >= 0"},
 };
 
-static void put(mml_py_err_t *e, size_t *pos, const char *s) {
-    while (*s && *pos + 1 < MML_PY_MSG_LEN) {
-        e->msg[(*pos)++] = *s++;
-    }
-}
+// FAIL(id, args...): the caller's e from message id (mml_py_fail_in: %u, %d, %s, %c); false.
+#define FAIL(...) mml_py_fail_in(e, msgs, __VA_ARGS__)
 
-static void put_int(mml_py_err_t *e, size_t *pos, int64_t v) {
-    char d[24];
-    int n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        d[n++] = (char)('0' + (int)(u % 10));
-        u /= 10;
-    } while (u);
-    if (v < 0) {
-        d[n++] = '-';
-    }
-    char s[24];
-    for (int i = 0; i < n; i++) {
-        s[i] = d[n - 1 - i];
-    }
-    s[n] = 0;
-    put(e, pos, s);
-}
-
-// Fills e with message id (%d int32_t, %u uint32_t, %s string) and returns false.
-static bool fail(mml_py_err_t *e, msg_t id, ...) {
-    va_list ap;
-    va_start(ap, id);
-    size_t pos = 0;
-    e->kind = (mml_py_exc_t)msgs[id].kind;
-    for (const char *f = msgs[id].fmt; *f; f++) {
-        if (*f != '%' || !f[1]) {
-            if (pos + 1 < MML_PY_MSG_LEN) {
-                e->msg[pos++] = *f;
-            }
-            continue;
-        }
-        f++;
-        if (*f == 'd') {
-            put_int(e, &pos, va_arg(ap, int32_t));
-        } else if (*f == 'u') {
-            put_int(e, &pos, va_arg(ap, uint32_t));
-        } else if (*f == 's') {
-            put(e, &pos, va_arg(ap, const char *));
-        }
-    }
-    e->msg[pos] = 0;
-    va_end(ap);
-    return false;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Set-up
@@ -140,30 +89,30 @@ bool mml_py_anomaly_init(mml_py_anomaly_t *pa, const mml_py_anomaly_opts_t *o, m
     pa->scorer = o->scorer;
     bool number = o->scorer == MML_PY_SCORER_ZSCORE || o->scorer == MML_PY_SCORER_EWMA;
     if (!number && (o->has_alpha || o->has_smooth)) {
-        return fail(e, MSG_NUMBER_ONLY);
+        return FAIL(MSG_NUMBER_ONLY);
     }
     if (!(o->quantile >= 0.0f && o->quantile <= 1.0f)) {
-        return fail(e, MSG_QUANTILE);
+        return FAIL(MSG_QUANTILE);
     }
     if (o->has_off_quantile && !(o->off_quantile >= 0.0f && o->off_quantile <= o->quantile)) {
-        return fail(e, MSG_OFF_QUANTILE);
+        return FAIL(MSG_OFF_QUANTILE);
     }
     if (o->has_alpha && mml_ewma_init(&pa->ewma, o->alpha) != MML_OK) {
-        return fail(e, MSG_ALPHA);
+        return FAIL(MSG_ALPHA);
     }
     if (o->has_smooth && mml_ewma_init(&pa->pre, o->smooth) != MML_OK) {
-        return fail(e, MSG_SMOOTH);
+        return FAIL(MSG_SMOOTH);
     }
     if ((o->has_mean || o->has_var) &&
         (o->scorer != MML_PY_SCORER_ZSCORE || (o->has_var && !(o->var >= 0.0f)) ||
             o->mean != o->mean)) {
-        return fail(e, MSG_MEAN_VAR);
+        return FAIL(MSG_MEAN_VAR);
     }
     if (o->n < 1 || o->n > MML_DETECTOR_MAX_N || o->k < 1 || o->k > o->n) {
-        return fail(e, MSG_K_N, o->k, o->n);
+        return FAIL(MSG_K_N, o->k, o->n);
     }
     if (o->gap < 0) {
-        return fail(e, MSG_GAP, o->gap);
+        return FAIL(MSG_GAP, o->gap);
     }
     pa->has_smooth = o->has_smooth;
     pa->has_threshold = o->has_threshold;
@@ -189,7 +138,7 @@ bool mml_py_anomaly_init(mml_py_anomaly_t *pa, const mml_py_anomaly_opts_t *o, m
     if (o->has_threshold) {
         mml_error_t err;
         if (mml_detector_init(&pa->det, &pa->cfg, &err) != MML_OK) {
-            return fail(e, MSG_DETECTOR, err.msg);
+            return FAIL(MSG_DETECTOR, err.msg);
         }
         pa->ready = true;
     }
@@ -231,7 +180,7 @@ bool mml_py_anomaly_classic(mml_py_anomaly_t *pa, const mml_py_classic_t *pc, co
                 return false;
             }
             if (!usable) {
-                return fail(e, MSG_CLASSIC_NO_SCORE);
+                return FAIL(MSG_CLASSIC_NO_SCORE);
             }
         }
         if (usable) {
@@ -240,14 +189,14 @@ bool mml_py_anomaly_classic(mml_py_anomaly_t *pa, const mml_py_classic_t *pc, co
             return true;
         }
     }
-    return fail(e, method != NULL ? MSG_METHOD : MSG_CLASSIC_NO_SCORE);
+    return FAIL(method != NULL ? MSG_METHOD : MSG_CLASSIC_NO_SCORE);
 }
 #endif
 
 bool mml_py_anomaly_model(mml_py_anomaly_t *pa, const mml_py_model_t *pm, mml_py_err_t *e) {
     const mml_model_t *m = &pm->model;
     if (m->n_inputs != 1 || m->n_outputs != 1) {
-        return fail(e, MSG_MODEL_IO, m->n_inputs, m->n_outputs);
+        return FAIL(MSG_MODEL_IO, m->n_inputs, m->n_outputs);
     }
     uint32_t n_in = 1, n_out = mml_py_output_count(pm, 0);
     const mml_tensor_info_t *in = &pm->io[0];
@@ -255,7 +204,7 @@ bool mml_py_anomaly_model(mml_py_anomaly_t *pa, const mml_py_model_t *pm, mml_py
         n_in *= (uint32_t)in->shape[d];
     }
     if (n_in != n_out) {
-        return fail(e, MSG_MODEL_SIZE, n_in, n_out);
+        return FAIL(MSG_MODEL_SIZE, n_in, n_out);
     }
     pa->width = n_out;
     return true;
@@ -319,7 +268,7 @@ bool mml_py_anomaly_classic_score(const mml_py_anomaly_t *pa, const mml_py_class
         return false;
     }
     if (batch != 1 || is_batch) {
-        return fail(e, MSG_ONE_SAMPLE);
+        return FAIL(MSG_ONE_SAMPLE);
     }
     if (!mml_py_classic_run(pc, (mml_classic_what_t)pa->what, v, 0, classic_work, (uint8_t *)work,
             e)) {
@@ -365,12 +314,12 @@ bool mml_py_anomaly_model_score(const mml_py_anomaly_t *pa, mml_py_model_t *pm,
         return false;
     }
     if (batch != 1) {
-        return fail(e, MSG_ONE_SAMPLE);
+        return FAIL(MSG_ONE_SAMPLE);
     }
     bool floats = v->kind == MML_PY_VAL_SEQ ||
         (v->kind == MML_PY_VAL_TYPED && (v->dtype == MML_FLOAT32 || v->dtype == MML_FLOAT64));
     if (!floats) {
-        return fail(e, MSG_MODEL_VALUES);
+        return FAIL(MSG_MODEL_VALUES);
     }
     float x;
     if (!mml_py_input_set(pm, 0, v, 0, e) || !mml_py_invoke(pm, e)) {
@@ -380,7 +329,7 @@ bool mml_py_anomaly_model_score(const mml_py_anomaly_t *pa, mml_py_model_t *pm,
     float sum = 0.0f;
     for (uint32_t i = 0; i < pa->width; i++) {
         if (!value_float(v, i, &x)) {
-            return fail(e, MSG_MODEL_VALUES);
+            return FAIL(MSG_MODEL_VALUES);
         }
         const float d = x - work[i];
         sum += d * d;
@@ -394,14 +343,14 @@ bool mml_py_anomaly_model_score(const mml_py_anomaly_t *pa, mml_py_model_t *pm,
 
 bool mml_py_anomaly_calibrate(mml_py_anomaly_t *pa, float *scores, size_t n, mml_py_err_t *e) {
     if (n == 0) {
-        return fail(e, MSG_FIT_EMPTY);
+        return FAIL(MSG_FIT_EMPTY);
     }
     int32_t m = n > (size_t)INT32_MAX ? INT32_MAX : (int32_t)n;
     mml_detector_config_t cfg = pa->cfg;
     float q;
     if (!pa->has_threshold) {
         if (mml_quantile_f32(scores, m, pa->quantile, &q) != MML_OK) {
-            return fail(e, MSG_SCORES_NAN);
+            return FAIL(MSG_SCORES_NAN);
         }
         cfg.threshold = q;
     }
@@ -409,7 +358,7 @@ bool mml_py_anomaly_calibrate(mml_py_anomaly_t *pa, float *scores, size_t n, mml
         cfg.off = cfg.threshold;
         if (pa->has_off_quantile) {
             if (mml_quantile_f32(scores, m, pa->off_quantile, &q) != MML_OK) {
-                return fail(e, MSG_SCORES_NAN);
+                return FAIL(MSG_SCORES_NAN);
             }
             cfg.off = q < cfg.threshold ? q : cfg.threshold;
         }
@@ -419,7 +368,7 @@ bool mml_py_anomaly_calibrate(mml_py_anomaly_t *pa, float *scores, size_t n, mml
     }
     mml_error_t err;
     if (mml_detector_init(&pa->det, &cfg, &err) != MML_OK) {
-        return fail(e, MSG_DETECTOR, err.msg);
+        return FAIL(MSG_DETECTOR, err.msg);
     }
     pa->cfg = cfg;
     pa->ready = true;
@@ -429,7 +378,7 @@ bool mml_py_anomaly_calibrate(mml_py_anomaly_t *pa, float *scores, size_t n, mml
 
 bool mml_py_anomaly_step(mml_py_anomaly_t *pa, float score, bool *alarm, mml_py_err_t *e) {
     if (!pa->ready) {
-        return fail(e, MSG_NOT_FITTED);
+        return FAIL(MSG_NOT_FITTED);
     }
     *alarm = mml_detector_update(&pa->det, score) != 0;
     return true;
@@ -448,7 +397,7 @@ void mml_py_anomaly_reset(mml_py_anomaly_t *pa) {
 }
 
 bool mml_py_anomaly_fit_empty(mml_py_err_t *e) {
-    return fail(e, MSG_FIT_EMPTY);
+    return FAIL(MSG_FIT_EMPTY);
 }
 
 void mml_py_anomaly_repr(const mml_py_anomaly_t *pa, char *out, size_t out_len) {
@@ -460,16 +409,9 @@ void mml_py_anomaly_repr(const mml_py_anomaly_t *pa, char *out, size_t out_len) 
     };
     mml_py_err_t b;
     size_t pos = 0;
-    put(&b, &pos, "<microml.Detector ");
-    put(&b, &pos, pa->scorer < 4 ? names[pa->scorer] : "?");
-    put(&b, &pos, ", ");
-    put_int(&b, &pos, pa->cfg.k);
-    put(&b, &pos, " of ");
-    put_int(&b, &pos, pa->cfg.n);
-    put(&b, &pos, ", gap ");
-    put_int(&b, &pos, pa->cfg.gap);
-    put(&b, &pos, pa->ready ? ", calibrated>" : ", not calibrated>");
-    b.msg[pos] = 0;
+    mml_py_putf(&b, &pos, "<microml.Detector %s, %d of %d, gap %d%s",
+        pa->scorer < 4 ? names[pa->scorer] : "?", pa->cfg.k, pa->cfg.n, pa->cfg.gap,
+        pa->ready ? ", calibrated>" : ", not calibrated>");
     size_t n = pos + 1 < out_len ? pos + 1 : out_len;
     if (n > 0) {
         memcpy(out, b.msg, n - 1);
@@ -496,10 +438,10 @@ bool mml_py_logmel_config(mml_logmel_config_t *cfg, int32_t sample_rate, int32_t
     } else if (strcmp(pad, "constant") == 0) {
         cfg->pad = MML_LOGMEL_PAD_CONSTANT;
     } else {
-        return fail(e, MSG_LOGMEL_PAD);
+        return FAIL(MSG_LOGMEL_PAD);
     }
     if (mml_logmel_mem_size(cfg) == 0) {
-        return fail(e, MSG_LOGMEL_CONFIG);
+        return FAIL(MSG_LOGMEL_CONFIG);
     }
     return true;
 }
@@ -508,13 +450,13 @@ bool mml_py_logmel_input(const mml_logmel_t *lm, const mml_py_value_t *v, int32_
     mml_py_err_t *e) {
     if (v->kind != MML_PY_VAL_TYPED || v->ndim != 1 || ((uintptr_t)v->data & 3) != 0 ||
         (v->dtype != MML_INT16 && v->dtype != MML_FLOAT32)) {
-        return fail(e, MSG_LOGMEL_INPUT);
+        return FAIL(MSG_LOGMEL_INPUT);
     }
     size_t n = v->shape[0];
     int32_t n32 = n > (size_t)INT32_MAX ? INT32_MAX : (int32_t)n;
     *frames = mml_logmel_frames(lm, n32);
     if (*frames < 1) {
-        return fail(e, MSG_LOGMEL_SHORT, (uint32_t)n32);
+        return FAIL(MSG_LOGMEL_SHORT, (uint32_t)n32);
     }
     return true;
 }

@@ -47,10 +47,7 @@ typedef enum {
     MSG_COUNT
 } msg_t;
 
-static const struct {
-    uint8_t kind; // mml_py_exc_t
-    const char *fmt;
-} msgs[MSG_COUNT] = {
+static const mml_py_msg_def_t msgs[MSG_COUNT] = {
     [MSG_CHOICE] = {MML_PY_EXC_VALUE, "%s must be one of %s"},
     [MSG_RFFT_N] = {MML_PY_EXC_VALUE, "RFFT: n must be a power of two in [4, 4096], got %d"},
     [MSG_MEL_ARGS] = {MML_PY_EXC_VALUE,
@@ -90,60 +87,9 @@ static const struct {
     [MSG_OUT_OVERLAP] = {MML_PY_EXC_VALUE, "out must not overlap x for this transform"},
 };
 
-static void put(mml_py_err_t *e, size_t *pos, const char *s) {
-    while (*s != '\0' && *pos + 1 < MML_PY_MSG_LEN) {
-        e->msg[(*pos)++] = *s++;
-    }
-    e->msg[*pos] = '\0';
-}
+// FAIL(id, args...): the caller's e from message id (mml_py_fail_in: %u, %d, %s, %c); false.
+#define FAIL(...) mml_py_fail_in(e, msgs, __VA_ARGS__)
 
-static void put_int(mml_py_err_t *e, size_t *pos, int64_t v) {
-    char digits[21];
-    size_t n = sizeof(digits) - 1;
-    uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
-    digits[n] = '\0';
-    do {
-        digits[--n] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    if (v < 0) {
-        digits[--n] = '-';
-    }
-    put(e, pos, digits + n);
-}
-
-// e from message id with %u (uint32_t), %d (int32_t), %s and %c arguments; returns false.
-static bool fail(mml_py_err_t *e, msg_t id, ...) {
-    va_list ap;
-    va_start(ap, id);
-    size_t pos = 0;
-    e->kind = (mml_py_exc_t)msgs[id].kind;
-    e->msg[0] = '\0';
-    for (const char *f = msgs[id].fmt; *f != '\0'; f++) {
-        char one[2] = {*f, '\0'};
-        if (*f != '%' || f[1] == '\0') {
-            put(e, &pos, one);
-            continue;
-        }
-        switch (*++f) {
-            case 'u':
-                put_int(e, &pos, va_arg(ap, uint32_t));
-                break;
-            case 'd':
-                put_int(e, &pos, va_arg(ap, int32_t));
-                break;
-            case 's':
-                put(e, &pos, va_arg(ap, const char *));
-                break;
-            default: // 'c'
-                one[0] = (char)va_arg(ap, int);
-                put(e, &pos, one[0] != '\0' ? one : "?");
-                break;
-        }
-    }
-    va_end(ap);
-    return false;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Named choices
@@ -179,7 +125,7 @@ bool mml_py_dsp_choice(mml_py_dsp_choice_t what, const char *s, size_t len, int3
             return true;
         }
     }
-    return fail(e, MSG_CHOICE, choices[what].what, choices[what].list);
+    return FAIL(MSG_CHOICE, choices[what].what, choices[what].list);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,7 +150,7 @@ static void setup(mml_py_dsp_t *d, mml_py_dsp_kind_t kind, char in_tc, char out_
 
 bool mml_py_dsp_rfft(mml_py_dsp_t *d, int32_t n, int32_t typecode, mml_py_err_t *e) {
     if (!is_pow2_in(n, 4, 4096)) {
-        return fail(e, MSG_RFFT_N, n);
+        return FAIL(MSG_RFFT_N, n);
     }
     if (typecode == 'h') {
         setup(d, MML_PY_DSP_RFFT_S16, 'h', 'h', n, n + 2,
@@ -222,7 +168,7 @@ bool mml_py_dsp_rfft(mml_py_dsp_t *d, int32_t n, int32_t typecode, mml_py_err_t 
 bool mml_py_dsp_mel(mml_py_dsp_t *d, int32_t sample_rate, int32_t n_fft, int32_t n_mels,
     float fmin, float fmax, int32_t scale, int32_t norm, int32_t shape, mml_py_err_t *e) {
     if (n_mels < 1 || n_mels > MEL_MAX) {
-        return fail(e, MSG_MEL_N_MELS, n_mels);
+        return FAIL(MSG_MEL_N_MELS, n_mels);
     }
     if (fmax < 0.0f && sample_rate > 0) {
         fmax = 0.5f * (float)sample_rate;
@@ -231,7 +177,7 @@ bool mml_py_dsp_mel(mml_py_dsp_t *d, int32_t sample_rate, int32_t n_fft, int32_t
         (mml_mel_scale_t)scale, (mml_mel_norm_t)norm, (mml_mel_shape_t)shape};
     if (sample_rate <= 0 || !is_pow2_in(n_fft, 4, 4096) || !(fmin >= 0.0f) || !(fmax > fmin) ||
         fmax > 0.5f * (float)sample_rate) {
-        return fail(e, MSG_MEL_ARGS);
+        return FAIL(MSG_MEL_ARGS);
     }
     // A first pass with no room for weights counts them.
     int16_t bands[2 * MEL_MAX];
@@ -241,7 +187,7 @@ bool mml_py_dsp_mel(mml_py_dsp_t *d, int32_t sample_rate, int32_t n_fft, int32_t
     err.needed = 0;
     mml_status_t st = mml_mel_f32_init(&mel, &cfg, bands, &none, 0, &err);
     if (st != MML_OK && err.needed == 0) {
-        return fail(e, MSG_MEL_ARGS);
+        return FAIL(MSG_MEL_ARGS);
     }
     setup(d, MML_PY_DSP_MEL, 'f', 'f', n_fft / 2 + 1, n_mels,
         ALIGN8((size_t)n_mels * 4) + (size_t)(err.needed > 0 ? err.needed : 1) * 4);
@@ -252,7 +198,7 @@ bool mml_py_dsp_mel(mml_py_dsp_t *d, int32_t sample_rate, int32_t n_fft, int32_t
 bool mml_py_dsp_dct(mml_py_dsp_t *d, int32_t n_in, int32_t n_out, int32_t norm, mml_py_err_t *e) {
     n_out = n_out == 0 ? n_in : n_out;
     if (n_in < 1 || n_in > 1024 || n_out < 1 || n_out > n_in) {
-        return fail(e, MSG_DCT_ARGS, n_in, n_out);
+        return FAIL(MSG_DCT_ARGS, n_in, n_out);
     }
     setup(d, MML_PY_DSP_DCT, 'f', 'f', n_in, n_out, (size_t)n_in * (size_t)n_out * 4);
     d->c.dct.n_in = n_in;
@@ -266,21 +212,21 @@ bool mml_py_dsp_mfcc(mml_py_dsp_t *d, const mml_py_dsp_t *fft, const mml_py_dsp_
     mml_py_err_t *e) {
     if (fft->kind != MML_PY_DSP_RFFT_F32 || mel->kind != MML_PY_DSP_MEL ||
         dct->kind != MML_PY_DSP_DCT) {
-        return fail(e, MSG_MFCC_KINDS);
+        return FAIL(MSG_MFCC_KINDS);
     }
     const int32_t n = fft->c.rfft.n;
     if (mel->c.mel.n_fft != n) {
-        return fail(e, MSG_MFCC_NFFT, n, mel->c.mel.n_fft);
+        return FAIL(MSG_MFCC_NFFT, n, mel->c.mel.n_fft);
     }
     if (dct->c.dct.n_in != mel->c.mel.n_mels) {
-        return fail(e, MSG_MFCC_DCT, dct->c.dct.n_in, mel->c.mel.n_mels);
+        return FAIL(MSG_MFCC_DCT, dct->c.dct.n_in, mel->c.mel.n_mels);
     }
     frame_len = frame_len == 0 ? n : frame_len;
     if (frame_len < 1 || frame_len > n) {
-        return fail(e, MSG_MFCC_FRAME, n, frame_len);
+        return FAIL(MSG_MFCC_FRAME, n, frame_len);
     }
     if (!(log_offset > 0.0f)) {
-        return fail(e, MSG_MFCC_OFFSET);
+        return FAIL(MSG_MFCC_OFFSET);
     }
     setup(d, MML_PY_DSP_MFCC, 'f', 'f', frame_len, dct->c.dct.n_out,
         (size_t)(frame_len + 2 * n + 2) * 4);
@@ -318,11 +264,11 @@ static size_t sos_count(const mml_py_value_t *v) {
 bool mml_py_dsp_sos(mml_py_dsp_t *d, const mml_py_value_t *sos, mml_py_err_t *e) {
     if (sos->kind != MML_PY_VAL_SEQ &&
         !(sos->kind == MML_PY_VAL_TYPED && (sos->typecode == 'f' || sos->typecode == 'd'))) {
-        return fail(e, MSG_SOS_KIND);
+        return FAIL(MSG_SOS_KIND);
     }
     size_t count = sos_count(sos);
     if (count == 0 || count % 6 != 0 || count > 6 * 64) {
-        return fail(e, MSG_SOS_COUNT, (uint32_t)count);
+        return FAIL(MSG_SOS_COUNT, (uint32_t)count);
     }
     const int32_t ns = (int32_t)(count / 6);
     setup(d, MML_PY_DSP_SOS, 'f', 'f', 0, 0, (size_t)ns * (5 + 2 + 6) * 4);
@@ -332,7 +278,7 @@ bool mml_py_dsp_sos(mml_py_dsp_t *d, const mml_py_value_t *sos, mml_py_err_t *e)
 
 bool mml_py_dsp_mlperf(mml_py_dsp_t *d, float scale, int32_t zero_point, mml_py_err_t *e) {
     if (!(scale >= 0.0f) || scale > 1e30f) {
-        return fail(e, MSG_MLPERF_SCALE);
+        return FAIL(MSG_MLPERF_SCALE);
     }
     const int32_t n = MML_KWS_MFCC_FRAMES * MML_KWS_MFCC_COEFFS;
     setup(d, MML_PY_DSP_MLPERF, 'h', scale > 0.0f ? 'b' : 'f', MML_KWS_MFCC_SAMPLES, n,
@@ -347,7 +293,7 @@ bool mml_py_dsp_micro(mml_py_dsp_t *d, int32_t step_ms, mml_py_err_t *e) {
     mml_microfrontend_config_esphome(&cfg, step_ms);
     size_t mem = step_ms >= 1 && step_ms <= 30 ? mml_microfrontend_mem_size(&cfg) : 0;
     if (mem == 0) {
-        return fail(e, MSG_MICRO_STEP, step_ms);
+        return FAIL(MSG_MICRO_STEP, step_ms);
     }
     setup(d, MML_PY_DSP_MICRO, 'h', 'b', 0, cfg.num_channels, ALIGN8(mem));
     d->c.micro = cfg;
@@ -356,7 +302,7 @@ bool mml_py_dsp_micro(mml_py_dsp_t *d, int32_t step_ms, mml_py_err_t *e) {
 
 bool mml_py_dsp_window(mml_py_dsp_t *d, int32_t n, int32_t kind, bool periodic, mml_py_err_t *e) {
     if (n < 1 || n > 65536) {
-        return fail(e, MSG_WINDOW_N, n);
+        return FAIL(MSG_WINDOW_N, n);
     }
     setup(d, MML_PY_DSP_WINDOW, 0, 'f', 0, n, 0);
     d->c.window.n = n;
@@ -406,7 +352,7 @@ bool mml_py_dsp_init(mml_py_dsp_t *d, void *mem, const mml_py_value_t *sos, mml_
             float *coeffs = (float *)mem, *state = coeffs + 5 * ns, *six = state + 2 * ns;
             for (int32_t k = 0; k < 6 * ns; k++) {
                 if (!sos_item(sos, (size_t)k, &six[k])) {
-                    return fail(e, MSG_SOS_KIND);
+                    return FAIL(MSG_SOS_KIND);
                 }
             }
             for (int32_t s = 0; s < ns; s++) {
@@ -414,7 +360,7 @@ bool mml_py_dsp_init(mml_py_dsp_t *d, void *mem, const mml_py_value_t *sos, mml_
                 for (int32_t k = 0; k < 6; k++) {
                     const float v = six[6 * s + k];
                     if (!(v - v == 0.0f) || a0 == 0.0f) {
-                        return fail(e, MSG_SOS_A0, (uint32_t)s);
+                        return FAIL(MSG_SOS_A0, (uint32_t)s);
                     }
                 }
             }
@@ -445,18 +391,19 @@ static bool typed_count(const mml_py_value_t *v, char tc, size_t *count, bool is
     const size_t size = tc == 'f' ? 4 : tc == 'h' ? 2 : 1;
     bool raw_ok = v->kind == MML_PY_VAL_RAW && tc != 'f';
     if (!raw_ok && v->kind != MML_PY_VAL_TYPED) {
-        return is_out ? fail(e, MSG_OUT_TYPECODE, tc, tc_name(tc), '?')
-                      : fail(e, MSG_IN_KIND, tc, tc_name(tc));
+        return is_out ? FAIL(MSG_OUT_TYPECODE, tc, tc_name(tc), '?')
+                      : FAIL(MSG_IN_KIND, tc, tc_name(tc));
     }
     if (!raw_ok && v->typecode != tc) {
-        return fail(e, is_out ? MSG_OUT_TYPECODE : MSG_IN_TYPECODE, tc, tc_name(tc), v->typecode);
+        return FAIL(is_out ? MSG_OUT_TYPECODE : MSG_IN_TYPECODE, tc, tc_name(tc),
+            v->typecode != '\0' ? v->typecode : '?');
     }
     if (raw_ok && v->len % size != 0) {
-        return is_out ? fail(e, MSG_OUT_UNALIGNED, (uint32_t)size)
-                      : fail(e, MSG_IN_ODD, (uint32_t)v->len);
+        return is_out ? FAIL(MSG_OUT_UNALIGNED, (uint32_t)size)
+                      : FAIL(MSG_IN_ODD, (uint32_t)v->len);
     }
     if (((uintptr_t)v->data & (size - 1)) != 0) {
-        return fail(e, is_out ? MSG_OUT_UNALIGNED : MSG_IN_UNALIGNED, (uint32_t)size);
+        return FAIL(is_out ? MSG_OUT_UNALIGNED : MSG_IN_UNALIGNED, (uint32_t)size);
     }
     *count = v->len / size;
     return true;
@@ -475,7 +422,7 @@ bool mml_py_dsp_in_check(const mml_py_dsp_t *d, const mml_py_value_t *x, size_t 
     switch ((mml_py_dsp_kind_t)d->kind) {
         case MML_PY_DSP_MLPERF:
             if (n > MML_KWS_MFCC_SAMPLES) {
-                return fail(e, MSG_IN_MAX, (uint32_t)MML_KWS_MFCC_SAMPLES, (uint32_t)n);
+                return FAIL(MSG_IN_MAX, (uint32_t)MML_KWS_MFCC_SAMPLES, (uint32_t)n);
             }
             *n_out = (size_t)d->n_out;
             return true;
@@ -494,7 +441,7 @@ bool mml_py_dsp_in_check(const mml_py_dsp_t *d, const mml_py_value_t *x, size_t 
             const float *v = (const float *)x->data;
             for (size_t i = 0; i < n; i++) {
                 if (!(v[i] + d->c.log_offset > 0.0f)) {
-                    return fail(e, MSG_LOG_DOMAIN, (uint32_t)i);
+                    return FAIL(MSG_LOG_DOMAIN, (uint32_t)i);
                 }
             }
             *n_out = n;
@@ -503,13 +450,13 @@ bool mml_py_dsp_in_check(const mml_py_dsp_t *d, const mml_py_value_t *x, size_t 
         case MML_PY_DSP_POWER:
         case MML_PY_DSP_MAGNITUDE:
             if (n % 2 != 0) {
-                return fail(e, MSG_IN_EVEN, (uint32_t)n);
+                return FAIL(MSG_IN_EVEN, (uint32_t)n);
             }
             *n_out = n / 2;
             return true;
         default:
             if (n != (size_t)d->n_in) {
-                return fail(e, MSG_IN_COUNT, (uint32_t)d->n_in, (uint32_t)n);
+                return FAIL(MSG_IN_COUNT, (uint32_t)d->n_in, (uint32_t)n);
             }
             *n_out = (size_t)d->n_out;
             return true;
@@ -520,13 +467,13 @@ bool mml_py_dsp_out_check(const mml_py_dsp_t *d, const mml_py_value_t *x,
     const mml_py_value_t *out, bool writable, size_t n_out, mml_py_err_t *e) {
     size_t n;
     if (!writable) {
-        return fail(e, MSG_OUT_WRITABLE);
+        return FAIL(MSG_OUT_WRITABLE);
     }
     if (!typed_count(out, d->out_tc, &n, true, e)) {
         return false;
     }
     if (d->kind == MML_PY_DSP_MICRO ? n < n_out : n != n_out) {
-        return fail(e, d->kind == MML_PY_DSP_MICRO ? MSG_OUT_ROOM : MSG_OUT_COUNT,
+        return FAIL(d->kind == MML_PY_DSP_MICRO ? MSG_OUT_ROOM : MSG_OUT_COUNT,
             (uint32_t)n_out, (uint32_t)n);
     }
     // The elementwise ones may work in place; the others read x after writing out.
@@ -534,7 +481,7 @@ bool mml_py_dsp_out_check(const mml_py_dsp_t *d, const mml_py_value_t *x,
         d->kind == MML_PY_DSP_POWER || d->kind == MML_PY_DSP_MAGNITUDE;
     if (x != NULL && !in_place_ok && out->data < x->data + x->len &&
         x->data < out->data + out->len) {
-        return fail(e, MSG_OUT_OVERLAP);
+        return FAIL(MSG_OUT_OVERLAP);
     }
     return true;
 }
@@ -635,26 +582,17 @@ void mml_py_dsp_repr(const mml_py_dsp_t *d, char *out, size_t out_len) {
     };
     mml_py_err_t b;
     size_t pos = 0;
-    b.msg[0] = '\0';
-    put(&b, &pos, "<microml.dsp.");
-    put(&b, &pos, names[d->kind]);
+    mml_py_putf(&b, &pos, "<microml.dsp.%s", names[d->kind]);
     if (d->kind == MML_PY_DSP_SOS) {
-        put(&b, &pos, " ");
-        put_int(&b, &pos, d->c.sos.n_sections);
-        put(&b, &pos, " sections");
+        mml_py_putf(&b, &pos, " %d sections", d->c.sos.n_sections);
     } else if (d->n_in > 0) {
-        put(&b, &pos, " ");
-        put_int(&b, &pos, d->n_in);
-        put(&b, &pos, " ");
-        put(&b, &pos, tc_name(d->in_tc));
+        mml_py_putf(&b, &pos, " %d %s", d->n_in, tc_name(d->in_tc));
     }
-    put(&b, &pos, d->kind == MML_PY_DSP_MICRO ? " -> rows of " : " -> ");
+    mml_py_putf(&b, &pos, d->kind == MML_PY_DSP_MICRO ? " -> rows of " : " -> ");
     if (d->n_out > 0) {
-        put_int(&b, &pos, d->n_out);
-        put(&b, &pos, " ");
+        mml_py_putf(&b, &pos, "%d ", d->n_out);
     }
-    put(&b, &pos, tc_name(d->out_tc));
-    put(&b, &pos, ">");
+    mml_py_putf(&b, &pos, "%s>", tc_name(d->out_tc));
     size_t n = pos < out_len ? pos : out_len - 1;
     memcpy(out, b.msg, n);
     out[n] = '\0';

@@ -8,10 +8,7 @@
 
 #if MML_ENABLE_DSP
 
-static const struct {
-    uint8_t kind; // mml_py_exc_t
-    const char *fmt;
-} g_msgs[MML_PY_G_MSG_COUNT] = {
+static const mml_py_msg_def_t g_msgs[MML_PY_G_MSG_COUNT] = {
     [MML_PY_G_MSG_RASTER_ARGS] = {MML_PY_EXC_VALUE,
         "range must be in (0, 1024], width and height in 1..1024"},
     [MML_PY_G_MSG_POINTS_KIND] = {MML_PY_EXC_TYPE,
@@ -44,39 +41,9 @@ static const struct {
     [MML_PY_G_MSG_READ_OUT] = {MML_PY_EXC_VALUE, "out must be a writable array('f') of %u items"},
 };
 
-static void put(mml_py_err_t *e, size_t *pos, const char *s) {
-    while (*s != '\0' && *pos + 1 < sizeof(e->msg)) {
-        e->msg[(*pos)++] = *s++;
-    }
-    e->msg[*pos] = '\0';
-}
-
 // The message with up to three %u / %c arguments, in order.
 bool mml_py_g_fail(mml_py_err_t *e, mml_py_g_msg_t id, uint32_t a, uint32_t b, uint32_t c) {
-    uint32_t args[3] = {a, b, c};
-    size_t pos = 0, k = 0;
-    e->kind = (mml_py_exc_t)g_msgs[id].kind;
-    e->msg[0] = '\0';
-    for (const char *f = g_msgs[id].fmt; *f != '\0'; f++) {
-        char one[12] = {*f, '\0'};
-        if (*f == '%' && (f[1] == 'u' || f[1] == 'c') && k < 3) {
-            uint32_t v = args[k++];
-            if (*++f == 'c') {
-                one[0] = (char)v;
-            } else {
-                size_t n = sizeof(one) - 1;
-                one[n] = '\0';
-                do {
-                    one[--n] = (char)('0' + v % 10);
-                    v /= 10;
-                } while (v != 0);
-                put(e, &pos, one + n);
-                continue;
-            }
-        }
-        put(e, &pos, one);
-    }
-    return false;
+    return mml_py_fail_in(e, g_msgs, (int)id, a, b, c);
 }
 
 // ---- numeric values ----

@@ -29,10 +29,7 @@ typedef enum {
     MSG_COUNT
 } msg_t;
 
-static const struct {
-    uint8_t kind;
-    const char *fmt;
-} msgs[MSG_COUNT] = {
+static const mml_py_msg_def_t msgs[MSG_COUNT] = {
     [MSG_CUTOFF] = {MML_PY_EXC_VALUE, "%s must be a probability in 0..1"},
     [MSG_WINDOW] = {MML_PY_EXC_VALUE, "%s must be 1..255 slices, got %d"},
     [MSG_STEP] = {MML_PY_EXC_VALUE,
@@ -56,64 +53,14 @@ static const struct {
     [MSG_REFRACTORY] = {MML_PY_EXC_VALUE, "refractory_ms must be 0..3600000, got %d"},
 };
 
-static void put(mml_py_err_t *e, size_t *pos, const char *s) {
-    while (*s != '\0' && *pos + 1 < MML_PY_MSG_LEN) {
-        e->msg[(*pos)++] = *s++;
-    }
-    e->msg[*pos] = '\0';
-}
+// FAIL(id, args...): the caller's e from message id (mml_py_fail_in: %u, %d, %s, %c); false.
+#define FAIL(...) mml_py_fail_in(e, msgs, __VA_ARGS__)
 
-static void put_uint(mml_py_err_t *e, size_t *pos, uint32_t v) {
-    char digits[11];
-    size_t n = sizeof(digits) - 1;
-    digits[n] = '\0';
-    do {
-        digits[--n] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v != 0u);
-    put(e, pos, digits + n);
-}
-
-// %u uint32_t, %d int32_t, %s string, %c char.
-static bool fail(mml_py_err_t *e, msg_t id, ...) {
-    va_list ap;
-    va_start(ap, id);
-    size_t pos = 0;
-    e->kind = (mml_py_exc_t)msgs[id].kind;
-    e->msg[0] = '\0';
-    for (const char *f = msgs[id].fmt; *f != '\0'; f++) {
-        char one[2] = {*f, '\0'};
-        if (*f != '%' || f[1] == '\0') {
-            put(e, &pos, one);
-            continue;
-        }
-        switch (*++f) {
-            case 'u':
-                put_uint(e, &pos, va_arg(ap, uint32_t));
-                break;
-            case 'd': {
-                int32_t v = va_arg(ap, int32_t);
-                put(e, &pos, v < 0 ? "-" : "");
-                put_uint(e, &pos, v < 0 ? 0u - (uint32_t)v : (uint32_t)v);
-                break;
-            }
-            case 's':
-                put(e, &pos, va_arg(ap, const char *));
-                break;
-            default:
-                one[0] = (char)va_arg(ap, int);
-                put(e, &pos, one);
-                break;
-        }
-    }
-    va_end(ap);
-    return false;
-}
 
 // ESPHome's int(p * 255) (Python's truncation of a non-negative float).
 static bool cutoff_u8(const char *name, float p, int32_t *out, mml_py_err_t *e) {
     if (!(p >= 0.0f && p <= 1.0f)) { // NaN fails too
-        return fail(e, MSG_CUTOFF, name);
+        return FAIL(MSG_CUTOFF, name);
     }
     *out = (int32_t)(p * 255.0f);
     return true;
@@ -127,20 +74,20 @@ bool mml_py_wakeword_config(mml_wakeword_config_t *cfg, mml_py_model_t *model, f
         return false;
     }
     if (window < 1 || window > MML_MWW_WINDOW_MAX) {
-        return fail(e, MSG_WINDOW, "window", window);
+        return FAIL(MSG_WINDOW, "window", window);
     }
     if (vad != NULL) {
         if (!cutoff_u8("vad_cutoff", vad_cutoff, &cfg->vad_cutoff, e)) {
             return false;
         }
         if (vad_window < 1 || vad_window > MML_MWW_WINDOW_MAX) {
-            return fail(e, MSG_WINDOW, "vad_window", vad_window);
+            return FAIL(MSG_WINDOW, "vad_window", vad_window);
         }
         cfg->vad = &vad->model;
         cfg->vad_window = vad_window;
     }
     if (step_ms != 10 && step_ms != 20) {
-        return fail(e, MSG_STEP, step_ms);
+        return FAIL(MSG_STEP, step_ms);
     }
     cfg->model = &model->model;
     cfg->window = window;
@@ -170,21 +117,21 @@ bool mml_py_samples(const mml_py_value_t *v, size_t *n, mml_py_err_t *e) {
     switch (v->kind) {
         case MML_PY_VAL_RAW:
             if (v->len % 2u != 0u) {
-                return fail(e, MSG_SAMPLES_ODD, (uint32_t)v->len);
+                return FAIL(MSG_SAMPLES_ODD, (uint32_t)v->len);
             }
             *n = v->len / 2u;
             return true;
         case MML_PY_VAL_TYPED:
             if (v->dtype == MML_DTYPE_COUNT) {
-                return fail(e, MSG_SAMPLES_TYPECODE, v->typecode);
+                return FAIL(MSG_SAMPLES_TYPECODE, v->typecode);
             }
             if (v->dtype != MML_INT16) {
-                return fail(e, MSG_SAMPLES_DTYPE, mml_dtype_name((mml_dtype_t)v->dtype));
+                return FAIL(MSG_SAMPLES_DTYPE, mml_dtype_name((mml_dtype_t)v->dtype));
             }
             *n = v->len / 2u;
             return true;
         default:
-            return fail(e, MSG_SAMPLES_KIND);
+            return FAIL(MSG_SAMPLES_KIND);
     }
 }
 
@@ -200,14 +147,14 @@ uint32_t mml_py_wakeword_slices_for(const mml_py_wakeword_t *pw, size_t n) {
 bool mml_py_wakeword_features_check(const mml_py_wakeword_t *pw, size_t n, bool writable,
     bool raw_or_int8, size_t len, mml_py_err_t *e) {
     if (!writable) {
-        return fail(e, MSG_FEATURES_WRITABLE);
+        return FAIL(MSG_FEATURES_WRITABLE);
     }
     if (!raw_or_int8) {
-        return fail(e, MSG_FEATURES_KIND);
+        return FAIL(MSG_FEATURES_KIND);
     }
     const uint32_t slices = mml_py_wakeword_slices_for(pw, n);
     if ((uint64_t)len < (uint64_t)slices * MML_WAKEWORD_CHANNELS) {
-        return fail(e, MSG_FEATURES_SIZE, slices * MML_WAKEWORD_CHANNELS, slices, (uint32_t)len);
+        return FAIL(MSG_FEATURES_SIZE, slices * MML_WAKEWORD_CHANNELS, slices, (uint32_t)len);
     }
     return true;
 }
@@ -229,21 +176,21 @@ bool mml_py_audio_stream_config(mml_audio_stream_config_t *cfg, mml_py_model_t *
     if (same(frontend, len, "micro")) {
         cfg->frontend = MML_STREAM_MICRO;
         if (step_ms != 10 && step_ms != 20) {
-            return fail(e, MSG_STEP, step_ms);
+            return FAIL(MSG_STEP, step_ms);
         }
     } else if (same(frontend, len, "mlperf")) {
         cfg->frontend = MML_STREAM_MLPERF;
     } else {
-        return fail(e, MSG_FRONTEND);
+        return FAIL(MSG_FRONTEND);
     }
     if (every < 1 || every > 1000) {
-        return fail(e, MSG_EVERY, every);
+        return FAIL(MSG_EVERY, every);
     }
     if (smooth < 1 || smooth > MML_STREAM_MAX_SMOOTH) {
-        return fail(e, MSG_SMOOTH, (int32_t)MML_STREAM_MAX_SMOOTH, smooth);
+        return FAIL(MSG_SMOOTH, (int32_t)MML_STREAM_MAX_SMOOTH, smooth);
     }
     if (refractory_ms < 0 || refractory_ms > 3600000) {
-        return fail(e, MSG_REFRACTORY, refractory_ms);
+        return FAIL(MSG_REFRACTORY, refractory_ms);
     }
     cfg->model = &model->model;
     cfg->step_ms = step_ms;
@@ -257,7 +204,7 @@ bool mml_py_audio_stream_config(mml_audio_stream_config_t *cfg, mml_py_model_t *
 
 bool mml_py_audio_stream_ignore(uint32_t *mask, int32_t label, mml_py_err_t *e) {
     if (label < 0 || label > 31) {
-        return fail(e, MSG_IGNORE, label);
+        return FAIL(MSG_IGNORE, label);
     }
     *mask |= 1u << label;
     return true;
@@ -283,6 +230,18 @@ bool mml_py_audio_stream_reset(mml_py_audio_stream_t *pa, mml_py_err_t *e) {
 
 #define STAGE 128 // samples copied at a time when the caller's are not 2-byte aligned
 
+// The samples from data's sample pos on: in place when data is 2-byte aligned, else up to STAGE
+// of them (*avail cut to that) copied into stage.
+static const int16_t *chunk(const uint8_t *data, size_t pos, bool aligned, int16_t *stage,
+    size_t *avail) {
+    if (aligned) {
+        return (const int16_t *)(const void *)(data + 2u * pos);
+    }
+    *avail = *avail < STAGE ? *avail : STAGE;
+    memcpy(stage, data + 2u * pos, 2u * *avail);
+    return stage;
+}
+
 bool mml_py_wakeword_feed(mml_py_wakeword_t *pw, const uint8_t *data, size_t n, uint8_t *features,
     mml_py_detection_fn emit, void *ctx, mml_py_err_t *e) {
     mml_wakeword_t *w = &pw->w;
@@ -291,15 +250,8 @@ bool mml_py_wakeword_feed(mml_py_wakeword_t *pw, const uint8_t *data, size_t n, 
     size_t pos = 0;
     uint32_t done = 0;
     while (pos < n) {
-        const int16_t *p;
         size_t avail = n - pos;
-        if (aligned) {
-            p = (const int16_t *)(const void *)(data + 2u * pos);
-        } else {
-            avail = avail < STAGE ? avail : STAGE;
-            memcpy(stage, data + 2u * pos, 2u * avail);
-            p = stage;
-        }
+        const int16_t *p = chunk(data, pos, aligned, stage, &avail);
         size_t used = 0;
         mml_error_t err;
         err.msg[0] = '\0';
@@ -338,15 +290,8 @@ bool mml_py_audio_stream_feed(mml_py_audio_stream_t *pa, const uint8_t *data, si
     int16_t stage[STAGE];
     size_t pos = 0;
     while (pos < n) {
-        const int16_t *p;
         size_t avail = n - pos;
-        if (aligned) {
-            p = (const int16_t *)(const void *)(data + 2u * pos);
-        } else {
-            avail = avail < STAGE ? avail : STAGE;
-            memcpy(stage, data + 2u * pos, 2u * avail);
-            p = stage;
-        }
+        const int16_t *p = chunk(data, pos, aligned, stage, &avail);
         size_t used = 0;
         mml_error_t err;
         err.msg[0] = '\0';

@@ -104,4 +104,13 @@
 #define MML_ENABLE_FFT (MML_ENABLE_DSP || MML_OP_ON(SIGNALRFFT) || MML_OP_ON(SIGNALIRFFT))
 #endif
 
+// TFLM's audio front-end integer arithmetic (src/dsp/audio_fixed.c: rounded square roots,
+// fixed-point log, PCAN): with the DSP front ends (the microfrontend), and in a build for some
+// models only when one of them has a signal op that uses it.
+#ifndef MML_ENABLE_AUDIO_FIXED
+#define MML_ENABLE_AUDIO_FIXED                                                                    \
+    (MML_ENABLE_DSP || MML_OP_ON(SIGNALFFTAUTOSCALE) || MML_OP_ON(SIGNALFILTERBANKSQUAREROOT) ||  \
+        MML_OP_ON(SIGNALFILTERBANKLOG) || MML_OP_ON(SIGNALPCAN))
+#endif
+
 #endif // MICROML_MML_CONFIG_H

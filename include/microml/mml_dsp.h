@@ -212,7 +212,6 @@ typedef struct {
     uint32_t *signal;      // [num_channels]
     uint32_t *estimate;    // [num_channels] noise estimate
     int16_t *gain_lut;     // [125] PCAN
-    uint16_t *log_lut;     // [130]
     uint16_t *output;      // [num_channels]
 } mml_microfrontend_t;
 

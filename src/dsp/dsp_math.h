@@ -5,6 +5,8 @@
 #ifndef MICROML_DSP_DSP_MATH_H
 #define MICROML_DSP_DSP_MATH_H
 
+#include <stdint.h>
+
 #define MML__PI 3.14159265358979323846
 
 // cos(x) and sin(x) for any finite x.
@@ -23,5 +25,11 @@ double mml__exp(double x);
 float mml__log1pf_fdlibm(float x);
 // floor(x) for |x| < 2^62.
 double mml__floor(double x);
+
+// The complex FFT under src/dsp/fft.c's float RFFT and SignalIrfft's (in fft.c, MML_ENABLE_FFT):
+// radix 2, in place, of the m = n / 2 complex values x (re, im pairs), unscaled; tw[2k], tw[2k+1]
+// (k < m) is W^k of length n, e^{-2 pi i k / n} for the forward transform, e^{+...} for the
+// inverse.
+void mml__cfft_f32(float *x, int32_t n, const float *tw);
 
 #endif // MICROML_DSP_DSP_MATH_H

@@ -27,10 +27,9 @@ mml_status_t mml_rfft_f32_init(mml_rfft_f32_t *fft, int32_t n, float *table) {
     return MML_OK;
 }
 
-void mml_rfft_f32(const mml_rfft_f32_t *fft, float *x, float *out) {
-    const int32_t n = fft->n, m = n / 2;
-    const float *tw = fft->table;
-    // x as m complex values z[j] = x[2j] + i x[2j+1]: bit-reversal permutation ...
+// In place: bit-reversal permutation, then radix-2 butterflies; W_len^j = W_n^(j n / len).
+void mml__cfft_f32(float *x, int32_t n, const float *tw) {
+    const int32_t m = n / 2;
     for (int32_t i = 1, j = 0; i < m; i++) {
         int32_t bit = m >> 1;
         for (; j & bit; bit >>= 1) {
@@ -45,7 +44,6 @@ void mml_rfft_f32(const mml_rfft_f32_t *fft, float *x, float *out) {
             x[2 * j + 1] = ti;
         }
     }
-    // ... then radix-2 butterflies; W_len^j = W_n^(j n / len).
     for (int32_t len = 2; len <= m; len <<= 1) {
         const int32_t half = len / 2, step = n / len;
         for (int32_t b = 0; b < m; b += len) {
@@ -60,6 +58,13 @@ void mml_rfft_f32(const mml_rfft_f32_t *fft, float *x, float *out) {
             }
         }
     }
+}
+
+void mml_rfft_f32(const mml_rfft_f32_t *fft, float *x, float *out) {
+    const int32_t n = fft->n, m = n / 2;
+    const float *tw = fft->table;
+    // x as m complex values z[j] = x[2j] + i x[2j+1], transformed in place.
+    mml__cfft_f32(x, n, tw);
     // Split: E = (Z[k] + conj Z[m-k]) / 2 is the even samples' spectrum, O = (Z[k] - conj
     // Z[m-k]) / 2i the odd ones'; X[k] = E + W_n^k O.
     out[0] = x[0] + x[1];

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "microml/mml_dsp.h"
+#include "dsp/audio_fixed.h"
 #include "dsp/dsp_math.h"
 
 #if MML_ENABLE_DSP
@@ -14,25 +15,11 @@
 #define WINDOW_BITS 12     // Q12 window coefficients
 #define FILTERBANK_BITS 12 // Q12 filterbank weights
 #define NOISE_BITS 14      // Q14 smoothing coefficients
-#define PCAN_SNR_BITS 12
-#define PCAN_OUTPUT_BITS 6
 #define WDF_BITS 32 // PCAN gain table: one segment per bit of the noise estimate
 #define WDF_LUT_SIZE (4 * WDF_BITS - 3)
-#define LOG_SCALE_BITS 16
-#define LOG_SEGMENTS_BITS 7
-#define LOG_COEFF 45426 // ln 2 in Q16
 #define MAX_CHANNELS 128
 
 static int msb32(uint32_t n) {
-    int b = 0;
-    while (n) {
-        b++;
-        n >>= 1;
-    }
-    return b;
-}
-
-static int msb64(uint64_t n) {
     int b = 0;
     while (n) {
         b++;
@@ -192,7 +179,6 @@ static size_t carve(mml_microfrontend_t *fe, const fb_layout_t *l, int32_t size,
     fe->signal = take(&c, nc * sizeof(uint32_t));
     fe->estimate = take(&c, nc * sizeof(uint32_t));
     fe->gain_lut = take(&c, WDF_LUT_SIZE * sizeof(int16_t));
-    fe->log_lut = take(&c, 130 * sizeof(uint16_t));
     fe->output = take(&c, nc * sizeof(uint16_t));
     int16_t *fft_table = take(&c, (size_t)MML_RFFT_S16_TABLE_LEN(fft_size) * sizeof(int16_t));
     if (mem) {
@@ -309,7 +295,7 @@ mml_status_t mml_microfrontend_init(mml_microfrontend_t *fe, const mml_microfron
     // PCAN: gain = 2^gain_bits (noise + offset)^-strength, as a table of quadratic segments.
     const int32_t correction = msb32((uint32_t)fft_size) - 1 - FILTERBANK_BITS / 2;
     fe->enable_pcan = cfg->enable_pcan;
-    fe->snr_shift = cfg->pcan_gain_bits - correction - PCAN_SNR_BITS;
+    fe->snr_shift = cfg->pcan_gain_bits - correction - MML__PCAN_SNR_BITS;
     if (cfg->enable_pcan) {
         const int32_t input_bits = cfg->smoothing_bits - correction;
         int16_t *lut = fe->gain_lut;
@@ -331,13 +317,6 @@ mml_status_t mml_microfrontend_init(mml_microfrontend_t *fe, const mml_microfron
         }
     }
 
-    // Log: the correction of log2(1 + t) - t over 128 segments, in Q16.
-    for (int32_t i = 0; i <= 128; i++) {
-        const double t = i / 128.0;
-        const double v = (mml__log1p(t) / 0.69314718055994530942 - t) * 65536.0;
-        fe->log_lut[i] = (uint16_t)mml__floor(v + 0.5);
-    }
-    fe->log_lut[129] = 0;
     fe->enable_log = cfg->enable_log;
     fe->scale_shift = cfg->log_scale_shift;
     mml_microfrontend_reset(fe);
@@ -349,96 +328,6 @@ void mml_microfrontend_reset(mml_microfrontend_t *fe) {
     fe->input_used = 0;
     memset(fe->work, 0, (size_t)(fe->num_channels + 1) * sizeof(uint64_t));
     memset(fe->estimate, 0, (size_t)fe->num_channels * sizeof(uint32_t));
-}
-
-// Integer square roots, rounded, as the reference's filterbank (32-bit path below 2^32).
-static uint16_t sqrt32(uint32_t num) {
-    if (num == 0) {
-        return 0;
-    }
-    uint32_t res = 0;
-    int max_bit = (32 - msb32(num)) | 1;
-    uint32_t bit = 1u << (31 - max_bit);
-    for (int it = (31 - max_bit) / 2 + 1; it > 0; it--) {
-        if (num >= res + bit) {
-            num -= res + bit;
-            res = (res >> 1) + bit;
-        } else {
-            res >>= 1;
-        }
-        bit >>= 2;
-    }
-    if (num > res && res != 0xFFFF) {
-        res++;
-    }
-    return (uint16_t)res;
-}
-
-static uint32_t sqrt64(uint64_t num) {
-    if ((num >> 32) == 0) {
-        return sqrt32((uint32_t)num);
-    }
-    uint64_t res = 0;
-    int max_bit = (64 - msb64(num)) | 1;
-    uint64_t bit = (uint64_t)1 << (63 - max_bit);
-    for (int it = (63 - max_bit) / 2 + 1; it > 0; it--) {
-        if (num >= res + bit) {
-            num -= res + bit;
-            res = (res >> 1) + bit;
-        } else {
-            res >>= 1;
-        }
-        bit >>= 2;
-    }
-    if (num > res && res != 0xFFFFFFFFu) {
-        res++;
-    }
-    return (uint32_t)res;
-}
-
-// PCAN's gain at noise estimate x: quadratic interpolation inside x's power-of-two segment.
-static int16_t wide_dynamic(uint32_t x, const int16_t *lut) {
-    if (x <= 2) {
-        return lut[x];
-    }
-    const int32_t interval = msb32(x);
-    lut += 4 * interval - 6;
-    const int32_t frac =
-        (int16_t)((interval < 11 ? (x << (11 - interval)) : (x >> (interval - 11))) & 0x3FF);
-    int32_t r = ((int32_t)lut[2] * frac) >> 5;
-    r = (int32_t)((uint32_t)r + ((uint32_t)(int32_t)lut[1] << 5));
-    r = (int32_t)((uint32_t)r * (uint32_t)frac);
-    r = (int32_t)((uint32_t)r + (1u << 14)) >> 15;
-    r += lut[0];
-    return (int16_t)r;
-}
-
-static uint32_t pcan_shrink(uint32_t x) {
-    if (x < (2u << PCAN_SNR_BITS)) {
-        return (x * x) >> (2 + 2 * PCAN_SNR_BITS - PCAN_OUTPUT_BITS);
-    }
-    return (x >> (PCAN_SNR_BITS - PCAN_OUTPUT_BITS)) - (1u << PCAN_OUTPUT_BITS);
-}
-
-// ln(x) << scale_shift in Q16 output units, through log2 with a segment-corrected fraction.
-static uint32_t log_scaled(uint32_t x, uint32_t scale_shift, const uint16_t *lut) {
-    const uint32_t integer = (uint32_t)msb32(x) - 1;
-    int32_t frac = (int32_t)(x - ((uint32_t)1 << integer));
-    if (integer < LOG_SCALE_BITS) {
-        frac = (int32_t)((uint32_t)frac << (LOG_SCALE_BITS - integer));
-    } else {
-        frac >>= integer - LOG_SCALE_BITS;
-    }
-    const uint32_t base_seg = (uint32_t)frac >> (LOG_SCALE_BITS - LOG_SEGMENTS_BITS);
-    const uint32_t seg_unit = ((uint32_t)1 << LOG_SCALE_BITS) >> LOG_SEGMENTS_BITS;
-    const int32_t c0 = lut[base_seg], c1 = lut[base_seg + 1];
-    const int32_t seg_base = (int32_t)(seg_unit * base_seg);
-    const int32_t rel_pos = ((c1 - c0) * (frac - seg_base)) >> LOG_SCALE_BITS;
-    const uint32_t fraction = (uint32_t)(frac + c0 + rel_pos);
-    const uint32_t log2 = (integer << LOG_SCALE_BITS) + fraction;
-    const uint32_t round = (1u << LOG_SCALE_BITS) / 2;
-    const uint32_t loge = (uint32_t)(((uint64_t)LOG_COEFF * log2 + round) >> LOG_SCALE_BITS);
-    return ((loge << scale_shift) + round) >> LOG_SCALE_BITS;
 }
 
 int mml_microfrontend_process(mml_microfrontend_t *fe, const int16_t *samples, size_t n,
@@ -500,7 +389,7 @@ int mml_microfrontend_process(mml_microfrontend_t *fe, const int16_t *samples, s
     }
     uint32_t *signal = fe->signal;
     for (int32_t c = 0; c < fe->num_channels; c++) {
-        signal[c] = sqrt64(fe->work[c + 1]) >> shift;
+        signal[c] = mml__audio_sqrt64(fe->work[c + 1]) >> shift;
     }
 
     // Noise reduction: subtract a smoothed noise estimate, keep at least a floor of the signal.
@@ -523,9 +412,9 @@ int mml_microfrontend_process(mml_microfrontend_t *fe, const int16_t *samples, s
     // PCAN gain control.
     if (fe->enable_pcan) {
         for (int32_t c = 0; c < fe->num_channels; c++) {
-            const uint32_t gain = (uint32_t)(int32_t)wide_dynamic(fe->estimate[c], fe->gain_lut);
+            const uint32_t gain = (uint32_t)(int32_t)mml__audio_pcan_gain(fe->estimate[c], fe->gain_lut);
             const uint32_t snr = (uint32_t)(((uint64_t)signal[c] * gain) >> fe->snr_shift);
-            signal[c] = pcan_shrink(snr);
+            signal[c] = mml__audio_pcan_shrink(snr);
         }
     }
 
@@ -535,7 +424,7 @@ int mml_microfrontend_process(mml_microfrontend_t *fe, const int16_t *samples, s
         uint32_t v = signal[c];
         if (fe->enable_log) {
             v = correction < 0 ? v >> -correction : v << correction;
-            v = v > 1 ? log_scaled(v, (uint32_t)fe->scale_shift, fe->log_lut) : 0;
+            v = v > 1 ? mml__audio_log32(v, 1u << fe->scale_shift) : 0;
         }
         fe->output[c] = (uint16_t)(v < 0xFFFF ? v : 0xFFFF);
     }

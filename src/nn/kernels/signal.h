@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Shared pieces of TFLite Micro's signal-library ops (signal_*.c, the ops of its audio front
 // ends): reading their FlexBuffers options with a clear error for each bad or missing one, the
-// tensor checks they all make, and the integer arithmetic of TFLM's signal/src (most significant
-// bit, rounded square roots, fixed-point log), each bit-exact with TFLM's.
+// tensor checks they all make. Their integer arithmetic (most significant bit, rounded square
+// roots, fixed-point log, PCAN), shared with the microfrontend, is in dsp/audio_fixed.h.
 #ifndef MICROML_NN_KERNELS_SIGNAL_H
 #define MICROML_NN_KERNELS_SIGNAL_H
 
@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "core/flexbuf.h"
+#include "dsp/audio_fixed.h"
 #include "nn/kernel.h"
 
 // The op's options map (custom_options, a FlexBuffers map). Fails if absent or malformed.
@@ -34,23 +35,5 @@ static inline uint64_t mml__signal_ld64(const uint8_t *p) {
 static inline void mml__signal_st64(uint8_t *p, uint64_t v) {
     memcpy(p, &v, sizeof(v));
 }
-
-// Bits needed for x (32 - clz(x)), and 32 for x = 0 as TFLM's GCC build computes it.
-static inline uint32_t mml__signal_msb32(uint32_t x) {
-    uint32_t b = 0;
-    if (x == 0) {
-        return 32;
-    }
-    while (x) {
-        b++;
-        x >>= 1;
-    }
-    return b;
-}
-
-// Rounded integer square root (TFLM's Sqrt64: the 32-bit path when the high word is clear).
-uint32_t mml__signal_sqrt64(uint64_t x);
-// ln(x) * out_scale in TFLM's fixed point (Log32, x > 1).
-uint32_t mml__signal_log32(uint32_t x, uint32_t out_scale);
 
 #endif // MICROML_NN_KERNELS_SIGNAL_H

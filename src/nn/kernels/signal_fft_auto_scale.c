@@ -26,7 +26,7 @@ static mml_status_t eval_auto_scale(const mml_eval_ctx_t *ctx, void *data) {
             max = (int16_t)(uint16_t)(-(int32_t)v);
         }
     }
-    int32_t bits = 16 - (int32_t)mml__signal_msb32((uint32_t)(int32_t)max) - 1;
+    int32_t bits = 16 - (int32_t)mml__audio_msb32((uint32_t)(int32_t)max) - 1;
     if (bits < 0) {
         bits = 0;
     }

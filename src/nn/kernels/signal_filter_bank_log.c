@@ -19,7 +19,7 @@ static mml_status_t eval_fb_log(const mml_eval_ctx_t *ctx, void *data) {
         const uint32_t x = in[i] << d->correction_bits;
         uint32_t v = 0;
         if (x > 1) {
-            v = mml__signal_log32(x, d->output_scale);
+            v = mml__audio_log32(x, d->output_scale);
             v = v < INT16_MAX ? v : INT16_MAX;
         }
         out[i] = (int16_t)v;

@@ -19,7 +19,7 @@ static mml_status_t eval_fb_sqrt(const mml_eval_ctx_t *ctx, void *data) {
     const uint32_t shift = (uint32_t)*(const int32_t *)mml__ptr(ctx, d->scale) & 31u;
     uint32_t *out = (uint32_t *)mml__ptr(ctx, d->out);
     for (uint32_t i = 0; i < d->n; i++) {
-        out[i] = mml__signal_sqrt64(mml__signal_ld64(in + 8 * i)) >> shift;
+        out[i] = mml__audio_sqrt64(mml__signal_ld64(in + 8 * i)) >> shift;
     }
     return MML_OK;
 }

@@ -12,8 +12,6 @@
 
 #if MML_OP_ON(SIGNALIRFFT)
 
-enum { TT_FLOAT32 = 0, TT_INT32 = 2, TT_INT16 = 7 }; // TFLite's TensorType codes of option T
-
 typedef struct {
     uint32_t in, out, scratch, table; // locations
     uint32_t frames;
@@ -75,35 +73,8 @@ static mml_status_t eval_irfft_f32(const mml_eval_ctx_t *ctx, void *data) {
             z[2 * k] = er - oi;
             z[2 * k + 1] = ei + or_;
         }
-        // Inverse complex FFT of m points (radix 2, in place), then 1 / m.
-        for (int32_t i = 1, j = 0; i < m; i++) {
-            int32_t bit = m >> 1;
-            for (; j & bit; bit >>= 1) {
-                j ^= bit;
-            }
-            j |= bit;
-            if (i < j) {
-                float tr = z[2 * i], ti = z[2 * i + 1];
-                z[2 * i] = z[2 * j];
-                z[2 * i + 1] = z[2 * j + 1];
-                z[2 * j] = tr;
-                z[2 * j + 1] = ti;
-            }
-        }
-        for (int32_t len = 2; len <= m; len <<= 1) {
-            const int32_t half = len / 2, step = n / len; // e^{+2 pi i j / len} = tw[j * step]
-            for (int32_t b = 0; b < m; b += len) {
-                for (int32_t j = 0; j < half; j++) {
-                    const float wr = tw[2 * j * step], wi = tw[2 * j * step + 1];
-                    float *p = z + 2 * (b + j), *q = z + 2 * (b + j + half);
-                    const float tr = q[0] * wr - q[1] * wi, ti = q[0] * wi + q[1] * wr;
-                    q[0] = p[0] - tr;
-                    q[1] = p[1] - ti;
-                    p[0] += tr;
-                    p[1] += ti;
-                }
-            }
-        }
+        // Inverse complex FFT of m points (tw holds e^{+i...}: the inverse), then 1 / m.
+        mml__cfft_f32(z, n, tw);
         const float scale = 1.0f / (float)m;
         for (int32_t i = 0; i < n; i++) {
             x[i] = z[i] * scale;
@@ -115,30 +86,10 @@ static mml_status_t eval_irfft_f32(const mml_eval_ctx_t *ctx, void *data) {
 
 mml_status_t mml__prepare_signal_irfft(mml_prep_t *p) {
     mml__tensor_t in, out;
-    mml__flex_t map;
-    int32_t type, n;
-    mml_status_t st;
-    if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
-        (st = mml__prep_check_version(p, 1)) != MML_OK ||
-        (st = mml__signal_options(p, &map)) != MML_OK ||
-        (st = mml__signal_int(p, &map, "T", INT32_MIN, INT32_MAX, &type)) != MML_OK ||
-        (st = mml__signal_int(p, &map, "fft_length", 4, 4096, &n)) != MML_OK) {
-        return st;
-    }
-    mml_dtype_t dtype = type == TT_INT16 ? MML_INT16
-        : type == TT_INT32               ? MML_INT32
-        : type == TT_FLOAT32             ? MML_FLOAT32
-                                         : MML_BOOL;
-    if (dtype == MML_BOOL || (dtype == MML_FLOAT32 && !MML_ENABLE_FLOAT)) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "option 'T' is %d, expected %d (int16), "
-            "%d (int32) or %d (float32)", type, TT_INT16, TT_INT32, TT_FLOAT32);
-    }
-    if ((n & (n - 1)) != 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
-            "option 'fft_length' is %d, expected a power of two", n);
-    }
-    if ((st = mml__signal_tensor(p, 0, 0, dtype, -1, &in)) != MML_OK ||
-        (st = mml__signal_tensor(p, 1, 0, dtype, in.rank, &out)) != MML_OK) {
+    mml_dtype_t dtype;
+    int32_t n;
+    mml_status_t st = mml__signal_fft_prepare(p, &dtype, &n, &in, &out);
+    if (st != MML_OK) {
         return st;
     }
     const uint32_t in_len = (uint32_t)in.dims[in.rank - 1];

@@ -3,6 +3,7 @@
 // in time, each stage dividing by its radix with rounding (C_FIXDIV), products rounded back with
 // (x + 2^(f-1)) >> f, f = 15 or 31 fractional bits.
 #include "nn/kernels/signal_kiss.h"
+#include "nn/kernels/signal.h"
 #include "dsp/dsp_math.h"
 #include "nn/ops.h"
 
@@ -175,6 +176,39 @@ void mml__kiss_run(const mml__kiss_t *k, const int32_t *table, const int32_t *x,
         z[m - j].i = wrap(-(int64_t)z[m - j].i, b);
     }
     work(k, (cpx_t *)out, z, 1, k->factors, tw);
+}
+
+enum { TT_FLOAT32 = 0, TT_INT32 = 2, TT_INT16 = 7 }; // TFLite's TensorType codes of option T
+
+mml_status_t mml__signal_fft_prepare(mml_prep_t *p, mml_dtype_t *dtype, int32_t *n,
+    mml__tensor_t *in, mml__tensor_t *out) {
+    mml__flex_t map;
+    int32_t type;
+    mml_status_t st;
+    if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
+        (st = mml__prep_check_version(p, 1)) != MML_OK ||
+        (st = mml__signal_options(p, &map)) != MML_OK ||
+        (st = mml__signal_int(p, &map, "T", INT32_MIN, INT32_MAX, &type)) != MML_OK ||
+        (st = mml__signal_int(p, &map, "fft_length", 4, 4096, n)) != MML_OK) {
+        return st;
+    }
+    *dtype = type == TT_INT16 ? MML_INT16
+        : type == TT_INT32    ? MML_INT32
+        : type == TT_FLOAT32  ? MML_FLOAT32
+                              : MML_BOOL;
+    if (*dtype == MML_BOOL || (*dtype == MML_FLOAT32 && !MML_ENABLE_FLOAT)) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "option 'T' is %d, expected %d (int16), "
+            "%d (int32) or %d (float32)", type, TT_INT16, TT_INT32, TT_FLOAT32);
+    }
+    if ((*n & (*n - 1)) != 0) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
+            "option 'fft_length' is %d, expected a power of two", *n);
+    }
+    if ((st = mml__signal_tensor(p, 0, 0, *dtype, -1, in)) != MML_OK ||
+        (st = mml__signal_tensor(p, 1, 0, *dtype, in->rank, out)) != MML_OK) {
+        return st;
+    }
+    return MML_OK;
 }
 
 #endif // SIGNALRFFT or SIGNALIRFFT

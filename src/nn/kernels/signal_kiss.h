@@ -8,6 +8,7 @@
 #define MICROML_NN_KERNELS_SIGNAL_KISS_H
 
 #include <stdint.h>
+#include "nn/kernel.h"
 
 typedef struct {
     int32_t n;        // real length (the complex FFT has n / 2 points)
@@ -26,5 +27,11 @@ void mml__kiss_init(mml__kiss_t *k, int32_t n, int32_t bits, int32_t inverse, in
 // Inverse: x [n + 2] complex -> out [n] real (unscaled, as kiss_fftri). work: n int32.
 void mml__kiss_run(const mml__kiss_t *k, const int32_t *table, const int32_t *x, int32_t *work,
     int32_t *out);
+
+// SignalRfft's and SignalIrfft's common checks: options T (int16, int32 or float32; float32 only
+// with MML_ENABLE_FLOAT) and fft_length (a power of two in [4, 4096]) into dtype and n, input 0
+// (rank >= 1) and output 0 of that dtype and the same rank into in and out.
+mml_status_t mml__signal_fft_prepare(mml_prep_t *p, mml_dtype_t *dtype, int32_t *n,
+    mml__tensor_t *in, mml__tensor_t *out);
 
 #endif // MICROML_NN_KERNELS_SIGNAL_KISS_H

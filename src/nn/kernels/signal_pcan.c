@@ -8,8 +8,6 @@
 
 #if MML_OP_ON(SIGNALPCAN)
 
-#define SNR_BITS 12
-#define OUTPUT_BITS 6
 #define GAIN_LUT_MIN 125 // 4 * 32 - 6 + 3: the segment of the largest uint32 estimate
 
 typedef struct {
@@ -18,31 +16,6 @@ typedef struct {
     int32_t snr_shift;
 } pcan_t;
 
-// The gain at x: quadratic interpolation inside x's power-of-two segment (TFLM's
-// WideDynamicFunction; sums wrap in 32 bits as its do).
-static int16_t gain_at(uint32_t x, const int16_t *lut) {
-    if (x <= 2) {
-        return lut[x];
-    }
-    const int32_t interval = (int32_t)mml__signal_msb32(x);
-    lut += 4 * interval - 6;
-    const int32_t frac =
-        (int16_t)((interval < 11 ? (x << (11 - interval)) : (x >> (interval - 11))) & 0x3FF);
-    int32_t r = ((int32_t)lut[2] * frac) >> 5;
-    r = (int32_t)((uint32_t)r + ((uint32_t)(int32_t)lut[1] << 5));
-    r = (int32_t)((uint32_t)r * (uint32_t)frac);
-    r = (int32_t)((uint32_t)r + (1u << 14)) >> 15;
-    r += lut[0];
-    return (int16_t)r;
-}
-
-static uint32_t shrink(uint32_t x) {
-    if (x < (2u << SNR_BITS)) {
-        return (x * x) >> (2 + 2 * SNR_BITS - OUTPUT_BITS);
-    }
-    return (x >> (SNR_BITS - OUTPUT_BITS)) - (1u << OUTPUT_BITS);
-}
-
 static mml_status_t eval_pcan(const mml_eval_ctx_t *ctx, void *data) {
     const pcan_t *d = (const pcan_t *)data;
     const uint32_t *in = (const uint32_t *)mml__ptr(ctx, d->in);
@@ -50,9 +23,9 @@ static mml_status_t eval_pcan(const mml_eval_ctx_t *ctx, void *data) {
     const int16_t *lut = (const int16_t *)mml__ptr(ctx, d->lut);
     uint32_t *out = (uint32_t *)mml__ptr(ctx, d->out);
     for (uint32_t i = 0; i < d->n; i++) {
-        const uint32_t gain = (uint32_t)(int32_t)gain_at(noise[i], lut);
+        const uint32_t gain = (uint32_t)(int32_t)mml__audio_pcan_gain(noise[i], lut);
         const uint32_t snr = (uint32_t)(((uint64_t)in[i] * gain) >> d->snr_shift);
-        out[i] = shrink(snr);
+        out[i] = mml__audio_pcan_shrink(snr);
     }
     return MML_OK;
 }

@@ -12,9 +12,6 @@
 
 #if MML_OP_ON(SIGNALRFFT)
 
-// TFLite's TensorType codes of option T.
-enum { TT_FLOAT32 = 0, TT_INT32 = 2, TT_INT16 = 7 };
-
 typedef struct {
     uint32_t in, out, scratch, table; // locations
     uint32_t frames, in_len;          // frames, samples per input frame
@@ -83,30 +80,10 @@ static mml_status_t eval_rfft_s32(const mml_eval_ctx_t *ctx, void *data) {
 
 mml_status_t mml__prepare_signal_rfft(mml_prep_t *p) {
     mml__tensor_t in, out;
-    mml__flex_t map;
-    int32_t type, n;
-    mml_status_t st;
-    if ((st = mml__prep_check_io(p, 1, 1, 1)) != MML_OK ||
-        (st = mml__prep_check_version(p, 1)) != MML_OK ||
-        (st = mml__signal_options(p, &map)) != MML_OK ||
-        (st = mml__signal_int(p, &map, "T", INT32_MIN, INT32_MAX, &type)) != MML_OK ||
-        (st = mml__signal_int(p, &map, "fft_length", 4, 4096, &n)) != MML_OK) {
-        return st;
-    }
-    mml_dtype_t dtype = type == TT_INT16 ? MML_INT16
-        : type == TT_INT32               ? MML_INT32
-        : type == TT_FLOAT32             ? MML_FLOAT32
-                                         : MML_BOOL;
-    if (dtype == MML_BOOL || (dtype == MML_FLOAT32 && !MML_ENABLE_FLOAT)) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "option 'T' is %d, expected %d (int16), "
-            "%d (int32) or %d (float32)", type, TT_INT16, TT_INT32, TT_FLOAT32);
-    }
-    if ((n & (n - 1)) != 0) {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
-            "option 'fft_length' is %d, expected a power of two", n);
-    }
-    if ((st = mml__signal_tensor(p, 0, 0, dtype, -1, &in)) != MML_OK ||
-        (st = mml__signal_tensor(p, 1, 0, dtype, in.rank, &out)) != MML_OK) {
+    mml_dtype_t dtype;
+    int32_t n;
+    mml_status_t st = mml__signal_fft_prepare(p, &dtype, &n, &in, &out);
+    if (st != MML_OK) {
         return st;
     }
     const uint32_t in_len = (uint32_t)in.dims[in.rank - 1];
