@@ -81,8 +81,16 @@ $(BUILD)/asan/libmicroml.a: $(SAN_OBJ)
 
 $(BUILD)/tests/%: $(TOP)/tests/c/%.c $(wildcard $(TOP)/tests/c/*.h) $(BUILD)/asan/libmicroml.a
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(SAN_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
-	    $(BUILD)/asan/libmicroml.a -lm
+	$(HOST_CC) $(SAN_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c \
+	    -I$(BUILD)/tests/gen -o $@ $< $(BUILD)/asan/libmicroml.a -lm
+
+# test_classic's models and scikit-learn's outputs for them, written at build time by scikit-learn
+# and the converter (1.4 MB: not kept in the repository).
+$(BUILD)/tests/test_classic: $(BUILD)/tests/gen/test_classic_data.h
+$(BUILD)/tests/gen/test_classic_data.h: $(TOP)/tests/c/test_classic_gen.py \
+    $(TOP)/tests/py/classic_cases.py $(TOP)/python/microml_tools/sklearn.py
+	@mkdir -p $(dir $@)
+	/usr/bin/python3 $< > $@.tmp && mv $@.tmp $@
 
 # The fuzzer (libFuzzer from Debian's clang), with ASan and UBSan.
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-# Writes tests/c/test_classic_data.h: a few scikit-learn models of tests/py/classic_cases.py
+# Writes test_classic_data.h (mk/core.mk: build/tests/gen/, at build time): a few scikit-learn models of tests/py/classic_cases.py
 # converted by python/microml_tools/sklearn.py, samples, and scikit-learn's own outputs for them,
 # for tests/c/test_classic.c (the C API against scikit-learn).
-#   /usr/bin/python3 tests/c/test_classic_gen.py > tests/c/test_classic_data.h
+#   /usr/bin/python3 tests/c/test_classic_gen.py > build/tests/gen/test_classic_data.h
+# Each run fits the models anew (PCA's solver may differ in the last bits between runs), so the
+# models and the outputs it writes always belong together.
 import sys
 from pathlib import Path
 
