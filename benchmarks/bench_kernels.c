@@ -12,6 +12,8 @@
 #include "nn/kernels/depthwise_conv2d_s8_arm.c"
 #include "nn/kernels/fully_connected_s8.c"
 #include "nn/kernels/fully_connected_s8_arm.c"
+#include "nn/kernels/unidirectional_sequence_lstm_s8.c"
+#include "nn/kernels/unidirectional_sequence_lstm_s8_arm.c"
 
 #ifndef ICOUNT_SHIFT
 #define ICOUNT_SHIFT 6
@@ -114,6 +116,44 @@ static void fc(const char *shape, uint32_t depth, uint32_t units) {
     report("FULLY_CONNECTED", shape, (unsigned long)depth * units, t_ref, t_arm, units);
 }
 
+// A whole UNIDIRECTIONAL_SEQUENCE_LSTM sequence (batch 1) from zero state, with rescalings in
+// the ranges of mnist_lstm_int8's.
+static void lstm(const char *shape, uint32_t steps, uint32_t in_dim, uint32_t state) {
+    static int8_t h[2][128];
+    static int16_t c[2][128];
+    mml__lstm_s8_t p;
+    memset(&p, 0, sizeof(p));
+    p.batches = 1;
+    p.steps = steps;
+    p.in_dim = in_dim;
+    p.state = state;
+    p.input_offset = 128;
+    p.hidden_offset = 0;
+    for (int g = 0; g < 4; g++) {
+        p.w_q[g] = (mml__lstm_qm_t){0x60000000 + 1000 * g, -2};
+        p.r_q[g] = (mml__lstm_qm_t){0x48000000 + 1000 * g, -1};
+    }
+    p.forget_q = (mml__lstm_qm_t){0x7FFF4000, -14};
+    p.input_q = (mml__lstm_qm_t){0x7FFF4000, -18};
+    p.output_q = (mml__lstm_qm_t){0x4188C000, -22};
+    mml__lstm_s8_weights_t wt;
+    for (int g = 0; g < 4; g++) { // overlapping, inside weights[] (64 KB) for state * in_dim < 28 KB
+        wt.w[g] = weights + 1024u * g;
+        wt.r[g] = weights + 32768u + 1024u * g;
+        wt.bias[g] = bias + g * state;
+    }
+    memset(h, 0, sizeof(h));
+    memset(c, 0, sizeof(c));
+    uint32_t t = now();
+    mml__unidirectional_sequence_lstm_s8_ref(&p, &wt, in, h[0], c[0], out_ref, scratch);
+    const uint32_t t_ref = t - now();
+    t = now();
+    mml__unidirectional_sequence_lstm_s8_arm(&p, &wt, in, h[1], c[1], out_arm, scratch);
+    const uint32_t t_arm = t - now();
+    report("UNIDIRECTIONAL_SEQUENCE_LSTM", shape,
+        (unsigned long)steps * 4u * state * (in_dim + state), t_ref, t_arm, steps * state);
+}
+
 int main(void) {
     TIMER0[2] = 0xFFFFFFFFu;
     TIMER0[1] = 0xFFFFFFFFu;
@@ -141,6 +181,8 @@ int main(void) {
     fc("640 -> 128 (mlperf_ad)", 640, 128);
     fc("128 -> 128 (mlperf_ad)", 128, 128);
     fc("4000 -> 4 (micro_speech)", 4000, 4);
+    lstm("28 steps, 28 -> 20 (mnist_lstm_int8)", 28, 28, 20);
+    lstm("49 steps, 257 -> 80 (micro_speech_lstm)", 49, 257, 80);
     printf("%s\n", all_equal ? "all outputs equal" : "OUTPUTS DIFFER");
     return all_equal ? 0 : 1;
 }

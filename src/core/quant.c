@@ -173,6 +173,10 @@ static const uint16_t sigmoid_table_u16[256] = {
 };
 // clang-format on
 
+const uint16_t *mml__sigmoid_table_u16(void) {
+    return sigmoid_table_u16;
+}
+
 // (x * multiplier + round) >> left_shift, see quant.h; int64 keeps the product defined.
 static int32_t lut_input(int16_t x, int32_t multiplier, int32_t left_shift) {
     if (multiplier == 0) {

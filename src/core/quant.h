@@ -101,6 +101,9 @@ double mml__frexp(double x, int32_t *e);
 // below 2^31 and left_shift in [0, 30].
 int16_t mml__logistic_s16(int16_t x, int32_t multiplier, int32_t left_shift);
 int16_t mml__tanh_s16(int16_t x, int32_t multiplier, int32_t left_shift);
+// Their table: 256 entries of sigmoid(i / 24) in Q0.16 (for the kernel variants' inline copies
+// of the two functions, nn/kernels/prim_s8.h).
+const uint16_t *mml__sigmoid_table_u16(void);
 
 // gemmlowp fixed point (int32 raw values; "Qm" = m integer bits, 31 - m fraction bits), as used
 // by TFLite's softmax, logistic, tanh and quantized div. Rounding as gemmlowp: products through

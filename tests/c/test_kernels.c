@@ -14,12 +14,14 @@
 #include "nn/kernels/conv2d_s8_arm.c"
 #include "nn/kernels/depthwise_conv2d_s8_arm.c"
 #include "nn/kernels/fully_connected_s8_arm.c"
+#include "nn/kernels/unidirectional_sequence_lstm_s8_arm.c"
 #ifdef MML_KERNELS_TEST_STANDALONE
 // The bare Cortex-M4 build links the reference kernels from their own files.
 #include "core/quant.c"
 #include "nn/kernels/conv2d_s8.c"
 #include "nn/kernels/depthwise_conv2d_s8.c"
 #include "nn/kernels/fully_connected_s8.c"
+#include "nn/kernels/unidirectional_sequence_lstm_s8.c"
 #endif
 
 #ifndef KERNEL_CASES
@@ -294,10 +296,172 @@ static void test_fully_connected(void) {
         KERNEL_CASES);
 }
 
+// ---- UNIDIRECTIONAL_SEQUENCE_LSTM ----
+
+// mml__requant_i32p (prepared multipliers) against mml__mul_by_qm: every shift, extreme sums.
+static void test_requant_prep(void) {
+    int bad = 0;
+    for (int i = 0; i < 200000; i++) {
+        uint32_t acc = rnd();
+        if (i % 7 == 0) {
+            acc = (uint32_t)(i % 3 == 0 ? INT32_MIN
+                    : i % 3 == 1        ? INT32_MAX
+                                        : (int32_t)rnd() >> 12);
+        }
+        const int32_t mult = i % 11 == 0 ? 0 : (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+        const int32_t shift = rnd_in(-31, 30);
+        const mml__qm_prep_t q = mml__qm_prep(mult, shift);
+        const int32_t a = mml__mul_by_qm((int32_t)acc, mult, shift);
+        const int32_t b = mml__requant_i32p(acc, &q);
+        if (a != b && bad++ < 5) {
+            fprintf(stderr, "acc %d mult %d shift %d: %d != %d\n", (int)(int32_t)acc, (int)mult,
+                (int)shift, (int)a, (int)b);
+        }
+    }
+    CHECK(bad == 0, "mml__requant_i32p differs from mml__mul_by_qm %d times", bad);
+}
+
+// The inline int16 sigmoid and tanh (prim_s8.h) against quant.h's on every int16 input, tanh
+// with each input rescaling the LSTM's cell state can have.
+static void test_lut_s16(void) {
+    const uint16_t *t = mml__sigmoid_table_u16();
+    int bad = 0;
+    for (int32_t x = -32768; x <= 32767; x++) {
+        bad += mml__logistic_q312_s16(x, t) != mml__logistic_s16((int16_t)x, 0, 0);
+        bad += mml__tanh_lut_s16(3 * x, t) != mml__tanh_s16((int16_t)x, 0, 0);
+    }
+    for (int32_t shift = 0; shift <= 30; shift += 3) {
+        for (int32_t x = -32768; x <= 32767; x += 7) {
+            if (shift <= 14) {
+                bad +=
+                    mml__tanh_lut_s16(x * (3 << shift), t) != mml__tanh_s16((int16_t)x, 0, shift);
+            }
+            if (shift >= 1) {
+                const int32_t v = (x * 3 + (1 << (shift - 1))) >> shift;
+                bad += mml__tanh_lut_s16(v, t) != mml__tanh_s16((int16_t)x, 3, shift);
+            }
+        }
+    }
+    CHECK(bad == 0, "inline int16 sigmoid/tanh differ from quant.h's %d times", bad);
+}
+
+static mml__lstm_qm_t random_qm(int32_t shift_lo, int32_t shift_hi) {
+    mml__lstm_qm_t q;
+    q.mult = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+    q.shift = rnd_in(shift_lo, shift_hi);
+    return q;
+}
+
+// Random LSTM parameters: sizes around the real models' (state 20 and 80, input 28 and 257) and
+// odd ones; rescalings in the ranges real scales give (gate FCs 2^-10..2^1, forget 2^-15, the
+// input and output products 2^-24..2^-16) and sometimes anywhere; some weights zero points.
+static void random_lstm(mml__lstm_s8_t *p) {
+    memset(p, 0, sizeof(*p));
+    p->batches = (uint32_t)rnd_in(1, 3);
+    p->steps = (uint32_t)rnd_in(1, 5);
+    const uint32_t kind = rnd() % 4;
+    p->in_dim = (uint32_t)(kind == 0 ? rnd_in(200, 300) : kind == 1 ? 28 : rnd_in(1, 40));
+    p->state = (uint32_t)(kind == 0 ? rnd_in(60, 80) : kind == 1 ? 20 : rnd_in(1, 24));
+    p->time_major = rnd() & 1;
+    p->clip = rnd() % 3 == 0;
+    p->cell_clip = (int16_t)rnd_in(0, 32767);
+    p->input_offset = rnd_in(-127, 128);
+    p->hidden_offset = rnd_in(-127, 128);
+    p->hidden_zp = -p->hidden_offset;
+    const int zero_points = rnd() % 4 == 0, wide = rnd() % 5 == 0;
+    for (int g = 0; g < 4; g++) {
+        p->w_offset[g] = zero_points ? rnd_in(-127, 128) : 0;
+        p->r_offset[g] = zero_points ? rnd_in(-127, 128) : 0;
+        p->w_q[g] = wide ? random_qm(-31, 8) : random_qm(-10, 1);
+        p->r_q[g] = wide ? random_qm(-31, 8) : random_qm(-10, 1);
+    }
+    p->forget_q = wide ? random_qm(-31, 4) : random_qm(-15, -14);
+    p->input_q = wide ? random_qm(-31, 4) : random_qm(-20, -16);
+    p->output_q = wide ? random_qm(-31, 4) : random_qm(-24, -18);
+    if (rnd() & 1) {
+        p->tanh_mult = 0;
+        p->tanh_shift = rnd_in(0, 14);
+    } else {
+        p->tanh_mult = 3;
+        p->tanh_shift = rnd_in(1, 30);
+    }
+}
+
+static void test_lstm(void) {
+    int bad = 0;
+    const int n_cases = KERNEL_CASES / 2;
+    for (int cases = 0; cases < n_cases; cases++) {
+        mml__lstm_s8_t p;
+        random_lstm(&p);
+        const size_t n = p.in_dim, s = p.state;
+        const size_t n_in = (size_t)p.batches * p.steps * n,
+                     n_out = (size_t)p.batches * p.steps * s;
+        const size_t n_state = (size_t)p.batches * s;
+        void *b_w[4], *b_r[4], *b_in;
+        int32_t *bias[4];
+        mml__lstm_s8_weights_t wt;
+        for (int g = 0; g < 4; g++) {
+            int8_t *w = alloc_s8(s * n, &b_w[g]), *r = alloc_s8(s * s, &b_r[g]);
+            fill_s8(w, s * n);
+            fill_s8(r, s * s);
+            bias[g] = xmalloc(4 * s);
+            for (size_t o = 0; o < s; o++) {
+                bias[g][o] = (int32_t)(rnd() % 400001u) - 200000;
+            }
+            wt.w[g] = w;
+            wt.r[g] = r;
+            wt.bias[g] = bias[g];
+        }
+        int8_t *in = alloc_s8(n_in, &b_in);
+        fill_s8(in, n_in);
+        // The same random state for both (a later invocation of a stateful model).
+        int8_t *h_ref = xmalloc(n_state), *h_arm = xmalloc(n_state);
+        int16_t *c_ref = xmalloc(2 * n_state), *c_arm = xmalloc(2 * n_state);
+        fill_s8(h_ref, n_state);
+        for (size_t i = 0; i < n_state; i++) {
+            c_ref[i] = (int16_t)rnd();
+        }
+        memcpy(h_arm, h_ref, n_state);
+        memcpy(c_arm, c_ref, 2 * n_state);
+        int8_t *o_ref = xmalloc(n_out), *o_arm = xmalloc(n_out);
+        void *s_ref = xmalloc(mml__unidirectional_sequence_lstm_s8_ref_scratch(&p));
+        void *s_arm = xmalloc(mml__unidirectional_sequence_lstm_s8_arm_scratch(&p));
+        memset(o_arm, 0x5A, n_out);
+        mml__unidirectional_sequence_lstm_s8_ref(&p, &wt, in, h_ref, c_ref, o_ref, s_ref);
+        mml__unidirectional_sequence_lstm_s8_arm(&p, &wt, in, h_arm, c_arm, o_arm, s_arm);
+        if ((memcmp(o_ref, o_arm, n_out) != 0 || memcmp(h_ref, h_arm, n_state) != 0 ||
+                memcmp(c_ref, c_arm, 2 * n_state) != 0) &&
+            bad++ < 5) {
+            fprintf(stderr, "lstm: batches %u steps %u input %u state %u time major %d\n",
+                (unsigned)p.batches, (unsigned)p.steps, (unsigned)p.in_dim, (unsigned)p.state,
+                (int)p.time_major);
+        }
+        for (int g = 0; g < 4; g++) {
+            free(b_w[g]);
+            free(b_r[g]);
+            free(bias[g]);
+        }
+        free(b_in);
+        free(h_ref);
+        free(h_arm);
+        free(c_ref);
+        free(c_arm);
+        free(o_ref);
+        free(o_arm);
+        free(s_ref);
+        free(s_arm);
+    }
+    CHECK(bad == 0, "unidirectional_sequence_lstm_s8_arm differs from _ref in %d of %d cases", bad,
+        n_cases);
+}
+
 int main(void) {
     test_requant();
     test_conv();
     test_depthwise();
     test_fully_connected();
+    test_requant_prep();
+    test_lut_s16();
+    test_lstm();
     return mml_test_done("test_kernels");
 }

@@ -20,6 +20,9 @@
 #define mml__smlabb(a, b, acc) ((uint32_t)__smlabb((int32_t)(a), (int32_t)(b), (int32_t)(acc)))
 #define mml__smlatt(a, b, acc) ((uint32_t)__smlatt((int32_t)(a), (int32_t)(b), (int32_t)(acc)))
 #define mml__smlabt(a, b, acc) ((uint32_t)__smlabt((int32_t)(a), (int32_t)(b), (int32_t)(acc)))
+// x saturated to int16 / int8 (SSAT).
+#define mml__ssat16(x) ((int32_t)__ssat((int32_t)(x), 16))
+#define mml__ssat8(x) ((int32_t)__ssat((int32_t)(x), 8))
 // SXTB16 and SXTAB16 of x rotated right by 8 in one instruction (GCC 12 does not fold the ROR).
 static inline uint32_t mml__sxtb16_ror8(uint32_t x) {
     uint32_t r;
@@ -63,6 +66,12 @@ static inline uint32_t mml__smlatt(uint32_t a, uint32_t b, uint32_t acc) {
 }
 static inline uint32_t mml__smlabt(uint32_t a, uint32_t b, uint32_t acc) {
     return acc + (uint32_t)(mml__s16(a) * mml__s16(b >> 16));
+}
+static inline int32_t mml__ssat16(int32_t x) {
+    return x < -32768 ? -32768 : x > 32767 ? 32767 : x;
+}
+static inline int32_t mml__ssat8(int32_t x) {
+    return x < -128 ? -128 : x > 127 ? 127 : x;
 }
 #endif
 
@@ -238,6 +247,79 @@ static inline void mml__dot_2x1_s8_q15r(const int8_t *w0, const int8_t *w1, cons
     }
     acc[0] = a0;
     acc[1] = a1;
+}
+
+// Dot products of four int8 rows (w0 + j * stride, k bytes each) with one int16 column c
+// (mml__expand_q15r's layout, 4-aligned), added to acc[j] = w_j.c (wrapping). Per 4 values:
+// 4 + 1 loads, 8 SXTB16, 8 SMLAD (the column loaded once for the four rows).
+static inline void mml__dot_4x1_s8_q15r(const int8_t *w0, int32_t stride, const int16_t *c,
+    int32_t k, uint32_t acc[4]) {
+    uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    const int8_t *w2 = w0 + 2 * stride;
+    const int8_t *end = w0 + (k & ~3);
+#if MML_ISA_ARM_DSP
+    // 24 instructions per 16 products in 12 registers: the loop's end is read from memory, so
+    // that the block also fits where the caller keeps pointers live (GCC fails with 13).
+    if (w0 != end) {
+        uint32_t wa, t, x02, x13;
+        __asm__("1:\n"
+                "ldrd %[x02], %[x13], [%[c]], #8\n"
+                "ldr %[wa], [%[w], %[s]]\n"
+                "sxtb16 %[t], %[wa]\n"
+                "sxtb16 %[wa], %[wa], ror #8\n"
+                "smlad %[a1], %[t], %[x02], %[a1]\n"
+                "smlad %[a1], %[wa], %[x13], %[a1]\n"
+                "ldr %[wa], [%[w]], #4\n"
+                "sxtb16 %[t], %[wa]\n"
+                "sxtb16 %[wa], %[wa], ror #8\n"
+                "smlad %[a0], %[t], %[x02], %[a0]\n"
+                "smlad %[a0], %[wa], %[x13], %[a0]\n"
+                "ldr %[wa], [%[w2], %[s]]\n"
+                "sxtb16 %[t], %[wa]\n"
+                "sxtb16 %[wa], %[wa], ror #8\n"
+                "smlad %[a3], %[t], %[x02], %[a3]\n"
+                "smlad %[a3], %[wa], %[x13], %[a3]\n"
+                "ldr %[wa], [%[w2]], #4\n"
+                "sxtb16 %[t], %[wa]\n"
+                "sxtb16 %[wa], %[wa], ror #8\n"
+                "smlad %[a2], %[t], %[x02], %[a2]\n"
+                "smlad %[a2], %[wa], %[x13], %[a2]\n"
+                "ldr %[t], %[end]\n"
+                "cmp %[w], %[t]\n"
+                "bne 1b\n"
+                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w0),
+                [w2] "+r"(w2), [c] "+r"(c), [wa] "=&r"(wa), [t] "=&r"(t), [x02] "=&r"(x02),
+                [x13] "=&r"(x13)
+                : [s] "r"(stride), [end] "m"(end)
+                : "cc", "memory");
+    }
+#endif
+    while (w0 != end) {
+        const uint32_t x02 = mml__ld32(c), x13 = mml__ld32(c + 2);
+        const uint32_t wa = mml__ld32(w0), wb = mml__ld32(w0 + stride);
+        const uint32_t wc = mml__ld32(w2), wd = mml__ld32(w2 + stride);
+        a0 = mml__smlad(mml__sxtb16(wa), x02, a0);
+        a0 = mml__smlad(mml__sxtb16_ror8(wa), x13, a0);
+        a1 = mml__smlad(mml__sxtb16(wb), x02, a1);
+        a1 = mml__smlad(mml__sxtb16_ror8(wb), x13, a1);
+        a2 = mml__smlad(mml__sxtb16(wc), x02, a2);
+        a2 = mml__smlad(mml__sxtb16_ror8(wc), x13, a2);
+        a3 = mml__smlad(mml__sxtb16(wd), x02, a3);
+        a3 = mml__smlad(mml__sxtb16_ror8(wd), x13, a3);
+        w0 += 4;
+        w2 += 4;
+        c += 4;
+    }
+    for (int32_t n = 0; n < (k & 3); n++) {
+        a0 += (uint32_t)(w0[n] * c[n]);
+        a1 += (uint32_t)(w0[stride + n] * c[n]);
+        a2 += (uint32_t)(w2[n] * c[n]);
+        a3 += (uint32_t)(w2[stride + n] * c[n]);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
 }
 
 // One int8 row with one int16 column: w.c added to acc.

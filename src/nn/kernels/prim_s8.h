@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Portable micro-kernels shared by the int8 kernel variants: the requantization of one int32
-// sum: the fast form of core/quant.h's mml__mul_by_qm, and of mml__conv_out_s8 on top of it.
+// sum: the fast form of core/quant.h's mml__mul_by_qm, and of mml__conv_out_s8 on top of it;
+// inline forms of quant.h's int16 sigmoid and tanh (the LSTM's gates).
 #ifndef MICROML_NN_KERNELS_PRIM_S8_H
 #define MICROML_NN_KERNELS_PRIM_S8_H
 
 #include <stdint.h>
+#include "core/quant.h"
 #include "nn/kernels/mml_arch.h"
 
 // mml__mul_by_qm(acc, mult, shift) (core/quant.h's double rounding) with fewer instructions,
@@ -60,6 +62,64 @@ static inline int8_t mml__requant_s8(uint32_t acc, int32_t mult, int32_t shift, 
     int32_t x = (int32_t)((uint32_t)mml__requant_i32(acc, mult, shift) + (uint32_t)offset);
     x = x < lo ? lo : x;
     return (int8_t)(x > hi ? hi : x);
+}
+
+// A multiplier (mult, shift) prepared once for mml__requant_i32p, the same result as
+// mml__mul_by_qm (mult not INT32_MIN) with the same instructions for every shift, for loops that
+// apply a few multipliers with any shifts (the LSTM's gate FCs: shifts of -3 to +4).
+// shift <= -1 (r = -shift): mml__requant_i32's merged rounding holds for every r >= 1:
+//   result = floor((a*q + 2^30 - s*2^31 + 2^(30+r)) / 2^(31+r)),  s = [a < 0]
+// so with k = 2^30 + 2^(30+r) (64-bit) it is ((a*q + k - s*2^31) >> 32) >> (r - 1).
+// shift >= 0: ((a << shift) * q + 2^30) >> 31 (mml__requant_i32's first step, no rounding shift).
+typedef struct {
+    int64_t k;     // shift < 0: 2^30 + 2^(30 - shift)
+    int32_t mult;  // q
+    int32_t left;  // shift >= 0: shift; else -1
+    int32_t right; // shift < 0: -shift - 1
+} mml__qm_prep_t;
+
+static inline mml__qm_prep_t mml__qm_prep(int32_t mult, int32_t shift) {
+    mml__qm_prep_t q;
+    q.mult = mult;
+    q.left = shift >= 0 ? shift : -1;
+    q.right = shift < 0 ? -shift - 1 : 0;
+    q.k = shift < 0 ? ((int64_t)1 << 30) + ((int64_t)1 << (30 - shift)) : 0;
+    return q;
+}
+
+static inline int32_t mml__requant_i32p(uint32_t acc, const mml__qm_prep_t *q) {
+    if (q->left >= 0) {
+        const int32_t a = (int32_t)(acc << q->left);
+        return (int32_t)(((int64_t)a * q->mult + (1 << 30)) >> 31); // arithmetic (GCC, Clang)
+    }
+    const int64_t k = q->k - (int64_t)((acc >> 31) << 31); // - s * 2^31
+    return (int32_t)(((int64_t)(int32_t)acc * q->mult + k) >> 32) >> q->right;
+}
+
+// mml__logistic_s16(x, 0, 0) (a Q3.12 int16 x, TFLite's power-of-two case) with quant.h's table
+// t = mml__sigmoid_table_u16(): the same steps without the general input rescaling. v = 3x has
+// |v| <= 3 * 2^15 < 255 * 2^9, so the table's saturated end is never reached.
+static inline int16_t mml__logistic_q312_s16(int32_t x, const uint16_t *t) {
+    const int32_t v = 3 * x;
+    const uint32_t a = (uint32_t)(v < 0 ? -v : v);
+    const uint32_t i = a >> 9, lo = t[i];
+    uint32_t r = (lo << 9) + (a & 0x1FFu) * (t[i + 1] - lo);
+    r = v >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
+    return (int16_t)(r >> 10);
+}
+
+// mml__tanh_s16 after its input rescaling: v = (x * multiplier + round) >> left_shift as quant.h
+// says, |v| < 2^31 (the caller computes it in int32 where that cannot overflow).
+static inline int16_t mml__tanh_lut_s16(int32_t v, const uint16_t *t) {
+    const uint32_t a = (uint32_t)(v < 0 ? -v : v);
+    const uint32_t i = a >> 8;
+    int32_t r = 0xFFFF << 8;
+    if (i < 255) {
+        const uint32_t lo = t[i];
+        r = (int32_t)((lo << 8) + (a & 0xFFu) * (t[i + 1] - lo));
+    }
+    r = v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
+    return (int16_t)(r >> 8); // arithmetic shift, as TFLite
 }
 
 #endif // MICROML_NN_KERNELS_PRIM_S8_H

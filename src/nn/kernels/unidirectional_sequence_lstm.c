@@ -8,13 +8,16 @@
 //   c = gate_f * c + gate_i * gate_cell   (then clipped to +-cell_clip if cell_clip > 0)
 //   h = tanh(c) * gate_o,  output_t = h
 // int8: each FC writes int16 in Q3.12 (saturating sum), sigmoid/tanh give Q0.15 (TFLite's int16
-// LUT versions), the products are rescaled with multipliers computed in double at prepare.
-// Costs: one scratch of 3 * state * (time major ? batch : 1) cell-type elements (the gates); the
-// state lives in the model's variable tensors h and c, which the interpreter keeps and zeroes.
+// LUT versions), the products are rescaled with multipliers computed in double at prepare; the
+// kernels are in lstm_s8.h (`_ref`, and the Cortex-M DSP variant where mml_arch.h has it).
+// Costs: one scratch of 3 * state * (time major ? batch : 1) cell-type elements (the gates; the
+// DSP variant: the int16 input and hidden vectors of a step instead); the state lives in the
+// model's variable tensors h and c, which the interpreter keeps and zeroes.
 #include <float.h>
 #include <string.h>
 #include "core/mathf.h"
 #include "nn/kernel.h"
+#include "nn/kernels/lstm_s8.h"
 #include "nn/ops.h"
 #if MML_OP_ON(UNIDIRECTIONAL_SEQUENCE_LSTM)
 
@@ -52,114 +55,44 @@ enum { G_INPUT = 0, G_FORGET = 1, G_CELL = 2, G_OUTPUT = 3, N_GATES = 4 };
 #define GATE_OUT_SCALE (0.00003051757f)
 
 typedef struct {
-    int32_t q, shift;
-} qm_t;
-
-typedef struct {
     uint32_t input, output, hidden, cell, scratch; // locations
     uint32_t w[N_GATES], r[N_GATES], bias[N_GATES];
     uint32_t batches, steps, in_dim, state;
     uint8_t time_major, clip;
     float cell_clip;
-    // int8
-    int32_t input_offset, hidden_offset, hidden_zp;
-    int32_t w_offset[N_GATES], r_offset[N_GATES];
-    qm_t w_q[N_GATES], r_q[N_GATES];
-    qm_t forget_mul, input_mul, output_mul;
-    int32_t tanh_mult, tanh_shift; // tanh of the cell state (scale 2^cell_power)
-    int16_t cell_clip_q;
+    mml__lstm_s8_t k; // int8
 } lstm_t;
 
-static int16_t sat16(int32_t x) {
-    return (int16_t)(x < -32768 ? -32768 : x > 32767 ? 32767 : x);
-}
-
-// One int8 FC output for row o into the gate's Q3.12 domain (TFLite's int8 x int8 -> int16 FC).
-static int32_t fc_s8(const int8_t *x, const int8_t *w, uint32_t depth, int32_t x_off, int32_t w_off,
-    int32_t bias, qm_t q) {
-    // int32 accumulation as TFLite's, wrapping (not undefined) if a damaged model overflows it.
-    uint32_t acc = (uint32_t)bias;
-    for (uint32_t k = 0; k < depth; k++) {
-        acc += (uint32_t)(((int32_t)w[k] + w_off) * ((int32_t)x[k] + x_off));
+// The int8 kernels' constant tensors.
+static void weights_s8(const lstm_t *d, const mml_eval_ctx_t *ctx, mml__lstm_s8_weights_t *wt) {
+    for (uint32_t g = 0; g < N_GATES; g++) {
+        wt->w[g] = (const int8_t *)mml__ptr(ctx, d->w[g]);
+        wt->r[g] = (const int8_t *)mml__ptr(ctx, d->r[g]);
+        wt->bias[g] = (const int32_t *)mml__ptr(ctx, d->bias[g]);
     }
-    return sat16(mml__mul_by_qm((int32_t)acc, q.q, q.shift));
-}
-
-// gate[b, o] = act(FC(x, W_g, b_g) + FC(h, R_g)) for nb batches.
-static void gate_s8(const lstm_t *d, const mml_eval_ctx_t *ctx, uint32_t g, const int8_t *x,
-    const int8_t *h, uint32_t nb, int16_t *out) {
-    const int8_t *w = (const int8_t *)mml__ptr(ctx, d->w[g]);
-    const int8_t *r = (const int8_t *)mml__ptr(ctx, d->r[g]);
-    const int32_t *bias = (const int32_t *)mml__ptr(ctx, d->bias[g]);
-    uint32_t n = d->in_dim, s = d->state;
-    for (uint32_t b = 0; b < nb; b++) {
-        for (uint32_t o = 0; o < s; o++) {
-            int32_t a =
-                fc_s8(x + b * n, w + o * n, n, d->input_offset, d->w_offset[g], bias[o], d->w_q[g]);
-            int32_t c =
-                fc_s8(h + b * s, r + o * s, s, d->hidden_offset, d->r_offset[g], 0, d->r_q[g]);
-            int16_t v = sat16(a + c);
-            // Gates are Q3.12: multiplier 0 / shift 0 is the power-of-two case (x * 3).
-            out[b * s + o] = g == G_CELL ? mml__tanh_s16(v, 0, 0) : mml__logistic_s16(v, 0, 0);
-        }
-    }
-}
-
-// TFLite's MulElementwise for int16 inputs, before its offset and clamp: a * b rescaled.
-static int32_t mul_q(int16_t a, int16_t b, qm_t q) {
-    return mml__mul_by_qm((int32_t)a * (int32_t)b, q.q, q.shift);
-}
-
-static void step_s8(const lstm_t *d, const mml_eval_ctx_t *ctx, const int8_t *x, int8_t *h,
-    int16_t *c, uint32_t nb, int8_t *out, int16_t *buf) {
-    uint32_t n = nb * d->state;
-    int16_t *f = buf, *i = buf + n, *g = buf + 2 * n;
-    gate_s8(d, ctx, G_FORGET, x, h, nb, f);
-    gate_s8(d, ctx, G_INPUT, x, h, nb, i);
-    gate_s8(d, ctx, G_CELL, x, h, nb, g);
-    for (uint32_t k = 0; k < n; k++) {
-        int16_t fc = sat16(mul_q(f[k], c[k], d->forget_mul));
-        int16_t ig = sat16(mul_q(i[k], g[k], d->input_mul));
-        int16_t v = sat16((int32_t)fc + ig);
-        if (d->clip) {
-            int16_t lim = d->cell_clip_q;
-            v = v > lim ? lim : v < -lim ? (int16_t)-lim : v;
-        }
-        c[k] = v;
-    }
-    int16_t *o = i; // the input and cell gates are consumed
-    gate_s8(d, ctx, G_OUTPUT, x, h, nb, o);
-    for (uint32_t k = 0; k < n; k++) {
-        int16_t t = mml__tanh_s16(c[k], d->tanh_mult, d->tanh_shift);
-        int32_t v = mul_q(t, o[k], d->output_mul) + d->hidden_zp;
-        h[k] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
-    }
-    memcpy(out, h, n);
 }
 
 static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     const lstm_t *d = (const lstm_t *)data;
-    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
-    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
-    int8_t *h = (int8_t *)mml__ptr(ctx, d->hidden);
-    int16_t *c = (int16_t *)mml__ptr(ctx, d->cell);
-    int16_t *buf = (int16_t *)mml__ptr(ctx, d->scratch);
-    uint32_t n = d->in_dim, s = d->state;
-    if (d->time_major) {
-        uint32_t nb = d->batches;
-        for (uint32_t t = 0; t < d->steps; t++) {
-            step_s8(d, ctx, in + t * nb * n, h, c, nb, out + t * nb * s, buf);
-        }
-    } else {
-        for (uint32_t b = 0; b < d->batches; b++) {
-            for (uint32_t t = 0; t < d->steps; t++) {
-                uint32_t bt = b * d->steps + t;
-                step_s8(d, ctx, in + bt * n, h + b * s, c + b * s, 1, out + bt * s, buf);
-            }
-        }
-    }
+    mml__lstm_s8_weights_t wt;
+    weights_s8(d, ctx, &wt);
+    mml__unidirectional_sequence_lstm_s8_ref(&d->k, &wt, (const int8_t *)mml__ptr(ctx, d->input),
+        (int8_t *)mml__ptr(ctx, d->hidden), (int16_t *)mml__ptr(ctx, d->cell),
+        (int8_t *)mml__ptr(ctx, d->output), mml__ptr(ctx, d->scratch));
     return MML_OK;
 }
+
+#if MML_ARCH_ARM_DSP
+static mml_status_t eval_s8_arm(const mml_eval_ctx_t *ctx, void *data) {
+    const lstm_t *d = (const lstm_t *)data;
+    mml__lstm_s8_weights_t wt;
+    weights_s8(d, ctx, &wt);
+    mml__unidirectional_sequence_lstm_s8_arm(&d->k, &wt, (const int8_t *)mml__ptr(ctx, d->input),
+        (int8_t *)mml__ptr(ctx, d->hidden), (int16_t *)mml__ptr(ctx, d->cell),
+        (int8_t *)mml__ptr(ctx, d->output), mml__ptr(ctx, d->scratch));
+    return MML_OK;
+}
+#endif
 
 // TFLite's reference float logistic (with its cut-offs).
 static float sigmoid_f(float x) {
@@ -253,12 +186,12 @@ static int32_t round_log2(float x) {
 }
 
 // Multiplier m as (q, shift); fails (returns 0) outside what mml__mul_by_qm applies safely.
-static int quantize(double m, qm_t *q) {
-    q->q = q->shift = 0;
+static int quantize(double m, mml__lstm_qm_t *q) {
+    q->mult = q->shift = 0;
     if (!(m >= 0.0 && m < 1073741824.0)) { // also rejects NaN and infinite scales
         return 0;
     }
-    mml__quantize_multiplier(m, &q->q, &q->shift);
+    mml__quantize_multiplier(m, &q->mult, &q->shift);
     return q->shift >= -31 && q->shift <= 30;
 }
 
@@ -293,7 +226,7 @@ static int zp_ok(int32_t zp) {
 }
 
 // The int8 path's zero-point offsets and multipliers; 0 if one is out of range.
-static int quant_s8(const mml_prep_t *p, lstm_t *d, const mml__tensor_t *in,
+static int quant_s8(const mml_prep_t *p, mml__lstm_s8_t *d, const mml__tensor_t *in,
     const mml__tensor_t *hid, float cell_scale, const mml__tensor_t *w, const mml__tensor_t *r) {
     float in_scale = mml__tensor_scale(p->m, in, 0), hid_scale = mml__tensor_scale(p->m, hid, 0);
     int32_t in_zp = mml__tensor_zero_point(p->m, in, 0);
@@ -317,12 +250,11 @@ static int quant_s8(const mml_prep_t *p, lstm_t *d, const mml__tensor_t *in,
             &d->r_q[g]);
     }
     // As TFLite's CreateInterGateMulParams: (scale1 * scale2) / output scale, in double.
+    ok &= quantize((double)GATE_OUT_SCALE * (double)cell_scale / (double)cell_scale, &d->forget_q);
     ok &=
-        quantize((double)GATE_OUT_SCALE * (double)cell_scale / (double)cell_scale, &d->forget_mul);
-    ok &= quantize((double)GATE_OUT_SCALE * (double)GATE_OUT_SCALE / (double)cell_scale,
-        &d->input_mul);
-    ok &= quantize((double)GATE_OUT_SCALE * (double)GATE_OUT_SCALE / (double)hid_scale,
-        &d->output_mul);
+        quantize((double)GATE_OUT_SCALE * (double)GATE_OUT_SCALE / (double)cell_scale, &d->input_q);
+    ok &=
+        quantize((double)GATE_OUT_SCALE * (double)GATE_OUT_SCALE / (double)hid_scale, &d->output_q);
     return ok;
 }
 
@@ -416,18 +348,27 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
                 cell_power);
         }
         // Computed in every mode so that PLAN rejects what FILL would.
-        lstm_t tmp;
+        mml__lstm_s8_t tmp;
         if (!quant_s8(p, &tmp, &in, &hid, cell_scale, w, r)) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
                 "zero points or rescaling multipliers out of range");
         }
+        tmp.batches = batches;
+        tmp.steps = steps;
+        tmp.in_dim = in_dim;
+        tmp.state = state;
+        tmp.time_major = time_major;
         p->eval = eval_s8;
+        uint32_t scratch = mml__unidirectional_sequence_lstm_s8_ref_scratch(&tmp);
+#if MML_ARCH_ARM_DSP
+        p->eval = eval_s8_arm;
+        scratch = mml__unidirectional_sequence_lstm_s8_arm_scratch(&tmp);
+#endif
+        mml__prep_scratch(p, scratch);
     } else {
         p->eval = eval_f32;
+        mml__prep_scratch(p, 3 * (time_major ? batches : 1) * state * (uint32_t)sizeof(float));
     }
-    uint32_t step_batches = time_major ? batches : 1;
-    uint32_t elem = mml_dtype_size(ct);
-    mml__prep_scratch(p, 3 * step_batches * state * elem);
     p->macs = (uint64_t)batches * steps * state * (4ull * (in_dim + state) + 3);
     lstm_t *d = (lstm_t *)mml__prep_persist(p, sizeof(lstm_t));
     if (!d) {
@@ -451,18 +392,25 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
     d->clip = cell_clip > 0.0f;
     d->cell_clip = cell_clip;
     if (in.dtype == MML_INT8) {
-        quant_s8(p, d, &in, &hid, cell_scale, w, r);
+        mml__lstm_s8_t *k = &d->k;
+        k->batches = batches;
+        k->steps = steps;
+        k->in_dim = in_dim;
+        k->state = state;
+        k->time_major = time_major;
+        k->clip = d->clip;
+        quant_s8(p, k, &in, &hid, cell_scale, w, r);
         if (tanh_left < 0) {
-            d->tanh_mult = 3;
-            d->tanh_shift = -tanh_left;
+            k->tanh_mult = 3;
+            k->tanh_shift = -tanh_left;
         } else {
-            d->tanh_mult = 0;
-            d->tanh_shift = tanh_left;
+            k->tanh_mult = 0;
+            k->tanh_shift = tanh_left;
         }
         if (d->clip) {
             double q = (double)cell_clip / (double)cell_scale;
             q = q < -32768.0 ? -32768.0 : q > 32767.0 ? 32767.0 : q;
-            d->cell_clip_q = (int16_t)q;
+            k->cell_clip = (int16_t)q;
         }
     }
     return MML_OK;

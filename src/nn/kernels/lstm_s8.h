@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// The int8 UNIDIRECTIONAL_SEQUENCE_LSTM kernel interface: a params struct filled at prepare and
+// explicit pointers. `_ref` (unidirectional_sequence_lstm_s8.c) is normative: TFLite Micro's
+// integer LSTM step by step; `_arm` (Cortex-M DSP, mml_arch.h) gives the same bytes and is
+// proven so by tests/c/test_kernels.c. The op (unidirectional_sequence_lstm.c) picks one.
+#ifndef MICROML_NN_KERNELS_LSTM_S8_H
+#define MICROML_NN_KERNELS_LSTM_S8_H
+
+#include <stdint.h>
+#include "nn/kernels/mml_arch.h"
+
+// Gate order of the weight and bias tensors (TFLite's lstm_shared.h: input, forget, cell, output).
+enum { MML_LSTM_INPUT = 0, MML_LSTM_FORGET = 1, MML_LSTM_CELL = 2, MML_LSTM_OUTPUT = 3 };
+
+// A rescaling x * mult * 2^(shift - 31) (core/quant.h's mml__mul_by_qm): mult 0 or in
+// [2^30, 2^31), shift in [-31, 30].
+typedef struct {
+    int32_t mult, shift;
+} mml__lstm_qm_t;
+
+// Sizes, layout and quantization. Input [batches, steps, in_dim] ([steps, batches, in_dim] when
+// time_major), output the same with state in place of in_dim; hidden h [batches, state] int8 and
+// cell c [batches, state] int16, read and updated (the recurrent state).
+typedef struct {
+    uint32_t batches, steps, in_dim, state;
+    uint8_t time_major;
+    uint8_t clip;                     // cell state clipped to +-cell_clip
+    int16_t cell_clip;                // in the cell's scale, [0, 32767]
+    int32_t input_offset;             // -(input zero point), [-127, 128]
+    int32_t hidden_offset;            // -(hidden zero point), [-127, 128]
+    int32_t hidden_zp;                // hidden (and output) zero point, [-128, 127]
+    int32_t w_offset[4], r_offset[4]; // -(weights zero points), [-127, 128]; 0 in TFLite models
+    // Each gate's two FCs into Q3.12: input x W_g (+ bias) and hidden x R_g.
+    mml__lstm_qm_t w_q[4], r_q[4];
+    // forget * cell -> cell scale, input * cell gate -> cell scale, tanh(cell) * output -> hidden.
+    mml__lstm_qm_t forget_q, input_q, output_q;
+    // tanh(c)'s input rescaling (quant.h's mml__tanh_s16 multiplier and left_shift): multiplier
+    // 0 with left_shift in [0, 14], or 3 with left_shift in [1, 30].
+    int32_t tanh_mult, tanh_shift;
+} mml__lstm_s8_t;
+
+// The constant tensors: w[g] [state, in_dim], r[g] [state, state] int8, bias[g] [state] int32.
+typedef struct {
+    const int8_t *w[4], *r[4];
+    const int32_t *bias[4];
+} mml__lstm_s8_weights_t;
+
+// The reference kernel: the whole sequence, step by step. scratch:
+// mml__unidirectional_sequence_lstm_s8_ref_scratch bytes, 2-aligned (the gates of one step).
+uint32_t mml__unidirectional_sequence_lstm_s8_ref_scratch(const mml__lstm_s8_t *p);
+void mml__unidirectional_sequence_lstm_s8_ref(const mml__lstm_s8_t *p,
+    const mml__lstm_s8_weights_t *wt, const int8_t *in, int8_t *h, int16_t *c, int8_t *out,
+    void *scratch);
+
+#if MML_ARCH_ARM_DSP
+// Cortex-M DSP variant: per step the input and hidden vectors plus their offsets expanded once
+// to int16, then four rows of a gate at a time against them (SMLAD), the four gates of those
+// rows and their cell and hidden updates at once. scratch:
+// mml__unidirectional_sequence_lstm_s8_arm_scratch bytes, 4-aligned (the expanded vectors).
+uint32_t mml__unidirectional_sequence_lstm_s8_arm_scratch(const mml__lstm_s8_t *p);
+void mml__unidirectional_sequence_lstm_s8_arm(const mml__lstm_s8_t *p,
+    const mml__lstm_s8_weights_t *wt, const int8_t *in, int8_t *h, int16_t *c, int8_t *out,
+    void *scratch);
+#endif
+
+#endif // MICROML_NN_KERNELS_LSTM_S8_H

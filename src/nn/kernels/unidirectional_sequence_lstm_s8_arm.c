@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+// UNIDIRECTIONAL_SEQUENCE_LSTM int8, Cortex-M DSP variant (lstm_s8.h): per step the input and
+// hidden vectors plus their offsets expanded once to int16, four rows of each gate at a time by
+// SMLAD, and those rows' cell and hidden updates right after; equal to
+// mml__unidirectional_sequence_lstm_s8_ref.
+//
+// The reference computes each gate for every row, then the cell, then the output gate and the
+// hidden state. Element o of the cell and hidden state depends only on row o of the four gates
+// and on the previous step's h, which this variant reads from its int16 copy: so the rows can
+// be finished four at a time, with no gate buffer. A weights zero point w_zp (0 in TFLite's
+// int8 models) adds -w_zp * sum(x + x_offset) to a row's sum, the same int32 modulo 2^32 as
+// the reference's sum of (w - w_zp) * (x + x_offset).
+#include <string.h>
+#include "nn/kernels/lstm_s8.h"
+#include "nn/kernels/prim_arm.h"
+#include "nn/kernels/prim_s8.h"
+#include "nn/ops.h"
+
+#if MML_ARCH_ARM_DSP && MML_OP_ON(UNIDIRECTIONAL_SEQUENCE_LSTM)
+
+// int16 values of a vector of n, rounded up so that the next vector stays 4-aligned.
+static inline uint32_t padded(uint32_t n) {
+    return (n + 1u) & ~1u;
+}
+
+// Scratch: the four gates of a step (4 * nb * state int16), the expanded inputs
+// (nb * padded(in_dim) int16) and hidden states (nb * padded(state) int16), then one gate's two
+// FC sums (2 * state int32).
+uint32_t mml__unidirectional_sequence_lstm_s8_arm_scratch(const mml__lstm_s8_t *p) {
+    const uint32_t nb = p->time_major ? p->batches : 1u;
+    return 2u * nb * (4u * padded(p->state) + padded(p->in_dim) + padded(p->state)) + 8u * p->state;
+}
+
+// The step's multipliers, prepared once per call (prim_s8.h), and tanh(c)'s input rescaling
+// v = (c * tanh_m + tanh_round) >> tanh_shift (quant.h's, in int32: |c * tanh_m| < 2^31).
+typedef struct {
+    mml__qm_prep_t w_q[4], r_q[4], forget_q, input_q, output_q;
+    int32_t tanh_m, tanh_round, tanh_shift;
+    int32_t lo, hi;     // the new cell state's bounds: the int16 range, or the clip
+    int weight_offsets; // some weights zero point is not 0
+    const uint16_t *lut;
+} prep_t;
+
+// sums[o] += w_o . col for rows o < rows of depth bytes (sums holds the bias or 0 before).
+static void fc_sums(const int8_t *w, int32_t depth, uint32_t rows, const int16_t *col,
+    uint32_t *sums) {
+    uint32_t o = 0;
+    for (; o + 4 <= rows; o += 4) {
+        mml__dot_4x1_s8_q15r(w, depth, col, depth, sums + o);
+        w += 4 * depth;
+    }
+    for (; o < rows; o++) {
+        sums[o] = mml__dot_1x1_s8_q15r(w, col, depth, sums[o]);
+        w += depth;
+    }
+}
+
+// out[o] = act(ssat16(ssat16(rescale(sw[o])) + ssat16(rescale(sr[o])))) for o < rows: the
+// reference's fc_s8 and gate_s8 after the sums; act = tanh for the cell gate, else sigmoid.
+static void gate_act(const uint32_t *sw, const uint32_t *sr, uint32_t rows,
+    const mml__qm_prep_t *wq, const mml__qm_prep_t *rq, int is_tanh, const uint16_t *lut,
+    int16_t *out) {
+    const mml__qm_prep_t a = *wq, b = *rq;
+    if (is_tanh) {
+        for (uint32_t o = 0; o < rows; o++) {
+            const int32_t v = mml__ssat16(mml__ssat16(mml__requant_i32p(sw[o], &a)) +
+                mml__ssat16(mml__requant_i32p(sr[o], &b)));
+            out[o] = mml__tanh_lut_s16(3 * v, lut);
+        }
+    } else {
+        for (uint32_t o = 0; o < rows; o++) {
+            const int32_t v = mml__ssat16(mml__ssat16(mml__requant_i32p(sw[o], &a)) +
+                mml__ssat16(mml__requant_i32p(sr[o], &b)));
+            out[o] = mml__logistic_q312_s16(v, lut);
+        }
+    }
+}
+
+// c = clamp(ssat16(f * c) + ssat16(i * g)), h = out = ssat8(tanh(c) * o + zp) for k < n.
+static void update(const prep_t *q, int32_t zp, const int16_t *gf, const int16_t *gi,
+    const int16_t *gc, const int16_t *go, uint32_t n, int16_t *c, int8_t *h, int8_t *out) {
+    const mml__qm_prep_t fq = q->forget_q, iq = q->input_q, oq = q->output_q;
+    const int32_t lo = q->lo, hi = q->hi, tm = q->tanh_m, tr = q->tanh_round, ts = q->tanh_shift;
+    const uint16_t *lut = q->lut;
+    for (uint32_t k = 0; k < n; k++) {
+        const int32_t fc = mml__ssat16(mml__requant_i32p((uint32_t)(gf[k] * c[k]), &fq));
+        const int32_t ig = mml__ssat16(mml__requant_i32p((uint32_t)(gi[k] * gc[k]), &iq));
+        int32_t v = fc + ig;
+        v = v > hi ? hi : v < lo ? lo : v;
+        c[k] = (int16_t)v;
+        const int32_t t = mml__tanh_lut_s16((v * tm + tr) >> ts, lut);
+        // As the reference: the zero point added in int32, then clamped to int8.
+        const int8_t y = (int8_t)mml__ssat8(mml__requant_i32p((uint32_t)(t * go[k]), &oq) + zp);
+        h[k] = y;
+        out[k] = y;
+    }
+}
+
+static uint32_t sum_q15(const int16_t *v, uint32_t n) {
+    uint32_t sum = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        sum += (uint32_t)(int32_t)v[k];
+    }
+    return sum;
+}
+
+// One step for nb batches: x [nb, in_dim], h and out [nb, state], c [nb, state]; gates: scratch
+// for [4][nb * state] int16, xs and hs for the expanded x and h, sums for 2 * state int32.
+static void step_arm(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s8_weights_t *wt,
+    const int8_t *x, int8_t *h, int16_t *c, uint32_t nb, int8_t *out, int16_t *gates, int16_t *xs,
+    int16_t *hs, uint32_t *sums) {
+    const uint32_t n = p->in_dim, s = p->state, xn = padded(n), hn = padded(s);
+    const uint32_t ns = nb * s;
+    for (uint32_t b = 0; b < nb; b++) {
+        mml__expand_q15r(x + b * n, xs + b * xn, (int32_t)n, p->input_offset);
+        mml__expand_q15r(h + b * s, hs + b * hn, (int32_t)s, p->hidden_offset);
+    }
+    for (uint32_t b = 0; b < nb; b++) {
+        const int16_t *xc = xs + b * xn, *hc = hs + b * hn;
+        const uint32_t xsum = q->weight_offsets ? sum_q15(xc, n) : 0u;
+        const uint32_t hsum = q->weight_offsets ? sum_q15(hc, s) : 0u;
+        for (uint32_t g = 0; g < 4; g++) {
+            const int32_t *bias = wt->bias[g];
+            const uint32_t wo = (uint32_t)p->w_offset[g] * xsum,
+                           ro = (uint32_t)p->r_offset[g] * hsum;
+            for (uint32_t o = 0; o < s; o++) {
+                sums[o] = (uint32_t)bias[o] + wo;
+                sums[s + o] = ro;
+            }
+            fc_sums(wt->w[g], (int32_t)n, s, xc, sums);
+            fc_sums(wt->r[g], (int32_t)s, s, hc, sums + s);
+            gate_act(sums, sums + s, s, &q->w_q[g], &q->r_q[g], g == MML_LSTM_CELL, q->lut,
+                gates + g * ns + b * s);
+        }
+    }
+    update(q, p->hidden_zp, gates + MML_LSTM_FORGET * ns, gates + MML_LSTM_INPUT * ns,
+        gates + MML_LSTM_CELL * ns, gates + MML_LSTM_OUTPUT * ns, ns, c, h, out);
+}
+
+void mml__unidirectional_sequence_lstm_s8_arm(const mml__lstm_s8_t *p,
+    const mml__lstm_s8_weights_t *wt, const int8_t *in, int8_t *h, int16_t *c, int8_t *out,
+    void *scratch) {
+    prep_t q;
+    for (uint32_t g = 0; g < 4; g++) {
+        q.w_q[g] = mml__qm_prep(p->w_q[g].mult, p->w_q[g].shift);
+        q.r_q[g] = mml__qm_prep(p->r_q[g].mult, p->r_q[g].shift);
+    }
+    q.forget_q = mml__qm_prep(p->forget_q.mult, p->forget_q.shift);
+    q.input_q = mml__qm_prep(p->input_q.mult, p->input_q.shift);
+    q.output_q = mml__qm_prep(p->output_q.mult, p->output_q.shift);
+    if (p->tanh_mult == 0) { // quant.h: multiplier 3 << left_shift, no rounding shift
+        q.tanh_m = 3 << p->tanh_shift;
+        q.tanh_round = 0;
+        q.tanh_shift = 0;
+    } else {
+        q.tanh_m = p->tanh_mult;
+        q.tanh_shift = p->tanh_shift;
+        q.tanh_round = p->tanh_shift > 0 ? 1 << (p->tanh_shift - 1) : 0;
+    }
+    // The reference saturates f * c + i * g to int16, then clips to +-cell_clip (<= 32767).
+    q.hi = p->clip ? p->cell_clip : 32767;
+    q.lo = p->clip ? -q.hi : -32768;
+    q.weight_offsets = 0;
+    for (uint32_t g = 0; g < 4; g++) {
+        q.weight_offsets |= p->w_offset[g] != 0 || p->r_offset[g] != 0;
+    }
+    q.lut = mml__sigmoid_table_u16();
+    const uint32_t n = p->in_dim, s = p->state;
+    const uint32_t nb = p->time_major ? p->batches : 1u;
+    int16_t *gates = (int16_t *)scratch;
+    int16_t *xs = gates + 4u * nb * padded(s), *hs = xs + nb * padded(n);
+    uint32_t *sums = (uint32_t *)(void *)(hs + nb * padded(s));
+    if (p->time_major) {
+        for (uint32_t t = 0; t < p->steps; t++) {
+            step_arm(p, &q, wt, in + t * nb * n, h, c, nb, out + t * nb * s, gates, xs, hs, sums);
+        }
+    } else {
+        for (uint32_t b = 0; b < p->batches; b++) {
+            for (uint32_t t = 0; t < p->steps; t++) {
+                const uint32_t bt = b * p->steps + t;
+                step_arm(p, &q, wt, in + bt * n, h + b * s, c + b * s, 1, out + bt * s, gates, xs,
+                    hs, sums);
+            }
+        }
+    }
+}
+#endif // MML_ARCH_ARM_DSP && MML_OP_ON(UNIDIRECTIONAL_SEQUENCE_LSTM)
