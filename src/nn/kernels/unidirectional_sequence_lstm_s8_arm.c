@@ -55,33 +55,71 @@ static void fc_sums(const int8_t *w, int32_t depth, uint32_t rows, const int16_t
     }
 }
 
-// out[o] = act(ssat16(ssat16(rescale(sw[o])) + ssat16(rescale(sr[o])))) for o < rows: the
-// reference's fc_s8 and gate_s8 after the sums; act = tanh for the cell gate, else sigmoid.
-static void gate_act(const uint32_t *sw, const uint32_t *sr, uint32_t rows,
-    const mml__qm_prep_t *wq, const mml__qm_prep_t *rq, int is_tanh, const uint16_t *lut,
-    int16_t *out) {
-    const mml__qm_prep_t a = *wq, b = *rq;
+// v[o] = ssat16(rescale(v[o])) for o < n, in place: one loop per kind of shift, so that each
+// keeps its few constants in registers.
+static void rescale_rows(uint32_t *v, uint32_t n, const mml__qm_prep_t *q) {
+    const int32_t mult = q->mult;
+    if (q->left >= 0) {
+        const int32_t left = q->left;
+        for (uint32_t o = 0; o < n; o++) {
+            const int32_t a = (int32_t)(v[o] << left);
+            v[o] = (uint32_t)mml__ssat16((int32_t)(((int64_t)a * mult + (1 << 30)) >> 31));
+        }
+    } else {
+        const int64_t k = q->k;
+        const int32_t right = q->right;
+        for (uint32_t o = 0; o < n; o++) {
+            const int64_t ks = k - (int64_t)((v[o] >> 31) << 31);
+            const int32_t hi = (int32_t)(((int64_t)(int32_t)v[o] * mult + ks) >> 32);
+            v[o] = (uint32_t)mml__ssat16(hi >> right);
+        }
+    }
+}
+
+// out[o] = act(ssat16(sw[o] + sr[o])) for o < rows, sw and sr rescaled by rescale_rows: the
+// reference's gate_s8 after its two FCs; act = tanh for the cell gate, else sigmoid.
+static void gate_act(const uint32_t *sw, const uint32_t *sr, uint32_t rows, int is_tanh,
+    const uint16_t *lut, int16_t *out) {
     if (is_tanh) {
         for (uint32_t o = 0; o < rows; o++) {
-            const int32_t v = mml__ssat16(mml__ssat16(mml__requant_i32p(sw[o], &a)) +
-                mml__ssat16(mml__requant_i32p(sr[o], &b)));
+            const int32_t v = mml__ssat16((int32_t)sw[o] + (int32_t)sr[o]);
             out[o] = mml__tanh_lut_s16(3 * v, lut);
         }
     } else {
         for (uint32_t o = 0; o < rows; o++) {
-            const int32_t v = mml__ssat16(mml__ssat16(mml__requant_i32p(sw[o], &a)) +
-                mml__ssat16(mml__requant_i32p(sr[o], &b)));
+            const int32_t v = mml__ssat16((int32_t)sw[o] + (int32_t)sr[o]);
             out[o] = mml__logistic_q312_s16(v, lut);
         }
     }
 }
 
-// c = clamp(ssat16(f * c) + ssat16(i * g)), h = out = ssat8(tanh(c) * o + zp) for k < n.
+// mml__requant_i32p for a multiplier with shift < 0 (q->left < 0), its fields in registers.
+static inline int32_t rescale_right(uint32_t acc, int32_t mult, int64_t k, int32_t right) {
+    const int64_t ks = k - (int64_t)((acc >> 31) << 31);
+    return (int32_t)(((int64_t)(int32_t)acc * mult + ks) >> 32) >> right;
+}
+
+// c = clamp(ssat16(f * c) + ssat16(i * g)), then h = out = ssat8(tanh(c) * o + zp), for k < n.
 static void update(const prep_t *q, int32_t zp, const int16_t *gf, const int16_t *gi,
     const int16_t *gc, const int16_t *go, uint32_t n, int16_t *c, int8_t *h, int8_t *out) {
     const mml__qm_prep_t fq = q->forget_q, iq = q->input_q, oq = q->output_q;
     const int32_t lo = q->lo, hi = q->hi, tm = q->tanh_m, tr = q->tanh_round, ts = q->tanh_shift;
     const uint16_t *lut = q->lut;
+    if ((fq.left & iq.left & oq.left) < 0) { // the usual: every shift negative
+        for (uint32_t k = 0; k < n; k++) {
+            const int32_t fc =
+                mml__ssat16(rescale_right((uint32_t)(gf[k] * c[k]), fq.mult, fq.k, fq.right));
+            const int32_t ig =
+                mml__ssat16(rescale_right((uint32_t)(gi[k] * gc[k]), iq.mult, iq.k, iq.right));
+            int32_t v = fc + ig;
+            v = v > hi ? hi : v < lo ? lo : v;
+            c[k] = (int16_t)v;
+            const int32_t t = mml__tanh_lut_s16((v * tm + tr) >> ts, lut);
+            const int32_t y = rescale_right((uint32_t)(t * go[k]), oq.mult, oq.k, oq.right) + zp;
+            h[k] = out[k] = (int8_t)mml__ssat8(y);
+        }
+        return;
+    }
     for (uint32_t k = 0; k < n; k++) {
         const int32_t fc = mml__ssat16(mml__requant_i32p((uint32_t)(gf[k] * c[k]), &fq));
         const int32_t ig = mml__ssat16(mml__requant_i32p((uint32_t)(gi[k] * gc[k]), &iq));
@@ -90,9 +128,8 @@ static void update(const prep_t *q, int32_t zp, const int16_t *gf, const int16_t
         c[k] = (int16_t)v;
         const int32_t t = mml__tanh_lut_s16((v * tm + tr) >> ts, lut);
         // As the reference: the zero point added in int32, then clamped to int8.
-        const int8_t y = (int8_t)mml__ssat8(mml__requant_i32p((uint32_t)(t * go[k]), &oq) + zp);
-        h[k] = y;
-        out[k] = y;
+        const int32_t y = mml__requant_i32p((uint32_t)(t * go[k]), &oq) + zp;
+        h[k] = out[k] = (int8_t)mml__ssat8(y);
     }
 }
 
@@ -129,8 +166,9 @@ static void step_arm(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s
             }
             fc_sums(wt->w[g], (int32_t)n, s, xc, sums);
             fc_sums(wt->r[g], (int32_t)s, s, hc, sums + s);
-            gate_act(sums, sums + s, s, &q->w_q[g], &q->r_q[g], g == MML_LSTM_CELL, q->lut,
-                gates + g * ns + b * s);
+            rescale_rows(sums, s, &q->w_q[g]);
+            rescale_rows(sums + s, s, &q->r_q[g]);
+            gate_act(sums, sums + s, s, g == MML_LSTM_CELL, q->lut, gates + g * ns + b * s);
         }
     }
     update(q, p->hidden_zp, gates + MML_LSTM_FORGET * ns, gates + MML_LSTM_INPUT * ns,
