@@ -44,14 +44,19 @@ typedef struct {
 // sums[o] += w_o . col for rows o < rows of depth bytes (sums holds the bias or 0 before).
 static void fc_sums(const int8_t *w, int32_t depth, uint32_t rows, const int16_t *col,
     uint32_t *sums) {
-    uint32_t o = 0;
-    for (; o + 4 <= rows; o += 4) {
-        mml__dot_4x1_s8_q15r(w, depth, col, depth, sums + o);
-        w += 4 * depth;
+    const uint32_t r4 = rows & ~3u;
+    const int32_t k4 = depth & ~3;
+    mml__dot_4xn_s8_q15r(w, depth, col, depth, r4 / 4u, sums);
+    if (k4 != depth) { // the last depth & 3 values of those rows
+        for (uint32_t o = 0; o < r4; o++) {
+            const int8_t *wr = w + (size_t)o * (uint32_t)depth;
+            for (int32_t j = k4; j < depth; j++) {
+                sums[o] += (uint32_t)(wr[j] * col[j]);
+            }
+        }
     }
-    for (; o < rows; o++) {
-        sums[o] = mml__dot_1x1_s8_q15r(w, col, depth, sums[o]);
-        w += depth;
+    for (uint32_t o = r4; o < rows; o++) {
+        sums[o] = mml__dot_1x1_s8_q15r(w + (size_t)o * (uint32_t)depth, col, depth, sums[o]);
     }
 }
 
