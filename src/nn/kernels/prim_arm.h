@@ -324,8 +324,8 @@ static inline void mml__dot_4x1_s8_q15r(const int8_t *w0, int32_t stride, const 
 
 // mml__dot_4x1_s8_q15r over blocks of four rows (4 * blocks rows, stride bytes apart, from w):
 // sums[o] += w_o . c over the first k & ~3 values (the caller adds the last k & 3). The whole
-// loop in assembly: per block 22 instructions around mml__dot_4x1_s8_q15r's inner loop, the
-// outer loop's state in memory so that the block still needs only 12 registers.
+// loop in assembly: 8 values a time (45 instructions per 32 MACs), 24 instructions per block,
+// the outer loop's state in memory so that the block needs only 12 registers.
 static inline void mml__dot_4xn_s8_q15r(const int8_t *w, int32_t stride, const int16_t *c,
     int32_t k, uint32_t blocks, uint32_t *sums) {
     const int32_t k4 = k & ~3;
@@ -345,9 +345,33 @@ static inline void mml__dot_4xn_s8_q15r(const int8_t *w, int32_t stride, const i
             "ldr %[cc], %[c0]\n"
             "add %[w2], %[w], %[s], lsl #1\n"
             "ldr %[t], %[k4]\n"
+            "tst %[t], #4\n"
             "add %[t], %[w], %[t]\n"
             "str %[t], %[end]\n"
+            "bne 3f\n"
             "1:\n"
+            "ldrd %[x02], %[x13], [%[cc]], #8\n"
+            "ldr %[wa], [%[w], %[s]]\n"
+            "sxtb16 %[t], %[wa]\n"
+            "sxtb16 %[wa], %[wa], ror #8\n"
+            "smlad %[a1], %[t], %[x02], %[a1]\n"
+            "smlad %[a1], %[wa], %[x13], %[a1]\n"
+            "ldr %[wa], [%[w]], #4\n"
+            "sxtb16 %[t], %[wa]\n"
+            "sxtb16 %[wa], %[wa], ror #8\n"
+            "smlad %[a0], %[t], %[x02], %[a0]\n"
+            "smlad %[a0], %[wa], %[x13], %[a0]\n"
+            "ldr %[wa], [%[w2], %[s]]\n"
+            "sxtb16 %[t], %[wa]\n"
+            "sxtb16 %[wa], %[wa], ror #8\n"
+            "smlad %[a3], %[t], %[x02], %[a3]\n"
+            "smlad %[a3], %[wa], %[x13], %[a3]\n"
+            "ldr %[wa], [%[w2]], #4\n"
+            "sxtb16 %[t], %[wa]\n"
+            "sxtb16 %[wa], %[wa], ror #8\n"
+            "smlad %[a2], %[t], %[x02], %[a2]\n"
+            "smlad %[a2], %[wa], %[x13], %[a2]\n"
+            "3:\n"
             "ldrd %[x02], %[x13], [%[cc]], #8\n"
             "ldr %[wa], [%[w], %[s]]\n"
             "sxtb16 %[t], %[wa]\n"

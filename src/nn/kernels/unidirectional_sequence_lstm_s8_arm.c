@@ -60,6 +60,12 @@ static void fc_sums(const int8_t *w, int32_t depth, uint32_t rows, const int16_t
     }
 }
 
+// mml__requant_i32p for a multiplier with shift < 0 (q->left < 0), its fields in registers.
+static inline int32_t rescale_right(uint32_t acc, int32_t mult, int64_t k, int32_t right) {
+    const int64_t ks = k - (int64_t)((acc >> 31) << 31);
+    return (int32_t)(((int64_t)(int32_t)acc * mult + ks) >> 32) >> right;
+}
+
 // v[o] = ssat16(rescale(v[o])) for o < n, in place: one loop per kind of shift, so that each
 // keeps its few constants in registers.
 static void rescale_rows(uint32_t *v, uint32_t n, const mml__qm_prep_t *q) {
@@ -81,27 +87,32 @@ static void rescale_rows(uint32_t *v, uint32_t n, const mml__qm_prep_t *q) {
     }
 }
 
-// out[o] = act(ssat16(sw[o] + sr[o])) for o < rows, sw and sr rescaled by rescale_rows: the
-// reference's gate_s8 after its two FCs; act = tanh for the cell gate, else sigmoid.
-static void gate_act(const uint32_t *sw, const uint32_t *sr, uint32_t rows, int is_tanh,
-    const uint16_t *lut, int16_t *out) {
-    if (is_tanh) {
+// out[o] = act(ssat16(sw[o] + ssat16(rescale(sr[o])))) for o < rows, sw rescaled by
+// rescale_rows: the reference's gate_s8 after its two FCs; act = tanh for the cell gate, else
+// sigmoid. The recurrent sums' rescaling (a negative shift in TFLite's models) is done here.
+static void gate_act(const uint32_t *sw, uint32_t *sr, uint32_t rows, const mml__qm_prep_t *rq,
+    int is_tanh, const uint16_t *lut, int16_t *out) {
+    if (rq->left >= 0) {
+        rescale_rows(sr, rows, rq);
         for (uint32_t o = 0; o < rows; o++) {
             const int32_t v = mml__ssat16((int32_t)sw[o] + (int32_t)sr[o]);
-            out[o] = mml__tanh_lut_s16(3 * v, lut);
+            out[o] = is_tanh ? mml__tanh_lut_s16(3 * v, lut) : mml__logistic_q312_s16(v, lut);
+        }
+        return;
+    }
+    const int32_t mult = rq->mult, right = rq->right;
+    const int64_t k = rq->k;
+    if (is_tanh) {
+        for (uint32_t o = 0; o < rows; o++) {
+            const int32_t r = mml__ssat16(rescale_right(sr[o], mult, k, right));
+            out[o] = mml__tanh_lut_s16(3 * mml__ssat16((int32_t)sw[o] + r), lut);
         }
     } else {
         for (uint32_t o = 0; o < rows; o++) {
-            const int32_t v = mml__ssat16((int32_t)sw[o] + (int32_t)sr[o]);
-            out[o] = mml__logistic_q312_s16(v, lut);
+            const int32_t r = mml__ssat16(rescale_right(sr[o], mult, k, right));
+            out[o] = mml__logistic_q312_s16(mml__ssat16((int32_t)sw[o] + r), lut);
         }
     }
-}
-
-// mml__requant_i32p for a multiplier with shift < 0 (q->left < 0), its fields in registers.
-static inline int32_t rescale_right(uint32_t acc, int32_t mult, int64_t k, int32_t right) {
-    const int64_t ks = k - (int64_t)((acc >> 31) << 31);
-    return (int32_t)(((int64_t)(int32_t)acc * mult + ks) >> 32) >> right;
 }
 
 // c = clamp(ssat16(f * c) + ssat16(i * g)), then h = out = ssat8(tanh(c) * o + zp), for k < n.
@@ -172,8 +183,8 @@ static void step_arm(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s
             fc_sums(wt->w[g], (int32_t)n, s, xc, sums);
             fc_sums(wt->r[g], (int32_t)s, s, hc, sums + s);
             rescale_rows(sums, s, &q->w_q[g]);
-            rescale_rows(sums + s, s, &q->r_q[g]);
-            gate_act(sums, sums + s, s, g == MML_LSTM_CELL, q->lut, gates + g * ns + b * s);
+            gate_act(sums, sums + s, s, &q->r_q[g], g == MML_LSTM_CELL, q->lut,
+                gates + g * ns + b * s);
         }
     }
     update(q, p->hidden_zp, gates + MML_LSTM_FORGET * ns, gates + MML_LSTM_INPUT * ns,
