@@ -10,7 +10,6 @@
 // be finished four at a time, with no gate buffer. A weights zero point w_zp (0 in TFLite's
 // int8 models) adds -w_zp * sum(x + x_offset) to a row's sum, the same int32 modulo 2^32 as
 // the reference's sum of (w - w_zp) * (x + x_offset).
-#include <string.h>
 #include "nn/kernels/lstm_s8.h"
 #include "nn/kernels/prim_arm.h"
 #include "nn/kernels/prim_s8.h"
@@ -115,36 +114,50 @@ static void gate_act(const uint32_t *sw, uint32_t *sr, uint32_t rows, const mml_
     }
 }
 
+// mml__requant_i32p for a shift <= -2: k's low word is then 2^30, its high word round =
+// 2^(-shift - 2), so three constants (mult, round, right = -shift - 1) in registers.
+static inline int32_t rescale_right2(uint32_t acc, int32_t mult, int32_t round, int32_t right) {
+    const int64_t ks = ((int64_t)round << 32) + (1 << 30) - (int64_t)((acc >> 31) << 31);
+    return (int32_t)(((int64_t)(int32_t)acc * mult + ks) >> 32) >> right;
+}
+
 // c = clamp(ssat16(f * c) + ssat16(i * g)), then h = out = ssat8(tanh(c) * o + zp), for k < n.
-static void update(const prep_t *q, int32_t zp, const int16_t *gf, const int16_t *gi,
-    const int16_t *gc, const int16_t *go, uint32_t n, int16_t *c, int8_t *h, int8_t *out) {
-    const mml__qm_prep_t fq = q->forget_q, iq = q->input_q, oq = q->output_q;
+__attribute__((noinline)) static void update(const prep_t *q, int32_t zp, const int16_t *gf,
+    const int16_t *gi, const int16_t *gc, const int16_t *go, uint32_t n, int16_t *c, int8_t *h,
+    int8_t *out) {
+    const mml__qm_prep_t *fq = &q->forget_q, *iq = &q->input_q, *oq = &q->output_q;
     const int32_t lo = q->lo, hi = q->hi, tm = q->tanh_m, tr = q->tanh_round, ts = q->tanh_shift;
     const uint16_t *lut = q->lut;
-    if ((fq.left & iq.left & oq.left) < 0) { // the usual: every shift negative
+    if (fq->right >= 1 && iq->right >= 1 && oq->right >= 1 &&
+        (fq->left & iq->left & oq->left) < 0 && lo == -32768 && hi == 32767) {
+        // The usual (shifts of -14 and below, no clip): two loops, each with its constants in
+        // registers.
+        const int32_t fm = fq->mult, fr = fq->right, fround = 1 << (fr - 1);
+        const int32_t im = iq->mult, ir = iq->right, iround = 1 << (ir - 1);
         for (uint32_t k = 0; k < n; k++) {
             const int32_t fc =
-                mml__ssat16(rescale_right((uint32_t)(gf[k] * c[k]), fq.mult, fq.k, fq.right));
+                mml__ssat16(rescale_right2((uint32_t)(gf[k] * c[k]), fm, fround, fr));
             const int32_t ig =
-                mml__ssat16(rescale_right((uint32_t)(gi[k] * gc[k]), iq.mult, iq.k, iq.right));
-            int32_t v = fc + ig;
-            v = v > hi ? hi : v < lo ? lo : v;
-            c[k] = (int16_t)v;
-            const int32_t t = mml__tanh_lut_s16((v * tm + tr) >> ts, lut);
-            const int32_t y = rescale_right((uint32_t)(t * go[k]), oq.mult, oq.k, oq.right) + zp;
+                mml__ssat16(rescale_right2((uint32_t)(gi[k] * gc[k]), im, iround, ir));
+            c[k] = (int16_t)mml__ssat16(fc + ig);
+        }
+        const int32_t om = oq->mult, orr = oq->right, oround = 1 << (orr - 1);
+        for (uint32_t k = 0; k < n; k++) {
+            const int32_t t = mml__tanh_lut_s16((c[k] * tm + tr) >> ts, lut);
+            const int32_t y = rescale_right2((uint32_t)(t * go[k]), om, oround, orr) + zp;
             h[k] = out[k] = (int8_t)mml__ssat8(y);
         }
         return;
     }
     for (uint32_t k = 0; k < n; k++) {
-        const int32_t fc = mml__ssat16(mml__requant_i32p((uint32_t)(gf[k] * c[k]), &fq));
-        const int32_t ig = mml__ssat16(mml__requant_i32p((uint32_t)(gi[k] * gc[k]), &iq));
+        const int32_t fc = mml__ssat16(mml__requant_i32p((uint32_t)(gf[k] * c[k]), fq));
+        const int32_t ig = mml__ssat16(mml__requant_i32p((uint32_t)(gi[k] * gc[k]), iq));
         int32_t v = fc + ig;
         v = v > hi ? hi : v < lo ? lo : v;
         c[k] = (int16_t)v;
         const int32_t t = mml__tanh_lut_s16((v * tm + tr) >> ts, lut);
         // As the reference: the zero point added in int32, then clamped to int8.
-        const int32_t y = mml__requant_i32p((uint32_t)(t * go[k]), &oq) + zp;
+        const int32_t y = mml__requant_i32p((uint32_t)(t * go[k]), oq) + zp;
         h[k] = out[k] = (int8_t)mml__ssat8(y);
     }
 }
