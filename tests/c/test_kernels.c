@@ -417,22 +417,22 @@ static void test_lstm(void) {
         int8_t *in = alloc_s8(n_in, &b_in);
         fill_s8(in, n_in);
         // The same random state for both (a later invocation of a stateful model).
-        int8_t *h_ref = xmalloc(n_state), *h_arm = xmalloc(n_state);
-        int16_t *c_ref = xmalloc(2 * n_state), *c_arm = xmalloc(2 * n_state);
+        int8_t *h_ref = xmalloc(n_state), *h_opt = xmalloc(n_state);
+        int16_t *c_ref = xmalloc(2 * n_state), *c_opt = xmalloc(2 * n_state);
         fill_s8(h_ref, n_state);
         for (size_t i = 0; i < n_state; i++) {
             c_ref[i] = (int16_t)rnd();
         }
-        memcpy(h_arm, h_ref, n_state);
-        memcpy(c_arm, c_ref, 2 * n_state);
-        int8_t *o_ref = xmalloc(n_out), *o_arm = xmalloc(n_out);
+        memcpy(h_opt, h_ref, n_state);
+        memcpy(c_opt, c_ref, 2 * n_state);
+        int8_t *o_ref = xmalloc(n_out), *o_opt = xmalloc(n_out);
         void *s_ref = xmalloc(mml__unidirectional_sequence_lstm_s8_ref_scratch(&p));
-        void *s_arm = xmalloc(mml__unidirectional_sequence_lstm_s8_arm_scratch(&p));
-        memset(o_arm, 0x5A, n_out);
+        void *s_opt = xmalloc(mml__unidirectional_sequence_lstm_s8_opt_scratch(&p));
+        memset(o_opt, 0x5A, n_out);
         mml__unidirectional_sequence_lstm_s8_ref(&p, &wt, in, h_ref, c_ref, o_ref, s_ref);
-        mml__unidirectional_sequence_lstm_s8_arm(&p, &wt, in, h_arm, c_arm, o_arm, s_arm);
-        if ((memcmp(o_ref, o_arm, n_out) != 0 || memcmp(h_ref, h_arm, n_state) != 0 ||
-                memcmp(c_ref, c_arm, 2 * n_state) != 0) &&
+        mml__unidirectional_sequence_lstm_s8_opt(&p, &wt, in, h_opt, c_opt, o_opt, s_opt);
+        if ((memcmp(o_ref, o_opt, n_out) != 0 || memcmp(h_ref, h_opt, n_state) != 0 ||
+                memcmp(c_ref, c_opt, 2 * n_state) != 0) &&
             bad++ < 5) {
             fprintf(stderr, "lstm: batches %u steps %u input %u state %u time major %d\n",
                 (unsigned)p.batches, (unsigned)p.steps, (unsigned)p.in_dim, (unsigned)p.state,
@@ -445,15 +445,15 @@ static void test_lstm(void) {
         }
         free(b_in);
         free(h_ref);
-        free(h_arm);
+        free(h_opt);
         free(c_ref);
-        free(c_arm);
+        free(c_opt);
         free(o_ref);
-        free(o_arm);
+        free(o_opt);
         free(s_ref);
-        free(s_arm);
+        free(s_opt);
     }
-    CHECK(bad == 0, "unidirectional_sequence_lstm_s8_arm differs from _ref in %d of %d cases", bad,
+    CHECK(bad == 0, "unidirectional_sequence_lstm_s8_opt differs from _ref in %d of %d cases", bad,
         n_cases);
 }
 

@@ -2,7 +2,8 @@
 // The int8 UNIDIRECTIONAL_SEQUENCE_LSTM kernel interface: a params struct filled at prepare and
 // explicit pointers. `_ref` (unidirectional_sequence_lstm_s8.c) is normative: TFLite Micro's
 // integer LSTM step by step; `_arm` (Cortex-M DSP, mml_arch.h) gives the same bytes and is
-// proven so by tests/c/test_kernels.c. The op (unidirectional_sequence_lstm.c) picks one.
+// proven so by tests/c/test_kernels.c. The op (unidirectional_sequence_lstm.c) picks the
+// build's `_opt` variant where there is one.
 #ifndef MICROML_NN_KERNELS_LSTM_S8_H
 #define MICROML_NN_KERNELS_LSTM_S8_H
 
@@ -61,6 +62,18 @@ uint32_t mml__unidirectional_sequence_lstm_s8_arm_scratch(const mml__lstm_s8_t *
 void mml__unidirectional_sequence_lstm_s8_arm(const mml__lstm_s8_t *p,
     const mml__lstm_s8_weights_t *wt, const int8_t *in, int8_t *h, int16_t *c, int8_t *out,
     void *scratch);
+#endif
+
+// The build's optimized variant under its generic name (MML_ARCH_OPT, as nn_s8.h's): the op and
+// tests/c/test_kernels.c call only these. The DSP variant takes every parameter set.
+#if MML_ARCH_ARM_DSP
+#define mml__unidirectional_sequence_lstm_s8_opt mml__unidirectional_sequence_lstm_s8_arm
+#define mml__unidirectional_sequence_lstm_s8_opt_scratch                                           \
+    mml__unidirectional_sequence_lstm_s8_arm_scratch
+static inline int mml__unidirectional_sequence_lstm_s8_opt_suits(const mml__lstm_s8_t *p) {
+    (void)p;
+    return 1;
+}
 #endif
 
 #endif // MICROML_NN_KERNELS_LSTM_S8_H

@@ -82,12 +82,12 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
-#if MML_ARCH_ARM_DSP
-static mml_status_t eval_s8_arm(const mml_eval_ctx_t *ctx, void *data) {
+#if MML_ARCH_OPT
+static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
     const lstm_t *d = (const lstm_t *)data;
     mml__lstm_s8_weights_t wt;
     weights_s8(d, ctx, &wt);
-    mml__unidirectional_sequence_lstm_s8_arm(&d->k, &wt, (const int8_t *)mml__ptr(ctx, d->input),
+    mml__unidirectional_sequence_lstm_s8_opt(&d->k, &wt, (const int8_t *)mml__ptr(ctx, d->input),
         (int8_t *)mml__ptr(ctx, d->hidden), (int16_t *)mml__ptr(ctx, d->cell),
         (int8_t *)mml__ptr(ctx, d->output), mml__ptr(ctx, d->scratch));
     return MML_OK;
@@ -360,9 +360,11 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
         tmp.time_major = time_major;
         p->eval = eval_s8;
         uint32_t scratch = mml__unidirectional_sequence_lstm_s8_ref_scratch(&tmp);
-#if MML_ARCH_ARM_DSP
-        p->eval = eval_s8_arm;
-        scratch = mml__unidirectional_sequence_lstm_s8_arm_scratch(&tmp);
+#if MML_ARCH_OPT
+        if (mml__unidirectional_sequence_lstm_s8_opt_suits(&tmp)) {
+            p->eval = eval_s8_opt;
+            scratch = mml__unidirectional_sequence_lstm_s8_opt_scratch(&tmp);
+        }
 #endif
         mml__prep_scratch(p, scratch);
     } else {
