@@ -55,9 +55,9 @@ void mml__unidirectional_sequence_lstm_s8_ref(const mml__lstm_s8_t *p,
 
 #if MML_ARCH_ARM_DSP
 // Cortex-M DSP variant: per step the input and hidden vectors plus their offsets expanded once
-// to int16, then four rows of a gate at a time against them (SMLAD), the four gates of those
-// rows and their cell and hidden updates at once. scratch:
-// mml__unidirectional_sequence_lstm_s8_arm_scratch bytes, 4-aligned (the expanded vectors).
+// to int16, then four rows of a gate at a time against them (SMLAD), then the cell and hidden
+// updates. scratch: mml__unidirectional_sequence_lstm_s8_arm_scratch bytes, 4-aligned (a step's
+// gates, the expanded vectors and one gate's int32 sums).
 uint32_t mml__unidirectional_sequence_lstm_s8_arm_scratch(const mml__lstm_s8_t *p);
 void mml__unidirectional_sequence_lstm_s8_arm(const mml__lstm_s8_t *p,
     const mml__lstm_s8_weights_t *wt, const int8_t *in, int8_t *h, int16_t *c, int8_t *out,
