@@ -3,20 +3,22 @@
 // then a 2x2 SMLAD matrix product against the filter rows; equal to mml__conv2d_s8_ref.
 #include "nn/kernels/nn_s8.h"
 #include "nn/kernels/prim_arm.h"
+#include "nn/kernels/prim_rq_arm.h"
 #include "nn/kernels/prim_s8.h"
 #include "nn/ops.h"
 
 #if MML_ARCH_ARM_DSP && MML_OP_ON(CONV_2D)
 
 // Scratch: two int16 columns of k values interleaved (mml__expand_q15r_step, step 8: 8 int16 per
-// 4 values and 8 for the tail), then k int8 bytes (rounded up to 4) for gathering one window.
+// 4 values and 8 for the tail), k int8 bytes (rounded up to 4) for gathering one window, then
+// the requantization table of the output channels (prim_rq_arm.h).
 static uint32_t col_len(const mml__conv_s8_t *p) {
     return (uint32_t)p->w.filt_h * (uint32_t)p->w.filt_w * (uint32_t)p->in_c;
 }
 
 uint32_t mml__conv2d_s8_arm_scratch(const mml__conv_s8_t *p) {
     const uint32_t k = col_len(p);
-    return 2u * (2u * (k & ~3u) + 8u) + ((k + 3u) & ~3u);
+    return 2u * (2u * (k & ~3u) + 8u) + ((k + 3u) & ~3u) + mml__rq_bytes((uint32_t)p->out_c);
 }
 
 // Output pixel (oy, ox)'s window plus the input offset as int16 column col
@@ -91,6 +93,10 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
     const int32_t *mult = p->q.mult;
     const int8_t *shift = p->q.shift;
     const int32_t off = p->q.output_offset, lo = p->q.act_min, hi = p->q.act_max;
+    const int full = lo == -128 && hi == 127;
+    mml__rq_t *rq;
+    uint8_t *sh;
+    const int fast = mml__rq_build(&p->q, (uint32_t)out_c, buf + ((k + 3) & ~3), &rq, &sh);
     for (int32_t b = 0; b < w->batches; b++) {
         const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * p->in_c;
         for (int32_t pix = 0; pix < npix; pix += 2) {
@@ -107,21 +113,31 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
             for (; oc + 1 < out_c; oc += 2, f += 2 * (size_t)k) {
                 const uint32_t b0 = bias ? (uint32_t)bias[oc] : 0u;
                 const uint32_t b1 = bias ? (uint32_t)bias[oc + 1] : 0u;
+                uint32_t acc[4] = {b0, b0, b1, b1};
                 if (two) {
-                    uint32_t acc[4] = {b0, b0, b1, b1};
                     mml__dot_2x2_s8_q15r(f, k, cols, acc);
-                    out0[oc] = mml__requant_s8(acc[0], mult[oc], shift[oc], off, lo, hi);
+                } else {
+                    mml__dot_2x1_s8_q15r(f, f + k, cols, k, acc + 1);
+                    acc[0] = acc[1];
+                    acc[1] = b0;
+                }
+                if (fast) {
+                    const mml__rq_t *r = rq + oc;
+                    const uint32_t s0 = sh[oc], s1 = sh[oc + 1];
+                    out0[oc] = mml__rq_s8(acc[0], r, s0, full, lo, hi);
+                    out0[oc + 1] = mml__rq_s8(acc[2], r + 1, s1, full, lo, hi);
+                    if (two) {
+                        out1[oc] = mml__rq_s8(acc[1], r, s0, full, lo, hi);
+                        out1[oc + 1] = mml__rq_s8(acc[3], r + 1, s1, full, lo, hi);
+                    }
+                    continue;
+                }
+                out0[oc] = mml__requant_s8(acc[0], mult[oc], shift[oc], off, lo, hi);
+                out0[oc + 1] = mml__requant_s8(acc[2], mult[oc + 1], shift[oc + 1], off, lo, hi);
+                if (two) {
                     out1[oc] = mml__requant_s8(acc[1], mult[oc], shift[oc], off, lo, hi);
-                    out0[oc + 1] =
-                        mml__requant_s8(acc[2], mult[oc + 1], shift[oc + 1], off, lo, hi);
                     out1[oc + 1] =
                         mml__requant_s8(acc[3], mult[oc + 1], shift[oc + 1], off, lo, hi);
-                } else {
-                    uint32_t acc[2] = {b0, b1};
-                    mml__dot_2x1_s8_q15r(f, f + k, cols, k, acc);
-                    out0[oc] = mml__requant_s8(acc[0], mult[oc], shift[oc], off, lo, hi);
-                    out0[oc + 1] =
-                        mml__requant_s8(acc[1], mult[oc + 1], shift[oc + 1], off, lo, hi);
                 }
             }
             if (oc < out_c) { // the last odd channel: its row against each column
