@@ -10,11 +10,30 @@
 
 #if MML_ARCH_ARM_DSP && MML_OP_ON(DEPTHWISE_CONV_2D)
 
+// Outputs c..c+3 from their sums: the requantization table's (fast: prim_rq_arm.h), else
+// mml__requant_s8.
+__attribute__((always_inline)) static inline void out4(int8_t *o, const uint32_t a[4], int32_t c, const mml__quant_s8_t *q,
+    int fast, int full, const mml__rq_t *rq, const uint8_t *sh) {
+    const int32_t lo = q->act_min, hi = q->act_max;
+    if (fast) {
+        rq += c;
+        sh += c;
+        o[c] = mml__rq_s8(a[0], rq, sh[0], full, lo, hi);
+        o[c + 1] = mml__rq_s8(a[1], rq + 1, sh[1], full, lo, hi);
+        o[c + 2] = mml__rq_s8(a[2], rq + 2, sh[2], full, lo, hi);
+        o[c + 3] = mml__rq_s8(a[3], rq + 3, sh[3], full, lo, hi);
+        return;
+    }
+    for (int32_t i = 0; i < 4; i++) {
+        o[c + i] = mml__requant_s8(a[i], q->mult[c + i], q->shift[c + i], q->output_offset, lo, hi);
+    }
+}
+
 // Depth multiplier a multiple of 4: the four output channels c..c+3 share input channel
 // c / depth_multiplier, its value plus offset against both halves of the widened filter words
 // (SMLABB, SMLABT).
-static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
-    const int32_t *bias, int8_t *out) {
+__attribute__((noinline)) static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out, void *scratch) {
     const mml__window_t *w = &p->w;
     const int32_t in_c = p->in_c, ch = p->out_c, dm = p->depth_multiplier;
     const int32_t in_h = w->in_h, in_w = w->in_w, filt_h = w->filt_h, filt_w = w->filt_w;
@@ -22,9 +41,10 @@ static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t
     const size_t x_step = (size_t)w->dil_w * in_c;          // input, one filter tap right
     const size_t frow_step = (size_t)filt_w * ch;           // filter, one row down
     const int32_t in_offset = p->q.input_offset;
-    const int32_t *mult = p->q.mult;
-    const int8_t *shift = p->q.shift;
-    const int32_t off = p->q.output_offset, lo = p->q.act_min, hi = p->q.act_max;
+    const int full = p->q.act_min == -128 && p->q.act_max == 127;
+    mml__rq_t *rq;
+    uint8_t *sh;
+    const int fast = mml__rq_build(&p->q, (uint32_t)p->out_c, scratch, &rq, &sh);
     for (int32_t b = 0; b < w->batches; b++) {
         const int8_t *in_b = in + (size_t)b * in_h * in_w * in_c;
         for (int32_t oy = 0; oy < w->out_h; oy++) {
@@ -80,10 +100,8 @@ static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t
                         irow += row_step;
                         frow += frow_step;
                     }
-                    out[c] = mml__requant_s8(a0, mult[c], shift[c], off, lo, hi);
-                    out[c + 1] = mml__requant_s8(a1, mult[c + 1], shift[c + 1], off, lo, hi);
-                    out[c + 2] = mml__requant_s8(a2, mult[c + 2], shift[c + 2], off, lo, hi);
-                    out[c + 3] = mml__requant_s8(a3, mult[c + 3], shift[c + 3], off, lo, hi);
+                    const uint32_t a[4] = {a0, a1, a2, a3};
+                    out4(out, a, c, &p->q, fast, full, rq, sh);
                 }
                 out += ch;
             }
@@ -149,7 +167,7 @@ static uint32_t scratch3x3(uint32_t ch) {
 // f * (zp + offset) = 0, as the reference skips it). The folded biases, bias + offset * (sum of
 // the 9 filter taps), and the requantization table are computed here once per call. Channels in
 // blocks of four, the last ch % 4 one by one.
-static void dwconv3x3(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+__attribute__((noinline)) static void dwconv3x3(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch) {
     const mml__window_t *w = &p->w;
     const int32_t ch = p->out_c, in_offset = p->q.input_offset;
@@ -238,16 +256,16 @@ static void dwconv3x3(const mml__conv_s8_t *p, const int8_t *in, const int8_t *f
 
 uint32_t mml__depthwise_conv2d_s8_arm_scratch(const mml__conv_s8_t *p) {
     const int k3 = p->w.filt_h == 3 && p->w.filt_w == 3 && p->depth_multiplier == 1;
-    return k3 ? scratch3x3((uint32_t)p->out_c) : 0u;
+    return k3 ? scratch3x3((uint32_t)p->out_c) : mml__rq_bytes((uint32_t)p->out_c);
 }
 
 void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch) {
     if (p->depth_multiplier != 1) {
-        dwconv_mult4(p, in, filter, bias, out);
+        dwconv_mult4(p, in, filter, bias, out, scratch);
         return;
     }
-    if (mml__depthwise_conv2d_s8_arm_scratch(p) > 0) {
+    if (p->w.filt_h == 3 && p->w.filt_w == 3) {
         dwconv3x3(p, in, filter, bias, out, scratch);
         return;
     }
@@ -262,6 +280,10 @@ void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, con
     const int32_t *mult = p->q.mult;
     const int8_t *shift = p->q.shift;
     const int32_t off = p->q.output_offset, lo = p->q.act_min, hi = p->q.act_max;
+    const int full = lo == -128 && hi == 127;
+    mml__rq_t *rq;
+    uint8_t *sh;
+    const int fast = mml__rq_build(&p->q, (uint32_t)p->out_c, scratch, &rq, &sh);
     for (int32_t b = 0; b < w->batches; b++) {
         const int8_t *in_b = in + (size_t)b * in_h * in_w * ch;
         for (int32_t oy = 0; oy < w->out_h; oy++) {
@@ -302,10 +324,8 @@ void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, con
                         irow += row_step;
                         frow += frow_step;
                     }
-                    out[c] = mml__requant_s8(a0, mult[c], shift[c], off, lo, hi);
-                    out[c + 1] = mml__requant_s8(a1, mult[c + 1], shift[c + 1], off, lo, hi);
-                    out[c + 2] = mml__requant_s8(a2, mult[c + 2], shift[c + 2], off, lo, hi);
-                    out[c + 3] = mml__requant_s8(a3, mult[c + 3], shift[c + 3], off, lo, hi);
+                    const uint32_t a[4] = {a0, a1, a2, a3};
+                    out4(out, a, c, &p->q, fast, full, rq, sh);
                 }
                 for (; c < ch; c++) {
                     uint32_t acc = bias ? (uint32_t)bias[c] : 0u;
