@@ -46,6 +46,8 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
     mml__rq_t *rq;
     uint8_t *sh;
     const int fast = mml__rq_build(&p->q, rq_entries(p), scratch, &rq, &sh);
+    const int32_t lo = p->q.act_min, hi = p->q.act_max;
+    const int full = lo == -128 && hi == 127;
     int16_t *col = (int16_t *)(void *)((uint8_t *)scratch + mml__rq_bytes(rq_entries(p)));
     uint32_t *sums = (uint32_t *)(void *)(col + FC_CHUNK); // only with more than one chunk
     for (uint32_t b = 0; b < p->batches; b++) {
@@ -56,13 +58,22 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
             const int8_t *w = weights;
             uint32_t u = 0;
             for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
-                uint32_t acc[4];
-                for (uint32_t i = 0; i < 4; i++) {
-                    acc[i] = bias ? (uint32_t)bias[u + i] : 0u;
+                uint32_t acc[4] = {0, 0, 0, 0};
+                if (bias) {
+                    memcpy(acc, bias + u, sizeof(acc));
                 }
-                mml__dot_4x1_s8_q15r(w, depth, col, acc);
+                mml__dot_4x1_s8_q15r(w, depth, depth, col, acc);
+                if (fast) { // per tensor (pc 0): one entry for all four
+                    const mml__rq_t *r = rq + pc * u;
+                    const uint8_t *s = sh + pc * u;
+                    o[u] = mml__rq_s8(acc[0], r, s[0], full, lo, hi);
+                    o[u + 1] = mml__rq_s8(acc[1], r + pc, s[pc], full, lo, hi);
+                    o[u + 2] = mml__rq_s8(acc[2], r + 2 * pc, s[2 * pc], full, lo, hi);
+                    o[u + 3] = mml__rq_s8(acc[3], r + 3 * pc, s[3 * pc], full, lo, hi);
+                    continue;
+                }
                 for (uint32_t i = 0; i < 4; i++) {
-                    o[u + i] = out_s8(acc[i], &p->q, pc * (u + i), fast, rq, sh);
+                    o[u + i] = out_s8(acc[i], &p->q, pc * (u + i), 0, rq, sh);
                 }
             }
             for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
@@ -86,6 +97,9 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
             mml__expand_q15r(row + k0, col, n, p->q.input_offset);
             const int8_t *w = weights + k0;
             uint32_t u = 0;
+            for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
+                mml__dot_4x1_s8_q15r(w, depth, n, col, sums + u);
+            }
             for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
                 mml__dot_2x1_s8_q15r(w, w + depth, col, n, sums + u);
             }

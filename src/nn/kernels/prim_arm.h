@@ -240,13 +240,15 @@ static inline void mml__dot_2x1_s8_q15r(const int8_t *w0, const int8_t *w1, cons
     acc[1] = a1;
 }
 
-// Dot products of four int8 rows (w0 + i * k: k bytes each) with one int16 column (layout as
-// above), added to acc[i] = wi.c. Per 4 values: 1 + 4 loads, 8 SXTB16, 8 SMLAD.
-static inline void mml__dot_4x1_s8_q15r(const int8_t *w0, int32_t k, const int16_t *c,
-    uint32_t acc[4]) {
+// Dot products of four int8 rows (wi = w0 + i * stride, n bytes each) with one int16 column of
+// n values (layout as above), added to acc[i] = wi.c. Per 4 values: 1 + 4 loads, 8 SXTB16,
+// 8 SMLAD.
+static inline void mml__dot_4x1_s8_q15r(const int8_t *w0, int32_t stride, int32_t n,
+    const int16_t *c, uint32_t acc[4]) {
     uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    const int32_t k = stride;
     const int8_t *w2 = w0 + 2 * k;
-    const int8_t *end = w0 + (k & ~3);
+    const int8_t *end = w0 + (n & ~3);
 #if MML_ISA_ARM_DSP
     // 24 instructions per 16 products in 12 registers (the .mpy's -fpic leaves 13, and GCC needs
     // one more around the asm): the loop's end is read from memory.
@@ -297,11 +299,11 @@ static inline void mml__dot_4x1_s8_q15r(const int8_t *w0, int32_t k, const int16
         w2 += 4;
         c += 4;
     }
-    for (int32_t n = 0; n < (k & 3); n++) {
-        a0 += (uint32_t)(w0[n] * c[n]);
-        a1 += (uint32_t)(w0[k + n] * c[n]);
-        a2 += (uint32_t)(w2[n] * c[n]);
-        a3 += (uint32_t)(w2[k + n] * c[n]);
+    for (int32_t i = 0; i < (n & 3); i++) {
+        a0 += (uint32_t)(w0[i] * c[i]);
+        a1 += (uint32_t)(w0[k + i] * c[i]);
+        a2 += (uint32_t)(w2[i] * c[i]);
+        a3 += (uint32_t)(w2[k + i] * c[i]);
     }
     acc[0] = a0;
     acc[1] = a1;
