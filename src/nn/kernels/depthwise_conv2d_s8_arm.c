@@ -29,9 +29,45 @@ __attribute__((always_inline)) static inline void out4(int8_t *o, const uint32_t
     }
 }
 
+// Depth multiplier a multiple of 8: the window's taps of eight output channels that share one
+// input channel, added to acc[0..7]: per tap the input value plus offset against two filter
+// words (SMLABB, SMLABT), 16 instructions for 8 products where four channels at a time take 20.
+// Input rows start at irow (row_step apart, x_step between taps), filter rows at frow.
+__attribute__((noinline)) static void taps8(const int8_t *irow, const int8_t *frow, int32_t nx,
+    int32_t ny, int32_t x_step, int32_t row_step, int32_t ch, int32_t frow_step,
+    int32_t in_offset, uint32_t acc[8]) {
+    uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    uint32_t a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
+    for (int32_t fy = 0; fy < ny; fy++, irow += row_step, frow += frow_step) {
+        const int8_t *ip = irow, *fp = frow;
+        for (int32_t fx = nx; fx > 0; fx--, ip += x_step, fp += ch) {
+            const uint32_t x = (uint32_t)(*ip + in_offset);
+            const uint32_t f = mml__ld32(fp), g = mml__ld32(fp + 4);
+            const uint32_t f02 = mml__sxtb16(f), f13 = mml__sxtb16_ror8(f);
+            a0 = mml__smlabb(x, f02, a0);
+            a2 = mml__smlabt(x, f02, a2);
+            a1 = mml__smlabb(x, f13, a1);
+            a3 = mml__smlabt(x, f13, a3);
+            const uint32_t g02 = mml__sxtb16(g), g13 = mml__sxtb16_ror8(g);
+            a4 = mml__smlabb(x, g02, a4);
+            a6 = mml__smlabt(x, g02, a6);
+            a5 = mml__smlabb(x, g13, a5);
+            a7 = mml__smlabt(x, g13, a7);
+        }
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+    acc[4] = a4;
+    acc[5] = a5;
+    acc[6] = a6;
+    acc[7] = a7;
+}
+
 // Depth multiplier a multiple of 4: the four output channels c..c+3 share input channel
 // c / depth_multiplier, its value plus offset against both halves of the widened filter words
-// (SMLABB, SMLABT).
+// (SMLABB, SMLABT); eight at a time (taps8) if the multiplier is a multiple of 8.
 __attribute__((noinline)) static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch) {
     const mml__window_t *w = &p->w;
@@ -56,7 +92,18 @@ __attribute__((noinline)) static void dwconv_mult4(const mml__conv_s8_t *p, cons
                     mml__window_view(w, iy0, fy0, fy1, ox * w->stride_w - w->pad_w);
                 const int8_t *in_0 = in_b + v.in_pixel * in_c;
                 const int8_t *f_0 = filter + v.tap * ch;
-                for (int32_t c = 0; c < ch; c += 4) {
+                int32_t c = 0;
+                for (; dm % 8 == 0 && c < ch; c += 8) {
+                    uint32_t a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+                    if (bias) {
+                        memcpy(a, bias + c, sizeof(a));
+                    }
+                    taps8(in_0 + c / dm, f_0 + c, v.nx, v.ny, (int32_t)x_step, (int32_t)row_step,
+                        ch, (int32_t)frow_step, in_offset, a);
+                    out4(out, a, c, &p->q, fast, full, rq, sh);
+                    out4(out, a + 4, c + 4, &p->q, fast, full, rq, sh);
+                }
+                for (; c < ch; c += 4) {
                     uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
                     if (bias) {
                         a0 = (uint32_t)bias[c];
