@@ -316,7 +316,7 @@ static void test_fully_connected(void) {
     for (int cases = 0; cases < KERNEL_CASES; cases++) {
         mml__fc_s8_t p;
         p.batches = (uint32_t)rnd_in(1, 3);
-        // Long rows too: the variant expands the input 512 values at a time.
+        // Long rows too: the variant expands the input 256 values at a time.
         p.depth = (uint32_t)(rnd() % 4 == 0 ? rnd_in(64, 1300) : rnd_in(1, 40));
         p.units = (uint32_t)rnd_in(1, 12);
         p.weights_offset = 0;

@@ -12,8 +12,8 @@
 
 // Outputs c..c+3 from their sums: the requantization table's (fast: prim_rq_arm.h), else
 // mml__requant_s8.
-__attribute__((always_inline)) static inline void out4(int8_t *o, const uint32_t a[4], int32_t c, const mml__quant_s8_t *q,
-    int fast, int full, const mml__rq_t *rq, const uint8_t *sh) {
+__attribute__((always_inline)) static inline void out4(int8_t *o, const uint32_t a[4], int32_t c,
+    const mml__quant_s8_t *q, int fast, int full, const mml__rq_t *rq, const uint8_t *sh) {
     const int32_t lo = q->act_min, hi = q->act_max;
     if (fast) {
         rq += c;
@@ -34,8 +34,8 @@ __attribute__((always_inline)) static inline void out4(int8_t *o, const uint32_t
 // words (SMLABB, SMLABT), 16 instructions for 8 products where four channels at a time take 20.
 // Input rows start at irow (row_step apart, x_step between taps), filter rows at frow.
 __attribute__((noinline)) static void taps8(const int8_t *irow, const int8_t *frow, int32_t nx,
-    int32_t ny, int32_t x_step, int32_t row_step, int32_t ch, int32_t frow_step,
-    int32_t in_offset, uint32_t acc[8]) {
+    int32_t ny, int32_t x_step, int32_t row_step, int32_t ch, int32_t frow_step, int32_t in_offset,
+    uint32_t acc[8]) {
     uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     uint32_t a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
     for (int32_t fy = 0; fy < ny; fy++, irow += row_step, frow += frow_step) {
@@ -68,8 +68,8 @@ __attribute__((noinline)) static void taps8(const int8_t *irow, const int8_t *fr
 // Depth multiplier a multiple of 4: the four output channels c..c+3 share input channel
 // c / depth_multiplier, its value plus offset against both halves of the widened filter words
 // (SMLABB, SMLABT); eight at a time (taps8) if the multiplier is a multiple of 8.
-__attribute__((noinline)) static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
-    const int32_t *bias, int8_t *out, void *scratch) {
+__attribute__((noinline)) static void dwconv_mult4(const mml__conv_s8_t *p, const int8_t *in,
+    const int8_t *filter, const int32_t *bias, int8_t *out, void *scratch) {
     const mml__window_t *w = &p->w;
     const int32_t in_c = p->in_c, ch = p->out_c, dm = p->depth_multiplier;
     const int32_t in_h = w->in_h, in_w = w->in_w, filt_h = w->filt_h, filt_w = w->filt_w;
@@ -214,8 +214,8 @@ static uint32_t scratch3x3(uint32_t ch) {
 // f * (zp + offset) = 0, as the reference skips it). The folded biases, bias + offset * (sum of
 // the 9 filter taps), and the requantization table are computed here once per call. Channels in
 // blocks of four, the last ch % 4 one by one.
-__attribute__((noinline)) static void dwconv3x3(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
-    const int32_t *bias, int8_t *out, void *scratch) {
+__attribute__((noinline)) static void dwconv3x3(const mml__conv_s8_t *p, const int8_t *in,
+    const int8_t *filter, const int32_t *bias, int8_t *out, void *scratch) {
     const mml__window_t *w = &p->w;
     const int32_t ch = p->out_c, in_offset = p->q.input_offset;
     const mml__quant_s8_t *q = &p->q;
@@ -263,8 +263,8 @@ __attribute__((noinline)) static void dwconv3x3(const mml__conv_s8_t *p, const i
                         const int32_t iy = iy0 + fy * w->dil_h;
                         for (int32_t fx = 0; fx < 3; fx++) {
                             const int32_t ix = ix0 + fx * w->dil_w;
-                            edge[2 * (3 * fy + fx)] = iy >= 0 && iy < w->in_h && ix >= 0 &&
-                                    ix < w->in_w
+                            edge[2 * (3 * fy + fx)] =
+                                iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w
                                 ? iy * row + ix * ch
                                 : zp_b;
                         }
