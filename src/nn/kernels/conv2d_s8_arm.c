@@ -83,6 +83,13 @@ static void gather(const mml__conv_s8_t *p, const int8_t *in_b, int32_t oy, int3
     mml__expand_q15r_step(buf, col, k, p->q.input_offset, step);
 }
 
+// Output channel c by mml__requant_s8: for layers the requantization table refuses and the
+// last odd channel (out of line: rare, and its code once).
+__attribute__((noinline)) static void conv_out_ref(int8_t *o, uint32_t acc, int32_t c,
+    const mml__quant_s8_t *q) {
+    o[c] = mml__requant_s8(acc, q->mult[c], q->shift[c], q->output_offset, q->act_min, q->act_max);
+}
+
 void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch) {
     const mml__window_t *w = &p->w;
@@ -90,9 +97,7 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
     const int32_t npix = w->out_h * w->out_w;
     int16_t *cols = (int16_t *)scratch;
     int8_t *buf = (int8_t *)(cols + 2 * (k & ~3) + 8);
-    const int32_t *mult = p->q.mult;
-    const int8_t *shift = p->q.shift;
-    const int32_t off = p->q.output_offset, lo = p->q.act_min, hi = p->q.act_max;
+    const int32_t lo = p->q.act_min, hi = p->q.act_max;
     const int full = lo == -128 && hi == 127;
     mml__rq_t *rq;
     uint8_t *sh;
@@ -132,12 +137,11 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
                     }
                     continue;
                 }
-                out0[oc] = mml__requant_s8(acc[0], mult[oc], shift[oc], off, lo, hi);
-                out0[oc + 1] = mml__requant_s8(acc[2], mult[oc + 1], shift[oc + 1], off, lo, hi);
+                conv_out_ref(out0, acc[0], oc, &p->q);
+                conv_out_ref(out0, acc[2], oc + 1, &p->q);
                 if (two) {
-                    out1[oc] = mml__requant_s8(acc[1], mult[oc], shift[oc], off, lo, hi);
-                    out1[oc + 1] =
-                        mml__requant_s8(acc[3], mult[oc + 1], shift[oc + 1], off, lo, hi);
+                    conv_out_ref(out1, acc[1], oc, &p->q);
+                    conv_out_ref(out1, acc[3], oc + 1, &p->q);
                 }
             }
             if (oc < out_c) { // the last odd channel: its row against each column
@@ -154,7 +158,7 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
                     for (const int16_t *x = col + (two ? 2 : 1) * n; n < k; n++, x++) {
                         a += (uint32_t)(f[n] * *x);
                     }
-                    (c ? out1 : out0)[oc] = mml__requant_s8(a, mult[oc], shift[oc], off, lo, hi);
+                    conv_out_ref(c ? out1 : out0, a, oc, &p->q);
                 }
             }
         }

@@ -10,6 +10,16 @@
 
 #if MML_ARCH_ARM_DSP && MML_OP_ON(DEPTHWISE_CONV_2D)
 
+// Outputs c..c+n-1 from their sums by mml__requant_s8: for layers the requantization table
+// refuses (out of line: rare, and its code once).
+__attribute__((noinline)) static void dw_out_ref(int8_t *o, const uint32_t *a, int32_t c, int32_t n,
+    const mml__quant_s8_t *q) {
+    for (int32_t i = 0; i < n; i++) {
+        o[c + i] = mml__requant_s8(a[i], q->mult[c + i], q->shift[c + i], q->output_offset,
+            q->act_min, q->act_max);
+    }
+}
+
 // Outputs c..c+3 from their sums: the requantization table's (fast: prim_rq_arm.h), else
 // mml__requant_s8.
 __attribute__((always_inline)) static inline void out4(int8_t *o, const uint32_t a[4], int32_t c,
@@ -24,9 +34,7 @@ __attribute__((always_inline)) static inline void out4(int8_t *o, const uint32_t
         o[c + 3] = mml__rq_s8(a[3], rq + 3, sh[3], full, lo, hi);
         return;
     }
-    for (int32_t i = 0; i < 4; i++) {
-        o[c + i] = mml__requant_s8(a[i], q->mult[c + i], q->shift[c + i], q->output_offset, lo, hi);
-    }
+    dw_out_ref(o, a, c, 4, q);
 }
 
 // Depth multiplier a multiple of 8: the window's taps of eight output channels that share one
@@ -281,10 +289,7 @@ __attribute__((noinline)) static void dwconv3x3(const mml__conv_s8_t *p, const i
                         out[c + 2] = mml__rq_s8(a[2], rq + c + 2, sh[c + 2], full, lo, hi);
                         out[c + 3] = mml__rq_s8(a[3], rq + c + 3, sh[c + 3], full, lo, hi);
                     } else {
-                        out[c] = mml__requant_s8(a[0], mult[c], shift[c], off, lo, hi);
-                        out[c + 1] = mml__requant_s8(a[1], mult[c + 1], shift[c + 1], off, lo, hi);
-                        out[c + 2] = mml__requant_s8(a[2], mult[c + 2], shift[c + 2], off, lo, hi);
-                        out[c + 3] = mml__requant_s8(a[3], mult[c + 3], shift[c + 3], off, lo, hi);
+                        dw_out_ref(out, a, c, 4, q);
                     }
                 }
                 for (; c < ch; c++) {

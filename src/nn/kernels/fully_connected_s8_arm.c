@@ -28,15 +28,32 @@ uint32_t mml__fully_connected_s8_arm_scratch(const mml__fc_s8_t *p) {
     return rq + 2u * FC_CHUNK + 4u * p->units;
 }
 
-// The output stage: the table's (fast), else the reference's with the offset added without
-// wrapping.
+// The reference's output stage, the offset added without wrapping: for layers the
+// requantization table refuses (out of line: rare, and its code once).
+__attribute__((noinline)) static int8_t fc_out_ref(uint32_t acc, const mml__quant_s8_t *q,
+    uint32_t qi) {
+    int64_t v = (int64_t)mml__requant_i32(acc, q->mult[qi], q->shift[qi]) + q->output_offset;
+    return (int8_t)(v < q->act_min ? q->act_min : v > q->act_max ? q->act_max : v);
+}
+
+// One output: the table's (fast), else the reference's.
 static inline int8_t out_s8(uint32_t acc, const mml__quant_s8_t *q, uint32_t qi, int fast,
     const mml__rq_t *rq, const uint8_t *sh) {
     if (fast) {
         return mml__rq_s8(acc, rq + qi, sh[qi], 0, q->act_min, q->act_max);
     }
-    int64_t v = (int64_t)mml__requant_i32(acc, q->mult[qi], q->shift[qi]) + q->output_offset;
-    return (int8_t)(v < q->act_min ? q->act_min : v > q->act_max ? q->act_max : v);
+    return fc_out_ref(acc, q, qi);
+}
+
+// The dot products, out of line: each is used by both the short and the chunked path.
+__attribute__((noinline)) static void dot4(const int8_t *w, int32_t stride, int32_t n,
+    const int16_t *c, uint32_t acc[4]) {
+    mml__dot_4x1_s8_q15r(w, stride, n, c, acc);
+}
+
+__attribute__((noinline)) static void dot2(const int8_t *w, int32_t stride, int32_t n,
+    const int16_t *c, uint32_t acc[2]) {
+    mml__dot_2x1_s8_q15r(w, w + stride, c, n, acc);
 }
 
 void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
@@ -62,7 +79,7 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
                 if (bias) {
                     memcpy(acc, bias + u, sizeof(acc));
                 }
-                mml__dot_4x1_s8_q15r(w, depth, depth, col, acc);
+                dot4(w, depth, depth, col, acc);
                 if (fast) { // per tensor (pc 0): one entry for all four
                     const mml__rq_t *r = rq + pc * u;
                     const uint8_t *s = sh + pc * u;
@@ -73,13 +90,13 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
                     continue;
                 }
                 for (uint32_t i = 0; i < 4; i++) {
-                    o[u + i] = out_s8(acc[i], &p->q, pc * (u + i), 0, rq, sh);
+                    o[u + i] = fc_out_ref(acc[i], &p->q, pc * (u + i));
                 }
             }
             for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
                 uint32_t acc[2] = {bias ? (uint32_t)bias[u] : 0u,
                     bias ? (uint32_t)bias[u + 1] : 0u};
-                mml__dot_2x1_s8_q15r(w, w + depth, col, depth, acc);
+                dot2(w, depth, depth, col, acc);
                 o[u] = out_s8(acc[0], &p->q, pc * u, fast, rq, sh);
                 o[u + 1] = out_s8(acc[1], &p->q, pc * (u + 1), fast, rq, sh);
             }
@@ -98,10 +115,10 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
             const int8_t *w = weights + k0;
             uint32_t u = 0;
             for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
-                mml__dot_4x1_s8_q15r(w, depth, n, col, sums + u);
+                dot4(w, depth, n, col, sums + u);
             }
             for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
-                mml__dot_2x1_s8_q15r(w, w + depth, col, n, sums + u);
+                dot2(w, depth, n, col, sums + u);
             }
             if (u < units) {
                 sums[u] = mml__dot_1x1_s8_q15r(w, col, n, sums[u]);

@@ -160,7 +160,7 @@ static inline void mml__dot_2x2_s8_q15r(const int8_t *w0, int32_t k, const int16
                 : [k] "r"(k), [end] "r"(end)
                 : "cc", "memory");
     }
-#endif
+#else
     while (w0 != end) {
         const uint32_t wa = mml__ld32(w0), wb = mml__ld32(w0 + k);
         uint32_t x02, x13, y02, y13;
@@ -179,6 +179,7 @@ static inline void mml__dot_2x2_s8_q15r(const int8_t *w0, int32_t k, const int16
         w0 += 4;
         cc += 8;
     }
+#endif
     for (int32_t n = 0; n < (k & 3); n++) {
         a00 += (uint32_t)(w0[n] * cc[n]);
         a01 += (uint32_t)(w0[n] * cc[4 + n]);
@@ -221,7 +222,7 @@ static inline void mml__dot_2x1_s8_q15r(const int8_t *w0, const int8_t *w1, cons
                 : [s] "r"(stride), [end] "r"(end)
                 : "cc", "memory");
     }
-#endif
+#else
     while (w0 != end) {
         const uint32_t wa = mml__ld32(w0), wb = mml__ld32(w0 + stride);
         const uint32_t x02 = mml__ld32(c), x13 = mml__ld32(c + 2);
@@ -232,6 +233,7 @@ static inline void mml__dot_2x1_s8_q15r(const int8_t *w0, const int8_t *w1, cons
         w0 += 4;
         c += 4;
     }
+#endif
     for (int32_t n = 0; n < (k & 3); n++) {
         a0 += (uint32_t)(w0[n] * c[n]);
         a1 += (uint32_t)(w0[stride + n] * c[n]);
@@ -286,7 +288,7 @@ static inline void mml__dot_4x1_s8_q15r(const int8_t *w0, int32_t stride, int32_
                 : [km4] "r"(km4), [end] "m"(end)
                 : "cc", "memory");
     }
-#endif
+#else
     while (w0 != end) {
         const uint32_t x02 = mml__ld32(c), x13 = mml__ld32(c + 2);
         const uint32_t r0 = mml__ld32(w0), r1 = mml__ld32(w0 + k);
@@ -299,6 +301,7 @@ static inline void mml__dot_4x1_s8_q15r(const int8_t *w0, int32_t stride, int32_
         w2 += 4;
         c += 4;
     }
+#endif
     for (int32_t i = 0; i < (n & 3); i++) {
         a0 += (uint32_t)(w0[i] * c[i]);
         a1 += (uint32_t)(w0[k + i] * c[i]);
