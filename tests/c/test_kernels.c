@@ -195,6 +195,9 @@ static void test_requant_table(void) {
     mml__rq_t *rq;
     uint8_t *sh;
     CHECK(!mml__rq_build(&q, 1, scratch, &rq, &sh), "table took a negative multiplier");
+    mult = 0x50000000;
+    q.output_offset = 128; // not an int8 zero point: the addend's range no longer holds
+    CHECK(!mml__rq_build(&q, 1, scratch, &rq, &sh), "table took output offset 128");
 }
 #endif
 

@@ -31,13 +31,17 @@ static inline uint32_t mml__rq_bytes(uint32_t n) {
 
 // Fills the table of q's first n channels at scratch (mml__rq_bytes(n) bytes, 4-aligned): rq[c]
 // and the shift counts *sh_out[c] = r - 1. Returns 1 if every channel suits the table (shift in
-// [-23, -2], mult >= 0), else 0: the caller then takes mml__requant_s8 for the whole call.
+// [-23, -2], mult >= 0) and the output offset is an int8 zero point, else 0: the caller then
+// takes mml__requant_s8 for the whole call.
 static inline int mml__rq_build(const mml__quant_s8_t *q, uint32_t n, void *scratch,
     mml__rq_t **rq_out, uint8_t **sh_out) {
     mml__rq_t *rq = (mml__rq_t *)scratch;
     uint8_t *sh = (uint8_t *)(rq + n);
     *rq_out = rq;
     *sh_out = sh;
+    if (q->output_offset < -128 || q->output_offset > 127) {
+        return 0;
+    }
     for (uint32_t c = 0; c < n; c++) {
         const int32_t r = -(int32_t)q->shift[c];
         if (r < 2 || r > 23 || q->mult[c] < 0) {
