@@ -52,10 +52,13 @@ static void fill_s8(int8_t *p, size_t n) {
 
 // Random requantization: multipliers in [2^30, 2^31), shifts mostly negative (as real models)
 // with some positive; offsets anywhere in range; a clamp range inside int8 (sometimes narrow).
+// Half the calls keep every shift in [-23, -2] (real layers: the range the Cortex-M DSP
+// variants' requantization table takes, prim_rq_arm.h), the others mix in shifts it refuses.
 static void random_quant(mml__quant_s8_t *q, int32_t *mult, int8_t *shift, int32_t n) {
+    const int table = rnd() & 1;
     for (int32_t c = 0; c < n; c++) {
         mult[c] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
-        shift[c] = (int8_t)rnd_in(-14, 2);
+        shift[c] = (int8_t)(table ? rnd_in(-23, -2) : rnd_in(-14, 2));
     }
     q->mult = mult;
     q->shift = shift;
@@ -138,6 +141,67 @@ static void test_requant(void) {
     }
     CHECK(bad == 0, "mml__requant_i32 differs from mml__mul_by_qm %d times", bad);
 }
+
+#if MML_ARCH_ARM_DSP
+// The Cortex-M DSP variants' table-driven output stage (prim_rq_arm.h) against mml__requant_s8
+// (itself checked against core/quant.h above), on the shifts the table takes, and its refusal of
+// the others.
+static void test_requant_table(void) {
+    int bad = 0;
+    uint32_t scratch[64];
+    for (int i = 0; i < 100000; i++) {
+        uint32_t acc = rnd();
+        if (i % 7 == 0) {
+            acc = (uint32_t)(i % 3 == 0 ? INT32_MIN
+                    : i % 3 == 1        ? INT32_MAX
+                                        : (int32_t)rnd() >> 12);
+        }
+        int32_t mult = i % 11 == 0 ? 0 : (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+        int8_t shift = (int8_t)rnd_in(-23, -2);
+        mml__quant_s8_t q;
+        q.mult = &mult;
+        q.shift = &shift;
+        q.output_offset = rnd_in(-128, 127);
+        q.act_min = rnd() & 1 ? -128 : rnd_in(-128, 0);
+        q.act_max = rnd() & 1 ? 127 : rnd_in(q.act_min, 127);
+        const int full = q.act_min == -128 && q.act_max == 127;
+        mml__rq_t *rq;
+        uint8_t *sh;
+        if (!mml__rq_build(&q, 1, scratch, &rq, &sh)) {
+            bad++;
+            continue;
+        }
+        int8_t a = mml__requant_s8(acc, mult, shift, q.output_offset, q.act_min, q.act_max);
+        int8_t b = mml__rq_s8(acc, rq, sh[0], full, q.act_min, q.act_max);
+        int8_t c = mml__rq_s8(acc, rq, sh[0], 0, q.act_min, q.act_max);
+        if ((a != b || a != c) && bad++ < 5) {
+            fprintf(stderr, "acc %d mult %d shift %d offset %d [%d, %d]: %d, table %d %d\n",
+                (int)(int32_t)acc, (int)mult, shift, (int)q.output_offset, (int)q.act_min,
+                (int)q.act_max, a, b, c);
+        }
+    }
+    CHECK(bad == 0, "the requantization table differs from mml__requant_s8 %d times", bad);
+    // Shifts outside [-23, -2] and negative multipliers: refused.
+    static const int8_t refused[] = {-1, 0, 3, -24, -31};
+    for (size_t i = 0; i < sizeof(refused); i++) {
+        int32_t mult = 0x50000000;
+        int8_t shift = refused[i];
+        mml__quant_s8_t q = {0, 0, -128, 127, &mult, &shift};
+        mml__rq_t *rq;
+        uint8_t *sh;
+        CHECK(!mml__rq_build(&q, 1, scratch, &rq, &sh), "table took shift %d", shift);
+    }
+    int32_t mult = -5;
+    int8_t shift = -7;
+    mml__quant_s8_t q = {0, 0, -128, 127, &mult, &shift};
+    mml__rq_t *rq;
+    uint8_t *sh;
+    CHECK(!mml__rq_build(&q, 1, scratch, &rq, &sh), "table took a negative multiplier");
+    mult = 0x50000000;
+    q.output_offset = 128; // not an int8 zero point: the addend's range no longer holds
+    CHECK(!mml__rq_build(&q, 1, scratch, &rq, &sh), "table took output offset 128");
+}
+#endif
 
 static void test_conv(void) {
     int cases = 0, bad = 0;
@@ -257,7 +321,7 @@ static void test_fully_connected(void) {
     for (int cases = 0; cases < KERNEL_CASES; cases++) {
         mml__fc_s8_t p;
         p.batches = (uint32_t)rnd_in(1, 3);
-        // Long rows too: the variant expands the input 512 values at a time.
+        // Long rows too: the variant expands the input 256 values at a time.
         p.depth = (uint32_t)(rnd() % 4 == 0 ? rnd_in(64, 1300) : rnd_in(1, 40));
         p.units = (uint32_t)rnd_in(1, 12);
         p.weights_offset = 0;
@@ -459,6 +523,9 @@ static void test_lstm(void) {
 
 int main(void) {
     test_requant();
+#if MML_ARCH_ARM_DSP
+    test_requant_table();
+#endif
     test_conv();
     test_depthwise();
     test_fully_connected();

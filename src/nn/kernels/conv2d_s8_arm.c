@@ -3,20 +3,22 @@
 // then a 2x2 SMLAD matrix product against the filter rows; equal to mml__conv2d_s8_ref.
 #include "nn/kernels/nn_s8.h"
 #include "nn/kernels/prim_arm.h"
+#include "nn/kernels/prim_rq_arm.h"
 #include "nn/kernels/prim_s8.h"
 #include "nn/ops.h"
 
 #if MML_ARCH_ARM_DSP && MML_OP_ON(CONV_2D)
 
 // Scratch: two int16 columns of k values interleaved (mml__expand_q15r_step, step 8: 8 int16 per
-// 4 values and 8 for the tail), then k int8 bytes (rounded up to 4) for gathering one window.
+// 4 values and 8 for the tail), k int8 bytes (rounded up to 4) for gathering one window, then
+// the requantization table of the output channels (prim_rq_arm.h).
 static uint32_t col_len(const mml__conv_s8_t *p) {
     return (uint32_t)p->w.filt_h * (uint32_t)p->w.filt_w * (uint32_t)p->in_c;
 }
 
 uint32_t mml__conv2d_s8_arm_scratch(const mml__conv_s8_t *p) {
     const uint32_t k = col_len(p);
-    return 2u * (2u * (k & ~3u) + 8u) + ((k + 3u) & ~3u);
+    return 2u * (2u * (k & ~3u) + 8u) + ((k + 3u) & ~3u) + mml__rq_bytes((uint32_t)p->out_c);
 }
 
 // Output pixel (oy, ox)'s window plus the input offset as int16 column col
@@ -81,6 +83,13 @@ static void gather(const mml__conv_s8_t *p, const int8_t *in_b, int32_t oy, int3
     mml__expand_q15r_step(buf, col, k, p->q.input_offset, step);
 }
 
+// Output channel c by mml__requant_s8: for layers the requantization table refuses and the
+// last odd channel (out of line: rare, and its code once).
+__attribute__((noinline)) static void conv_out_ref(int8_t *o, uint32_t acc, int32_t c,
+    const mml__quant_s8_t *q) {
+    o[c] = mml__requant_s8(acc, q->mult[c], q->shift[c], q->output_offset, q->act_min, q->act_max);
+}
+
 void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch) {
     const mml__window_t *w = &p->w;
@@ -88,9 +97,11 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
     const int32_t npix = w->out_h * w->out_w;
     int16_t *cols = (int16_t *)scratch;
     int8_t *buf = (int8_t *)(cols + 2 * (k & ~3) + 8);
-    const int32_t *mult = p->q.mult;
-    const int8_t *shift = p->q.shift;
-    const int32_t off = p->q.output_offset, lo = p->q.act_min, hi = p->q.act_max;
+    const int32_t lo = p->q.act_min, hi = p->q.act_max;
+    const int full = lo == -128 && hi == 127;
+    mml__rq_t *rq;
+    uint8_t *sh;
+    const int fast = mml__rq_build(&p->q, (uint32_t)out_c, buf + ((k + 3) & ~3), &rq, &sh);
     for (int32_t b = 0; b < w->batches; b++) {
         const int8_t *in_b = in + (size_t)b * w->in_h * w->in_w * p->in_c;
         for (int32_t pix = 0; pix < npix; pix += 2) {
@@ -107,21 +118,30 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
             for (; oc + 1 < out_c; oc += 2, f += 2 * (size_t)k) {
                 const uint32_t b0 = bias ? (uint32_t)bias[oc] : 0u;
                 const uint32_t b1 = bias ? (uint32_t)bias[oc + 1] : 0u;
+                uint32_t acc[4] = {b0, b0, b1, b1};
                 if (two) {
-                    uint32_t acc[4] = {b0, b0, b1, b1};
                     mml__dot_2x2_s8_q15r(f, k, cols, acc);
-                    out0[oc] = mml__requant_s8(acc[0], mult[oc], shift[oc], off, lo, hi);
-                    out1[oc] = mml__requant_s8(acc[1], mult[oc], shift[oc], off, lo, hi);
-                    out0[oc + 1] =
-                        mml__requant_s8(acc[2], mult[oc + 1], shift[oc + 1], off, lo, hi);
-                    out1[oc + 1] =
-                        mml__requant_s8(acc[3], mult[oc + 1], shift[oc + 1], off, lo, hi);
                 } else {
-                    uint32_t acc[2] = {b0, b1};
-                    mml__dot_2x1_s8_q15r(f, f + k, cols, k, acc);
-                    out0[oc] = mml__requant_s8(acc[0], mult[oc], shift[oc], off, lo, hi);
-                    out0[oc + 1] =
-                        mml__requant_s8(acc[1], mult[oc + 1], shift[oc + 1], off, lo, hi);
+                    mml__dot_2x1_s8_q15r(f, f + k, cols, k, acc + 1);
+                    acc[0] = acc[1];
+                    acc[1] = b0;
+                }
+                if (fast) {
+                    const mml__rq_t *r = rq + oc;
+                    const uint32_t s0 = sh[oc], s1 = sh[oc + 1];
+                    out0[oc] = mml__rq_s8(acc[0], r, s0, full, lo, hi);
+                    out0[oc + 1] = mml__rq_s8(acc[2], r + 1, s1, full, lo, hi);
+                    if (two) {
+                        out1[oc] = mml__rq_s8(acc[1], r, s0, full, lo, hi);
+                        out1[oc + 1] = mml__rq_s8(acc[3], r + 1, s1, full, lo, hi);
+                    }
+                    continue;
+                }
+                conv_out_ref(out0, acc[0], oc, &p->q);
+                conv_out_ref(out0, acc[2], oc + 1, &p->q);
+                if (two) {
+                    conv_out_ref(out1, acc[1], oc, &p->q);
+                    conv_out_ref(out1, acc[3], oc + 1, &p->q);
                 }
             }
             if (oc < out_c) { // the last odd channel: its row against each column
@@ -138,7 +158,7 @@ void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t 
                     for (const int16_t *x = col + (two ? 2 : 1) * n; n < k; n++, x++) {
                         a += (uint32_t)(f[n] * *x);
                     }
-                    (c ? out1 : out0)[oc] = mml__requant_s8(a, mult[oc], shift[oc], off, lo, hi);
+                    conv_out_ref(c ? out1 : out0, a, oc, &p->q);
                 }
             }
         }

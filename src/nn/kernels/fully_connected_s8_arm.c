@@ -4,6 +4,7 @@
 // mml__fully_connected_s8_ref.
 #include "nn/kernels/nn_s8.h"
 #include "nn/kernels/prim_arm.h"
+#include "nn/kernels/prim_rq_arm.h"
 #include "nn/kernels/prim_s8.h"
 #include "nn/ops.h"
 
@@ -11,27 +12,60 @@
 
 // The input row is expanded FC_CHUNK values at a time, so that a long row (micro_speech: 4000)
 // does not cost 2 bytes of scratch per value; with more than one chunk the units' running sums
-// sit in scratch too (2 * 256 + 4 * units bytes).
+// sit in scratch too (2 * 256 + 4 * units bytes). The requantization table (prim_rq_arm.h, one
+// entry per unit or one for all) comes first.
 #define FC_CHUNK 256u
 
-uint32_t mml__fully_connected_s8_arm_scratch(const mml__fc_s8_t *p) {
-    if (p->depth <= FC_CHUNK) {
-        return 2u * ((p->depth + 1u) & ~1u);
-    }
-    return 2u * FC_CHUNK + 4u * p->units;
+static uint32_t rq_entries(const mml__fc_s8_t *p) {
+    return p->per_channel ? p->units : 1u;
 }
 
-// The reference's output stage: the offset added without wrapping.
-static inline int8_t out_s8(uint32_t acc, const mml__quant_s8_t *q, uint32_t qi) {
+uint32_t mml__fully_connected_s8_arm_scratch(const mml__fc_s8_t *p) {
+    const uint32_t rq = mml__rq_bytes(rq_entries(p));
+    if (p->depth <= FC_CHUNK) {
+        return rq + 2u * ((p->depth + 1u) & ~1u);
+    }
+    return rq + 2u * FC_CHUNK + 4u * p->units;
+}
+
+// The reference's output stage, the offset added without wrapping: for layers the
+// requantization table refuses (out of line: rare, and its code once).
+__attribute__((noinline)) static int8_t fc_out_ref(uint32_t acc, const mml__quant_s8_t *q,
+    uint32_t qi) {
     int64_t v = (int64_t)mml__requant_i32(acc, q->mult[qi], q->shift[qi]) + q->output_offset;
     return (int8_t)(v < q->act_min ? q->act_min : v > q->act_max ? q->act_max : v);
+}
+
+// One output: the table's (fast), else the reference's.
+static inline int8_t out_s8(uint32_t acc, const mml__quant_s8_t *q, uint32_t qi, int fast,
+    const mml__rq_t *rq, const uint8_t *sh) {
+    if (fast) {
+        return mml__rq_s8(acc, rq + qi, sh[qi], 0, q->act_min, q->act_max);
+    }
+    return fc_out_ref(acc, q, qi);
+}
+
+// The dot products, out of line: each is used by both the short and the chunked path.
+__attribute__((noinline)) static void dot4(const int8_t *w, int32_t stride, int32_t n,
+    const int16_t *c, uint32_t acc[4]) {
+    mml__dot_4x1_s8_q15r(w, stride, n, c, acc);
+}
+
+__attribute__((noinline)) static void dot2(const int8_t *w, int32_t stride, int32_t n,
+    const int16_t *c, uint32_t acc[2]) {
+    mml__dot_2x1_s8_q15r(w, w + stride, c, n, acc);
 }
 
 void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
     const int32_t *bias, int8_t *out, void *scratch) {
     const int32_t depth = (int32_t)p->depth;
     const uint32_t units = p->units, pc = p->per_channel;
-    int16_t *col = (int16_t *)scratch;
+    mml__rq_t *rq;
+    uint8_t *sh;
+    const int fast = mml__rq_build(&p->q, rq_entries(p), scratch, &rq, &sh);
+    const int32_t lo = p->q.act_min, hi = p->q.act_max;
+    const int full = lo == -128 && hi == 127;
+    int16_t *col = (int16_t *)(void *)((uint8_t *)scratch + mml__rq_bytes(rq_entries(p)));
     uint32_t *sums = (uint32_t *)(void *)(col + FC_CHUNK); // only with more than one chunk
     for (uint32_t b = 0; b < p->batches; b++) {
         const int8_t *row = in + (size_t)b * depth;
@@ -40,16 +74,35 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
             mml__expand_q15r(row, col, depth, p->q.input_offset);
             const int8_t *w = weights;
             uint32_t u = 0;
+            for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
+                uint32_t acc[4] = {0, 0, 0, 0};
+                if (bias) {
+                    memcpy(acc, bias + u, sizeof(acc));
+                }
+                dot4(w, depth, depth, col, acc);
+                if (fast) { // per tensor (pc 0): one entry for all four
+                    const mml__rq_t *r = rq + pc * u;
+                    const uint8_t *s = sh + pc * u;
+                    o[u] = mml__rq_s8(acc[0], r, s[0], full, lo, hi);
+                    o[u + 1] = mml__rq_s8(acc[1], r + pc, s[pc], full, lo, hi);
+                    o[u + 2] = mml__rq_s8(acc[2], r + 2 * pc, s[2 * pc], full, lo, hi);
+                    o[u + 3] = mml__rq_s8(acc[3], r + 3 * pc, s[3 * pc], full, lo, hi);
+                    continue;
+                }
+                for (uint32_t i = 0; i < 4; i++) {
+                    o[u + i] = fc_out_ref(acc[i], &p->q, pc * (u + i));
+                }
+            }
             for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
                 uint32_t acc[2] = {bias ? (uint32_t)bias[u] : 0u,
                     bias ? (uint32_t)bias[u + 1] : 0u};
-                mml__dot_2x1_s8_q15r(w, w + depth, col, depth, acc);
-                o[u] = out_s8(acc[0], &p->q, pc * u);
-                o[u + 1] = out_s8(acc[1], &p->q, pc * (u + 1));
+                dot2(w, depth, depth, col, acc);
+                o[u] = out_s8(acc[0], &p->q, pc * u, fast, rq, sh);
+                o[u + 1] = out_s8(acc[1], &p->q, pc * (u + 1), fast, rq, sh);
             }
             if (u < units) {
                 o[u] = out_s8(mml__dot_1x1_s8_q15r(w, col, depth, bias ? (uint32_t)bias[u] : 0u),
-                    &p->q, pc * u);
+                    &p->q, pc * u, fast, rq, sh);
             }
             continue;
         }
@@ -61,15 +114,18 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
             mml__expand_q15r(row + k0, col, n, p->q.input_offset);
             const int8_t *w = weights + k0;
             uint32_t u = 0;
+            for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
+                dot4(w, depth, n, col, sums + u);
+            }
             for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
-                mml__dot_2x1_s8_q15r(w, w + depth, col, n, sums + u);
+                dot2(w, depth, n, col, sums + u);
             }
             if (u < units) {
                 sums[u] = mml__dot_1x1_s8_q15r(w, col, n, sums[u]);
             }
         }
         for (uint32_t u = 0; u < units; u++) {
-            o[u] = out_s8(sums[u], &p->q, pc * u);
+            o[u] = out_s8(sums[u], &p->q, pc * u, fast, rq, sh);
         }
     }
 }

@@ -52,21 +52,25 @@ void mml__fully_connected_s8_ref(const mml__fc_s8_t *p, const int8_t *in, const 
 // Cortex-M DSP CONV_2D (groups 1 only, any size, stride, dilation, padding): output pixels two at
 // a time, each one's window plus the input offset gathered into an int16 column (taps in the
 // padding: 0), then two filter rows at a time against both columns (SMLAD). bias as the
-// reference's. scratch: mml__conv2d_s8_arm_scratch bytes, 4-aligned.
+// reference's. scratch: mml__conv2d_s8_arm_scratch bytes, 4-aligned (the columns, and the
+// requantization table of prim_rq_arm.h, built at the start of each call).
 uint32_t mml__conv2d_s8_arm_scratch(const mml__conv_s8_t *p);
 void mml__conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch);
 // Cortex-M DSP DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 4): four channels at a
-// time with SXTAB16 (input plus offset) and SMLABB/SMLATT; bias as the reference's (NULL: none).
-// 3x3 filters with depth multiplier 1 take every pixel through one unrolled path, with scratch
-// (mml__depthwise_conv2d_s8_arm_scratch bytes, 4-aligned: 5 per channel, else 0) holding a row
-// of the input zero point for the taps in the padding and the biases with the offset folded in.
+// time with SXTAB16 (input plus offset) and SMLABB/SMLATT (eight for multiples of 8); bias as
+// the reference's (NULL: none). 3x3 filters with depth multiplier 1 take every pixel through one
+// unrolled path. scratch (mml__depthwise_conv2d_s8_arm_scratch bytes, 4-aligned): the
+// requantization table (prim_rq_arm.h, 9 bytes per channel), and for the 3x3 path a row of the
+// input zero point for the taps in the padding and the biases with the offset folded in (14
+// bytes per channel in all).
 uint32_t mml__depthwise_conv2d_s8_arm_scratch(const mml__conv_s8_t *p);
 void mml__depthwise_conv2d_s8_arm(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch);
 // Cortex-M DSP FULLY_CONNECTED (weights_offset 0): each input row plus the input offset
-// expanded to int16 (256 values at a time), then two weight rows at a time (SMLAD). bias as the
-// reference's. scratch: mml__fully_connected_s8_arm_scratch bytes, 4-aligned.
+// expanded to int16 (256 values at a time), then four weight rows at a time (SMLAD). bias as the
+// reference's. scratch: mml__fully_connected_s8_arm_scratch bytes, 4-aligned (with the
+// requantization table: 9 bytes per unit, or 12 for a per-tensor quantization).
 uint32_t mml__fully_connected_s8_arm_scratch(const mml__fc_s8_t *p);
 void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
     const int32_t *bias, int8_t *out, void *scratch);

@@ -169,7 +169,7 @@ static inline void mml__dot_2x2_s8_q15r(const int8_t *w0, int32_t k, const int16
                 : [k] "r"(k), [end] "r"(end)
                 : "cc", "memory");
     }
-#endif
+#else
     while (w0 != end) {
         const uint32_t wa = mml__ld32(w0), wb = mml__ld32(w0 + k);
         uint32_t x02, x13, y02, y13;
@@ -188,6 +188,7 @@ static inline void mml__dot_2x2_s8_q15r(const int8_t *w0, int32_t k, const int16
         w0 += 4;
         cc += 8;
     }
+#endif
     for (int32_t n = 0; n < (k & 3); n++) {
         a00 += (uint32_t)(w0[n] * cc[n]);
         a01 += (uint32_t)(w0[n] * cc[4 + n]);
@@ -230,7 +231,7 @@ static inline void mml__dot_2x1_s8_q15r(const int8_t *w0, const int8_t *w1, cons
                 : [s] "r"(stride), [end] "r"(end)
                 : "cc", "memory");
     }
-#endif
+#else
     while (w0 != end) {
         const uint32_t wa = mml__ld32(w0), wb = mml__ld32(w0 + stride);
         const uint32_t x02 = mml__ld32(c), x13 = mml__ld32(c + 2);
@@ -241,6 +242,7 @@ static inline void mml__dot_2x1_s8_q15r(const int8_t *w0, const int8_t *w1, cons
         w0 += 4;
         c += 4;
     }
+#endif
     for (int32_t n = 0; n < (k & 3); n++) {
         a0 += (uint32_t)(w0[n] * c[n]);
         a1 += (uint32_t)(w0[stride + n] * c[n]);
@@ -249,72 +251,71 @@ static inline void mml__dot_2x1_s8_q15r(const int8_t *w0, const int8_t *w1, cons
     acc[1] = a1;
 }
 
-// Dot products of four int8 rows (w0 + j * stride, k bytes each) with one int16 column c
-// (mml__expand_q15r's layout, 4-aligned), added to acc[j] = w_j.c (wrapping). Per 4 values:
-// 4 + 1 loads, 8 SXTB16, 8 SMLAD (the column loaded once for the four rows).
-static inline void mml__dot_4x1_s8_q15r(const int8_t *w0, int32_t stride, const int16_t *c,
-    int32_t k, uint32_t acc[4]) {
+// Dot products of four int8 rows (wi = w0 + i * stride, n bytes each) with one int16 column of
+// n values (layout as above), added to acc[i] = wi.c. Per 4 values: 1 + 4 loads, 8 SXTB16,
+// 8 SMLAD.
+static inline void mml__dot_4x1_s8_q15r(const int8_t *w0, int32_t stride, int32_t n,
+    const int16_t *c, uint32_t acc[4]) {
     uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    const int8_t *w2 = w0 + 2 * stride;
-    const int8_t *end = w0 + (k & ~3);
+    const int32_t k = stride;
+    const int8_t *w2 = w0 + 2 * k;
+    const int8_t *end = w0 + (n & ~3);
 #if MML_ISA_ARM_DSP
-    // 24 instructions per 16 products in 12 registers: the loop's end is read from memory, so
-    // that the block also fits where the caller keeps pointers live (GCC fails with 13).
+    // 24 instructions per 16 products in 12 registers (the .mpy's -fpic leaves 13, and GCC needs
+    // one more around the asm): the loop's end is read from memory.
     if (w0 != end) {
-        uint32_t wa, t, x02, x13;
+        uint32_t x02, x13, v, t;
+        const int32_t km4 = k - 4; // rows 1 and 3 from the rows 0 and 2 pointers, once advanced
         __asm__("1:\n"
                 "ldrd %[x02], %[x13], [%[c]], #8\n"
-                "ldr %[wa], [%[w], %[s]]\n"
-                "sxtb16 %[t], %[wa]\n"
-                "sxtb16 %[wa], %[wa], ror #8\n"
-                "smlad %[a1], %[t], %[x02], %[a1]\n"
-                "smlad %[a1], %[wa], %[x13], %[a1]\n"
-                "ldr %[wa], [%[w]], #4\n"
-                "sxtb16 %[t], %[wa]\n"
-                "sxtb16 %[wa], %[wa], ror #8\n"
-                "smlad %[a0], %[t], %[x02], %[a0]\n"
-                "smlad %[a0], %[wa], %[x13], %[a0]\n"
-                "ldr %[wa], [%[w2], %[s]]\n"
-                "sxtb16 %[t], %[wa]\n"
-                "sxtb16 %[wa], %[wa], ror #8\n"
-                "smlad %[a3], %[t], %[x02], %[a3]\n"
-                "smlad %[a3], %[wa], %[x13], %[a3]\n"
-                "ldr %[wa], [%[w2]], #4\n"
-                "sxtb16 %[t], %[wa]\n"
-                "sxtb16 %[wa], %[wa], ror #8\n"
-                "smlad %[a2], %[t], %[x02], %[a2]\n"
-                "smlad %[a2], %[wa], %[x13], %[a2]\n"
+                "ldr %[t], [%[w]], #4\n"
+                "sxtb16 %[v], %[t]\n"
+                "sxtb16 %[t], %[t], ror #8\n"
+                "smlad %[a0], %[v], %[x02], %[a0]\n"
+                "smlad %[a0], %[t], %[x13], %[a0]\n"
+                "ldr %[t], [%[w], %[km4]]\n"
+                "sxtb16 %[v], %[t]\n"
+                "sxtb16 %[t], %[t], ror #8\n"
+                "smlad %[a1], %[v], %[x02], %[a1]\n"
+                "smlad %[a1], %[t], %[x13], %[a1]\n"
+                "ldr %[t], [%[w2]], #4\n"
+                "sxtb16 %[v], %[t]\n"
+                "sxtb16 %[t], %[t], ror #8\n"
+                "smlad %[a2], %[v], %[x02], %[a2]\n"
+                "smlad %[a2], %[t], %[x13], %[a2]\n"
+                "ldr %[t], [%[w2], %[km4]]\n"
+                "sxtb16 %[v], %[t]\n"
+                "sxtb16 %[t], %[t], ror #8\n"
+                "smlad %[a3], %[v], %[x02], %[a3]\n"
+                "smlad %[a3], %[t], %[x13], %[a3]\n"
                 "ldr %[t], %[end]\n"
                 "cmp %[w], %[t]\n"
                 "bne 1b\n"
                 : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w0),
-                [w2] "+r"(w2), [c] "+r"(c), [wa] "=&r"(wa), [t] "=&r"(t), [x02] "=&r"(x02),
-                [x13] "=&r"(x13)
-                : [s] "r"(stride), [end] "m"(end)
+                [w2] "+r"(w2), [c] "+r"(c), [x02] "=&r"(x02), [x13] "=&r"(x13), [v] "=&r"(v),
+                [t] "=&r"(t)
+                : [km4] "r"(km4), [end] "m"(end)
                 : "cc", "memory");
     }
-#endif
+#else
     while (w0 != end) {
         const uint32_t x02 = mml__ld32(c), x13 = mml__ld32(c + 2);
-        const uint32_t wa = mml__ld32(w0), wb = mml__ld32(w0 + stride);
-        const uint32_t wc = mml__ld32(w2), wd = mml__ld32(w2 + stride);
-        a0 = mml__smlad(mml__sxtb16(wa), x02, a0);
-        a0 = mml__smlad(mml__sxtb16_ror8(wa), x13, a0);
-        a1 = mml__smlad(mml__sxtb16(wb), x02, a1);
-        a1 = mml__smlad(mml__sxtb16_ror8(wb), x13, a1);
-        a2 = mml__smlad(mml__sxtb16(wc), x02, a2);
-        a2 = mml__smlad(mml__sxtb16_ror8(wc), x13, a2);
-        a3 = mml__smlad(mml__sxtb16(wd), x02, a3);
-        a3 = mml__smlad(mml__sxtb16_ror8(wd), x13, a3);
+        const uint32_t r0 = mml__ld32(w0), r1 = mml__ld32(w0 + k);
+        const uint32_t r2 = mml__ld32(w2), r3 = mml__ld32(w2 + k);
+        a0 = mml__smlad(mml__sxtb16_ror8(r0), x13, mml__smlad(mml__sxtb16(r0), x02, a0));
+        a1 = mml__smlad(mml__sxtb16_ror8(r1), x13, mml__smlad(mml__sxtb16(r1), x02, a1));
+        a2 = mml__smlad(mml__sxtb16_ror8(r2), x13, mml__smlad(mml__sxtb16(r2), x02, a2));
+        a3 = mml__smlad(mml__sxtb16_ror8(r3), x13, mml__smlad(mml__sxtb16(r3), x02, a3));
         w0 += 4;
         w2 += 4;
         c += 4;
     }
-    for (int32_t n = 0; n < (k & 3); n++) {
-        a0 += (uint32_t)(w0[n] * c[n]);
-        a1 += (uint32_t)(w0[stride + n] * c[n]);
-        a2 += (uint32_t)(w2[n] * c[n]);
-        a3 += (uint32_t)(w2[stride + n] * c[n]);
+#endif
+    for (int32_t i = 0; i < (n & 3); i++) {
+        a0 += (uint32_t)(w0[i] * c[i]);
+        a1 += (uint32_t)(w0[k + i] * c[i]);
+        a2 += (uint32_t)(w2[i] * c[i]);
+        a3 += (uint32_t)(w2[k + i] * c[i]);
     }
     acc[0] = a0;
     acc[1] = a1;
@@ -413,7 +414,7 @@ static inline void mml__dot_4xn_s8_q15r(const int8_t *w, int32_t stride, const i
             : "cc", "memory");
 #else
     for (uint32_t b = 0; b < blocks; b++, w += 4 * stride, sums += 4) {
-        mml__dot_4x1_s8_q15r(w, stride, c, k4, sums);
+        mml__dot_4x1_s8_q15r(w, stride, k4, c, sums);
     }
 #endif
 }
