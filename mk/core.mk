@@ -148,6 +148,29 @@ $(BUILD)/tests/test_vectors_dsp: $(TOP)/tests/c/test_vectors.c $(wildcard $(TOP)
 	$(HOST_CC) $(DSP_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
 	    $(BUILD)/asan-dsp/libmicroml.a -lm
 
+# The scalar kernel variants (*_s8_scalar.c: Cortex-M0/M3, RISC-V) compiled for the host
+# (MML_ARCH_SCALAR_EMULATE, nn/kernels/mml_arch.h) under the sanitizers: test_kernels against
+# `_ref` on random cases, and the TFLM vector suite through prepare's choice of them.
+SCALAR_FLAGS := $(SAN_FLAGS) -DMML_ARCH_SCALAR_EMULATE=1
+SCALAR_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/asan-scalar/obj/%.o,$(CORE_SRC))
+ctest-build: $(BUILD)/tests/test_vectors_scalar $(BUILD)/tests/test_kernels_scalar
+$(BUILD)/asan-scalar/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	@echo "CC (asan, scalar variants) $(patsubst $(TOP)/%,%,$<)"
+	@$(HOST_CC) $(SCALAR_FLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
+$(BUILD)/asan-scalar/libmicroml.a: $(SCALAR_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/tests/test_vectors_scalar: $(TOP)/tests/c/test_vectors.c $(wildcard $(TOP)/tests/c/*.h) \
+    $(BUILD)/asan-scalar/libmicroml.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(SCALAR_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
+	    $(BUILD)/asan-scalar/libmicroml.a -lm
+$(BUILD)/tests/test_kernels_scalar: $(TOP)/tests/c/test_kernels.c $(wildcard $(TOP)/tests/c/*.h) \
+    $(BUILD)/asan/libmicroml.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(SCALAR_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
+	    $(BUILD)/asan/libmicroml.a -lm
+
 # The kernel variant tests (tests/c/test_kernels.c) built for the Cortex-M4F: the real DSP
 # instructions, run by tests/run on QEMU's mps2-an386 through semihosting (tests/c/arm/).
 ARM_TEST_FLAGS := $(ARM_FLAGS_cortex-m4) -O2 -std=gnu99 -Wall -Wextra -Wno-unused-parameter -Werror \

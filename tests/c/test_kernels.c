@@ -5,8 +5,11 @@
 // tests whichever ISA's variants a build maps them to, on cases their `_suits` accepts. On the
 // host the Cortex-M DSP variants are compiled here with portable stand-ins for the intrinsics
 // (MML_ARM_DSP_EMULATE); built for a Cortex-M4 (tests/c/arm/, the QEMU MPS2_AN386 board) the same
-// file runs the real instructions.
-#if !defined(__ARM_FEATURE_DSP)
+// file runs the real instructions. With MML_ARCH_SCALAR_EMULATE=1 (build/tests/test_kernels_scalar),
+// or built for a core without DSP instructions (Cortex-M0/M3, RISC-V: tests/c/arm/, tests/c/riscv/),
+// the same cases run the scalar variants (*_s8_scalar.c) instead.
+#if !defined(__ARM_FEATURE_DSP) && !(defined(MML_ARCH_SCALAR_EMULATE) && MML_ARCH_SCALAR_EMULATE) && \
+    !defined(__ARM_ARCH_6M__) && !defined(__ARM_ARCH_7M__) && !defined(__riscv)
 #define MML_ARM_DSP_EMULATE 1
 #endif
 #include <stdint.h>
@@ -16,6 +19,9 @@
 #include "nn/kernels/conv2d_s8_arm.c"
 #include "nn/kernels/depthwise_conv2d_s8_arm.c"
 #include "nn/kernels/fully_connected_s8_arm.c"
+#include "nn/kernels/conv2d_s8_scalar.c"
+#include "nn/kernels/depthwise_conv2d_s8_scalar.c"
+#include "nn/kernels/fully_connected_s8_scalar.c"
 #ifdef MML_KERNELS_TEST_STANDALONE
 // The bare Cortex-M4 build links the reference kernels from their own files.
 #include "core/quant.c"
