@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // FULLY_CONNECTED int8, scalar variant for cores without DSP instructions (Cortex-M0/M0+/M3,
-// RISC-V rv32imc; nn_s8.h): the input row plus its offset widened once to int32, two weight rows
-// at a time against it; equal to mml__fully_connected_s8_ref.
+// RISC-V rv32imc; nn_s8.h): the input row plus its offset widened once to int32, four weight
+// rows at a time against it; equal to mml__fully_connected_s8_ref.
 #include "nn/kernels/nn_s8.h"
 #include "nn/kernels/prim_s8.h"
 #include "nn/kernels/prim_scalar.h"
@@ -47,25 +47,21 @@ void mml__fully_connected_s8_scalar(const mml__fc_s8_t *p, const int8_t *in,
             mml__widen_s8(row + k0, col, n, p->q.input_offset);
             const int8_t *w = weights + k0;
             uint32_t u = 0;
-            for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
-                uint32_t s[2];
-                if (acc) {
-                    s[0] = acc[u];
-                    s[1] = acc[u + 1];
-                } else {
-                    s[0] = bias ? (uint32_t)bias[u] : 0u;
-                    s[1] = bias ? (uint32_t)bias[u + 1] : 0u;
+            for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
+                uint32_t sum[4];
+                for (uint32_t r = 0; r < 4; r++) {
+                    sum[r] = acc ? acc[u + r] : bias ? (uint32_t)bias[u + r] : 0u;
                 }
-                mml__dot_2r_s8_i32(w, w + depth, col, n, s);
-                if (acc) {
-                    acc[u] = s[0];
-                    acc[u + 1] = s[1];
-                } else {
-                    o[u] = out_s8(s[0], &p->q, pc * u);
-                    o[u + 1] = out_s8(s[1], &p->q, pc * (u + 1));
+                mml__dot_4r_s8_i32(w, depth, col, n, sum);
+                for (uint32_t r = 0; r < 4; r++) {
+                    if (acc) {
+                        acc[u + r] = sum[r];
+                    } else {
+                        o[u + r] = out_s8(sum[r], &p->q, pc * (u + r));
+                    }
                 }
             }
-            if (u < units) {
+            for (; u < units; u++, w += depth) {
                 uint32_t s = acc ? acc[u] : bias ? (uint32_t)bias[u] : 0u;
                 s = mml__dot_1r_s8_i32(w, col, n, s);
                 if (acc) {
