@@ -181,3 +181,32 @@ $(BUILD)/tests-arm/test_kernels.elf: $(TOP)/tests/c/test_kernels.c $(TOP)/tests/
     $(TOP)/tests/c/arm/mps2_an386.ld $(TOP)/tests/c/mml_test.h $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(ARM_TEST_FLAGS) $(CORE_INC) -I$(TOP)/tests/c -o $@ $(TOP)/tests/c/arm/startup.c $<
+
+# The same test for the cores without DSP instructions (the scalar variants, *_s8_scalar.c), on
+# QEMU's mps2-an385 (Cortex-M3): once as Cortex-M3 code, once as Cortex-M0 code (ARMv6-M runs
+# on the M3; QEMU's micro:bit, the Cortex-M0 board, has 16 KB of RAM: too little for the test's
+# random shapes). Same memory map as the AN386 (tests/c/arm/mps2_an386.ld).
+ARM_SCALAR_TEST_FLAGS = -mthumb -mfloat-abi=soft -O2 -std=gnu99 -Wall -Wextra -Wno-unused-parameter \
+    -Werror -DMML_KERNELS_TEST_STANDALONE=1 -nostartfiles --specs=rdimon.specs \
+    -T $(TOP)/tests/c/arm/mps2_an386.ld
+ctest-build: $(BUILD)/tests-arm/test_kernels_cortex-m0.elf $(BUILD)/tests-arm/test_kernels_cortex-m3.elf
+$(BUILD)/tests-arm/test_kernels_cortex-%.elf: $(TOP)/tests/c/test_kernels.c \
+    $(TOP)/tests/c/arm/startup.c $(TOP)/tests/c/arm/mps2_an386.ld $(TOP)/tests/c/mml_test.h \
+    $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) -mcpu=cortex-$* $(ARM_SCALAR_TEST_FLAGS) $(CORE_INC) -I$(TOP)/tests/c -o $@ \
+	    $(TOP)/tests/c/arm/startup.c $<
+
+# And for RISC-V (rv32imac, the nearest of Debian's riscv64-unknown-elf-gcc multilibs to the
+# ESP32-C3's rv32imc), on QEMU's virt board with picolibc's semihosting start (exit status kept):
+# code and data in its RAM at 0x80000000.
+RISCV_CC := riscv64-unknown-elf-gcc
+RISCV_TEST_FLAGS := -march=rv32imac -mabi=ilp32 -O2 -std=gnu99 -Wall -Wextra -Wno-unused-parameter \
+    -Werror -DMML_KERNELS_TEST_STANDALONE=1 --specs=picolibc.specs --oslib=semihost --crt0=semihost \
+    -Wl,--defsym=__flash=0x80000000 -Wl,--defsym=__flash_size=0x400000 \
+    -Wl,--defsym=__ram=0x80400000 -Wl,--defsym=__ram_size=0x400000 -Wl,--defsym=__stack_size=0x10000
+ctest-build: $(BUILD)/tests-riscv/test_kernels_rv32.elf
+$(BUILD)/tests-riscv/test_kernels_rv32.elf: $(TOP)/tests/c/test_kernels.c $(TOP)/tests/c/mml_test.h \
+    $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(RISCV_CC) $(RISCV_TEST_FLAGS) $(CORE_INC) -I$(TOP)/tests/c -o $@ $<
