@@ -142,6 +142,23 @@ static void test_requant(void) {
         }
     }
     CHECK(bad == 0, "mml__requant_i32 differs from mml__mul_by_qm %d times", bad);
+    // mml__mul_hi (on ARMv6-M and in the scalar host build: from 16-bit pieces) against int64.
+    static const int32_t edge[] = {INT32_MIN, INT32_MIN + 1, -65536, -65535, -1, 0, 1, 65535,
+        65536, 0x40000000, INT32_MAX};
+    const int n_edge = (int)(sizeof(edge) / sizeof(edge[0]));
+    bad = 0;
+    for (int i = 0; i < 200000; i++) {
+        const int32_t a = i % 3 == 0 ? edge[i % n_edge] : (int32_t)rnd();
+        const int32_t m = i % 5 == 0 ? edge[(i / 5) % n_edge] : (int32_t)rnd();
+        const int32_t c = i % 7 == 0 ? edge[(i / 7) % n_edge] : (int32_t)rnd();
+        const int32_t want = (int32_t)(((int64_t)a * m + c) >> 32);
+        const int32_t got = mml__mul_hi(a, m, c);
+        if (got != want && bad++ < 5) {
+            fprintf(stderr, "mul_hi(%ld, %ld, %ld): %ld != %ld\n", (long)a, (long)m, (long)c,
+                (long)got, (long)want);
+        }
+    }
+    CHECK(bad == 0, "mml__mul_hi differs from the int64 product %d times", bad);
 }
 
 static void test_conv(void) {

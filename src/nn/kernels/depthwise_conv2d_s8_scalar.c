@@ -35,6 +35,7 @@ void mml__depthwise_conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in,
         }
         fbias[oc] = (bias ? (uint32_t)bias[oc] : 0u) + s * (uint32_t)in_offset;
     }
+    const size_t frow_step = (size_t)filt_w * out_c; // filter, one row down
     for (int32_t b = 0; b < w->batches; b++) {
         const int8_t *in_b = in + (size_t)b * in_h * in_w * in_c;
         for (int32_t oy = 0; oy < w->out_h; oy++) {
@@ -47,34 +48,37 @@ void mml__depthwise_conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in,
                 const int8_t *in_0 = in_b + v.in_pixel * in_c; // first tap inside, channel 0
                 const int8_t *f_0 = filter + v.tap * out_c;
                 const int32_t ny = v.ny, nx = v.nx;
-                if (ny == filt_h && nx == filt_w) {
-                    for (int32_t oc = 0; oc < out_c; oc++) {
-                        const int8_t *irow = in_0 + oc / dm;
-                        const int8_t *fp = f_0 + oc;
-                        uint32_t acc = fbias[oc];
-                        for (int32_t fy = 0; fy < ny; fy++, irow += row_step) {
-                            const int8_t *ip = irow;
+                // A whole window: x * f and the folded biases; else the reference's sums.
+                const int full = ny == filt_h && nx == filt_w;
+                const int32_t add = full ? 0 : in_offset;
+                if (dm == 1 && x_step == (size_t)in_c) {
+                    // Input and filter taps the same in_c bytes apart: one index for both.
+                    const int32_t row_end = nx * in_c;
+                    for (int32_t c = 0; c < in_c; c++) {
+                        const int8_t *ip = in_0 + c, *fp = f_0 + c;
+                        uint32_t acc = full ? fbias[c] : bias ? (uint32_t)bias[c] : 0u;
+                        for (int32_t fy = 0; fy < ny; fy++, ip += row_step, fp += frow_step) {
+                            for (int32_t j = 0; j < row_end; j += in_c) {
+                                acc += (uint32_t)(((int32_t)ip[j] + add) * (int32_t)fp[j]);
+                            }
+                        }
+                        out[c] = mml__requant_s8(acc, mult[c], shift[c], off, lo, hi);
+                    }
+                    continue;
+                }
+                int32_t oc = 0;
+                for (int32_t ic = 0; ic < in_c; ic++) {
+                    for (int32_t m = 0; m < dm; m++, oc++) {
+                        const int8_t *irow = in_0 + ic, *frow = f_0 + oc;
+                        uint32_t acc = full ? fbias[oc] : bias ? (uint32_t)bias[oc] : 0u;
+                        for (int32_t fy = 0; fy < ny; fy++, irow += row_step, frow += frow_step) {
+                            const int8_t *ip = irow, *fp = frow;
                             for (int32_t fx = 0; fx < nx; fx++, ip += x_step, fp += out_c) {
-                                acc += (uint32_t)((int32_t)*fp * (int32_t)*ip);
+                                acc += (uint32_t)(((int32_t)*ip + add) * (int32_t)*fp);
                             }
                         }
                         out[oc] = mml__requant_s8(acc, mult[oc], shift[oc], off, lo, hi);
                     }
-                    continue;
-                }
-                // A window partly in the padding: the reference's sums.
-                const size_t frow_step = (size_t)filt_w * out_c;
-                for (int32_t oc = 0; oc < out_c; oc++) {
-                    const int8_t *irow = in_0 + oc / dm;
-                    const int8_t *frow = f_0 + oc;
-                    uint32_t acc = bias ? (uint32_t)bias[oc] : 0u;
-                    for (int32_t fy = 0; fy < ny; fy++, irow += row_step, frow += frow_step) {
-                        const int8_t *ip = irow, *fp = frow;
-                        for (int32_t fx = 0; fx < nx; fx++, ip += x_step, fp += out_c) {
-                            acc += (uint32_t)((int32_t)*fp * ((int32_t)*ip + in_offset));
-                        }
-                    }
-                    out[oc] = mml__requant_s8(acc, mult[oc], shift[oc], off, lo, hi);
                 }
             }
         }

@@ -21,6 +21,11 @@
 #else
 #define MML_ISA_ARM_SCALAR 0
 #endif
+#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__)
+#define MML_ISA_ARM_V6M 1 // Cortex-M0/M0+/M23: Thumb-1, no 32x32->64 multiply (a libgcc call)
+#else
+#define MML_ISA_ARM_V6M 0
+#endif
 #if defined(__riscv)
 #define MML_ISA_RISCV 1
 #else
