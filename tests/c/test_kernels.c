@@ -22,7 +22,7 @@
 #include "nn/kernels/conv2d_s8_scalar.c"
 #include "nn/kernels/depthwise_conv2d_s8_scalar.c"
 #include "nn/kernels/fully_connected_s8_scalar.c"
-#include "nn/kernels/dot_s8_scalar.c"
+#include "nn/kernels/prim_scalar.c"
 #ifdef MML_KERNELS_TEST_STANDALONE
 // The bare Cortex-M4 build links the reference kernels from their own files.
 #include "core/quant.c"

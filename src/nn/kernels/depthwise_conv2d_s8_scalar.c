@@ -4,13 +4,14 @@
 // folded once per call into the biases; equal to mml__depthwise_conv2d_s8_ref.
 #include "nn/kernels/nn_s8.h"
 #include "nn/kernels/prim_s8.h"
+#include "nn/kernels/prim_scalar.h"
 #include "nn/ops.h"
 
 #if MML_ARCH_SCALAR && MML_OP_ON(DEPTHWISE_CONV_2D)
 
-// The folded biases: one int32 per output channel.
+// The folded biases, then the sums of a pixel's 3x3 windows: two int32 per output channel.
 uint32_t mml__depthwise_conv2d_s8_scalar_scratch(const mml__conv_s8_t *p) {
-    return 4u * (uint32_t)p->out_c;
+    return 8u * (uint32_t)p->out_c;
 }
 
 void mml__depthwise_conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in,
@@ -36,6 +37,8 @@ void mml__depthwise_conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in,
         fbias[oc] = (bias ? (uint32_t)bias[oc] : 0u) + s * (uint32_t)in_offset;
     }
     const size_t frow_step = (size_t)filt_w * out_c; // filter, one row down
+    uint32_t *sums = fbias + out_c;
+    const int fast3x3 = dm == 1 && filt_h == 3 && filt_w == 3 && w->dil_h == 1 && w->dil_w == 1;
     for (int32_t b = 0; b < w->batches; b++) {
         const int8_t *in_b = in + (size_t)b * in_h * in_w * in_c;
         for (int32_t oy = 0; oy < w->out_h; oy++) {
@@ -51,6 +54,13 @@ void mml__depthwise_conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in,
                 // A whole window: x * f and the folded biases; else the reference's sums.
                 const int full = ny == filt_h && nx == filt_w;
                 const int32_t add = full ? 0 : in_offset;
+                if (full && fast3x3) {
+                    mml__dw3x3_s8(in_0, filter, in_c, in_c, (int32_t)row_step, sums);
+                    for (int32_t c = 0; c < in_c; c++) {
+                        out[c] = mml__requant_s8(fbias[c] + sums[c], mult[c], shift[c], off, lo, hi);
+                    }
+                    continue;
+                }
                 if (dm == 1 && x_step == (size_t)in_c) {
                     // Input and filter taps the same in_c bytes apart: one index for both.
                     const int32_t row_end = nx * in_c;
