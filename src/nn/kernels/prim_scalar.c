@@ -174,12 +174,28 @@ void mml__dot_4r_s8_i32(const int8_t *w, int32_t stride, const int32_t *x, int32
     uint32_t *acc) {
     const int8_t *w0 = w, *w1 = w + stride, *w2 = w1 + stride, *w3 = w2 + stride;
     uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+#if MML_ISA_RISCV
+    // Four values a step, each row's pointer bumped once per step: RISC-V has no register-plus-
+    // register addressing (rv32imc, mlperf_kws: 1.29x fewer instructions than the loop below,
+    // which on the Cortex-M3, 13 registers, beats this one by 1.16x).
+    for (; n >= 4; n -= 4, x += 4, w0 += 4, w1 += 4, w2 += 4, w3 += 4) {
+        const int32_t v0 = x[0], v1 = x[1], v2 = x[2], v3 = x[3];
+        a0 += (uint32_t)(v0 * w0[0]) + (uint32_t)(v1 * w0[1]) + (uint32_t)(v2 * w0[2]) +
+            (uint32_t)(v3 * w0[3]);
+        a1 += (uint32_t)(v0 * w1[0]) + (uint32_t)(v1 * w1[1]) + (uint32_t)(v2 * w1[2]) +
+            (uint32_t)(v3 * w1[3]);
+        a2 += (uint32_t)(v0 * w2[0]) + (uint32_t)(v1 * w2[1]) + (uint32_t)(v2 * w2[2]) +
+            (uint32_t)(v3 * w2[3]);
+        a3 += (uint32_t)(v0 * w3[0]) + (uint32_t)(v1 * w3[1]) + (uint32_t)(v2 * w3[2]) +
+            (uint32_t)(v3 * w3[3]);
+    }
+#endif
     for (int32_t i = 0; i < n; i++) {
         const int32_t v = x[i];
-        a0 += (uint32_t)(v * (int32_t)w0[i]);
-        a1 += (uint32_t)(v * (int32_t)w1[i]);
-        a2 += (uint32_t)(v * (int32_t)w2[i]);
-        a3 += (uint32_t)(v * (int32_t)w3[i]);
+        a0 += (uint32_t)(v * w0[i]);
+        a1 += (uint32_t)(v * w1[i]);
+        a2 += (uint32_t)(v * w2[i]);
+        a3 += (uint32_t)(v * w3[i]);
     }
     acc[0] = a0;
     acc[1] = a1;
