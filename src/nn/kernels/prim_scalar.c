@@ -1,14 +1,56 @@
 // SPDX-License-Identifier: MIT
-// The inner loops of the scalar variants (prim_scalar.h): four int8 weight rows against one int32
-// column (CONV_2D, FULLY_CONNECTED), and the 3x3 depthwise window of every channel of a pixel.
+// The inner loops of the scalar variants (prim_scalar.h): int8 values plus the input offset widened
+// to int32, four int8 weight rows against one int32 column (CONV_2D, FULLY_CONNECTED), and the
+// 3x3 depthwise window of every channel of a pixel.
 // On ARMv6-M (Cortex-M0/M0+: 8 low registers, no multiply-accumulate) hand-scheduled loops;
 // elsewhere plain C.
 #include "nn/kernels/prim_scalar.h"
 #include "nn/ops.h"
 
-#if MML_ARCH_SCALAR
+#if MML_ARCH_SCALAR &&                                                                            \
+    (MML_OP_ON(CONV_2D) || MML_OP_ON(DEPTHWISE_CONV_2D) || MML_OP_ON(FULLY_CONNECTED))
 
 #if MML_ISA_ARM_V6M
+// Four values a step: LDRB (immediate offsets) and SXTB, the offset added, one STM.
+__attribute__((naked)) void mml__widen_s8(const int8_t *src, int32_t *dst, int32_t n,
+    int32_t offset) {
+    __asm__ volatile(
+        ".syntax unified\n"
+        "push {r4, r5, r6, r7, lr}\n"
+        "subs r2, r2, #4\n"
+        "blt 2f\n"
+        "1:\n"
+        "ldrb r4, [r0, #0]\n"
+        "sxtb r4, r4\n"
+        "adds r4, r4, r3\n"
+        "ldrb r5, [r0, #1]\n"
+        "sxtb r5, r5\n"
+        "adds r5, r5, r3\n"
+        "ldrb r6, [r0, #2]\n"
+        "sxtb r6, r6\n"
+        "adds r6, r6, r3\n"
+        "ldrb r7, [r0, #3]\n"
+        "sxtb r7, r7\n"
+        "adds r7, r7, r3\n"
+        "stm r1!, {r4, r5, r6, r7}\n"
+        "adds r0, r0, #4\n"
+        "subs r2, r2, #4\n"
+        "bge 1b\n"
+        "2:\n"
+        "adds r2, r2, #4\n"
+        "beq 4f\n"
+        "3:\n"
+        "ldrb r4, [r0]\n"
+        "sxtb r4, r4\n"
+        "adds r4, r4, r3\n"
+        "stm r1!, {r4}\n"
+        "adds r0, r0, #1\n"
+        "subs r2, r2, #1\n"
+        "bne 3b\n"
+        "4:\n"
+        "pop {r4, r5, r6, r7, pc}\n");
+}
+
 // Registers: r0-r3 and r4-r5 the rows' end pointers (w + r * stride + n), read at the common
 // negative index r3 (-n up to 0: LDRSB's register offset sign-extends for free); r2 the column
 // (LDM post-increments it); r6 the column value; r7 the product; r8-r11 the four sums (ADD takes
@@ -170,6 +212,12 @@ __attribute__((naked)) void mml__dw3x3_s8(const int8_t *in, const int8_t *f, int
         "pop {r4, r5, r6, r7, pc}\n");
 }
 #else
+void mml__widen_s8(const int8_t *src, int32_t *dst, int32_t n, int32_t offset) {
+    for (int32_t i = 0; i < n; i++) {
+        dst[i] = (int32_t)src[i] + offset;
+    }
+}
+
 void mml__dot_4r_s8_i32(const int8_t *w, int32_t stride, const int32_t *x, int32_t n,
     uint32_t *acc) {
     const int8_t *w0 = w, *w1 = w + stride, *w2 = w1 + stride, *w3 = w2 + stride;
@@ -218,4 +266,4 @@ void mml__dw3x3_s8(const int8_t *in, const int8_t *f, int32_t n, int32_t c, int3
 }
 #endif
 
-#endif // MML_ARCH_SCALAR
+#endif // MML_ARCH_SCALAR && the three ops

@@ -14,20 +14,9 @@
 
 #if MML_ARCH_SCALAR
 
-// dst[i] = src[i] + offset for i < n (offset in [-127, 128]: values in [-255, 255]).
-static inline void mml__widen_s8(const int8_t *src, int32_t *dst, int32_t n, int32_t offset) {
-    int32_t i = 0;
-    for (; i + 3 < n; i += 4) {
-        const int32_t a = src[i], b = src[i + 1], c = src[i + 2], d = src[i + 3];
-        dst[i] = a + offset;
-        dst[i + 1] = b + offset;
-        dst[i + 2] = c + offset;
-        dst[i + 3] = d + offset;
-    }
-    for (; i < n; i++) {
-        dst[i] = (int32_t)src[i] + offset;
-    }
-}
+// dst[i] = src[i] + offset for i < n (offset in [-127, 128]: values in [-255, 255]; prim_scalar.c:
+// assembly on ARMv6-M, 4 instructions a value).
+void mml__widen_s8(const int8_t *src, int32_t *dst, int32_t n, int32_t offset);
 
 // acc + sum over i < n of w[i] * x[i].
 static inline uint32_t mml__dot_1r_s8_i32(const int8_t *w, const int32_t *x, int32_t n,
