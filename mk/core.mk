@@ -182,20 +182,20 @@ $(BUILD)/tests-arm/test_kernels.elf: $(TOP)/tests/c/test_kernels.c $(TOP)/tests/
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(ARM_TEST_FLAGS) $(CORE_INC) -I$(TOP)/tests/c -o $@ $(TOP)/tests/c/arm/startup.c $<
 
-# The same test for the cores without DSP instructions (the scalar variants, *_s8_scalar.c), on
-# QEMU's mps2-an385 (Cortex-M3): once as Cortex-M3 code, once as Cortex-M0 code (ARMv6-M runs
-# on the M3; QEMU's micro:bit, the Cortex-M0 board, has 16 KB of RAM: too little for the test's
-# random shapes). Same memory map as the AN386 (tests/c/arm/mps2_an386.ld).
+# The same test for the cores without DSP instructions (the scalar variants, *_s8_scalar.c):
+# Cortex-M0 code on QEMU's micro:bit (given 512 KB of RAM as MICROBIT_NATIVE, tests/c/arm/
+# microbit.ld), Cortex-M3 code on mps2-an385 (the AN386's memory map).
 ARM_SCALAR_TEST_FLAGS = -mthumb -mfloat-abi=soft -O2 -std=gnu99 -Wall -Wextra -Wno-unused-parameter \
-    -Werror -DMML_KERNELS_TEST_STANDALONE=1 -nostartfiles --specs=rdimon.specs \
-    -T $(TOP)/tests/c/arm/mps2_an386.ld
+    -Werror -DMML_KERNELS_TEST_STANDALONE=1 -nostartfiles --specs=rdimon.specs
+ARM_SCALAR_LD_m0 := $(TOP)/tests/c/arm/microbit.ld
+ARM_SCALAR_LD_m3 := $(TOP)/tests/c/arm/mps2_an386.ld
 ctest-build: $(BUILD)/tests-arm/test_kernels_cortex-m0.elf $(BUILD)/tests-arm/test_kernels_cortex-m3.elf
 $(BUILD)/tests-arm/test_kernels_cortex-%.elf: $(TOP)/tests/c/test_kernels.c \
-    $(TOP)/tests/c/arm/startup.c $(TOP)/tests/c/arm/mps2_an386.ld $(TOP)/tests/c/mml_test.h \
-    $(CORE_SRC) $(CORE_HDR)
+    $(TOP)/tests/c/arm/startup.c $(TOP)/tests/c/arm/microbit.ld $(TOP)/tests/c/arm/mps2_an386.ld \
+    $(TOP)/tests/c/mml_test.h $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(dir $@)
-	$(ARM_CC) -mcpu=cortex-$* $(ARM_SCALAR_TEST_FLAGS) $(CORE_INC) -I$(TOP)/tests/c -o $@ \
-	    $(TOP)/tests/c/arm/startup.c $<
+	$(ARM_CC) -mcpu=cortex-$* $(ARM_SCALAR_TEST_FLAGS) -T $(ARM_SCALAR_LD_$*) $(CORE_INC) \
+	    -I$(TOP)/tests/c -o $@ $(TOP)/tests/c/arm/startup.c $<
 
 # And for RISC-V (rv32imac, the nearest of Debian's riscv64-unknown-elf-gcc multilibs to the
 # ESP32-C3's rv32imc), on QEMU's virt board with picolibc's semihosting start (exit status kept):

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Bare-metal start of the C tests built for the QEMU MPS2 boards (AN386: Cortex-M4F; AN385:
-// Cortex-M3, also running Cortex-M0 code): the vector table, and a reset handler that enables the
-// FPU (if the build uses it), sets up .data and .bss and runs main with
+// Bare-metal start of the C tests built for QEMU's Cortex-M boards (mps2-an386: Cortex-M4F;
+// mps2-an385: Cortex-M3; microbit: Cortex-M0): the vector table, and a reset handler that enables
+// the FPU (if the build uses it), sets up .data and .bss and runs main with
 // newlib's semihosting library (rdimon: stdio and exit through qemu -semihosting).
 #include <stdint.h>
 #include <stdlib.h>
