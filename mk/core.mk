@@ -148,6 +148,29 @@ $(BUILD)/tests/test_vectors_dsp: $(TOP)/tests/c/test_vectors.c $(wildcard $(TOP)
 	$(HOST_CC) $(DSP_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
 	    $(BUILD)/asan-dsp/libmicroml.a -lm
 
+# The scalar kernel variants (*_s8_scalar.c: Cortex-M0/M3, RISC-V) compiled for the host
+# (MML_ARCH_SCALAR_EMULATE, nn/kernels/mml_arch.h) under the sanitizers: test_kernels against
+# `_ref` on random cases, and the TFLM vector suite through prepare's choice of them.
+SCALAR_FLAGS := $(SAN_FLAGS) -DMML_ARCH_SCALAR_EMULATE=1
+SCALAR_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/asan-scalar/obj/%.o,$(CORE_SRC))
+ctest-build: $(BUILD)/tests/test_vectors_scalar $(BUILD)/tests/test_kernels_scalar
+$(BUILD)/asan-scalar/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	@echo "CC (asan, scalar variants) $(patsubst $(TOP)/%,%,$<)"
+	@$(HOST_CC) $(SCALAR_FLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
+$(BUILD)/asan-scalar/libmicroml.a: $(SCALAR_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/tests/test_vectors_scalar: $(TOP)/tests/c/test_vectors.c $(wildcard $(TOP)/tests/c/*.h) \
+    $(BUILD)/asan-scalar/libmicroml.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(SCALAR_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
+	    $(BUILD)/asan-scalar/libmicroml.a -lm
+$(BUILD)/tests/test_kernels_scalar: $(TOP)/tests/c/test_kernels.c $(wildcard $(TOP)/tests/c/*.h) \
+    $(BUILD)/asan/libmicroml.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(SCALAR_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
+	    $(BUILD)/asan/libmicroml.a -lm
+
 # The kernel variant tests (tests/c/test_kernels.c) built for the Cortex-M4F: the real DSP
 # instructions, run by tests/run on QEMU's mps2-an386 through semihosting (tests/c/arm/).
 ARM_TEST_FLAGS := $(ARM_FLAGS_cortex-m4) -O2 -std=gnu99 -Wall -Wextra -Wno-unused-parameter -Werror \
@@ -158,3 +181,32 @@ $(BUILD)/tests-arm/test_kernels.elf: $(TOP)/tests/c/test_kernels.c $(TOP)/tests/
     $(TOP)/tests/c/arm/mps2_an386.ld $(TOP)/tests/c/mml_test.h $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(ARM_TEST_FLAGS) $(CORE_INC) -I$(TOP)/tests/c -o $@ $(TOP)/tests/c/arm/startup.c $<
+
+# The same test for the cores without DSP instructions (the scalar variants, *_s8_scalar.c):
+# Cortex-M0 code on QEMU's micro:bit (given 512 KB of RAM as MICROBIT_NATIVE, tests/c/arm/
+# microbit.ld), Cortex-M3 code on mps2-an385 (the AN386's memory map).
+ARM_SCALAR_TEST_FLAGS = -mthumb -mfloat-abi=soft -O2 -std=gnu99 -Wall -Wextra -Wno-unused-parameter \
+    -Werror -DMML_KERNELS_TEST_STANDALONE=1 -nostartfiles --specs=rdimon.specs
+ARM_SCALAR_LD_m0 := $(TOP)/tests/c/arm/microbit.ld
+ARM_SCALAR_LD_m3 := $(TOP)/tests/c/arm/mps2_an386.ld
+ctest-build: $(BUILD)/tests-arm/test_kernels_cortex-m0.elf $(BUILD)/tests-arm/test_kernels_cortex-m3.elf
+$(BUILD)/tests-arm/test_kernels_cortex-%.elf: $(TOP)/tests/c/test_kernels.c \
+    $(TOP)/tests/c/arm/startup.c $(TOP)/tests/c/arm/microbit.ld $(TOP)/tests/c/arm/mps2_an386.ld \
+    $(TOP)/tests/c/mml_test.h $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) -mcpu=cortex-$* $(ARM_SCALAR_TEST_FLAGS) -T $(ARM_SCALAR_LD_$*) $(CORE_INC) \
+	    -I$(TOP)/tests/c -o $@ $(TOP)/tests/c/arm/startup.c $<
+
+# And for RISC-V (rv32imac, the nearest of Debian's riscv64-unknown-elf-gcc multilibs to the
+# ESP32-C3's rv32imc), on QEMU's virt board with picolibc's semihosting start (exit status kept):
+# code and data in its RAM at 0x80000000.
+RISCV_CC := riscv64-unknown-elf-gcc
+RISCV_TEST_FLAGS := -march=rv32imac -mabi=ilp32 -O2 -std=gnu99 -Wall -Wextra -Wno-unused-parameter \
+    -Werror -DMML_KERNELS_TEST_STANDALONE=1 --specs=picolibc.specs --oslib=semihost --crt0=semihost \
+    -Wl,--defsym=__flash=0x80000000 -Wl,--defsym=__flash_size=0x400000 \
+    -Wl,--defsym=__ram=0x80400000 -Wl,--defsym=__ram_size=0x400000 -Wl,--defsym=__stack_size=0x10000
+ctest-build: $(BUILD)/tests-riscv/test_kernels_rv32.elf
+$(BUILD)/tests-riscv/test_kernels_rv32.elf: $(TOP)/tests/c/test_kernels.c $(TOP)/tests/c/mml_test.h \
+    $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(RISCV_CC) $(RISCV_TEST_FLAGS) $(CORE_INC) -I$(TOP)/tests/c -o $@ $<

@@ -5,8 +5,11 @@
 // tests whichever ISA's variants a build maps them to, on cases their `_suits` accepts. On the
 // host the Cortex-M DSP variants are compiled here with portable stand-ins for the intrinsics
 // (MML_ARM_DSP_EMULATE); built for a Cortex-M4 (tests/c/arm/, the QEMU MPS2_AN386 board) the same
-// file runs the real instructions.
-#if !defined(__ARM_FEATURE_DSP)
+// file runs the real instructions. With MML_ARCH_SCALAR_EMULATE=1 (build/tests/test_kernels_scalar),
+// or built for a core without DSP instructions (Cortex-M0/M3, RISC-V: tests/c/arm/, tests/c/riscv/),
+// the same cases run the scalar variants (*_s8_scalar.c) instead.
+#if !defined(__ARM_FEATURE_DSP) && !(defined(MML_ARCH_SCALAR_EMULATE) && MML_ARCH_SCALAR_EMULATE) && \
+    !defined(__ARM_ARCH_6M__) && !defined(__ARM_ARCH_7M__) && !defined(__riscv)
 #define MML_ARM_DSP_EMULATE 1
 #endif
 #include <stdint.h>
@@ -17,6 +20,10 @@
 #include "nn/kernels/depthwise_conv2d_s8_arm.c"
 #include "nn/kernels/fully_connected_s8_arm.c"
 #include "nn/kernels/unidirectional_sequence_lstm_s8_arm.c"
+#include "nn/kernels/conv2d_s8_scalar.c"
+#include "nn/kernels/depthwise_conv2d_s8_scalar.c"
+#include "nn/kernels/fully_connected_s8_scalar.c"
+#include "nn/kernels/prim_scalar.c"
 #ifdef MML_KERNELS_TEST_STANDALONE
 // The bare Cortex-M4 build links the reference kernels from their own files.
 #include "core/quant.c"
@@ -140,6 +147,23 @@ static void test_requant(void) {
         }
     }
     CHECK(bad == 0, "mml__requant_i32 differs from mml__mul_by_qm %d times", bad);
+    // mml__mul_hi (on ARMv6-M and in the scalar host build: from 16-bit pieces) against int64.
+    static const int32_t edge[] = {INT32_MIN, INT32_MIN + 1, -65536, -65535, -1, 0, 1, 65535,
+        65536, 0x40000000, INT32_MAX};
+    const int n_edge = (int)(sizeof(edge) / sizeof(edge[0]));
+    bad = 0;
+    for (int i = 0; i < 200000; i++) {
+        const int32_t a = i % 3 == 0 ? edge[i % n_edge] : (int32_t)rnd();
+        const int32_t m = i % 5 == 0 ? edge[(i / 5) % n_edge] : (int32_t)rnd();
+        const int32_t c = i % 7 == 0 ? edge[(i / 7) % n_edge] : (int32_t)rnd();
+        const int32_t want = (int32_t)(((int64_t)a * m + c) >> 32);
+        const int32_t got = mml__mul_hi(a, m, c);
+        if (got != want && bad++ < 5) {
+            fprintf(stderr, "mul_hi(%ld, %ld, %ld): %ld != %ld\n", (long)a, (long)m, (long)c,
+                (long)got, (long)want);
+        }
+    }
+    CHECK(bad == 0, "mml__mul_hi differs from the int64 product %d times", bad);
 }
 
 #if MML_ARCH_ARM_DSP

@@ -21,6 +21,11 @@
 #else
 #define MML_ISA_ARM_SCALAR 0
 #endif
+#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__)
+#define MML_ISA_ARM_V6M 1 // Cortex-M0/M0+/M23: Thumb-1, no 32x32->64 multiply (a libgcc call)
+#else
+#define MML_ISA_ARM_V6M 0
+#endif
 #if defined(__riscv)
 #define MML_ISA_RISCV 1
 #else
@@ -46,9 +51,20 @@
 #define MML_ARCH_ARM_DSP 0
 #endif
 
+// The scalar variants for cores without DSP instructions (src/nn/kernels/*_s8_scalar.c:
+// Cortex-M0/M0+/M3/M23, RISC-V). MML_ARCH_SCALAR_EMULATE=1 builds them on any other target (plain
+// C, nothing to emulate): the host variant tests run them under the sanitizers.
+#if !MML_KERNELS_REF && !MML_ARCH_ARM_DSP &&                                                    \
+    (MML_ISA_ARM_SCALAR || MML_ISA_RISCV ||                                                     \
+        (defined(MML_ARCH_SCALAR_EMULATE) && MML_ARCH_SCALAR_EMULATE))
+#define MML_ARCH_SCALAR 1
+#else
+#define MML_ARCH_SCALAR 0
+#endif
+
 // Whether this build has optimized variants at all: at most one ISA's set per build (nn_s8.h maps
 // the generic `_opt` names the ops call onto that ISA's functions).
-#if MML_ARCH_ARM_DSP
+#if MML_ARCH_ARM_DSP || MML_ARCH_SCALAR
 #define MML_ARCH_OPT 1
 #else
 #define MML_ARCH_OPT 0

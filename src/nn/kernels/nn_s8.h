@@ -76,6 +76,29 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
     const int32_t *bias, int8_t *out, void *scratch);
 #endif
 
+#if MML_ARCH_SCALAR
+// Scalar CONV_2D (groups 1 only) for cores without DSP instructions: output pixels two at a time,
+// each one's window plus the input offset gathered into an int32 column (taps in the padding: 0;
+// the two columns interleaved), then each filter row against both (each weight loaded once).
+// bias as the reference's. scratch: mml__conv2d_s8_scalar_scratch bytes (8 per window value).
+uint32_t mml__conv2d_s8_scalar_scratch(const mml__conv_s8_t *p);
+void mml__conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out, void *scratch);
+// Scalar DEPTHWISE_CONV_2D (any depth multiplier): windows wholly inside the input sum x * f with
+// the input offset folded into the bias (3x3 with depth multiplier 1: every channel of the pixel
+// in one call), the others as the reference. bias as the reference's. scratch: 8 bytes per
+// output channel (the biases plus offset times the sum of the channel's taps; a pixel's sums).
+uint32_t mml__depthwise_conv2d_s8_scalar_scratch(const mml__conv_s8_t *p);
+void mml__depthwise_conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in,
+    const int8_t *filter, const int32_t *bias, int8_t *out, void *scratch);
+// Scalar FULLY_CONNECTED (weights_offset 0): each input row plus the input offset widened to
+// int32 (128 values at a time), then two weight rows at a time against it. bias as the
+// reference's. scratch: mml__fully_connected_s8_scalar_scratch bytes.
+uint32_t mml__fully_connected_s8_scalar_scratch(const mml__fc_s8_t *p);
+void mml__fully_connected_s8_scalar(const mml__fc_s8_t *p, const int8_t *in,
+    const int8_t *weights, const int32_t *bias, int8_t *out, void *scratch);
+#endif
+
 // The build's optimized variants (MML_ARCH_OPT): the ops and tests/c/test_kernels.c call only
 // these names. Each ISA maps them onto its own functions and says which parameters its
 // variants take (`_suits`, checked once at prepare; the others run `_ref`). `_scratch` gives the
@@ -92,6 +115,23 @@ static inline int mml__conv2d_s8_opt_suits(const mml__conv_s8_t *p) {
 }
 static inline int mml__depthwise_conv2d_s8_opt_suits(const mml__conv_s8_t *p) {
     return p->depth_multiplier == 1 || p->depth_multiplier % 4 == 0;
+}
+static inline int mml__fully_connected_s8_opt_suits(const mml__fc_s8_t *p) {
+    return p->weights_offset == 0; // TFLite's int8 models
+}
+#elif MML_ARCH_SCALAR
+#define mml__conv2d_s8_opt mml__conv2d_s8_scalar
+#define mml__conv2d_s8_opt_scratch mml__conv2d_s8_scalar_scratch
+#define mml__depthwise_conv2d_s8_opt mml__depthwise_conv2d_s8_scalar
+#define mml__depthwise_conv2d_s8_opt_scratch mml__depthwise_conv2d_s8_scalar_scratch
+#define mml__fully_connected_s8_opt mml__fully_connected_s8_scalar
+#define mml__fully_connected_s8_opt_scratch mml__fully_connected_s8_scalar_scratch
+static inline int mml__conv2d_s8_opt_suits(const mml__conv_s8_t *p) {
+    return p->filt_c == p->in_c; // no groups
+}
+static inline int mml__depthwise_conv2d_s8_opt_suits(const mml__conv_s8_t *p) {
+    (void)p;
+    return 1;
 }
 static inline int mml__fully_connected_s8_opt_suits(const mml__fc_s8_t *p) {
     return p->weights_offset == 0; // TFLite's int8 models

@@ -27,11 +27,34 @@
 // and for r >= 2, 2^(30+r) is 2^(r-2) in the high word:
 //   result = (hi(a*q + 2^30 - s*2^31) + 2^(r-2)) >> (r-1)     (hi in (-2^30, 2^30): no overflow)
 // Other shifts: left = max(shift, 0), right = max(-shift, 0), the two roundings branch-free.
+// The high word of the 64-bit a * m + c. ARMv6-M has no 32x32->64 multiply (GCC calls libgcc's
+// __aeabi_lmul): there, and in the scalar variants' host build (MML_ARCH_SCALAR_EMULATE, so that
+// the host tests run it), from four 16x16 products, each exact in 32 bits: with a = ah*2^16 + al,
+// m = mh*2^16 + ml (ah, mh signed, al, ml in [0, 2^16)), |ah*ml| and |al*mh| < 2^31, and
+//   a*m + c = (ah*mh + hi(ah*ml) + hi(al*mh) + hi(c)) * 2^32 + (the 16-bit pieces below, with
+//   their carries out of bit 31)
+// where hi(x) = x >> 16 for the middle products (times 2^16), x >> 32 for c.
+static inline int32_t mml__mul_hi(int32_t a, int32_t m, int32_t c) {
+#if MML_ISA_ARM_V6M || (defined(MML_ARCH_SCALAR_EMULATE) && MML_ARCH_SCALAR_EMULATE)
+    const int32_t ah = a >> 16, mh = m >> 16;
+    const uint32_t al = (uint32_t)a & 0xFFFFu, ml = (uint32_t)m & 0xFFFFu, cl = (uint32_t)c;
+    const uint32_t lo = al * ml;
+    const int32_t m1 = ah * (int32_t)ml, m2 = (int32_t)al * mh;
+    const uint32_t low16 = ((lo & 0xFFFFu) + (cl & 0xFFFFu)) >> 16;
+    const uint32_t carry = (low16 + (lo >> 16) + (cl >> 16) + ((uint32_t)m1 & 0xFFFFu) +
+                               ((uint32_t)m2 & 0xFFFFu)) >> 16;
+    return (int32_t)((uint32_t)(ah * mh) + (uint32_t)(m1 >> 16) + (uint32_t)(m2 >> 16) +
+        (uint32_t)(c >> 31) + carry);
+#else
+    return (int32_t)(((int64_t)a * m + c) >> 32);
+#endif
+}
+
 static inline int32_t mml__requant_i32(uint32_t acc, int32_t mult, int32_t shift) {
     if (__builtin_expect(shift <= -2, 1)) { // GCC and Clang, the compilers of every face
         const int32_t a = (int32_t)acc;
         const int32_t c = (int32_t)(0x40000000u | ((uint32_t)(a >> 31) << 31)); // 2^30 - s*2^31
-        const int32_t hi = (int32_t)(((int64_t)a * mult + c) >> 32);
+        const int32_t hi = mml__mul_hi(a, mult, c);
         return (hi + (1 << (-shift - 2))) >> (-shift - 1);
     }
     const uint32_t left = (uint32_t)(shift & ~(shift >> 31)), right = left - (uint32_t)shift;

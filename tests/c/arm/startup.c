@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Bare-metal start of the C tests built for the QEMU MPS2_AN386 board (Cortex-M4F): the vector
-// table, and a reset handler that enables the FPU, sets up .data and .bss and runs main with
+// Bare-metal start of the C tests built for QEMU's Cortex-M boards (mps2-an386: Cortex-M4F;
+// mps2-an385: Cortex-M3; microbit: Cortex-M0): the vector table, and a reset handler that enables
+// the FPU (if the build uses it), sets up .data and .bss and runs main with
 // newlib's semihosting library (rdimon: stdio and exit through qemu -semihosting).
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,9 +18,11 @@ void _fini(void) {
 
 void reset_handler(void);
 void reset_handler(void) {
+#if defined(__ARM_FP)
     // CPACR: full access to CP10 and CP11 (the FPU), before any float instruction.
     *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
     __asm__ volatile("dsb\n isb");
+#endif
     memcpy(&__data_start__, &__etext, (size_t)((char *)&__data_end__ - (char *)&__data_start__));
     memset(&__bss_start__, 0, (size_t)((char *)&__bss_end__ - (char *)&__bss_start__));
     initialise_monitor_handles();
