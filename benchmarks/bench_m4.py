@@ -14,7 +14,7 @@
 #              (the stock qemu port has no time module): 25 MHz, down-counter restarted from
 #              2^30 - 1 before each call (small ints), its wrap flag checked after
 #   nrf51      nRF51 TIMER0 read with machine.mem32 (micro:bit): 16 MHz, 32-bit, cleared before
-#              each call, read through a capture task
+#              each call, read through a capture task, refused past 2^30 ticks (small ints)
 from array import array
 import microml
 
@@ -95,6 +95,8 @@ elif CLOCK == "nrf51":
         f(x, out=y)
         mem32[CAP1] = 1
         t1 = mem32[CC1]
+        if not 0 <= t1 < 0x40000000:  # past a small int (2^30 ticks, 1 G instructions at shift 6)
+            raise OverflowError("TIMER0 past 2^30 ticks: use a smaller --shift")
         return t1 - t0
 
     def timed_nothing():
