@@ -16,6 +16,7 @@
 #   nrf51      nRF51 TIMER0 read with machine.mem32 (micro:bit): 16 MHz, 32-bit, cleared before
 #              each call, read through a capture task, refused past 2^30 ticks (small ints)
 from array import array
+import gc
 import microml
 
 CLOCK = PARAMS["clock"]
@@ -176,4 +177,7 @@ res["output_match"] = compare(got, want)
 res["output_len"] = len(got)
 got_e, res["ticks_shadow"], res["ms_shadow"] = bench(e, x, ys, y, reps)
 res["ticks_nothing"] = [timed_nothing() for _ in range(reps)]
+gc.collect()  # the heap with the module's code (a .mpy's), both models and their arenas live
+res["heap_free"] = gc.mem_free()
+res["heap_used"] = gc.mem_alloc()
 print("BENCH", repr(res))
