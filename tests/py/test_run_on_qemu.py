@@ -127,3 +127,17 @@ def test_usage_errors(tmp_path):
     r = subprocess.run([sys.executable, str(RUNNER), "MPS2_AN386", str(script), "--file", "a/b=x"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "--file wants NAME=PATH" in r.stderr
+    missing = tmp_path / "no_such_firmware.elf"
+    r = subprocess.run([sys.executable, str(RUNNER), "MPS2_AN386", str(script), "--firmware",
+                        str(missing)], capture_output=True, text=True)
+    assert r.returncode == 2 and str(missing) + " missing" in r.stderr
+
+
+def test_firmware_option(tmp_path):
+    # --firmware runs the given ELF on the board (benchmarks/run's _ref builds): here a copy of
+    # the board's own firmware, outside build/qemu.
+    firmware("MPS2_AN386")
+    fw = tmp_path / "copy.elf"
+    fw.write_bytes((mmldata.REPO / "build" / "qemu" / "MPS2_AN386" / "firmware.elf").read_bytes())
+    status, out, err, _ = run("MPS2_AN386", tmp_path, "print('fw', 6 * 7)\n", "--firmware", str(fw))
+    assert status == 0 and out.strip() == "fw 42", err
