@@ -435,6 +435,7 @@ static void test_lut_s16(void) {
     CHECK(bad == 0, "inline int16 sigmoid/tanh differ from quant.h's %d times", bad);
 }
 
+#if MML_OPT_LSTM_S8
 static mml__lstm_qm_t random_qm(int32_t shift_lo, int32_t shift_hi) {
     mml__lstm_qm_t q;
     q.mult = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
@@ -544,6 +545,7 @@ static void test_lstm(void) {
     CHECK(bad == 0, "unidirectional_sequence_lstm_s8_opt differs from _ref in %d of %d cases", bad,
         n_cases);
 }
+#endif
 
 int main(void) {
     test_requant();
@@ -555,6 +557,8 @@ int main(void) {
     test_fully_connected();
     test_requant_prep();
     test_lut_s16();
+#if MML_OPT_LSTM_S8
     test_lstm();
+#endif
     return mml_test_done("test_kernels");
 }

@@ -64,9 +64,11 @@ void mml__unidirectional_sequence_lstm_s8_arm(const mml__lstm_s8_t *p,
     void *scratch);
 #endif
 
-// The build's optimized variant under its generic name (MML_ARCH_OPT, as nn_s8.h's): the op and
-// tests/c/test_kernels.c call only these. The DSP variant takes every parameter set.
+// The build's optimized variant under its generic name (as nn_s8.h's), where the build's ISA has
+// one (MML_OPT_LSTM_S8: the Cortex-M DSP extension only): the op and tests/c/test_kernels.c call
+// only these. The DSP variant takes every parameter set.
 #if MML_ARCH_ARM_DSP
+#define MML_OPT_LSTM_S8 1
 #define mml__unidirectional_sequence_lstm_s8_opt mml__unidirectional_sequence_lstm_s8_arm
 #define mml__unidirectional_sequence_lstm_s8_opt_scratch                                           \
     mml__unidirectional_sequence_lstm_s8_arm_scratch
@@ -74,6 +76,8 @@ static inline int mml__unidirectional_sequence_lstm_s8_opt_suits(const mml__lstm
     (void)p;
     return 1;
 }
+#else
+#define MML_OPT_LSTM_S8 0
 #endif
 
 #endif // MICROML_NN_KERNELS_LSTM_S8_H

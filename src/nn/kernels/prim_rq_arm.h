@@ -74,15 +74,6 @@ static inline int32_t mml__rq_i32(uint32_t acc, const mml__rq_t *rq, uint32_t sh
 #endif
 }
 
-// Saturation to int8 (SSAT #8).
-static inline int32_t mml__ssat8(int32_t x) {
-#if MML_ISA_ARM_DSP
-    return __ssat(x, 8);
-#else
-    return x < -128 ? -128 : x > 127 ? 127 : x;
-#endif
-}
-
 // The output: requantized, offset, clamped to [lo, hi] (lo >= -128, hi <= 127; full: both the
 // int8 limits, which SSAT alone gives).
 static inline int8_t mml__rq_s8(uint32_t acc, const mml__rq_t *rq, uint32_t sh, int full,

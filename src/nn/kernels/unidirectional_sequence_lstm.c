@@ -82,7 +82,7 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
-#if MML_ARCH_OPT
+#if MML_OPT_LSTM_S8
 static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
     const lstm_t *d = (const lstm_t *)data;
     mml__lstm_s8_weights_t wt;
@@ -360,7 +360,7 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
         tmp.time_major = time_major;
         p->eval = eval_s8;
         uint32_t scratch = mml__unidirectional_sequence_lstm_s8_ref_scratch(&tmp);
-#if MML_ARCH_OPT
+#if MML_OPT_LSTM_S8
         if (mml__unidirectional_sequence_lstm_s8_opt_suits(&tmp)) {
             p->eval = eval_s8_opt;
             scratch = mml__unidirectional_sequence_lstm_s8_opt_scratch(&tmp);
