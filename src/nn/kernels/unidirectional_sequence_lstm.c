@@ -11,8 +11,8 @@
 // LUT versions), the products are rescaled with multipliers computed in double at prepare; the
 // kernels are in lstm_s8.h (`_ref`, and the Cortex-M DSP variant where mml_arch.h has it).
 // Costs: one scratch of 3 * state * (time major ? batch : 1) cell-type elements (the gates; the
-// DSP variant: the int16 input and hidden vectors of a step instead); the state lives in the
-// model's variable tensors h and c, which the interpreter keeps and zeroes.
+// DSP variant's is larger, docs/memory.md); the state lives in the model's variable tensors h and
+// c, which the interpreter keeps and zeroes.
 #include <float.h>
 #include <string.h>
 #include "core/mathf.h"
