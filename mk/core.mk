@@ -74,7 +74,8 @@ endif
 $(LIB_CUSTOM)/obj/%.o: $(TOP)/src/%.c $(CORE_HDR) $(LIB_CUSTOM)/mml_ops_custom.h $(HOST_SIMD_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "CC (custom) $(patsubst $(TOP)/%,%,$<)"
-	@$(HOST_CC) $(HOST_CFLAGS) $(HOST_SIMD_FLAGS) $(CORE_WARN) $(CORE_INC) $(call ops_flags,$(LIB_CUSTOM)) -c -o $@ $<
+	@$(HOST_CC) $(HOST_CFLAGS) $(HOST_SIMD_FLAGS) $(CORE_WARN) $(CORE_INC) \
+	    $(call ops_flags,$(LIB_CUSTOM)) -c -o $@ $<
 $(LIB_CUSTOM)/libmicroml.a: $(LIB_CUSTOM_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(LIB_CUSTOM)/microml: $(TOP)/tools/microml_cli.c $(LIB_CUSTOM)/libmicroml.a

@@ -2,8 +2,8 @@
 // The int8 kernel interface of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: plain functions
 // with a small params struct and explicit pointers. `_ref` is normative (TFLite's reference
 // loops, always built); the variants beside it (`_arm`: Cortex-M DSP, `_x86`: x86-64 SIMD,
-// mml_arch.h) give the same bytes and are proven so by tests/c/test_kernels.c. The ops' prepare functions (conv2d.c,
-// depthwise_conv2d.c, fully_connected.c) pick a variant when the op suits it.
+// mml_arch.h) give the same bytes and are proven so by tests/c/test_kernels.c. The ops' prepare
+// functions (conv2d.c, depthwise_conv2d.c, fully_connected.c) pick a variant when the op suits it.
 #ifndef MICROML_NN_KERNELS_NN_S8_H
 #define MICROML_NN_KERNELS_NN_S8_H
 
@@ -81,7 +81,8 @@ uint32_t mml__conv2d_s8_x86_scratch(const mml__conv_s8_t *p);
 void mml__conv2d_s8_x86(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch);
 // x86-64 SIMD DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 8): output channels in the
-// vector lanes, the taps inside the input only. bias as the reference's. No scratch (mml__..._x86_scratch: 0).
+// vector lanes, the taps inside the input only. bias as the reference's. No scratch
+// (mml__depthwise_conv2d_s8_x86_scratch: 0).
 uint32_t mml__depthwise_conv2d_s8_x86_scratch(const mml__conv_s8_t *p);
 void mml__depthwise_conv2d_s8_x86(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch);

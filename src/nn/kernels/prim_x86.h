@@ -35,8 +35,8 @@ static inline mml__x86_v mml__x86_madd(mml__x86_v acc, const int16_t *x, const i
 }
 // K int8 values x[] plus offset as int16 (|x + offset| <= 255), for mml__x86_madd_v.
 static inline mml__x86_v mml__x86_widen(const int8_t *x, mml__x86_v offset16) {
-    return _mm256_add_epi16(
-        _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)x)), offset16);
+    return _mm256_add_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)x)),
+        offset16);
 }
 static inline mml__x86_v mml__x86_set1_16(int32_t v) {
     return _mm256_set1_epi16((int16_t)v);
@@ -78,8 +78,8 @@ static inline mml__x86_v mml__x86_madd(mml__x86_v acc, const int16_t *x, const i
     return _mm_add_epi32(acc, _mm_madd_epi16(xv, wv));
 }
 static inline mml__x86_v mml__x86_widen(const int8_t *x, mml__x86_v offset16) {
-    return _mm_add_epi16(
-        _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)x)), offset16);
+    return _mm_add_epi16(_mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)x)),
+        offset16);
 }
 static inline mml__x86_v mml__x86_set1_16(int32_t v) {
     return _mm_set1_epi16((int16_t)v);
@@ -155,9 +155,8 @@ static inline void mml__x86_hsum8(const mml__x86_v a[8], const int32_t *init, in
 // The 64-bit products come from VPMULDQ on the even lanes and on the odd lanes shifted down;
 // bits 31..62 of each (the result, which fits 32 bits) are moved into place and blended.
 // SSE4.1 has no per-lane shifts: there each lane goes through prim_s8.h's scalar form.
-static inline void mml__x86_requant8(const int32_t acc[8], const int32_t *mult,
-    const int8_t *shift, int32_t offset, int32_t lo, int32_t hi, int wrap, int8_t *out,
-    int32_t n) {
+static inline void mml__x86_requant8(const int32_t acc[8], const int32_t *mult, const int8_t *shift,
+    int32_t offset, int32_t lo, int32_t hi, int wrap, int8_t *out, int32_t n) {
 #if MML_ISA_X86_AVX2
     const __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)acc);
     const __m256i m = _mm256_loadu_si256((const __m256i *)(const void *)mult);
@@ -199,7 +198,8 @@ static inline void mml__x86_requant8(const int32_t acc[8], const int32_t *mult,
         if (wrap) {
             out[i] = mml__requant_s8((uint32_t)acc[i], mult[i], shift[i], offset, lo, hi);
         } else {
-            const int64_t v = (int64_t)mml__requant_i32((uint32_t)acc[i], mult[i], shift[i]) + offset;
+            const int64_t v =
+                (int64_t)mml__requant_i32((uint32_t)acc[i], mult[i], shift[i]) + offset;
             out[i] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
         }
     }
