@@ -31,6 +31,25 @@ def headers():
                   for f in glob.glob(os.path.join(HERE, pattern)))
 
 
+def simd_flags():
+    """The x86-64 SIMD level, as mk/core.mk picks it: MML_HOST_SIMD=avx2|sse41|none, else the best
+    the build machine's CPU has (its /proc/cpuinfo flags); none off x86-64."""
+    level = os.environ.get("MML_HOST_SIMD")
+    if level is None:
+        level = "none"
+        if os.uname().machine == "x86_64":
+            try:
+                with open("/proc/cpuinfo") as f:
+                    flags = set(f.read().split())
+            except OSError:
+                flags = set()
+            level = "avx2" if "avx2" in flags else "sse41" if "sse4_1" in flags else "none"
+    choices = {"avx2": ["-mavx2"], "sse41": ["-msse4.1"], "none": []}
+    if level not in choices:
+        raise SystemExit("MML_HOST_SIMD=%s: expected avx2, sse41 or none" % level)
+    return choices[level]
+
+
 def version():
     with open(os.path.join(HERE, "include", "microml", "microml.h")) as f:
         return re.search(r'#define MML_VERSION_STRING "([^"]+)"', f.read()).group(1)
@@ -48,7 +67,8 @@ def main():
             depends=headers(),
             include_dirs=["include", "src"],
             # The core is C99; only PyInit_microml is exported (as mk/cpython.mk builds it).
-            extra_compile_args=["-std=c99", "-fvisibility=hidden"],
+            # The x86-64 kernel variants at the machine's SIMD level (simd_flags).
+            extra_compile_args=["-std=c99", "-fvisibility=hidden"] + simd_flags(),
             libraries=["m"],
         )],
         options={"build": {"build_base": BUILD_BASE}, "egg_info": {"egg_base": BUILD_BASE}},

@@ -11,6 +11,27 @@ CORE_WARN := -std=c99 -Wall -Wextra -Wno-unused-parameter -Wpointer-arith -Wdoub
 HOST_CC ?= gcc
 HOST_CFLAGS ?= -O2 -g
 
+# The x86-64 SIMD level of the host builds (library, CLI, C tests, CPython extension): the kernel
+# variants of src/nn/kernels/*_x86.c with AVX2 (avx2) or SSE4.1 (sse41), or the portable `_ref`
+# kernels (none). Default: the best the build machine's CPU has (/proc/cpuinfo); none on other
+# architectures. MML_HOST_SIMD=avx2|sse41|none overrides it (e.g. for a binary that must run on
+# an older x86-64). Never -march=native: valgrind (benchmarks) does not run AVX-512 code.
+ifeq ($(origin MML_HOST_SIMD),undefined)
+MML_HOST_SIMD := $(shell [ "$$(uname -m)" = x86_64 ] && { grep -qw avx2 /proc/cpuinfo && echo avx2 \
+    || { grep -qw sse4_1 /proc/cpuinfo && echo sse41; }; } 2>/dev/null || echo none)
+endif
+SIMD_FLAGS_avx2 := -mavx2
+SIMD_FLAGS_sse41 := -msse4.1
+SIMD_FLAGS_none :=
+ifeq ($(filter avx2 sse41 none,$(MML_HOST_SIMD)),)
+$(error MML_HOST_SIMD=$(MML_HOST_SIMD): expected avx2, sse41 or none)
+endif
+HOST_SIMD_FLAGS := $(SIMD_FLAGS_$(MML_HOST_SIMD))
+# The level, kept in a file that changes only when it does: the host objects depend on it.
+HOST_SIMD_STAMP := $(BUILD)/host-simd.txt
+$(shell mkdir -p $(BUILD) && echo '$(MML_HOST_SIMD)' | cmp -s - $(HOST_SIMD_STAMP) \
+    || echo '$(MML_HOST_SIMD)' > $(HOST_SIMD_STAMP))
+
 HOST_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/host/obj/%.o,$(CORE_SRC))
 
 # Builds with only some models' ops (MODELS="a.tflite b.tflite"; docs/adding-an-op.md): the op
@@ -22,10 +43,10 @@ ops_flags = -DMML_OPS_CUSTOM=1 -I$(1)
 .PHONY: cli
 cli: $(BUILD)/microml
 
-$(BUILD)/host/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
+$(BUILD)/host/obj/%.o: $(TOP)/src/%.c $(CORE_HDR) $(HOST_SIMD_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "CC $(patsubst $(TOP)/%,%,$<)"
-	@$(HOST_CC) $(HOST_CFLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
+	@$(HOST_CC) $(HOST_CFLAGS) $(HOST_SIMD_FLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
 
 $(BUILD)/host/libmicroml.a: $(HOST_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -50,10 +71,11 @@ ifneq ($(OPS_GEN),)
 $(error tools/model_ops.py failed on MODELS="$(MODELS)")
 endif
 endif
-$(LIB_CUSTOM)/obj/%.o: $(TOP)/src/%.c $(CORE_HDR) $(LIB_CUSTOM)/mml_ops_custom.h
+$(LIB_CUSTOM)/obj/%.o: $(TOP)/src/%.c $(CORE_HDR) $(LIB_CUSTOM)/mml_ops_custom.h $(HOST_SIMD_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "CC (custom) $(patsubst $(TOP)/%,%,$<)"
-	@$(HOST_CC) $(HOST_CFLAGS) $(CORE_WARN) $(CORE_INC) $(call ops_flags,$(LIB_CUSTOM)) -c -o $@ $<
+	@$(HOST_CC) $(HOST_CFLAGS) $(HOST_SIMD_FLAGS) $(CORE_WARN) $(CORE_INC) \
+	    $(call ops_flags,$(LIB_CUSTOM)) -c -o $@ $<
 $(LIB_CUSTOM)/libmicroml.a: $(LIB_CUSTOM_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(LIB_CUSTOM)/microml: $(TOP)/tools/microml_cli.c $(LIB_CUSTOM)/libmicroml.a
@@ -61,17 +83,19 @@ $(LIB_CUSTOM)/microml: $(TOP)/tools/microml_cli.c $(LIB_CUSTOM)/libmicroml.a
 	    $(LIB_CUSTOM)/libmicroml.a
 endif
 
-# C tests, built with AddressSanitizer and UBSan against their own build of the core.
+# C tests, built with AddressSanitizer and UBSan against their own build of the core, at the host
+# SIMD level (the x86 kernel variants where it has them).
 # The tests build every optional part of the core (the FlexBuffers reader: mml_config.h).
-SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+SAN_BASE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
     -DMML_ENABLE_FLEXBUF=1
+SAN_FLAGS := $(SAN_BASE) $(HOST_SIMD_FLAGS)
 SAN_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/asan/obj/%.o,$(CORE_SRC))
 C_TESTS := $(patsubst $(TOP)/tests/c/%.c,$(BUILD)/tests/%,$(wildcard $(TOP)/tests/c/test_*.c))
 
 .PHONY: ctest-build
 ctest-build: $(C_TESTS) $(BUILD)/host/libmicroml.a
 
-$(BUILD)/asan/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
+$(BUILD)/asan/obj/%.o: $(TOP)/src/%.c $(CORE_HDR) $(HOST_SIMD_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "CC (asan) $(patsubst $(TOP)/%,%,$<)"
 	@$(HOST_CC) $(SAN_FLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
@@ -133,7 +157,7 @@ $(foreach c,$(ARM_CPUS),$(eval $(call ARM_LIB_RULE,$(c))))
 # variants, compiled for the host with portable stand-ins for the intrinsics
 # (MML_ARM_DSP_EMULATE, nn/kernels/mml_arch.h): prepare's variant choice, scratch and folded
 # biases checked on every model under the sanitizers.
-DSP_FLAGS := $(SAN_FLAGS) -DMML_ARM_DSP_EMULATE=1
+DSP_FLAGS := $(SAN_BASE) -DMML_ARM_DSP_EMULATE=1
 DSP_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/asan-dsp/obj/%.o,$(CORE_SRC))
 ctest-build: $(BUILD)/tests/test_vectors_dsp
 $(BUILD)/asan-dsp/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
@@ -170,6 +194,38 @@ $(BUILD)/tests/test_kernels_scalar: $(TOP)/tests/c/test_kernels.c $(wildcard $(T
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(SCALAR_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
 	    $(BUILD)/asan/libmicroml.a -lm
+# The kernel variant tests (tests/c/test_kernels.c) once per x86-64 SIMD level, whatever the
+# host level: each runs its variants against `_ref` if the CPU has the level (else says it
+# skips). Standalone (the reference kernels compiled in), under the sanitizers.
+X86_TEST_LEVELS := sse41 avx2
+ifeq ($(shell uname -m),x86_64)
+ctest-build: $(foreach l,$(X86_TEST_LEVELS),$(BUILD)/tests/test_kernels_$(l))
+endif
+$(BUILD)/tests/test_kernels_%: $(TOP)/tests/c/test_kernels.c $(TOP)/tests/c/mml_test.h $(CORE_SRC) \
+    $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(SAN_BASE) $(SIMD_FLAGS_$*) $(CORE_WARN) -Wno-unused-function \
+	    -DMML_KERNELS_TEST_X86=1 -DMML_KERNELS_TEST_STANDALONE=1 $(CORE_INC) -I$(TOP)/tests/c \
+	    -o $@ $< -lm
+
+# With SIMD variants in the host build, the TFLM vector suite once more through the portable
+# `_ref` kernels (-DMML_KERNELS_REF=1): both paths stay bit-exact with TFLM.
+ifneq ($(MML_HOST_SIMD),none)
+REF_FLAGS := $(SAN_BASE) -DMML_KERNELS_REF=1
+REF_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/asan-ref/obj/%.o,$(CORE_SRC))
+ctest-build: $(BUILD)/tests/test_vectors_ref
+$(BUILD)/asan-ref/obj/%.o: $(TOP)/src/%.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	@echo "CC (asan, _ref kernels) $(patsubst $(TOP)/%,%,$<)"
+	@$(HOST_CC) $(REF_FLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
+$(BUILD)/asan-ref/libmicroml.a: $(REF_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/tests/test_vectors_ref: $(TOP)/tests/c/test_vectors.c $(wildcard $(TOP)/tests/c/*.h) \
+    $(BUILD)/asan-ref/libmicroml.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(REF_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
+	    $(BUILD)/asan-ref/libmicroml.a -lm
+endif
 
 # The kernel variant tests (tests/c/test_kernels.c) built for the Cortex-M4F: the real DSP
 # instructions, run by tests/run on QEMU's mps2-an386 through semihosting (tests/c/arm/).

@@ -27,7 +27,7 @@ PY_CORE_OBJ := $(patsubst $(TOP)/%.c,$(PY_BUILD)/obj/%.o,$(CORE_SRC))
 PY_BIND_OBJ := $(patsubst $(TOP)/%.c,$(PY_BUILD)/obj/%.o,$(PY_BIND_SRC))
 
 # -fvisibility=hidden: only PyInit_microml is exported, the core's symbols stay private.
-PY_CFLAGS := $(HOST_CFLAGS) -fPIC -fvisibility=hidden -MMD -MP
+PY_CFLAGS := $(HOST_CFLAGS) $(HOST_SIMD_FLAGS) -fPIC -fvisibility=hidden -MMD -MP
 PY_BIND_WARN := $(CORE_WARN) -Wmissing-prototypes
 # Flags live in the makefiles: editing them rebuilds.
 PY_MK := $(TOP)/mk/cpython.mk $(TOP)/mk/core.mk
@@ -40,7 +40,7 @@ python: $(PY_EXT) $(PY_BUILD)/microml.py
 python-sources:
 	@echo $(patsubst $(TOP)/%,%,$(CORE_SRC) $(PY_BIND_SRC))
 
-$(PY_BUILD)/obj/src/%.o: $(TOP)/src/%.c $(PY_MK)
+$(PY_BUILD)/obj/src/%.o: $(TOP)/src/%.c $(PY_MK) $(HOST_SIMD_STAMP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(PY_CFLAGS) $(CORE_WARN) $(CORE_INC) -c $< -o $@
 

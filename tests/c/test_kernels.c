@@ -7,9 +7,12 @@
 // (MML_ARM_DSP_EMULATE); built for a Cortex-M4 (tests/c/arm/, the QEMU MPS2_AN386 board) the same
 // file runs the real instructions. With MML_ARCH_SCALAR_EMULATE=1 (build/tests/test_kernels_scalar),
 // or built for a core without DSP instructions (Cortex-M0/M3, RISC-V: tests/c/arm/, tests/c/riscv/),
-// the same cases run the scalar variants (*_s8_scalar.c) instead.
-#if !defined(__ARM_FEATURE_DSP) && !(defined(MML_ARCH_SCALAR_EMULATE) && MML_ARCH_SCALAR_EMULATE) && \
-    !defined(__ARM_ARCH_6M__) && !defined(__ARM_ARCH_7M__) && !defined(__riscv)
+// the same cases run the scalar variants (*_s8_scalar.c) instead. With MML_KERNELS_TEST_X86
+// (mk/core.mk: once with -msse4.1, once with -mavx2) it tests the x86-64 SIMD variants instead,
+// if the CPU running it has them.
+#if !defined(__ARM_FEATURE_DSP) && !defined(MML_KERNELS_TEST_X86) &&                           \
+    !(defined(MML_ARCH_SCALAR_EMULATE) && MML_ARCH_SCALAR_EMULATE) && !defined(__ARM_ARCH_6M__) && \
+    !defined(__ARM_ARCH_7M__) && !defined(__riscv)
 #define MML_ARM_DSP_EMULATE 1
 #endif
 #include <stdint.h>
@@ -24,6 +27,12 @@
 #include "nn/kernels/depthwise_conv2d_s8_scalar.c"
 #include "nn/kernels/fully_connected_s8_scalar.c"
 #include "nn/kernels/prim_scalar.c"
+#include "nn/kernels/conv2d_s8_x86.c"
+#include "nn/kernels/depthwise_conv2d_s8_x86.c"
+#include "nn/kernels/fully_connected_s8_x86.c"
+#if defined(MML_KERNELS_TEST_X86) && !MML_ARCH_X86
+#error "MML_KERNELS_TEST_X86 needs -msse4.1 or -mavx2"
+#endif
 #ifdef MML_KERNELS_TEST_STANDALONE
 // The bare Cortex-M4 build links the reference kernels from their own files.
 #include "core/quant.c"
@@ -227,6 +236,48 @@ static void test_requant_table(void) {
 }
 #endif
 
+#if MML_ARCH_X86
+// The vectorized requantization of eight sums against the scalar definitions (core/quant.h):
+// every shift in [-31, 31], sums anywhere in int32 (extremes too), offsets and clamps at random,
+// both output stages (CONV_2D's wrapping offset, FULLY_CONNECTED's exact one).
+static void test_requant_x86(void) {
+    int bad = 0;
+    for (int i = 0; i < 40000; i++) {
+        int32_t acc[8], mult[8];
+        int8_t shift[8], got[8], want[8];
+        for (int j = 0; j < 8; j++) {
+            acc[j] = (int32_t)rnd();
+            if (rnd() % 5 == 0) {
+                const uint32_t r = rnd() % 4;
+                acc[j] = r == 0 ? INT32_MIN : r == 1 ? INT32_MAX : (int32_t)rnd() >> rnd_in(1, 30);
+            }
+            mult[j] = rnd() % 13 == 0 ? 0 : (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+            shift[j] = (int8_t)(rnd() % 3 == 0 ? rnd_in(-31, 31) : rnd_in(-14, 3));
+        }
+        const int32_t off = rnd_in(-128, 127), lo = rnd_in(-128, 0), hi = rnd_in(lo, 127);
+        const int wrap = (int)(rnd() & 1);
+        const int32_t n = rnd() % 4 == 0 ? rnd_in(1, 8) : 8;
+        memset(got, 0x5A, sizeof got);
+        memset(want, 0x5A, sizeof want);
+        for (int32_t j = 0; j < n; j++) {
+            const int32_t r = mml__mul_by_qm(acc[j], mult[j], shift[j]);
+            if (wrap) {
+                want[j] = mml__conv_out_s8((uint32_t)acc[j], mult[j], shift[j], off, lo, hi);
+            } else {
+                const int64_t v = (int64_t)r + off;
+                want[j] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
+            }
+        }
+        mml__x86_requant8(acc, mult, shift, off, lo, hi, wrap, got, n);
+        if (memcmp(got, want, sizeof got) != 0 && bad++ < 5) {
+            fprintf(stderr, "requant8: acc %d mult %d shift %d wrap %d\n", (int)acc[0],
+                (int)mult[0], (int)shift[0], wrap);
+        }
+    }
+    CHECK(bad == 0, "mml__x86_requant8 differs from core/quant.h %d times", bad);
+}
+#endif
+
 static void test_conv(void) {
     int cases = 0, bad = 0;
     while (cases < KERNEL_CASES) {
@@ -300,6 +351,9 @@ static void test_depthwise(void) {
             p.depth_multiplier = 4 * rnd_in(1, 3);
             p.in_c = rnd_in(1, 5);
             p.out_c = p.in_c * p.depth_multiplier;
+        }
+        if (!mml__depthwise_conv2d_s8_opt_suits(&p)) { // x86: depth multiplier 4 and 12 are not
+            continue;
         }
         const size_t n_f = (size_t)p.w.filt_h * p.w.filt_w * p.out_c;
         const size_t n_in = (size_t)p.w.batches * p.w.in_h * p.w.in_w * p.in_c;
@@ -548,9 +602,27 @@ static void test_lstm(void) {
 #endif
 
 int main(void) {
+#if MML_ARCH_X86
+    // The variants' instructions are compiled in; run them only on a CPU that has them.
+#if MML_ISA_X86_AVX2
+    const char *level = "AVX2";
+    const int has = __builtin_cpu_supports("avx2");
+#else
+    const char *level = "SSE4.1";
+    const int has = __builtin_cpu_supports("sse4.1");
+#endif
+    if (!has) {
+        printf("test_kernels: skipped: this CPU has no %s\n", level);
+        return 0;
+    }
+    printf("test_kernels: the x86-64 %s variants\n", level);
+#endif
     test_requant();
 #if MML_ARCH_ARM_DSP
     test_requant_table();
+#endif
+#if MML_ARCH_X86
+    test_requant_x86();
 #endif
     test_conv();
     test_depthwise();

@@ -62,9 +62,19 @@
 #define MML_ARCH_SCALAR 0
 #endif
 
+// The x86-64 SIMD variants (src/nn/kernels/*_x86.c): 256-bit AVX2 where the compiler targets it
+// (-mavx2), else 128-bit SSE4.1 (-msse4.1); without either, the portable `_ref` kernels. The
+// host builds pick the level from the build machine's CPU (mk/core.mk: MML_HOST_SIMD). The
+// emulated Cortex-M and scalar variants take precedence (one ISA's set per build).
+#if !MML_KERNELS_REF && !MML_ARCH_ARM_DSP && !MML_ARCH_SCALAR && (MML_ISA_X86_AVX2 || MML_ISA_X86_SSE41)
+#define MML_ARCH_X86 1
+#else
+#define MML_ARCH_X86 0
+#endif
+
 // Whether this build has optimized variants at all: at most one ISA's set per build (nn_s8.h maps
 // the generic `_opt` names the ops call onto that ISA's functions).
-#if MML_ARCH_ARM_DSP || MML_ARCH_SCALAR
+#if MML_ARCH_ARM_DSP || MML_ARCH_SCALAR || MML_ARCH_X86
 #define MML_ARCH_OPT 1
 #else
 #define MML_ARCH_OPT 0

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The int8 kernel interface of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: plain functions
 // with a small params struct and explicit pointers. `_ref` is normative (TFLite's reference
-// loops, always built); the variants beside it (`_arm`: Cortex-M DSP, mml_arch.h) give the same
-// bytes and are proven so by tests/c/test_kernels.c. The ops' prepare functions (conv2d.c,
-// depthwise_conv2d.c, fully_connected.c) pick a variant when the op suits it.
+// loops, always built); the variants beside it (`_arm`: Cortex-M DSP, `_x86`: x86-64 SIMD,
+// mml_arch.h) give the same bytes and are proven so by tests/c/test_kernels.c. The ops' prepare
+// functions (conv2d.c, depthwise_conv2d.c, fully_connected.c) pick a variant when the op suits it.
 #ifndef MICROML_NN_KERNELS_NN_S8_H
 #define MICROML_NN_KERNELS_NN_S8_H
 
@@ -99,6 +99,28 @@ void mml__fully_connected_s8_scalar(const mml__fc_s8_t *p, const int8_t *in,
     const int8_t *weights, const int32_t *bias, int8_t *out, void *scratch);
 #endif
 
+#if MML_ARCH_X86
+// x86-64 SIMD CONV_2D (groups 1 only; AVX2 or SSE4.1, prim_x86.h): each output pixel's window
+// plus the input offset gathered into an int16 column, eight filter rows at a time against it
+// (PMADDWD). bias as the reference's. scratch: mml__conv2d_s8_x86_scratch bytes: the column, the
+// window and the last filter rows' partial blocks of weights.
+uint32_t mml__conv2d_s8_x86_scratch(const mml__conv_s8_t *p);
+void mml__conv2d_s8_x86(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out, void *scratch);
+// x86-64 SIMD DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 8): output channels in the
+// vector lanes, the taps inside the input only. bias as the reference's. No scratch
+// (mml__depthwise_conv2d_s8_x86_scratch: 0).
+uint32_t mml__depthwise_conv2d_s8_x86_scratch(const mml__conv_s8_t *p);
+void mml__depthwise_conv2d_s8_x86(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
+    const int32_t *bias, int8_t *out, void *scratch);
+// x86-64 SIMD FULLY_CONNECTED (weights_offset 0): eight weight rows at a time against the input
+// row, widened with the offset added as it is read (PMADDWD). bias as the reference's. No
+// scratch (mml__fully_connected_s8_x86_scratch: 0).
+uint32_t mml__fully_connected_s8_x86_scratch(const mml__fc_s8_t *p);
+void mml__fully_connected_s8_x86(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
+    const int32_t *bias, int8_t *out, void *scratch);
+#endif
+
 // The build's optimized variants (MML_ARCH_OPT): the ops and tests/c/test_kernels.c call only
 // these names. Each ISA maps them onto its own functions and says which parameters its
 // variants take (`_suits`, checked once at prepare; the others run `_ref`). `_scratch` gives the
@@ -132,6 +154,22 @@ static inline int mml__conv2d_s8_opt_suits(const mml__conv_s8_t *p) {
 static inline int mml__depthwise_conv2d_s8_opt_suits(const mml__conv_s8_t *p) {
     (void)p;
     return 1;
+}
+static inline int mml__fully_connected_s8_opt_suits(const mml__fc_s8_t *p) {
+    return p->weights_offset == 0; // TFLite's int8 models
+}
+#elif MML_ARCH_X86
+#define mml__conv2d_s8_opt mml__conv2d_s8_x86
+#define mml__conv2d_s8_opt_scratch mml__conv2d_s8_x86_scratch
+#define mml__depthwise_conv2d_s8_opt mml__depthwise_conv2d_s8_x86
+#define mml__depthwise_conv2d_s8_opt_scratch mml__depthwise_conv2d_s8_x86_scratch
+#define mml__fully_connected_s8_opt mml__fully_connected_s8_x86
+#define mml__fully_connected_s8_opt_scratch mml__fully_connected_s8_x86_scratch
+static inline int mml__conv2d_s8_opt_suits(const mml__conv_s8_t *p) {
+    return p->filt_c == p->in_c; // no groups
+}
+static inline int mml__depthwise_conv2d_s8_opt_suits(const mml__conv_s8_t *p) {
+    return p->depth_multiplier == 1 || p->depth_multiplier % 8 == 0;
 }
 static inline int mml__fully_connected_s8_opt_suits(const mml__fc_s8_t *p) {
     return p->weights_offset == 0; // TFLite's int8 models
