@@ -9,6 +9,8 @@
 // --per-op: afterwards runs each op once more through bench_op() and, under callgrind, dumps
 // the counters after each op (CALLGRIND_DUMP_STATS_AT "op N"), for a per-op breakdown.
 // Prints the output bytes as hex on stdout, so the caller can check them against the vector.
+// aligned_alloc is C11; the harness is compiled with -std=c99 like the core.
+#define _ISOC11_SOURCE 1
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
