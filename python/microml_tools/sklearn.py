@@ -17,7 +17,7 @@ import sys
 import numpy as np
 
 MAGIC = b"MMLC"
-VERSION = 1
+VERSION = 2  # 2: sparse classifier leaves (TREES_SPARSE); the reader also reads 1
 REGRESSOR, CLASSIFIER, TRANSFORMER = 0, 1, 2
 TREES, LINEAR, AFFINE, NORMALIZER, PCA_KIND, DENSE, GAUSSIAN_NB, SVM = 1, 2, 3, 4, 5, 6, 7, 8
 KERNELS = {"linear": 0, "poly": 1, "rbf": 2, "sigmoid": 3}
@@ -28,11 +28,12 @@ MAHALANOBIS = 12
 COVARIANCE = 3  # task of a covariance estimator (MinCovDet): mahalanobis only
 TREES_IFOREST = 2
 TREES_MEAN, TREES_SUM = 0, 1
-TREES_CATEGORICAL, TREES_COMPACT = 0x1000, 0x2000
+TREES_CATEGORICAL, TREES_COMPACT, TREES_SPARSE = 0x1000, 0x2000, 0x4000
 MISSING_LEFT, CATEGORICAL = 0x40000000, 0x20000000
 SVM_SCORE, SVM_PROBA = 1, 2
 KNN_INT8, KNN_INT16 = 0x400, 0x800
 COMPACT = (None, "int8", "int16")
+_SPARSE_LEAVES = True  # forests' leaves sparse where smaller (False: the dense form, for tests)
 ACTIVATIONS = {"identity": 0, "relu": 1, "tanh": 2, "logistic": 3}
 LINK_NONE, LINK_LOGISTIC, LINK_SOFTMAX, LINK_OVR = 0, 1, 2, 3
 
@@ -89,12 +90,28 @@ def _check_children(est, left, right, n):
         raise ConversionError(f"{type(est).__name__}: tree with a child before its parent")
 
 
+def _leaf_rows(param, rows, extra):
+    """(param, the counts' tail, the leaves' bytes) for float32 leaf rows: dense, or for a mean of
+    leaves (forests) sparse where that is smaller: u32 leaf_start[n + 1] and (u32 class, f32
+    value) pairs of the nonzero values; skipping a 0.0 leaves every float32 sum bit-identical."""
+    rows = np.asarray(rows, np.float32).reshape(len(rows), -1)
+    tail = _f32(extra).tobytes() if extra is not None else b""
+    nz = [np.nonzero(r)[0] for r in rows]
+    n_pairs = sum(len(c) for c in nz)
+    if (_SPARSE_LEAVES and (param & 0xff) == TREES_MEAN and
+            4 + 4 * (len(rows) + 1) + 8 * n_pairs < rows.nbytes):
+        start = np.cumsum([0] + [len(c) for c in nz])
+        pairs = b"".join(struct.pack("<If", int(j), float(r[j])) for r, c in zip(rows, nz) for j in c)
+        return (param | TREES_SPARSE, struct.pack("<I", n_pairs),
+                np.asarray(start, "<u4").tobytes() + pairs + tail)
+    return param, b"", rows.astype("<f4").tobytes() + tail
+
+
 def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact):
     name = type(est).__name__
     roots = np.cumsum([0] + [len(t) for t in trees])
     if bitsets:
         param |= TREES_CATEGORICAL
-    leaf_bytes = _f32(np.array(leaves)).tobytes() + (_f32(extra).tobytes() if extra is not None else b"")
     bits = np.asarray(bitsets, "<u4").tobytes() if bitsets else b""
     counts = struct.pack("<III", len(trees), int(roots[-1]), len(leaves))
     if compact == "int8":
@@ -110,7 +127,8 @@ def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact
                     nodes.append(struct.pack("<iIII", feature, value, base + left, base + right))
                 else:
                     nodes.append(struct.pack("<ifII", feature, value, base + left, base + right))
-        head = counts + (struct.pack("<I", len(bitsets)) if bitsets else b"")
+        param, pairs_count, leaf_bytes = _leaf_rows(param, _f32(np.array(leaves)), extra)
+        head = counts + (struct.pack("<I", len(bitsets)) if bitsets else b"") + pairs_count
         body = [head, np.asarray(roots, "<u4").tobytes(), b"".join(nodes), leaf_bytes, bits]
         return _stage(TREES, param, n_in, n_out, body)
     thr = np.unique(np.array([v for t in trees for f, v, _, _ in t if f >= 0 and not f & CATEGORICAL],
@@ -145,9 +163,9 @@ def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact
             v = value if feature & CATEGORICAL else int(np.searchsorted(thr, np.float32(value)))
             nodes.append(struct.pack("<HHHH", f | flags, v, left, right))
     counts = struct.pack("<III", len(trees), int(roots[-1]), len(distinct))
-    leaf_bytes = np.array(distinct, dtype="<f4").tobytes() + (
-        _f32(extra).tobytes() if extra is not None else b"")
-    head = counts + struct.pack("<I", len(thr)) + (struct.pack("<I", len(bitsets)) if bitsets else b"")
+    param, pairs_count, leaf_bytes = _leaf_rows(param, np.array(distinct, dtype=np.float32), extra)
+    head = (counts + struct.pack("<I", len(thr)) +
+            (struct.pack("<I", len(bitsets)) if bitsets else b"") + pairs_count)
     body = [head, np.asarray(roots, "<u4").tobytes(), thr.astype("<f4").tobytes(),
             b"".join(nodes), leaf_bytes, bits]
     return _stage(TREES, param | TREES_COMPACT, n_in, n_out, body)

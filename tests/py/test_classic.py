@@ -141,8 +141,10 @@ def test_damaged_blobs(microml):
     for n in range(len(blob)):
         with pytest.raises(ValueError):
             microml.load(bytearray(blob[:n]) if n >= 4 else blob[:n])
-    with pytest.raises(NotImplementedError, match="format version 2: this build reads version 1"):
-        microml.load(blob[:4] + struct.pack("<H", 2) + blob[6:])
+    with pytest.raises(NotImplementedError, match="format version 3: this build reads versions 1 to 2"):
+        microml.load(blob[:4] + struct.pack("<H", 3) + blob[6:])
+    with pytest.raises(NotImplementedError, match="format version 0: this build reads versions 1 to 2"):
+        microml.load(blob[:4] + struct.pack("<H", 0) + blob[6:])
     with pytest.raises(NotImplementedError, match="kind 99"):
         microml.load(blob[:32 + 12] + struct.pack("<H", 99) + blob[32 + 14:])
     with pytest.raises(ValueError, match="padded"):
@@ -351,7 +353,8 @@ def test_compact_damaged(microml):
     # The compact nodes' links, threshold indices and leaf indices are checked on load.
     blob = mmlsk.convert(cc.fitted("tree_clf_iris")[0], compact="int16")
     n_trees, n_nodes, n_leaves, n_thr = struct.unpack_from("<IIII", blob, 32 + 12 + 16)
-    nodes = 32 + 12 + 16 + 16 + 4 * (n_trees + 1) + 4 * n_thr
+    sparse = struct.unpack_from("<H", blob, 32 + 12 + 2)[0] & mmlsk.TREES_SPARSE
+    nodes = 32 + 12 + 16 + 16 + (4 if sparse else 0) + 4 * (n_trees + 1) + 4 * n_thr
     feature, value, left, right = struct.unpack_from("<HHHH", blob, nodes)
     assert feature != 0xffff and left > 0
     for off, v in ((2, n_thr), (4, 0), (6, n_nodes), (0, 0x1fff)):
@@ -363,6 +366,82 @@ def test_compact_damaged(microml):
     struct.pack_into("<HHHH", b, nodes, 0xffff, n_leaves, 0, 0)
     with pytest.raises(ValueError, match="node 0: bad feature, child or threshold"):
         microml.load(b)
+
+
+# ---- sparse leaves (format version 2) ----------------------------------------------------------
+
+SPARSE_TREES = ["tree_clf_digits", "forest_clf_digits", "extra_clf_digits"]  # 10 classes
+
+
+def _dense(est, **kw):
+    """est converted with dense leaves (format version 2 without TREES_SPARSE)."""
+    try:
+        mmlsk._SPARSE_LEAVES = False
+        return mmlsk.convert(est, **kw)
+    finally:
+        mmlsk._SPARSE_LEAVES = True
+
+
+def _stage_param(blob):
+    n_classes = struct.unpack_from("<I", blob, 20)[0]
+    return struct.unpack_from("<H", blob, 32 + 4 * n_classes + 2)[0]
+
+
+@pytest.mark.parametrize("name", SPARSE_TREES)
+@pytest.mark.parametrize("compact", [None, "int16"])
+def test_sparse_leaves_identical(microml, name, compact):
+    # A forest's leaves as (class, value) pairs of their nonzero values: the sums skip only
+    # additions of 0.0, so predict_proba is bit-identical to the dense form's, on the thresholds too.
+    est, X = cc.fitted(name)
+    sparse, dense = mmlsk.convert(est, compact=compact), _dense(est, compact=compact)
+    assert _stage_param(sparse) & mmlsk.TREES_SPARSE and not _stage_param(dense) & mmlsk.TREES_SPARSE
+    assert len(sparse) < len(dense), (len(sparse), len(dense))
+    a, b = microml.load(sparse), microml.load(dense)
+    Xb = _boundary_inputs(est, X, np.random.default_rng(1))
+    for XX in (X, Xb):
+        pa, pb = a.predict_proba(XX), b.predict_proba(XX)
+        assert np.asarray(pa).tobytes() == np.asarray(pb).tobytes()
+        assert np.array_equal(a.predict(XX), b.predict(XX))
+        assert np.array_equal(a.predict(XX), est.predict(XX))
+
+
+def test_sparse_leaves_only_where_smaller():
+    # Regressors' and boosting's one-value leaves stay dense, and so do a few classes' (a pure
+    # leaf of 3 classes is 12 bytes either way).
+    for name in ("extra_reg_synth", "gb_reg_diabetes", "iforest_breast", "extra_clf_wine"):
+        assert not _stage_param(mmlsk.convert(cc.fitted(name)[0])) & mmlsk.TREES_SPARSE, name
+
+
+def test_format_version_1_still_read(microml):
+    # Version 1 is version 2 without sparse leaves: a dense blob marked 1 loads and gives the same
+    # results; a sparse one marked 1 is refused.
+    est, X = cc.fitted("tree_clf_digits")
+    dense, sparse = _dense(est), mmlsk.convert(est)
+    assert struct.unpack_from("<H", dense, 4)[0] == 2
+    v1 = microml.load(dense[:4] + struct.pack("<H", 1) + dense[6:])
+    assert np.asarray(v1.predict_proba(X)).tobytes() == np.asarray(
+        microml.load(sparse).predict_proba(X)).tobytes()
+    with pytest.raises(ValueError, match="unknown tree aggregation, link or flags"):
+        microml.load(sparse[:4] + struct.pack("<H", 1) + sparse[6:])
+
+
+def test_sparse_leaves_damaged(microml):
+    # The leaves' ranges, classes and values are checked on load.
+    est = cc.fitted("tree_clf_digits")[0]
+    blob = mmlsk.convert(est)
+    at = 32 + 4 * 10 + 16
+    n_trees, n_nodes, n_leaves, n_pairs = struct.unpack_from("<IIII", blob, at)
+    start = at + 16 + 4 * (n_trees + 1) + 16 * n_nodes
+    pairs = start + 4 * (n_leaves + 1)
+    assert struct.unpack_from("<I", blob, start + 4 * n_leaves)[0] == n_pairs
+    cases = [(start, 1, "do not cover"), (start + 4 * n_leaves, n_pairs - 1, "do not cover"),
+             (start + 4, n_pairs, "out of order"), (pairs, 10, "class out of range"),
+             (pairs + 4, 0x7fc00000, "NaN value")]
+    for off, v, msg in cases:
+        b = bytearray(blob)
+        struct.pack_into("<I", b, off, v)
+        with pytest.raises(ValueError, match=msg):
+            microml.load(b)
 
 
 # ---- covariance, SVC probabilities, categorical splits -----------------------------------------
