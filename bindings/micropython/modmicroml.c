@@ -811,7 +811,7 @@ static uint32_t classic_owner_kind(mp_obj_t buf) {
 }
 
 // Raises ValueError if the blob's owner was resized since load (its bytes moved).
-static void classic_check_blob(microml_classic_obj_t *self) {
+static MP_NOINLINE void classic_check_blob(microml_classic_obj_t *self) {
     mp_buffer_info_t b = {.buf = NULL, .len = 0, .typecode = 0};
     if (self->owner == OWNER_FIXED) {
         return;
@@ -834,7 +834,7 @@ static void classic_check_blob(microml_classic_obj_t *self) {
 
 // An array('f') or array('i') (4-byte items) read without the buffer protocol's calls: the
 // per-sample fast path. False: anything else (the caller asks the buffer protocol).
-static bool classic_array4(mp_obj_t o, mp_buffer_info_t *b) {
+static inline MP_ALWAYSINLINE bool classic_array4(mp_obj_t o, mp_buffer_info_t *b) {
 #if !MICROPY_ENABLE_DYNRUNTIME && MICROPY_PY_ARRAY
     if (mp_obj_is_exact_type(o, &mp_type_array)) {
         mp_obj_array_t *a = MP_OBJ_TO_PTR(o);
@@ -920,24 +920,11 @@ static const char *classic_method_name(mml_classic_what_t what) {
     }
 }
 
-// predict / predict_proba / decision_function / transform / ... (X, out=None, *, n=None): the
-// method object's call (args: the positional arguments, then n_kw keyword pairs).
-static mp_obj_t classic_call(mp_obj_t method_in, size_t n_args, size_t n_kw,
-    const mp_obj_t *pos) {
-    microml_classic_method_obj_t *method = MP_OBJ_TO_PTR(method_in);
-    microml_classic_obj_t *self = method->model;
-    mml_classic_what_t what = method->what;
+// The general path of a method's call (X, out=None, *, n=None): any X, batches, allocated results;
+// it names what is wrong.
+static MP_NOINLINE mp_obj_t classic_call_general(microml_classic_obj_t *self,
+    mml_classic_what_t what, size_t n_args, size_t n_kw, const mp_obj_t *pos) {
     mml_py_classic_t *pc = &self->pc;
-    classic_check_blob(self);
-    mp_buffer_info_t xb, ob;
-    if (n_args == 2 && n_kw == 0 &&
-        (classic_array4(pos[0], &xb) || mp_get_buffer(pos[0], &xb, MP_BUFFER_READ)) &&
-        (classic_array4(pos[1], &ob) || mp_get_buffer(pos[1], &ob, MP_BUFFER_WRITE)) &&
-        (sizeof(long) == 4 || (ob.typecode & 0x7f) != 'l') &&
-        mml_py_classic_call_fast(pc, what, xb.buf, xb.len, (char)(xb.typecode & 0x7f), ob.buf,
-            ob.len, (char)(ob.typecode & 0x7f), self->work)) {
-        return pos[1]; // f(x, out): one float32 sample, nothing allocated
-    }
     enum { ARG_X, ARG_out, ARG_n, N_ARGS };
     mp_arg_val_t args[N_ARGS];
     if (n_kw == 0 && n_args >= 1 && n_args <= 2) {
@@ -1001,6 +988,28 @@ static mp_obj_t classic_call(mp_obj_t method_in, size_t n_args, size_t n_kw,
 #endif
     }
     return result;
+}
+
+// predict / predict_proba / decision_function / transform / ... (X, out=None, *, n=None): the
+// method object's call (pos: the positional arguments, then n_kw keyword pairs). f(x, out) with
+// one float32 sample takes the short path; anything else the general one.
+static mp_obj_t classic_call(mp_obj_t method_in, size_t n_args, size_t n_kw,
+    const mp_obj_t *pos) {
+    microml_classic_method_obj_t *method = MP_OBJ_TO_PTR(method_in);
+    microml_classic_obj_t *self = method->model;
+    if (self->owner != OWNER_FIXED) {
+        classic_check_blob(self);
+    }
+    mp_buffer_info_t xb, ob;
+    if (n_args == 2 && n_kw == 0 &&
+        (classic_array4(pos[0], &xb) || mp_get_buffer(pos[0], &xb, MP_BUFFER_READ)) &&
+        (classic_array4(pos[1], &ob) || mp_get_buffer(pos[1], &ob, MP_BUFFER_WRITE)) &&
+        (sizeof(long) == 4 || (ob.typecode & 0x7f) != 'l') &&
+        mml_py_classic_call_fast(&self->pc, method->what, xb.buf, xb.len,
+            (char)(xb.typecode & 0x7f), ob.buf, ob.len, (char)(ob.typecode & 0x7f), self->work)) {
+        return pos[1]; // nothing allocated
+    }
+    return classic_call_general(self, method->what, n_args, n_kw, pos);
 }
 
 static void classic_method_print(const mp_print_t *print, mp_obj_t self_in,

@@ -29,6 +29,7 @@ COVARIANCE = 3  # task of a covariance estimator (MinCovDet): mahalanobis only
 TREES_IFOREST = 2
 TREES_MEAN, TREES_SUM = 0, 1
 TREES_CATEGORICAL, TREES_COMPACT, TREES_SPARSE = 0x1000, 0x2000, 0x4000
+PAIR_LAST = 0x80000000  # sparse leaves: the class word of a leaf's last pair
 MISSING_LEFT, CATEGORICAL = 0x40000000, 0x20000000
 SVM_SCORE, SVM_PROBA = 1, 2
 KNN_INT8, KNN_INT16 = 0x400, 0x800
@@ -91,20 +92,21 @@ def _check_children(est, left, right, n):
 
 
 def _leaf_rows(param, rows, extra):
-    """(param, the counts' tail, the leaves' bytes) for float32 leaf rows: dense, or for a mean of
-    leaves (forests) sparse where that is smaller: u32 leaf_start[n + 1] and (u32 class, f32
-    value) pairs of the nonzero values; skipping a 0.0 leaves every float32 sum bit-identical."""
+    """(param, count, the leaves' bytes, refs) for float32 leaf rows: dense (count rows, refs[i] =
+    i), or for a mean of leaves (forests) sparse where that is smaller: (u32 class, f32 value)
+    pairs of each row's nonzero values, bit 31 of the class marking a row's last pair (count
+    pairs, refs[i] = row i's first pair). Skipping a 0.0 leaves every float32 sum bit-identical."""
     rows = np.asarray(rows, np.float32).reshape(len(rows), -1)
     tail = _f32(extra).tobytes() if extra is not None else b""
     nz = [np.nonzero(r)[0] for r in rows]
+    nz = [c if len(c) else np.array([0]) for c in nz]  # an all-zero row: one pair (0, 0.0)
     n_pairs = sum(len(c) for c in nz)
-    if (_SPARSE_LEAVES and (param & 0xff) == TREES_MEAN and
-            4 + 4 * (len(rows) + 1) + 8 * n_pairs < rows.nbytes):
-        start = np.cumsum([0] + [len(c) for c in nz])
-        pairs = b"".join(struct.pack("<If", int(j), float(r[j])) for r, c in zip(rows, nz) for j in c)
-        return (param | TREES_SPARSE, struct.pack("<I", n_pairs),
-                np.asarray(start, "<u4").tobytes() + pairs + tail)
-    return param, b"", rows.astype("<f4").tobytes() + tail
+    if _SPARSE_LEAVES and (param & 0xff) == TREES_MEAN and 8 * n_pairs < rows.nbytes:
+        refs = [int(v) for v in np.cumsum([0] + [len(c) for c in nz])[:-1]]
+        pairs = b"".join(struct.pack("<If", int(j) | (PAIR_LAST if j == c[-1] else 0), float(r[j]))
+                         for r, c in zip(rows, nz) for j in c)
+        return param | TREES_SPARSE, n_pairs, pairs + tail, refs
+    return param, len(rows), rows.astype("<f4").tobytes() + tail, list(range(len(rows)))
 
 
 def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact):
@@ -113,22 +115,22 @@ def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact
     if bitsets:
         param |= TREES_CATEGORICAL
     bits = np.asarray(bitsets, "<u4").tobytes() if bitsets else b""
-    counts = struct.pack("<III", len(trees), int(roots[-1]), len(leaves))
     if compact == "int8":
         raise ConversionError(f"{name}: compact='int8': trees have no 8-bit form (children need 16 "
                               "bits); use compact='int16'")
     if compact is None:
+        param, n_leaves, leaf_bytes, refs = _leaf_rows(param, _f32(np.array(leaves)), extra)
         nodes = []
         for t, base in zip(trees, roots):
             for feature, value, left, right in t:
                 if feature < 0:
-                    nodes.append(struct.pack("<iIII", -1, 0, left, 0))
+                    nodes.append(struct.pack("<iIII", -1, 0, refs[left], 0))
                 elif feature & CATEGORICAL:
                     nodes.append(struct.pack("<iIII", feature, value, base + left, base + right))
                 else:
                     nodes.append(struct.pack("<ifII", feature, value, base + left, base + right))
-        param, pairs_count, leaf_bytes = _leaf_rows(param, _f32(np.array(leaves)), extra)
-        head = counts + (struct.pack("<I", len(bitsets)) if bitsets else b"") + pairs_count
+        head = (struct.pack("<III", len(trees), int(roots[-1]), n_leaves) +
+                (struct.pack("<I", len(bitsets)) if bitsets else b""))
         body = [head, np.asarray(roots, "<u4").tobytes(), b"".join(nodes), leaf_bytes, bits]
         return _stage(TREES, param, n_in, n_out, body)
     thr = np.unique(np.array([v for t in trees for f, v, _, _ in t if f >= 0 and not f & CATEGORICAL],
@@ -144,10 +146,12 @@ def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact
         if r.tobytes() not in index:
             index[r.tobytes()] = len(distinct)
             distinct.append(r)
-    leaf_map = [index[r.tobytes()] for r in rows]
-    if len(distinct) > 0xffff:
-        raise ConversionError(f"{name}: compact='int16': {len(distinct)} distinct leaves (at most "
-                              "65535)")
+    param, n_leaves, leaf_bytes, refs = _leaf_rows(param, np.array(distinct, dtype=np.float32),
+                                                   extra)
+    leaf_map = [refs[index[r.tobytes()]] for r in rows]
+    if n_leaves > 0xffff:
+        raise ConversionError(f"{name}: compact='int16': {n_leaves} distinct leaves (or their "
+                              "values: at most 65535)")
     nodes = []
     for t in trees:
         if len(t) > 0xffff:
@@ -162,10 +166,8 @@ def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact
             flags = (0x4000 if feature & MISSING_LEFT else 0) | (0x2000 if feature & CATEGORICAL else 0)
             v = value if feature & CATEGORICAL else int(np.searchsorted(thr, np.float32(value)))
             nodes.append(struct.pack("<HHHH", f | flags, v, left, right))
-    counts = struct.pack("<III", len(trees), int(roots[-1]), len(distinct))
-    param, pairs_count, leaf_bytes = _leaf_rows(param, np.array(distinct, dtype=np.float32), extra)
-    head = (counts + struct.pack("<I", len(thr)) +
-            (struct.pack("<I", len(bitsets)) if bitsets else b"") + pairs_count)
+    counts = struct.pack("<III", len(trees), int(roots[-1]), n_leaves)
+    head = counts + struct.pack("<I", len(thr)) + (struct.pack("<I", len(bitsets)) if bitsets else b"")
     body = [head, np.asarray(roots, "<u4").tobytes(), thr.astype("<f4").tobytes(),
             b"".join(nodes), leaf_bytes, bits]
     return _stage(TREES, param | TREES_COMPACT, n_in, n_out, body)

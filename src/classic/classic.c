@@ -20,6 +20,8 @@
 #define TREES_CATEGORICAL (0x1000u) // trees param flag: categorical bitsets follow the leaves
 #define TREES_COMPACT (0x2000u)     // trees param flag: 8-byte nodes, a threshold table
 #define TREES_SPARSE (0x4000u) // trees param flag (format version 2): leaves as (class, value) pairs
+#define FOREST_OTHER (1u)       // mml_classic_t.forest: a forest classifier,
+#define FOREST_SPARSE_FULL (2u) // of plain 16-byte nodes and sparse leaves (the common form)
 #define ACT_LOGISTIC (3u)           // dense activations: 0 identity, 1 relu, 2 tanh, 3 logistic
 #define LINK_SOFTMAX (2u)
 
@@ -49,11 +51,23 @@ typedef struct {
 // A trees stage's body, placed (docs/classic-format.md): mml_classic_trees_t.
 typedef mml_classic_trees_t trees_t;
 
-// A sparse leaf's entry (TREES_SPARSE): a class index and its value.
+// A sparse leaf's entry (TREES_SPARSE): a class index and its value; PAIR_LAST marks a leaf's
+// last pair. A leaf refers to its first pair.
+#define PAIR_LAST (0x80000000u)
 typedef struct {
     uint32_t cls;
     float value;
 } pair_t;
+
+// Keeps the compiler from deriving p's value another way (GCC: a register-offset load that
+// costs an extra shift per tree node; a loop of stores turned into a memset call).
+#if defined(__GNUC__)
+#define OPAQUE(p) __asm__("" : "+r"(p))
+#define NOINLINE __attribute__((noinline))
+#else
+#define OPAQUE(p) ((void)0)
+#define NOINLINE
+#endif
 
 static uint32_t rd32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -117,7 +131,7 @@ static uint64_t trees_at(const uint8_t *b, uint64_t avail, uint32_t param, uint3
     t->compact = (param & TREES_COMPACT) != 0;
     t->sparse = (param & TREES_SPARSE) != 0;
     bool cat = (param & TREES_CATEGORICAL) != 0;
-    uint32_t head = 12 + (t->compact ? 4 : 0) + (cat ? 4 : 0) + (t->sparse ? 4 : 0);
+    uint32_t head = 12 + (t->compact ? 4 : 0) + (cat ? 4 : 0);
     if (avail < head) {
         return 0;
     }
@@ -125,16 +139,14 @@ static uint64_t trees_at(const uint8_t *b, uint64_t avail, uint32_t param, uint3
     t->n_nodes = rd32(b + 4);
     t->n_leaves = rd32(b + 8);
     t->n_thr = t->compact ? rd32(b + 12) : 0;
-    t->n_bitsets = cat ? rd32(b + 12 + (t->compact ? 4 : 0)) : 0;
-    t->n_pairs = t->sparse ? rd32(b + head - 4) : 0;
+    t->n_bitsets = cat ? rd32(b + head - 4) : 0;
     t->leaf_width = t->agg != 0 ? 1 : n_out;
     uint64_t roots = 4 * ((uint64_t)t->n_trees + 1);
     uint64_t o_thr = head + roots;
     uint64_t o_nodes = o_thr + 4 * (uint64_t)t->n_thr;
     uint64_t o_leaves = o_nodes + (uint64_t)(t->compact ? 8 : NODE_BYTES) * t->n_nodes;
-    uint64_t o_pairs = o_leaves + 4 * ((uint64_t)t->n_leaves + 1); // sparse
-    uint64_t o_extra = t->sparse ? o_pairs + 8 * (uint64_t)t->n_pairs
-                                 : o_leaves + 4 * (uint64_t)t->n_leaves * t->leaf_width;
+    uint64_t o_extra = o_leaves + (t->sparse ? 8 * (uint64_t)t->n_leaves
+                                             : 4 * (uint64_t)t->n_leaves * t->leaf_width);
     uint64_t o_bits = o_extra + (t->agg != 0 ? 4 * (uint64_t)n_out : 0);
     uint64_t need = o_bits + 64 * (uint64_t)t->n_bitsets;
     if (need <= avail) {
@@ -142,8 +154,7 @@ static uint64_t trees_at(const uint8_t *b, uint64_t avail, uint32_t param, uint3
         t->thr = (const float *)(b + o_thr);
         t->nodes = b + o_nodes;
         t->leaves = (const float *)(b + o_leaves);
-        t->leaf_start = (const uint32_t *)(b + o_leaves);
-        t->pairs = (const uint32_t *)(b + o_pairs);
+        t->pairs = (const uint32_t *)(b + o_leaves);
         t->extra = (const float *)(b + o_extra);
         t->bitsets = (const uint32_t *)(b + o_bits);
     }
@@ -256,7 +267,8 @@ static bool all_numbers(const float *v, uint64_t n) {
 // sparse leaves' ranges, classes and values. On success *out is the placed stage (its `plain`
 // set when no node carries a flag).
 static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t param,
-    uint32_t n_in, uint32_t n_out, uint32_t version, trees_t *out, mml_error_t *err) {
+    uint32_t n_in, uint32_t n_out, uint32_t version, bool classifier, trees_t *out,
+    mml_error_t *err) {
     if (avail < 12) {
         return bad(err, s, "trees header truncated");
     }
@@ -325,20 +337,26 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
         }
     }
     if (t.sparse) {
-        // Leaf i's pairs are leaf_start[i] .. leaf_start[i + 1] - 1: ranges in order, covering
-        // the pairs; every class an output.
-        if (t.leaf_start[0] != 0 || t.leaf_start[t.n_leaves] != t.n_pairs) {
-            return bad(err, s, "sparse leaves do not cover the pairs");
+        // Every leaf's pairs end (the last pair ends a leaf: a walk from any pair stops in the
+        // table); every class an output, every value a number.
+        const pair_t *pr = (const pair_t *)t.pairs;
+        if ((pr[t.n_leaves - 1].cls & PAIR_LAST) == 0) {
+            return bad(err, s, "sparse leaves: the last pair does not end a leaf");
         }
         for (uint32_t i = 0; i < t.n_leaves; i++) {
-            if (t.leaf_start[i + 1] < t.leaf_start[i]) {
-                return bad(err, s, "sparse leaves out of order");
+            if ((pr[i].cls & ~PAIR_LAST) >= n_out || pr[i].value != pr[i].value) {
+                return bad(err, s, "sparse leaf: class out of range or NaN value");
             }
         }
-        const pair_t *pr = (const pair_t *)t.pairs;
-        for (uint32_t i = 0; i < t.n_pairs; i++) {
-            if (pr[i].cls >= n_out || pr[i].value != pr[i].value) {
-                return bad(err, s, "sparse leaf: class out of range or NaN value");
+    }
+    // A forest classifier's leaves are class probabilities: never negative (predict's argmax
+    // relies on sums >= 0).
+    if (classifier && agg == 0) {
+        uint64_t n = t.sparse ? t.n_leaves : (uint64_t)t.n_leaves * t.leaf_width;
+        for (uint64_t i = 0; i < n; i++) {
+            float v = t.sparse ? ((const pair_t *)t.pairs)[i].value : t.leaves[i];
+            if (v < 0.0f) {
+                return bad(err, s, "negative class probability in a leaf");
             }
         }
     }
@@ -436,7 +454,8 @@ static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s,
         case MML_CLASSIC_SVM:
             return check_svm(body, avail, s, param, n_in, n_out, err);
         case MML_CLASSIC_TREES: // only a last stage may be trees: m->trees is that stage's
-            return check_trees(body, avail, s, param, n_in, n_out, m->version, &m->trees, err);
+            return check_trees(body, avail, s, param, n_in, n_out, m->version,
+                m->task == MML_CLASSIC_CLASSIFIER, &m->trees, err);
         case MML_CLASSIC_LINEAR:
             if (param > 3) {
                 return bad(err, s, "unknown link function");
@@ -611,6 +630,13 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         max_width = room > max_width ? (uint32_t)room : max_width;
         if (last) {
             m->model_kind = kind;
+            // A forest classifier (a mean of trees, two or more classes): predict's short path.
+            const trees_t *t = &m->trees;
+            m->forest = kind != MML_CLASSIC_TREES || (param & 0xff) != 0 || n_out < 2 ||
+                    m->task != MML_CLASSIC_CLASSIFIER
+                ? 0
+                : t->sparse && t->plain && !t->compact ? FOREST_SPARSE_FULL
+                                                       : FOREST_OTHER;
         }
     }
     if (off != len) {
@@ -748,9 +774,12 @@ static uint32_t tree_leaf(const trees_t *t, uint32_t k, const float *x) {
 // form) or 0xffff (compact), every other node is x[feature] <= threshold, NaN going right.
 static inline uint32_t walk_full(const node_t *nodes, uint32_t root, const float *x) {
     const node_t *nd = nodes + root;
+    OPAQUE(nd);
     int32_t f;
     while ((f = nd->feature) >= 0) {
-        nd = nodes + (x[f] <= nd->threshold ? nd->left : nd->right);
+        uint32_t c = x[f] <= nd->threshold ? nd->left : nd->right;
+        nd = nodes + c;
+        OPAQUE(nd);
     }
     return nd->left;
 }
@@ -759,28 +788,37 @@ static inline uint32_t walk_compact(const cnode_t *base, const float *thr, const
     const cnode_t *nd = base;
     uint32_t f;
     while ((f = nd->feature) != C_LEAF) {
-        nd = base + (x[f] <= thr[nd->value] ? nd->left : nd->right);
+        uint32_t c = x[f] <= thr[nd->value] ? nd->left : nd->right;
+        nd = base + c;
+        OPAQUE(nd);
     }
     return nd->value;
 }
 
-// Sets n floats to 0 (a loop: the library's memset costs more for a few floats).
-#if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("no-tree-loop-distribute-patterns")))
-#endif
-static void zero(float *out, uint32_t n) {
-    for (uint32_t j = 0; j < n; j++) {
-        out[j] = 0.0f;
+// Sets n floats to 0 (a loop, two a step: the library's memset costs more for a few floats).
+static inline void zero(float *out, uint32_t n) {
+    float *end = out + n;
+    for (; out + 1 < end; out += 2) {
+        out[0] = 0.0f;
+        out[1] = 0.0f;
+        OPAQUE(out);
+    }
+    if (out < end) {
+        *out = 0.0f;
     }
 }
 
-// A sparse leaf's pairs added to out: out[class] += value, in the leaf's order.
+// A sparse leaf's pairs added to out (out[class] += value, in the leaf's order), from its first
+// pair to the one marked last.
 static inline void add_pairs(const trees_t *t, uint32_t leaf, float *out) {
-    const pair_t *p = (const pair_t *)t->pairs + t->leaf_start[leaf];
-    const pair_t *end = (const pair_t *)t->pairs + t->leaf_start[leaf + 1];
-    for (; p < end; p++) {
-        out[p->cls] += p->value;
-    }
+    const pair_t *p = (const pair_t *)t->pairs + leaf;
+    uint32_t c;
+    do {
+        OPAQUE(p);
+        c = p->cls;
+        out[c & ~PAIR_LAST] += p->value;
+        p++;
+    } while ((c & PAIR_LAST) == 0);
 }
 
 // Forests: out[j] = the sum of the trees' leaf rows, tree by tree in order. Sparse leaves skip
@@ -788,15 +826,27 @@ static inline void add_pairs(const trees_t *t, uint32_t leaf, float *out) {
 // form's. Dense leaves: TREES_CHUNK trees at a time so that each out[j] is loaded and stored once
 // per chunk (the same additions in the same order).
 #define TREES_CHUNK (16u)
+// The common forest (plain 16-byte nodes, sparse leaves) on its own: the walk's loop gets the
+// registers it needs.
+static NOINLINE void sum_sparse_full(const trees_t *t, uint32_t n_out, const float *x,
+    float *out) {
+    zero(out, n_out);
+    const node_t *nodes = t->nodes;
+    const uint32_t *root = t->root, *end = root + t->n_trees;
+    for (; root < end; root++) {
+        add_pairs(t, walk_full(nodes, *root, x), out);
+    }
+}
+
 static void sum_leaves(const trees_t *t, uint32_t n_out, const float *x, float *out) {
+    if (t->sparse && t->plain && !t->compact) {
+        sum_sparse_full(t, n_out, x, out);
+        return;
+    }
     zero(out, n_out);
     uint32_t n_trees = t->n_trees;
     if (t->sparse) {
-        if (t->plain && !t->compact) {
-            for (uint32_t k = 0; k < n_trees; k++) {
-                add_pairs(t, walk_full(t->nodes, t->root[k], x), out);
-            }
-        } else if (t->plain) {
+        if (t->plain) {
             for (uint32_t k = 0; k < n_trees; k++) {
                 add_pairs(t, walk_compact((const cnode_t *)t->nodes + t->root[k], t->thr, x), out);
             }
@@ -1372,12 +1422,25 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
 // x -> x / n (n > 0, correctly rounded) never reverses an order, so the largest sum's class b
 // wins unless an earlier class's quotient rounds to the same value: only those j < b are divided.
 static uint32_t forest_argmax(const float *sums, uint32_t n, uint32_t n_trees) {
-    uint32_t best = 0;
-    for (uint32_t j = 1; j < n; j++) {
-        best = sums[j] > sums[best] ? j : best;
+    // The sums are >= +0.0, never -0.0 (load refuses a negative leaf in a forest classifier; +0.0
+    // + -0.0 is +0.0), and such floats order as their bits do as unsigned integers: the largest
+    // bits first, then the first sum with them.
+    uint32_t top = 0, bits, best, j;
+    for (j = 0; j < n; j++) {
+        memcpy(&bits, &sums[j], 4);
+        top = bits > top ? bits : top;
+    }
+    for (best = 0;; best++) {
+        memcpy(&bits, &sums[best], 4);
+        if (bits == top) {
+            break;
+        }
+    }
+    if (best == 0 || n_trees == 1) {
+        return best;
     }
     float inv = (float)n_trees, q = sums[best] / inv;
-    for (uint32_t j = 0; j < best; j++) {
+    for (j = 0; j < best; j++) {
         if (sums[j] / inv == q) {
             return j;
         }
@@ -1385,17 +1448,29 @@ static uint32_t forest_argmax(const float *sums, uint32_t n, uint32_t n_trees) {
     return best;
 }
 
-uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float *scratch) {
-    uint32_t last_s = m->n_stages - 1;
-    const stage_t *last = stage_at(m, last_s);
-    uint32_t n = last->n_out;
-    if (last->kind == MML_CLASSIC_TREES && m->trees.agg == 0 && n > 1) {
-        // A forest classifier: the transforms before it, its undivided sums, their argmax.
-        const float *in = last_s > 0 ? run_stages(m, last_s, x, scratch, false) : x;
-        float *sums = scratch + (last_s % 2) * m->max_width;
-        sum_leaves(&m->trees, n, in, sums);
-        return forest_argmax(sums, n, m->trees.n_trees);
+// A forest classifier's predict: the transforms before it, its undivided sums, their argmax.
+static NOINLINE uint32_t forest_predict(const mml_classic_t *m, const float *x, float *scratch) {
+    const trees_t *t = &m->trees;
+    uint32_t last_s = m->n_stages - 1, n = t->leaf_width;
+    float *sums = scratch;
+    if (last_s > 0) {
+        x = run_stages(m, last_s, x, scratch, false);
+        sums += (last_s % 2) * m->max_width;
     }
+    if (m->forest == FOREST_SPARSE_FULL) {
+        sum_sparse_full(t, n, x, sums);
+    } else {
+        sum_leaves(t, n, x, sums);
+    }
+    return forest_argmax(sums, n, t->n_trees);
+}
+
+uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float *scratch) {
+    if (m->forest) {
+        return forest_predict(m, x, scratch);
+    }
+    const stage_t *last = stage_at(m, m->n_stages - 1);
+    uint32_t n = last->n_out;
     const float *r = run_stages(m, m->n_stages, x, scratch, false);
     if (last->kind == MML_CLASSIC_SVM && n > 1) {
         return svm_vote(last, r);

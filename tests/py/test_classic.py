@@ -353,8 +353,7 @@ def test_compact_damaged(microml):
     # The compact nodes' links, threshold indices and leaf indices are checked on load.
     blob = mmlsk.convert(cc.fitted("tree_clf_iris")[0], compact="int16")
     n_trees, n_nodes, n_leaves, n_thr = struct.unpack_from("<IIII", blob, 32 + 12 + 16)
-    sparse = struct.unpack_from("<H", blob, 32 + 12 + 2)[0] & mmlsk.TREES_SPARSE
-    nodes = 32 + 12 + 16 + 16 + (4 if sparse else 0) + 4 * (n_trees + 1) + 4 * n_thr
+    nodes = 32 + 12 + 16 + 16 + 4 * (n_trees + 1) + 4 * n_thr
     feature, value, left, right = struct.unpack_from("<HHHH", blob, nodes)
     assert feature != 0xffff and left > 0
     for off, v in ((2, n_thr), (4, 0), (6, n_nodes), (0, 0x1fff)):
@@ -406,9 +405,9 @@ def test_sparse_leaves_identical(microml, name, compact):
 
 
 def test_sparse_leaves_only_where_smaller():
-    # Regressors' and boosting's one-value leaves stay dense, and so do a few classes' (a pure
-    # leaf of 3 classes is 12 bytes either way).
-    for name in ("extra_reg_synth", "gb_reg_diabetes", "iforest_breast", "extra_clf_wine"):
+    # Regressors' and boosting's one-value leaves stay dense, and so do two classes' (a pure leaf
+    # is 8 bytes either way).
+    for name in ("extra_reg_synth", "gb_reg_diabetes", "iforest_breast", "forest_clf_breast"):
         assert not _stage_param(mmlsk.convert(cc.fitted(name)[0])) & mmlsk.TREES_SPARSE, name
 
 
@@ -426,17 +425,20 @@ def test_format_version_1_still_read(microml):
 
 
 def test_sparse_leaves_damaged(microml):
-    # The leaves' ranges, classes and values are checked on load.
+    # The pairs' classes, values and the last pair's end mark are checked on load; a leaf's
+    # reference (its first pair) as any leaf index.
     est = cc.fitted("tree_clf_digits")[0]
     blob = mmlsk.convert(est)
     at = 32 + 4 * 10 + 16
-    n_trees, n_nodes, n_leaves, n_pairs = struct.unpack_from("<IIII", blob, at)
-    start = at + 16 + 4 * (n_trees + 1) + 16 * n_nodes
-    pairs = start + 4 * (n_leaves + 1)
-    assert struct.unpack_from("<I", blob, start + 4 * n_leaves)[0] == n_pairs
-    cases = [(start, 1, "do not cover"), (start + 4 * n_leaves, n_pairs - 1, "do not cover"),
-             (start + 4, n_pairs, "out of order"), (pairs, 10, "class out of range"),
-             (pairs + 4, 0x7fc00000, "NaN value")]
+    n_trees, n_nodes, n_pairs = struct.unpack_from("<III", blob, at)
+    nodes = at + 12 + 4 * (n_trees + 1)
+    pairs = nodes + 16 * n_nodes
+    last = pairs + 8 * (n_pairs - 1)
+    assert struct.unpack_from("<I", blob, last)[0] & mmlsk.PAIR_LAST
+    leaf = next(i for i in range(n_nodes) if struct.unpack_from("<i", blob, nodes + 16 * i)[0] < 0)
+    cases = [(last, struct.unpack_from("<I", blob, last)[0] & 0xff, "does not end a leaf"),
+             (pairs, 10, "class out of range"), (pairs, 0x7fffffff, "class out of range"),
+             (pairs + 4, 0x7fc00000, "NaN value"), (nodes + 16 * leaf + 8, n_pairs, "node %d" % leaf)]
     for off, v, msg in cases:
         b = bytearray(blob)
         struct.pack_into("<I", b, off, v)
