@@ -313,7 +313,7 @@ def report(env, rows):
         "class probabilities (format version 2 stores a forest's leaves as (class, value) pairs: "
         "the same float sums as adding the 10-float rows, whose zeros change nothing, "
         "docs/classic-format.md), 60 for the argmax of the 10 undivided sums, 100 in the binding "
-        "and 200 in MicroPython's call. The compact form (`_c16`) costs more: a threshold-table read "
+        "and about 170 in MicroPython's call. The compact form (`_c16`) costs more: a threshold-table read "
         "per node. emlearn_trees compares int16 values and gives one vote per tree (not "
         "scikit-learn's rule, emlearn-figures.md §6); its fixed path outside the natmod is about "
         "690 x86-64 instructions, loop included (emlearn-figures.md)." % (fmt(fixed) if fixed is not None else "?"))
