@@ -107,6 +107,27 @@ def test_call_forms(microml):
     assert isinstance(v, float) and close([v], reg[0].predict(reg[1][:1])).all()
 
 
+def test_one_sample_out_short_path(microml):
+    # f(x, out) with one float32 sample takes the short path on every face (CPython too): the same
+    # labels and values as the general path, the out object returned; a 2-D x of the same size
+    # still takes the general path and its message.
+    for name in ("forest_clf_digits", "svc_rbf_wine", "ridge_synth"):
+        est, X = cc.fitted(name)
+        m = microml.load(mmlsk.convert(est))
+        X32 = np.asarray(X[:20], dtype=np.float32)
+        for x in X32:
+            for meth in cc.methods(est):
+                want = np.asarray(getattr(m, meth)(x[None, :])).ravel()
+                tc = "i" if meth == "predict" and cc.is_classifier(est) else "f"
+                for out in (array.array(tc, [0] * len(want)), np.zeros(len(want), tc)):
+                    for xx in (x, array.array("f", x.tobytes())):
+                        assert getattr(m, meth)(xx, out) is out
+                        assert np.asarray(out).tobytes() == want.astype(tc).tobytes(), (name, meth)
+    m = microml.load(mmlsk.convert(cc.fitted("tree_clf_iris")[0]))
+    with pytest.raises(ValueError, match="X has 2 features per sample, the model takes 4"):
+        m.predict(np.zeros((2, 2), np.float32), array.array("i", [0]))
+
+
 def test_bad_input(microml):
     est, X = cc.fitted("tree_clf_iris")
     m = microml.load(mmlsk.convert(est))
