@@ -301,20 +301,22 @@ def report(env, rows):
     md.append("")
     fixed = rows["stump_1"]["microml"]["loop_net"] if "stump_1" in rows else None
     md.append(
-        "* Where microml's instructions go: a call on the smallest model (`stump_1`) costs %s "
-        "instructions: MicroPython's call of a bound method with arguments, the binding's short "
-        "path for `f(x, out)` (`bindings/micropython/modmicroml.c` `classic_call`: the model's, "
-        "x's and out's buffers; `bindings/common/mml_py.c` `mml_py_classic_call_fast`: their "
-        "sizes and typecodes, x read in place) and the core (stage headers decoded at load, "
-        "docs/classic-format.md \"RAM and cost\"). The rest is the model's own arithmetic: for the "
-        "forest, 10 tree walks of about 8 nodes (one unsigned test and one float compare a node) "
-        "and the sum of 10 leaves' 10 class probabilities (100 float additions, scikit-learn's "
-        "rule; `predict` takes the argmax of the undivided sums). The compact form (`_c16`) is "
-        "slower than the full one: a threshold-table read per node and a leaf-table read per tree. "
-        "emlearn_trees does less per call: int16 comparisons, leaves holding one class each (one "
-        "vote per tree instead of adding 10 probabilities: not scikit-learn's rule, "
-        "emlearn-figures.md §6), and a smaller fixed path (emlearn-figures.md: about 690 x86-64 "
-        "instructions outside the natmod, loop included)." % (fmt(fixed) if fixed is not None else "?"))
+        "* Where microml's instructions go: a call on the smallest model (`stump_1`, dense leaves: "
+        "its 10 classes in 2 leaves are smaller as rows) costs %s instructions: MicroPython's call "
+        "of the method (a callable object made once per model: `bindings/micropython/modmicroml.c` "
+        "`classic_call`, which reads `array` arguments directly), the binding's short path "
+        "(`bindings/common/mml_py.c` `mml_py_classic_call_fast`: sizes and typecodes, x read in "
+        "place) and the core's forest path (`src/classic/classic.c` `forest_predict`: trees placed "
+        "at load). For the digits forest, qemu's instruction trace (`-d exec,in_asm`) gives about "
+        "840 instructions for the 10 walks (70 nodes, 12 a node: one float compare, the child's "
+        "address, the next feature's sign test), 150 for adding the reached leaves' 15 nonzero "
+        "class probabilities (format version 2 stores a forest's leaves as (class, value) pairs: "
+        "the same float sums as adding the 10-float rows, whose zeros change nothing, "
+        "docs/classic-format.md), 60 for the argmax of the 10 undivided sums, 100 in the binding "
+        "and about 170 in MicroPython's call. The compact form (`_c16`) costs more: a threshold-table read "
+        "per node. emlearn_trees compares int16 values and gives one vote per tree (not "
+        "scikit-learn's rule, emlearn-figures.md §6); its fixed path outside the natmod is about "
+        "690 x86-64 instructions, loop included (emlearn-figures.md)." % (fmt(fixed) if fixed is not None else "?"))
     md.append(
         "* All figures are **net** instructions of one `predict` call made in a loop, as "
         "emlearn-figures.md gives its \"net\": in the guest (`benchmarks/classic_m4.py`), "

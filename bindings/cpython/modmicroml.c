@@ -827,9 +827,41 @@ static PyObject *classic_result(char tc, uint32_t batch, uint32_t width, bool is
     return arr;
 }
 
+// A buffer's one-letter item typecode when its items are 4 bytes ('f', 'i', 'l' ...), else 0.
+static char classic_tc4(const Py_buffer *b) {
+    const char *f = b->format ? b->format : "B";
+    f += (f[0] == '@' || f[0] == '=' || f[0] == '<') ? 1 : 0;
+    return b->itemsize == 4 && f[1] == 0 ? f[0] : 0;
+}
+
+// f(x, out) with x one 1-D float32 sample: the shared short path (mml_py_classic_call_fast), as
+// on MicroPython. False, having done nothing: the general path runs (and names what is wrong).
+static bool classic_call_fast(classic_obj_t *self, mml_classic_what_t what, PyObject *x,
+    PyObject *out) {
+    Py_buffer xb, ob;
+    if (PyObject_GetBuffer(x, &xb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
+        PyErr_Clear();
+        return false;
+    }
+    bool ok = false;
+    if (xb.ndim == 1 &&
+        PyObject_GetBuffer(out, &ob, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) == 0) {
+        ok = mml_py_classic_call_fast(&self->pc, what, xb.buf, (size_t)xb.len, classic_tc4(&xb),
+            ob.buf, (size_t)ob.len, classic_tc4(&ob), self->work);
+        PyBuffer_Release(&ob);
+    }
+    PyErr_Clear();
+    PyBuffer_Release(&xb);
+    return ok;
+}
+
 // predict / predict_proba / decision_function / transform (X, out=None, *, n=None)
 static PyObject *classic_call(classic_obj_t *self, mml_classic_what_t what, const char *name,
     PyObject *args, PyObject *kwds) {
+    if (kwds == NULL && PyTuple_GET_SIZE(args) == 2 &&
+        classic_call_fast(self, what, PyTuple_GET_ITEM(args, 0), PyTuple_GET_ITEM(args, 1))) {
+        return Py_NewRef(PyTuple_GET_ITEM(args, 1)); // one sample, nothing allocated
+    }
     static char *kwlist[] = {"X", "out", "n", NULL};
     PyObject *x, *out = Py_None, *n_obj = Py_None;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$O", kwlist, &x, &out, &n_obj)) {

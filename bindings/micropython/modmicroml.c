@@ -11,6 +11,7 @@
 #else
 #include "py/runtime.h"
 #include "py/objstr.h"
+#include "py/binary.h"
 #endif
 #include <string.h>
 #include "py/objarray.h"
@@ -37,6 +38,8 @@ mp_obj_full_type_t microml_tensorinfo_type;
 #if MML_ENABLE_CLASSIC
 mp_obj_full_type_t microml_classic_type;
 #define MICROML_CLASSIC_TYPE ((mp_obj_type_t *)&microml_classic_type)
+mp_obj_full_type_t microml_classic_method_type;
+#define MICROML_CLASSIC_METHOD_TYPE ((mp_obj_type_t *)&microml_classic_method_type)
 #endif
 #define MICROML_TENSORINFO_TYPE ((mp_obj_type_t *)&microml_tensorinfo_type)
 #if MICROML_HAS_GESTURE
@@ -62,8 +65,10 @@ static mp_obj_t microml_getiter(mp_obj_t o, mp_obj_iter_buf_t *buf) {
 extern const mp_obj_type_t microml_model_type;
 extern const mp_obj_type_t microml_tensorinfo_type;
 extern const mp_obj_type_t microml_classic_type;
+extern const mp_obj_type_t microml_classic_method_type;
 #define MICROML_MODEL_TYPE (&microml_model_type)
 #define MICROML_CLASSIC_TYPE (&microml_classic_type)
+#define MICROML_CLASSIC_METHOD_TYPE (&microml_classic_method_type)
 #define MICROML_TENSORINFO_TYPE (&microml_tensorinfo_type)
 extern const mp_obj_type_t microml_detector_type; // ---- anomaly ----
 #define MICROML_DETECTOR_TYPE (&microml_detector_type)
@@ -756,13 +761,95 @@ static void model_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 // its classes tuple and one work buffer (mml_py_classic_work_floats()); predict(x, out=y)
 // allocates nothing.
 
+// The methods (predict, predict_proba, ...) are callable objects made once per model and kept
+// in `methods` (m.predict allocates nothing after the first time): a call goes straight from the
+// VM to classic_call, without a bound method's argument copy and checks.
+#define CLASSIC_METHODS (MML_CLASSIC_MAHALANOBIS_DIST + 1)
 typedef struct _microml_classic_obj_t {
     mp_obj_base_t base;
     mp_obj_t buf;     // the blob's owner: borrowed by pc, kept alive here
     mp_obj_t classes; // tuple of int, or None
     float *work;
+    uint32_t owner;   // how a call checks that the blob is still where load saw it (OWNER_*)
+    mp_obj_t methods[CLASSIC_METHODS]; // the callables, MP_OBJ_NULL until first asked for
     mml_py_classic_t pc;
 } microml_classic_obj_t;
+
+typedef struct _microml_classic_method_obj_t {
+    mp_obj_base_t base;
+    microml_classic_obj_t *model;
+    mml_classic_what_t what;
+} microml_classic_method_obj_t;
+
+// The blob's owner: bytes and memoryviews never move their bytes (a memoryview keeps its pointer
+// even if its parent is resized, as the buffer protocol would report it); bytearrays and arrays
+// can (resizing reallocates): their pointer and length are read directly; anything else goes
+// through the buffer protocol on every call.
+#define OWNER_FIXED (0u)
+#define OWNER_ARRAY (1u)
+#define OWNER_OTHER (2u)
+
+static uint32_t classic_owner_kind(mp_obj_t buf) {
+#if !MICROPY_ENABLE_DYNRUNTIME
+    if (mp_obj_is_exact_type(buf, &mp_type_bytes)
+#if MICROPY_PY_BUILTINS_MEMORYVIEW
+        || mp_obj_is_exact_type(buf, &mp_type_memoryview)
+#endif
+    ) {
+        return OWNER_FIXED;
+    }
+    if (mp_obj_is_exact_type(buf, &mp_type_bytearray)
+#if MICROPY_PY_ARRAY
+        || mp_obj_is_exact_type(buf, &mp_type_array)
+#endif
+    ) {
+        return OWNER_ARRAY;
+    }
+#endif
+    (void)buf;
+    return OWNER_OTHER;
+}
+
+// Raises ValueError if the blob's owner was resized since load (its bytes moved).
+static MP_NOINLINE void classic_check_blob(microml_classic_obj_t *self) {
+    mp_buffer_info_t b = {.buf = NULL, .len = 0, .typecode = 0};
+    if (self->owner == OWNER_FIXED) {
+        return;
+    }
+#if !MICROPY_ENABLE_DYNRUNTIME
+    if (self->owner == OWNER_ARRAY) {
+        // bytearray ('B' items) or array: the item size from the typecode, as the protocol.
+        mp_obj_array_t *a = MP_OBJ_TO_PTR(self->buf);
+        b.buf = a->items;
+        b.len = a->len * mp_binary_get_size('@', a->typecode, NULL);
+    } else
+#endif
+        if (!mp_get_buffer(self->buf, &b, MP_BUFFER_READ)) {
+        b.buf = NULL;
+        b.len = 0;
+    }
+    mml_py_err_t e;
+    check(mml_py_classic_check(&self->pc, b.buf, b.len, &e), &e);
+}
+
+// An array('f') or array('i') (4-byte items) read without the buffer protocol's calls: the
+// per-sample fast path. False: anything else (the caller asks the buffer protocol).
+static inline MP_ALWAYSINLINE bool classic_array4(mp_obj_t o, mp_buffer_info_t *b) {
+#if !MICROPY_ENABLE_DYNRUNTIME && MICROPY_PY_ARRAY
+    if (mp_obj_is_exact_type(o, &mp_type_array)) {
+        mp_obj_array_t *a = MP_OBJ_TO_PTR(o);
+        if (a->typecode == 'f' || a->typecode == 'i') {
+            b->buf = a->items;
+            b->len = a->len * 4;
+            b->typecode = a->typecode;
+            return true;
+        }
+    }
+#endif
+    (void)o;
+    (void)b;
+    return false;
+}
 
 static mp_obj_t classic_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
     const mp_obj_t *args) {
@@ -780,6 +867,10 @@ static mp_obj_t classic_make_new(const mp_obj_type_t *type, size_t n_args, size_
     self->buf = buf;
     self->classes = mp_const_none;
     self->work = NULL;
+    self->owner = classic_owner_kind(buf);
+    for (size_t i = 0; i < CLASSIC_METHODS; i++) {
+        self->methods[i] = MP_OBJ_NULL;
+    }
     check(mml_py_classic_load(&self->pc, bi.buf, bi.len, &e), &e);
     self->work = m_new(float, mml_py_classic_work_floats(&self->pc));
     const mml_classic_t *m = &self->pc.m;
@@ -812,44 +903,44 @@ static mp_obj_t classic_array_new(char tc, size_t n, uint8_t **data) {
     return MP_OBJ_FROM_PTR(o);
 }
 
-// predict / predict_proba / decision_function / transform (X, out=None, *, n=None)
-static mp_obj_t classic_call(mml_classic_what_t what, const char *name, size_t n_args,
-    const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    enum { ARG_self, ARG_X, ARG_out, ARG_n, N_ARGS };
+static const char *classic_method_name(mml_classic_what_t what) {
+    switch (what) {
+        case MML_CLASSIC_PREDICT:
+            return "predict";
+        case MML_CLASSIC_PROBA:
+            return "predict_proba";
+        case MML_CLASSIC_DECISION:
+            return "decision_function";
+        case MML_CLASSIC_TRANSFORM:
+            return "transform";
+        case MML_CLASSIC_SCORE:
+            return "score_samples";
+        default:
+            return "mahalanobis";
+    }
+}
+
+// The general path of a method's call (X, out=None, *, n=None): any X, batches, allocated results;
+// it names what is wrong.
+static MP_NOINLINE mp_obj_t classic_call_general(microml_classic_obj_t *self,
+    mml_classic_what_t what, size_t n_args, size_t n_kw, const mp_obj_t *pos) {
+    mml_py_classic_t *pc = &self->pc;
+    enum { ARG_X, ARG_out, ARG_n, N_ARGS };
     mp_arg_val_t args[N_ARGS];
-    if (kw_args->used == 0 && n_args >= 2 && n_args <= 3) {
-        // predict(X) and predict(X, out), the per-sample calls on a device: no table walk
-        args[ARG_self].u_obj = pos_args[0];
-        args[ARG_X].u_obj = pos_args[1];
-        args[ARG_out].u_obj = n_args == 3 ? pos_args[2] : mp_const_none;
+    if (n_kw == 0 && n_args >= 1 && n_args <= 2) {
+        args[ARG_X].u_obj = pos[0];
+        args[ARG_out].u_obj = n_args == 2 ? pos[1] : mp_const_none;
         args[ARG_n].u_obj = mp_const_none;
     } else {
         const mp_arg_t allowed_args[N_ARGS] = {
-            {MP_QSTR_self, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
             {MP_QSTR_X, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL}},
             {MP_QSTR_out, MP_ARG_OBJ, {.u_obj = mp_const_none}},
             {MP_QSTR_n, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_obj = mp_const_none}},
         };
-        mp_arg_parse_all(n_args, pos_args, kw_args, N_ARGS, allowed_args, args);
+        mp_arg_parse_all_kw_array(n_args, n_kw, pos, N_ARGS, allowed_args, args);
     }
-    microml_classic_obj_t *self = MP_OBJ_TO_PTR(args[ARG_self].u_obj);
-    mml_py_classic_t *pc = &self->pc;
     mml_py_err_t e;
-    mp_buffer_info_t b;
-    if (!mp_get_buffer(self->buf, &b, MP_BUFFER_READ)) {
-        b.buf = NULL;
-        b.len = 0;
-    }
-    check(mml_py_classic_check(pc, b.buf, b.len, &e), &e);
-    mp_buffer_info_t xb, ob;
-    if (n_args == 3 && kw_args->used == 0 && mp_get_buffer(pos_args[1], &xb, MP_BUFFER_READ) &&
-        mp_get_buffer(pos_args[2], &ob, MP_BUFFER_WRITE) &&
-        (sizeof(long) == 4 || (ob.typecode & 0x7f) != 'l') &&
-        mml_py_classic_call_fast(pc, what, xb.buf, xb.len, (char)(xb.typecode & 0x7f), ob.buf,
-            ob.len, (char)(ob.typecode & 0x7f), self->work)) {
-        return pos_args[2]; // f(x, out): one float32 sample, nothing allocated
-    }
-    check(mml_py_classic_has(pc, what, name, &e), &e);
+    check(mml_py_classic_has(pc, what, classic_method_name(what), &e), &e);
     int32_t n = -1;
     if (args[ARG_n].u_obj != mp_const_none) {
         mp_int_t v = mp_obj_get_int(args[ARG_n].u_obj);
@@ -899,36 +990,46 @@ static mp_obj_t classic_call(mml_classic_what_t what, const char *name, size_t n
     return result;
 }
 
-static mp_obj_t classic_predict(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    return classic_call(MML_CLASSIC_PREDICT, "predict", n_args, pos_args, kw_args);
+// predict / predict_proba / decision_function / transform / ... (X, out=None, *, n=None): the
+// method object's call (pos: the positional arguments, then n_kw keyword pairs). f(x, out) with
+// one float32 sample takes the short path; anything else the general one.
+static mp_obj_t classic_call(mp_obj_t method_in, size_t n_args, size_t n_kw,
+    const mp_obj_t *pos) {
+    microml_classic_method_obj_t *method = MP_OBJ_TO_PTR(method_in);
+    microml_classic_obj_t *self = method->model;
+    if (self->owner != OWNER_FIXED) {
+        classic_check_blob(self);
+    }
+    mp_buffer_info_t xb, ob;
+    if (n_args == 2 && n_kw == 0 &&
+        (classic_array4(pos[0], &xb) || mp_get_buffer(pos[0], &xb, MP_BUFFER_READ)) &&
+        (classic_array4(pos[1], &ob) || mp_get_buffer(pos[1], &ob, MP_BUFFER_WRITE)) &&
+        (sizeof(long) == 4 || (ob.typecode & 0x7f) != 'l') &&
+        mml_py_classic_call_fast(&self->pc, method->what, xb.buf, xb.len,
+            (char)(xb.typecode & 0x7f), ob.buf, ob.len, (char)(ob.typecode & 0x7f), self->work)) {
+        return pos[1]; // nothing allocated
+    }
+    return classic_call_general(self, method->what, n_args, n_kw, pos);
 }
-static MP_DEFINE_CONST_FUN_OBJ_KW(classic_predict_obj, 2, classic_predict);
 
-static mp_obj_t classic_predict_proba(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    return classic_call(MML_CLASSIC_PROBA, "predict_proba", n_args, pos_args, kw_args);
+static void classic_method_print(const mp_print_t *print, mp_obj_t self_in,
+    mp_print_kind_t kind) {
+    (void)kind;
+    microml_classic_method_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mp_printf(print, "<ClassicModel.%s>", classic_method_name(self->what));
 }
-static MP_DEFINE_CONST_FUN_OBJ_KW(classic_predict_proba_obj, 2, classic_predict_proba);
 
-static mp_obj_t classic_decision_function(size_t n_args, const mp_obj_t *pos_args,
-    mp_map_t *kw_args) {
-    return classic_call(MML_CLASSIC_DECISION, "decision_function", n_args, pos_args, kw_args);
+// m.predict etc.: the model's callable for `what`, made on first use.
+static mp_obj_t classic_method(microml_classic_obj_t *self, mml_classic_what_t what) {
+    if (self->methods[what] == MP_OBJ_NULL) {
+        microml_classic_method_obj_t *o =
+            mp_obj_malloc(microml_classic_method_obj_t, MICROML_CLASSIC_METHOD_TYPE);
+        o->model = self;
+        o->what = what;
+        self->methods[what] = MP_OBJ_FROM_PTR(o);
+    }
+    return self->methods[what];
 }
-static MP_DEFINE_CONST_FUN_OBJ_KW(classic_decision_function_obj, 2, classic_decision_function);
-
-static mp_obj_t classic_transform(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    return classic_call(MML_CLASSIC_TRANSFORM, "transform", n_args, pos_args, kw_args);
-}
-static MP_DEFINE_CONST_FUN_OBJ_KW(classic_transform_obj, 2, classic_transform);
-
-static mp_obj_t classic_score_samples(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    return classic_call(MML_CLASSIC_SCORE, "score_samples", n_args, pos_args, kw_args);
-}
-static MP_DEFINE_CONST_FUN_OBJ_KW(classic_score_samples_obj, 2, classic_score_samples);
-
-static mp_obj_t classic_mahalanobis(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    return classic_call(MML_CLASSIC_MAHALANOBIS_DIST, "mahalanobis", n_args, pos_args, kw_args);
-}
-static MP_DEFINE_CONST_FUN_OBJ_KW(classic_mahalanobis_obj, 2, classic_mahalanobis);
 
 static void classic_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     (void)kind;
@@ -943,19 +1044,18 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         return; // read-only
     }
     microml_classic_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    const void *method = NULL;
     if (attr == MP_QSTR_predict) {
-        method = &classic_predict_obj;
+        dest[0] = classic_method(self, MML_CLASSIC_PREDICT);
     } else if (attr == MP_QSTR_predict_proba) {
-        method = &classic_predict_proba_obj;
+        dest[0] = classic_method(self, MML_CLASSIC_PROBA);
     } else if (attr == MP_QSTR_decision_function) {
-        method = &classic_decision_function_obj;
+        dest[0] = classic_method(self, MML_CLASSIC_DECISION);
     } else if (attr == MP_QSTR_transform) {
-        method = &classic_transform_obj;
+        dest[0] = classic_method(self, MML_CLASSIC_TRANSFORM);
     } else if (attr == MP_QSTR_score_samples) {
-        method = &classic_score_samples_obj;
+        dest[0] = classic_method(self, MML_CLASSIC_SCORE);
     } else if (attr == MP_QSTR_mahalanobis) {
-        method = &classic_mahalanobis_obj;
+        dest[0] = classic_method(self, MML_CLASSIC_MAHALANOBIS_DIST);
     } else if (attr == MP_QSTR_n_features) {
         dest[0] = mp_obj_new_int_from_uint(self->pc.m.n_features);
     } else if (attr == MP_QSTR_classes) {
@@ -964,10 +1064,6 @@ static void classic_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         char kind[MML_PY_MSG_LEN];
         mml_py_classic_kind(&self->pc, kind, sizeof(kind));
         dest[0] = mp_obj_new_str(kind, strlen(kind));
-    }
-    if (method != NULL) {
-        dest[0] = MP_OBJ_FROM_PTR(method);
-        dest[1] = self_in;
     }
 }
 
@@ -2271,6 +2367,11 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t *self, size_t n_args, size_t n_kw, mp_obj_t *a
     MP_OBJ_TYPE_SET_SLOT(&microml_classic_type, print, classic_print, 1);
     MP_OBJ_TYPE_SET_SLOT(&microml_classic_type, attr, classic_attr, 2);
     mp_store_global(MP_QSTR_ClassicModel, MP_OBJ_FROM_PTR(&microml_classic_type));
+    microml_classic_method_type.base.type = (void *)&mp_type_type;
+    microml_classic_method_type.flags = MP_TYPE_FLAG_NONE;
+    microml_classic_method_type.name = MP_QSTR_ClassicMethod;
+    MP_OBJ_TYPE_SET_SLOT(&microml_classic_method_type, call, classic_call, 0);
+    MP_OBJ_TYPE_SET_SLOT(&microml_classic_method_type, print, classic_method_print, 1);
 #endif
 
 #if MML_ENABLE_DSP
@@ -2345,6 +2446,8 @@ MP_DEFINE_CONST_OBJ_TYPE(microml_tensorinfo_type, MP_QSTR_TensorInfo, MP_TYPE_FL
 #if MML_ENABLE_CLASSIC
 MP_DEFINE_CONST_OBJ_TYPE(microml_classic_type, MP_QSTR_ClassicModel, MP_TYPE_FLAG_NONE, make_new,
     classic_make_new, print, classic_print, attr, classic_attr);
+MP_DEFINE_CONST_OBJ_TYPE(microml_classic_method_type, MP_QSTR_ClassicMethod, MP_TYPE_FLAG_NONE,
+    call, classic_call, print, classic_method_print);
 #endif
 
 #if MICROML_HAS_GESTURE

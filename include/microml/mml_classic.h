@@ -18,7 +18,8 @@
 #include "mml_status.h"
 
 #define MML_CLASSIC_MAGIC "MMLC"
-#define MML_CLASSIC_VERSION (1)
+#define MML_CLASSIC_VERSION (2)     // written by the converter; sparse classifier leaves
+#define MML_CLASSIC_VERSION_MIN (1) // version 1: version 2 without sparse leaves, still read
 #ifndef MML_CLASSIC_MAX_STAGES
 #define MML_CLASSIC_MAX_STAGES (8) // transforms + the model of one pipeline
 #endif
@@ -69,6 +70,23 @@ typedef struct {
     uint32_t body_len;
 } mml_classic_stage_t;
 
+// The last stage's trees, placed by load (mml_classic_t.trees): the run path reads these
+// pointers, not the body's counts. Internal to src/classic/classic.c.
+typedef struct {
+    uint32_t n_trees, n_nodes, n_leaves, n_thr, n_bitsets, agg, link, leaf_width; // sparse:
+                                                     // n_leaves counts the pairs
+    uint8_t compact; // 8-byte nodes and a threshold table
+    uint8_t sparse;  // leaves as (class, value) pairs; a leaf refers to its first pair
+    uint8_t plain;   // no node has a missing-value or categorical flag (load checked every node)
+    const uint32_t *root;       // [n_trees + 1] first node of each tree
+    const float *thr;           // compact: [n_thr] thresholds
+    const void *nodes;          // [n_nodes] 16-byte nodes, or 8-byte ones (compact)
+    const float *leaves;        // dense: [n_leaves][leaf_width]
+    const uint32_t *pairs;      // sparse: [n_leaves][2] class index (bit 31: a leaf's last), f32
+    const float *extra;         // aggregation 1: bias[n_out]; 2: the offset
+    const uint32_t *bitsets;    // [n_bitsets][16]: categories going left, then the known ones
+} mml_classic_trees_t;
+
 typedef struct {
     const uint8_t *buf; // the blob, borrowed
     uint32_t len;
@@ -82,6 +100,9 @@ typedef struct {
     mml_classic_stage_t stages[MML_CLASSIC_MAX_STAGES]; // each stage's header, decoded
     uint32_t max_width;  // widest stage input/output or result (floats), for the scratch
     uint32_t model_kind; // kind of the last stage
+    uint32_t version;    // the blob's format version
+    uint32_t forest;     // nonzero: a forest classifier (predict_class's short path)
+    mml_classic_trees_t trees; // the last stage's, when it is a trees stage
 } mml_classic_t;
 
 // Validates blob (len bytes, 4-byte aligned) and fills m; the blob is borrowed. Errors:

@@ -17,7 +17,7 @@ import sys
 import numpy as np
 
 MAGIC = b"MMLC"
-VERSION = 1
+VERSION = 2  # 2: sparse classifier leaves (TREES_SPARSE); the reader also reads 1
 REGRESSOR, CLASSIFIER, TRANSFORMER = 0, 1, 2
 TREES, LINEAR, AFFINE, NORMALIZER, PCA_KIND, DENSE, GAUSSIAN_NB, SVM = 1, 2, 3, 4, 5, 6, 7, 8
 KERNELS = {"linear": 0, "poly": 1, "rbf": 2, "sigmoid": 3}
@@ -28,11 +28,13 @@ MAHALANOBIS = 12
 COVARIANCE = 3  # task of a covariance estimator (MinCovDet): mahalanobis only
 TREES_IFOREST = 2
 TREES_MEAN, TREES_SUM = 0, 1
-TREES_CATEGORICAL, TREES_COMPACT = 0x1000, 0x2000
+TREES_CATEGORICAL, TREES_COMPACT, TREES_SPARSE = 0x1000, 0x2000, 0x4000
+PAIR_LAST = 0x80000000  # sparse leaves: the class word of a leaf's last pair
 MISSING_LEFT, CATEGORICAL = 0x40000000, 0x20000000
 SVM_SCORE, SVM_PROBA = 1, 2
 KNN_INT8, KNN_INT16 = 0x400, 0x800
 COMPACT = (None, "int8", "int16")
+_SPARSE_LEAVES = True  # forests' leaves sparse where smaller (False: the dense form, for tests)
 ACTIVATIONS = {"identity": 0, "relu": 1, "tanh": 2, "logistic": 3}
 LINK_NONE, LINK_LOGISTIC, LINK_SOFTMAX, LINK_OVR = 0, 1, 2, 3
 
@@ -89,28 +91,46 @@ def _check_children(est, left, right, n):
         raise ConversionError(f"{type(est).__name__}: tree with a child before its parent")
 
 
+def _leaf_rows(param, rows, extra):
+    """(param, count, the leaves' bytes, refs) for float32 leaf rows: dense (count rows, refs[i] =
+    i), or for a mean of leaves (forests) sparse where that is smaller: (u32 class, f32 value)
+    pairs of each row's nonzero values, bit 31 of the class marking a row's last pair (count
+    pairs, refs[i] = row i's first pair). Skipping a 0.0 leaves every float32 sum bit-identical."""
+    rows = np.asarray(rows, np.float32).reshape(len(rows), -1)
+    tail = _f32(extra).tobytes() if extra is not None else b""
+    nz = [np.nonzero(r)[0] for r in rows]
+    nz = [c if len(c) else np.array([0]) for c in nz]  # an all-zero row: one pair (0, 0.0)
+    n_pairs = sum(len(c) for c in nz)
+    if _SPARSE_LEAVES and (param & 0xff) == TREES_MEAN and 8 * n_pairs < rows.nbytes:
+        refs = [int(v) for v in np.cumsum([0] + [len(c) for c in nz])[:-1]]
+        pairs = b"".join(struct.pack("<If", int(j) | (PAIR_LAST if j == c[-1] else 0), float(r[j]))
+                         for r, c in zip(rows, nz) for j in c)
+        return param | TREES_SPARSE, n_pairs, pairs + tail, refs
+    return param, len(rows), rows.astype("<f4").tobytes() + tail, list(range(len(rows)))
+
+
 def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact):
     name = type(est).__name__
     roots = np.cumsum([0] + [len(t) for t in trees])
     if bitsets:
         param |= TREES_CATEGORICAL
-    leaf_bytes = _f32(np.array(leaves)).tobytes() + (_f32(extra).tobytes() if extra is not None else b"")
     bits = np.asarray(bitsets, "<u4").tobytes() if bitsets else b""
-    counts = struct.pack("<III", len(trees), int(roots[-1]), len(leaves))
     if compact == "int8":
         raise ConversionError(f"{name}: compact='int8': trees have no 8-bit form (children need 16 "
                               "bits); use compact='int16'")
     if compact is None:
+        param, n_leaves, leaf_bytes, refs = _leaf_rows(param, _f32(np.array(leaves)), extra)
         nodes = []
         for t, base in zip(trees, roots):
             for feature, value, left, right in t:
                 if feature < 0:
-                    nodes.append(struct.pack("<iIII", -1, 0, left, 0))
+                    nodes.append(struct.pack("<iIII", -1, 0, refs[left], 0))
                 elif feature & CATEGORICAL:
                     nodes.append(struct.pack("<iIII", feature, value, base + left, base + right))
                 else:
                     nodes.append(struct.pack("<ifII", feature, value, base + left, base + right))
-        head = counts + (struct.pack("<I", len(bitsets)) if bitsets else b"")
+        head = (struct.pack("<III", len(trees), int(roots[-1]), n_leaves) +
+                (struct.pack("<I", len(bitsets)) if bitsets else b""))
         body = [head, np.asarray(roots, "<u4").tobytes(), b"".join(nodes), leaf_bytes, bits]
         return _stage(TREES, param, n_in, n_out, body)
     thr = np.unique(np.array([v for t in trees for f, v, _, _ in t if f >= 0 and not f & CATEGORICAL],
@@ -126,10 +146,12 @@ def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact
         if r.tobytes() not in index:
             index[r.tobytes()] = len(distinct)
             distinct.append(r)
-    leaf_map = [index[r.tobytes()] for r in rows]
-    if len(distinct) > 0xffff:
-        raise ConversionError(f"{name}: compact='int16': {len(distinct)} distinct leaves (at most "
-                              "65535)")
+    param, n_leaves, leaf_bytes, refs = _leaf_rows(param, np.array(distinct, dtype=np.float32),
+                                                   extra)
+    leaf_map = [refs[index[r.tobytes()]] for r in rows]
+    if n_leaves > 0xffff:
+        raise ConversionError(f"{name}: compact='int16': {n_leaves} distinct leaves (or their "
+                              "values: at most 65535)")
     nodes = []
     for t in trees:
         if len(t) > 0xffff:
@@ -144,9 +166,7 @@ def _trees_stage(est, param, n_in, n_out, trees, leaves, extra, bitsets, compact
             flags = (0x4000 if feature & MISSING_LEFT else 0) | (0x2000 if feature & CATEGORICAL else 0)
             v = value if feature & CATEGORICAL else int(np.searchsorted(thr, np.float32(value)))
             nodes.append(struct.pack("<HHHH", f | flags, v, left, right))
-    counts = struct.pack("<III", len(trees), int(roots[-1]), len(distinct))
-    leaf_bytes = np.array(distinct, dtype="<f4").tobytes() + (
-        _f32(extra).tobytes() if extra is not None else b"")
+    counts = struct.pack("<III", len(trees), int(roots[-1]), n_leaves)
     head = counts + struct.pack("<I", len(thr)) + (struct.pack("<I", len(bitsets)) if bitsets else b"")
     body = [head, np.asarray(roots, "<u4").tobytes(), thr.astype("<f4").tobytes(),
             b"".join(nodes), leaf_bytes, bits]

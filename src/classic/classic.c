@@ -19,6 +19,9 @@
 #define TREES_IFOREST (2u)          // 2: isolation forest: -2^-(sum of leaves) - offset
 #define TREES_CATEGORICAL (0x1000u) // trees param flag: categorical bitsets follow the leaves
 #define TREES_COMPACT (0x2000u)     // trees param flag: 8-byte nodes, a threshold table
+#define TREES_SPARSE (0x4000u) // trees param flag (format version 2): leaves as (class, value) pairs
+#define FOREST_OTHER (1u)       // mml_classic_t.forest: a forest classifier,
+#define FOREST_SPARSE_FULL (2u) // of plain 16-byte nodes and sparse leaves (the common form)
 #define ACT_LOGISTIC (3u)           // dense activations: 0 identity, 1 relu, 2 tanh, 3 logistic
 #define LINK_SOFTMAX (2u)
 
@@ -45,18 +48,26 @@ typedef struct {
     uint16_t feature, value, left, right;
 } cnode_t;
 
-// A trees stage's body, placed (docs/classic-format.md).
+// A trees stage's body, placed (docs/classic-format.md): mml_classic_trees_t.
+typedef mml_classic_trees_t trees_t;
+
+// A sparse leaf's entry (TREES_SPARSE): a class index and its value; PAIR_LAST marks a leaf's
+// last pair. A leaf refers to its first pair.
+#define PAIR_LAST (0x80000000u)
 typedef struct {
-    uint32_t n_trees, n_nodes, n_leaves, n_thr, n_bitsets, agg, link, leaf_width;
-    bool compact;
-    const uint32_t *root;    // [n_trees + 1] first node of each tree
-    const float *thr;        // compact: [n_thr] thresholds
-    const node_t *nodes;     // [n_nodes], or
-    const cnode_t *cnodes;   // compact: [n_nodes]
-    const float *leaves;     // [n_leaves][leaf_width]
-    const float *extra;      // aggregation 1: bias[n_out]; 2: the offset
-    const uint32_t *bitsets; // [n_bitsets][16]: categories going left, then the known ones
-} trees_t;
+    uint32_t cls;
+    float value;
+} pair_t;
+
+// Keeps the compiler from deriving p's value another way (GCC: a register-offset load that
+// costs an extra shift per tree node; a loop of stores turned into a memset call).
+#if defined(__GNUC__)
+#define OPAQUE(p) __asm__("" : "+r"(p))
+#define NOINLINE __attribute__((noinline))
+#else
+#define OPAQUE(p) ((void)0)
+#define NOINLINE
+#endif
 
 static uint32_t rd32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -118,6 +129,7 @@ static uint64_t trees_at(const uint8_t *b, uint64_t avail, uint32_t param, uint3
     t->agg = param & 0xff;
     t->link = (param >> 8) & 0xf;
     t->compact = (param & TREES_COMPACT) != 0;
+    t->sparse = (param & TREES_SPARSE) != 0;
     bool cat = (param & TREES_CATEGORICAL) != 0;
     uint32_t head = 12 + (t->compact ? 4 : 0) + (cat ? 4 : 0);
     if (avail < head) {
@@ -133,15 +145,16 @@ static uint64_t trees_at(const uint8_t *b, uint64_t avail, uint32_t param, uint3
     uint64_t o_thr = head + roots;
     uint64_t o_nodes = o_thr + 4 * (uint64_t)t->n_thr;
     uint64_t o_leaves = o_nodes + (uint64_t)(t->compact ? 8 : NODE_BYTES) * t->n_nodes;
-    uint64_t o_extra = o_leaves + 4 * (uint64_t)t->n_leaves * t->leaf_width;
+    uint64_t o_extra = o_leaves + (t->sparse ? 8 * (uint64_t)t->n_leaves
+                                             : 4 * (uint64_t)t->n_leaves * t->leaf_width);
     uint64_t o_bits = o_extra + (t->agg != 0 ? 4 * (uint64_t)n_out : 0);
     uint64_t need = o_bits + 64 * (uint64_t)t->n_bitsets;
     if (need <= avail) {
         t->root = (const uint32_t *)(b + head);
         t->thr = (const float *)(b + o_thr);
-        t->nodes = (const node_t *)(b + o_nodes);
-        t->cnodes = (const cnode_t *)(b + o_nodes);
+        t->nodes = b + o_nodes;
         t->leaves = (const float *)(b + o_leaves);
+        t->pairs = (const uint32_t *)(b + o_leaves);
         t->extra = (const float *)(b + o_extra);
         t->bitsets = (const uint32_t *)(b + o_bits);
     }
@@ -227,13 +240,6 @@ static bool has_decision(const stage_t *st) {
         (st->kind == MML_CLASSIC_MAHALANOBIS && st->param == 1);
 }
 
-// Isolation forest: the offset stored after the leaves.
-static float iforest_offset(const stage_t *st) {
-    trees_t t;
-    trees_at(st->body, st->body_len, st->param, st->n_out, &t);
-    return t.extra[0];
-}
-
 // Whether score_samples exists (decision + an offset): OneClassSVM, IsolationForest; GMM's
 // log-likelihood; EllipticEnvelope's -mahalanobis.
 static bool has_score(const stage_t *st) {
@@ -257,15 +263,20 @@ static bool all_numbers(const float *v, uint64_t n) {
     return true;
 }
 
-// Trees: counts, ranges, and every node's feature, children, threshold (or bitset) and leaf.
+// Trees: counts, ranges, and every node's feature, children, threshold (or bitset) and leaf;
+// sparse leaves' ranges, classes and values. On success *out is the placed stage (its `plain`
+// set when no node carries a flag).
 static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t param,
-    uint32_t n_in, uint32_t n_out, mml_error_t *err) {
+    uint32_t n_in, uint32_t n_out, uint32_t version, bool classifier, trees_t *out,
+    mml_error_t *err) {
     if (avail < 12) {
         return bad(err, s, "trees header truncated");
     }
     uint32_t agg = param & 0xff, lk = (param >> 8) & 0xf;
-    if (agg > TREES_IFOREST || lk > 3 || (param & ~(0xfffu | TREES_CATEGORICAL | TREES_COMPACT)) ||
-        (agg == TREES_IFOREST && (n_out != 1 || lk != 0))) {
+    uint32_t flags = TREES_CATEGORICAL | TREES_COMPACT | (version >= 2 ? TREES_SPARSE : 0);
+    if (agg > TREES_IFOREST || lk > 3 || (param & ~(0xfffu | flags)) ||
+        (agg == TREES_IFOREST && (n_out != 1 || lk != 0)) ||
+        ((param & TREES_SPARSE) != 0 && agg != 0)) {
         return bad(err, s, "unknown tree aggregation, link or flags");
     }
     trees_t t;
@@ -282,6 +293,7 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
     if (t.root[0] != 0 || t.root[t.n_trees] != t.n_nodes || (t.compact && t.n_leaves > C_LEAF)) {
         return bad(err, s, "tree ranges do not cover the nodes");
     }
+    bool plain = true;
     for (uint32_t k = 0; k < t.n_trees; k++) {
         uint32_t first = t.root[k], end = t.root[k + 1];
         if (end <= first || (t.compact && end - first > C_LEAF)) {
@@ -291,7 +303,7 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
             bool ok;
             if (t.compact) {
                 // Children after their parent and inside the tree: every walk ends at a leaf.
-                const cnode_t *nd = &t.cnodes[i];
+                const cnode_t *nd = (const cnode_t *)t.nodes + i;
                 uint32_t local = i - first, size = end - first;
                 if (nd->feature == C_LEAF) {
                     ok = nd->value < t.n_leaves;
@@ -300,9 +312,10 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
                     ok = (nd->feature & 0x8000u) == 0 && (nd->feature & C_FEATURE_MASK) < n_in &&
                         nd->left > local && nd->right > local && nd->left < size &&
                         nd->right < size && nd->value < (cat ? t.n_bitsets : t.n_thr);
+                    plain = plain && nd->feature <= C_FEATURE_MASK;
                 }
             } else {
-                const node_t *nd = &t.nodes[i];
+                const node_t *nd = (const node_t *)t.nodes + i;
                 if (nd->feature < 0) {
                     ok = nd->left < t.n_leaves;
                 } else {
@@ -312,6 +325,7 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
                     ok = (uint32_t)(nd->feature & FEATURE_MASK) < n_in && nd->left > i &&
                         nd->right > i && nd->left < end && nd->right < end &&
                         (cat ? bits < t.n_bitsets : nd->threshold == nd->threshold);
+                    plain = plain && nd->feature <= FEATURE_MASK;
                 }
             }
             if (!ok) {
@@ -322,10 +336,37 @@ static mml_status_t check_trees(const uint8_t *body, uint64_t avail, uint32_t s,
             }
         }
     }
+    if (t.sparse) {
+        // Every leaf's pairs end (the last pair ends a leaf: a walk from any pair stops in the
+        // table); every class an output, every value a number.
+        const pair_t *pr = (const pair_t *)t.pairs;
+        if ((pr[t.n_leaves - 1].cls & PAIR_LAST) == 0) {
+            return bad(err, s, "sparse leaves: the last pair does not end a leaf");
+        }
+        for (uint32_t i = 0; i < t.n_leaves; i++) {
+            if ((pr[i].cls & ~PAIR_LAST) >= n_out || pr[i].value != pr[i].value) {
+                return bad(err, s, "sparse leaf: class out of range or NaN value");
+            }
+        }
+    }
+    // A forest classifier's leaves are class probabilities: never negative (predict's argmax
+    // relies on sums >= 0).
+    if (classifier && agg == 0) {
+        uint64_t n = t.sparse ? t.n_leaves : (uint64_t)t.n_leaves * t.leaf_width;
+        for (uint64_t i = 0; i < n; i++) {
+            float v = t.sparse ? ((const pair_t *)t.pairs)[i].value : t.leaves[i];
+            if (v < 0.0f) {
+                return bad(err, s, "negative class probability in a leaf");
+            }
+        }
+    }
     if (!all_numbers(t.thr, t.n_thr) ||
-        !all_numbers(t.leaves, (uint64_t)t.n_leaves * t.leaf_width + (agg != 0 ? n_out : 0))) {
+        !all_numbers(t.leaves, t.sparse ? 0 : (uint64_t)t.n_leaves * t.leaf_width) ||
+        !all_numbers(t.extra, agg != 0 ? n_out : 0)) {
         return bad(err, s, "NaN threshold or leaf value");
     }
+    t.plain = plain;
+    *out = t;
     return MML_OK;
 }
 
@@ -407,13 +448,14 @@ static uint64_t knn_at(const uint8_t *b, uint64_t avail, uint32_t param, uint32_
 }
 
 static mml_status_t check_stage(const uint8_t *body, uint64_t avail, uint32_t s, uint32_t kind,
-    uint32_t param, uint32_t n_in, uint32_t n_out, mml_error_t *err) {
+    uint32_t param, uint32_t n_in, uint32_t n_out, mml_classic_t *m, mml_error_t *err) {
     uint64_t need;
     switch (kind) {
         case MML_CLASSIC_SVM:
             return check_svm(body, avail, s, param, n_in, n_out, err);
-        case MML_CLASSIC_TREES:
-            return check_trees(body, avail, s, param, n_in, n_out, err);
+        case MML_CLASSIC_TREES: // only a last stage may be trees: m->trees is that stage's
+            return check_trees(body, avail, s, param, n_in, n_out, m->version,
+                m->task == MML_CLASSIC_CLASSIFIER, &m->trees, err);
         case MML_CLASSIC_LINEAR:
             if (param > 3) {
                 return bad(err, s, "unknown link function");
@@ -515,10 +557,10 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         return mml__fail(err, MML_ERR_INVALID_ARG, "classic model must be 4-byte aligned");
     }
     uint32_t version = rd16(b + 4), n_stages = rd16(b + 6), total = rd32(b + 8);
-    if (version != MML_CLASSIC_VERSION) {
+    if (version < MML_CLASSIC_VERSION_MIN || version > MML_CLASSIC_VERSION) {
         return mml__fail(err, MML_ERR_UNSUPPORTED,
-            "classic model format version %u: this build reads version %u", version,
-            (uint32_t)MML_CLASSIC_VERSION);
+            "classic model format version %u: this build reads versions %u to %u", version,
+            (uint32_t)MML_CLASSIC_VERSION_MIN, (uint32_t)MML_CLASSIC_VERSION);
     }
     if (total != len) {
         return mml__fail(err, MML_ERR_INVALID_MODEL,
@@ -527,6 +569,7 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
     }
     m->buf = b;
     m->len = total;
+    m->version = version;
     m->task = rd32(b + 12);
     m->n_features = rd32(b + 16);
     m->n_classes = rd32(b + 20);
@@ -563,7 +606,7 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
             return bad(err, s, "input width differs from the previous output");
         }
         mml_status_t st =
-            check_stage(p + STAGE_BYTES, size - STAGE_BYTES, s, kind, param, n_in, n_out, err);
+            check_stage(p + STAGE_BYTES, size - STAGE_BYTES, s, kind, param, n_in, n_out, m, err);
         if (st != MML_OK) {
             return st;
         }
@@ -587,6 +630,13 @@ mml_status_t mml_classic_load(mml_classic_t *m, const void *blob, size_t len, mm
         max_width = room > max_width ? (uint32_t)room : max_width;
         if (last) {
             m->model_kind = kind;
+            // A forest classifier (a mean of trees, two or more classes): predict's short path.
+            const trees_t *t = &m->trees;
+            m->forest = kind != MML_CLASSIC_TREES || (param & 0xff) != 0 || n_out < 2 ||
+                    m->task != MML_CLASSIC_CLASSIFIER
+                ? 0
+                : t->sparse && t->plain && !t->compact ? FOREST_SPARSE_FULL
+                                                       : FOREST_OTHER;
         }
     }
     if (off != len) {
@@ -619,7 +669,7 @@ uint32_t mml_classic_scratch_floats(const mml_classic_t *m) {
 }
 
 uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
-    stage_t last = *stage_at(m, m->n_stages - 1);
+    const stage_t *last = stage_at(m, m->n_stages - 1);
     switch (what) {
         case MML_CLASSIC_PREDICT:
             return m->task == MML_CLASSIC_REGRESSOR ? m->n_targets : 0;
@@ -627,22 +677,22 @@ uint32_t mml_classic_outputs(const mml_classic_t *m, mml_classic_what_t what) {
             if (m->task != MML_CLASSIC_CLASSIFIER) {
                 return 0;
             }
-            return stage_link(&last) != 0 || last.kind == MML_CLASSIC_KNN ||
-                    (last.kind == MML_CLASSIC_TREES && !has_decision(&last)) ||
-                    (last.kind == MML_CLASSIC_SVM && (svm_at(&last).flags & SVM_PROBA) != 0)
+            return stage_link(last) != 0 || last->kind == MML_CLASSIC_KNN ||
+                    (last->kind == MML_CLASSIC_TREES && !has_decision(last)) ||
+                    (last->kind == MML_CLASSIC_SVM && (svm_at(last).flags & SVM_PROBA) != 0)
                 ? m->n_classes
                 : 0;
         case MML_CLASSIC_DECISION:
-            return m->task == MML_CLASSIC_CLASSIFIER && has_decision(&last) ? last.n_out : 0;
+            return m->task == MML_CLASSIC_CLASSIFIER && has_decision(last) ? last->n_out : 0;
         case MML_CLASSIC_TRANSFORM:
-            if (last.kind == MML_CLASSIC_CENTROIDS && (last.param >> 8) == 1) {
-                return last.n_out; // KMeans: distances to the centers
+            if (last->kind == MML_CLASSIC_CENTROIDS && (last->param >> 8) == 1) {
+                return last->n_out; // KMeans: distances to the centers
             }
             return m->task == MML_CLASSIC_TRANSFORMER ? m->n_targets : 0;
         case MML_CLASSIC_SCORE:
-            return has_score(&last) ? 1 : 0;
+            return has_score(last) ? 1 : 0;
         case MML_CLASSIC_MAHALANOBIS_DIST:
-            return last.kind == MML_CLASSIC_MAHALANOBIS ? 1 : 0;
+            return last->kind == MML_CLASSIC_MAHALANOBIS ? 1 : 0;
         default:
             return 0;
     }
@@ -679,11 +729,10 @@ static bool go_left(const trees_t *t, const node_t *nd, const float *x) {
     return v <= nd->threshold || (v != v && missing_left);
 }
 
-// The leaf tree k reaches for x. Plain numeric splits (no flag bits in the feature word) take
-// the short path: one comparison per node.
+// The leaf tree k reaches for x (any node: flags included).
 static uint32_t tree_leaf(const trees_t *t, uint32_t k, const float *x) {
     if (t->compact) {
-        const cnode_t *base = t->cnodes + t->root[k], *nd = base;
+        const cnode_t *base = (const cnode_t *)t->nodes + t->root[k], *nd = base;
         const float *thr = t->thr;
         for (;;) {
             uint32_t f = nd->feature;
@@ -721,43 +770,96 @@ static uint32_t tree_leaf(const trees_t *t, uint32_t k, const float *x) {
     return nd->left;
 }
 
-// A trees stage's arrays for the run path: trees_at's layout, in 32 bits (load checked that
-// every offset fits), without the counts only load needs.
-static void trees_place(const stage_t *st, trees_t *t) {
-    const uint8_t *b = st->body;
-    uint32_t param = st->param;
-    t->agg = param & 0xff;
-    t->compact = (param & TREES_COMPACT) != 0;
-    uint32_t head = 12 + (t->compact ? 4 : 0) + ((param & TREES_CATEGORICAL) != 0 ? 4 : 0);
-    t->n_trees = rd32(b);
-    t->n_nodes = rd32(b + 4);
-    t->n_leaves = rd32(b + 8);
-    t->n_thr = t->compact ? rd32(b + 12) : 0;
-    t->leaf_width = t->agg != 0 ? 1 : st->n_out;
-    uint32_t o_thr = head + 4 * (t->n_trees + 1);
-    uint32_t o_nodes = o_thr + 4 * t->n_thr;
-    uint32_t o_leaves = o_nodes + (t->compact ? 8 : NODE_BYTES) * t->n_nodes;
-    uint32_t o_extra = o_leaves + 4 * t->n_leaves * t->leaf_width;
-    t->root = (const uint32_t *)(b + head);
-    t->thr = (const float *)(b + o_thr);
-    t->nodes = (const node_t *)(b + o_nodes);
-    t->cnodes = (const cnode_t *)(b + o_nodes);
-    t->leaves = (const float *)(b + o_leaves);
-    t->extra = (const float *)(b + o_extra);
-    t->bitsets = (const uint32_t *)(b + o_extra + (t->agg != 0 ? 4 * st->n_out : 0));
+// The walks of a plain stage (load checked that no node has a flag): a leaf has feature -1 (full
+// form) or 0xffff (compact), every other node is x[feature] <= threshold, NaN going right.
+static inline uint32_t walk_full(const node_t *nodes, uint32_t root, const float *x) {
+    const node_t *nd = nodes + root;
+    OPAQUE(nd);
+    int32_t f;
+    while ((f = nd->feature) >= 0) {
+        uint32_t c = x[f] <= nd->threshold ? nd->left : nd->right;
+        nd = nodes + c;
+        OPAQUE(nd);
+    }
+    return nd->left;
 }
 
-// Forests: out[j] = the sum of the trees' leaf rows, tree by tree in order (the same float
-// additions, in the same order, as adding each leaf row to out in turn), TREES_CHUNK trees at a
-// time so that each out[j] is loaded and stored once per chunk.
-#define TREES_CHUNK (16u)
-static void sum_leaves(const trees_t *t, uint32_t n_out, const float *x, float *out) {
-    const float *rows[TREES_CHUNK];
-    for (uint32_t j = 0; j < n_out; j++) {
-        out[j] = 0.0f;
+static inline uint32_t walk_compact(const cnode_t *base, const float *thr, const float *x) {
+    const cnode_t *nd = base;
+    uint32_t f;
+    while ((f = nd->feature) != C_LEAF) {
+        uint32_t c = x[f] <= thr[nd->value] ? nd->left : nd->right;
+        nd = base + c;
+        OPAQUE(nd);
     }
-    for (uint32_t k0 = 0; k0 < t->n_trees; k0 += TREES_CHUNK) {
-        uint32_t n = t->n_trees - k0 < TREES_CHUNK ? t->n_trees - k0 : TREES_CHUNK;
+    return nd->value;
+}
+
+// Sets n floats to 0 (a loop, two a step: the library's memset costs more for a few floats).
+static inline void zero(float *out, uint32_t n) {
+    float *end = out + n;
+    for (; out + 1 < end; out += 2) {
+        out[0] = 0.0f;
+        out[1] = 0.0f;
+        OPAQUE(out);
+    }
+    if (out < end) {
+        *out = 0.0f;
+    }
+}
+
+// A sparse leaf's pairs added to out (out[class] += value, in the leaf's order), from its first
+// pair to the one marked last.
+static inline void add_pairs(const trees_t *t, uint32_t leaf, float *out) {
+    const pair_t *p = (const pair_t *)t->pairs + leaf;
+    uint32_t c;
+    do {
+        OPAQUE(p);
+        c = p->cls;
+        out[c & ~PAIR_LAST] += p->value;
+        p++;
+    } while ((c & PAIR_LAST) == 0);
+}
+
+// Forests: out[j] = the sum of the trees' leaf rows, tree by tree in order. Sparse leaves skip
+// their zeros: adding 0.0f to a sum (>= +0.0) leaves it bit-identical, so the sums are the dense
+// form's. Dense leaves: TREES_CHUNK trees at a time so that each out[j] is loaded and stored once
+// per chunk (the same additions in the same order).
+#define TREES_CHUNK (16u)
+// The common forest (plain 16-byte nodes, sparse leaves) on its own: the walk's loop gets the
+// registers it needs.
+static NOINLINE void sum_sparse_full(const trees_t *t, uint32_t n_out, const float *x,
+    float *out) {
+    zero(out, n_out);
+    const node_t *nodes = t->nodes;
+    const uint32_t *root = t->root, *end = root + t->n_trees;
+    for (; root < end; root++) {
+        add_pairs(t, walk_full(nodes, *root, x), out);
+    }
+}
+
+static void sum_leaves(const trees_t *t, uint32_t n_out, const float *x, float *out) {
+    if (t->sparse && t->plain && !t->compact) {
+        sum_sparse_full(t, n_out, x, out);
+        return;
+    }
+    zero(out, n_out);
+    uint32_t n_trees = t->n_trees;
+    if (t->sparse) {
+        if (t->plain) {
+            for (uint32_t k = 0; k < n_trees; k++) {
+                add_pairs(t, walk_compact((const cnode_t *)t->nodes + t->root[k], t->thr, x), out);
+            }
+        } else {
+            for (uint32_t k = 0; k < n_trees; k++) {
+                add_pairs(t, tree_leaf(t, k, x), out);
+            }
+        }
+        return;
+    }
+    const float *rows[TREES_CHUNK];
+    for (uint32_t k0 = 0; k0 < n_trees; k0 += TREES_CHUNK) {
+        uint32_t n = n_trees - k0 < TREES_CHUNK ? n_trees - k0 : TREES_CHUNK;
         for (uint32_t k = 0; k < n; k++) {
             rows[k] = t->leaves + (size_t)tree_leaf(t, k0 + k, x) * n_out;
         }
@@ -773,30 +875,28 @@ static void sum_leaves(const trees_t *t, uint32_t n_out, const float *x, float *
 
 // votes: the caller wants only the class (mml_classic_predict_class): a forest's sums are left
 // undivided, predict_class resolves the argmax as the averaged values would.
-static void run_trees(const stage_t *st, const float *x, float *out, bool votes) {
-    trees_t t;
-    trees_place(st, &t);
-    if (t.agg != 0) {
+static void run_trees(const trees_t *t, uint32_t n_out, const float *x, float *out, bool votes) {
+    if (t->agg != 0) {
         // Boosting: bias, plus each tree's one leaf value (learning rate folded in) added to
         // output k % n_out (scikit-learn's stage order: one tree per class and stage).
-        bool iforest = t.agg == TREES_IFOREST;
-        for (uint32_t j = 0; j < st->n_out; j++) {
-            out[j] = iforest ? 0.0f : t.extra[j];
+        bool iforest = t->agg == TREES_IFOREST;
+        for (uint32_t j = 0; j < n_out; j++) {
+            out[j] = iforest ? 0.0f : t->extra[j];
         }
-        for (uint32_t k = 0; k < t.n_trees; k++) {
-            out[k % st->n_out] += t.leaves[tree_leaf(&t, k, x)];
+        for (uint32_t k = 0; k < t->n_trees; k++) {
+            out[k % n_out] += t->leaves[tree_leaf(t, k, x)];
         }
         if (iforest) {
             // The leaves hold path lengths / (n_trees c(max_samples)), the extra slot the offset:
             // score = -2^-(sum), decision = score - offset.
-            out[0] = -mml__expf(-out[0] * 0.693147182f) - t.extra[0];
+            out[0] = -mml__expf(-out[0] * 0.693147182f) - t->extra[0];
         }
         return;
     }
-    sum_leaves(&t, st->n_out, x, out);
-    if (t.n_trees > 1 && !votes) {
-        float inv = (float)t.n_trees;
-        for (uint32_t j = 0; j < st->n_out; j++) {
+    sum_leaves(t, n_out, x, out);
+    if (t->n_trees > 1 && !votes) {
+        float inv = (float)t->n_trees;
+        for (uint32_t j = 0; j < n_out; j++) {
             out[j] /= inv;
         }
     }
@@ -1261,13 +1361,14 @@ static void run_transform(const stage_t *st, const float *x, float *out) {
 
 // Runs every stage; returns where the last stage's raw output is (in scratch).
 // votes: see run_trees.
-static const float *run_stages(const mml_classic_t *m, const float *x, float *scratch, bool votes) {
+static const float *run_stages(const mml_classic_t *m, uint32_t n_stages, const float *x,
+    float *scratch, bool votes) {
     const float *in = x;
-    for (uint32_t s = 0; s < m->n_stages; s++) {
+    for (uint32_t s = 0; s < n_stages; s++) {
         const stage_t *st = stage_at(m, s);
         float *out = scratch + (s % 2) * m->max_width;
         if (st->kind == MML_CLASSIC_TREES) {
-            run_trees(st, in, out, votes);
+            run_trees(&m->trees, st->n_out, in, out, votes);
         } else if (st->kind == MML_CLASSIC_LINEAR) {
             run_linear(st, in, out);
         } else if (st->kind == MML_CLASSIC_DENSE) {
@@ -1298,19 +1399,19 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
     if (n == 0) {
         return MML_ERR_INVALID_ARG;
     }
-    const float *r = run_stages(m, x, scratch, false);
-    stage_t last = *stage_at(m, m->n_stages - 1);
-    if (what == MML_CLASSIC_PROBA && stage_link(&last) != 0) {
-        link(stage_link(&last), r, last.n_out, out);
-    } else if (what == MML_CLASSIC_PROBA && last.kind == MML_CLASSIC_SVM) {
-        svm_proba(&last, (float *)r, out); // r: the scratch run_stages wrote
-    } else if (last.kind == MML_CLASSIC_MAHALANOBIS && what != MML_CLASSIC_DECISION) {
+    const float *r = run_stages(m, m->n_stages, x, scratch, false);
+    const stage_t *last = stage_at(m, m->n_stages - 1);
+    if (what == MML_CLASSIC_PROBA && stage_link(last) != 0) {
+        link(stage_link(last), r, last->n_out, out);
+    } else if (what == MML_CLASSIC_PROBA && last->kind == MML_CLASSIC_SVM) {
+        svm_proba(last, (float *)r, out); // r: the scratch run_stages wrote
+    } else if (last->kind == MML_CLASSIC_MAHALANOBIS && what != MML_CLASSIC_DECISION) {
         out[0] = what == MML_CLASSIC_SCORE ? -r[1] : r[1]; // score_samples: -d2; mahalanobis: d2
-    } else if (what == MML_CLASSIC_SCORE && last.kind == MML_CLASSIC_GMM) {
-        out[0] = logsumexp(r, last.n_out);
+    } else if (what == MML_CLASSIC_SCORE && last->kind == MML_CLASSIC_GMM) {
+        out[0] = logsumexp(r, last->n_out);
     } else if (what == MML_CLASSIC_SCORE) {
         out[0] = r[0] +
-            (last.kind == MML_CLASSIC_SVM ? svm_at(&last).score_offset : iforest_offset(&last));
+            (last->kind == MML_CLASSIC_SVM ? svm_at(last).score_offset : m->trees.extra[0]);
     } else {
         memcpy(out, r, (size_t)n * sizeof(float));
     }
@@ -1321,12 +1422,25 @@ mml_status_t mml_classic_run(const mml_classic_t *m, mml_classic_what_t what, co
 // x -> x / n (n > 0, correctly rounded) never reverses an order, so the largest sum's class b
 // wins unless an earlier class's quotient rounds to the same value: only those j < b are divided.
 static uint32_t forest_argmax(const float *sums, uint32_t n, uint32_t n_trees) {
-    uint32_t best = 0;
-    for (uint32_t j = 1; j < n; j++) {
-        best = sums[j] > sums[best] ? j : best;
+    // The sums are >= +0.0, never -0.0 (load refuses a negative leaf in a forest classifier; +0.0
+    // + -0.0 is +0.0), and such floats order as their bits do as unsigned integers: the largest
+    // bits first, then the first sum with them.
+    uint32_t top = 0, bits, best, j;
+    for (j = 0; j < n; j++) {
+        memcpy(&bits, &sums[j], 4);
+        top = bits > top ? bits : top;
+    }
+    for (best = 0;; best++) {
+        memcpy(&bits, &sums[best], 4);
+        if (bits == top) {
+            break;
+        }
+    }
+    if (best == 0 || n_trees == 1) {
+        return best;
     }
     float inv = (float)n_trees, q = sums[best] / inv;
-    for (uint32_t j = 0; j < best; j++) {
+    for (j = 0; j < best; j++) {
         if (sums[j] / inv == q) {
             return j;
         }
@@ -1334,23 +1448,38 @@ static uint32_t forest_argmax(const float *sums, uint32_t n, uint32_t n_trees) {
     return best;
 }
 
+// A forest classifier's predict: the transforms before it, its undivided sums, their argmax.
+static NOINLINE uint32_t forest_predict(const mml_classic_t *m, const float *x, float *scratch) {
+    const trees_t *t = &m->trees;
+    uint32_t last_s = m->n_stages - 1, n = t->leaf_width;
+    float *sums = scratch;
+    if (last_s > 0) {
+        x = run_stages(m, last_s, x, scratch, false);
+        sums += (last_s % 2) * m->max_width;
+    }
+    if (m->forest == FOREST_SPARSE_FULL) {
+        sum_sparse_full(t, n, x, sums);
+    } else {
+        sum_leaves(t, n, x, sums);
+    }
+    return forest_argmax(sums, n, t->n_trees);
+}
+
 uint32_t mml_classic_predict_class(const mml_classic_t *m, const float *x, float *scratch) {
-    const stage_t *lp = stage_at(m, m->n_stages - 1);
-    uint32_t n = lp->n_out;
-    bool forest = lp->kind == MML_CLASSIC_TREES && (lp->param & 0xff) == 0 && n > 1;
-    const float *r = run_stages(m, x, scratch, forest);
-    if (forest) {
-        return forest_argmax(r, n, rd32(lp->body));
+    if (m->forest) {
+        return forest_predict(m, x, scratch);
     }
-    stage_t last = *lp;
-    if (last.kind == MML_CLASSIC_SVM && n > 1) {
-        return svm_vote(&last, r);
+    const stage_t *last = stage_at(m, m->n_stages - 1);
+    uint32_t n = last->n_out;
+    const float *r = run_stages(m, m->n_stages, x, scratch, false);
+    if (last->kind == MML_CLASSIC_SVM && n > 1) {
+        return svm_vote(last, r);
     }
-    if (last.kind == MML_CLASSIC_MAHALANOBIS ||
-        (last.kind == MML_CLASSIC_TREES && (last.param & 0xff) == TREES_IFOREST)) {
+    if (last->kind == MML_CLASSIC_MAHALANOBIS ||
+        (last->kind == MML_CLASSIC_TREES && (last->param & 0xff) == TREES_IFOREST)) {
         return r[0] >= 0.0f ? 1u : 0u; // EllipticEnvelope, IsolationForest: inlier when >= 0
     }
-    if (last.kind == MML_CLASSIC_CENTROIDS) { // the nearest (first on ties)
+    if (last->kind == MML_CLASSIC_CENTROIDS) { // the nearest (first on ties)
         uint32_t best = 0;
         for (uint32_t j = 1; j < n; j++) {
             best = r[j] < r[best] ? j : best;

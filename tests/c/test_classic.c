@@ -112,7 +112,7 @@ static void check_errors(void) {
     CHECK(mml_classic_load(&m, b, c->len, &err) == MML_ERR_UNSUPPORTED &&
             strstr(err.msg, "format version 7") != NULL,
         "version: %s", err.msg);
-    b[4] = 1;
+    b[4] = ((const uint8_t *)c->blob)[4]; // the version written
     b[0] = 'X';
     CHECK(mml_classic_load(&m, b, c->len, &err) == MML_ERR_INVALID_MODEL &&
             strstr(err.msg, "MMLC") != NULL,

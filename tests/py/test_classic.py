@@ -107,6 +107,27 @@ def test_call_forms(microml):
     assert isinstance(v, float) and close([v], reg[0].predict(reg[1][:1])).all()
 
 
+def test_one_sample_out_short_path(microml):
+    # f(x, out) with one float32 sample takes the short path on every face (CPython too): the same
+    # labels and values as the general path, the out object returned; a 2-D x of the same size
+    # still takes the general path and its message.
+    for name in ("forest_clf_digits", "svc_rbf_wine", "ridge_synth"):
+        est, X = cc.fitted(name)
+        m = microml.load(mmlsk.convert(est))
+        X32 = np.asarray(X[:20], dtype=np.float32)
+        for x in X32:
+            for meth in cc.methods(est):
+                want = np.asarray(getattr(m, meth)(x[None, :])).ravel()
+                tc = "i" if meth == "predict" and cc.is_classifier(est) else "f"
+                for out in (array.array(tc, [0] * len(want)), np.zeros(len(want), tc)):
+                    for xx in (x, array.array("f", x.tobytes())):
+                        assert getattr(m, meth)(xx, out) is out
+                        assert np.asarray(out).tobytes() == want.astype(tc).tobytes(), (name, meth)
+    m = microml.load(mmlsk.convert(cc.fitted("tree_clf_iris")[0]))
+    with pytest.raises(ValueError, match="X has 2 features per sample, the model takes 4"):
+        m.predict(np.zeros((2, 2), np.float32), array.array("i", [0]))
+
+
 def test_bad_input(microml):
     est, X = cc.fitted("tree_clf_iris")
     m = microml.load(mmlsk.convert(est))
@@ -141,8 +162,10 @@ def test_damaged_blobs(microml):
     for n in range(len(blob)):
         with pytest.raises(ValueError):
             microml.load(bytearray(blob[:n]) if n >= 4 else blob[:n])
-    with pytest.raises(NotImplementedError, match="format version 2: this build reads version 1"):
-        microml.load(blob[:4] + struct.pack("<H", 2) + blob[6:])
+    with pytest.raises(NotImplementedError, match="format version 3: this build reads versions 1 to 2"):
+        microml.load(blob[:4] + struct.pack("<H", 3) + blob[6:])
+    with pytest.raises(NotImplementedError, match="format version 0: this build reads versions 1 to 2"):
+        microml.load(blob[:4] + struct.pack("<H", 0) + blob[6:])
     with pytest.raises(NotImplementedError, match="kind 99"):
         microml.load(blob[:32 + 12] + struct.pack("<H", 99) + blob[32 + 14:])
     with pytest.raises(ValueError, match="padded"):
@@ -363,6 +386,85 @@ def test_compact_damaged(microml):
     struct.pack_into("<HHHH", b, nodes, 0xffff, n_leaves, 0, 0)
     with pytest.raises(ValueError, match="node 0: bad feature, child or threshold"):
         microml.load(b)
+
+
+# ---- sparse leaves (format version 2) ----------------------------------------------------------
+
+SPARSE_TREES = ["tree_clf_digits", "forest_clf_digits", "extra_clf_digits"]  # 10 classes
+
+
+def _dense(est, **kw):
+    """est converted with dense leaves (format version 2 without TREES_SPARSE)."""
+    try:
+        mmlsk._SPARSE_LEAVES = False
+        return mmlsk.convert(est, **kw)
+    finally:
+        mmlsk._SPARSE_LEAVES = True
+
+
+def _stage_param(blob):
+    n_classes = struct.unpack_from("<I", blob, 20)[0]
+    return struct.unpack_from("<H", blob, 32 + 4 * n_classes + 2)[0]
+
+
+@pytest.mark.parametrize("name", SPARSE_TREES)
+@pytest.mark.parametrize("compact", [None, "int16"])
+def test_sparse_leaves_identical(microml, name, compact):
+    # A forest's leaves as (class, value) pairs of their nonzero values: the sums skip only
+    # additions of 0.0, so predict_proba is bit-identical to the dense form's, on the thresholds too.
+    est, X = cc.fitted(name)
+    sparse, dense = mmlsk.convert(est, compact=compact), _dense(est, compact=compact)
+    assert _stage_param(sparse) & mmlsk.TREES_SPARSE and not _stage_param(dense) & mmlsk.TREES_SPARSE
+    assert len(sparse) < len(dense), (len(sparse), len(dense))
+    a, b = microml.load(sparse), microml.load(dense)
+    Xb = _boundary_inputs(est, X, np.random.default_rng(1))
+    for XX in (X, Xb):
+        pa, pb = a.predict_proba(XX), b.predict_proba(XX)
+        assert np.asarray(pa).tobytes() == np.asarray(pb).tobytes()
+        assert np.array_equal(a.predict(XX), b.predict(XX))
+        assert np.array_equal(a.predict(XX), est.predict(XX))
+
+
+def test_sparse_leaves_only_where_smaller():
+    # Regressors' and boosting's one-value leaves stay dense, and so do two classes' (a pure leaf
+    # is 8 bytes either way).
+    for name in ("extra_reg_synth", "gb_reg_diabetes", "iforest_breast", "forest_clf_breast"):
+        assert not _stage_param(mmlsk.convert(cc.fitted(name)[0])) & mmlsk.TREES_SPARSE, name
+
+
+def test_format_version_1_still_read(microml):
+    # Version 1 is version 2 without sparse leaves: a dense blob marked 1 loads and gives the same
+    # results; a sparse one marked 1 is refused.
+    est, X = cc.fitted("tree_clf_digits")
+    dense, sparse = _dense(est), mmlsk.convert(est)
+    assert struct.unpack_from("<H", dense, 4)[0] == 2
+    v1 = microml.load(dense[:4] + struct.pack("<H", 1) + dense[6:])
+    assert np.asarray(v1.predict_proba(X)).tobytes() == np.asarray(
+        microml.load(sparse).predict_proba(X)).tobytes()
+    with pytest.raises(ValueError, match="unknown tree aggregation, link or flags"):
+        microml.load(sparse[:4] + struct.pack("<H", 1) + sparse[6:])
+
+
+def test_sparse_leaves_damaged(microml):
+    # The pairs' classes, values and the last pair's end mark are checked on load; a leaf's
+    # reference (its first pair) as any leaf index.
+    est = cc.fitted("tree_clf_digits")[0]
+    blob = mmlsk.convert(est)
+    at = 32 + 4 * 10 + 16
+    n_trees, n_nodes, n_pairs = struct.unpack_from("<III", blob, at)
+    nodes = at + 12 + 4 * (n_trees + 1)
+    pairs = nodes + 16 * n_nodes
+    last = pairs + 8 * (n_pairs - 1)
+    assert struct.unpack_from("<I", blob, last)[0] & mmlsk.PAIR_LAST
+    leaf = next(i for i in range(n_nodes) if struct.unpack_from("<i", blob, nodes + 16 * i)[0] < 0)
+    cases = [(last, struct.unpack_from("<I", blob, last)[0] & 0xff, "does not end a leaf"),
+             (pairs, 10, "class out of range"), (pairs, 0x7fffffff, "class out of range"),
+             (pairs + 4, 0x7fc00000, "NaN value"), (nodes + 16 * leaf + 8, n_pairs, "node %d" % leaf)]
+    for off, v, msg in cases:
+        b = bytearray(blob)
+        struct.pack_into("<I", b, off, v)
+        with pytest.raises(ValueError, match=msg):
+            microml.load(b)
 
 
 # ---- covariance, SVC probabilities, categorical splits -----------------------------------------
