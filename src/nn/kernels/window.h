@@ -177,16 +177,17 @@ typedef struct {
 
 // The prepare of the 2-D pools (TFLite's PoolingPrepare): validates the op for int8, int16 or
 // float32, sets p->eval to eval_s8, eval_s16 or eval_f32 and, in FILL mode, fills the record.
-mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_s16,
-    mml__eval_fn eval_f32);
+// eval_s8: the op's int8 eval; the int16 and float32 evals are its dtype paths (MML_OP_DTYPE).
+mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8);
 
-// Defines `static mml_status_t NAME(ctx, data)`, the eval of a 2-D pool on element type T over an
-// mml__pool2d_t record d: for each output element (raster order, channel innermost) an ACC_T acc
-// starts at INIT, takes every input value v (a T) of the window clipped to the input through
-// STEP, and the output is FINISH, which may use acc, d and count (the values taken, > 0: with
-// dilation 1 no window lies wholly in the padding, see mml__window_t).
+// Defines `mml_status_t NAME(ctx, data)` (write `static` before it for a file-local one), the eval
+// of a 2-D pool on element type T over an mml__pool2d_t record d: for each output element (raster
+// order, channel innermost) an ACC_T acc starts at INIT, takes every input value v (a T) of the
+// window clipped to the input through STEP, and the output is FINISH, which may use acc, d and
+// count (the values taken, > 0: with dilation 1 no window lies wholly in the padding, see
+// mml__window_t).
 #define MML_POOL2D_EVAL(NAME, T, ACC_T, INIT, STEP, FINISH)                                        \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
+    mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                                     \
         const mml__pool2d_t *d = (const mml__pool2d_t *)data;                                      \
         const mml__window_t *w = &d->w;                                                            \
         const T *in = (const T *)mml__ptr(ctx, d->input);                                          \
