@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Every optimized int8 kernel variant against its `_ref` (src/nn/kernels/nn_s8.h) on random
 // shapes, strides, dilations, paddings, offsets and quantization parameters: outputs must be
-// byte-equal. On the host the Cortex-M DSP variants are compiled here with portable stand-ins
-// for the intrinsics (MML_ARM_DSP_EMULATE); built for a Cortex-M4 (tests/c/arm/, the QEMU
-// MPS2_AN386 board) the same file runs the real instructions.
+// byte-equal. The variants are called by their generic names (`_opt`, nn_s8.h), so the same file
+// tests whichever ISA's variants a build maps them to, on cases their `_suits` accepts. On the
+// host the Cortex-M DSP variants are compiled here with portable stand-ins for the intrinsics
+// (MML_ARM_DSP_EMULATE); built for a Cortex-M4 (tests/c/arm/, the QEMU MPS2_AN386 board) the same
+// file runs the real instructions.
 #if !defined(__ARM_FEATURE_DSP)
 #define MML_ARM_DSP_EMULATE 1
 #endif
@@ -159,7 +161,7 @@ static void test_conv(void) {
         const size_t n_out = (size_t)p.w.batches * p.w.out_h * p.w.out_w * p.out_c;
         void *b_in, *b_f;
         int8_t *in = alloc_s8(n_in, &b_in), *filter = alloc_s8(k * p.out_c, &b_f);
-        int8_t *o_ref = xmalloc(n_out), *o_arm = xmalloc(n_out);
+        int8_t *o_ref = xmalloc(n_out), *o_opt = xmalloc(n_out);
         int32_t *bias = xmalloc(4 * (size_t)p.out_c);
         int32_t *mult = xmalloc(4 * (size_t)p.out_c);
         int8_t *shift = xmalloc((size_t)p.out_c);
@@ -170,11 +172,11 @@ static void test_conv(void) {
         for (int32_t c = 0; c < p.out_c; c++) {
             bias[c] = (int32_t)(rnd() % 200001u) - 100000;
         }
-        void *scratch = xmalloc(mml__conv2d_s8_arm_scratch(&p));
+        void *scratch = xmalloc(mml__conv2d_s8_opt_scratch(&p));
         mml__conv2d_s8_ref(&p, in, filter, has_bias ? bias : NULL, o_ref);
-        memset(o_arm, 0x5A, n_out);
-        mml__conv2d_s8_arm(&p, in, filter, has_bias ? bias : NULL, o_arm, scratch);
-        if (memcmp(o_ref, o_arm, n_out) != 0 && bad++ < 5) {
+        memset(o_opt, 0x5A, n_out);
+        mml__conv2d_s8_opt(&p, in, filter, has_bias ? bias : NULL, o_opt, scratch);
+        if (memcmp(o_ref, o_opt, n_out) != 0 && bad++ < 5) {
             fprintf(stderr,
                 "conv: N%d %dx%dx%d -> %dx%dx%d filter %dx%d stride %d,%d dil %d,%d pad %d,%d\n",
                 (int)p.w.batches, (int)p.w.in_h, (int)p.w.in_w, (int)p.in_c, (int)p.w.out_h,
@@ -184,14 +186,14 @@ static void test_conv(void) {
         free(b_in);
         free(b_f);
         free(o_ref);
-        free(o_arm);
+        free(o_opt);
         free(bias);
         free(mult);
         free(shift);
         free(scratch);
         cases++;
     }
-    CHECK(bad == 0, "conv2d_s8_arm differs from _ref in %d of %d cases", bad, cases);
+    CHECK(bad == 0, "conv2d_s8_opt differs from _ref in %d of %d cases", bad, cases);
 }
 
 static void test_depthwise(void) {
@@ -214,7 +216,7 @@ static void test_depthwise(void) {
         const size_t n_out = (size_t)p.w.batches * p.w.out_h * p.w.out_w * p.out_c;
         void *b_in, *b_f;
         int8_t *in = alloc_s8(n_in, &b_in), *filter = alloc_s8(n_f, &b_f);
-        int8_t *o_ref = xmalloc(n_out), *o_arm = xmalloc(n_out);
+        int8_t *o_ref = xmalloc(n_out), *o_opt = xmalloc(n_out);
         int32_t *bias = xmalloc(4 * (size_t)p.out_c), *mult = xmalloc(4 * (size_t)p.out_c);
         int8_t *shift = xmalloc((size_t)p.out_c);
         fill_s8(in, n_in);
@@ -225,11 +227,11 @@ static void test_depthwise(void) {
             bias[c] = (int32_t)(rnd() % 200001u) - 100000;
         }
         mml__depthwise_conv2d_s8_ref(&p, in, filter, has_bias ? bias : NULL, o_ref);
-        memset(o_arm, 0x5A, n_out);
-        void *scratch = xmalloc(mml__depthwise_conv2d_s8_arm_scratch(&p));
-        mml__depthwise_conv2d_s8_arm(&p, in, filter, has_bias ? bias : NULL, o_arm, scratch);
+        memset(o_opt, 0x5A, n_out);
+        void *scratch = xmalloc(mml__depthwise_conv2d_s8_opt_scratch(&p));
+        mml__depthwise_conv2d_s8_opt(&p, in, filter, has_bias ? bias : NULL, o_opt, scratch);
         free(scratch);
-        if (memcmp(o_ref, o_arm, n_out) != 0 && bad++ < 5) {
+        if (memcmp(o_ref, o_opt, n_out) != 0 && bad++ < 5) {
             fprintf(stderr,
                 "depthwise: %dx%dx%d x%d filter %dx%d stride %d,%d dil %d,%d pad %d,%d\n",
                 (int)p.w.in_h, (int)p.w.in_w, (int)p.in_c, (int)p.depth_multiplier, (int)p.w.filt_h,
@@ -239,13 +241,13 @@ static void test_depthwise(void) {
         free(b_in);
         free(b_f);
         free(o_ref);
-        free(o_arm);
+        free(o_opt);
         free(bias);
         free(mult);
         free(shift);
         cases++;
     }
-    CHECK(bad == 0, "depthwise_conv2d_s8_arm differs from _ref in %d of %d cases", bad, cases);
+    CHECK(bad == 0, "depthwise_conv2d_s8_opt differs from _ref in %d of %d cases", bad, cases);
 }
 
 static void test_fully_connected(void) {
@@ -262,7 +264,7 @@ static void test_fully_connected(void) {
         const size_t n_out = (size_t)p.batches * p.units;
         void *b_in, *b_w;
         int8_t *in = alloc_s8(n_in, &b_in), *weights = alloc_s8(n_w, &b_w);
-        int8_t *o_ref = xmalloc(n_out), *o_arm = xmalloc(n_out);
+        int8_t *o_ref = xmalloc(n_out), *o_opt = xmalloc(n_out);
         int32_t *bias = xmalloc(4 * (size_t)p.units);
         int32_t *mult = xmalloc(4 * (size_t)p.units);
         int8_t *shift = xmalloc(p.units);
@@ -273,24 +275,24 @@ static void test_fully_connected(void) {
         for (uint32_t c = 0; c < p.units; c++) {
             bias[c] = (int32_t)(rnd() % 200001u) - 100000;
         }
-        void *scratch = xmalloc(mml__fully_connected_s8_arm_scratch(&p));
+        void *scratch = xmalloc(mml__fully_connected_s8_opt_scratch(&p));
         mml__fully_connected_s8_ref(&p, in, weights, has_bias ? bias : NULL, o_ref);
-        memset(o_arm, 0x5A, n_out);
-        mml__fully_connected_s8_arm(&p, in, weights, has_bias ? bias : NULL, o_arm, scratch);
-        if (memcmp(o_ref, o_arm, n_out) != 0 && bad++ < 5) {
+        memset(o_opt, 0x5A, n_out);
+        mml__fully_connected_s8_opt(&p, in, weights, has_bias ? bias : NULL, o_opt, scratch);
+        if (memcmp(o_ref, o_opt, n_out) != 0 && bad++ < 5) {
             fprintf(stderr, "fully connected: %u x %u -> %u\n", (unsigned)p.batches,
                 (unsigned)p.depth, (unsigned)p.units);
         }
         free(b_in);
         free(b_w);
         free(o_ref);
-        free(o_arm);
+        free(o_opt);
         free(bias);
         free(mult);
         free(shift);
         free(scratch);
     }
-    CHECK(bad == 0, "fully_connected_s8_arm differs from _ref in %d of %d cases", bad,
+    CHECK(bad == 0, "fully_connected_s8_opt differs from _ref in %d of %d cases", bad,
         KERNEL_CASES);
 }
 

@@ -29,7 +29,7 @@ typedef struct {
     uint8_t per_channel; // hybrid: per-channel path (asymmetric input, acc * scale * factor)
     uint8_t oc_scales;   // hybrid: one weight scale per output channel (else one for all)
     uint32_t scratch;    // hybrid: location of the per-batch scales, offsets and int8 input;
-                         // eval_s8_arm: its scratch
+                         // eval_s8_opt: its scratch
     uint32_t scales;     // hybrid: location of the 1 or out_c float weight scales
     uint8_t bias_size;   // int16: 8 (int64 bias) or 4 (int32 bias or none: int32 sums)
     // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
@@ -139,12 +139,12 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
-#if MML_ARCH_ARM_DSP
-static mml_status_t eval_s8_arm(const mml_eval_ctx_t *ctx, void *data) {
+#if MML_ARCH_OPT
+static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
     const conv_t *d = (const conv_t *)data;
     mml__conv_s8_t k;
     params_s8(d, &k);
-    mml__conv2d_s8_arm(&k, (const int8_t *)mml__ptr(ctx, d->input),
+    mml__conv2d_s8_opt(&k, (const int8_t *)mml__ptr(ctx, d->input),
         (const int8_t *)mml__ptr(ctx, d->filter),
         d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL,
         (int8_t *)mml__ptr(ctx, d->output), mml__ptr(ctx, d->scratch));
@@ -256,14 +256,15 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
             return st;
         }
         p->eval = eval_s8;
-#if MML_ARCH_ARM_DSP
-        // The DSP variant: convolutions without groups.
-        if (filt_c == in_c) {
-            mml__conv_s8_t k = {0};
-            k.w = w;
-            k.in_c = in_c;
-            p->eval = eval_s8_arm;
-            mml__prep_scratch(p, mml__conv2d_s8_arm_scratch(&k));
+#if MML_ARCH_OPT
+        mml__conv_s8_t k = {0};
+        k.w = w;
+        k.in_c = in_c;
+        k.out_c = out_c;
+        k.filt_c = filt_c;
+        if (mml__conv2d_s8_opt_suits(&k)) {
+            p->eval = eval_s8_opt;
+            mml__prep_scratch(p, mml__conv2d_s8_opt_scratch(&k));
         }
 #endif
     } else if (in.dtype == MML_INT16) {
@@ -352,8 +353,8 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         mml__conv_quant_tail(p, &in, &filter, &out, n_quant, d + 1, &d->input_offset,
             &d->output_offset);
     }
-#if MML_ARCH_ARM_DSP
-    if (p->eval == eval_s8_arm) {
+#if MML_ARCH_OPT
+    if (p->eval == eval_s8_opt) {
         d->scratch = mml__prep_scratch_loc(p);
     }
 #endif

@@ -26,8 +26,8 @@ typedef struct {
     int32_t act_min, act_max;   // int8/int16: quantized clamp bounds
     float act_min_f, act_max_f; // float32
     uint8_t has_bias;
-#if MML_ARCH_ARM_DSP
-    uint32_t scratch; // int8 variant: location of its scratch (if it asks for one)
+#if MML_ARCH_OPT
+    uint32_t scratch; // eval_s8_opt: location of its scratch (if it asks for one)
 #endif
     // int8/int16: out_c multipliers (int32), then out_c shifts (int8) follow.
 } dwconv_t;
@@ -103,8 +103,7 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
     }
 
 // The int8 kernels (nn_s8.h): the reference, or the variant mml_arch.h builds and prepare picks.
-static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
-    const dwconv_t *d = (const dwconv_t *)data;
+static void params_s8(const dwconv_t *d, mml__conv_s8_t *k_out) {
     mml__conv_s8_t k;
     k.w = d->w;
     k.in_c = d->in_c;
@@ -117,19 +116,32 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     k.q.act_max = d->act_max;
     k.q.mult = dwconv_quant(d);
     k.q.shift = dwconv_quant_shift(d);
-    const int8_t *in = (const int8_t *)mml__ptr(ctx, d->input);
-    const int8_t *filter = (const int8_t *)mml__ptr(ctx, d->filter);
-    const int32_t *bias = d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL;
-    int8_t *out = (int8_t *)mml__ptr(ctx, d->output);
-#if MML_ARCH_ARM_DSP
-    if (k.depth_multiplier == 1 || k.depth_multiplier % 4 == 0) {
-        mml__depthwise_conv2d_s8_arm(&k, in, filter, bias, out, mml__ptr(ctx, d->scratch));
-        return MML_OK;
-    }
-#endif
-    mml__depthwise_conv2d_s8_ref(&k, in, filter, bias, out);
+    *k_out = k;
+}
+
+static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+    const dwconv_t *d = (const dwconv_t *)data;
+    mml__conv_s8_t k;
+    params_s8(d, &k);
+    mml__depthwise_conv2d_s8_ref(&k, (const int8_t *)mml__ptr(ctx, d->input),
+        (const int8_t *)mml__ptr(ctx, d->filter),
+        d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL,
+        (int8_t *)mml__ptr(ctx, d->output));
     return MML_OK;
 }
+
+#if MML_ARCH_OPT
+static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
+    const dwconv_t *d = (const dwconv_t *)data;
+    mml__conv_s8_t k;
+    params_s8(d, &k);
+    mml__depthwise_conv2d_s8_opt(&k, (const int8_t *)mml__ptr(ctx, d->input),
+        (const int8_t *)mml__ptr(ctx, d->filter),
+        d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL,
+        (int8_t *)mml__ptr(ctx, d->output), mml__ptr(ctx, d->scratch));
+    return MML_OK;
+}
+#endif
 
 // 16x8: int64 sums (wrapping here), an int64 bias or none, the int64 requantization, as
 // TFLite's DepthwiseConvPerChannel for int16.
@@ -194,12 +206,17 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
             return st;
         }
         p->eval = eval_s8;
-#if MML_ARCH_ARM_DSP
+#if MML_ARCH_OPT
         mml__conv_s8_t k = {0};
         k.w = w;
+        k.in_c = in_c;
         k.out_c = out_c;
+        k.filt_c = 1;
         k.depth_multiplier = dm;
-        mml__prep_scratch(p, mml__depthwise_conv2d_s8_arm_scratch(&k));
+        if (mml__depthwise_conv2d_s8_opt_suits(&k)) {
+            p->eval = eval_s8_opt;
+            mml__prep_scratch(p, mml__depthwise_conv2d_s8_opt_scratch(&k));
+        }
 #endif
     } else if (in.dtype == MML_INT16) {
         if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
@@ -239,8 +256,10 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     d->in_c = in_c;
     d->out_c = out_c;
     d->depth_multiplier = dm;
-#if MML_ARCH_ARM_DSP
-    d->scratch = mml__prep_scratch_loc(p);
+#if MML_ARCH_OPT
+    if (p->eval == eval_s8_opt) {
+        d->scratch = mml__prep_scratch_loc(p);
+    }
 #endif
     d->act_min = act_min;
     d->act_max = act_max;

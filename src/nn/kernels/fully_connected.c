@@ -64,12 +64,12 @@ static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
-#if MML_ARCH_ARM_DSP
-static mml_status_t eval_s8_arm(const mml_eval_ctx_t *ctx, void *data) {
+#if MML_ARCH_OPT
+static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
     const fc_t *d = (const fc_t *)data;
     mml__fc_s8_t k;
     params_s8(d, &k);
-    mml__fully_connected_s8_arm(&k, (const int8_t *)mml__ptr(ctx, d->input),
+    mml__fully_connected_s8_opt(&k, (const int8_t *)mml__ptr(ctx, d->input),
         (const int8_t *)mml__ptr(ctx, d->weights),
         d->has_bias ? (const int32_t *)mml__ptr(ctx, d->bias) : NULL,
         (int8_t *)mml__ptr(ctx, d->output), mml__ptr(ctx, d->scratch));
@@ -223,14 +223,16 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         }
         n_quant = w.scales.n;
         p->eval = eval_s8;
-#if MML_ARCH_ARM_DSP
-        // The DSP variant: weights zero point 0 (TFLite's int8 models).
-        if (mml__tensor_zero_point(p->m, &w, 0) == 0) {
-            mml__fc_s8_t k = {0};
-            k.depth = depth;
-            k.units = units;
-            p->eval = eval_s8_arm;
-            mml__prep_scratch(p, mml__fully_connected_s8_arm_scratch(&k));
+#if MML_ARCH_OPT
+        mml__fc_s8_t k = {0};
+        k.batches = batches;
+        k.depth = depth;
+        k.units = units;
+        k.weights_offset = -mml__tensor_zero_point(p->m, &w, 0);
+        k.per_channel = w.scales.n != 1;
+        if (mml__fully_connected_s8_opt_suits(&k)) {
+            p->eval = eval_s8_opt;
+            mml__prep_scratch(p, mml__fully_connected_s8_opt_scratch(&k));
         }
 #endif
     } else if (in.dtype == MML_INT16) {
@@ -315,8 +317,8 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         d->n_quant = n_quant;
         mml__conv_multipliers(p, &in, &w, &out, n_quant, fc_mult(d), fc_shift(d));
     }
-#if MML_ARCH_ARM_DSP
-    if (p->eval == eval_s8_arm) {
+#if MML_ARCH_OPT
+    if (p->eval == eval_s8_opt) {
         d->scratch = mml__prep_scratch_loc(p);
     }
 #endif

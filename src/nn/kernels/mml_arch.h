@@ -46,4 +46,12 @@
 #define MML_ARCH_ARM_DSP 0
 #endif
 
+// Whether this build has optimized variants at all: at most one ISA's set per build (nn_s8.h maps
+// the generic `_opt` names the ops call onto that ISA's functions).
+#if MML_ARCH_ARM_DSP
+#define MML_ARCH_OPT 1
+#else
+#define MML_ARCH_OPT 0
+#endif
+
 #endif // MICROML_NN_KERNELS_MML_ARCH_H

@@ -72,4 +72,26 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
     const int32_t *bias, int8_t *out, void *scratch);
 #endif
 
+// The build's optimized variants (MML_ARCH_OPT): the ops and tests/c/test_kernels.c call only
+// these names. Each ISA maps them onto its own functions and says which parameters its
+// variants take (`_suits`, checked once at prepare; the others run `_ref`). `_scratch` gives the
+// arena scratch a variant needs for those parameters (bytes, 4-aligned; 0 for none).
+#if MML_ARCH_ARM_DSP
+#define mml__conv2d_s8_opt mml__conv2d_s8_arm
+#define mml__conv2d_s8_opt_scratch mml__conv2d_s8_arm_scratch
+#define mml__depthwise_conv2d_s8_opt mml__depthwise_conv2d_s8_arm
+#define mml__depthwise_conv2d_s8_opt_scratch mml__depthwise_conv2d_s8_arm_scratch
+#define mml__fully_connected_s8_opt mml__fully_connected_s8_arm
+#define mml__fully_connected_s8_opt_scratch mml__fully_connected_s8_arm_scratch
+static inline int mml__conv2d_s8_opt_suits(const mml__conv_s8_t *p) {
+    return p->filt_c == p->in_c; // no groups
+}
+static inline int mml__depthwise_conv2d_s8_opt_suits(const mml__conv_s8_t *p) {
+    return p->depth_multiplier == 1 || p->depth_multiplier % 4 == 0;
+}
+static inline int mml__fully_connected_s8_opt_suits(const mml__fc_s8_t *p) {
+    return p->weights_offset == 0; // TFLite's int8 models
+}
+#endif
+
 #endif // MICROML_NN_KERNELS_NN_S8_H
