@@ -12,9 +12,17 @@
 //                                         mml__prep_dtype_eval; a build links it only if
 //                                         MML_DTYPE_ON(NAME, PATH) (mml_config.h)
 MML_OP(FULLY_CONNECTED, mml__prepare_fully_connected)
+MML_OP_DTYPE(FULLY_CONNECTED, S16, mml__fully_connected_eval_s16)
+MML_OP_DTYPE(FULLY_CONNECTED, F32, mml__fully_connected_eval_f32)
+MML_OP_DTYPE(FULLY_CONNECTED, HYBRID, mml__fully_connected_eval_hybrid)
 // convolution and pooling
 MML_OP(CONV_2D, mml__prepare_conv2d)
+MML_OP_DTYPE(CONV_2D, S16, mml__conv2d_eval_s16)
+MML_OP_DTYPE(CONV_2D, F32, mml__conv2d_eval_f32)
+MML_OP_DTYPE(CONV_2D, HYBRID, mml__conv2d_eval_hybrid)
 MML_OP(DEPTHWISE_CONV_2D, mml__prepare_depthwise_conv2d)
+MML_OP_DTYPE(DEPTHWISE_CONV_2D, S16, mml__depthwise_conv2d_eval_s16)
+MML_OP_DTYPE(DEPTHWISE_CONV_2D, F32, mml__depthwise_conv2d_eval_f32)
 MML_OP(TRANSPOSE_CONV, mml__prepare_transpose_conv)
 MML_OP(AVERAGE_POOL_2D, mml__prepare_average_pool2d)
 MML_OP_DTYPE(AVERAGE_POOL_2D, S16, mml__average_pool2d_eval_s16)
