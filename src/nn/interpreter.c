@@ -115,6 +115,7 @@ static mml_status_t run_prepare(const mml_model_t *m, const mml__op_t *op, mml_p
     p->scratch_bytes = 0;
     p->persist_bytes = 0;
     p->macs = 0;
+    p->dtype_path = MML_DTYPE_PATH_NONE;
     mml_status_t st = prepare(p);
     if (st == MML_OK && !p->eval) {
         st = op_fail(err, MML_ERR_UNSUPPORTED, op, "no kernel for these types");
@@ -515,6 +516,13 @@ mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t index, mml_op_info
     info->version = op.version;
     bool listed;
     info->supported = mml__kernel_find(&op, &listed) != NULL;
+    mml_prep_t p;
+    mml_error_t e;
+    memset(&p, 0, sizeof(p));
+    if (info->supported) { // the path its prepare asks for, even if this build has no eval for it
+        run_prepare(m, &op, &p, MML_PREP_CHECK, &e);
+        info->dtype_path = p.dtype_path;
+    }
     info->n_inputs = (uint8_t)(op.inputs.n > 255 ? 255 : op.inputs.n);
     info->n_outputs = (uint8_t)(op.outputs.n > 255 ? 255 : op.outputs.n);
     info->subgraph = (uint8_t)op.subgraph;

@@ -53,6 +53,7 @@ typedef struct mml_prep {
     uint32_t scratch_bytes; // one scratch buffer live during this op's eval
     uint32_t state_bytes;   // state kept across invocations (mml__prep_state)
     uint64_t macs;          // multiply-accumulates per invocation (for reports)
+    uint8_t dtype_path;     // mml_dtype_path_t asked of mml__prep_dtype_eval (for reports)
     // Interpreter bookkeeping.
     uint32_t persist_bytes;             // requested so far
     uint8_t *persist_base;              // FILL: arena
@@ -134,8 +135,7 @@ mml__prepare_fn mml__kernel_find(const mml__op_t *op, bool *listed);
 // S16: input 0 is int16; F32: input 0 is float32 and input 1 (if any) is not int8; HYBRID:
 // input 0 is float32 and input 1 is int8 (dynamic-range weights). A kernel's prepare must pick
 // its path by the same rule.
-enum { MML_PATH_S16 = 0, MML_PATH_F32 = 1, MML_PATH_HYBRID = 2 };
-
+// The path values: mml_dtype_path_t (mml_model.h).
 typedef struct {
     int32_t builtin_code;
     uint8_t path;

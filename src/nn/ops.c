@@ -60,7 +60,7 @@ static const mml__dtype_eval_t dtype_evals[] = {
 #define MML_OP(NAME, prepare)
 #define MML_CUSTOM_OP(NAME, code, prepare)
 #define MML_OP_DTYPE(NAME, PATH, eval)                                                             \
-    MML__OPS_IF(MML_DTYPE_ON(NAME, PATH), {MML_OP_##NAME, MML_PATH_##PATH, eval}, )
+    MML__OPS_IF(MML_DTYPE_ON(NAME, PATH), {MML_OP_##NAME, MML_DTYPE_PATH_##PATH, eval}, )
 #include "nn/op_list.h"
 #undef MML_OP
 #undef MML_CUSTOM_OP
@@ -79,8 +79,9 @@ mml__prepare_fn mml__kernel_find(const mml__op_t *op, bool *listed) {
     }
     bool off = false;
     if (op->builtin_code != MML_OP_CUSTOM) {
-        off = op->builtin_code >= 0 && op->builtin_code < 256 &&
-            memchr(off_builtins, op->builtin_code, sizeof(off_builtins) - 1) != NULL;
+        for (const uint8_t *c = off_builtins; *c != MML_OP_CUSTOM && !off; c++) {
+            off = *c == op->builtin_code;
+        }
     } else if (op->custom_name) {
         for (const char *s = off_customs; *s && !off; s += strlen(s) + 1) {
             off = strcmp(s, op->custom_name) == 0;

@@ -282,7 +282,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 input with %s bias unsupported",
                 mml_dtype_name((mml_dtype_t)bias.dtype));
         }
-        if ((st = mml__prep_dtype_eval(p, MML_PATH_S16)) != MML_OK) {
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S16)) != MML_OK) {
             return st;
         }
     } else if (in.dtype == MML_FLOAT32 && filter.dtype == MML_INT8) {
@@ -305,7 +305,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input too large");
         }
         mml__prep_scratch(p, 8u * (uint32_t)w.batches + in.elems);
-        if ((st = mml__prep_dtype_eval(p, MML_PATH_HYBRID)) != MML_OK) {
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_HYBRID)) != MML_OK) {
             return st;
         }
     } else if (in.dtype == MML_FLOAT32) {
@@ -314,7 +314,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         if (st != MML_OK) {
             return st;
         }
-        if ((st = mml__prep_dtype_eval(p, MML_PATH_F32)) != MML_OK) {
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
             return st;
         }
     } else {

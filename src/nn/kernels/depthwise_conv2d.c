@@ -229,7 +229,7 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
                 MML_OK) {
             return st;
         }
-        if ((st = mml__prep_dtype_eval(p, MML_PATH_S16)) != MML_OK) {
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S16)) != MML_OK) {
             return st;
         }
     } else if (in.dtype == MML_FLOAT32) {
@@ -238,7 +238,7 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
         if (st != MML_OK) {
             return st;
         }
-        if ((st = mml__prep_dtype_eval(p, MML_PATH_F32)) != MML_OK) {
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
             return st;
         }
     } else {

@@ -246,7 +246,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
                 mml_dtype_name((mml_dtype_t)bias.dtype));
         }
         n_quant = w.scales.n;
-        if ((st = mml__prep_dtype_eval(p, MML_PATH_S16)) != MML_OK) {
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S16)) != MML_OK) {
             return st;
         }
     } else if (in.dtype == MML_FLOAT32 && w.dtype == MML_INT8) {
@@ -262,7 +262,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input too large");
         }
         mml__prep_scratch(p, 8u * batches + in.elems);
-        if ((st = mml__prep_dtype_eval(p, MML_PATH_HYBRID)) != MML_OK) {
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_HYBRID)) != MML_OK) {
             return st;
         }
     } else if (in.dtype == MML_FLOAT32) {
@@ -271,7 +271,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
             (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
             return st;
         }
-        if ((st = mml__prep_dtype_eval(p, MML_PATH_F32)) != MML_OK) {
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
             return st;
         }
     } else {

@@ -217,13 +217,13 @@ mml_status_t mml__prepare_softmax(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "beta * input scale out of range");
         }
         mml__quantize_multiplier(m, &r.mult, &r.left_shift);
-        if ((st = mml__prep_dtype_eval(p, MML_PATH_S16)) != MML_OK) {
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S16)) != MML_OK) {
             return st;
         }
         p->inplace = 1;
     } else if (in.dtype == MML_FLOAT32 && out.dtype == MML_FLOAT32) {
         r.beta = beta;
-        if ((st = mml__prep_dtype_eval(p, MML_PATH_F32)) != MML_OK) {
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
             return st;
         }
         p->inplace = 1;

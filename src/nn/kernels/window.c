@@ -246,7 +246,7 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8) {
     }
     p->eval = eval_s8;
     if (in.dtype != MML_INT8 &&
-        (st = mml__prep_dtype_eval(p, in.dtype == MML_INT16 ? MML_PATH_S16 : MML_PATH_F32)) !=
+        (st = mml__prep_dtype_eval(p, in.dtype == MML_INT16 ? MML_DTYPE_PATH_S16 : MML_DTYPE_PATH_F32)) !=
             MML_OK) {
         return st;
     }
