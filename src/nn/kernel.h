@@ -19,6 +19,15 @@
 #include "core/status.h"
 #include "core/tflite.h"
 
+// MML__PREPARE before the declaration of a function that runs at prepare time only (the ops'
+// prepares, the helpers that take an mml_prep_t): GCC's `cold` compiles it for size, as the rest
+// of the core, even in the kernel files built with -O2 for their evals.
+#if defined(__GNUC__)
+#define MML__PREPARE __attribute__((cold))
+#else
+#define MML__PREPARE
+#endif
+
 // Where a tensor's bytes are: in the arena (offset) or, with MML_LOC_MODEL set, in the model.
 #define MML_LOC_MODEL (0x80000000u)
 
