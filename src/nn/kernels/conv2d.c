@@ -153,16 +153,21 @@ static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
 }
 #endif
 
+#if MML_DTYPE_ON(CONV_2D, S16)
 // 16x8: int16 input, int8 filter, an int64 or int32 bias or none (bias_size: see mml__out_s16).
 CONV_EVAL(mml__conv2d_eval_s16, int16_t, int8_t, uint8_t, uint64_t,
           const int32_t act_min = d->act_min;
           const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
           const int8_t *shift = conv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
           mml__out_s16(acc, bias, oc, d->bias_size, mult[oc], shift[oc], act_min, act_max))
+#endif
 
+#if MML_DTYPE_ON(CONV_2D, F32)
 CONV_EVAL(mml__conv2d_eval_f32, float, float, float, float, (void)0, acc += x * f,
     clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
+#endif
 
+#if MML_DTYPE_ON(CONV_2D, HYBRID)
 // Float input and output with int8 weights ("hybrid", dynamic-range quantized models), as
 // TFLite's conv.cc runs them (docs/quantization.md, "Hybrid ops"): each batch of the input is
 // quantized to int8 at run time (mml__hybrid_quantize), the int8 loops of eval_s8 accumulate
@@ -203,6 +208,7 @@ mml_status_t mml__conv2d_eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
     dq.input = d->scratch + 8u * (uint32_t)w->batches;
     return eval_hybrid_q(ctx, &dq);
 }
+#endif
 
 mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     mml__tensor_t in, filter, bias, out;

@@ -144,6 +144,7 @@ static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
 }
 #endif
 
+#if MML_DTYPE_ON(DEPTHWISE_CONV_2D, S16)
 // 16x8: int64 sums (wrapping here), an int64 bias or none, the int64 requantization, as
 // TFLite's DepthwiseConvPerChannel for int16.
 DWCONV_EVAL(mml__depthwise_conv2d_eval_s16, int16_t, int8_t, uint8_t, uint64_t,
@@ -151,13 +152,16 @@ DWCONV_EVAL(mml__depthwise_conv2d_eval_s16, int16_t, int8_t, uint8_t, uint64_t,
             const int32_t act_max = d->act_max; const int32_t *mult = dwconv_quant(d);
             const int8_t *shift = dwconv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
             mml__out_s16(acc, bias, oc, 8, mult[oc], shift[oc], act_min, act_max))
+#endif
 
+#if MML_DTYPE_ON(DEPTHWISE_CONV_2D, F32)
 static inline float clamp_f32(const dwconv_t *d, float v) {
     return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
 }
 
 DWCONV_EVAL(mml__depthwise_conv2d_eval_f32, float, float, float, float, (void)0, acc += x * f,
     clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
+#endif
 
 mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     mml__tensor_t in, filter, bias, out;

@@ -77,6 +77,7 @@ static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
 }
 #endif
 
+#if MML_DTYPE_ON(FULLY_CONNECTED, S16)
 // 16x8 (TFLite's int16 FullyConnected / FullyConnectedPerChannel): the sum of (w + w_offset) * x
 // (the weights offset is TFLite's per-tensor one, 0 per channel) with an int64 or int32 bias or
 // none, requantized as mml__out_s16 says for bias_size.
@@ -105,7 +106,9 @@ mml_status_t mml__fully_connected_eval_s16(const mml_eval_ctx_t *ctx, void *data
     }
     return MML_OK;
 }
+#endif
 
+#if MML_DTYPE_ON(FULLY_CONNECTED, F32)
 mml_status_t mml__fully_connected_eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     const fc_t *d = (const fc_t *)data;
     const float *in = (const float *)mml__ptr(ctx, d->input);
@@ -129,7 +132,9 @@ mml_status_t mml__fully_connected_eval_f32(const mml_eval_ctx_t *ctx, void *data
     }
     return MML_OK;
 }
+#endif
 
+#if MML_DTYPE_ON(FULLY_CONNECTED, HYBRID)
 // Float input and output with int8 weights ("hybrid"), as TFLite's fully_connected.cc EvalHybrid
 // (docs/quantization.md, "Hybrid ops"): each batch row quantized to int8 at run time
 // (symmetric, or asymmetric with asymmetric_quantize_inputs), factor *= weight scale, then
@@ -176,6 +181,7 @@ mml_status_t mml__fully_connected_eval_hybrid(const mml_eval_ctx_t *ctx, void *d
     }
     return MML_OK;
 }
+#endif
 
 mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     mml__tensor_t in, w, bias, out;

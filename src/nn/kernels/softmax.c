@@ -83,6 +83,7 @@ static mml_status_t eval_s8_s16(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
+#if MML_DTYPE_ON(SOFTMAX, S16)
 // TFLite's LUTLookup on a 513-entry int16 table over the int16 range: the entry at value's top 9
 // bits plus the slope to the next one times its low 7 bits, rounded.
 static int16_t lut_s16(const int16_t *lut, int16_t value) {
@@ -133,7 +134,9 @@ mml_status_t mml__softmax_eval_s16(const mml_eval_ctx_t *ctx, void *data) {
     }
     return MML_OK;
 }
+#endif
 
+#if MML_DTYPE_ON(SOFTMAX, F32)
 mml_status_t mml__softmax_eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     const softmax_t *d = (const softmax_t *)data;
     for (uint32_t i = 0; i < d->outer; i++) {
@@ -155,6 +158,7 @@ mml_status_t mml__softmax_eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     }
     return MML_OK;
 }
+#endif
 
 mml_status_t mml__prepare_softmax(mml_prep_t *p) {
     mml__tensor_t in, out;
