@@ -154,8 +154,8 @@ def test_custom_build_names_dtype_paths_not_in_this_build(custom_cli):
     hello_float = mmldata.DATA / "models" / "tflite-micro" / "hello_world_float.tflite"
     p = subprocess.run([str(custom_cli), "run", str(hello_float), "/dev/null", "/dev/null"],
                        capture_output=True, text=True, timeout=60)
-    assert p.returncode != 0 and "op 0 FULLY_CONNECTED: float32 path not in this build" in p.stderr, (
-        p.stderr)
+    assert p.returncode != 0, p.stderr
+    assert "op 0 FULLY_CONNECTED: float32 path not in this build" in p.stderr, p.stderr
 
 
 @pytest.mark.parametrize("weights", ["int8", "float32"])
