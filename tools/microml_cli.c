@@ -44,6 +44,14 @@ static const char *op_label(const mml_op_info_t *op, char *buf, size_t len) {
     return op->name;
 }
 
+// The JSON value of an op's dtype path (its name as in src/nn/op_list.h), or null.
+static const char *dtype_path_json(uint8_t path) {
+    return path == MML_DTYPE_PATH_S16   ? "\"S16\""
+        : path == MML_DTYPE_PATH_F32    ? "\"F32\""
+        : path == MML_DTYPE_PATH_HYBRID ? "\"HYBRID\""
+                                        : "null";
+}
+
 static const char *prog = "microml";
 
 static int die(const char *fmt, ...) {
@@ -379,9 +387,10 @@ static int cmd_info(const char *path, int json) {
             json_str(out, op_label(&op, label, sizeof(label)));
             fprintf(out,
                 ", \"builtin_code\": %d, \"version\": %d, \"macs\": %llu, \"supported\": %s, "
-                "\"hybrid\": %s}",
+                "\"hybrid\": %s, \"dtype_path\": %s}",
                 (int)op.builtin_code, (int)op.version, (unsigned long long)macs[i],
-                reasons[i].status == MML_OK ? "true" : "false", op.hybrid ? "true" : "false");
+                reasons[i].status == MML_OK ? "true" : "false", op.hybrid ? "true" : "false",
+                dtype_path_json(op.dtype_path));
         }
         fprintf(out, "],\n \"tensors\": [");
         for (uint32_t i = 0; i < m->n_tensors; i++) {

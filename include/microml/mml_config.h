@@ -90,6 +90,12 @@
 #define MML__OPS_2ND_(...) MML__OPS_2ND(__VA_ARGS__)
 #define MML__OPS_2ND(a, b, ...) b
 
+// MML_DTYPE_ON(NAME, PATH): the token 1 if op NAME's dtype path PATH (S16, F32, HYBRID;
+// nn/kernel.h) is in this build, else 0. MML_DTYPE_ENABLE_<NAME>_<PATH> = 0 or 1 forces it; by
+// default a path is in the build when its op is. tools/model_ops.py turns off, in a build for
+// some models, the paths none of their operators takes.
+#define MML_DTYPE_ON(NAME, PATH) MML__OPS_PICK(MML_DTYPE_ENABLE_##NAME##_##PATH, MML_OP_ON(NAME))
+
 // The DSP front ends (src/dsp, include/microml/mml_dsp.h): on in full builds, off in builds for
 // some models only (MML_OPS_CUSTOM = 1), which need none of them yet; MML_ENABLE_DSP = 1 keeps
 // them there.

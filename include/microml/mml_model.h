@@ -19,6 +19,15 @@
 #include "mml_status.h"
 #include "mml_tensor.h"
 
+// The dtype paths of the ops with more than their int8 case (FULLY_CONNECTED, CONV_2D, SOFTMAX
+// ...): a build for some models links only the paths their operators take (docs/adding-an-op.md).
+typedef enum {
+    MML_DTYPE_PATH_NONE = 0, // int8, or an op without dtype paths
+    MML_DTYPE_PATH_S16,      // int16 activations (16x8)
+    MML_DTYPE_PATH_F32,      // float32
+    MML_DTYPE_PATH_HYBRID    // float32 activations, int8 weights (dynamic range)
+} mml_dtype_path_t;
+
 // An operator as the model names it.
 typedef struct {
     const char *name;     // "CONV_2D", or the custom code for CUSTOM ops
@@ -26,9 +35,10 @@ typedef struct {
     int32_t version;
     uint8_t supported; // 1 if this build has a kernel for its code (dtypes checked at plan)
     uint8_t n_inputs, n_outputs;
-    uint8_t subgraph; // the subgraph holding the op (0: the one mml_model_invoke runs)
-    uint8_t hybrid; // 1: float input 0 with constant int8 weights (input 1), a dynamic-range op
-                    // whose input is quantized at run time (docs/quantization.md)
+    uint8_t subgraph;   // the subgraph holding the op (0: the one mml_model_invoke runs)
+    uint8_t hybrid;     // 1: float input 0 with constant int8 weights (input 1), a dynamic-range op
+                        // whose input is quantized at run time (docs/quantization.md)
+    uint8_t dtype_path; // mml_dtype_path_t its kernel takes (NONE if unsupported or invalid)
 } mml_op_info_t;
 
 typedef enum {

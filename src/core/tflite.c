@@ -36,17 +36,35 @@ enum { BUF_DATA = 0, BUF_OFFSET = 1, BUF_SIZE = 2 };
 
 #define SCHEMA_VERSION 3
 
-static const char *const builtin_names[] = {
-#define NAME_ENTRY(name, code) [code] = #name,
+// Every builtin op's name, each ending with NUL, one after the other in code order: the codes
+// of the list run 0, 1, 2 ... without a gap (checked below), so code k's name is the k-th. One
+// string instead of a table of pointers to them (the name is only looked up for messages).
+static const char builtin_names[] =
+#define NAME_ENTRY(name, code) #name "\0"
     MML_BUILTIN_OPS(NAME_ENTRY)
 #undef NAME_ENTRY
+    ;
+
+enum {
+#define SEQ_ENTRY(name, code) SEQ_##name,
+    MML_BUILTIN_OPS(SEQ_ENTRY)
+#undef SEQ_ENTRY
 };
+#define ORDER_ENTRY(name, code)                                                                    \
+    typedef char mml__op_in_code_order_##name[SEQ_##name == (code) ? 1 : -1];
+MML_BUILTIN_OPS(ORDER_ENTRY)
+#undef ORDER_ENTRY
 
 const char *mml__builtin_name(int32_t code) {
-    if (code < 0 || code >= (int32_t)(sizeof(builtin_names) / sizeof(builtin_names[0]))) {
+    if (code < 0 || code >= MML_OP_COUNT) {
         return NULL;
     }
-    return builtin_names[code];
+    const char *s = builtin_names;
+    for (int32_t k = 0; k < code; k++) {
+        while (*s++) {
+        }
+    }
+    return s;
 }
 
 static mml_status_t bad(mml_error_t *err, const char *what, uint32_t index) {

@@ -93,10 +93,11 @@ static mml_status_t op_fail(mml_error_t *err, mml_status_t st, const mml__op_t *
 // Runs op's prepare in the given mode. p is initialised here; FILL fields are set by the caller.
 static mml_status_t run_prepare(const mml_model_t *m, const mml__op_t *op, mml_prep_t *p,
     mml__prep_mode_t mode, mml_error_t *err) {
-    const mml__kernel_t *k = mml__kernel_find(op);
-    if (!k || !k->prepare) {
+    bool listed;
+    mml__prepare_fn prepare = mml__kernel_find(op, &listed);
+    if (!prepare) {
         const char *why = "op not supported";
-        if (k) {
+        if (listed) {
             why = "not in this build"; // switched off (MML_OP_ON)
         } else if (op->builtin_code == MML_OP_CUSTOM) {
             why = "custom op not supported";
@@ -114,7 +115,8 @@ static mml_status_t run_prepare(const mml_model_t *m, const mml__op_t *op, mml_p
     p->scratch_bytes = 0;
     p->persist_bytes = 0;
     p->macs = 0;
-    mml_status_t st = k->prepare(p);
+    p->dtype_path = MML_DTYPE_PATH_NONE;
+    mml_status_t st = prepare(p);
     if (st == MML_OK && !p->eval) {
         st = op_fail(err, MML_ERR_UNSUPPORTED, op, "no kernel for these types");
     }
@@ -512,8 +514,15 @@ mml_status_t mml_model_op_info(const mml_model_t *m, uint32_t index, mml_op_info
     info->name = mml__op_name(&op);
     info->builtin_code = op.builtin_code;
     info->version = op.version;
-    const mml__kernel_t *k = mml__kernel_find(&op);
-    info->supported = k != NULL && k->prepare != NULL;
+    bool listed;
+    info->supported = mml__kernel_find(&op, &listed) != NULL;
+    mml_prep_t p;
+    mml_error_t e;
+    memset(&p, 0, sizeof(p));
+    if (info->supported) { // the path its prepare asks for, even if this build has no eval for it
+        run_prepare(m, &op, &p, MML_PREP_CHECK, &e);
+        info->dtype_path = p.dtype_path;
+    }
     info->n_inputs = (uint8_t)(op.inputs.n > 255 ? 255 : op.inputs.n);
     info->n_outputs = (uint8_t)(op.outputs.n > 255 ? 255 : op.outputs.n);
     info->subgraph = (uint8_t)op.subgraph;

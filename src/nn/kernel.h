@@ -19,6 +19,15 @@
 #include "core/status.h"
 #include "core/tflite.h"
 
+// MML__PREPARE before the declaration of a function that runs at prepare time only (the ops'
+// prepares, the helpers that take an mml_prep_t): GCC's `cold` compiles it for size, as the rest
+// of the core, even in the kernel files built with -O2 for their evals.
+#if defined(__GNUC__)
+#define MML__PREPARE __attribute__((cold))
+#else
+#define MML__PREPARE
+#endif
+
 // Where a tensor's bytes are: in the arena (offset) or, with MML_LOC_MODEL set, in the model.
 #define MML_LOC_MODEL (0x80000000u)
 
@@ -53,6 +62,7 @@ typedef struct mml_prep {
     uint32_t scratch_bytes; // one scratch buffer live during this op's eval
     uint32_t state_bytes;   // state kept across invocations (mml__prep_state)
     uint64_t macs;          // multiply-accumulates per invocation (for reports)
+    uint8_t dtype_path;     // mml_dtype_path_t asked of mml__prep_dtype_eval (for reports)
     // Interpreter bookkeeping.
     uint32_t persist_bytes;             // requested so far
     uint8_t *persist_base;              // FILL: arena
@@ -115,14 +125,36 @@ uint32_t mml__opt_i32_vec(const mml_prep_t *p, uint32_t field, int32_t *out, uin
 // TFLite's Padding values.
 enum { MML_PAD_SAME = 0, MML_PAD_VALID = 1 };
 
+typedef mml_status_t (*mml__prepare_fn)(mml_prep_t *p);
+
 // A registered kernel: builtin code (or MML_OP_CUSTOM with a custom name) and its prepare.
 typedef struct {
     int32_t builtin_code;
     const char *custom_name;
-    mml_status_t (*prepare)(mml_prep_t *p); // NULL: the op is switched off in this build
+    mml__prepare_fn prepare;
 } mml__kernel_t;
 
-// The op's row in the op table (prepare NULL if switched off), or NULL if the engine has none.
-const mml__kernel_t *mml__kernel_find(const mml__op_t *op);
+// The op's prepare function, or NULL if this build cannot run it; *listed tells whether the op
+// is in the op list (false: the engine has no kernel; true with NULL: switched off).
+mml__prepare_fn mml__kernel_find(const mml__op_t *op, bool *listed);
+
+// Dtype paths: the eval functions of an op's non-int8 cases, registered in the op list
+// (MML_OP_DTYPE, nn/op_list.h) so that a build for some models links only the paths they use
+// (MML_DTYPE_ON, mml_config.h). tools/model_ops.py tells a path from the operator's tensors:
+// S16: input 0 is int16; F32: input 0 is float32 and input 1 (if any) is not int8; HYBRID:
+// input 0 is float32 and input 1 is int8 (dynamic-range weights). A kernel's prepare must pick
+// its path by the same rule.
+// The path values: mml_dtype_path_t (mml_model.h).
+typedef struct {
+    int32_t builtin_code;
+    uint8_t path;
+    mml__eval_fn eval;
+} mml__dtype_eval_t;
+
+// The eval of that op's path in this build, or NULL.
+mml__eval_fn mml__kernel_dtype_eval(int32_t builtin_code, uint8_t path);
+// Sets p->eval to the op's eval for path, or fails with "op <i> <NAME>: <dtype> path not in this
+// build" (MML_ERR_UNSUPPORTED).
+mml_status_t mml__prep_dtype_eval(mml_prep_t *p, uint8_t path);
 
 #endif // MICROML_NN_KERNEL_H

@@ -7,13 +7,29 @@
 // Each op is a build switch, MML_OP_ON(NAME) (include/microml/mml_config.h): an op that is off
 // keeps its line (its name is refused as "not in this build") and its kernel file compiles to
 // nothing. Adding an op is one line here (see docs/adding-an-op.md).
+//   MML_OP_DTYPE(NAME, PATH, eval)        op NAME's eval for dtype path PATH (S16, F32, HYBRID:
+//                                         nn/kernel.h), which its prepare takes through
+//                                         mml__prep_dtype_eval; a build links it only if
+//                                         MML_DTYPE_ON(NAME, PATH) (mml_config.h)
 MML_OP(FULLY_CONNECTED, mml__prepare_fully_connected)
+MML_OP_DTYPE(FULLY_CONNECTED, S16, mml__fully_connected_eval_s16)
+MML_OP_DTYPE(FULLY_CONNECTED, F32, mml__fully_connected_eval_f32)
+MML_OP_DTYPE(FULLY_CONNECTED, HYBRID, mml__fully_connected_eval_hybrid)
 // convolution and pooling
 MML_OP(CONV_2D, mml__prepare_conv2d)
+MML_OP_DTYPE(CONV_2D, S16, mml__conv2d_eval_s16)
+MML_OP_DTYPE(CONV_2D, F32, mml__conv2d_eval_f32)
+MML_OP_DTYPE(CONV_2D, HYBRID, mml__conv2d_eval_hybrid)
 MML_OP(DEPTHWISE_CONV_2D, mml__prepare_depthwise_conv2d)
+MML_OP_DTYPE(DEPTHWISE_CONV_2D, S16, mml__depthwise_conv2d_eval_s16)
+MML_OP_DTYPE(DEPTHWISE_CONV_2D, F32, mml__depthwise_conv2d_eval_f32)
 MML_OP(TRANSPOSE_CONV, mml__prepare_transpose_conv)
 MML_OP(AVERAGE_POOL_2D, mml__prepare_average_pool2d)
+MML_OP_DTYPE(AVERAGE_POOL_2D, S16, mml__average_pool2d_eval_s16)
+MML_OP_DTYPE(AVERAGE_POOL_2D, F32, mml__average_pool2d_eval_f32)
 MML_OP(MAX_POOL_2D, mml__prepare_max_pool2d)
+MML_OP_DTYPE(MAX_POOL_2D, S16, mml__max_pool2d_eval_s16)
+MML_OP_DTYPE(MAX_POOL_2D, F32, mml__max_pool2d_eval_f32)
 MML_OP(PAD, mml__prepare_pad)
 MML_OP(PADV2, mml__prepare_pad)
 // elementwise, activations, quantization
@@ -24,6 +40,8 @@ MML_OP(DIV, mml__prepare_div)
 MML_OP(MAXIMUM, mml__prepare_maximum)
 MML_OP(MINIMUM, mml__prepare_minimum)
 MML_OP(SOFTMAX, mml__prepare_softmax)
+MML_OP_DTYPE(SOFTMAX, S16, mml__softmax_eval_s16)
+MML_OP_DTYPE(SOFTMAX, F32, mml__softmax_eval_f32)
 MML_OP(QUANTIZE, mml__prepare_quantize)
 MML_OP(DEQUANTIZE, mml__prepare_dequantize)
 MML_OP(RELU, mml__prepare_relu)
@@ -91,6 +109,7 @@ MML_OP(REDUCE_MIN, mml__prepare_reduce_min)
 MML_OP(BATCH_MATMUL, mml__prepare_batch_matmul)
 // recurrent and stateful
 MML_OP(UNIDIRECTIONAL_SEQUENCE_LSTM, mml__prepare_unidirectional_sequence_lstm)
+MML_OP_DTYPE(UNIDIRECTIONAL_SEQUENCE_LSTM, F32, mml__unidirectional_sequence_lstm_eval_f32)
 MML_OP(SVDF, mml__prepare_svdf)
 // subgraphs and resource variables
 MML_OP(CALL_ONCE, mml__prepare_call_once)

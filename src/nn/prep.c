@@ -151,6 +151,18 @@ mml_status_t mml__prep_check_version(mml_prep_t *p, int32_t max_version) {
     return MML_OK;
 }
 
+mml_status_t mml__prep_dtype_eval(mml_prep_t *p, uint8_t path) {
+    p->dtype_path = path;
+    p->eval = mml__kernel_dtype_eval(p->op->builtin_code, path);
+    if (!p->eval) {
+        const char *name = path == MML_DTYPE_PATH_S16 ? "int16"
+            : path == MML_DTYPE_PATH_F32              ? "float32"
+                                                      : "hybrid (float32 with int8 weights)";
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "%s path not in this build", name);
+    }
+    return MML_OK;
+}
+
 int32_t mml__opt_i32(const mml_prep_t *p, uint32_t field, int32_t def) {
     mml__fb_t fb = mml__model_fb(p->m);
     return mml__fb_i32(&fb, &p->op->options, field, def);

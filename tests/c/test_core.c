@@ -4,6 +4,7 @@
 // (no two buffers alive at the same time share bytes).
 #include <float.h>
 #include <string.h>
+#include "core/builtin_ops.h"
 #include "core/quant.h"
 #include "microml/microml.h"
 #include "mml_test.h"
@@ -74,6 +75,23 @@ static void test_dtypes(void) {
     CHECK(q[0] == 0 && q[1] == 127 && q[2] == -128 && q[3] == -5, "quantize %d %d %d %d", q[0],
         q[1], q[2], q[3]);
     CHECK(mml_tensor_get_float(&t, q, 3) == -1.0f, "dequantize");
+}
+
+// The builtin op names (one packed string walked by code), against TFLite's schema.fbs.
+static void test_op_names(void) {
+    static const struct {
+        int32_t code;
+        const char *name;
+    } want[] = {{0, "ADD"}, {1, "AVERAGE_POOL_2D"}, {3, "CONV_2D"}, {9, "FULLY_CONNECTED"},
+        {25, "SOFTMAX"}, {32, "CUSTOM"}, {44, "UNIDIRECTIONAL_SEQUENCE_LSTM"}, {160, "BITWISE_XOR"},
+        {161, "RIGHT_SHIFT"}};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        const char *n = mml__builtin_name(want[i].code);
+        CHECK(n && strcmp(n, want[i].name) == 0, "code %d: %s", (int)want[i].code, n ? n : "NULL");
+    }
+    CHECK(mml__builtin_name(-1) == NULL && mml__builtin_name(162) == NULL &&
+            mml__builtin_name(MML_OP_COUNT) == NULL,
+        "codes outside the list have no name");
 }
 
 // Loads and plans a model; checks the placement invariant on the planner's entries.
@@ -211,6 +229,7 @@ int main(void) {
     test_labels();
     test_multipliers();
     test_dtypes();
+    test_op_names();
     // TFLM's smallest working arena on Cortex-M4 (../shared/research/tflm-figures.md). Ours, on
     // a 32-bit target, must be at most 80% of it for the models the engine issue names, and no
     // larger for the others (magic_wand's first float layer alone is 81% of TFLM's arena).

@@ -7,10 +7,12 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import mmldata
 from models import SUPPORTED
+from tflite_ops import ModelBuilder
 
 MODEL_OPS = mmldata.REPO / "tools" / "model_ops.py"
 CUSTOM = mmldata.REPO / "build" / "lib-custom"
@@ -113,3 +115,63 @@ def test_model_ops_header_reads_options_only_when_needed(tmp_path):
     assert "MML_ENABLE_FLEXBUF" not in header(HELLO)
     text = header(HELLO, pre)
     assert "#define MML_ENABLE_FLEXBUF 1" in text and "MML_OP_ENABLE_SIGNALRFFT 1" in text
+
+
+def header_paths_off(tmp_path, model):
+    """{(op, path)} of the dtype paths tools/model_ops.py's header turns off for model."""
+    out = tmp_path / "mml_ops_custom.h"
+    p = subprocess.run([sys.executable, str(MODEL_OPS), "--header", str(out), str(model)],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    return set(re.findall(r"^#define MML_DTYPE_ENABLE_(\w+)_(S16|F32|HYBRID) 0$",
+                          out.read_text(), re.M))
+
+
+@pytest.mark.parametrize("name", SUPPORTED)
+def test_model_ops_keeps_every_dtype_path_the_kernels_take(cli, name, tmp_path):
+    # The kernels' prepare is the independent side: `microml info --json` (a full build) gives
+    # the dtype path each op asks for; a build for this model must link every one of them.
+    path = mmldata.model_path(name)
+    taken = {(op["name"], op["dtype_path"]) for op in info(cli, path)["ops"] if op["dtype_path"]}
+    assert not taken & header_paths_off(tmp_path, path)
+
+
+def test_dtype_paths_are_seen_and_turned_off(cli, tmp_path):
+    # Not vacuous: the supported models take the int16 and float32 paths (the hybrid one: below),
+    # and an int8 model's build drops them.
+    taken = set()
+    for name in SUPPORTED:
+        taken |= {op["dtype_path"] for op in info(cli, mmldata.model_path(name))["ops"]}
+    assert {"S16", "F32"} <= taken, taken
+    kws = mmldata.model_path("mlperf_kws")
+    assert {("CONV_2D", "F32"), ("CONV_2D", "S16"), ("CONV_2D", "HYBRID"),
+            ("SOFTMAX", "S16"), ("FULLY_CONNECTED", "F32")} <= header_paths_off(tmp_path, kws)
+
+
+def test_custom_build_names_dtype_paths_not_in_this_build(custom_cli):
+    # hello_world_int8's build has FULLY_CONNECTED's int8 case only: the float model is refused
+    # by op, index and path.
+    hello_float = mmldata.DATA / "models" / "tflite-micro" / "hello_world_float.tflite"
+    p = subprocess.run([str(custom_cli), "run", str(hello_float), "/dev/null", "/dev/null"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0, p.stderr
+    assert "op 0 FULLY_CONNECTED: float32 path not in this build" in p.stderr, p.stderr
+
+
+@pytest.mark.parametrize("weights", ["int8", "float32"])
+def test_model_ops_tells_hybrid_from_float(cli, weights, tmp_path):
+    # CONV_2D with float input and int8 weights takes the hybrid path, with float weights the
+    # float32 one: the kernel (info) and tools/model_ops.py agree, and the other path is dropped.
+    mb = ModelBuilder()
+    x = mb.tensor([1, 3, 3, 2], "float32")
+    wt = mb.tensor([2, 1, 1, 2], weights, data=np.ones((2, 1, 1, 2), weights), scale=0.5)
+    y = mb.tensor([1, 3, 3, 2], "float32")
+    mb.op("CONV_2D", [x, wt], [y], options=("Conv2DOptions", dict(padding=1, stride_w=1,
+                                                                   stride_h=1)))
+    model = tmp_path / "m.tflite"
+    model.write_bytes(mb.build([x], [y]))
+    want = "HYBRID" if weights == "int8" else "F32"
+    assert info(cli, model)["ops"][0]["dtype_path"] == want
+    off = header_paths_off(tmp_path, model)
+    assert ("CONV_2D", want) not in off
+    assert ("CONV_2D", "F32" if want == "HYBRID" else "HYBRID") in off and ("CONV_2D", "S16") in off

@@ -18,11 +18,17 @@ static inline float average_f32(const mml__pool2d_t *d, float total, float count
     return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
 }
 
-MML_POOL2D_EVAL(eval_s8, int8_t, int32_t, 0, acc += v, (int8_t)average_q(d, acc, count))
-MML_POOL2D_EVAL(eval_s16, int16_t, int32_t, 0, acc += v, (int16_t)average_q(d, acc, count))
-MML_POOL2D_EVAL(eval_f32, float, float, 0.0f, acc += v, average_f32(d, acc, (float)count))
+static MML_POOL2D_EVAL(eval_s8, int8_t, int32_t, 0, acc += v, (int8_t)average_q(d, acc, count))
+#if MML_DTYPE_ON(AVERAGE_POOL_2D, S16)
+MML_POOL2D_EVAL(mml__average_pool2d_eval_s16, int16_t, int32_t, 0, acc += v,
+    (int16_t)average_q(d, acc, count))
+#endif
+#if MML_DTYPE_ON(AVERAGE_POOL_2D, F32)
+MML_POOL2D_EVAL(mml__average_pool2d_eval_f32, float, float, 0.0f, acc += v,
+    average_f32(d, acc, (float)count))
+#endif
 
 mml_status_t mml__prepare_average_pool2d(mml_prep_t *p) {
-    return mml__pool2d_prepare(p, eval_s8, eval_s16, eval_f32);
+    return mml__pool2d_prepare(p, eval_s8);
 }
 #endif // MML_OP_ON(AVERAGE_POOL_2D)

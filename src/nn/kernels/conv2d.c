@@ -50,11 +50,12 @@ static const int8_t *conv_quant_shift(const conv_t *d) {
 // takes every input value x with its filter value f, and the output is FINISH (which may use acc,
 // oc and bias, NULL without one). The taps inside the input are found once per output row and
 // column (TFLite tests each one): the same values in the same order, no bounds checks inside.
-// CONV_EVAL_IO: the same with output type O_T (hybrid: int8 input, float output).
+// CONV_EVAL_IO: the same with output type O_T (hybrid: int8 input, float output). Either
+// defines a function with external linkage: write `static` before it for a file-local one.
 #define CONV_EVAL(NAME, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                                    \
     CONV_EVAL_IO(NAME, T, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)
 #define CONV_EVAL_IO(NAME, T, O_T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                            \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
+    mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                                     \
         const conv_t *d = (const conv_t *)data;                                                    \
         const mml__window_t *w = &d->w;                                                            \
         const T *in = (const T *)mml__ptr(ctx, d->input);                                          \
@@ -152,15 +153,21 @@ static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
 }
 #endif
 
+#if MML_DTYPE_ON(CONV_2D, S16)
 // 16x8: int16 input, int8 filter, an int64 or int32 bias or none (bias_size: see mml__out_s16).
-CONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t act_min = d->act_min;
+CONV_EVAL(mml__conv2d_eval_s16, int16_t, int8_t, uint8_t, uint64_t,
+          const int32_t act_min = d->act_min;
           const int32_t act_max = d->act_max; const int32_t *mult = conv_quant(d);
           const int8_t *shift = conv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
           mml__out_s16(acc, bias, oc, d->bias_size, mult[oc], shift[oc], act_min, act_max))
+#endif
 
-CONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
+#if MML_DTYPE_ON(CONV_2D, F32)
+CONV_EVAL(mml__conv2d_eval_f32, float, float, float, float, (void)0, acc += x * f,
     clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
+#endif
 
+#if MML_DTYPE_ON(CONV_2D, HYBRID)
 // Float input and output with int8 weights ("hybrid", dynamic-range quantized models), as
 // TFLite's conv.cc runs them (docs/quantization.md, "Hybrid ops"): each batch of the input is
 // quantized to int8 at run time (mml__hybrid_quantize), the int8 loops of eval_s8 accumulate
@@ -169,17 +176,18 @@ CONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
 // weights (scales not all equal) or grouped convolution take EvalHybridPerChannel (asymmetric
 // input). The quantized input lives in scratch: [batches float factors][batches int32
 // offsets][int8 input].
-CONV_EVAL_IO(eval_hybrid_q, int8_t, float, int8_t, float, uint32_t,
-             const float *factor = (const float *)mml__ptr(ctx, d->scratch);
-             const int32_t *offset = (const int32_t *)(factor + w->batches);
-             const float *wscale = (const float *)mml__ptr(ctx, d->scales),
-             acc += (uint32_t)((int32_t)f * ((int32_t)x - offset[b])),
-             clamp_f32(d,
-                 (d->per_channel ? (float)(int32_t)acc * wscale[d->oc_scales ? oc : 0] * factor[b]
-                                 : (float)(int32_t)acc * factor[b]) +
-                     (bias ? bias[oc] : 0.0f)))
+static CONV_EVAL_IO(
+    eval_hybrid_q, int8_t, float, int8_t, float, uint32_t,
+    const float *factor = (const float *)mml__ptr(ctx, d->scratch);
+    const int32_t *offset = (const int32_t *)(factor + w->batches);
+    const float *wscale = (const float *)mml__ptr(ctx, d->scales),
+    acc += (uint32_t)((int32_t)f * ((int32_t)x - offset[b])),
+    clamp_f32(d,
+        (d->per_channel ? (float)(int32_t)acc * wscale[d->oc_scales ? oc : 0] * factor[b]
+                        : (float)(int32_t)acc * factor[b]) +
+            (bias ? bias[oc] : 0.0f)))
 
-static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
+mml_status_t mml__conv2d_eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
     const conv_t *d = (const conv_t *)data;
     const mml__window_t *w = &d->w;
     float *factor = (float *)mml__ptr(ctx, d->scratch);
@@ -200,6 +208,7 @@ static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
     dq.input = d->scratch + 8u * (uint32_t)w->batches;
     return eval_hybrid_q(ctx, &dq);
 }
+#endif
 
 mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
     mml__tensor_t in, filter, bias, out;
@@ -279,7 +288,9 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 input with %s bias unsupported",
                 mml_dtype_name((mml_dtype_t)bias.dtype));
         }
-        p->eval = eval_s16;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S16)) != MML_OK) {
+            return st;
+        }
     } else if (in.dtype == MML_FLOAT32 && filter.dtype == MML_INT8) {
         if ((st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
             (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
@@ -300,14 +311,18 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input too large");
         }
         mml__prep_scratch(p, 8u * (uint32_t)w.batches + in.elems);
-        p->eval = eval_hybrid;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_HYBRID)) != MML_OK) {
+            return st;
+        }
     } else if (in.dtype == MML_FLOAT32) {
         st = mml__conv_check_f32(p, &filter, &out, has_bias ? &bias : NULL, act, &act_min_f,
             &act_max_f);
         if (st != MML_OK) {
             return st;
         }
-        p->eval = eval_f32;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
+            return st;
+        }
     } else {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
@@ -316,7 +331,7 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         mml_dtype_size((mml_dtype_t)out.dtype));
     p->macs = (uint64_t)out.elems * (uint64_t)(w.filt_h * w.filt_w) * (uint64_t)filt_c;
     uint32_t n_quant = in.dtype == MML_INT8 || in.dtype == MML_INT16 ? (uint32_t)out_c : 0;
-    uint32_t n_scales = p->eval == eval_hybrid ? filter.scales.n : 0;
+    uint32_t n_scales = in.dtype == MML_FLOAT32 && filter.dtype == MML_INT8 ? filter.scales.n : 0;
     conv_t *d =
         (conv_t *)mml__prep_persist(p, sizeof(conv_t) + MML_REQUANT_BYTES(n_quant) + 4 * n_scales);
     if (!d) {

@@ -31,30 +31,30 @@ mml_status_t mml__copy_eval(const mml_eval_ctx_t *ctx, void *data);
 // Allocates the record, copies c into it with the tensor locations (FILL mode) and sets the
 // eval; in place of or below its input when safe_inplace (the walk never reads an input element
 // before the output element at the same position is written: slices).
-mml_status_t mml__copy_finish(mml_prep_t *p, const mml__copy_t *c, const mml__tensor_t *in,
-    const mml__tensor_t *out, bool safe_inplace);
+MML__PREPARE mml_status_t mml__copy_finish(mml_prep_t *p, const mml__copy_t *c,
+    const mml__tensor_t *in, const mml__tensor_t *out, bool safe_inplace);
 
 // Refuses an empty tensor, or one of 2^31 elements or more (the kernels index in int32).
-mml_status_t mml__prep_check_elems(mml_prep_t *p, const mml__tensor_t *t);
+MML__PREPARE mml_status_t mml__prep_check_elems(mml_prep_t *p, const mml__tensor_t *t);
 
 // Reads constant input i, an int32 or int64 vector (or scalar) of at most max elements, into v
 // (int64 values must fit int32); what names it in messages. Sets *n to its length.
 // Too long (more than max): refused as invalid.
-mml_status_t mml__prep_const_ints(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
-    uint32_t max, uint32_t *n);
+MML__PREPARE mml_status_t mml__prep_const_ints(mml_prep_t *p, uint32_t i, const char *what,
+    int32_t *v, uint32_t max, uint32_t *n);
 // The same for an [n, 2] matrix (paddings, crops): *n is its element count, 2n.
-mml_status_t mml__prep_const_pairs(mml_prep_t *p, uint32_t i, const char *what, int32_t *v,
-    uint32_t max, uint32_t *n);
+MML__PREPARE mml_status_t mml__prep_const_pairs(mml_prep_t *p, uint32_t i, const char *what,
+    int32_t *v, uint32_t max, uint32_t *n);
 
 // The prepare head of an op taking (data, constant int vector) to one output (TILE,
 // BROADCAST_TO, ARG_MAX, ARG_MIN): 2 inputs and 1 output, version <= max_version, in and out
 // neither empty nor too large (mml__prep_check_elems), input 1 read by mml__prep_const_ints.
-mml_status_t mml__prep_in_ints_out(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
-    mml__tensor_t *out, const char *what, int32_t *v, uint32_t max, uint32_t *n);
+MML__PREPARE mml_status_t mml__prep_in_ints_out(mml_prep_t *p, int32_t max_version,
+    mml__tensor_t *in, mml__tensor_t *out, const char *what, int32_t *v, uint32_t max, uint32_t *n);
 
 // SPACE_TO_DEPTH / DEPTH_TO_SPACE prepare checks: one input, one output of its fixed-size dtype,
 // version <= 2, both 4-D; *block is option 0 (block_size), not yet checked.
-mml_status_t mml__prep_block_io(mml_prep_t *p, mml__tensor_t *in, mml__tensor_t *out,
+MML__PREPARE mml_status_t mml__prep_block_io(mml_prep_t *p, mml__tensor_t *in, mml__tensor_t *out,
     int32_t *block);
 
 // The record of BATCH_TO_SPACE_ND and SPACE_TO_BATCH_ND: [b, h, w, pixel] input and output (a
@@ -70,7 +70,7 @@ typedef struct {
 // what: "crops" or "paddings"), equal fixed-size dtypes, 3-D or 4-D, one block value and one
 // pair per spatial dimension. Fills g (all but input/output; block and edges not yet checked),
 // and the bottom and right edges.
-mml_status_t mml__prep_batch_space(mml_prep_t *p, const char *what, mml__tensor_t *in,
+MML__PREPARE mml_status_t mml__prep_batch_space(mml_prep_t *p, const char *what, mml__tensor_t *in,
     mml__tensor_t *out, mml__batch_space_t *g, int32_t *bottom, int32_t *right);
 
 #endif // MICROML_NN_KERNELS_COPY_H

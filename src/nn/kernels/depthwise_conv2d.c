@@ -45,9 +45,10 @@ static const int8_t *dwconv_quant_shift(const dwconv_t *d) {
 // output element (channel oc) an ACC_T acc starts at 0, MAC takes every input value x with its
 // filter value f, and the output is FINISH (which may use acc, oc and bias, NULL without one).
 // The taps inside the input are found once per output row and column (TFLite tests each one):
-// the same values in the same order, without bounds checks in the inner loops.
+// the same values in the same order, without bounds checks in the inner loops. The function
+// has external linkage (these are dtype paths, nn/op_list.h).
 #define DWCONV_EVAL(NAME, T, F_T, B_T, ACC_T, SETUP, MAC, FINISH)                                  \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
+    mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                                     \
         const dwconv_t *d = (const dwconv_t *)data;                                                \
         const mml__window_t *w = &d->w;                                                            \
         const T *in = (const T *)mml__ptr(ctx, d->input);                                          \
@@ -143,19 +144,24 @@ static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
 }
 #endif
 
+#if MML_DTYPE_ON(DEPTHWISE_CONV_2D, S16)
 // 16x8: int64 sums (wrapping here), an int64 bias or none, the int64 requantization, as
 // TFLite's DepthwiseConvPerChannel for int16.
-DWCONV_EVAL(eval_s16, int16_t, int8_t, uint8_t, uint64_t, const int32_t act_min = d->act_min;
+DWCONV_EVAL(mml__depthwise_conv2d_eval_s16, int16_t, int8_t, uint8_t, uint64_t,
+            const int32_t act_min = d->act_min;
             const int32_t act_max = d->act_max; const int32_t *mult = dwconv_quant(d);
             const int8_t *shift = dwconv_quant_shift(d), acc += (uint64_t)((int32_t)f * (int32_t)x),
             mml__out_s16(acc, bias, oc, 8, mult[oc], shift[oc], act_min, act_max))
+#endif
 
+#if MML_DTYPE_ON(DEPTHWISE_CONV_2D, F32)
 static inline float clamp_f32(const dwconv_t *d, float v) {
     return v < d->act_min_f ? d->act_min_f : v > d->act_max_f ? d->act_max_f : v;
 }
 
-DWCONV_EVAL(eval_f32, float, float, float, float, (void)0, acc += x * f,
+DWCONV_EVAL(mml__depthwise_conv2d_eval_f32, float, float, float, float, (void)0, acc += x * f,
     clamp_f32(d, acc + (bias ? bias[oc] : 0.0f)))
+#endif
 
 mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     mml__tensor_t in, filter, bias, out;
@@ -227,14 +233,18 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
                 MML_OK) {
             return st;
         }
-        p->eval = eval_s16;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S16)) != MML_OK) {
+            return st;
+        }
     } else if (in.dtype == MML_FLOAT32) {
         st = mml__conv_check_f32(p, &filter, &out, has_bias ? &bias : NULL, act, &act_min_f,
             &act_max_f);
         if (st != MML_OK) {
             return st;
         }
-        p->eval = eval_f32;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
+            return st;
+        }
     } else {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));

@@ -132,42 +132,44 @@ typedef struct {
 // broadcast to the output's) and fills bc. Sets p->inplace when input 0 has the output's shape.
 // mml__ew_binary_any: the same without any dtype check (the caller's: comparisons, PRELU's int16
 // input with int8 alpha) and without p->inplace.
-mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a, mml__tensor_t *b,
-    mml__tensor_t *out, mml__bcast_t *bc);
-mml_status_t mml__ew_binary_any(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
+MML__PREPARE mml_status_t mml__ew_binary(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
+    mml__tensor_t *b, mml__tensor_t *out, mml__bcast_t *bc);
+MML__PREPARE mml_status_t mml__ew_binary_any(mml_prep_t *p, int32_t max_version, mml__tensor_t *a,
     mml__tensor_t *b, mml__tensor_t *out, mml__bcast_t *bc);
 
 // Checks a one-input, one-output op with as many output as input elements.
-mml_status_t mml__ew_unary(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
+MML__PREPARE mml_status_t mml__ew_unary(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
     mml__tensor_t *out);
 
 // mml__ew_unary for an op whose output has the input's dtype; sets io->n.
-mml_status_t mml__ew_unary_same(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
+MML__PREPARE mml_status_t mml__ew_unary_same(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
     mml__tensor_t *out, mml__ew_unary_t *io);
 
 // The whole prepare of a float32-only unary op (TFLite Micro's EXP, LOG, SQRT ...): checks, eval,
 // store.
-mml_status_t mml__ew_unary_f32_prepare(mml_prep_t *p, int32_t max_version, mml__eval_fn eval);
+MML__PREPARE mml_status_t mml__ew_unary_f32_prepare(mml_prep_t *p, int32_t max_version,
+    mml__eval_fn eval);
 
 // The last step of a binary op's prepare: in FILL mode, copies the record r (bytes long, starting
 // with an mml__ew_binary_t) to persistent memory and sets the locations of a, b and out in it.
-mml_status_t mml__ew_binary_store(mml_prep_t *p, const void *r, uint32_t bytes,
+MML__PREPARE mml_status_t mml__ew_binary_store(mml_prep_t *p, const void *r, uint32_t bytes,
     const mml__tensor_t *a, const mml__tensor_t *b, const mml__tensor_t *out);
 
 // The last step of a unary op's prepare: lets the output overwrite the input (p->inplace) and, in
 // FILL mode, copies the record r (bytes long, starting with an mml__ew_unary_t) to persistent
 // memory with the locations of in and out.
-mml_status_t mml__ew_unary_store(mml_prep_t *p, const void *r, uint32_t bytes,
+MML__PREPARE mml_status_t mml__ew_unary_store(mml_prep_t *p, const void *r, uint32_t bytes,
     const mml__tensor_t *in, const mml__tensor_t *out);
 
 // The int8/int16 quantization of a binary arithmetic op (mml__ew_quant on a, b and out, in that
 // order): scales s1, s2, so, and the zero-point offsets in q.
-mml_status_t mml__ew_arith_quant(mml_prep_t *p, const mml__tensor_t *a, const mml__tensor_t *b,
-    const mml__tensor_t *out, float *s1, float *s2, float *so, mml__ew_arith_t *q);
+MML__PREPARE mml_status_t mml__ew_arith_quant(mml_prep_t *p, const mml__tensor_t *a,
+    const mml__tensor_t *b, const mml__tensor_t *out, float *s1, float *s2, float *so,
+    mml__ew_arith_t *q);
 
 // The unquantized dtypes of SUB, MUL and DIV (name): int32 (quantization rejected, integer clamp
 // bounds of act) with eval_s32, float32 with eval_f32; fails for any other dtype.
-mml_status_t mml__ew_arith_plain(mml_prep_t *p, const char *name, int32_t act,
+MML__PREPARE mml_status_t mml__ew_arith_plain(mml_prep_t *p, const char *name, int32_t act,
     const mml__tensor_t *a, const mml__tensor_t *b, const mml__tensor_t *out, mml__ew_arith_t *q,
     mml__eval_fn eval_s32, mml__eval_fn eval_f32);
 
@@ -178,32 +180,34 @@ typedef struct {
 
 // The whole prepare of a binary op on raw values (MAXIMUM, MINIMUM): mml__ew_binary, the eval
 // for out's dtype, then mml__ew_binary_store of a bare mml__ew_binary_t record.
-mml_status_t mml__ew_binary_raw_prepare(mml_prep_t *p, int32_t max_version,
+MML__PREPARE mml_status_t mml__ew_binary_raw_prepare(mml_prep_t *p, int32_t max_version,
     const mml__ew_evals_t *evals);
 
 // The shape check of an op working row by row along the last dimension, its output of the
 // input's shape (L2_NORMALIZATION, LOG_SOFTMAX): rank >= 1, equal dimensions, a last dimension
 // of depth >= 1 elements; rows = elements / depth.
-mml_status_t mml__ew_rows(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
-    uint32_t *depth, uint32_t *rows);
+MML__PREPARE mml_status_t mml__ew_rows(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *out, uint32_t *depth, uint32_t *rows);
 
 // Fails with "dtype <name> unsupported".
-mml_status_t mml__ew_fail_dtype(mml_prep_t *p, uint8_t dtype);
+MML__PREPARE mml_status_t mml__ew_fail_dtype(mml_prep_t *p, uint8_t dtype);
 
 // Per-tensor quantization of t: exactly one scale, finite and > 0 (and < 2^32), and a zero
 // point inside t's integer range. Fails with MML_ERR_INVALID_MODEL otherwise.
-mml_status_t mml__ew_quant(mml_prep_t *p, const mml__tensor_t *t, float *scale, int32_t *zp);
+MML__PREPARE mml_status_t mml__ew_quant(mml_prep_t *p, const mml__tensor_t *t, float *scale,
+    int32_t *zp);
 
 // Fails unless a multiplier's shift is in [lo, hi] (keeps every shift in eval defined).
-mml_status_t mml__ew_check_shift(mml_prep_t *p, int32_t shift, int32_t lo, int32_t hi);
+MML__PREPARE mml_status_t mml__ew_check_shift(mml_prep_t *p, int32_t shift, int32_t lo, int32_t hi);
 
 // TFLite QuantizeMultiplierSmallerThanOneExp: m in (0, 1) -> (q, shift <= 0); fails otherwise
 // (where TFLite aborts).
-mml_status_t mml__ew_multiplier_lt1(mml_prep_t *p, double m, int32_t *q, int32_t *shift);
+MML__PREPARE mml_status_t mml__ew_multiplier_lt1(mml_prep_t *p, double m, int32_t *q,
+    int32_t *shift);
 
 // TFLite QuantizeMultiplier, failing unless the shift lands in [lo, hi].
-mml_status_t mml__ew_multiplier(mml_prep_t *p, double m, int32_t *q, int32_t *shift, int32_t lo,
-    int32_t hi);
+MML__PREPARE mml_status_t mml__ew_multiplier(mml_prep_t *p, double m, int32_t *q, int32_t *shift,
+    int32_t lo, int32_t hi);
 
 // TFLite CheckedLog2: *log2 = round(log2(x)); returns 1 if x is within 1e-3 (in log2) of 2^*log2.
 int mml__ew_checked_log2(float x, int32_t *log2);
@@ -211,8 +215,8 @@ int mml__ew_checked_log2(float x, int32_t *log2);
 // TFLite's int16 LOGISTIC / TANH rescale of the input (Q3.12 domain of the shared table):
 // (multiplier, left_shift) with multiplier 0 for a power-of-two input scale whose left shift is
 // at most max_pot_shift. Fails unless both zero points are 0 and the output scale is 2^-15.
-mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
-    int32_t max_pot_shift, int32_t *mult, int32_t *left_shift);
+MML__PREPARE mml_status_t mml__ew_lut16_params(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *out, int32_t max_pot_shift, int32_t *mult, int32_t *left_shift);
 
 // The input rescale of LOGISTIC and TANH. int8: x - in_zp to Q4.27 (mult, left_shift >= 0),
 // saturating beyond the radius; int16: to the Q3.12 domain of the shared table.
@@ -223,8 +227,8 @@ typedef struct {
 // TFLite's int8 LOGISTIC / TANH prepare: checks the quantization of in and out (*out_zp: the
 // output's zero point) and fills q: in's scale * 2^27 as frexp mantissa (rounded to Q31, not
 // renormalized) and exponent, and the input radius beyond which outputs saturate.
-mml_status_t mml__ew_q4_params(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
-    int32_t *out_zp, mml__ew_q4_t *q);
+MML__PREPARE mml_status_t mml__ew_q4_params(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *out, int32_t *out_zp, mml__ew_q4_t *q);
 
 // The int8 LOGISTIC / TANH input stage: -1 or 1 if x is beyond the radius below or above the
 // zero point (the output saturates), else 0 with *q4 the input in Q4.27.
@@ -243,10 +247,11 @@ static inline int mml__ew_q4_input(const mml__ew_q4_t *q, int32_t x, int32_t *q4
 // Clamp bounds of fused activation act, failing for an unsupported one. _q: on an int8 or int16
 // output of scale and zero point zp (TFLite CalculateActivationRangeQuantized); _i32: on int32
 // (TFLite CalculateActivationRange<int32_t>); _f: on float32.
-mml_status_t mml__ew_act_range_q(mml_prep_t *p, int32_t act, uint8_t dtype, float scale, int32_t zp,
-    int32_t *lo, int32_t *hi);
-mml_status_t mml__ew_act_range_i32(mml_prep_t *p, int32_t act, int32_t *lo, int32_t *hi);
-mml_status_t mml__ew_act_range_f(mml_prep_t *p, int32_t act, float *lo, float *hi);
+MML__PREPARE mml_status_t mml__ew_act_range_q(mml_prep_t *p, int32_t act, uint8_t dtype,
+    float scale, int32_t zp, int32_t *lo, int32_t *hi);
+MML__PREPARE mml_status_t mml__ew_act_range_i32(mml_prep_t *p, int32_t act, int32_t *lo,
+    int32_t *hi);
+MML__PREPARE mml_status_t mml__ew_act_range_f(mml_prep_t *p, int32_t act, float *lo, float *hi);
 
 // TFLite GetInvSqrtQuantizedMultiplierExp(x, reverse_shift -1): 1 / sqrt(x) for x >= 0 as a
 // multiplier (q, shift <= 0) for mml__mul_by_qm; x = 0 and 1 give (INT32_MAX, 0). Integer only.
@@ -255,8 +260,8 @@ void mml__ew_inv_sqrt(int32_t x, int32_t *q, int32_t *shift);
 // TFLite Micro's PopulateLookupTable for an int8 op computed by fn in float: for every input value
 // v, round(fn(in_scale * (v - in_zp)) / out_scale) + out_zp saturated to int8, at table[v + 128].
 // Checks the quantization of in and out (prepare time only; fn may use core/mathf.h).
-mml_status_t mml__ew_lut_s8(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
-    float (*fn)(float), int8_t *table);
+MML__PREPARE mml_status_t mml__ew_lut_s8(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *out, float (*fn)(float), int8_t *table);
 
 // The range of an int8 or int16 dtype.
 static inline void mml__ew_qrange(uint8_t dtype, int32_t *lo, int32_t *hi) {

@@ -77,10 +77,11 @@ static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
 }
 #endif
 
+#if MML_DTYPE_ON(FULLY_CONNECTED, S16)
 // 16x8 (TFLite's int16 FullyConnected / FullyConnectedPerChannel): the sum of (w + w_offset) * x
 // (the weights offset is TFLite's per-tensor one, 0 per channel) with an int64 or int32 bias or
 // none, requantized as mml__out_s16 says for bias_size.
-static mml_status_t eval_s16(const mml_eval_ctx_t *ctx, void *data) {
+mml_status_t mml__fully_connected_eval_s16(const mml_eval_ctx_t *ctx, void *data) {
     const fc_t *d = (const fc_t *)data;
     const int16_t *in = (const int16_t *)mml__ptr(ctx, d->input);
     const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);
@@ -105,8 +106,10 @@ static mml_status_t eval_s16(const mml_eval_ctx_t *ctx, void *data) {
     }
     return MML_OK;
 }
+#endif
 
-static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
+#if MML_DTYPE_ON(FULLY_CONNECTED, F32)
+mml_status_t mml__fully_connected_eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     const fc_t *d = (const fc_t *)data;
     const float *in = (const float *)mml__ptr(ctx, d->input);
     const float *w = (const float *)mml__ptr(ctx, d->weights);
@@ -129,13 +132,15 @@ static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     }
     return MML_OK;
 }
+#endif
 
+#if MML_DTYPE_ON(FULLY_CONNECTED, HYBRID)
 // Float input and output with int8 weights ("hybrid"), as TFLite's fully_connected.cc EvalHybrid
 // (docs/quantization.md, "Hybrid ops"): each batch row quantized to int8 at run time
 // (symmetric, or asymmetric with asymmetric_quantize_inputs), factor *= weight scale, then
 // output = bias + dot * factor, where dot = sum(w * q) - row_sum(w) * offset, the subtraction in
 // float as TFLite does it. Scratch: [batches factors][batches offsets][int8 input].
-static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
+mml_status_t mml__fully_connected_eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
     const fc_t *d = (const fc_t *)data;
     const float *in = (const float *)mml__ptr(ctx, d->input);
     const int8_t *w = (const int8_t *)mml__ptr(ctx, d->weights);
@@ -176,6 +181,7 @@ static mml_status_t eval_hybrid(const mml_eval_ctx_t *ctx, void *data) {
     }
     return MML_OK;
 }
+#endif
 
 mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     mml__tensor_t in, w, bias, out;
@@ -246,7 +252,9 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
                 mml_dtype_name((mml_dtype_t)bias.dtype));
         }
         n_quant = w.scales.n;
-        p->eval = eval_s16;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S16)) != MML_OK) {
+            return st;
+        }
     } else if (in.dtype == MML_FLOAT32 && w.dtype == MML_INT8) {
         if ((st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
             (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
@@ -260,14 +268,18 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input too large");
         }
         mml__prep_scratch(p, 8u * batches + in.elems);
-        p->eval = eval_hybrid;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_HYBRID)) != MML_OK) {
+            return st;
+        }
     } else if (in.dtype == MML_FLOAT32) {
         if ((st = mml__prep_check_dtype(p, &w, MML_FLOAT32)) != MML_OK ||
             (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
             (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
             return st;
         }
-        p->eval = eval_f32;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
+            return st;
+        }
     } else {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
@@ -305,7 +317,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     d->act_max = act_max;
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
-    if (p->eval == eval_hybrid) {
+    if (in.dtype == MML_FLOAT32 && w.dtype == MML_INT8) { // hybrid
         d->asymmetric = mml__opt_u8(p, OPT_ASYMMETRIC_QUANTIZE_INPUTS, 0) != 0;
         d->scratch = mml__prep_scratch_loc(p);
         d->w_scale = mml__tensor_scale(p->m, &w, 0);

@@ -15,13 +15,19 @@ static inline float clamp_f32(const mml__pool2d_t *d, float m) {
     return m < d->act_min_f ? d->act_min_f : m > d->act_max_f ? d->act_max_f : m;
 }
 
-MML_POOL2D_EVAL(eval_s8, int8_t, int32_t, -128, acc = v > acc ? v : acc, (int8_t)clamp_q(d, acc))
-MML_POOL2D_EVAL(eval_s16, int16_t, int32_t, -32768, acc = v > acc ? v : acc,
+static MML_POOL2D_EVAL(eval_s8, int8_t, int32_t, -128, acc = v > acc ? v : acc,
+    (int8_t)clamp_q(d, acc))
+#if MML_DTYPE_ON(MAX_POOL_2D, S16)
+MML_POOL2D_EVAL(mml__max_pool2d_eval_s16, int16_t, int32_t, -32768, acc = v > acc ? v : acc,
     (int16_t)clamp_q(d, acc))
+#endif
+#if MML_DTYPE_ON(MAX_POOL_2D, F32)
 // std::max(acc, v): keeps acc unless acc < v (NaN inputs skipped alike).
-MML_POOL2D_EVAL(eval_f32, float, float, -FLT_MAX, acc = acc < v ? v : acc, clamp_f32(d, acc))
+MML_POOL2D_EVAL(mml__max_pool2d_eval_f32, float, float, -FLT_MAX, acc = acc < v ? v : acc,
+    clamp_f32(d, acc))
+#endif
 
 mml_status_t mml__prepare_max_pool2d(mml_prep_t *p) {
-    return mml__pool2d_prepare(p, eval_s8, eval_s16, eval_f32);
+    return mml__pool2d_prepare(p, eval_s8);
 }
 #endif // MML_OP_ON(MAX_POOL_2D)

@@ -45,7 +45,7 @@ static inline void mml__reduce_next(const mml__reduce_geom_t *g, mml__reduce_ite
 // dtype; every axis in range (negative counts from the end, repeats allowed); keep_dims (option
 // 0 of ReducerOptions) gives the input's rank; the output has one element per kept position.
 // Fills in, out and g.
-mml_status_t mml__reduce_prepare(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
+MML__PREPARE mml_status_t mml__reduce_prepare(mml_prep_t *p, int32_t max_version, mml__tensor_t *in,
     mml__tensor_t *out, mml__reduce_geom_t *g);
 
 // Quantized MEAN and SUM (TFLite's QuantizedMeanOrSum): the int32 sums wrap on overflow; the
@@ -56,8 +56,8 @@ typedef struct {
 } mml__reduce_q_t;
 
 // Checks the tensors' quantization and computes q (fold_count: MEAN's 1/count).
-mml_status_t mml__reduce_prepare_q(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
-    uint32_t count, bool fold_count, mml__reduce_q_t *q);
+MML__PREPARE mml_status_t mml__reduce_prepare_q(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *out, uint32_t count, bool fold_count, mml__reduce_q_t *q);
 
 // int32 sums of int8 / int16 input elements per output element (sum: n_out int32, caller's).
 void mml__reduce_sum_s8(const mml__reduce_geom_t *g, const int8_t *in, int32_t *sum);
@@ -82,13 +82,14 @@ mml__reduce_t *mml__reduce_persist(mml_prep_t *p, const mml__tensor_t *in, const
 // MEAN / SUM prepare: float32 (eval_f32, the op's own), or int8/int16 through the quantized
 // output stage (fold_count: MEAN's 1/count) with an int32 scratch sum per output; sets p->eval
 // and fills the record.
-mml_status_t mml__reduce_prepare_mean_sum(mml_prep_t *p, bool fold_count, mml__eval_fn eval_f32);
+MML__PREPARE mml_status_t mml__reduce_prepare_mean_sum(mml_prep_t *p, bool fold_count,
+    mml__eval_fn eval_f32);
 
 // REDUCE_MAX / REDUCE_MIN prepare: float32, or int8/int16 with equal input and output scale and
 // zero point (TFLite Micro requires it: the op only picks elements); sets p->eval to the eval of
 // the input's dtype and fills the record (no q).
-mml_status_t mml__reduce_prepare_pick(mml_prep_t *p, mml__eval_fn eval_f32, mml__eval_fn eval_s8,
-    mml__eval_fn eval_s16);
+MML__PREPARE mml_status_t mml__reduce_prepare_pick(mml_prep_t *p, mml__eval_fn eval_f32,
+    mml__eval_fn eval_s8, mml__eval_fn eval_s16);
 
 // REDUCE_MAX (largest) / REDUCE_MIN (!largest) eval of the record d: per output element the
 // largest or smallest input element reducing into it (a NaN is never picked).

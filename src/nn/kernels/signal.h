@@ -14,15 +14,16 @@
 #include "nn/kernel.h"
 
 // The op's options map (custom_options, a FlexBuffers map). Fails if absent or malformed.
-mml_status_t mml__signal_options(mml_prep_t *p, mml__flex_t *map);
+MML__PREPARE mml_status_t mml__signal_options(mml_prep_t *p, mml__flex_t *map);
 // Option key, required, an integer in [lo, hi] ("option 'shift' missing", "... is 40, expected
 // 0 to 31").
-mml_status_t mml__signal_int(mml_prep_t *p, const mml__flex_t *map, const char *key, int32_t lo,
-    int32_t hi, int32_t *v);
-mml_status_t mml__signal_bool(mml_prep_t *p, const mml__flex_t *map, const char *key, bool *v);
+MML__PREPARE mml_status_t mml__signal_int(mml_prep_t *p, const mml__flex_t *map, const char *key,
+    int32_t lo, int32_t hi, int32_t *v);
+MML__PREPARE mml_status_t mml__signal_bool(mml_prep_t *p, const mml__flex_t *map, const char *key,
+    bool *v);
 
 // Input (out = 0) or output (out = 1) i, of dtype and rank (rank < 0: at least 1).
-mml_status_t mml__signal_tensor(mml_prep_t *p, int out, uint32_t i, mml_dtype_t dtype,
+MML__PREPARE mml_status_t mml__signal_tensor(mml_prep_t *p, int out, uint32_t i, mml_dtype_t dtype,
     int32_t rank, mml__tensor_t *t);
 
 // uint64 tensors are only MML_ARENA_ALIGN (4) aligned: read and write them bytewise.

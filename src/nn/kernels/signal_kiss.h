@@ -31,7 +31,7 @@ void mml__kiss_run(const mml__kiss_t *k, const int32_t *table, const int32_t *x,
 // SignalRfft's and SignalIrfft's common checks: options T (int16, int32 or float32; float32 only
 // with MML_ENABLE_FLOAT) and fft_length (a power of two in [4, 4096]) into dtype and n, input 0
 // (rank >= 1) and output 0 of that dtype and the same rank into in and out.
-mml_status_t mml__signal_fft_prepare(mml_prep_t *p, mml_dtype_t *dtype, int32_t *n,
+MML__PREPARE mml_status_t mml__signal_fft_prepare(mml_prep_t *p, mml_dtype_t *dtype, int32_t *n,
     mml__tensor_t *in, mml__tensor_t *out);
 
 #endif // MICROML_NN_KERNELS_SIGNAL_KISS_H

@@ -83,6 +83,7 @@ static mml_status_t eval_s8_s16(const mml_eval_ctx_t *ctx, void *data) {
     return MML_OK;
 }
 
+#if MML_DTYPE_ON(SOFTMAX, S16)
 // TFLite's LUTLookup on a 513-entry int16 table over the int16 range: the entry at value's top 9
 // bits plus the slope to the next one times its low 7 bits, rounded.
 static int16_t lut_s16(const int16_t *lut, int16_t value) {
@@ -100,7 +101,7 @@ static int16_t sat_s16(int32_t v) {
 // (Q16.15), its reciprocal through the 1 / (1 + x) table after normalizing the sum into [1, 2),
 // and each exp times the reciprocal, rounded back by the normalization shift, in [0, 32767]. The
 // exps are kept in the output row (as TFLite does), so input and output may share memory.
-static mml_status_t eval_s16(const mml_eval_ctx_t *ctx, void *data) {
+mml_status_t mml__softmax_eval_s16(const mml_eval_ctx_t *ctx, void *data) {
     const softmax_t *d = (const softmax_t *)data;
     const int16_t *in_all = (const int16_t *)mml__ptr(ctx, d->in);
     int16_t *out_all = (int16_t *)mml__ptr(ctx, d->out);
@@ -133,8 +134,10 @@ static mml_status_t eval_s16(const mml_eval_ctx_t *ctx, void *data) {
     }
     return MML_OK;
 }
+#endif
 
-static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
+#if MML_DTYPE_ON(SOFTMAX, F32)
+mml_status_t mml__softmax_eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     const softmax_t *d = (const softmax_t *)data;
     for (uint32_t i = 0; i < d->outer; i++) {
         const float *in = (const float *)mml__ptr(ctx, d->in) + i * d->depth;
@@ -155,6 +158,7 @@ static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     }
     return MML_OK;
 }
+#endif
 
 mml_status_t mml__prepare_softmax(mml_prep_t *p) {
     mml__tensor_t in, out;
@@ -217,11 +221,15 @@ mml_status_t mml__prepare_softmax(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "beta * input scale out of range");
         }
         mml__quantize_multiplier(m, &r.mult, &r.left_shift);
-        p->eval = eval_s16;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S16)) != MML_OK) {
+            return st;
+        }
         p->inplace = 1;
     } else if (in.dtype == MML_FLOAT32 && out.dtype == MML_FLOAT32) {
         r.beta = beta;
-        p->eval = eval_f32;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
+            return st;
+        }
         p->inplace = 1;
     } else {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "%s -> %s unsupported",

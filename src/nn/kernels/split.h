@@ -8,12 +8,12 @@
 
 // Ends the prepare of an op that cuts in along axis into outputs 0..n-1 of part slices each, in
 // order (the caller has checked the outputs): sets p->eval and, in FILL mode, fills the record.
-mml_status_t mml__split_finish(mml_prep_t *p, const mml__tensor_t *in, int32_t axis, uint32_t part,
-    uint32_t n);
+MML__PREPARE mml_status_t mml__split_finish(mml_prep_t *p, const mml__tensor_t *in, int32_t axis,
+    uint32_t part, uint32_t n);
 
 // Reads the constant axis of SPLIT / SPLIT_V (one int32; negative counts from in's rank) into
 // *axis, in [0, in->rank).
-mml_status_t mml__split_axis(mml_prep_t *p, const mml__tensor_t *axis_t, const mml__tensor_t *in,
-    int32_t *axis);
+MML__PREPARE mml_status_t mml__split_axis(mml_prep_t *p, const mml__tensor_t *axis_t,
+    const mml__tensor_t *in, int32_t *axis);
 
 #endif // MICROML_NN_KERNELS_SPLIT_H

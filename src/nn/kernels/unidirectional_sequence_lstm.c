@@ -94,6 +94,7 @@ static mml_status_t eval_s8_opt(const mml_eval_ctx_t *ctx, void *data) {
 }
 #endif
 
+#if MML_DTYPE_ON(UNIDIRECTIONAL_SEQUENCE_LSTM, F32)
 // TFLite's reference float logistic (with its cut-offs).
 static float sigmoid_f(float x) {
     if (x > 16.619047164916992188f) {
@@ -154,7 +155,7 @@ static void step_f32(const lstm_t *d, const mml_eval_ctx_t *ctx, const float *x,
     memcpy(out, h, n * sizeof(float));
 }
 
-static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
+mml_status_t mml__unidirectional_sequence_lstm_eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     const lstm_t *d = (const lstm_t *)data;
     const float *in = (const float *)mml__ptr(ctx, d->input);
     float *out = (float *)mml__ptr(ctx, d->output);
@@ -177,6 +178,7 @@ static mml_status_t eval_f32(const mml_eval_ctx_t *ctx, void *data) {
     }
     return MML_OK;
 }
+#endif
 
 // round(log2(x)) for x > 0, as TFLite's CheckedLog2 (without its exactness test).
 static int32_t round_log2(float x) {
@@ -368,7 +370,9 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
 #endif
         mml__prep_scratch(p, scratch);
     } else {
-        p->eval = eval_f32;
+        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
+            return st;
+        }
         mml__prep_scratch(p, 3 * (time_major ? batches : 1) * state * (uint32_t)sizeof(float));
     }
     p->macs = (uint64_t)batches * steps * state * (4ull * (in_dim + state) + 3);

@@ -189,8 +189,7 @@ enum {
     POOL_ACTIVATION = 5
 };
 
-mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_s16,
-    mml__eval_fn eval_f32) {
+mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8) {
     mml__tensor_t in, out;
     mml_status_t st;
     // Version 3 is int16.
@@ -245,7 +244,12 @@ mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
     }
-    p->eval = in.dtype == MML_INT8 ? eval_s8 : in.dtype == MML_INT16 ? eval_s16 : eval_f32;
+    p->eval = eval_s8;
+    if (in.dtype != MML_INT8 &&
+        (st = mml__prep_dtype_eval(p, in.dtype == MML_INT16 ? MML_DTYPE_PATH_S16 : MML_DTYPE_PATH_F32)) !=
+            MML_OK) {
+        return st;
+    }
     uint32_t elem = mml_dtype_size((mml_dtype_t)in.dtype);
     mml__window_allow_overlap(p, &w, in.dims[3], elem, out.dims[3], elem);
     mml__pool2d_t *r = (mml__pool2d_t *)mml__prep_persist(p, sizeof(mml__pool2d_t));

@@ -62,9 +62,9 @@ static inline mml__window_view_t mml__window_view(const mml__window_t *w, int32_
 // Fills w from the [N,H,W,C] input and output, the filter size, the padding (MML_PAD_*), strides
 // and dilations, as TFLite's ComputePaddingHeightWidth; checks the output's N, H and W against
 // it (TFLite's ComputeOutSize). Fails with a message on any inconsistency.
-mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
-    int32_t filt_h, int32_t filt_w, int32_t padding, int32_t stride_h, int32_t stride_w,
-    int32_t dil_h, int32_t dil_w, mml__window_t *w);
+MML__PREPARE mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *out, int32_t filt_h, int32_t filt_w, int32_t padding, int32_t stride_h,
+    int32_t stride_w, int32_t dil_h, int32_t dil_w, mml__window_t *w);
 
 // Lets output 0 overlap input 0 (p->overlap, p->overlap_max) for an op that walks the output in
 // raster order (batch, y, x, channel) and reads, for each output pixel, only its window: writing
@@ -72,17 +72,17 @@ mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const m
 // out_start - in_start <= min over q of (lowest input byte q's window reads - end of pixel q's
 // output). The window's top-left corner, clamped into the input, bounds those reads from below
 // and never decreases in raster order. Element sizes in bytes.
-void mml__window_allow_overlap(mml_prep_t *p, const mml__window_t *w, int32_t in_c,
+MML__PREPARE void mml__window_allow_overlap(mml_prep_t *p, const mml__window_t *w, int32_t in_c,
     uint32_t in_elem, int32_t out_c, uint32_t out_elem);
 
 // Checks the quantization of an int8 convolution (input, per-tensor or per-channel filter with
 // channels along axis qdim, output) as TFLite's PopulateConvolutionQuantizationParams does.
-mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
+MML__PREPARE mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t qdim);
 
 // The float32 checks of CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV: filter, output and bias
 // (NULL: none) float32 and the fused activation act supported, its range in [*act_min, *act_max].
-mml_status_t mml__conv_check_f32(mml_prep_t *p, const mml__tensor_t *filter,
+MML__PREPARE mml_status_t mml__conv_check_f32(mml_prep_t *p, const mml__tensor_t *filter,
     const mml__tensor_t *out, const mml__tensor_t *bias, int32_t act, float *act_min,
     float *act_max);
 
@@ -90,16 +90,16 @@ mml_status_t mml__conv_check_f32(mml_prep_t *p, const mml__tensor_t *filter,
 // output channel c: input_scale * filter_scale[c] / output_scale, computed in double as TFLite.
 // Records keep them as channels int32 multipliers followed by channels int8 shifts: 5 bytes a
 // channel of persistent arena (MML_REQUANT_BYTES).
-void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
+MML__PREPARE void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *mult,
     int8_t *shift);
 #define MML_REQUANT_BYTES(channels) (5u * (uint32_t)(channels))
 // The quantized part of a CONV_2D, DEPTHWISE_CONV_2D or TRANSPOSE_CONV record: the input and
 // output offsets (-input zero point, output zero point), and at tail (the record's end) the
 // channels multipliers and shifts of mml__conv_multipliers.
-void mml__conv_quant_tail(const mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *filter,
-    const mml__tensor_t *out, uint32_t channels, void *tail, int32_t *input_offset,
-    int32_t *output_offset);
+MML__PREPARE void mml__conv_quant_tail(const mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, void *tail,
+    int32_t *input_offset, int32_t *output_offset);
 
 // The int8 output stage of CONV_2D and DEPTHWISE_CONV_2D: the int32 sum acc (bias included)
 // requantized by (mult, shift), plus the output offset (wrapping, as TFLite's int32 arithmetic
@@ -151,20 +151,20 @@ static inline int16_t mml__out_s16(uint64_t acc, const uint8_t *bias, int32_t oc
 // Checks the quantization of a 16x8 convolution (int16 input and output, int8 filter), as
 // mml__conv_check_quant, and TFLite's further rules: input and output zero points 0; and the
 // int64 MultiplyByQuantizedMultiplier's need for shifts <= 14 (multipliers below 2^14).
-mml_status_t mml__conv_check_quant_s16(mml_prep_t *p, const mml__tensor_t *in,
+MML__PREPARE mml_status_t mml__conv_check_quant_s16(mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t qdim);
 
 // The clamp bounds in [qmin, qmax] of fused activation act on out (TFLite's
 // CalculateActivationRangeQuantized); also checks out's zero point is in range and its scale
 // keeps the bounds' arithmetic in range. Fails for unsupported activations.
-mml_status_t mml__window_act_range_q(mml_prep_t *p, int32_t act, const mml__tensor_t *out,
-    int32_t qmin, int32_t qmax, int32_t *lo, int32_t *hi);
+MML__PREPARE mml_status_t mml__window_act_range_q(mml_prep_t *p, int32_t act,
+    const mml__tensor_t *out, int32_t qmin, int32_t qmax, int32_t *lo, int32_t *hi);
 
 // The int8 clamp bounds of fused activation act on out (TFLite's
 // CalculateActivationRangeQuantized); also checks out's zero point is an int8 and its scale keeps
 // the bounds' arithmetic in range. Fails for unsupported activations.
-mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act, const mml__tensor_t *out,
-    int32_t *lo, int32_t *hi);
+MML__PREPARE mml_status_t mml__window_act_range_s8(mml_prep_t *p, int32_t act,
+    const mml__tensor_t *out, int32_t *lo, int32_t *hi);
 
 // The prepared record of AVERAGE_POOL_2D and MAX_POOL_2D.
 typedef struct {
@@ -177,16 +177,17 @@ typedef struct {
 
 // The prepare of the 2-D pools (TFLite's PoolingPrepare): validates the op for int8, int16 or
 // float32, sets p->eval to eval_s8, eval_s16 or eval_f32 and, in FILL mode, fills the record.
-mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8, mml__eval_fn eval_s16,
-    mml__eval_fn eval_f32);
+// eval_s8: the op's int8 eval; the int16 and float32 evals are its dtype paths (MML_OP_DTYPE).
+MML__PREPARE mml_status_t mml__pool2d_prepare(mml_prep_t *p, mml__eval_fn eval_s8);
 
-// Defines `static mml_status_t NAME(ctx, data)`, the eval of a 2-D pool on element type T over an
-// mml__pool2d_t record d: for each output element (raster order, channel innermost) an ACC_T acc
-// starts at INIT, takes every input value v (a T) of the window clipped to the input through
-// STEP, and the output is FINISH, which may use acc, d and count (the values taken, > 0: with
-// dilation 1 no window lies wholly in the padding, see mml__window_t).
+// Defines `mml_status_t NAME(ctx, data)` (write `static` before it for a file-local one), the eval
+// of a 2-D pool on element type T over an mml__pool2d_t record d: for each output element (raster
+// order, channel innermost) an ACC_T acc starts at INIT, takes every input value v (a T) of the
+// window clipped to the input through STEP, and the output is FINISH, which may use acc, d and
+// count (the values taken, > 0: with dilation 1 no window lies wholly in the padding, see
+// mml__window_t).
 #define MML_POOL2D_EVAL(NAME, T, ACC_T, INIT, STEP, FINISH)                                        \
-    static mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                              \
+    mml_status_t NAME(const mml_eval_ctx_t *ctx, void *data) {                                     \
         const mml__pool2d_t *d = (const mml__pool2d_t *)data;                                      \
         const mml__window_t *w = &d->w;                                                            \
         const T *in = (const T *)mml__ptr(ctx, d->input);                                          \
