@@ -9,7 +9,10 @@
 # The header also turns off each op's dtype paths (MML_OP_DTYPE lines of src/nn/op_list.h) that
 # no operator of the models takes, by the rule of src/nn/kernel.h: S16 if input 0 is int16, F32
 # if input 0 is float32 and input 1 (if any) is not int8, HYBRID if input 0 is float32 and
-# input 1 is int8.
+# input 1 is int8; and S8REF, the int8 reference kernel of CONV_2D and DEPTHWISE_CONV_2D that a
+# build with optimized variants runs for what they do not take (src/nn/kernel.h), if an int8
+# operator of the models has groups (filter depth other than the input's) or a depth multiplier
+# (output over input channels) other than 1 or a multiple of 8.
 #
 # Builtin ops are named as in src/core/builtin_ops.h (CONV_2D), custom ops by their custom code
 # in capitals with non-alphanumerics as _. Reads the models with the flatbuffers package.
@@ -25,11 +28,12 @@ REPO = Path(__file__).resolve().parents[1]
 # schema.fbs field numbers
 MODEL_OPERATOR_CODES, MODEL_SUBGRAPHS = 1, 2
 SUBGRAPH_TENSORS, SUBGRAPH_OPERATORS = 0, 3
-TENSOR_TYPE = 1
-OPERATOR_OPCODE_INDEX, OPERATOR_INPUTS, OPERATOR_CUSTOM_OPTIONS = 0, 1, 5
+TENSOR_SHAPE, TENSOR_TYPE = 0, 1
+OPERATOR_OPCODE_INDEX, OPERATOR_INPUTS, OPERATOR_OUTPUTS, OPERATOR_CUSTOM_OPTIONS = 0, 1, 2, 5
 FLOAT32, INT16, INT8 = 0, 7, 9  # TensorType
 OPCODE_DEPRECATED_BUILTIN, OPCODE_CUSTOM, OPCODE_BUILTIN = 0, 1, 3
 CUSTOM = 32
+CONV_2D, DEPTHWISE_CONV_2D = 3, 4
 
 
 def builtin_names():
@@ -59,6 +63,26 @@ def dtype_path(in0, in1):
     if in0 == FLOAT32:
         return "HYBRID" if in1 == INT8 else "F32"
     return None
+
+
+def needs_s8_ref(code, ins, outs, shapes):
+    """Whether an int8 CONV_2D (groups) or DEPTHWISE_CONV_2D (depth multiplier not 1 nor a
+    multiple of 8) operator may run the int8 reference kernel (path S8REF, src/nn/kernel.h); True
+    too when its shapes are not those of a valid operator (the kernel then refuses it anyway)."""
+    def depth(i):
+        s = shapes[i] if i is not None and 0 <= i < len(shapes) else []
+        return s[3] if len(s) == 4 and s[3] > 0 else None
+    i_in = ins[0] if ins else None
+    if code == CONV_2D:
+        c_in, c_filt = depth(i_in), depth(ins[1] if len(ins) > 1 else None)
+        return c_in is None or c_filt is None or c_in != c_filt
+    if code == DEPTHWISE_CONV_2D:
+        c_in, c_out = depth(i_in), depth(outs[0] if outs else None)
+        if c_in is None or c_out is None or c_out % c_in:
+            return True
+        dm = c_out // c_in
+        return dm != 1 and dm % 8 != 0
+    return False
 
 
 def switch_name(custom_code):
@@ -106,13 +130,23 @@ def model_ops(path, names, with_options=None, paths=None):
     codes = model.tables(MODEL_OPERATOR_CODES)
     used, optioned, taken = set(), set(), set()
     for sg in model.tables(MODEL_SUBGRAPHS):
-        types = [t.scalar(TENSOR_TYPE, N.Int8Flags) for t in sg.tables(SUBGRAPH_TENSORS)]
+        tensors = sg.tables(SUBGRAPH_TENSORS)
+        types = [t.scalar(TENSOR_TYPE, N.Int8Flags) for t in tensors]
+        shapes = [t.ints(TENSOR_SHAPE) for t in tensors]
         for op in sg.tables(SUBGRAPH_OPERATORS):
             used.add(op.scalar(OPERATOR_OPCODE_INDEX, N.Uint32Flags))
             ins = [types[i] if 0 <= i < len(types) else None for i in op.ints(OPERATOR_INPUTS)]
             path = dtype_path(*(ins + [None, None])[:2])
             if path:
                 taken.add((op.scalar(OPERATOR_OPCODE_INDEX, N.Uint32Flags), path))
+            elif ins and ins[0] == INT8:
+                j = op.scalar(OPERATOR_OPCODE_INDEX, N.Uint32Flags)
+                code = (max(codes[j].scalar(OPCODE_DEPRECATED_BUILTIN, N.Int8Flags),
+                            codes[j].scalar(OPCODE_BUILTIN, N.Int32Flags))
+                        if j < len(codes) else None)
+                if needs_s8_ref(code, op.ints(OPERATOR_INPUTS), op.ints(OPERATOR_OUTPUTS),
+                                shapes):
+                    taken.add((j, "S8REF"))
             o = op._off(OPERATOR_CUSTOM_OPTIONS)
             if o and op.t.VectorLen(o):
                 optioned.add(op.scalar(OPERATOR_OPCODE_INDEX, N.Uint32Flags))
