@@ -12,7 +12,8 @@
 # input 1 is int8; and S8REF, the int8 reference kernel of CONV_2D and DEPTHWISE_CONV_2D that a
 # build with optimized variants runs for what they do not take (src/nn/kernel.h), if an int8
 # operator of the models has groups (filter depth other than the input's) or a depth multiplier
-# (output over input channels) other than 1 or a multiple of 8.
+# (output over input channels) other than 1 or a multiple of 8; the same for FULLY_CONNECTED if
+# its weights' first zero point is not 0.
 #
 # Builtin ops are named as in src/core/builtin_ops.h (CONV_2D), custom ops by their custom code
 # in capitals with non-alphanumerics as _. Reads the models with the flatbuffers package.
@@ -28,12 +29,13 @@ REPO = Path(__file__).resolve().parents[1]
 # schema.fbs field numbers
 MODEL_OPERATOR_CODES, MODEL_SUBGRAPHS = 1, 2
 SUBGRAPH_TENSORS, SUBGRAPH_OPERATORS = 0, 3
-TENSOR_SHAPE, TENSOR_TYPE = 0, 1
+TENSOR_SHAPE, TENSOR_TYPE, TENSOR_QUANTIZATION = 0, 1, 4
+QUANT_ZERO_POINT = 3
 OPERATOR_OPCODE_INDEX, OPERATOR_INPUTS, OPERATOR_OUTPUTS, OPERATOR_CUSTOM_OPTIONS = 0, 1, 2, 5
 FLOAT32, INT16, INT8 = 0, 7, 9  # TensorType
 OPCODE_DEPRECATED_BUILTIN, OPCODE_CUSTOM, OPCODE_BUILTIN = 0, 1, 3
 CUSTOM = 32
-CONV_2D, DEPTHWISE_CONV_2D = 3, 4
+CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED = 3, 4, 9
 
 
 def builtin_names():
@@ -65,14 +67,18 @@ def dtype_path(in0, in1):
     return None
 
 
-def needs_s8_ref(code, ins, outs, shapes):
-    """Whether an int8 CONV_2D (groups) or DEPTHWISE_CONV_2D (depth multiplier not 1 nor a
-    multiple of 8) operator may run the int8 reference kernel (path S8REF, src/nn/kernel.h); True
-    too when its shapes are not those of a valid operator (the kernel then refuses it anyway)."""
+def needs_s8_ref(code, ins, outs, shapes, zero_points):
+    """Whether an int8 CONV_2D (groups), DEPTHWISE_CONV_2D (depth multiplier not 1 nor a
+    multiple of 8) or FULLY_CONNECTED (weights' first zero point not 0) operator may run the int8
+    reference kernel (path S8REF, src/nn/kernel.h); True too when its shapes are not those of a
+    valid operator (the kernel then refuses it anyway)."""
     def depth(i):
         s = shapes[i] if i is not None and 0 <= i < len(shapes) else []
         return s[3] if len(s) == 4 and s[3] > 0 else None
     i_in = ins[0] if ins else None
+    if code == FULLY_CONNECTED:
+        i_w = ins[1] if len(ins) > 1 else None
+        return i_w is None or not 0 <= i_w < len(zero_points) or zero_points[i_w] != 0
     if code == CONV_2D:
         c_in, c_filt = depth(i_in), depth(ins[1] if len(ins) > 1 else None)
         return c_in is None or c_filt is None or c_in != c_filt
@@ -111,6 +117,16 @@ class _Table:
         start, n = self.t.Vector(o), self.t.VectorLen(o)
         return [_Table(self.t.Bytes, self.t.Indirect(start + 4 * i)) for i in range(n)]
 
+    def table(self, field):
+        o = self._off(field)
+        return _Table(self.t.Bytes, self.t.Indirect(self.t.Pos + o)) if o else None
+
+    def first_long(self, field, default=0):
+        o = self._off(field)
+        if not o or not self.t.VectorLen(o):
+            return default
+        return self.t.Get(N.Int64Flags, self.t.Vector(o))
+
     def ints(self, field):
         o = self._off(field)
         if not o:
@@ -133,6 +149,8 @@ def model_ops(path, names, with_options=None, paths=None):
         tensors = sg.tables(SUBGRAPH_TENSORS)
         types = [t.scalar(TENSOR_TYPE, N.Int8Flags) for t in tensors]
         shapes = [t.ints(TENSOR_SHAPE) for t in tensors]
+        zero_points = [q.first_long(QUANT_ZERO_POINT) if q else 0
+                       for q in (t.table(TENSOR_QUANTIZATION) for t in tensors)]
         for op in sg.tables(SUBGRAPH_OPERATORS):
             used.add(op.scalar(OPERATOR_OPCODE_INDEX, N.Uint32Flags))
             ins = [types[i] if 0 <= i < len(types) else None for i in op.ints(OPERATOR_INPUTS)]
@@ -145,7 +163,7 @@ def model_ops(path, names, with_options=None, paths=None):
                             codes[j].scalar(OPCODE_BUILTIN, N.Int32Flags))
                         if j < len(codes) else None)
                 if needs_s8_ref(code, op.ints(OPERATOR_INPUTS), op.ints(OPERATOR_OUTPUTS),
-                                shapes):
+                                shapes, zero_points):
                     taken.add((j, "S8REF"))
             o = op._off(OPERATOR_CUSTOM_OPTIONS)
             if o and op.t.VectorLen(o):

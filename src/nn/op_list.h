@@ -12,6 +12,7 @@
 //                                         mml__prep_dtype_eval; a build links it only if
 //                                         MML_DTYPE_ON(NAME, PATH) (mml_config.h)
 MML_OP(FULLY_CONNECTED, mml__prepare_fully_connected)
+MML_OP_DTYPE(FULLY_CONNECTED, S8REF, mml__fully_connected_eval_s8ref)
 MML_OP_DTYPE(FULLY_CONNECTED, S16, mml__fully_connected_eval_s16)
 MML_OP_DTYPE(FULLY_CONNECTED, F32, mml__fully_connected_eval_f32)
 MML_OP_DTYPE(FULLY_CONNECTED, HYBRID, mml__fully_connected_eval_hybrid)

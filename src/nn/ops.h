@@ -116,6 +116,7 @@ MML__PREPARE mml_status_t mml__prepare_signal_overlap_add(mml_prep_t *p);
 
 // Dtype paths (MML_OP_DTYPE lines of nn/op_list.h): evals that a build for some models links
 // only if one of their operators takes that path.
+mml_status_t mml__fully_connected_eval_s8ref(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__fully_connected_eval_s16(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__fully_connected_eval_f32(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__fully_connected_eval_hybrid(const mml_eval_ctx_t *ctx, void *data);

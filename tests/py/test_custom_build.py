@@ -214,9 +214,53 @@ def test_model_ops_keeps_int8_reference_only_for_what_variants_lack(cli, tmp_pat
     assert ((op, "S8REF") not in header_paths_off(tmp_path, model)) == kept
 
 
+@pytest.mark.parametrize("zero_point,kept", [(0, False), (3, True), (-1, True)])
+def test_model_ops_keeps_int8_fully_connected_reference_for_weight_zero_points(
+        cli, tmp_path, zero_point, kept):
+    # The optimized FULLY_CONNECTED variants take weights with zero point 0 only (TFLite's int8
+    # models); others run the reference, which a build then keeps.
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4], "int8", scale=0.05, zero_point=3)
+    wt = mb.tensor([2, 4], "int8", data=np.ones((2, 4), np.int8), scale=0.01,
+                   zero_point=zero_point)
+    y = mb.tensor([1, 2], "int8", scale=0.1, zero_point=-2)
+    mb.op("FULLY_CONNECTED", [x, wt, -1], [y])
+    model = tmp_path / "m.tflite"
+    model.write_bytes(mb.build([x], [y]))
+    j = info(cli, model)
+    assert j["ops"][0]["supported"] and j["ops"][0]["dtype_path"] is None, j["ops"][0]
+    assert (("FULLY_CONNECTED", "S8REF") not in header_paths_off(tmp_path, model)) == kept
+
+
 def test_model_ops_drops_int8_reference_for_every_supported_model(tmp_path):
     # Not vacuous: every supported int8 convolution takes an optimized variant, so their builds
     # leave the reference out (what shrinks person_detection's code, benchmarks/README.md).
     for name in ("person_detection", "mlperf_kws", "mlperf_vww", "micro_speech"):
         off = header_paths_off(tmp_path, mmldata.model_path(name))
         assert ("DEPTHWISE_CONV_2D", "S8REF") in off, name
+    for name in ("hello_world_int8", "mlperf_kws", "mlperf_ad"):
+        off = header_paths_off(tmp_path, mmldata.model_path(name))
+        assert ("FULLY_CONNECTED", "S8REF") in off, name
+
+
+def test_custom_build_names_int8_reference_not_in_this_build(custom_cli, cli, tmp_path):
+    # hello_world_int8's build leaves FULLY_CONNECTED's int8 reference out (its weights have
+    # zero point 0): an int8 model whose weights have another zero point runs on the full build
+    # and is refused by op, index and path on the custom one (a host build with variants).
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4], "int8", scale=0.05, zero_point=3)
+    wt = mb.tensor([2, 4], "int8", data=np.ones((2, 4), np.int8), scale=0.01, zero_point=5)
+    y = mb.tensor([1, 2], "int8", scale=0.1, zero_point=-2)
+    mb.op("FULLY_CONNECTED", [x, wt, -1], [y])
+    model = tmp_path / "m.tflite"
+    model.write_bytes(mb.build([x], [y]))
+    inp = tmp_path / "in.bin"
+    inp.write_bytes(bytes(4))
+    p = subprocess.run([str(cli), "run", str(model), str(inp), str(tmp_path / "o.bin")],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    p = subprocess.run([str(custom_cli), "run", str(model), str(inp), str(tmp_path / "o.bin")],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0, p.stderr
+    assert ("op 0 FULLY_CONNECTED: int8 reference (groups, depth multiplier, weight zero point) "
+            "path not in this build") in p.stderr, p.stderr
