@@ -9,11 +9,13 @@
 # The header also turns off each op's dtype paths (MML_OP_DTYPE lines of src/nn/op_list.h) that
 # no operator of the models takes, by the rule of src/nn/kernel.h: S16 if input 0 is int16, F32
 # if input 0 is float32 and input 1 (if any) is not int8, HYBRID if input 0 is float32 and
-# input 1 is int8; and S8REF, the int8 reference kernel of CONV_2D and DEPTHWISE_CONV_2D that a
-# build with optimized variants runs for what they do not take (src/nn/kernel.h), if an int8
-# operator of the models has groups (filter depth other than the input's) or a depth multiplier
+# input 1 is int8; and S8REF, the int8 reference kernel of CONV_2D, DEPTHWISE_CONV_2D,
+# FULLY_CONNECTED and UNIDIRECTIONAL_SEQUENCE_LSTM that a build with optimized variants runs for
+# what they do not take (src/nn/kernel.h), if an int8 operator of the models has groups (filter depth other than the input's) or a depth multiplier
 # (output over input channels) other than 1 or a multiple of 8; the same for FULLY_CONNECTED if
-# its weights' first zero point is not 0.
+# its weights' first zero point is not 0, and for UNIDIRECTIONAL_SEQUENCE_LSTM if its input
+# [d0, d1, in] and output [.., .., state] give d0 * d1 * (in + 5 * state + 4) >= 2^28 (a bound
+# on the M4 variant's scratch, its only limit).
 #
 # Builtin ops are named as in src/core/builtin_ops.h (CONV_2D), custom ops by their custom code
 # in capitals with non-alphanumerics as _. Reads the models with the flatbuffers package.
@@ -35,7 +37,7 @@ OPERATOR_OPCODE_INDEX, OPERATOR_INPUTS, OPERATOR_OUTPUTS, OPERATOR_CUSTOM_OPTION
 FLOAT32, INT16, INT8 = 0, 7, 9  # TensorType
 OPCODE_DEPRECATED_BUILTIN, OPCODE_CUSTOM, OPCODE_BUILTIN = 0, 1, 3
 CUSTOM = 32
-CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED = 3, 4, 9
+CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, UNIDIRECTIONAL_SEQUENCE_LSTM = 3, 4, 9, 44
 
 
 def builtin_names():
@@ -69,13 +71,21 @@ def dtype_path(in0, in1):
 
 def needs_s8_ref(code, ins, outs, shapes, zero_points):
     """Whether an int8 CONV_2D (groups), DEPTHWISE_CONV_2D (depth multiplier not 1 nor a
-    multiple of 8) or FULLY_CONNECTED (weights' first zero point not 0) operator may run the int8
-    reference kernel (path S8REF, src/nn/kernel.h); True too when its shapes are not those of a
-    valid operator (the kernel then refuses it anyway)."""
+    multiple of 8), FULLY_CONNECTED (weights' first zero point not 0) or
+    UNIDIRECTIONAL_SEQUENCE_LSTM (scratch bound 2^28) operator may run the int8 reference kernel
+    (path S8REF, src/nn/kernel.h); True too when its shapes are not those of a valid operator
+    (the kernel then refuses it anyway)."""
     def depth(i):
         s = shapes[i] if i is not None and 0 <= i < len(shapes) else []
         return s[3] if len(s) == 4 and s[3] > 0 else None
     i_in = ins[0] if ins else None
+    if code == UNIDIRECTIONAL_SEQUENCE_LSTM:
+        s_in = shapes[i_in] if i_in is not None and 0 <= i_in < len(shapes) else []
+        i_out = outs[0] if outs else None
+        s_out = shapes[i_out] if i_out is not None and 0 <= i_out < len(shapes) else []
+        if len(s_in) != 3 or len(s_out) != 3 or min(s_in + s_out) < 0:
+            return True
+        return s_in[0] * s_in[1] * (s_in[2] + 5 * s_out[2] + 4) >= 1 << 28
     if code == FULLY_CONNECTED:
         i_w = ins[1] if len(ins) > 1 else None
         return i_w is None or not 0 <= i_w < len(zero_points) or zero_points[i_w] != 0

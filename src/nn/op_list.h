@@ -112,6 +112,7 @@ MML_OP(REDUCE_MIN, mml__prepare_reduce_min)
 MML_OP(BATCH_MATMUL, mml__prepare_batch_matmul)
 // recurrent and stateful
 MML_OP(UNIDIRECTIONAL_SEQUENCE_LSTM, mml__prepare_unidirectional_sequence_lstm)
+MML_OP_DTYPE(UNIDIRECTIONAL_SEQUENCE_LSTM, S8REF, mml__unidirectional_sequence_lstm_eval_s8ref)
 MML_OP_DTYPE(UNIDIRECTIONAL_SEQUENCE_LSTM, F32, mml__unidirectional_sequence_lstm_eval_f32)
 MML_OP(SVDF, mml__prepare_svdf)
 // subgraphs and resource variables

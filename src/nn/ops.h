@@ -133,6 +133,7 @@ mml_status_t mml__max_pool2d_eval_s16(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__max_pool2d_eval_f32(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__softmax_eval_s16(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__softmax_eval_f32(const mml_eval_ctx_t *ctx, void *data);
+mml_status_t mml__unidirectional_sequence_lstm_eval_s8ref(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__unidirectional_sequence_lstm_eval_f32(const mml_eval_ctx_t *ctx, void *data);
 
 #endif // MICROML_NN_OPS_H

@@ -262,5 +262,22 @@ def test_custom_build_names_int8_reference_not_in_this_build(custom_cli, cli, tm
     p = subprocess.run([str(custom_cli), "run", str(model), str(inp), str(tmp_path / "o.bin")],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode != 0, p.stderr
-    assert ("op 0 FULLY_CONNECTED: int8 reference (groups, depth multiplier, weight zero point) "
-            "path not in this build") in p.stderr, p.stderr
+    assert ("op 0 FULLY_CONNECTED: int8 reference (parameters the optimized kernel lacks) path "
+            "not in this build") in p.stderr, p.stderr
+
+
+def test_model_ops_lstm_int8_reference_bound(tmp_path):
+    # UNIDIRECTIONAL_SEQUENCE_LSTM's M4 variant takes every LSTM whose scratch bound
+    # nb * (in + 5 * state + 4) stays below 2^28 (src/nn/kernels/lstm_s8.h), nb <= d0 * d1.
+    sys.path.insert(0, str(MODEL_OPS.parent))
+    try:
+        import model_ops as mo
+    finally:
+        sys.path.pop(0)
+    lstm = mo.UNIDIRECTIONAL_SEQUENCE_LSTM
+    assert not mo.needs_s8_ref(lstm, [0], [1], [[1, 28, 28], [1, 28, 20]], [0, 0])
+    assert mo.needs_s8_ref(lstm, [0], [1], [[1, 1 << 20, 1], [1, 1 << 20, 64]], [0, 0])
+    assert mo.needs_s8_ref(lstm, [0], [1], [[1, 28], [1, 28, 20]], [0, 0])  # not rank 3
+    for name in ("mnist_lstm_int8", "tflm_micro_speech_lstm"):
+        off = header_paths_off(tmp_path, mmldata.model_path(name))
+        assert ("UNIDIRECTIONAL_SEQUENCE_LSTM", "S8REF") in off, name
