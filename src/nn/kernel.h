@@ -144,7 +144,17 @@ mml__prepare_fn mml__kernel_find(const mml__op_t *op, bool *listed);
 // S16: input 0 is int16; F32: input 0 is float32 and input 1 (if any) is not int8; HYBRID:
 // input 0 is float32 and input 1 is int8 (dynamic-range weights). A kernel's prepare must pick
 // its path by the same rule.
-// The path values: mml_dtype_path_t (mml_model.h).
+// The path values: mml_dtype_path_t (mml_model.h), and one of the engine's own: S8REF, the int8
+// reference kernel of CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and UNIDIRECTIONAL_SEQUENCE_LSTM
+// in a build with optimized variants (MML_ARCH_OPT; the LSTM: MML_OPT_LSTM_S8), which runs the
+// parameters the variant does not take (its `_suits`, kernels/nn_s8.h and lstm_s8.h: grouped
+// convolution; a depth multiplier not 1 nor a multiple of the variant's lanes; weights with a
+// zero point; an LSTM scratch of 2^28 bytes or more). tools/model_ops.py keeps it when an int8
+// operator of the models has groups, a depth multiplier not 1 nor a multiple of 8, weights whose
+// first zero point is not 0, or an LSTM whose input [d0, d1, in] and output [.., .., state] give
+// d0 * d1 * (in + 5 * state + 4) >= 2^28 (every variant takes the others). A build without
+// variants runs it for every int8 case, whatever the switch; mml_model_info reports NONE for it.
+enum { MML_DTYPE_PATH_S8REF = MML_DTYPE_PATH_HYBRID + 1 };
 typedef struct {
     int32_t builtin_code;
     uint8_t path;

@@ -7,20 +7,23 @@
 // Each op is a build switch, MML_OP_ON(NAME) (include/microml/mml_config.h): an op that is off
 // keeps its line (its name is refused as "not in this build") and its kernel file compiles to
 // nothing. Adding an op is one line here (see docs/adding-an-op.md).
-//   MML_OP_DTYPE(NAME, PATH, eval)        op NAME's eval for dtype path PATH (S16, F32, HYBRID:
-//                                         nn/kernel.h), which its prepare takes through
+//   MML_OP_DTYPE(NAME, PATH, eval)        op NAME's eval for dtype path PATH (S16, F32, HYBRID,
+//                                         S8REF: nn/kernel.h), which its prepare takes through
 //                                         mml__prep_dtype_eval; a build links it only if
 //                                         MML_DTYPE_ON(NAME, PATH) (mml_config.h)
 MML_OP(FULLY_CONNECTED, mml__prepare_fully_connected)
+MML_OP_DTYPE(FULLY_CONNECTED, S8REF, mml__fully_connected_eval_s8ref)
 MML_OP_DTYPE(FULLY_CONNECTED, S16, mml__fully_connected_eval_s16)
 MML_OP_DTYPE(FULLY_CONNECTED, F32, mml__fully_connected_eval_f32)
 MML_OP_DTYPE(FULLY_CONNECTED, HYBRID, mml__fully_connected_eval_hybrid)
 // convolution and pooling
 MML_OP(CONV_2D, mml__prepare_conv2d)
+MML_OP_DTYPE(CONV_2D, S8REF, mml__conv2d_eval_s8ref)
 MML_OP_DTYPE(CONV_2D, S16, mml__conv2d_eval_s16)
 MML_OP_DTYPE(CONV_2D, F32, mml__conv2d_eval_f32)
 MML_OP_DTYPE(CONV_2D, HYBRID, mml__conv2d_eval_hybrid)
 MML_OP(DEPTHWISE_CONV_2D, mml__prepare_depthwise_conv2d)
+MML_OP_DTYPE(DEPTHWISE_CONV_2D, S8REF, mml__depthwise_conv2d_eval_s8ref)
 MML_OP_DTYPE(DEPTHWISE_CONV_2D, S16, mml__depthwise_conv2d_eval_s16)
 MML_OP_DTYPE(DEPTHWISE_CONV_2D, F32, mml__depthwise_conv2d_eval_f32)
 MML_OP(TRANSPOSE_CONV, mml__prepare_transpose_conv)
@@ -109,6 +112,7 @@ MML_OP(REDUCE_MIN, mml__prepare_reduce_min)
 MML_OP(BATCH_MATMUL, mml__prepare_batch_matmul)
 // recurrent and stateful
 MML_OP(UNIDIRECTIONAL_SEQUENCE_LSTM, mml__prepare_unidirectional_sequence_lstm)
+MML_OP_DTYPE(UNIDIRECTIONAL_SEQUENCE_LSTM, S8REF, mml__unidirectional_sequence_lstm_eval_s8ref)
 MML_OP_DTYPE(UNIDIRECTIONAL_SEQUENCE_LSTM, F32, mml__unidirectional_sequence_lstm_eval_f32)
 MML_OP(SVDF, mml__prepare_svdf)
 // subgraphs and resource variables

@@ -116,12 +116,15 @@ MML__PREPARE mml_status_t mml__prepare_signal_overlap_add(mml_prep_t *p);
 
 // Dtype paths (MML_OP_DTYPE lines of nn/op_list.h): evals that a build for some models links
 // only if one of their operators takes that path.
+mml_status_t mml__fully_connected_eval_s8ref(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__fully_connected_eval_s16(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__fully_connected_eval_f32(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__fully_connected_eval_hybrid(const mml_eval_ctx_t *ctx, void *data);
+mml_status_t mml__conv2d_eval_s8ref(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__conv2d_eval_s16(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__conv2d_eval_f32(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__conv2d_eval_hybrid(const mml_eval_ctx_t *ctx, void *data);
+mml_status_t mml__depthwise_conv2d_eval_s8ref(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__depthwise_conv2d_eval_s16(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__depthwise_conv2d_eval_f32(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__average_pool2d_eval_s16(const mml_eval_ctx_t *ctx, void *data);
@@ -130,6 +133,7 @@ mml_status_t mml__max_pool2d_eval_s16(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__max_pool2d_eval_f32(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__softmax_eval_s16(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__softmax_eval_f32(const mml_eval_ctx_t *ctx, void *data);
+mml_status_t mml__unidirectional_sequence_lstm_eval_s8ref(const mml_eval_ctx_t *ctx, void *data);
 mml_status_t mml__unidirectional_sequence_lstm_eval_f32(const mml_eval_ctx_t *ctx, void *data);
 
 #endif // MICROML_NN_OPS_H

@@ -152,11 +152,12 @@ mml_status_t mml__prep_check_version(mml_prep_t *p, int32_t max_version) {
 }
 
 mml_status_t mml__prep_dtype_eval(mml_prep_t *p, uint8_t path) {
-    p->dtype_path = path;
+    p->dtype_path = path == MML_DTYPE_PATH_S8REF ? MML_DTYPE_PATH_NONE : path; // int8: NONE
     p->eval = mml__kernel_dtype_eval(p->op->builtin_code, path);
     if (!p->eval) {
         const char *name = path == MML_DTYPE_PATH_S16 ? "int16"
             : path == MML_DTYPE_PATH_F32              ? "float32"
+            : path == MML_DTYPE_PATH_S8REF            ? "int8 reference (parameters the optimized kernel lacks)"
                                                       : "hybrid (float32 with int8 weights)";
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "%s path not in this build", name);
     }

@@ -123,7 +123,7 @@ def header_paths_off(tmp_path, model):
     p = subprocess.run([sys.executable, str(MODEL_OPS), "--header", str(out), str(model)],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
-    return set(re.findall(r"^#define MML_DTYPE_ENABLE_(\w+)_(S16|F32|HYBRID) 0$",
+    return set(re.findall(r"^#define MML_DTYPE_ENABLE_(\w+)_(S16|F32|HYBRID|S8REF) 0$",
                           out.read_text(), re.M))
 
 
@@ -175,3 +175,109 @@ def test_model_ops_tells_hybrid_from_float(cli, weights, tmp_path):
     off = header_paths_off(tmp_path, model)
     assert ("CONV_2D", want) not in off
     assert ("CONV_2D", "F32" if want == "HYBRID" else "HYBRID") in off and ("CONV_2D", "S16") in off
+
+
+def int8_conv_model(path, depthwise, cin, cout, filt_c):
+    """A one-op int8 CONV_2D (filter depth filt_c) or DEPTHWISE_CONV_2D (depth multiplier
+    cout / cin) over a 1x3x3 input, written to path."""
+    mb = ModelBuilder()
+    x = mb.tensor([1, 3, 3, cin], "int8", scale=0.05, zero_point=3)
+    wshape = [1, 1, 1, cout] if depthwise else [cout, 1, 1, filt_c]
+    wt = mb.tensor(wshape, "int8", data=np.ones(wshape, np.int8), scale=[0.01] * cout,
+                   zero_point=[0] * cout, quantized_dimension=3 if depthwise else 0)
+    y = mb.tensor([1, 3, 3, cout], "int8", scale=0.1, zero_point=-2)
+    opts = dict(padding=1, stride_w=1, stride_h=1)
+    if depthwise:
+        mb.op("DEPTHWISE_CONV_2D", [x, wt], [y],
+              options=("DepthwiseConv2DOptions", dict(opts, depth_multiplier=cout // cin)))
+    else:
+        mb.op("CONV_2D", [x, wt], [y], options=("Conv2DOptions", opts))
+    path.write_bytes(mb.build([x], [y]))
+    return path
+
+
+@pytest.mark.parametrize("depthwise,cin,cout,filt_c,kept", [
+    (False, 4, 4, 4, False), (False, 4, 4, 2, True), (False, 6, 4, 3, True),
+    (True, 4, 4, 1, False), (True, 2, 16, 1, False), (True, 2, 4, 1, True),
+    (True, 2, 8, 1, True), (True, 3, 9, 1, True)])
+def test_model_ops_keeps_int8_reference_only_for_what_variants_lack(cli, tmp_path, depthwise,
+                                                                    cin, cout, filt_c, kept):
+    # S8REF (src/nn/kernel.h): a build with optimized variants runs the int8 reference kernel
+    # for grouped CONV_2D and for a depth multiplier not 1 nor a multiple of 8 (x86's lanes;
+    # the M4's take multiples of 4, the scalar variant every one), so a build for the model
+    # keeps it exactly then. The full build runs every case (the kernel's tests:
+    # tests/py/test_ops_conv.py).
+    model = int8_conv_model(tmp_path / "m.tflite", depthwise, cin, cout, filt_c)
+    op = "DEPTHWISE_CONV_2D" if depthwise else "CONV_2D"
+    j = info(cli, model)
+    assert j["ops"][0]["supported"] and j["ops"][0]["dtype_path"] is None, j["ops"][0]
+    assert ((op, "S8REF") not in header_paths_off(tmp_path, model)) == kept
+
+
+@pytest.mark.parametrize("zero_point,kept", [(0, False), (3, True), (-1, True)])
+def test_model_ops_keeps_int8_fully_connected_reference_for_weight_zero_points(
+        cli, tmp_path, zero_point, kept):
+    # The optimized FULLY_CONNECTED variants take weights with zero point 0 only (TFLite's int8
+    # models); others run the reference, which a build then keeps.
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4], "int8", scale=0.05, zero_point=3)
+    wt = mb.tensor([2, 4], "int8", data=np.ones((2, 4), np.int8), scale=0.01,
+                   zero_point=zero_point)
+    y = mb.tensor([1, 2], "int8", scale=0.1, zero_point=-2)
+    mb.op("FULLY_CONNECTED", [x, wt, -1], [y])
+    model = tmp_path / "m.tflite"
+    model.write_bytes(mb.build([x], [y]))
+    j = info(cli, model)
+    assert j["ops"][0]["supported"] and j["ops"][0]["dtype_path"] is None, j["ops"][0]
+    assert (("FULLY_CONNECTED", "S8REF") not in header_paths_off(tmp_path, model)) == kept
+
+
+def test_model_ops_drops_int8_reference_for_every_supported_model(tmp_path):
+    # Not vacuous: every supported int8 convolution takes an optimized variant, so their builds
+    # leave the reference out (what shrinks person_detection's code, benchmarks/README.md).
+    for name in ("person_detection", "mlperf_kws", "mlperf_vww", "micro_speech"):
+        off = header_paths_off(tmp_path, mmldata.model_path(name))
+        assert ("DEPTHWISE_CONV_2D", "S8REF") in off, name
+    for name in ("hello_world_int8", "mlperf_kws", "mlperf_ad"):
+        off = header_paths_off(tmp_path, mmldata.model_path(name))
+        assert ("FULLY_CONNECTED", "S8REF") in off, name
+
+
+def test_custom_build_names_int8_reference_not_in_this_build(custom_cli, cli, tmp_path):
+    # hello_world_int8's build leaves FULLY_CONNECTED's int8 reference out (its weights have
+    # zero point 0): an int8 model whose weights have another zero point runs on the full build
+    # and is refused by op, index and path on the custom one (a host build with variants).
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4], "int8", scale=0.05, zero_point=3)
+    wt = mb.tensor([2, 4], "int8", data=np.ones((2, 4), np.int8), scale=0.01, zero_point=5)
+    y = mb.tensor([1, 2], "int8", scale=0.1, zero_point=-2)
+    mb.op("FULLY_CONNECTED", [x, wt, -1], [y])
+    model = tmp_path / "m.tflite"
+    model.write_bytes(mb.build([x], [y]))
+    inp = tmp_path / "in.bin"
+    inp.write_bytes(bytes(4))
+    p = subprocess.run([str(cli), "run", str(model), str(inp), str(tmp_path / "o.bin")],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    p = subprocess.run([str(custom_cli), "run", str(model), str(inp), str(tmp_path / "o.bin")],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0, p.stderr
+    assert ("op 0 FULLY_CONNECTED: int8 reference (parameters the optimized kernel lacks) path "
+            "not in this build") in p.stderr, p.stderr
+
+
+def test_model_ops_lstm_int8_reference_bound(tmp_path):
+    # UNIDIRECTIONAL_SEQUENCE_LSTM's M4 variant takes every LSTM whose scratch bound
+    # nb * (in + 5 * state + 4) stays below 2^28 (src/nn/kernels/lstm_s8.h), nb <= d0 * d1.
+    sys.path.insert(0, str(MODEL_OPS.parent))
+    try:
+        import model_ops as mo
+    finally:
+        sys.path.pop(0)
+    lstm = mo.UNIDIRECTIONAL_SEQUENCE_LSTM
+    assert not mo.needs_s8_ref(lstm, [0], [1], [[1, 28, 28], [1, 28, 20]], [0, 0])
+    assert mo.needs_s8_ref(lstm, [0], [1], [[1, 1 << 20, 1], [1, 1 << 20, 64]], [0, 0])
+    assert mo.needs_s8_ref(lstm, [0], [1], [[1, 28], [1, 28, 20]], [0, 0])  # not rank 3
+    for name in ("mnist_lstm_int8", "tflm_micro_speech_lstm"):
+        off = header_paths_off(tmp_path, mmldata.model_path(name))
+        assert ("UNIDIRECTIONAL_SEQUENCE_LSTM", "S8REF") in off, name

@@ -129,7 +129,9 @@ static void params_s8(const conv_t *d, mml__conv_s8_t *k) {
     k->q.shift = conv_quant_shift(d);
 }
 
-static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+// The int8 reference (path S8REF): the cases the build's optimized variant does not take,
+// or every case in a build without one (MML_ARCH_OPT 0).
+mml_status_t mml__conv2d_eval_s8ref(const mml_eval_ctx_t *ctx, void *data) {
     const conv_t *d = (const conv_t *)data;
     mml__conv_s8_t k;
     params_s8(d, &k);
@@ -264,7 +266,6 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         if ((st = mml__window_act_range_s8(p, act, &out, &act_min, &act_max)) != MML_OK) {
             return st;
         }
-        p->eval = eval_s8;
 #if MML_ARCH_OPT
         mml__conv_s8_t k = {0};
         k.w = w;
@@ -274,7 +275,11 @@ mml_status_t mml__prepare_conv2d(mml_prep_t *p) {
         if (mml__conv2d_s8_opt_suits(&k)) {
             p->eval = eval_s8_opt;
             mml__prep_scratch(p, mml__conv2d_s8_opt_scratch(&k));
+        } else if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S8REF)) != MML_OK) {
+            return st;
         }
+#else
+        p->eval = mml__conv2d_eval_s8ref;
 #endif
     } else if (in.dtype == MML_INT16) {
         if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||

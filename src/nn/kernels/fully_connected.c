@@ -53,7 +53,9 @@ static void params_s8(const fc_t *d, mml__fc_s8_t *k) {
     k->q.shift = fc_shift((fc_t *)d);
 }
 
-static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+// The int8 reference (path S8REF): the cases the build's optimized variant does not take,
+// or every case in a build without one (MML_ARCH_OPT 0).
+mml_status_t mml__fully_connected_eval_s8ref(const mml_eval_ctx_t *ctx, void *data) {
     const fc_t *d = (const fc_t *)data;
     mml__fc_s8_t k;
     params_s8(d, &k);
@@ -228,7 +230,6 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
         }
         n_quant = w.scales.n;
-        p->eval = eval_s8;
 #if MML_ARCH_OPT
         mml__fc_s8_t k = {0};
         k.batches = batches;
@@ -239,7 +240,11 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         if (mml__fully_connected_s8_opt_suits(&k)) {
             p->eval = eval_s8_opt;
             mml__prep_scratch(p, mml__fully_connected_s8_opt_scratch(&k));
+        } else if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S8REF)) != MML_OK) {
+            return st;
         }
+#else
+        p->eval = mml__fully_connected_eval_s8ref;
 #endif
     } else if (in.dtype == MML_INT16) {
         if ((st = mml__prep_check_dtype(p, &w, MML_INT8)) != MML_OK ||

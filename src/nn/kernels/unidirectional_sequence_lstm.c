@@ -72,7 +72,10 @@ static void weights_s8(const lstm_t *d, const mml_eval_ctx_t *ctx, mml__lstm_s8_
     }
 }
 
-static mml_status_t eval_s8(const mml_eval_ctx_t *ctx, void *data) {
+// The int8 reference (path S8REF): what the build's optimized variant does not take, or every
+// case in a build without one (MML_OPT_LSTM_S8 0).
+mml_status_t mml__unidirectional_sequence_lstm_eval_s8ref(const mml_eval_ctx_t *ctx,
+    void *data) {
     const lstm_t *d = (const lstm_t *)data;
     mml__lstm_s8_weights_t wt;
     weights_s8(d, ctx, &wt);
@@ -360,13 +363,16 @@ mml_status_t mml__prepare_unidirectional_sequence_lstm(mml_prep_t *p) {
         tmp.in_dim = in_dim;
         tmp.state = state;
         tmp.time_major = time_major;
-        p->eval = eval_s8;
         uint32_t scratch = mml__unidirectional_sequence_lstm_s8_ref_scratch(&tmp);
 #if MML_OPT_LSTM_S8
         if (mml__unidirectional_sequence_lstm_s8_opt_suits(&tmp)) {
             p->eval = eval_s8_opt;
             scratch = mml__unidirectional_sequence_lstm_s8_opt_scratch(&tmp);
+        } else if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S8REF)) != MML_OK) {
+            return st;
         }
+#else
+        p->eval = mml__unidirectional_sequence_lstm_eval_s8ref;
 #endif
         mml__prep_scratch(p, scratch);
     } else {
