@@ -60,6 +60,20 @@ static int32_t rnd_in(int32_t lo, int32_t hi) {
     return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1));
 }
 
+// A Q0.31 multiplier in [0.5, 1), as TFLite's QuantizeMultiplier gives.
+static int32_t rnd_mult(void) {
+    return (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+}
+
+// An int32 sum for the requantization tests: random, and every 7th case an extreme or a small one.
+static uint32_t rnd_acc(int i) {
+    const uint32_t acc = rnd();
+    if (i % 7 != 0) {
+        return acc;
+    }
+    return (uint32_t)(i % 3 == 0 ? INT32_MIN : i % 3 == 1 ? INT32_MAX : (int32_t)rnd() >> 12);
+}
+
 static void fill_s8(int8_t *p, size_t n) {
     for (size_t i = 0; i < n; i++) {
         p[i] = (int8_t)rnd();
@@ -73,7 +87,7 @@ static void fill_s8(int8_t *p, size_t n) {
 static void random_quant(mml__quant_s8_t *q, int32_t *mult, int8_t *shift, int32_t n) {
     const int table = rnd() & 1;
     for (int32_t c = 0; c < n; c++) {
-        mult[c] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+        mult[c] = rnd_mult();
         shift[c] = (int8_t)(table ? rnd_in(-23, -2) : rnd_in(-14, 2));
     }
     q->mult = mult;
@@ -135,13 +149,8 @@ static int8_t *alloc_s8(size_t n, void **base) {
 static void test_requant(void) {
     int bad = 0;
     for (int i = 0; i < 200000; i++) {
-        uint32_t acc = rnd();
-        if (i % 7 == 0) {
-            acc = (uint32_t)(i % 3 == 0 ? INT32_MIN
-                    : i % 3 == 1        ? INT32_MAX
-                                        : (int32_t)rnd() >> 12);
-        }
-        int32_t mult = i % 11 == 0 ? 0 : (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+        const uint32_t acc = rnd_acc(i);
+        int32_t mult = i % 11 == 0 ? 0 : rnd_mult();
         int32_t shift = rnd_in(-31, 31);
         if (i % 5 != 0) {
             shift = rnd_in(-12, 4);
@@ -183,13 +192,8 @@ static void test_requant_table(void) {
     int bad = 0;
     uint32_t scratch[64];
     for (int i = 0; i < 100000; i++) {
-        uint32_t acc = rnd();
-        if (i % 7 == 0) {
-            acc = (uint32_t)(i % 3 == 0 ? INT32_MIN
-                    : i % 3 == 1        ? INT32_MAX
-                                        : (int32_t)rnd() >> 12);
-        }
-        int32_t mult = i % 11 == 0 ? 0 : (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+        const uint32_t acc = rnd_acc(i);
+        int32_t mult = i % 11 == 0 ? 0 : rnd_mult();
         int8_t shift = (int8_t)rnd_in(-23, -2);
         mml__quant_s8_t q;
         q.mult = &mult;
@@ -251,7 +255,7 @@ static void test_requant_x86(void) {
                 const uint32_t r = rnd() % 4;
                 acc[j] = r == 0 ? INT32_MIN : r == 1 ? INT32_MAX : (int32_t)rnd() >> rnd_in(1, 30);
             }
-            mult[j] = rnd() % 13 == 0 ? 0 : (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+            mult[j] = rnd() % 13 == 0 ? 0 : rnd_mult();
             shift[j] = (int8_t)(rnd() % 3 == 0 ? rnd_in(-31, 31) : rnd_in(-14, 3));
         }
         const int32_t off = rnd_in(-128, 127), lo = rnd_in(-128, 0), hi = rnd_in(lo, 127);
@@ -446,13 +450,8 @@ static void test_fully_connected(void) {
 static void test_requant_prep(void) {
     int bad = 0;
     for (int i = 0; i < 200000; i++) {
-        uint32_t acc = rnd();
-        if (i % 7 == 0) {
-            acc = (uint32_t)(i % 3 == 0 ? INT32_MIN
-                    : i % 3 == 1        ? INT32_MAX
-                                        : (int32_t)rnd() >> 12);
-        }
-        const int32_t mult = i % 11 == 0 ? 0 : (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+        const uint32_t acc = rnd_acc(i);
+        const int32_t mult = i % 11 == 0 ? 0 : rnd_mult();
         const int32_t shift = rnd_in(-31, 30);
         const mml__qm_prep_t q = mml__qm_prep(mult, shift);
         const int32_t a = mml__mul_by_qm((int32_t)acc, mult, shift);
@@ -492,7 +491,7 @@ static void test_lut_s16(void) {
 #if MML_OPT_LSTM_S8
 static mml__lstm_qm_t random_qm(int32_t shift_lo, int32_t shift_hi) {
     mml__lstm_qm_t q;
-    q.mult = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+    q.mult = rnd_mult();
     q.shift = rnd_in(shift_lo, shift_hi);
     return q;
 }
