@@ -172,6 +172,26 @@ $(BUILD)/tests/test_vectors_dsp: $(TOP)/tests/c/test_vectors.c $(wildcard $(TOP)
 	$(HOST_CC) $(DSP_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $@ $< \
 	    $(BUILD)/asan-dsp/libmicroml.a -lm
 
+# The core without message text (-DMML_ERROR_TEXT=0, mml_config.h) under the sanitizers:
+# tests/c/test_terse.c (statuses, op indices, needed/got, damaged models) and the TFLM vector suite.
+TERSE_FLAGS := $(SAN_FLAGS) -DMML_ERROR_TEXT=0
+TERSE_OBJ := $(patsubst $(TOP)/src/%.c,$(BUILD)/asan-terse/obj/%.o,$(CORE_SRC))
+ctest-build: $(BUILD)/tests/test_vectors_terse
+$(BUILD)/asan-terse/obj/%.o: $(TOP)/src/%.c $(CORE_HDR) $(HOST_SIMD_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "CC (asan, no message text) $(patsubst $(TOP)/%,%,$<)"
+	@$(HOST_CC) $(TERSE_FLAGS) $(CORE_WARN) $(CORE_INC) -c -o $@ $<
+$(BUILD)/asan-terse/libmicroml.a: $(TERSE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+define TERSE_TEST_RULE
+$(BUILD)/tests/$(1): $(TOP)/tests/c/$(2).c $(wildcard $(TOP)/tests/c/*.h) $(BUILD)/asan-terse/libmicroml.a
+	@mkdir -p $$(dir $$@)
+	$(HOST_CC) $(TERSE_FLAGS) $(CORE_WARN) -Wno-unused-function $(CORE_INC) -I$(TOP)/tests/c -o $$@ $$< \
+	    $(BUILD)/asan-terse/libmicroml.a -lm
+endef
+$(eval $(call TERSE_TEST_RULE,test_terse,test_terse))
+$(eval $(call TERSE_TEST_RULE,test_vectors_terse,test_vectors))
+
 # The scalar kernel variants (*_s8_scalar.c: Cortex-M0/M3, RISC-V) compiled for the host
 # (MML_ARCH_SCALAR_EMULATE, nn/kernels/mml_arch.h) under the sanitizers: test_kernels against
 # `_ref` on random cases, and the TFLM vector suite through prepare's choice of them.

@@ -40,6 +40,13 @@
 #define MML_ERROR_MSG_LEN (128)
 #endif
 
+// Error messages: 1 fills mml_error_t's msg ("op 7 CONV_2D: dilation 2 unsupported"); 0 leaves
+// it empty and keeps status, op_index and needed/got, for the smallest code (as MicroPython's
+// MICROPY_ERROR_REPORTING_TERSE, and TFLite Micro's release builds, which strip their strings).
+#ifndef MML_ERROR_TEXT
+#define MML_ERROR_TEXT (1)
+#endif
+
 // Float kernels (set to 0 for integer-only builds, e.g. rv32imc without float support).
 #ifndef MML_ENABLE_FLOAT
 #define MML_ENABLE_FLOAT (1)

@@ -22,7 +22,7 @@ typedef struct {
     uint32_t needed;             // MML_ERR_ARENA_TOO_SMALL / WORK_TOO_SMALL: bytes needed
     uint32_t got;                // ... and bytes given
     char msg[MML_ERROR_MSG_LEN]; // one line, NUL-terminated, e.g. "op 7 CONV_2D: dilation 2
-                                 // unsupported"
+                                 // unsupported"; empty if built with MML_ERROR_TEXT = 0
 } mml_error_t;
 
 // Short constant name of a status ("invalid model", ...); never NULL.

@@ -21,6 +21,7 @@ const char *mml_status_str(mml_status_t status) {
     return status_names[i];
 }
 
+#if MML_ERROR_TEXT
 // Appends s to err->msg at *pos, truncating silently at the buffer end.
 static void put_str(mml_error_t *err, uint32_t *pos, const char *s) {
     while (*s && *pos + 1 < MML_ERROR_MSG_LEN) {
@@ -89,6 +90,17 @@ mml_status_t mml__fail(mml_error_t *err, mml_status_t status, const char *fmt, .
     va_end(ap);
     return status;
 }
+
+#else
+mml_status_t mml__fail_terse(mml_error_t *err, mml_status_t status, int32_t op_index) {
+    if (err) {
+        err->status = status;
+        err->op_index = op_index;
+        err->msg[0] = 0;
+    }
+    return status;
+}
+#endif
 
 void mml__error_clear(mml_error_t *err) {
     if (err) {

@@ -8,6 +8,17 @@
 
 // Records status and a formatted message in err (which may be NULL); returns status.
 mml_status_t mml__fail(mml_error_t *err, mml_status_t status, const char *fmt, ...);
+#if !MML_ERROR_TEXT
+// Without message text (MML_ERROR_TEXT = 0): the format and its arguments sit in a branch that
+// is never taken, so the compiler still checks them but emits neither; err gets the status.
+mml_status_t mml__fail_terse(mml_error_t *err, mml_status_t status, int32_t op_index);
+#define mml__fail(err, status, ...)                                                                \
+    (0 ? (mml__fail)(err, status, __VA_ARGS__) : mml__fail_terse(err, status, -1))
+#define MML__TEXT(s) ""
+#else
+#define MML__TEXT(s) s
+#endif
+// MML__TEXT("input"): a message fragment a helper passes on to mml__fail ("" without text).
 mml_status_t mml__vfail(mml_error_t *err, mml_status_t status, int32_t op_index, const char *fmt,
     va_list ap);
 void mml__error_clear(mml_error_t *err);

@@ -67,9 +67,10 @@ const char *mml__builtin_name(int32_t code) {
     return s;
 }
 
-static mml_status_t bad(mml_error_t *err, const char *what, uint32_t index) {
+static mml_status_t bad_(mml_error_t *err, const char *what, uint32_t index) {
     return mml__fail(err, MML_ERR_INVALID_MODEL, "malformed model: %s %u", what, index);
 }
+#define bad(err, what, index) bad_(err, MML__TEXT(what), index)
 
 // Reads and checks the table of subgraph s (its vectors and input/output indices); bases not set.
 static mml_status_t read_subgraph(const mml_model_t *m, uint32_t s, mml__subgraph_t *g,

@@ -178,6 +178,9 @@ static int msg_append(mml_error_t *err, uint32_t *pos, const char *s, uint32_t r
 static void list_unsupported(const mml_model_t *m, uint32_t first, mml_error_t *err) {
     mml__op_t op;
     uint32_t n = 1;
+    if (!MML_ERROR_TEXT) {
+        return;
+    }
     for (uint32_t i = first + 1; err && i < m->n_ops_all; i++) {
         n += (uint32_t)op_unsupported(m, i, &op);
     }

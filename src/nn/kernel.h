@@ -110,6 +110,11 @@ mml_status_t mml__run_ops(const mml_eval_ctx_t *ctx, uint32_t nodes, uint32_t fi
 
 // Fails with "op <i> <NAME>: <message>".
 mml_status_t mml__prep_fail(mml_prep_t *p, mml_status_t status, const char *fmt, ...);
+#if !MML_ERROR_TEXT
+mml_status_t mml__prep_fail_terse(mml_prep_t *p, mml_status_t status);
+#define mml__prep_fail(p, status, ...)                                                             \
+    (0 ? (mml__prep_fail)(p, status, __VA_ARGS__) : mml__prep_fail_terse(p, status))
+#endif
 // Common checks, each failing with a clear message.
 mml_status_t mml__prep_check_io(mml_prep_t *p, uint32_t min_in, uint32_t max_in, uint32_t n_out);
 mml_status_t mml__prep_check_dtype(mml_prep_t *p, const mml__tensor_t *t, mml_dtype_t dtype);
@@ -135,7 +140,8 @@ typedef struct {
 } mml__kernel_t;
 
 // The op's prepare function, or NULL if this build cannot run it; *listed tells whether the op
-// is in the op list (false: the engine has no kernel; true with NULL: switched off).
+// is in the op list (false: the engine has no kernel; true with NULL: switched off; always false
+// without message text, MML_ERROR_TEXT = 0, the one place it shows).
 mml__prepare_fn mml__kernel_find(const mml__op_t *op, bool *listed);
 
 // Dtype paths: the eval functions of an op's non-int8 cases, registered in the op list

@@ -68,15 +68,8 @@ static const mml__dtype_eval_t dtype_evals[] = {
     {-1, 0, NULL},
 };
 
-mml__prepare_fn mml__kernel_find(const mml__op_t *op, bool *listed) {
-    for (const mml__kernel_t *k = kernels; k->builtin_code >= 0; k++) {
-        if (k->builtin_code == op->builtin_code &&
-            (k->builtin_code != MML_OP_CUSTOM ||
-                (op->custom_name && strcmp(k->custom_name, op->custom_name) == 0))) {
-            *listed = true;
-            return k->prepare;
-        }
-    }
+// 1 if op is one of the ops switched off in this build.
+static bool switched_off(const mml__op_t *op) {
     bool off = false;
     if (op->builtin_code != MML_OP_CUSTOM) {
         for (const uint8_t *c = off_builtins; *c != MML_OP_CUSTOM && !off; c++) {
@@ -87,7 +80,21 @@ mml__prepare_fn mml__kernel_find(const mml__op_t *op, bool *listed) {
             off = strcmp(s, op->custom_name) == 0;
         }
     }
-    *listed = off;
+    return off;
+}
+
+mml__prepare_fn mml__kernel_find(const mml__op_t *op, bool *listed) {
+    for (const mml__kernel_t *k = kernels; k->builtin_code >= 0; k++) {
+        if (k->builtin_code == op->builtin_code &&
+            (k->builtin_code != MML_OP_CUSTOM ||
+                (op->custom_name && strcmp(k->custom_name, op->custom_name) == 0))) {
+            *listed = true;
+            return k->prepare;
+        }
+    }
+    // Only the message tells an op switched off from one no build has: a build without message
+    // text (MML_ERROR_TEXT = 0) leaves the lists of switched-off ops out.
+    *listed = MML_ERROR_TEXT && switched_off(op);
     return NULL;
 }
 

@@ -5,6 +5,7 @@
 #include "nn/kernel.h"
 #include "nn/planner.h"
 
+#if MML_ERROR_TEXT
 mml_status_t mml__prep_fail(mml_prep_t *p, mml_status_t status, const char *fmt, ...) {
     if (!p->err) {
         return status;
@@ -29,6 +30,11 @@ mml_status_t mml__prep_fail(mml_prep_t *p, mml_status_t status, const char *fmt,
     p->err->msg[n + t] = 0;
     return status;
 }
+#else
+mml_status_t mml__prep_fail_terse(mml_prep_t *p, mml_status_t status) {
+    return mml__fail_terse(p->err, status, (int32_t)p->op->index);
+}
+#endif
 
 uint32_t mml__prep_n_inputs(const mml_prep_t *p) {
     return p->op->inputs.n;

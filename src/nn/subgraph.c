@@ -105,12 +105,12 @@ static bool same_variable(const char *container, const char *shared, const char 
     return strcmp(shared, s2) == 0 && (!container || (c2 && strcmp(container, c2) == 0));
 }
 
-static mml_status_t op_error(mml_error_t *err, const mml__op_t *op, const char *fmt, uint32_t a,
+static mml_status_t op_error_(mml_error_t *err, const mml__op_t *op, const char *fmt, uint32_t a,
     uint32_t b) {
     mml_error_t head;
     mml__fail(&head, MML_ERR_INVALID_MODEL, "op %u %s: ", op->index, mml__op_name(op));
     mml__fail(err, MML_ERR_INVALID_MODEL, fmt, a, b);
-    if (err) {
+    if (MML_ERROR_TEXT && err) {
         char tail[MML_ERROR_MSG_LEN];
         memcpy(tail, err->msg, sizeof(tail));
         size_t n = strlen(head.msg), t = strlen(tail);
@@ -120,10 +120,13 @@ static mml_status_t op_error(mml_error_t *err, const mml__op_t *op, const char *
         memcpy(err->msg, head.msg, n);
         memcpy(err->msg + n, tail, t);
         err->msg[n + t] = 0;
+    }
+    if (err) {
         err->op_index = (int32_t)op->index;
     }
     return MML_ERR_INVALID_MODEL;
 }
+#define op_error(err, op, fmt, a, b) op_error_(err, op, MML__TEXT(fmt), a, b)
 
 mml_status_t mml__plan_resources(mml__plan_t *plan, mml_error_t *err) {
     const mml_model_t *m = plan->m;
