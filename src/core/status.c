@@ -48,14 +48,21 @@ static void put_int(mml_error_t *err, uint32_t *pos, int64_t v) {
     put_str(err, pos, out);
 }
 
-mml_status_t mml__vfail(mml_error_t *err, mml_status_t status, int32_t op_index, const char *fmt,
-    va_list ap) {
+mml_status_t mml__vfail(mml_error_t *err, mml_status_t status, int32_t op_index,
+    const char *op_name, const char *fmt, va_list ap) {
     if (!err) {
         return status;
     }
     err->status = status;
     err->op_index = op_index;
     uint32_t pos = 0;
+    if (op_name) {
+        put_str(err, &pos, "op ");
+        put_int(err, &pos, op_index);
+        put_str(err, &pos, " ");
+        put_str(err, &pos, op_name);
+        put_str(err, &pos, ": ");
+    }
     for (const char *f = fmt; *f; f++) {
         if (*f != '%' || !f[1]) {
             if (pos + 1 < MML_ERROR_MSG_LEN) {
@@ -86,7 +93,7 @@ mml_status_t mml__vfail(mml_error_t *err, mml_status_t status, int32_t op_index,
 mml_status_t mml__fail(mml_error_t *err, mml_status_t status, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    mml__vfail(err, status, -1, fmt, ap);
+    mml__vfail(err, status, -1, NULL, fmt, ap);
     va_end(ap);
     return status;
 }

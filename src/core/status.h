@@ -19,8 +19,9 @@ mml_status_t mml__fail_terse(mml_error_t *err, mml_status_t status, int32_t op_i
 #define MML__TEXT(s) s
 #endif
 // MML__TEXT("input"): a message fragment a helper passes on to mml__fail ("" without text).
-mml_status_t mml__vfail(mml_error_t *err, mml_status_t status, int32_t op_index, const char *fmt,
-    va_list ap);
+// The same with op_index; with op_name, the message starts "op <op_index> <op_name>: ".
+mml_status_t mml__vfail(mml_error_t *err, mml_status_t status, int32_t op_index,
+    const char *op_name, const char *fmt, va_list ap);
 void mml__error_clear(mml_error_t *err);
 
 #endif // MICROML_CORE_STATUS_H

@@ -7,27 +7,10 @@
 
 #if MML_ERROR_TEXT
 mml_status_t mml__prep_fail(mml_prep_t *p, mml_status_t status, const char *fmt, ...) {
-    if (!p->err) {
-        return status;
-    }
-    // "op <i> <NAME>: " then the kernel's message.
-    mml_error_t head;
-    mml__fail(&head, status, "op %u %s: ", p->op->index, mml__op_name(p->op));
     va_list ap;
     va_start(ap, fmt);
-    mml__vfail(p->err, status, (int32_t)p->op->index, fmt, ap);
+    mml__vfail(p->err, status, (int32_t)p->op->index, mml__op_name(p->op), fmt, ap);
     va_end(ap);
-    char tail[MML_ERROR_MSG_LEN];
-    memcpy(tail, p->err->msg, sizeof(tail));
-    size_t n = strlen(head.msg);
-    size_t room = MML_ERROR_MSG_LEN - 1 - n;
-    memcpy(p->err->msg, head.msg, n);
-    size_t t = strlen(tail);
-    if (t > room) {
-        t = room;
-    }
-    memcpy(p->err->msg + n, tail, t);
-    p->err->msg[n + t] = 0;
     return status;
 }
 #else

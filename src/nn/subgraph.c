@@ -5,6 +5,7 @@
 // Semantics follow TensorFlow Lite Micro: a variable is named by (container, shared_name); its
 // bytes and fill byte come from the first ASSIGN_VARIABLE in prepare order (subgraph 0 first).
 // Cost: O(ops x subgraphs) for the timeline, O(VAR_HANDLEs^2) name comparisons.
+#include <stdarg.h>
 #include <string.h>
 #include "core/status.h"
 #include "nn/planner.h"
@@ -105,28 +106,18 @@ static bool same_variable(const char *container, const char *shared, const char 
     return strcmp(shared, s2) == 0 && (!container || (c2 && strcmp(container, c2) == 0));
 }
 
-static mml_status_t op_error_(mml_error_t *err, const mml__op_t *op, const char *fmt, uint32_t a,
-    uint32_t b) {
-    mml_error_t head;
-    mml__fail(&head, MML_ERR_INVALID_MODEL, "op %u %s: ", op->index, mml__op_name(op));
-    mml__fail(err, MML_ERR_INVALID_MODEL, fmt, a, b);
-    if (MML_ERROR_TEXT && err) {
-        char tail[MML_ERROR_MSG_LEN];
-        memcpy(tail, err->msg, sizeof(tail));
-        size_t n = strlen(head.msg), t = strlen(tail);
-        if (n + t >= MML_ERROR_MSG_LEN) {
-            t = MML_ERROR_MSG_LEN - 1 - n;
-        }
-        memcpy(err->msg, head.msg, n);
-        memcpy(err->msg + n, tail, t);
-        err->msg[n + t] = 0;
-    }
-    if (err) {
-        err->op_index = (int32_t)op->index;
-    }
+// Fails with MML_ERR_INVALID_MODEL and "op <i> <NAME>: " then fmt's message.
+#if MML_ERROR_TEXT
+static mml_status_t op_error(mml_error_t *err, const mml__op_t *op, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    mml__vfail(err, MML_ERR_INVALID_MODEL, (int32_t)op->index, mml__op_name(op), fmt, ap);
+    va_end(ap);
     return MML_ERR_INVALID_MODEL;
 }
-#define op_error(err, op, fmt, a, b) op_error_(err, op, MML__TEXT(fmt), a, b)
+#else
+#define op_error(err, op, ...) mml__fail_terse(err, MML_ERR_INVALID_MODEL, (int32_t)(op)->index)
+#endif
 
 mml_status_t mml__plan_resources(mml__plan_t *plan, mml_error_t *err) {
     const mml_model_t *m = plan->m;
