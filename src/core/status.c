@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Status names and the one-line error messages the core hands to its callers.
 #include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
 #include "core/status.h"
 
@@ -29,23 +30,19 @@ static void put_str(mml_error_t *err, uint32_t *pos, const char *s) {
     }
 }
 
-static void put_int(mml_error_t *err, uint32_t *pos, int64_t v) {
-    char digits[24];
-    int n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+// Appends the decimal digits of u, after a '-' if negative (32-bit division only).
+static void put_num(mml_error_t *err, uint32_t *pos, uint32_t u, bool negative) {
+    char out[12];
+    int n = (int)sizeof(out) - 1;
+    out[n] = 0;
     do {
-        digits[n++] = (char)('0' + (int)(u % 10));
+        out[--n] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    if (v < 0) {
-        digits[n++] = '-';
+    if (negative) {
+        out[--n] = '-';
     }
-    char out[24];
-    for (int i = 0; i < n; i++) {
-        out[i] = digits[n - 1 - i];
-    }
-    out[n] = 0;
-    put_str(err, pos, out);
+    put_str(err, pos, out + n);
 }
 
 mml_status_t mml__vfail(mml_error_t *err, mml_status_t status, int32_t op_index,
@@ -58,7 +55,7 @@ mml_status_t mml__vfail(mml_error_t *err, mml_status_t status, int32_t op_index,
     uint32_t pos = 0;
     if (op_name) {
         put_str(err, &pos, "op ");
-        put_int(err, &pos, op_index);
+        put_num(err, &pos, (uint32_t)op_index, false);
         put_str(err, &pos, " ");
         put_str(err, &pos, op_name);
         put_str(err, &pos, ": ");
@@ -75,11 +72,13 @@ mml_status_t mml__vfail(mml_error_t *err, mml_status_t status, int32_t op_index,
             case 's':
                 put_str(err, &pos, va_arg(ap, const char *));
                 break;
-            case 'd':
-                put_int(err, &pos, va_arg(ap, int32_t));
+            case 'd': {
+                int32_t v = va_arg(ap, int32_t);
+                put_num(err, &pos, v < 0 ? 0u - (uint32_t)v : (uint32_t)v, v < 0);
                 break;
+            }
             case 'u':
-                put_int(err, &pos, va_arg(ap, uint32_t));
+                put_num(err, &pos, va_arg(ap, uint32_t), false);
                 break;
             default:
                 put_str(err, &pos, "%");
