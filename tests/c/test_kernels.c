@@ -30,6 +30,7 @@
 #include "nn/kernels/conv2d_s8_x86.c"
 #include "nn/kernels/depthwise_conv2d_s8_x86.c"
 #include "nn/kernels/fully_connected_s8_x86.c"
+#include "nn/kernels/unidirectional_sequence_lstm_s8_x86.c"
 #if defined(MML_KERNELS_TEST_X86) && !MML_ARCH_X86
 #error "MML_KERNELS_TEST_X86 needs -msse4.1 or -mavx2"
 #endif

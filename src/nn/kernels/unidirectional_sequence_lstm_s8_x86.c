@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+// UNIDIRECTIONAL_SEQUENCE_LSTM int8, x86-64 SIMD variant (lstm_s8.h; AVX2 or SSE4.1,
+// prim_x86.h); equal to mml__unidirectional_sequence_lstm_s8_ref. Per step: the input and hidden
+// vectors plus their offsets widened once to int16, zero-padded to whole vectors; for each gate
+// its input and recurrent FCs eight rows at a time (PMADDWD, the column loaded once for the eight
+// rows), the two int32 sums rescaled to Q3.12 (prepared multipliers, prim_s8.h), saturated and
+// through the int16 LUT sigmoid/tanh; then the cell and hidden updates, scalar. A weights zero
+// point w_zp (0 in TFLite's int8 models) adds -w_zp * sum(x + x_offset) to a row's sum, the same
+// int32 modulo 2^32 as the reference's sum of (w - w_zp) * (x + x_offset).
+#include "nn/kernels/lstm_s8.h"
+#include "nn/kernels/prim_x86.h"
+#include "nn/ops.h"
+
+#if MML_ARCH_X86 && MML_OP_ON(UNIDIRECTIONAL_SEQUENCE_LSTM)
+
+// n rounded up to a multiple of m (a power of two).
+static inline uint32_t round_up(uint32_t n, uint32_t m) {
+    return (n + m - 1u) & ~(m - 1u);
+}
+
+static inline int32_t sat_s16(int32_t x) {
+    return x < -32768 ? -32768 : x > 32767 ? 32767 : x;
+}
+
+// Scratch: the four gates of a step (4 * round_up(nb * state, 2) int16), then the widened
+// inputs (nb * round_up(in_dim, K) int16) and hidden states (nb * round_up(state, K) int16).
+uint32_t mml__unidirectional_sequence_lstm_s8_x86_scratch(const mml__lstm_s8_t *p) {
+    const uint32_t nb = p->time_major ? p->batches : 1u;
+    const uint32_t k = MML_X86_K;
+    return 2u * (4u * round_up(nb * p->state, 2u) +
+                    nb * (round_up(p->in_dim, k) + round_up(p->state, k)));
+}
+
+// The step's multipliers, prepared once per call (prim_s8.h), and tanh(c)'s input rescaling
+// v = (c * tanh_m + tanh_round) >> tanh_shift (quant.h's, in int32: |c * tanh_m| < 2^31).
+typedef struct {
+    mml__qm_prep_t w_q[4], r_q[4], forget_q, input_q, output_q;
+    int32_t tanh_m, tanh_round, tanh_shift;
+    int32_t lo, hi;     // the new cell state's bounds: the int16 range, or the clip
+    int weight_offsets; // some weights zero point is not 0
+    const uint16_t *lut;
+} prep_t;
+
+// A vector of depth int8 values plus offset widened to int16 in round_up(depth, K) entries:
+// the whole K-blocks in place, then the last depth % K values at the end of one more block
+// whose first entries are 0. A row's last partial block is then read as the K weights that end
+// the row, inside it: those already summed meet the zeros. With depth < K the single block
+// holds the depth values at its end (fc8 sums those one by one).
+static void widen(const int8_t *src, uint32_t depth, int32_t offset, int16_t *dst) {
+    const uint32_t kfull = depth - depth % MML_X86_K;
+    mml__x86_expand(src, dst, (int32_t)kfull, offset);
+    if (kfull != depth) {
+        const uint32_t rest = depth - kfull, zeros = MML_X86_K - rest;
+        memset(dst + kfull, 0, 2u * zeros);
+        mml__x86_expand(src + kfull, dst + kfull + zeros, (int32_t)rest, offset);
+    }
+}
+
+// s[j] = init[j] + r[j] . x for eight rows r[j] of depth int8 weights, x widened by widen().
+static inline void fc8(const int8_t *const r[8], uint32_t depth, const int16_t *x,
+    const int32_t init[8], int32_t s[8]) {
+    if (depth < MML_X86_K) { // a block would reach past the row's start: one by one
+        const int16_t *xv = x + MML_X86_K - depth;
+        for (uint32_t j = 0; j < 8; j++) {
+            uint32_t acc = (uint32_t)init[j];
+            for (uint32_t k = 0; k < depth; k++) {
+                acc += (uint32_t)(r[j][k] * xv[k]);
+            }
+            s[j] = (int32_t)acc;
+        }
+        return;
+    }
+    const uint32_t kfull = depth - depth % MML_X86_K;
+    mml__x86_v v[8];
+    for (uint32_t j = 0; j < 8; j++) {
+        v[j] = mml__x86_zero();
+    }
+    for (uint32_t kb = 0; kb < kfull; kb += MML_X86_K) {
+        const mml__x86_v xv = mml__x86_load_i32((const int32_t *)(const void *)(x + kb));
+        for (uint32_t j = 0; j < 8; j++) {
+            v[j] = mml__x86_madd_v(v[j], xv, r[j] + kb);
+        }
+    }
+    if (kfull != depth) {
+        const mml__x86_v xv = mml__x86_load_i32((const int32_t *)(const void *)(x + kfull));
+        const uint32_t kb = depth - MML_X86_K;
+        for (uint32_t j = 0; j < 8; j++) {
+            v[j] = mml__x86_madd_v(v[j], xv, r[j] + kb);
+        }
+    }
+    mml__x86_hsum8(v, init, s);
+}
+
+// The sum of n widened values (wrapping), for a weights zero point.
+static uint32_t sum_off(const int16_t *x, uint32_t n) {
+    uint32_t sum = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        sum += (uint32_t)(int32_t)x[k];
+    }
+    return sum;
+}
+
+// out[o] = act(sat16(sat16(rescale(W_g[o] . x + bias[o])) + sat16(rescale(R_g[o] . h)))) for
+// o < state, eight rows at a time: the reference's gate_s8; act = tanh for the cell gate (Q3.12
+// input: 3x into the table's scale), else sigmoid. xsum and hsum: the sums of x and h (with
+// their offsets) where a weights zero point needs them, else 0.
+static void gate_x86(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s8_weights_t *wt,
+    uint32_t g, const int16_t *xb, const int16_t *hb, uint32_t xsum, uint32_t hsum, int16_t *out) {
+    const uint32_t n = p->in_dim, st = p->state;
+    const int8_t *w = wt->w[g], *rw = wt->r[g];
+    const int32_t *bias = wt->bias[g];
+    const uint32_t wo = (uint32_t)p->w_offset[g] * xsum, ro = (uint32_t)p->r_offset[g] * hsum;
+    const mml__qm_prep_t *wq = &q->w_q[g], *rq = &q->r_q[g];
+    const int is_tanh = g == MML_LSTM_CELL;
+    for (uint32_t o0 = 0; o0 < st; o0 += 8) {
+        const uint32_t nr = st - o0 < 8u ? st - o0 : 8u;
+        const int8_t *r_w[8], *r_r[8];
+        int32_t i_w[8], i_r[8], s_w[8], s_r[8];
+        for (uint32_t j = 0; j < 8; j++) { // past state: the last row again (its sum unused)
+            const uint32_t o = o0 + (j < nr ? j : nr - 1u);
+            r_w[j] = w + (size_t)o * n;
+            r_r[j] = rw + (size_t)o * st;
+            i_w[j] = (int32_t)((uint32_t)bias[o] + wo);
+            i_r[j] = (int32_t)ro;
+        }
+        fc8(r_w, n, xb, i_w, s_w);
+        fc8(r_r, st, hb, i_r, s_r);
+        for (uint32_t j = 0; j < nr; j++) {
+            const int32_t a = sat_s16(mml__requant_i32p((uint32_t)s_w[j], wq));
+            const int32_t b = sat_s16(mml__requant_i32p((uint32_t)s_r[j], rq));
+            const int32_t v = sat_s16(a + b);
+            out[o0 + j] =
+                is_tanh ? mml__tanh_lut_s16(3 * v, q->lut) : mml__logistic_q312_s16(v, q->lut);
+        }
+    }
+}
+
+// c = clamp(sat_s16(f * c) + sat_s16(i * g)), then h = out = sat8(tanh(c) * o + zp), for k < n.
+static void update(const prep_t *q, int32_t zp, const int16_t *gf, const int16_t *gi,
+    const int16_t *gc, const int16_t *go, uint32_t n, int16_t *c, int8_t *h, int8_t *out) {
+    const int32_t lo = q->lo, hi = q->hi, tm = q->tanh_m, tr = q->tanh_round, ts = q->tanh_shift;
+    for (uint32_t k = 0; k < n; k++) {
+        const int32_t fc = sat_s16(mml__requant_i32p((uint32_t)(gf[k] * c[k]), &q->forget_q));
+        const int32_t ig = sat_s16(mml__requant_i32p((uint32_t)(gi[k] * gc[k]), &q->input_q));
+        int32_t v = sat_s16(fc + ig);
+        v = v > hi ? hi : v < lo ? lo : v;
+        c[k] = (int16_t)v;
+        const int32_t t = mml__tanh_lut_s16((v * tm + tr) >> ts, q->lut);
+        // As the reference: the zero point added in int32, then clamped to int8.
+        const int32_t y = mml__requant_i32p((uint32_t)(t * go[k]), &q->output_q) + zp;
+        h[k] = out[k] = (int8_t)(y < -128 ? -128 : y > 127 ? 127 : y);
+    }
+}
+
+// One step for nb batches: x [nb, in_dim], h and out [nb, state], c [nb, state]; gates: scratch
+// for [4][round_up(nb * state, 2)] int16, xs and hs for the widened x and h.
+static void step_x86(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s8_weights_t *wt,
+    const int8_t *x, int8_t *h, int16_t *c, uint32_t nb, int8_t *out, int16_t *gates, int16_t *xs,
+    int16_t *hs) {
+    const uint32_t n = p->in_dim, s = p->state;
+    const uint32_t xn = round_up(n, MML_X86_K), hn = round_up(s, MML_X86_K);
+    const uint32_t ns = nb * s, gs = round_up(ns, 2u);
+    for (uint32_t b = 0; b < nb; b++) {
+        widen(x + b * n, n, p->input_offset, xs + b * xn);
+        widen(h + b * s, s, p->hidden_offset, hs + b * hn);
+    }
+    for (uint32_t b = 0; b < nb; b++) {
+        const int16_t *xb = xs + b * xn, *hb = hs + b * hn;
+        const uint32_t xsum = q->weight_offsets ? sum_off(xb, xn) : 0u;
+        const uint32_t hsum = q->weight_offsets ? sum_off(hb, hn) : 0u;
+        for (uint32_t g = 0; g < 4; g++) {
+            gate_x86(p, q, wt, g, xb, hb, xsum, hsum, gates + g * gs + b * s);
+        }
+    }
+    update(q, p->hidden_zp, gates + MML_LSTM_FORGET * gs, gates + MML_LSTM_INPUT * gs,
+        gates + MML_LSTM_CELL * gs, gates + MML_LSTM_OUTPUT * gs, ns, c, h, out);
+}
+
+void mml__unidirectional_sequence_lstm_s8_x86(const mml__lstm_s8_t *p,
+    const mml__lstm_s8_weights_t *wt, const int8_t *in, int8_t *h, int16_t *c, int8_t *out,
+    void *scratch) {
+    prep_t q;
+    for (uint32_t g = 0; g < 4; g++) {
+        q.w_q[g] = mml__qm_prep(p->w_q[g].mult, p->w_q[g].shift);
+        q.r_q[g] = mml__qm_prep(p->r_q[g].mult, p->r_q[g].shift);
+    }
+    q.forget_q = mml__qm_prep(p->forget_q.mult, p->forget_q.shift);
+    q.input_q = mml__qm_prep(p->input_q.mult, p->input_q.shift);
+    q.output_q = mml__qm_prep(p->output_q.mult, p->output_q.shift);
+    if (p->tanh_mult == 0) { // quant.h: multiplier 3 << left_shift, no rounding shift
+        q.tanh_m = 3 << p->tanh_shift;
+        q.tanh_round = 0;
+        q.tanh_shift = 0;
+    } else {
+        q.tanh_m = p->tanh_mult;
+        q.tanh_shift = p->tanh_shift;
+        q.tanh_round = p->tanh_shift > 0 ? 1 << (p->tanh_shift - 1) : 0;
+    }
+    // The reference saturates f * c + i * g to int16, then clips to +-cell_clip (<= 32767).
+    q.hi = p->clip ? p->cell_clip : 32767;
+    q.lo = p->clip ? -q.hi : -32768;
+    q.weight_offsets = 0;
+    for (uint32_t g = 0; g < 4; g++) {
+        q.weight_offsets |= p->w_offset[g] != 0 || p->r_offset[g] != 0;
+    }
+    q.lut = mml__sigmoid_table_u16();
+    const uint32_t n = p->in_dim, s = p->state;
+    const uint32_t nb = p->time_major ? p->batches : 1u;
+    int16_t *gates = (int16_t *)scratch;
+    int16_t *xs = gates + 4u * round_up(nb * s, 2u);
+    int16_t *hs = xs + nb * round_up(n, MML_X86_K);
+    if (p->time_major) {
+        for (uint32_t t = 0; t < p->steps; t++) {
+            step_x86(p, &q, wt, in + t * nb * n, h, c, nb, out + t * nb * s, gates, xs, hs);
+        }
+    } else {
+        for (uint32_t b = 0; b < p->batches; b++) {
+            for (uint32_t t = 0; t < p->steps; t++) {
+                const uint32_t bt = b * p->steps + t;
+                step_x86(p, &q, wt, in + bt * n, h + b * s, c + b * s, 1, out + bt * s, gates, xs,
+                    hs);
+            }
+        }
+    }
+}
+#endif // MML_ARCH_X86 && MML_OP_ON(UNIDIRECTIONAL_SEQUENCE_LSTM)
