@@ -27,14 +27,80 @@ static inline int32_t sat_s16(int32_t x) {
 uint32_t mml__unidirectional_sequence_lstm_s8_x86_scratch(const mml__lstm_s8_t *p) {
     const uint32_t nb = p->time_major ? p->batches : 1u;
     const uint32_t k = MML_X86_K;
-    return 2u * (4u * round_up(nb * p->state, 2u) +
-                    nb * (round_up(p->in_dim, k) + round_up(p->state, k)));
+    return 2u *
+        (4u * round_up(nb * p->state, 2u) + nb * (round_up(p->in_dim, k) + round_up(p->state, k)));
+}
+
+// A rescaling x * mult * 2^shift of a vector's int32 lanes (core/quant.h's mml__mul_by_qm),
+// prepared once per call: TFLite's MultiplyByQuantizedMultiplier step by step as prim_x86.h's
+// mml__x86_requant8 does it, with one shift for all lanes (the count in a register):
+//   x = acc << left;  y = (x*mult + 2^30) >> 31 (the 64-bit products of PMULDQ on the even lanes
+//   and on the odd ones shifted down, bits 31..62 blended back);
+//   RoundingDivideByPOT(y, right) = (y >> right) + ((y & mask) > (mask >> 1) + [y < 0]).
+typedef struct {
+    mml__x86_v mult, mask, half; // mult; 2^right - 1; mask >> 1
+    __m128i left, right;         // max(shift, 0), max(-shift, 0)
+} vq_t;
+
+static vq_t vq_prep(mml__lstm_qm_t q) {
+    vq_t v;
+    const int32_t left = q.shift > 0 ? q.shift : 0, right = q.shift < 0 ? -q.shift : 0;
+    const int32_t mask = (int32_t)((1u << right) - 1u);
+    v.mult = mml__x86_set1(q.mult);
+    v.mask = mml__x86_set1(mask);
+    v.half = mml__x86_set1(mask >> 1);
+    v.left = _mm_cvtsi32_si128(left);
+    v.right = _mm_cvtsi32_si128(right);
+    return v;
+}
+
+#if MML_ISA_X86_AVX2
+static inline mml__x86_v vq_apply(mml__x86_v acc, const vq_t *q) {
+    const __m256i x = _mm256_sll_epi32(acc, q->left);
+    const __m256i nudge = _mm256_set1_epi64x((int64_t)1 << 30);
+    const __m256i pe = _mm256_add_epi64(_mm256_mul_epi32(x, q->mult), nudge);
+    const __m256i po = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), q->mult), nudge);
+    const __m256i y = _mm256_blend_epi32(_mm256_srli_epi64(pe, 31), _mm256_slli_epi64(po, 1), 0xAA);
+    const __m256i thr = _mm256_add_epi32(q->half, _mm256_srli_epi32(y, 31));
+    const __m256i up = _mm256_cmpgt_epi32(_mm256_and_si256(y, q->mask), thr); // -1: round up
+    return _mm256_sub_epi32(_mm256_sra_epi32(y, q->right), up);
+}
+static inline mml__x86_v sat_v16(mml__x86_v v) {
+    return _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(-32768)),
+        _mm256_set1_epi32(32767));
+}
+#else
+static inline mml__x86_v vq_apply(mml__x86_v acc, const vq_t *q) {
+    const __m128i x = _mm_sll_epi32(acc, q->left);
+    const __m128i nudge = _mm_set1_epi64x((int64_t)1 << 30);
+    const __m128i pe = _mm_add_epi64(_mm_mul_epi32(x, q->mult), nudge);
+    const __m128i po = _mm_add_epi64(_mm_mul_epi32(_mm_srli_epi64(x, 32), q->mult), nudge);
+    const __m128i y = _mm_blend_epi16(_mm_srli_epi64(pe, 31), _mm_slli_epi64(po, 1), 0xCC);
+    const __m128i thr = _mm_add_epi32(q->half, _mm_srli_epi32(y, 31));
+    const __m128i up = _mm_cmpgt_epi32(_mm_and_si128(y, q->mask), thr); // -1: round up
+    return _mm_sub_epi32(_mm_sra_epi32(y, q->right), up);
+}
+static inline mml__x86_v sat_v16(mml__x86_v v) {
+    return _mm_min_epi32(_mm_max_epi32(v, _mm_set1_epi32(-32768)), _mm_set1_epi32(32767));
+}
+#endif
+
+// v[j] = sat16(sat16(rescale_w(sw[j])) + sat16(rescale_r(sr[j]))), j < 8: a gate's input before
+// its activation.
+static inline void gate_in8(const int32_t sw[8], const int32_t sr[8], const vq_t *wq,
+    const vq_t *rq, int32_t v[8]) {
+    for (uint32_t j = 0; j < 8; j += MML_X86_L) {
+        const mml__x86_v a = sat_v16(vq_apply(mml__x86_load_i32(sw + j), wq));
+        const mml__x86_v b = sat_v16(vq_apply(mml__x86_load_i32(sr + j), rq));
+        mml__x86_store(v + j, sat_v16(mml__x86_add(a, b)));
+    }
 }
 
 // The step's multipliers, prepared once per call (prim_s8.h), and tanh(c)'s input rescaling
 // v = (c * tanh_m + tanh_round) >> tanh_shift (quant.h's, in int32: |c * tanh_m| < 2^31).
 typedef struct {
-    mml__qm_prep_t w_q[4], r_q[4], forget_q, input_q, output_q;
+    vq_t w_v[4], r_v[4]; // the gate FCs' rescalings
+    mml__qm_prep_t forget_q, input_q, output_q;
     int32_t tanh_m, tanh_round, tanh_shift;
     int32_t lo, hi;     // the new cell state's bounds: the int16 range, or the clip
     int weight_offsets; // some weights zero point is not 0
@@ -56,6 +122,19 @@ static void widen(const int8_t *src, uint32_t depth, int32_t offset, int16_t *ds
     }
 }
 
+// v[j] += the products of xv with the K weights r[j] + kb, j < 8, written out: as a loop GCC -O2
+// keeps v in memory.
+static inline void madd8(mml__x86_v v[8], mml__x86_v xv, const int8_t *const r[8], size_t kb) {
+    v[0] = mml__x86_madd_v(v[0], xv, r[0] + kb);
+    v[1] = mml__x86_madd_v(v[1], xv, r[1] + kb);
+    v[2] = mml__x86_madd_v(v[2], xv, r[2] + kb);
+    v[3] = mml__x86_madd_v(v[3], xv, r[3] + kb);
+    v[4] = mml__x86_madd_v(v[4], xv, r[4] + kb);
+    v[5] = mml__x86_madd_v(v[5], xv, r[5] + kb);
+    v[6] = mml__x86_madd_v(v[6], xv, r[6] + kb);
+    v[7] = mml__x86_madd_v(v[7], xv, r[7] + kb);
+}
+
 // s[j] = init[j] + r[j] . x for eight rows r[j] of depth int8 weights, x widened by widen().
 static inline void fc8(const int8_t *const r[8], uint32_t depth, const int16_t *x,
     const int32_t init[8], int32_t s[8]) {
@@ -71,22 +150,14 @@ static inline void fc8(const int8_t *const r[8], uint32_t depth, const int16_t *
         return;
     }
     const uint32_t kfull = depth - depth % MML_X86_K;
-    mml__x86_v v[8];
-    for (uint32_t j = 0; j < 8; j++) {
-        v[j] = mml__x86_zero();
-    }
+    const mml__x86_v z = mml__x86_zero();
+    mml__x86_v v[8] = {z, z, z, z, z, z, z, z};
     for (uint32_t kb = 0; kb < kfull; kb += MML_X86_K) {
-        const mml__x86_v xv = mml__x86_load_i32((const int32_t *)(const void *)(x + kb));
-        for (uint32_t j = 0; j < 8; j++) {
-            v[j] = mml__x86_madd_v(v[j], xv, r[j] + kb);
-        }
+        madd8(v, mml__x86_load_i32((const int32_t *)(const void *)(x + kb)), r, kb);
     }
     if (kfull != depth) {
-        const mml__x86_v xv = mml__x86_load_i32((const int32_t *)(const void *)(x + kfull));
-        const uint32_t kb = depth - MML_X86_K;
-        for (uint32_t j = 0; j < 8; j++) {
-            v[j] = mml__x86_madd_v(v[j], xv, r[j] + kb);
-        }
+        madd8(v, mml__x86_load_i32((const int32_t *)(const void *)(x + kfull)), r,
+            depth - MML_X86_K);
     }
     mml__x86_hsum8(v, init, s);
 }
@@ -110,12 +181,12 @@ static void gate_x86(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s
     const int8_t *w = wt->w[g], *rw = wt->r[g];
     const int32_t *bias = wt->bias[g];
     const uint32_t wo = (uint32_t)p->w_offset[g] * xsum, ro = (uint32_t)p->r_offset[g] * hsum;
-    const mml__qm_prep_t *wq = &q->w_q[g], *rq = &q->r_q[g];
+    const vq_t *wq = &q->w_v[g], *rq = &q->r_v[g];
     const int is_tanh = g == MML_LSTM_CELL;
     for (uint32_t o0 = 0; o0 < st; o0 += 8) {
         const uint32_t nr = st - o0 < 8u ? st - o0 : 8u;
         const int8_t *r_w[8], *r_r[8];
-        int32_t i_w[8], i_r[8], s_w[8], s_r[8];
+        int32_t i_w[8], i_r[8], s_w[8], s_r[8], v[8];
         for (uint32_t j = 0; j < 8; j++) { // past state: the last row again (its sum unused)
             const uint32_t o = o0 + (j < nr ? j : nr - 1u);
             r_w[j] = w + (size_t)o * n;
@@ -125,12 +196,10 @@ static void gate_x86(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s
         }
         fc8(r_w, n, xb, i_w, s_w);
         fc8(r_r, st, hb, i_r, s_r);
-        for (uint32_t j = 0; j < nr; j++) {
-            const int32_t a = sat_s16(mml__requant_i32p((uint32_t)s_w[j], wq));
-            const int32_t b = sat_s16(mml__requant_i32p((uint32_t)s_r[j], rq));
-            const int32_t v = sat_s16(a + b);
-            out[o0 + j] =
-                is_tanh ? mml__tanh_lut_s16(3 * v, q->lut) : mml__logistic_q312_s16(v, q->lut);
+        gate_in8(s_w, s_r, wq, rq, v);
+        for (uint32_t k = 0; k < nr; k++) {
+            out[o0 + k] = is_tanh ? mml__tanh_lut_s16(3 * v[k], q->lut)
+                                  : mml__logistic_q312_s16(v[k], q->lut);
         }
     }
 }
@@ -181,8 +250,8 @@ void mml__unidirectional_sequence_lstm_s8_x86(const mml__lstm_s8_t *p,
     void *scratch) {
     prep_t q;
     for (uint32_t g = 0; g < 4; g++) {
-        q.w_q[g] = mml__qm_prep(p->w_q[g].mult, p->w_q[g].shift);
-        q.r_q[g] = mml__qm_prep(p->r_q[g].mult, p->r_q[g].shift);
+        q.w_v[g] = vq_prep(p->w_q[g]);
+        q.r_v[g] = vq_prep(p->r_q[g]);
     }
     q.forget_q = mml__qm_prep(p->forget_q.mult, p->forget_q.shift);
     q.input_q = mml__qm_prep(p->input_q.mult, p->input_q.shift);
