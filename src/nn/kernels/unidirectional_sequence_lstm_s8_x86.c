@@ -69,6 +69,27 @@ static inline mml__x86_v sat_v16(mml__x86_v v) {
     return _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(-32768)),
         _mm256_set1_epi32(32767));
 }
+static inline mml__x86_v vmin(mml__x86_v a, mml__x86_v b) {
+    return _mm256_min_epi32(a, b);
+}
+static inline mml__x86_v vmax(mml__x86_v a, mml__x86_v b) {
+    return _mm256_max_epi32(a, b);
+}
+static inline mml__x86_v vsra(mml__x86_v a, __m128i count) {
+    return _mm256_sra_epi32(a, count);
+}
+// L int16 values sign-extended to int32 lanes; L int32 lanes in the int16 (int8) range stored.
+static inline mml__x86_v load_s16(const int16_t *p) {
+    return _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(const void *)p));
+}
+static inline void store_lanes_s16(mml__x86_v v, int16_t *p) {
+    const __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(v, v), 0x08);
+    _mm_storeu_si128((__m128i *)(void *)p, _mm256_castsi256_si128(w));
+}
+static inline void store_lanes_s8(mml__x86_v v, int8_t *p) {
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    _mm_storel_epi64((__m128i *)(void *)p, _mm_packs_epi16(w, w));
+}
 #else
 static inline mml__x86_v vq_apply(mml__x86_v acc, const vq_t *q) {
     const __m128i x = _mm_sll_epi32(acc, q->left);
@@ -83,6 +104,26 @@ static inline mml__x86_v vq_apply(mml__x86_v acc, const vq_t *q) {
 static inline mml__x86_v sat_v16(mml__x86_v v) {
     return _mm_min_epi32(_mm_max_epi32(v, _mm_set1_epi32(-32768)), _mm_set1_epi32(32767));
 }
+static inline mml__x86_v vmin(mml__x86_v a, mml__x86_v b) {
+    return _mm_min_epi32(a, b);
+}
+static inline mml__x86_v vmax(mml__x86_v a, mml__x86_v b) {
+    return _mm_max_epi32(a, b);
+}
+static inline mml__x86_v vsra(mml__x86_v a, __m128i count) {
+    return _mm_sra_epi32(a, count);
+}
+static inline mml__x86_v load_s16(const int16_t *p) {
+    return _mm_cvtepi16_epi32(_mm_loadl_epi64((const __m128i *)(const void *)p));
+}
+static inline void store_lanes_s16(mml__x86_v v, int16_t *p) {
+    _mm_storel_epi64((__m128i *)(void *)p, _mm_packs_epi32(v, v));
+}
+static inline void store_lanes_s8(mml__x86_v v, int8_t *p) {
+    const __m128i w = _mm_packs_epi32(v, v);
+    const int32_t b = _mm_cvtsi128_si32(_mm_packs_epi16(w, w));
+    memcpy(p, &b, 4);
+}
 #endif
 
 // v[j] = sat16(sat16(rescale_w(sw[j])) + sat16(rescale_r(sr[j]))), j < 8: a gate's input before
@@ -96,11 +137,90 @@ static inline void gate_in8(const int32_t sw[8], const int32_t sr[8], const vq_t
     }
 }
 
+#if MML_ISA_X86_AVX2
+// prim_s8.h's mml__tanh_lut_s16 on eight int32 lanes (|v| < 2^31): the table's two neighbours
+// t[i], t[i + 1] by one 32-bit gather at t + i (little-endian: t[i] in the low half); i past the
+// table's end (255 and up) gives the saturated value as there.
+static inline __m256i tanh_v(__m256i v, const uint16_t *t) {
+    const __m256i a = _mm256_abs_epi32(v), i = _mm256_srli_epi32(a, 8);
+    const __m256i big = _mm256_cmpgt_epi32(i, _mm256_set1_epi32(254));
+    const __m256i pair = _mm256_i32gather_epi32((const int *)(const void *)t,
+        _mm256_min_epu32(i, _mm256_set1_epi32(254)), 2);
+    const __m256i lo = _mm256_and_si256(pair, _mm256_set1_epi32(0xFFFF));
+    const __m256i d = _mm256_sub_epi32(_mm256_srli_epi32(pair, 16), lo);
+    __m256i r = _mm256_add_epi32(_mm256_slli_epi32(lo, 8),
+        _mm256_mullo_epi32(_mm256_and_si256(a, _mm256_set1_epi32(0xFF)), d));
+    r = _mm256_blendv_epi8(r, _mm256_set1_epi32(0xFFFF << 8), big);
+    const __m256i pos = _mm256_add_epi32(r, _mm256_set1_epi32(-(1 << 23) + (1 << 7)));
+    const __m256i neg = _mm256_sub_epi32(_mm256_set1_epi32((1 << 23) + (1 << 7) - 1), r);
+    const __m256i y = _mm256_blendv_epi8(pos, neg, _mm256_cmpgt_epi32(_mm256_setzero_si256(), v));
+    return _mm256_srai_epi32(y, 8);
+}
+
+// prim_s8.h's mml__logistic_q312_s16 on eight Q3.12 lanes (|3x| < 255 * 2^9: i <= 192).
+static inline __m256i sigmoid_v(__m256i x, const uint16_t *t) {
+    const __m256i v = _mm256_add_epi32(_mm256_add_epi32(x, x), x);
+    const __m256i a = _mm256_abs_epi32(v);
+    const __m256i pair =
+        _mm256_i32gather_epi32((const int *)(const void *)t, _mm256_srli_epi32(a, 9), 2);
+    const __m256i lo = _mm256_and_si256(pair, _mm256_set1_epi32(0xFFFF));
+    const __m256i d = _mm256_sub_epi32(_mm256_srli_epi32(pair, 16), lo);
+    const __m256i r = _mm256_add_epi32(_mm256_slli_epi32(lo, 9),
+        _mm256_mullo_epi32(_mm256_and_si256(a, _mm256_set1_epi32(0x1FF)), d));
+    const __m256i pos = _mm256_add_epi32(r, _mm256_set1_epi32(1 << 9));
+    const __m256i neg = _mm256_sub_epi32(_mm256_set1_epi32((1 << 25) + (1 << 9) - 1), r);
+    const __m256i y = _mm256_blendv_epi8(pos, neg, _mm256_cmpgt_epi32(_mm256_setzero_si256(), v));
+    return _mm256_srli_epi32(y, 10);
+}
+
+// The eight int32 lanes of y (int16 values) into out[0..n-1], n <= 8.
+static inline void store_s16(__m256i y, int16_t *out, uint32_t n) {
+    const __m256i p = _mm256_permute4x64_epi64(_mm256_packs_epi32(y, y), 0x08);
+    if (n == 8) {
+        _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(p));
+    } else {
+        int16_t tmp[8];
+        _mm_storeu_si128((__m128i *)(void *)tmp, _mm256_castsi256_si128(p));
+        memcpy(out, tmp, 2u * n);
+    }
+}
+#endif
+
+// mml__tanh_lut_s16 of each lane (|v| < 2^31): AVX2 by tanh_v, SSE4.1 one lane at a time.
+static inline mml__x86_v tanh_lanes(mml__x86_v v, const uint16_t *t) {
+#if MML_ISA_X86_AVX2
+    return tanh_v(v, t);
+#else
+    int32_t x[4];
+    mml__x86_store(x, v);
+    for (uint32_t k = 0; k < 4; k++) {
+        x[k] = mml__tanh_lut_s16(x[k], t);
+    }
+    return mml__x86_load_i32(x);
+#endif
+}
+
+// out[k] = act(v[k]) for k < n <= 8 (v: eight readable): tanh of the Q3.12 value (3v into the
+// table's scale) or sigmoid.
+static inline void act8(const int32_t v[8], int is_tanh, const uint16_t *t, int16_t *out,
+    uint32_t n) {
+#if MML_ISA_X86_AVX2
+    const __m256i x = mml__x86_load_i32(v);
+    store_s16(is_tanh ? tanh_v(_mm256_add_epi32(_mm256_add_epi32(x, x), x), t) : sigmoid_v(x, t),
+        out, n);
+#else
+    for (uint32_t k = 0; k < n; k++) {
+        out[k] = is_tanh ? mml__tanh_lut_s16(3 * v[k], t) : mml__logistic_q312_s16(v[k], t);
+    }
+#endif
+}
+
 // The step's multipliers, prepared once per call (prim_s8.h), and tanh(c)'s input rescaling
 // v = (c * tanh_m + tanh_round) >> tanh_shift (quant.h's, in int32: |c * tanh_m| < 2^31).
 typedef struct {
     vq_t w_v[4], r_v[4]; // the gate FCs' rescalings
     mml__qm_prep_t forget_q, input_q, output_q;
+    vq_t forget_v, input_v, output_v; // the same, for vectors
     int32_t tanh_m, tanh_round, tanh_shift;
     int32_t lo, hi;     // the new cell state's bounds: the int16 range, or the clip
     int weight_offsets; // some weights zero point is not 0
@@ -197,10 +317,7 @@ static void gate_x86(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s
         fc8(r_w, n, xb, i_w, s_w);
         fc8(r_r, st, hb, i_r, s_r);
         gate_in8(s_w, s_r, wq, rq, v);
-        for (uint32_t k = 0; k < nr; k++) {
-            out[o0 + k] = is_tanh ? mml__tanh_lut_s16(3 * v[k], q->lut)
-                                  : mml__logistic_q312_s16(v[k], q->lut);
-        }
+        act8(v, is_tanh, q->lut, out + o0, nr);
     }
 }
 
@@ -208,7 +325,31 @@ static void gate_x86(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s
 static void update(const prep_t *q, int32_t zp, const int16_t *gf, const int16_t *gi,
     const int16_t *gc, const int16_t *go, uint32_t n, int16_t *c, int8_t *h, int8_t *out) {
     const int32_t lo = q->lo, hi = q->hi, tm = q->tanh_m, tr = q->tanh_round, ts = q->tanh_shift;
-    for (uint32_t k = 0; k < n; k++) {
+    uint32_t k = 0;
+    {
+        const mml__x86_v lo_v = mml__x86_set1(lo), hi_v = mml__x86_set1(hi);
+        const mml__x86_v tm_v = mml__x86_set1(tm), tr_v = mml__x86_set1(tr);
+        const mml__x86_v zp_v = mml__x86_set1(zp);
+        const mml__x86_v lo8 = mml__x86_set1(-128), hi8 = mml__x86_set1(127);
+        const __m128i ts_v = _mm_cvtsi32_si128(ts);
+        for (; k + MML_X86_L <= n; k += MML_X86_L) {
+            const mml__x86_v fc =
+                sat_v16(vq_apply(mml__x86_mullo(load_s16(gf + k), load_s16(c + k)), &q->forget_v));
+            const mml__x86_v ig =
+                sat_v16(vq_apply(mml__x86_mullo(load_s16(gi + k), load_s16(gc + k)), &q->input_v));
+            // sat16 then the clip: [lo, hi] lies inside the int16 range.
+            const mml__x86_v v = vmin(vmax(mml__x86_add(fc, ig), lo_v), hi_v);
+            store_lanes_s16(v, c + k);
+            const mml__x86_v t =
+                tanh_lanes(vsra(mml__x86_add(mml__x86_mullo(v, tm_v), tr_v), ts_v), q->lut);
+            const mml__x86_v y =
+                mml__x86_add(vq_apply(mml__x86_mullo(t, load_s16(go + k)), &q->output_v), zp_v);
+            const mml__x86_v y8 = vmin(vmax(y, lo8), hi8);
+            store_lanes_s8(y8, h + k);
+            store_lanes_s8(y8, out + k);
+        }
+    }
+    for (; k < n; k++) {
         const int32_t fc = sat_s16(mml__requant_i32p((uint32_t)(gf[k] * c[k]), &q->forget_q));
         const int32_t ig = sat_s16(mml__requant_i32p((uint32_t)(gi[k] * gc[k]), &q->input_q));
         int32_t v = sat_s16(fc + ig);
@@ -256,6 +397,9 @@ void mml__unidirectional_sequence_lstm_s8_x86(const mml__lstm_s8_t *p,
     q.forget_q = mml__qm_prep(p->forget_q.mult, p->forget_q.shift);
     q.input_q = mml__qm_prep(p->input_q.mult, p->input_q.shift);
     q.output_q = mml__qm_prep(p->output_q.mult, p->output_q.shift);
+    q.forget_v = vq_prep(p->forget_q);
+    q.input_v = vq_prep(p->input_q);
+    q.output_v = vq_prep(p->output_q);
     if (p->tanh_mult == 0) { // quant.h: multiplier 3 << left_shift, no rounding shift
         q.tanh_m = 3 << p->tanh_shift;
         q.tanh_round = 0;
