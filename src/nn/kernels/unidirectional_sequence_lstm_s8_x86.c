@@ -256,7 +256,7 @@ static inline void madd8(mml__x86_v v[8], mml__x86_v xv, const int8_t *const r[8
 }
 
 // s[j] = init[j] + r[j] . x for eight rows r[j] of depth int8 weights, x widened by widen().
-static inline void fc8(const int8_t *const r[8], uint32_t depth, const int16_t *x,
+__attribute__((always_inline)) static inline void fc8(const int8_t *const r[8], uint32_t depth, const int16_t *x,
     const int32_t init[8], int32_t s[8]) {
     if (depth < MML_X86_K) { // a block would reach past the row's start: one by one
         const int16_t *xv = x + MML_X86_K - depth;
