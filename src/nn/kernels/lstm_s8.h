@@ -64,10 +64,10 @@ void mml__unidirectional_sequence_lstm_s8_arm(const mml__lstm_s8_t *p,
     void *scratch);
 #elif MML_ARCH_X86
 // x86-64 SIMD variant (AVX2 or SSE4.1, prim_x86.h): per step the input and hidden vectors plus
-// their offsets widened once to int16 (zero-padded to whole vectors), then eight rows of a gate
-// at a time against them (PMADDWD), then the cell and hidden updates. scratch:
-// mml__unidirectional_sequence_lstm_s8_x86_scratch bytes, 4-aligned (a step's gates, the widened
-// vectors and one gate's int32 sums).
+// their offsets widened once to int16, then eight rows of a gate at a time against them
+// (PMADDWD) and rescaled together, then the cell and hidden updates in vectors. scratch:
+// mml__unidirectional_sequence_lstm_s8_x86_scratch bytes, 2-aligned (a step's gates and the
+// widened vectors).
 uint32_t mml__unidirectional_sequence_lstm_s8_x86_scratch(const mml__lstm_s8_t *p);
 void mml__unidirectional_sequence_lstm_s8_x86(const mml__lstm_s8_t *p,
     const mml__lstm_s8_weights_t *wt, const int8_t *in, int8_t *h, int16_t *c, int8_t *out,
