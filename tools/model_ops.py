@@ -15,7 +15,7 @@
 # (output over input channels) other than 1 or a multiple of 8; the same for FULLY_CONNECTED if
 # its weights' first zero point is not 0, and for UNIDIRECTIONAL_SEQUENCE_LSTM if its input
 # [d0, d1, in] and output [.., .., state] give d0 * d1 * (in + 5 * state + 4) >= 2^28 (a bound
-# on the M4 variant's scratch, its only limit).
+# on the M4 and x86 variants' scratch, their only limit).
 #
 # Builtin ops are named as in src/core/builtin_ops.h (CONV_2D), custom ops by their custom code
 # in capitals with non-alphanumerics as _. Reads the models with the flatbuffers package.

@@ -30,6 +30,7 @@
 #include "nn/kernels/conv2d_s8_x86.c"
 #include "nn/kernels/depthwise_conv2d_s8_x86.c"
 #include "nn/kernels/fully_connected_s8_x86.c"
+#include "nn/kernels/unidirectional_sequence_lstm_s8_x86.c"
 #if defined(MML_KERNELS_TEST_X86) && !MML_ARCH_X86
 #error "MML_KERNELS_TEST_X86 needs -msse4.1 or -mavx2"
 #endif
@@ -496,16 +497,30 @@ static mml__lstm_qm_t random_qm(int32_t shift_lo, int32_t shift_hi) {
     return q;
 }
 
-// Random LSTM parameters: sizes around the real models' (state 20 and 80, input 28 and 257) and
-// odd ones; rescalings in the ranges real scales give (gate FCs 2^-10..2^1, forget 2^-15, the
-// input and output products 2^-24..2^-16) and sometimes anywhere; some weights zero points.
+// Random LSTM parameters: sizes around the real models' (state 20 and 80, input 28 and 257), odd
+// ones and ones at the x86 variant's block edges (multiples of 8 and 16 and one either side: its
+// whole blocks, the last partial one, depths below one block); rescalings in the ranges real scales
+// give (gate FCs 2^-10..2^1, forget 2^-15, the input and output products 2^-24..2^-16) and
+// sometimes anywhere; some weights zero points.
 static void random_lstm(mml__lstm_s8_t *p) {
     memset(p, 0, sizeof(*p));
     p->batches = (uint32_t)rnd_in(1, 3);
     p->steps = (uint32_t)rnd_in(1, 5);
-    const uint32_t kind = rnd() % 4;
-    p->in_dim = (uint32_t)(kind == 0 ? rnd_in(200, 300) : kind == 1 ? 28 : rnd_in(1, 40));
-    p->state = (uint32_t)(kind == 0 ? rnd_in(60, 80) : kind == 1 ? 20 : rnd_in(1, 24));
+    static const uint8_t edges[] = {1, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 64, 65};
+    const uint32_t kind = rnd() % 5;
+    if (kind == 0) {
+        p->in_dim = (uint32_t)rnd_in(200, 300);
+        p->state = (uint32_t)rnd_in(60, 80);
+    } else if (kind == 1) {
+        p->in_dim = 28;
+        p->state = 20;
+    } else if (kind == 4) {
+        p->in_dim = edges[rnd() % sizeof(edges)];
+        p->state = edges[rnd() % sizeof(edges)];
+    } else {
+        p->in_dim = (uint32_t)rnd_in(1, 40);
+        p->state = (uint32_t)rnd_in(1, 24);
+    }
     p->time_major = rnd() & 1;
     p->clip = rnd() % 3 == 0;
     p->cell_clip = (int16_t)rnd_in(0, 32767);

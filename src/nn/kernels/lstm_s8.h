@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The int8 UNIDIRECTIONAL_SEQUENCE_LSTM kernel interface: a params struct filled at prepare and
 // explicit pointers. `_ref` (unidirectional_sequence_lstm_s8.c) is normative: TFLite Micro's
-// integer LSTM step by step; `_arm` (Cortex-M DSP, mml_arch.h) gives the same bytes and is
-// proven so by tests/c/test_kernels.c. The op (unidirectional_sequence_lstm.c) picks the
-// build's `_opt` variant where there is one.
+// integer LSTM step by step; `_arm` (Cortex-M DSP) and `_x86` (x86-64 SIMD, mml_arch.h) give the
+// same bytes and are proven so by tests/c/test_kernels.c. The op (unidirectional_sequence_lstm.c)
+// picks the build's `_opt` variant where there is one.
 #ifndef MICROML_NN_KERNELS_LSTM_S8_H
 #define MICROML_NN_KERNELS_LSTM_S8_H
 
@@ -62,17 +62,37 @@ uint32_t mml__unidirectional_sequence_lstm_s8_arm_scratch(const mml__lstm_s8_t *
 void mml__unidirectional_sequence_lstm_s8_arm(const mml__lstm_s8_t *p,
     const mml__lstm_s8_weights_t *wt, const int8_t *in, int8_t *h, int16_t *c, int8_t *out,
     void *scratch);
+#elif MML_ARCH_X86
+// x86-64 SIMD variant (AVX2 or SSE4.1, prim_x86.h): per step the input and hidden vectors plus
+// their offsets widened once to int16, then eight rows of a gate at a time against them
+// (PMADDWD) and rescaled together, then the cell and hidden updates in vectors. scratch:
+// mml__unidirectional_sequence_lstm_s8_x86_scratch bytes, 2-aligned (a step's gates and the
+// widened vectors).
+uint32_t mml__unidirectional_sequence_lstm_s8_x86_scratch(const mml__lstm_s8_t *p);
+void mml__unidirectional_sequence_lstm_s8_x86(const mml__lstm_s8_t *p,
+    const mml__lstm_s8_weights_t *wt, const int8_t *in, int8_t *h, int16_t *c, int8_t *out,
+    void *scratch);
 #endif
 
 // The build's optimized variant under its generic name (as nn_s8.h's), where the build's ISA has
-// one (MML_OPT_LSTM_S8: the Cortex-M DSP extension only): the op and tests/c/test_kernels.c call
-// only these. The DSP variant takes every parameter set whose scratch size fits in 32 bits
-// (every real model: 416 bytes for mnist_lstm_int8).
+// one (MML_OPT_LSTM_S8: the Cortex-M DSP extension and x86-64 SIMD): the op and
+// tests/c/test_kernels.c call only these. Each variant takes every parameter set whose scratch
+// size fits in 32 bits (every real model: for mnist_lstm_int8 416 bytes with the DSP variant, 288
+// with the x86 one).
 #if MML_ARCH_ARM_DSP
 #define MML_OPT_LSTM_S8 1
 #define mml__unidirectional_sequence_lstm_s8_opt mml__unidirectional_sequence_lstm_s8_arm
 #define mml__unidirectional_sequence_lstm_s8_opt_scratch                                           \
     mml__unidirectional_sequence_lstm_s8_arm_scratch
+static inline int mml__unidirectional_sequence_lstm_s8_opt_suits(const mml__lstm_s8_t *p) {
+    const uint64_t nb = p->time_major ? p->batches : 1u;
+    return nb * ((uint64_t)p->in_dim + 5u * (uint64_t)p->state + 4u) < ((uint64_t)1 << 28);
+}
+#elif MML_ARCH_X86
+#define MML_OPT_LSTM_S8 1
+#define mml__unidirectional_sequence_lstm_s8_opt mml__unidirectional_sequence_lstm_s8_x86
+#define mml__unidirectional_sequence_lstm_s8_opt_scratch                                           \
+    mml__unidirectional_sequence_lstm_s8_x86_scratch
 static inline int mml__unidirectional_sequence_lstm_s8_opt_suits(const mml__lstm_s8_t *p) {
     const uint64_t nb = p->time_major ? p->batches : 1u;
     return nb * ((uint64_t)p->in_dim + 5u * (uint64_t)p->state + 4u) < ((uint64_t)1 << 28);
