@@ -70,62 +70,62 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
     for (uint32_t b = 0; b < p->batches; b++) {
         const int8_t *row = in + (size_t)b * depth;
         int8_t *o = out + (size_t)b * units;
-        if (depth <= (int32_t)FC_CHUNK) {
-            mml__expand_q15r(row, col, depth, p->q.input_offset);
-            const int8_t *w = weights;
-            uint32_t u = 0;
-            for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
-                uint32_t acc[4] = {0, 0, 0, 0};
-                if (bias) {
-                    memcpy(acc, bias + u, sizeof(acc));
+        // A long row: every chunk but the last summed into sums (from the bias), which then
+        // stand in for the bias of the last chunk, taken as a short row is.
+        const int32_t *init = bias;
+        int32_t k0 = 0;
+        if (depth > (int32_t)FC_CHUNK) {
+            for (uint32_t u = 0; u < units; u++) {
+                sums[u] = bias ? (uint32_t)bias[u] : 0u;
+            }
+            for (; depth - k0 > (int32_t)FC_CHUNK; k0 += (int32_t)FC_CHUNK) {
+                mml__expand_q15r(row + k0, col, (int32_t)FC_CHUNK, p->q.input_offset);
+                const int8_t *w = weights + k0;
+                uint32_t u = 0;
+                for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
+                    dot4(w, depth, (int32_t)FC_CHUNK, col, sums + u);
                 }
-                dot4(w, depth, depth, col, acc);
-                if (fast) { // per tensor (pc 0): one entry for all four
-                    const mml__rq_t *r = rq + pc * u;
-                    const uint8_t *s = sh + pc * u;
-                    o[u] = mml__rq_s8(acc[0], r, s[0], full, lo, hi);
-                    o[u + 1] = mml__rq_s8(acc[1], r + pc, s[pc], full, lo, hi);
-                    o[u + 2] = mml__rq_s8(acc[2], r + 2 * pc, s[2 * pc], full, lo, hi);
-                    o[u + 3] = mml__rq_s8(acc[3], r + 3 * pc, s[3 * pc], full, lo, hi);
-                    continue;
+                for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
+                    dot2(w, depth, (int32_t)FC_CHUNK, col, sums + u);
                 }
-                for (uint32_t i = 0; i < 4; i++) {
-                    o[u + i] = fc_out_ref(acc[i], &p->q, pc * (u + i));
+                if (u < units) {
+                    sums[u] = mml__dot_1x1_s8_q15r(w, col, (int32_t)FC_CHUNK, sums[u]);
                 }
             }
-            for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
-                uint32_t acc[2] = {bias ? (uint32_t)bias[u] : 0u,
-                    bias ? (uint32_t)bias[u + 1] : 0u};
-                dot2(w, depth, depth, col, acc);
-                o[u] = out_s8(acc[0], &p->q, pc * u, fast, rq, sh);
-                o[u + 1] = out_s8(acc[1], &p->q, pc * (u + 1), fast, rq, sh);
-            }
-            if (u < units) {
-                o[u] = out_s8(mml__dot_1x1_s8_q15r(w, col, depth, bias ? (uint32_t)bias[u] : 0u),
-                    &p->q, pc * u, fast, rq, sh);
-            }
-            continue;
+            init = (const int32_t *)sums;
         }
-        for (uint32_t u = 0; u < units; u++) {
-            sums[u] = bias ? (uint32_t)bias[u] : 0u;
-        }
-        for (int32_t k0 = 0; k0 < depth; k0 += (int32_t)FC_CHUNK) {
-            const int32_t n = depth - k0 < (int32_t)FC_CHUNK ? depth - k0 : (int32_t)FC_CHUNK;
-            mml__expand_q15r(row + k0, col, n, p->q.input_offset);
-            const int8_t *w = weights + k0;
-            uint32_t u = 0;
-            for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
-                dot4(w, depth, n, col, sums + u);
+        const int32_t n = depth - k0;
+        mml__expand_q15r(row + k0, col, n, p->q.input_offset);
+        const int8_t *w = weights + k0;
+        uint32_t u = 0;
+        for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
+            uint32_t acc[4] = {0, 0, 0, 0};
+            if (init) {
+                memcpy(acc, init + u, sizeof(acc));
             }
-            for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
-                dot2(w, depth, n, col, sums + u);
+            dot4(w, depth, n, col, acc);
+            if (fast) { // per tensor (pc 0): one entry for all four
+                const mml__rq_t *r = rq + pc * u;
+                const uint8_t *s = sh + pc * u;
+                o[u] = mml__rq_s8(acc[0], r, s[0], full, lo, hi);
+                o[u + 1] = mml__rq_s8(acc[1], r + pc, s[pc], full, lo, hi);
+                o[u + 2] = mml__rq_s8(acc[2], r + 2 * pc, s[2 * pc], full, lo, hi);
+                o[u + 3] = mml__rq_s8(acc[3], r + 3 * pc, s[3 * pc], full, lo, hi);
+                continue;
             }
-            if (u < units) {
-                sums[u] = mml__dot_1x1_s8_q15r(w, col, n, sums[u]);
+            for (uint32_t i = 0; i < 4; i++) {
+                o[u + i] = fc_out_ref(acc[i], &p->q, pc * (u + i));
             }
         }
-        for (uint32_t u = 0; u < units; u++) {
-            o[u] = out_s8(sums[u], &p->q, pc * u, fast, rq, sh);
+        for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
+            uint32_t acc[2] = {init ? (uint32_t)init[u] : 0u, init ? (uint32_t)init[u + 1] : 0u};
+            dot2(w, depth, n, col, acc);
+            o[u] = out_s8(acc[0], &p->q, pc * u, fast, rq, sh);
+            o[u + 1] = out_s8(acc[1], &p->q, pc * (u + 1), fast, rq, sh);
+        }
+        if (u < units) {
+            o[u] = out_s8(mml__dot_1x1_s8_q15r(w, col, n, init ? (uint32_t)init[u] : 0u), &p->q,
+                pc * u, fast, rq, sh);
         }
     }
 }
