@@ -88,6 +88,15 @@ void mml__window_allow_overlap(mml_prep_t *p, const mml__window_t *w, int32_t in
     }
 }
 
+// The real requantization multiplier of filter scale i: input_scale * filter_scale[i] /
+// output_scale, in double as TFLite's PopulateConvolutionQuantizationParams.
+MML__PREPARE static double real_multiplier(const mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t i) {
+    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
+    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
+    return in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale;
+}
+
 mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t qdim) {
     if (in->scales.n != 1 || out->scales.n != 1 || filter->scales.n == 0) {
@@ -103,10 +112,8 @@ mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
             filter->quantized_dim, channels, qdim);
     }
     // Keep QuantizeMultiplier in its domain (shift <= 31): 0 <= multiplier < 2^31, not NaN.
-    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
-    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
     for (uint32_t i = 0; i < filter->scales.n; i++) {
-        double real = in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale;
+        double real = real_multiplier(p, in, filter, out, i);
         if (!(real >= 0.0 && real < 2147483648.0)) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
                 "scales give a multiplier out of range");
@@ -124,12 +131,9 @@ mml_status_t mml__conv_check_quant_s16(mml_prep_t *p, const mml__tensor_t *in,
     if (mml__tensor_zero_point(p->m, in, 0) != 0 || mml__tensor_zero_point(p->m, out, 0) != 0) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 needs zero points 0");
     }
-    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
-    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
     for (uint32_t i = 0; i < filter->scales.n; i++) {
         int32_t q, shift;
-        mml__quantize_multiplier(in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale,
-            &q, &shift);
+        mml__quantize_multiplier(real_multiplier(p, in, filter, out, i), &q, &shift);
         if (shift > 14) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
                 "int16 requantization multiplier 2^%d "
@@ -143,14 +147,11 @@ mml_status_t mml__conv_check_quant_s16(mml_prep_t *p, const mml__tensor_t *in,
 void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *mult,
     int8_t *shift) {
-    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
-    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
     for (uint32_t c = 0; c < channels; c++) {
         // A per-tensor filter scale is broadcast along the output channels.
-        uint32_t i = filter->scales.n > 1 ? c : 0;
-        double real = in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale;
         int32_t s;
-        mml__quantize_multiplier(real, &mult[c], &s);
+        mml__quantize_multiplier(real_multiplier(p, in, filter, out, filter->scales.n > 1 ? c : 0),
+            &mult[c], &s);
         shift[c] = (int8_t)s; // in [-31, 31]
     }
 }
