@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // FULLY_CONNECTED int8, Cortex-M DSP variant (nn_s8.h), weights offset 0: each input row plus
-// the input offset expanded once to int16, two weight rows at a time by SMLAD; equal to
-// mml__fully_connected_s8_ref.
+// the input offset expanded once to int16, four weight rows at a time by SMLAD (the last
+// units % 4 one at a time); equal to mml__fully_connected_s8_ref.
 #include "nn/kernels/nn_s8.h"
 #include "nn/kernels/prim_arm.h"
 #include "nn/kernels/prim_rq_arm.h"
@@ -45,15 +45,10 @@ static inline int8_t out_s8(uint32_t acc, const mml__quant_s8_t *q, uint32_t qi,
     return fc_out_ref(acc, q, qi);
 }
 
-// The dot products, out of line: each is used by both the short and the chunked path.
+// The four-row dot product, out of line: used by both the chunks and the last (or only) one.
 __attribute__((noinline)) static void dot4(const int8_t *w, int32_t stride, int32_t n,
     const int16_t *c, uint32_t acc[4]) {
     mml__dot_4x1_s8_q15r(w, stride, n, c, acc);
-}
-
-__attribute__((noinline)) static void dot2(const int8_t *w, int32_t stride, int32_t n,
-    const int16_t *c, uint32_t acc[2]) {
-    mml__dot_2x1_s8_q15r(w, w + stride, c, n, acc);
 }
 
 void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
@@ -85,10 +80,7 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
                 for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
                     dot4(w, depth, (int32_t)FC_CHUNK, col, sums + u);
                 }
-                for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
-                    dot2(w, depth, (int32_t)FC_CHUNK, col, sums + u);
-                }
-                if (u < units) {
+                for (; u < units; u++, w += depth) {
                     sums[u] = mml__dot_1x1_s8_q15r(w, col, (int32_t)FC_CHUNK, sums[u]);
                 }
             }
@@ -117,13 +109,7 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
                 o[u + i] = fc_out_ref(acc[i], &p->q, pc * (u + i));
             }
         }
-        for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
-            uint32_t acc[2] = {init ? (uint32_t)init[u] : 0u, init ? (uint32_t)init[u + 1] : 0u};
-            dot2(w, depth, n, col, acc);
-            o[u] = out_s8(acc[0], &p->q, pc * u, fast, rq, sh);
-            o[u + 1] = out_s8(acc[1], &p->q, pc * (u + 1), fast, rq, sh);
-        }
-        if (u < units) {
+        for (; u < units; u++, w += depth) { // the last units % 4
             o[u] = out_s8(mml__dot_1x1_s8_q15r(w, col, n, init ? (uint32_t)init[u] : 0u), &p->q,
                 pc * u, fast, rq, sh);
         }
