@@ -45,10 +45,15 @@ static inline int8_t out_s8(uint32_t acc, const mml__quant_s8_t *q, uint32_t qi,
     return fc_out_ref(acc, q, qi);
 }
 
-// The four-row dot product, out of line: used by both the chunks and the last (or only) one.
+// The dot products, out of line: used by both the chunks and the last (or only) one.
 __attribute__((noinline)) static void dot4(const int8_t *w, int32_t stride, int32_t n,
     const int16_t *c, uint32_t acc[4]) {
     mml__dot_4x1_s8_q15r(w, stride, n, c, acc);
+}
+
+__attribute__((noinline)) static uint32_t dot1(const int8_t *w, const int16_t *c, int32_t n,
+    uint32_t acc) {
+    return mml__dot_1x1_s8_q15r(w, c, n, acc);
 }
 
 void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
@@ -68,27 +73,29 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
         // A long row: every chunk but the last summed into sums (from the bias), which then
         // stand in for the bias of the last chunk, taken as a short row is.
         const int32_t *init = bias;
-        int32_t k0 = 0;
         if (depth > (int32_t)FC_CHUNK) {
             for (uint32_t u = 0; u < units; u++) {
                 sums[u] = bias ? (uint32_t)bias[u] : 0u;
             }
-            for (; depth - k0 > (int32_t)FC_CHUNK; k0 += (int32_t)FC_CHUNK) {
-                mml__expand_q15r(row + k0, col, (int32_t)FC_CHUNK, p->q.input_offset);
-                const int8_t *w = weights + k0;
-                uint32_t u = 0;
-                for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
-                    dot4(w, depth, (int32_t)FC_CHUNK, col, sums + u);
-                }
-                for (; u < units; u++, w += depth) {
-                    sums[u] = mml__dot_1x1_s8_q15r(w, col, (int32_t)FC_CHUNK, sums[u]);
-                }
-            }
             init = (const int32_t *)sums;
         }
-        const int32_t n = depth - k0;
-        mml__expand_q15r(row + k0, col, n, p->q.input_offset);
-        const int8_t *w = weights + k0;
+        int32_t k0 = 0, n;
+        const int8_t *w;
+        for (;; k0 += (int32_t)FC_CHUNK) {
+            n = depth - k0 < (int32_t)FC_CHUNK ? depth - k0 : (int32_t)FC_CHUNK;
+            mml__expand_q15r(row + k0, col, n, p->q.input_offset);
+            w = weights + k0;
+            if (depth - k0 == n) {
+                break; // the last chunk
+            }
+            uint32_t u = 0;
+            for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
+                dot4(w, depth, n, col, sums + u);
+            }
+            for (; u < units; u++, w += depth) {
+                sums[u] = dot1(w, col, n, sums[u]);
+            }
+        }
         uint32_t u = 0;
         for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
             uint32_t acc[4] = {0, 0, 0, 0};
@@ -110,8 +117,8 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
             }
         }
         for (; u < units; u++, w += depth) { // the last units % 4
-            o[u] = out_s8(mml__dot_1x1_s8_q15r(w, col, n, init ? (uint32_t)init[u] : 0u), &p->q,
-                pc * u, fast, rq, sh);
+            o[u] = out_s8(dot1(w, col, n, init ? (uint32_t)init[u] : 0u), &p->q, pc * u, fast, rq,
+                sh);
         }
     }
 }
