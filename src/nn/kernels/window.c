@@ -14,6 +14,24 @@ static int64_t pad_before(int64_t in, int64_t filt, int64_t stride, int64_t dil,
     return total > 0 ? total / 2 : 0;
 }
 
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+// One dimension of the window (out of line: called for H and W): returns the output size; *pad
+// is the padding before, *reach = (out - 1) * stride + (filt - 1) * dil + 1 + pad, which bounds
+// the coordinates eval forms (out * stride + (filt - 1) * dil, the padding subtracted from it).
+// All in 64 bits from int32 sizes: no overflow whatever the sizes.
+MML__PREPARE NOINLINE static int64_t window_dim(int32_t padding, int32_t in, int32_t filt,
+    int32_t stride, int32_t dil, int64_t *pad, int64_t *reach) {
+    int64_t out = out_size(padding, in, filt, stride, dil);
+    *pad = pad_before(in, filt, stride, dil, out);
+    *reach = (out - 1) * stride + (int64_t)(filt - 1) * dil + 1 + *pad;
+    return out;
+}
+
 mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
     int32_t filt_h, int32_t filt_w, int32_t padding, int32_t stride_h, int32_t stride_w,
     int32_t dil_h, int32_t dil_w, mml__window_t *w) {
@@ -35,17 +53,13 @@ mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const m
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "batch %d differs from input's %d",
             out->dims[0], in->dims[0]);
     }
-    int64_t oh = out_size(padding, in->dims[1], filt_h, stride_h, dil_h);
-    int64_t ow = out_size(padding, in->dims[2], filt_w, stride_w, dil_w);
+    int64_t ph, pw, reach_h, reach_w;
+    int64_t oh = window_dim(padding, in->dims[1], filt_h, stride_h, dil_h, &ph, &reach_h);
+    int64_t ow = window_dim(padding, in->dims[2], filt_w, stride_w, dil_w, &pw, &reach_w);
     if (oh != out->dims[1] || ow != out->dims[2]) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output is %dx%d, expected %dx%d",
             out->dims[1], out->dims[2], (int32_t)(oh > 0 ? oh : 0), (int32_t)(ow > 0 ? ow : 0));
     }
-    int64_t ph = pad_before(in->dims[1], filt_h, stride_h, dil_h, oh);
-    int64_t pw = pad_before(in->dims[2], filt_w, stride_w, dil_w, ow);
-    // Largest coordinate eval forms: out * stride + (filt - 1) * dil, and pad subtracted from it.
-    int64_t reach_h = (oh - 1) * stride_h + (int64_t)(filt_h - 1) * dil_h + 1 + ph;
-    int64_t reach_w = (ow - 1) * stride_w + (int64_t)(filt_w - 1) * dil_w + 1 + pw;
     if (reach_h > INT32_MAX || reach_w > INT32_MAX) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "window too large");
     }
