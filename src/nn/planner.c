@@ -74,16 +74,15 @@ static uint32_t time_of(const mml__plan_t *plan, uint32_t op) {
 void mml__plan_op(mml__plan_t *plan, const mml__op_t *op, const mml_prep_t *p) {
     const mml_model_t *m = plan->m;
     uint32_t time = time_of(plan, op->index);
-    for (uint32_t i = 0; i < op->inputs.n; i++) {
-        int32_t t = mml__op_tensor(m, op, &op->inputs, i);
-        if (t >= 0) {
-            use(&plan->e[t], time);
+    for (const mml__fb_vec_t *v = &op->inputs;; v = &op->outputs) { // inputs, then outputs
+        for (uint32_t i = 0; i < v->n; i++) {
+            int32_t t = mml__op_tensor(m, op, v, i);
+            if (t >= 0) {
+                use(&plan->e[t], time);
+            }
         }
-    }
-    for (uint32_t i = 0; i < op->outputs.n; i++) {
-        int32_t t = mml__op_tensor(m, op, &op->outputs, i);
-        if (t >= 0) {
-            use(&plan->e[t], time);
+        if (v == &op->outputs) {
+            break;
         }
     }
     mml__plan_entry_t *s = &plan->e[m->n_tensors_all + op->index];
