@@ -219,6 +219,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
             bias.elems, units);
     }
     int32_t act = mml__opt_u8(p, OPT_ACTIVATION, MML_ACT_NONE);
+    const int32_t w_zp = mml__tensor_zero_point(p->m, &w, 0); // 0 if none
     // The dtypes: weights int8 (float32 input: float32, or int8 for hybrid), output as the
     // input, bias int32 (int8) or float32 (int16: its own check below).
     const int s8 = in.dtype == MML_INT8, s16 = in.dtype == MML_INT16;
@@ -247,7 +248,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         k.batches = batches;
         k.depth = depth;
         k.units = units;
-        k.weights_offset = -mml__tensor_zero_point(p->m, &w, 0);
+        k.weights_offset = -w_zp;
         k.per_channel = w.scales.n != 1;
         if (mml__fully_connected_s8_opt_suits(&k)) {
             p->eval = eval_s8_opt;
@@ -269,7 +270,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
         n_quant = w.scales.n;
         path = MML_DTYPE_PATH_S16;
     } else if (hybrid) {
-        if (w.scales.n != 1 || mml__tensor_zero_point(p->m, &w, 0) != 0 || !w.is_constant) {
+        if (w.scales.n != 1 || w_zp != 0 || !w.is_constant) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
                 "hybrid weights must be constant, per-tensor and symmetric");
         }
@@ -316,21 +317,16 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     d->act_max_f = act_max_f;
     if (in.dtype == MML_FLOAT32 && w.dtype == MML_INT8) { // hybrid
         d->asymmetric = mml__opt_u8(p, OPT_ASYMMETRIC_QUANTIZE_INPUTS, 0) != 0;
-        d->scratch = mml__prep_scratch_loc(p);
         d->w_scale = mml__tensor_scale(p->m, &w, 0);
     }
     if (n_quant > 0) {
         d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
-        d->weights_offset = -mml__tensor_zero_point(p->m, &w, 0);
+        d->weights_offset = -w_zp;
         d->output_offset = out_zp;
         d->n_quant = n_quant;
         mml__conv_multipliers(p, &in, &w, &out, n_quant, fc_mult(d), fc_shift(d));
     }
-#if MML_ARCH_OPT
-    if (p->eval == eval_s8_opt) {
-        d->scratch = mml__prep_scratch_loc(p);
-    }
-#endif
+    d->scratch = mml__prep_scratch_loc(p); // hybrid and the optimized int8 kernel: their scratch
     return MML_OK;
 }
 #endif // MML_OP_ON(FULLY_CONNECTED)
