@@ -29,7 +29,10 @@ int32_t mml__round_to_i32(float x) {
     if (x <= -2147483648.0f) {
         return INT32_MIN;
     }
-    return (int32_t)mml__roundf(x);
+    // mml__roundf's steps in int32: the difference to the truncation is exact (0 from 2^23 on).
+    int32_t t = (int32_t)x;
+    float d = x - (float)t;
+    return d >= 0.5f ? t + 1 : d <= -0.5f ? t - 1 : t;
 }
 
 double mml__round(double x) {

@@ -56,6 +56,39 @@ static void test_multipliers(void) {
         "tanh is no fused activation for quantized kernels");
 }
 
+// mml__round_to_i32 against libm's roundf (half away from zero, as TFLite's TfLiteRound) with the
+// saturation to int32 and NaN -> 0: edge cases, random bits, every halfway point near 0 and 2^23.
+static void test_round_to_i32(void) {
+    static const float edge[] = {0.5f, -0.5f, 1.5f, -2.5f, 0.49999997f, -0.49999997f, 8388607.5f,
+        -8388607.5f, 8388608.0f, 16777215.0f, 2147483520.0f, 2147483648.0f, -2147483648.0f,
+        -2147483520.0f, 1e30f, -1e30f, INFINITY, -INFINITY, NAN, 0.0f, -0.0f};
+    int bad = 0;
+    for (uint32_t i = 0; i < sizeof(edge) / sizeof(edge[0]) + 300000u; i++) {
+        float x;
+        if (i < sizeof(edge) / sizeof(edge[0])) {
+            x = edge[i];
+        } else if (i % 3 == 0) { // k + 0.5 for k in [-50000, 50000) and 2^22 + k + 0.5
+            int32_t k = (int32_t)(i / 3 % 100000u) - 50000;
+            x = (i / 3) & 1 ? (float)k + 0.5f : 4194304.0f + (float)k + 0.5f;
+        } else {
+            uint32_t b = ((uint32_t)rand() << 16) ^ (uint32_t)rand();
+            if (i % 3 == 1) { // exponents 2^-3 .. 2^32
+                b = (b & 0x807FFFFFu) | ((uint32_t)(127 - 3 + rand() % 36) << 23);
+            }
+            memcpy(&x, &b, sizeof(x));
+        }
+        int32_t ref = x != x                   ? 0
+            : x >= 2147483520.0f ? INT32_MAX
+            : x <= -2147483648.0f ? INT32_MIN
+                                 : (int32_t)roundf(x);
+        int32_t got = mml__round_to_i32(x);
+        if (got != ref && bad++ < 5) {
+            CHECK(0, "round_to_i32(%.9g) = %d, roundf %d", (double)x, got, ref);
+        }
+    }
+    CHECK(bad == 0, "%d values round differently from roundf", bad);
+}
+
 // TFLite's QuantizeMultiplier in libm terms (frexp, round half away from zero), with our clamps
 // of NaN and |m| > 2^30, against mml__quantize_multiplier on edge cases and random doubles.
 static void tflite_qm(double m, int32_t *q, int32_t *shift) {
@@ -277,6 +310,7 @@ static void test_labels(void) {
 
 int main(void) {
     test_rounding();
+    test_round_to_i32();
     test_labels();
     test_multipliers();
     test_multipliers_random();
