@@ -315,7 +315,7 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     d->act_max = act_max;
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
-    if (in.dtype == MML_FLOAT32 && w.dtype == MML_INT8) { // hybrid
+    if (hybrid) {
         d->asymmetric = mml__opt_u8(p, OPT_ASYMMETRIC_QUANTIZE_INPUTS, 0) != 0;
         d->w_scale = mml__tensor_scale(p->m, &w, 0);
     }
