@@ -82,16 +82,18 @@ mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const m
 void mml__window_allow_overlap(mml_prep_t *p, const mml__window_t *w, int32_t in_c,
     uint32_t in_elem, int32_t out_c, uint32_t out_elem) {
     int64_t in_pixel = (int64_t)in_c * in_elem, out_pixel = (int64_t)out_c * out_elem;
-    int64_t best = INT32_MAX, q = 0;
+    int64_t best = INT32_MAX, q_end = 0; // end of output pixel q: (q + 1) * out_pixel
     for (int32_t b = 0; b < w->batches; b++) {
         for (int32_t oy = 0; oy < w->out_h; oy++) {
-            int64_t y = (int64_t)oy * w->stride_h - w->pad_h;
+            // Window coordinates fit int32 (mml__window_prepare checked their reach).
+            int32_t y = oy * w->stride_h - w->pad_h;
             y = y < 0 ? 0 : y >= w->in_h ? w->in_h - 1 : y;
-            for (int32_t ox = 0; ox < w->out_w; ox++, q++) {
-                int64_t x = (int64_t)ox * w->stride_w - w->pad_w;
+            const int64_t row = ((int64_t)b * w->in_h + y) * w->in_w;
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                int32_t x = ox * w->stride_w - w->pad_w;
                 x = x < 0 ? 0 : x >= w->in_w ? w->in_w - 1 : x;
-                int64_t lowest_read = (((int64_t)b * w->in_h + y) * w->in_w + x) * in_pixel;
-                int64_t d = lowest_read - (q + 1) * out_pixel;
+                q_end += out_pixel;
+                int64_t d = (row + x) * in_pixel - q_end; // lowest input byte read - q_end
                 best = d < best ? d : best;
             }
         }
