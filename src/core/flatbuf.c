@@ -64,8 +64,7 @@ uint8_t mml__fb_u8(const mml__fb_t *fb, const mml__fb_table_t *t, uint32_t id, u
 }
 
 int8_t mml__fb_i8(const mml__fb_t *fb, const mml__fb_table_t *t, uint32_t id, int8_t def) {
-    uint32_t f = mml__fb_field(fb, t, id, 1);
-    return f ? (int8_t)fb->p[f] : def;
+    return (int8_t)mml__fb_u8(fb, t, id, (uint8_t)def);
 }
 
 uint16_t mml__fb_u16(const mml__fb_t *fb, const mml__fb_table_t *t, uint32_t id, uint16_t def) {
@@ -73,14 +72,13 @@ uint16_t mml__fb_u16(const mml__fb_t *fb, const mml__fb_table_t *t, uint32_t id,
     return f ? mml__rd_u16(fb->p + f) : def;
 }
 
-int32_t mml__fb_i32(const mml__fb_t *fb, const mml__fb_table_t *t, uint32_t id, int32_t def) {
-    uint32_t f = mml__fb_field(fb, t, id, 4);
-    return f ? (int32_t)mml__rd_u32(fb->p + f) : def;
-}
-
 uint32_t mml__fb_u32(const mml__fb_t *fb, const mml__fb_table_t *t, uint32_t id, uint32_t def) {
     uint32_t f = mml__fb_field(fb, t, id, 4);
     return f ? mml__rd_u32(fb->p + f) : def;
+}
+
+int32_t mml__fb_i32(const mml__fb_t *fb, const mml__fb_table_t *t, uint32_t id, int32_t def) {
+    return (int32_t)mml__fb_u32(fb, t, id, (uint32_t)def);
 }
 
 uint64_t mml__fb_u64(const mml__fb_t *fb, const mml__fb_table_t *t, uint32_t id, uint64_t def) {

@@ -29,7 +29,10 @@ int32_t mml__round_to_i32(float x) {
     if (x <= -2147483648.0f) {
         return INT32_MIN;
     }
-    return (int32_t)mml__roundf(x);
+    // mml__roundf's steps in int32: the difference to the truncation is exact (0 from 2^23 on).
+    int32_t t = (int32_t)x;
+    float d = x - (float)t;
+    return d >= 0.5f ? t + 1 : d <= -0.5f ? t - 1 : t;
 }
 
 double mml__round(double x) {
@@ -66,32 +69,35 @@ double mml__frexp(double x, int32_t *e) {
 }
 
 void mml__quantize_multiplier(double m, int32_t *q, int32_t *shift) {
-    // Negative multipliers are legal (LEAKY_RELU with alpha < 0). Only a corrupted model gets
-    // NaN or huge ones: keep the result defined.
-    if (!(m == m)) {
-        m = 0.0;
-    } else if (m > 1073741824.0) {
-        m = 1073741824.0; // 2^30: shift 31 at most
-    } else if (m < -1073741824.0) {
-        m = -1073741824.0;
-    }
-    if (m == 0.0) {
-        *q = 0;
-        *shift = 0;
+    // TFLite's q = round(frexp(m, &e) * 2^31), in integers on m's bits: with the 53-bit
+    // significand s (leading 1 included) of a normal m, frexp's fraction is s / 2^53 and e is
+    // the biased exponent - 1022, so q = round(s / 2^22), half away from zero on |m| (sign
+    // apart). Negative multipliers are legal (LEAKY_RELU with alpha < 0). Only a corrupted model
+    // gets NaN or huge ones: NaN counts as 0, |m| > 2^30 as 2^30 (shift 31 at most). Zero and
+    // subnormals have e < -31: q = 0, shift = 0.
+    uint64_t bits;
+    memcpy(&bits, &m, sizeof(bits));
+    int32_t e = (int32_t)((bits >> 52) & 0x7ff);
+    uint64_t frac = bits & (((uint64_t)1 << 52) - 1u);
+    *q = 0;
+    *shift = 0;
+    if ((e == 0x7ff && frac != 0) || e == 0) {
         return;
     }
-    int32_t e;
-    double frac = mml__frexp(m, &e);
-    int64_t q_fixed = (int64_t)mml__round(frac * 2147483648.0);
-    if (q_fixed == ((int64_t)1 << 31)) {
-        q_fixed /= 2;
+    if (e > 1023 + 30 || (e == 1023 + 30 && frac != 0)) {
+        e = 1023 + 30;
+        frac = 0;
+    }
+    uint32_t qm = (uint32_t)(((frac | ((uint64_t)1 << 52)) + ((uint64_t)1 << 21)) >> 22);
+    e -= 1022;
+    if (qm == 1u << 31) {
+        qm >>= 1;
         e++;
     }
     if (e < -31) {
-        e = 0;
-        q_fixed = 0;
+        return;
     }
-    *q = (int32_t)q_fixed;
+    *q = bits >> 63 ? -(int32_t)qm : (int32_t)qm;
     *shift = e;
 }
 

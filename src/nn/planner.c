@@ -74,16 +74,15 @@ static uint32_t time_of(const mml__plan_t *plan, uint32_t op) {
 void mml__plan_op(mml__plan_t *plan, const mml__op_t *op, const mml_prep_t *p) {
     const mml_model_t *m = plan->m;
     uint32_t time = time_of(plan, op->index);
-    for (uint32_t i = 0; i < op->inputs.n; i++) {
-        int32_t t = mml__op_tensor(m, op, &op->inputs, i);
-        if (t >= 0) {
-            use(&plan->e[t], time);
+    for (const mml__fb_vec_t *v = &op->inputs;; v = &op->outputs) { // inputs, then outputs
+        for (uint32_t i = 0; i < v->n; i++) {
+            int32_t t = mml__op_tensor(m, op, v, i);
+            if (t >= 0) {
+                use(&plan->e[t], time);
+            }
         }
-    }
-    for (uint32_t i = 0; i < op->outputs.n; i++) {
-        int32_t t = mml__op_tensor(m, op, &op->outputs, i);
-        if (t >= 0) {
-            use(&plan->e[t], time);
+        if (v == &op->outputs) {
+            break;
         }
     }
     mml__plan_entry_t *s = &plan->e[m->n_tensors_all + op->index];
@@ -159,18 +158,19 @@ static int32_t pos(const mml__plan_entry_t *e) {
     return (int32_t)e->offset;
 }
 
-// May buffer x sit at position o, given buffer y placed and alive at the same time?
+// May buffer x sit at position o, given buffer y placed and alive at the same time? (Positions
+// and sizes as place() keeps them: every sum and difference below fits int32.)
 static int fits(const mml__plan_entry_t *e, uint32_t x, int32_t o, uint32_t y) {
-    int64_t xe = (int64_t)o + e[x].size, ye = (int64_t)pos(&e[y]) + e[y].size;
+    int32_t xe = o + (int32_t)e[x].size, ye = pos(&e[y]) + (int32_t)e[y].size;
     if (xe <= pos(&e[y]) || ye <= o) {
         return 1; // disjoint
     }
     // x writes over its input y: its start may be at most overlap_max past y's.
     if (e[x].partner == y) {
-        return (int64_t)o - pos(&e[y]) <= e[x].overlap_max;
+        return o - pos(&e[y]) <= e[x].overlap_max;
     }
     if (e[y].partner == x) {
-        return (int64_t)pos(&e[y]) - o <= e[y].overlap_max;
+        return pos(&e[y]) - o <= e[y].overlap_max;
     }
     return 0;
 }
@@ -197,16 +197,17 @@ static int goes_first(const mml__plan_entry_t *a, const mml__plan_entry_t *b, in
 }
 
 // Places every buffer, in the given order; returns the head bytes, or UINT32_MAX when the extent
-// would pass 2 GiB or a buffer is over 1 GiB (positions and sizes then fit int32; extents are
-// summed in 64 bits).
+// would pass 2 GiB or a buffer is over 1 GiB. Positions stay in [-2^30, 2^30) and sizes at most
+// 2^30, so that the extent [lo, hi) has lo in [-2^30, 0] and hi in [0, 2^31): positions, their
+// sums with a size and differences of two fit int32; extents (up to 3 * 2^30) are uint32.
 static uint32_t place(mml__plan_t *plan, int order) {
     mml__plan_entry_t *e = plan->e;
-    const int32_t a = MML_ARENA_ALIGN;
+    const int64_t a = MML_ARENA_ALIGN;
     for (uint32_t i = 0; i < plan->n; i++) {
         e[i].placed = 0;
         e[i].offset = 0;
     }
-    int64_t lo = 0, hi = 0;
+    int32_t lo = 0, hi = 0;
     for (;;) {
         uint32_t x = NONE;
         for (uint32_t i = 0; i < plan->n; i++) {
@@ -223,53 +224,55 @@ static uint32_t place(mml__plan_t *plan, int order) {
         if (e[x].size > (1u << 30)) {
             return UINT32_MAX; // positions and sums below stay in int32 range
         }
-        int32_t size = (int32_t)e[x].size;
+        const int32_t size = (int32_t)e[x].size;
         // Candidate positions: the extent's ends, next to each buffer alive at the same time,
         // and the edges of overlap allowances. Keep the one that grows the extent least, then
         // the lowest. Positions stay MML_ARENA_ALIGN-aligned (sizes are aligned).
         int32_t best = 0;
-        int64_t best_growth = -1;
+        uint32_t best_growth = UINT32_MAX; // none yet (a growth is below 3 * 2^30)
         for (uint32_t c = 0; c <= plan->n; c++) {
-            int64_t cand[3] = {lo, (int64_t)hi - size, INT64_MIN};
+            int64_t cand[3] = {lo, hi - size, INT64_MIN};
             int n_cand = 2;
             if (c < plan->n) {
                 const mml__plan_entry_t *y = &e[c];
                 if (c == x || !y->placed || !alive_together(y, &e[x])) {
                     continue;
                 }
-                cand[0] = (int64_t)pos(y) + y->size;
-                cand[1] = (int64_t)pos(y) - size;
-                if (e[x].partner == c) { // x may start up to overlap_max past its input y
-                    int64_t edge = (int64_t)pos(y) + e[x].overlap_max;
-                    cand[2] = edge >= 0 ? edge / a * a : -((-edge + a - 1) / a * a);
+                cand[0] = pos(y) + (int32_t)y->size;
+                cand[1] = pos(y) - size;
+                // x may start up to overlap_max past its input y (rounded down to the
+                // alignment); x is y's input: from overlap_max before y on (rounded up).
+                if (e[x].partner == c) {
+                    cand[2] = (int64_t)((uint64_t)((int64_t)pos(y) + e[x].overlap_max) &
+                        ~(uint64_t)(a - 1));
                     n_cand = 3;
-                } else if (y->partner == x) { // x is y's input: from overlap_max before y on
-                    int64_t edge = (int64_t)pos(y) - y->overlap_max;
-                    cand[2] = edge >= 0 ? (edge + a - 1) / a * a : -(-edge / a * a);
+                } else if (y->partner == x) {
+                    cand[2] = (int64_t)((uint64_t)((int64_t)pos(y) - y->overlap_max + a - 1) &
+                        ~(uint64_t)(a - 1));
                     n_cand = 3;
                 }
             } else if (hi == lo) {
                 n_cand = 1; // nothing placed yet: start at 0
             }
             for (int k = 0; k < n_cand; k++) {
-                int64_t o = cand[k];
-                if (o < INT32_MIN / 2 || o > INT32_MAX / 2) {
+                if (cand[k] < INT32_MIN / 2 || cand[k] > INT32_MAX / 2) {
                     continue;
                 }
-                int64_t top = o + size > hi ? o + size : hi, bottom = o < lo ? o : lo;
-                int64_t growth = (top - bottom) - ((int64_t)hi - lo);
-                if (best_growth >= 0 &&
-                    (growth > best_growth || (growth == best_growth && o >= best))) {
+                const int32_t o = (int32_t)cand[k];
+                const int32_t top = o + size > hi ? o + size : hi, bottom = o < lo ? o : lo;
+                const uint32_t growth =
+                    ((uint32_t)top - (uint32_t)bottom) - ((uint32_t)hi - (uint32_t)lo);
+                if (growth > best_growth || (growth == best_growth && o >= best)) {
                     continue;
                 }
                 int ok = 1;
                 for (uint32_t j = 0; j < plan->n && ok; j++) {
                     if (j != x && e[j].placed && alive_together(&e[j], &e[x])) {
-                        ok = fits(e, x, (int32_t)o, j);
+                        ok = fits(e, x, o, j);
                     }
                 }
                 if (ok) {
-                    best = (int32_t)o;
+                    best = o;
                     best_growth = growth;
                 }
             }
@@ -277,14 +280,15 @@ static uint32_t place(mml__plan_t *plan, int order) {
         e[x].offset = (uint32_t)best;
         e[x].placed = 1;
         lo = best < lo ? best : lo;
-        hi = (int64_t)best + size > hi ? (int64_t)best + size : hi;
+        hi = best + size > hi ? best + size : hi;
     }
     for (uint32_t i = 0; i < plan->n; i++) {
         if (e[i].placed) {
-            e[i].offset = (uint32_t)(pos(&e[i]) - lo);
+            e[i].offset = (uint32_t)pos(&e[i]) - (uint32_t)lo;
         }
     }
-    return hi - lo > INT32_MAX ? UINT32_MAX : (uint32_t)(hi - lo);
+    const uint32_t bytes = (uint32_t)hi - (uint32_t)lo;
+    return bytes > INT32_MAX ? UINT32_MAX : bytes;
 }
 
 void mml__plan_place(mml__plan_t *plan) {

@@ -3,6 +3,7 @@
 // definitions, dtype helpers, the error messages, and the planner's invariant on real models
 // (no two buffers alive at the same time share bytes).
 #include <float.h>
+#include <math.h>
 #include <string.h>
 #include "core/builtin_ops.h"
 #include "core/quant.h"
@@ -53,6 +54,89 @@ static void test_multipliers(void) {
         "relu6 range %d..%d", lo, hi);
     CHECK(!mml__activation_range_q(MML_ACT_TANH, 0.05f, 0, -128, 127, &lo, &hi),
         "tanh is no fused activation for quantized kernels");
+}
+
+// mml__round_to_i32 against libm's roundf (half away from zero, as TFLite's TfLiteRound) with the
+// saturation to int32 and NaN -> 0: edge cases, random bits, every halfway point near 0 and 2^23.
+static void test_round_to_i32(void) {
+    static const float edge[] = {0.5f, -0.5f, 1.5f, -2.5f, 0.49999997f, -0.49999997f, 8388607.5f,
+        -8388607.5f, 8388608.0f, 16777215.0f, 2147483520.0f, 2147483648.0f, -2147483648.0f,
+        -2147483520.0f, 1e30f, -1e30f, INFINITY, -INFINITY, NAN, 0.0f, -0.0f};
+    int bad = 0;
+    for (uint32_t i = 0; i < sizeof(edge) / sizeof(edge[0]) + 300000u; i++) {
+        float x;
+        if (i < sizeof(edge) / sizeof(edge[0])) {
+            x = edge[i];
+        } else if (i % 3 == 0) { // k + 0.5 for k in [-50000, 50000) and 2^22 + k + 0.5
+            int32_t k = (int32_t)(i / 3 % 100000u) - 50000;
+            x = (i / 3) & 1 ? (float)k + 0.5f : 4194304.0f + (float)k + 0.5f;
+        } else {
+            uint32_t b = ((uint32_t)rand() << 16) ^ (uint32_t)rand();
+            if (i % 3 == 1) { // exponents 2^-3 .. 2^32
+                b = (b & 0x807FFFFFu) | ((uint32_t)(127 - 3 + rand() % 36) << 23);
+            }
+            memcpy(&x, &b, sizeof(x));
+        }
+        int32_t ref = x != x                   ? 0
+            : x >= 2147483520.0f ? INT32_MAX
+            : x <= -2147483648.0f ? INT32_MIN
+                                 : (int32_t)roundf(x);
+        int32_t got = mml__round_to_i32(x);
+        if (got != ref && bad++ < 5) {
+            CHECK(0, "round_to_i32(%.9g) = %d, roundf %d", (double)x, got, ref);
+        }
+    }
+    CHECK(bad == 0, "%d values round differently from roundf", bad);
+}
+
+// TFLite's QuantizeMultiplier in libm terms (frexp, round half away from zero), with our clamps
+// of NaN and |m| > 2^30, against mml__quantize_multiplier on edge cases and random doubles.
+static void tflite_qm(double m, int32_t *q, int32_t *shift) {
+    m = m != m ? 0.0 : m > 1073741824.0 ? 1073741824.0 : m < -1073741824.0 ? -1073741824.0 : m;
+    int e = 0;
+    double f = frexp(m, &e);
+    int64_t r = (int64_t)round(f * 2147483648.0);
+    if (r == ((int64_t)1 << 31)) {
+        r /= 2;
+        e++;
+    }
+    if (m == 0.0 || e < -31) {
+        r = 0;
+        e = 0;
+    }
+    *q = (int32_t)r;
+    *shift = e;
+}
+
+static void test_multipliers_random(void) {
+    static const double edge[] = {0.0, -0.0, 1.0, -1.0, 0.5, 1073741824.0, 1073741825.0,
+        -1073741824.5, 1e300, -1e300, INFINITY, -INFINITY, NAN, DBL_MIN, DBL_MIN / 4, -DBL_MIN / 4,
+        4.656612873077393e-10, 2.3283064365386963e-10, 2.3283064365386963e-10 * (1.0 - 1e-16),
+        1.0 - 1.0 / 4294967296.0, 1.0 - 1.0 / 8589934592.0, 0.75 + 1.0 / 8589934592.0};
+    int bad = 0;
+    for (uint32_t i = 0; i < sizeof(edge) / sizeof(edge[0]) + 200000u; i++) {
+        double m;
+        if (i < sizeof(edge) / sizeof(edge[0])) {
+            m = edge[i];
+        } else { // random bits, mostly in the exponent range of real multipliers
+            uint64_t b = ((uint64_t)rand() << 40) ^ ((uint64_t)rand() << 20) ^ (uint64_t)rand();
+            b ^= (uint64_t)(rand() & 1) << 63;
+            if (i % 4) { // exponents 2^-40 .. 2^40; halfway cases every 8th
+                b = (b & ~((uint64_t)0x7ff << 52)) | ((uint64_t)(1023 - 40 + rand() % 81) << 52);
+                if (i % 8 == 1) {
+                    b = (b & ~(((uint64_t)1 << 22) - 1u)) | ((uint64_t)1 << 21);
+                }
+            }
+            memcpy(&m, &b, sizeof(m));
+        }
+        int32_t q, s, q_ref, s_ref;
+        mml__quantize_multiplier(m, &q, &s);
+        tflite_qm(m, &q_ref, &s_ref);
+        if ((q != q_ref || s != s_ref) && bad++ < 5) {
+            CHECK(0, "%.17g -> %d,%d, TFLite %d,%d", m, q, s, q_ref, s_ref);
+        }
+    }
+    CHECK(bad == 0, "%d multipliers differ from TFLite's", bad);
 }
 
 static void test_dtypes(void) {
@@ -226,8 +310,10 @@ static void test_labels(void) {
 
 int main(void) {
     test_rounding();
+    test_round_to_i32();
     test_labels();
     test_multipliers();
+    test_multipliers_random();
     test_dtypes();
     test_op_names();
     // TFLM's smallest working arena on Cortex-M4 (../shared/research/tflm-figures.md). Ours, on

@@ -205,14 +205,21 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
     int32_t act = mml__opt_u8(p, OPT_ACTIVATION, MML_ACT_NONE);
     int32_t act_min = 0, act_max = 0;
     float act_min_f = 0.0f, act_max_f = 0.0f;
-    if (in.dtype == MML_INT8) {
+    const int s8 = in.dtype == MML_INT8, s16 = in.dtype == MML_INT16;
+    uint8_t path = MML_DTYPE_PATH_F32;
+    if (s8 || s16) { // int8, or 16x8 (int64 bias)
+        const int32_t qmin = s8 ? -128 : -32768;
         if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
-            (st = mml__prep_check_dtype(p, &out, MML_INT8)) != MML_OK ||
-            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_INT32)) != MML_OK) ||
-            (st = mml__conv_check_quant(p, &in, &filter, &out, (uint32_t)out_c, 3)) != MML_OK ||
-            (st = mml__window_act_range_s8(p, act, &out, &act_min, &act_max)) != MML_OK) {
+            (st = mml__prep_check_dtype(p, &out, (mml_dtype_t)in.dtype)) != MML_OK ||
+            (has_bias &&
+                (st = mml__prep_check_dtype(p, &bias, s8 ? MML_INT32 : MML_INT64)) != MML_OK) ||
+            (st = (s8 ? mml__conv_check_quant : mml__conv_check_quant_s16)(p, &in, &filter, &out,
+                 (uint32_t)out_c, 3)) != MML_OK ||
+            (st = mml__window_act_range_q(p, act, &out, qmin, -qmin - 1, &act_min, &act_max)) !=
+                MML_OK) {
             return st;
         }
+        path = s8 ? MML_DTYPE_PATH_S8REF : MML_DTYPE_PATH_S16;
 #if MML_ARCH_OPT
         mml__conv_s8_t k = {0};
         k.w = w;
@@ -220,39 +227,29 @@ mml_status_t mml__prepare_depthwise_conv2d(mml_prep_t *p) {
         k.out_c = out_c;
         k.filt_c = 1;
         k.depth_multiplier = dm;
-        if (mml__depthwise_conv2d_s8_opt_suits(&k)) {
+        if (s8 && mml__depthwise_conv2d_s8_opt_suits(&k)) {
             p->eval = eval_s8_opt;
             mml__prep_scratch(p, mml__depthwise_conv2d_s8_opt_scratch(&k));
-        } else if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S8REF)) != MML_OK) {
-            return st;
+            path = MML_DTYPE_PATH_NONE;
         }
 #else
-        p->eval = mml__depthwise_conv2d_eval_s8ref;
+        if (s8) {
+            p->eval = mml__depthwise_conv2d_eval_s8ref;
+            path = MML_DTYPE_PATH_NONE;
+        }
 #endif
-    } else if (in.dtype == MML_INT16) {
-        if ((st = mml__prep_check_dtype(p, &filter, MML_INT8)) != MML_OK ||
-            (st = mml__prep_check_dtype(p, &out, MML_INT16)) != MML_OK ||
-            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_INT64)) != MML_OK) ||
-            (st = mml__conv_check_quant_s16(p, &in, &filter, &out, (uint32_t)out_c, 3)) != MML_OK ||
-            (st = mml__window_act_range_q(p, act, &out, -32768, 32767, &act_min, &act_max)) !=
-                MML_OK) {
-            return st;
-        }
-        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S16)) != MML_OK) {
-            return st;
-        }
     } else if (in.dtype == MML_FLOAT32) {
         st = mml__conv_check_f32(p, &filter, &out, has_bias ? &bias : NULL, act, &act_min_f,
             &act_max_f);
         if (st != MML_OK) {
             return st;
         }
-        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
-            return st;
-        }
     } else {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
             mml_dtype_name((mml_dtype_t)in.dtype));
+    }
+    if (path != MML_DTYPE_PATH_NONE && (st = mml__prep_dtype_eval(p, path)) != MML_OK) {
+        return st;
     }
     mml__window_allow_overlap(p, &w, in.dims[3], mml_dtype_size((mml_dtype_t)in.dtype), out.dims[3],
         mml_dtype_size((mml_dtype_t)out.dtype));

@@ -219,37 +219,48 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
             bias.elems, units);
     }
     int32_t act = mml__opt_u8(p, OPT_ACTIVATION, MML_ACT_NONE);
+    const int32_t w_zp = mml__tensor_zero_point(p->m, &w, 0); // 0 if none
+    // The dtypes: weights int8 (float32 input: float32, or int8 for hybrid), output as the
+    // input, bias int32 (int8) or float32 (int16: its own check below).
+    const int s8 = in.dtype == MML_INT8, s16 = in.dtype == MML_INT16;
+    const int hybrid = in.dtype == MML_FLOAT32 && w.dtype == MML_INT8;
+    if (!s8 && !s16 && in.dtype != MML_FLOAT32) {
+        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
+            mml_dtype_name((mml_dtype_t)in.dtype));
+    }
+    if ((!hybrid && (st = mml__prep_check_dtype(p, &w, s8 || s16 ? MML_INT8 : MML_FLOAT32)) !=
+                MML_OK) ||
+        (st = mml__prep_check_dtype(p, &out, (mml_dtype_t)in.dtype)) != MML_OK ||
+        (has_bias && !s16 &&
+            (st = mml__prep_check_dtype(p, &bias, s8 ? MML_INT32 : MML_FLOAT32)) != MML_OK)) {
+        return st;
+    }
     uint32_t n_quant = 0;
-    if (in.dtype == MML_INT8) {
-        if ((st = mml__prep_check_dtype(p, &w, MML_INT8)) != MML_OK ||
-            (st = mml__prep_check_dtype(p, &out, MML_INT8)) != MML_OK ||
-            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_INT32)) != MML_OK)) {
-            return st;
-        }
+    uint8_t path = MML_DTYPE_PATH_F32;
+    if (s8) {
         if (in.scales.n != 1 || out.scales.n != 1 || (w.scales.n != 1 && w.scales.n != units)) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "missing quantization parameters");
         }
         n_quant = w.scales.n;
+        path = MML_DTYPE_PATH_S8REF;
 #if MML_ARCH_OPT
         mml__fc_s8_t k = {0};
         k.batches = batches;
         k.depth = depth;
         k.units = units;
-        k.weights_offset = -mml__tensor_zero_point(p->m, &w, 0);
+        k.weights_offset = -w_zp;
         k.per_channel = w.scales.n != 1;
         if (mml__fully_connected_s8_opt_suits(&k)) {
             p->eval = eval_s8_opt;
             mml__prep_scratch(p, mml__fully_connected_s8_opt_scratch(&k));
-        } else if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S8REF)) != MML_OK) {
-            return st;
+            path = MML_DTYPE_PATH_NONE;
         }
 #else
         p->eval = mml__fully_connected_eval_s8ref;
+        path = MML_DTYPE_PATH_NONE;
 #endif
-    } else if (in.dtype == MML_INT16) {
-        if ((st = mml__prep_check_dtype(p, &w, MML_INT8)) != MML_OK ||
-            (st = mml__prep_check_dtype(p, &out, MML_INT16)) != MML_OK ||
-            (st = mml__conv_check_quant_s16(p, &in, &w, &out, units, 0)) != MML_OK) {
+    } else if (s16) {
+        if ((st = mml__conv_check_quant_s16(p, &in, &w, &out, units, 0)) != MML_OK) {
             return st;
         }
         if (has_bias && bias.dtype != MML_INT64 && bias.dtype != MML_INT32) {
@@ -257,15 +268,9 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
                 mml_dtype_name((mml_dtype_t)bias.dtype));
         }
         n_quant = w.scales.n;
-        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_S16)) != MML_OK) {
-            return st;
-        }
-    } else if (in.dtype == MML_FLOAT32 && w.dtype == MML_INT8) {
-        if ((st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
-            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
-            return st;
-        }
-        if (w.scales.n != 1 || mml__tensor_zero_point(p->m, &w, 0) != 0 || !w.is_constant) {
+        path = MML_DTYPE_PATH_S16;
+    } else if (hybrid) {
+        if (w.scales.n != 1 || w_zp != 0 || !w.is_constant) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
                 "hybrid weights must be constant, per-tensor and symmetric");
         }
@@ -273,21 +278,10 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "input too large");
         }
         mml__prep_scratch(p, 8u * batches + in.elems);
-        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_HYBRID)) != MML_OK) {
-            return st;
-        }
-    } else if (in.dtype == MML_FLOAT32) {
-        if ((st = mml__prep_check_dtype(p, &w, MML_FLOAT32)) != MML_OK ||
-            (st = mml__prep_check_dtype(p, &out, MML_FLOAT32)) != MML_OK ||
-            (has_bias && (st = mml__prep_check_dtype(p, &bias, MML_FLOAT32)) != MML_OK)) {
-            return st;
-        }
-        if ((st = mml__prep_dtype_eval(p, MML_DTYPE_PATH_F32)) != MML_OK) {
-            return st;
-        }
-    } else {
-        return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "input dtype %s unsupported",
-            mml_dtype_name((mml_dtype_t)in.dtype));
+        path = MML_DTYPE_PATH_HYBRID;
+    }
+    if (path != MML_DTYPE_PATH_NONE && (st = mml__prep_dtype_eval(p, path)) != MML_OK) {
+        return st;
     }
     if (!w.is_constant && in.dtype != MML_FLOAT32) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "non-constant int8 weights unsupported");
@@ -296,11 +290,10 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     int32_t out_zp = mml__tensor_zero_point(p->m, &out, 0);
     int32_t act_min = 0, act_max = 0;
     float act_min_f = 0.0f, act_max_f = 0.0f;
-    int ok = in.dtype == MML_INT8
-        ? mml__activation_range_q(act, out_scale, out_zp, -128, 127, &act_min, &act_max)
-        : in.dtype == MML_INT16
-        ? mml__activation_range_q(act, out_scale, out_zp, -32768, 32767, &act_min, &act_max)
-        : mml__activation_range_f(act, &act_min_f, &act_max_f);
+    const int32_t qmin = s8 ? -128 : -32768;
+    int ok = s8 || s16 ? mml__activation_range_q(act, out_scale, out_zp, qmin, -qmin - 1, &act_min,
+                             &act_max)
+                       : mml__activation_range_f(act, &act_min_f, &act_max_f);
     if (!ok) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "fused activation %d unsupported", act);
     }
@@ -322,23 +315,18 @@ mml_status_t mml__prepare_fully_connected(mml_prep_t *p) {
     d->act_max = act_max;
     d->act_min_f = act_min_f;
     d->act_max_f = act_max_f;
-    if (in.dtype == MML_FLOAT32 && w.dtype == MML_INT8) { // hybrid
+    if (hybrid) {
         d->asymmetric = mml__opt_u8(p, OPT_ASYMMETRIC_QUANTIZE_INPUTS, 0) != 0;
-        d->scratch = mml__prep_scratch_loc(p);
         d->w_scale = mml__tensor_scale(p->m, &w, 0);
     }
     if (n_quant > 0) {
         d->input_offset = -mml__tensor_zero_point(p->m, &in, 0);
-        d->weights_offset = -mml__tensor_zero_point(p->m, &w, 0);
+        d->weights_offset = -w_zp;
         d->output_offset = out_zp;
         d->n_quant = n_quant;
         mml__conv_multipliers(p, &in, &w, &out, n_quant, fc_mult(d), fc_shift(d));
     }
-#if MML_ARCH_OPT
-    if (p->eval == eval_s8_opt) {
-        d->scratch = mml__prep_scratch_loc(p);
-    }
-#endif
+    d->scratch = mml__prep_scratch_loc(p); // hybrid and the optimized int8 kernel: their scratch
     return MML_OK;
 }
 #endif // MML_OP_ON(FULLY_CONNECTED)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // FULLY_CONNECTED int8, Cortex-M DSP variant (nn_s8.h), weights offset 0: each input row plus
-// the input offset expanded once to int16, two weight rows at a time by SMLAD; equal to
-// mml__fully_connected_s8_ref.
+// the input offset expanded once to int16, four weight rows at a time by SMLAD (the last
+// units % 4 one at a time); equal to mml__fully_connected_s8_ref.
 #include "nn/kernels/nn_s8.h"
 #include "nn/kernels/prim_arm.h"
 #include "nn/kernels/prim_rq_arm.h"
@@ -45,15 +45,15 @@ static inline int8_t out_s8(uint32_t acc, const mml__quant_s8_t *q, uint32_t qi,
     return fc_out_ref(acc, q, qi);
 }
 
-// The dot products, out of line: each is used by both the short and the chunked path.
+// The dot products, out of line: used by both the chunks and the last (or only) one.
 __attribute__((noinline)) static void dot4(const int8_t *w, int32_t stride, int32_t n,
     const int16_t *c, uint32_t acc[4]) {
     mml__dot_4x1_s8_q15r(w, stride, n, c, acc);
 }
 
-__attribute__((noinline)) static void dot2(const int8_t *w, int32_t stride, int32_t n,
-    const int16_t *c, uint32_t acc[2]) {
-    mml__dot_2x1_s8_q15r(w, w + stride, c, n, acc);
+__attribute__((noinline)) static uint32_t dot1(const int8_t *w, const int16_t *c, int32_t n,
+    uint32_t acc) {
+    return mml__dot_1x1_s8_q15r(w, c, n, acc);
 }
 
 void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const int8_t *weights,
@@ -70,62 +70,55 @@ void mml__fully_connected_s8_arm(const mml__fc_s8_t *p, const int8_t *in, const 
     for (uint32_t b = 0; b < p->batches; b++) {
         const int8_t *row = in + (size_t)b * depth;
         int8_t *o = out + (size_t)b * units;
-        if (depth <= (int32_t)FC_CHUNK) {
-            mml__expand_q15r(row, col, depth, p->q.input_offset);
-            const int8_t *w = weights;
-            uint32_t u = 0;
-            for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
-                uint32_t acc[4] = {0, 0, 0, 0};
-                if (bias) {
-                    memcpy(acc, bias + u, sizeof(acc));
-                }
-                dot4(w, depth, depth, col, acc);
-                if (fast) { // per tensor (pc 0): one entry for all four
-                    const mml__rq_t *r = rq + pc * u;
-                    const uint8_t *s = sh + pc * u;
-                    o[u] = mml__rq_s8(acc[0], r, s[0], full, lo, hi);
-                    o[u + 1] = mml__rq_s8(acc[1], r + pc, s[pc], full, lo, hi);
-                    o[u + 2] = mml__rq_s8(acc[2], r + 2 * pc, s[2 * pc], full, lo, hi);
-                    o[u + 3] = mml__rq_s8(acc[3], r + 3 * pc, s[3 * pc], full, lo, hi);
-                    continue;
-                }
-                for (uint32_t i = 0; i < 4; i++) {
-                    o[u + i] = fc_out_ref(acc[i], &p->q, pc * (u + i));
-                }
+        // A long row: every chunk but the last summed into sums (from the bias), which then
+        // stand in for the bias of the last chunk, taken as a short row is.
+        const int32_t *init = bias;
+        if (depth > (int32_t)FC_CHUNK) {
+            for (uint32_t u = 0; u < units; u++) {
+                sums[u] = bias ? (uint32_t)bias[u] : 0u;
             }
-            for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
-                uint32_t acc[2] = {bias ? (uint32_t)bias[u] : 0u,
-                    bias ? (uint32_t)bias[u + 1] : 0u};
-                dot2(w, depth, depth, col, acc);
-                o[u] = out_s8(acc[0], &p->q, pc * u, fast, rq, sh);
-                o[u + 1] = out_s8(acc[1], &p->q, pc * (u + 1), fast, rq, sh);
-            }
-            if (u < units) {
-                o[u] = out_s8(mml__dot_1x1_s8_q15r(w, col, depth, bias ? (uint32_t)bias[u] : 0u),
-                    &p->q, pc * u, fast, rq, sh);
-            }
-            continue;
+            init = (const int32_t *)sums;
         }
-        for (uint32_t u = 0; u < units; u++) {
-            sums[u] = bias ? (uint32_t)bias[u] : 0u;
-        }
-        for (int32_t k0 = 0; k0 < depth; k0 += (int32_t)FC_CHUNK) {
-            const int32_t n = depth - k0 < (int32_t)FC_CHUNK ? depth - k0 : (int32_t)FC_CHUNK;
+        int32_t k0 = 0, n;
+        const int8_t *w;
+        for (;; k0 += (int32_t)FC_CHUNK) {
+            n = depth - k0 < (int32_t)FC_CHUNK ? depth - k0 : (int32_t)FC_CHUNK;
             mml__expand_q15r(row + k0, col, n, p->q.input_offset);
-            const int8_t *w = weights + k0;
+            w = weights + k0;
+            if (depth - k0 == n) {
+                break; // the last chunk
+            }
             uint32_t u = 0;
             for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
                 dot4(w, depth, n, col, sums + u);
             }
-            for (; u + 1 < units; u += 2, w += 2 * (size_t)depth) {
-                dot2(w, depth, n, col, sums + u);
-            }
-            if (u < units) {
-                sums[u] = mml__dot_1x1_s8_q15r(w, col, n, sums[u]);
+            for (; u < units; u++, w += depth) {
+                sums[u] = dot1(w, col, n, sums[u]);
             }
         }
-        for (uint32_t u = 0; u < units; u++) {
-            o[u] = out_s8(sums[u], &p->q, pc * u, fast, rq, sh);
+        uint32_t u = 0;
+        for (; u + 3 < units; u += 4, w += 4 * (size_t)depth) {
+            uint32_t acc[4] = {0, 0, 0, 0};
+            if (init) {
+                memcpy(acc, init + u, sizeof(acc));
+            }
+            dot4(w, depth, n, col, acc);
+            if (fast) { // per tensor (pc 0): one entry for all four
+                const mml__rq_t *r = rq + pc * u;
+                const uint8_t *s = sh + pc * u;
+                o[u] = mml__rq_s8(acc[0], r, s[0], full, lo, hi);
+                o[u + 1] = mml__rq_s8(acc[1], r + pc, s[pc], full, lo, hi);
+                o[u + 2] = mml__rq_s8(acc[2], r + 2 * pc, s[2 * pc], full, lo, hi);
+                o[u + 3] = mml__rq_s8(acc[3], r + 3 * pc, s[3 * pc], full, lo, hi);
+                continue;
+            }
+            for (uint32_t i = 0; i < 4; i++) {
+                o[u + i] = fc_out_ref(acc[i], &p->q, pc * (u + i));
+            }
+        }
+        for (; u < units; u++, w += depth) { // the last units % 4
+            o[u] = out_s8(dot1(w, col, n, init ? (uint32_t)init[u] : 0u), &p->q, pc * u, fast, rq,
+                sh);
         }
     }
 }

@@ -14,6 +14,24 @@ static int64_t pad_before(int64_t in, int64_t filt, int64_t stride, int64_t dil,
     return total > 0 ? total / 2 : 0;
 }
 
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+// One dimension of the window (out of line: called for H and W): returns the output size; *pad
+// is the padding before, *reach = (out - 1) * stride + (filt - 1) * dil + 1 + pad, which bounds
+// the coordinates eval forms (out * stride + (filt - 1) * dil, the padding subtracted from it).
+// All in 64 bits from int32 sizes: no overflow whatever the sizes.
+MML__PREPARE NOINLINE static int64_t window_dim(int32_t padding, int32_t in, int32_t filt,
+    int32_t stride, int32_t dil, int64_t *pad, int64_t *reach) {
+    int64_t out = out_size(padding, in, filt, stride, dil);
+    *pad = pad_before(in, filt, stride, dil, out);
+    *reach = (out - 1) * stride + (int64_t)(filt - 1) * dil + 1 + *pad;
+    return out;
+}
+
 mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const mml__tensor_t *out,
     int32_t filt_h, int32_t filt_w, int32_t padding, int32_t stride_h, int32_t stride_w,
     int32_t dil_h, int32_t dil_w, mml__window_t *w) {
@@ -35,17 +53,13 @@ mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const m
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "batch %d differs from input's %d",
             out->dims[0], in->dims[0]);
     }
-    int64_t oh = out_size(padding, in->dims[1], filt_h, stride_h, dil_h);
-    int64_t ow = out_size(padding, in->dims[2], filt_w, stride_w, dil_w);
+    int64_t ph, pw, reach_h, reach_w;
+    int64_t oh = window_dim(padding, in->dims[1], filt_h, stride_h, dil_h, &ph, &reach_h);
+    int64_t ow = window_dim(padding, in->dims[2], filt_w, stride_w, dil_w, &pw, &reach_w);
     if (oh != out->dims[1] || ow != out->dims[2]) {
         return mml__prep_fail(p, MML_ERR_INVALID_MODEL, "output is %dx%d, expected %dx%d",
             out->dims[1], out->dims[2], (int32_t)(oh > 0 ? oh : 0), (int32_t)(ow > 0 ? ow : 0));
     }
-    int64_t ph = pad_before(in->dims[1], filt_h, stride_h, dil_h, oh);
-    int64_t pw = pad_before(in->dims[2], filt_w, stride_w, dil_w, ow);
-    // Largest coordinate eval forms: out * stride + (filt - 1) * dil, and pad subtracted from it.
-    int64_t reach_h = (oh - 1) * stride_h + (int64_t)(filt_h - 1) * dil_h + 1 + ph;
-    int64_t reach_w = (ow - 1) * stride_w + (int64_t)(filt_w - 1) * dil_w + 1 + pw;
     if (reach_h > INT32_MAX || reach_w > INT32_MAX) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "window too large");
     }
@@ -68,16 +82,18 @@ mml_status_t mml__window_prepare(mml_prep_t *p, const mml__tensor_t *in, const m
 void mml__window_allow_overlap(mml_prep_t *p, const mml__window_t *w, int32_t in_c,
     uint32_t in_elem, int32_t out_c, uint32_t out_elem) {
     int64_t in_pixel = (int64_t)in_c * in_elem, out_pixel = (int64_t)out_c * out_elem;
-    int64_t best = INT32_MAX, q = 0;
+    int64_t best = INT32_MAX, q_end = 0; // end of output pixel q: (q + 1) * out_pixel
     for (int32_t b = 0; b < w->batches; b++) {
         for (int32_t oy = 0; oy < w->out_h; oy++) {
-            int64_t y = (int64_t)oy * w->stride_h - w->pad_h;
+            // Window coordinates fit int32 (mml__window_prepare checked their reach).
+            int32_t y = oy * w->stride_h - w->pad_h;
             y = y < 0 ? 0 : y >= w->in_h ? w->in_h - 1 : y;
-            for (int32_t ox = 0; ox < w->out_w; ox++, q++) {
-                int64_t x = (int64_t)ox * w->stride_w - w->pad_w;
+            const int64_t row = ((int64_t)b * w->in_h + y) * w->in_w;
+            for (int32_t ox = 0; ox < w->out_w; ox++) {
+                int32_t x = ox * w->stride_w - w->pad_w;
                 x = x < 0 ? 0 : x >= w->in_w ? w->in_w - 1 : x;
-                int64_t lowest_read = (((int64_t)b * w->in_h + y) * w->in_w + x) * in_pixel;
-                int64_t d = lowest_read - (q + 1) * out_pixel;
+                q_end += out_pixel;
+                int64_t d = (row + x) * in_pixel - q_end; // lowest input byte read - q_end
                 best = d < best ? d : best;
             }
         }
@@ -86,6 +102,15 @@ void mml__window_allow_overlap(mml_prep_t *p, const mml__window_t *w, int32_t in
         p->overlap = 1;
         p->overlap_max = (int32_t)best;
     }
+}
+
+// The real requantization multiplier of filter scale i: input_scale * filter_scale[i] /
+// output_scale, in double as TFLite's PopulateConvolutionQuantizationParams.
+MML__PREPARE static double real_multiplier(const mml_prep_t *p, const mml__tensor_t *in,
+    const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t i) {
+    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
+    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
+    return in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale;
 }
 
 mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
@@ -103,10 +128,8 @@ mml_status_t mml__conv_check_quant(mml_prep_t *p, const mml__tensor_t *in,
             filter->quantized_dim, channels, qdim);
     }
     // Keep QuantizeMultiplier in its domain (shift <= 31): 0 <= multiplier < 2^31, not NaN.
-    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
-    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
     for (uint32_t i = 0; i < filter->scales.n; i++) {
-        double real = in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale;
+        double real = real_multiplier(p, in, filter, out, i);
         if (!(real >= 0.0 && real < 2147483648.0)) {
             return mml__prep_fail(p, MML_ERR_INVALID_MODEL,
                 "scales give a multiplier out of range");
@@ -124,12 +147,9 @@ mml_status_t mml__conv_check_quant_s16(mml_prep_t *p, const mml__tensor_t *in,
     if (mml__tensor_zero_point(p->m, in, 0) != 0 || mml__tensor_zero_point(p->m, out, 0) != 0) {
         return mml__prep_fail(p, MML_ERR_UNSUPPORTED, "int16 needs zero points 0");
     }
-    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
-    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
     for (uint32_t i = 0; i < filter->scales.n; i++) {
         int32_t q, shift;
-        mml__quantize_multiplier(in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale,
-            &q, &shift);
+        mml__quantize_multiplier(real_multiplier(p, in, filter, out, i), &q, &shift);
         if (shift > 14) {
             return mml__prep_fail(p, MML_ERR_UNSUPPORTED,
                 "int16 requantization multiplier 2^%d "
@@ -143,14 +163,11 @@ mml_status_t mml__conv_check_quant_s16(mml_prep_t *p, const mml__tensor_t *in,
 void mml__conv_multipliers(const mml_prep_t *p, const mml__tensor_t *in,
     const mml__tensor_t *filter, const mml__tensor_t *out, uint32_t channels, int32_t *mult,
     int8_t *shift) {
-    double in_scale = (double)mml__tensor_scale(p->m, in, 0);
-    double out_scale = (double)mml__tensor_scale(p->m, out, 0);
     for (uint32_t c = 0; c < channels; c++) {
         // A per-tensor filter scale is broadcast along the output channels.
-        uint32_t i = filter->scales.n > 1 ? c : 0;
-        double real = in_scale * (double)mml__tensor_scale(p->m, filter, i) / out_scale;
         int32_t s;
-        mml__quantize_multiplier(real, &mult[c], &s);
+        mml__quantize_multiplier(real_multiplier(p, in, filter, out, filter->scales.n > 1 ? c : 0),
+            &mult[c], &s);
         shift[c] = (int8_t)s; // in [-31, 31]
     }
 }
