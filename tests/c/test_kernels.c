@@ -349,6 +349,17 @@ static void test_depthwise(void) {
         if (!random_window(&p.w, 10)) {
             continue;
         }
+        if (rnd() % 5 == 0) { // a long filter along time, width 1 (mlperf_sww: 1x3 to 1x15)
+            p.w.in_w = p.w.filt_w = p.w.out_w = 1;
+            p.w.filt_h = rnd_in(3, 15);
+            p.w.in_h = p.w.filt_h + rnd_in(0, 14);
+            p.w.stride_h = p.w.stride_w = p.w.dil_w = 1;
+            p.w.pad_h = p.w.pad_w = 0;
+            p.w.out_h = (p.w.in_h - (p.w.filt_h - 1) * p.w.dil_h - 1) + 1;
+            if (p.w.out_h < 1) {
+                continue;
+            }
+        }
         p.in_c = p.out_c = rnd() % 4 == 0 ? 4 * rnd_in(1, 16) : rnd_in(1, 13);
         p.filt_c = 1;
         p.depth_multiplier = 1;

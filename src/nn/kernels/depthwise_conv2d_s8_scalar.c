@@ -9,9 +9,16 @@
 
 #if MML_ARCH_SCALAR && MML_OP_ON(DEPTHWISE_CONV_2D)
 
-// The folded biases, then the sums of a pixel's 3x3 windows: two int32 per output channel.
+// The folded biases, then the sums of a pixel's windows: two int32 per output channel.
 uint32_t mml__depthwise_conv2d_s8_scalar_scratch(const mml__conv_s8_t *p) {
     return 8u * (uint32_t)p->out_c;
+}
+
+// sums[c] += x[c] * f[c] for c < n: one tap of every channel.
+static void tap(const int8_t *x, const int8_t *f, int32_t n, uint32_t *sums) {
+    for (int32_t c = 0; c < n; c++) {
+        sums[c] += (uint32_t)((int32_t)x[c] * (int32_t)f[c]);
+    }
 }
 
 void mml__depthwise_conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in,
@@ -58,6 +65,24 @@ void mml__depthwise_conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in,
                     mml__dw3x3_s8(in_0, filter, in_c, in_c, (int32_t)row_step, sums);
                     for (int32_t c = 0; c < in_c; c++) {
                         out[c] = mml__requant_s8(fbias[c] + sums[c], mult[c], shift[c], off, lo, hi);
+                    }
+                    continue;
+                }
+                if (full && dm == 1) {
+                    // Every channel of the pixel at once, tap by tap: a tap's in_c inputs and
+                    // weights lie side by side (the sums wrap as the reference's, in any order).
+                    const int8_t *irow = in_0, *frow = f_0;
+                    for (int32_t c = 0; c < in_c; c++) {
+                        sums[c] = fbias[c];
+                    }
+                    for (int32_t fy = 0; fy < filt_h; fy++, irow += row_step, frow += frow_step) {
+                        const int8_t *ip = irow, *fp = frow;
+                        for (int32_t fx = 0; fx < filt_w; fx++, ip += x_step, fp += out_c) {
+                            tap(ip, fp, in_c, sums);
+                        }
+                    }
+                    for (int32_t c = 0; c < in_c; c++) {
+                        out[c] = mml__requant_s8(sums[c], mult[c], shift[c], off, lo, hi);
                     }
                     continue;
                 }

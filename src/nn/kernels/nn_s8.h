@@ -85,9 +85,9 @@ uint32_t mml__conv2d_s8_scalar_scratch(const mml__conv_s8_t *p);
 void mml__conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in, const int8_t *filter,
     const int32_t *bias, int8_t *out, void *scratch);
 // Scalar DEPTHWISE_CONV_2D (any depth multiplier): windows wholly inside the input sum x * f with
-// the input offset folded into the bias (3x3 with depth multiplier 1: every channel of the pixel
-// in one call), the others as the reference. bias as the reference's. scratch: 8 bytes per
-// output channel (the biases plus offset times the sum of the channel's taps; a pixel's sums).
+// the input offset folded into the bias (depth multiplier 1: every channel of the pixel tap by
+// tap, 3x3 in one call), the others as the reference. bias as the reference's. scratch: 8 bytes
+// per output channel (the biases plus offset times the sum of the channel's taps; a pixel's sums).
 uint32_t mml__depthwise_conv2d_s8_scalar_scratch(const mml__conv_s8_t *p);
 void mml__depthwise_conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in,
     const int8_t *filter, const int32_t *bias, int8_t *out, void *scratch);
