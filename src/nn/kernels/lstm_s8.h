@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "nn/kernels/mml_arch.h"
+#include "nn/kernels/prim_s8.h"
 
 // Gate order of the weight and bias tensors (TFLite's lstm_shared.h: input, forget, cell, output).
 enum { MML_LSTM_INPUT = 0, MML_LSTM_FORGET = 1, MML_LSTM_CELL = 2, MML_LSTM_OUTPUT = 3 };
@@ -45,6 +46,42 @@ typedef struct {
     const int8_t *w[4], *r[4];
     const int32_t *bias[4];
 } mml__lstm_s8_weights_t;
+
+// What every optimized variant prepares once per call besides its gate FCs' rescalings: the cell
+// update's three rescalings, tanh(c)'s input rescaling as one multiply, add and shift
+// (v = (c * tanh_m + tanh_round) >> tanh_shift, quant.h's mml__tanh_s16 in int32:
+// |c * tanh_m| < 2^31), the new cell's bounds (the int16 range, or the clip), whether any weights have
+// a zero point, and the sigmoid table.
+typedef struct {
+    mml__qm_prep_t forget_q, input_q, output_q;
+    int32_t tanh_m, tanh_round, tanh_shift;
+    int32_t lo, hi;
+    int weight_offsets;
+    const uint16_t *lut;
+} mml__lstm_cell_prep_t;
+
+static inline void mml__lstm_cell_prep(const mml__lstm_s8_t *p, mml__lstm_cell_prep_t *q) {
+    q->forget_q = mml__qm_prep(p->forget_q.mult, p->forget_q.shift);
+    q->input_q = mml__qm_prep(p->input_q.mult, p->input_q.shift);
+    q->output_q = mml__qm_prep(p->output_q.mult, p->output_q.shift);
+    if (p->tanh_mult == 0) { // quant.h: multiplier 3 << left_shift, no rounding shift
+        q->tanh_m = 3 << p->tanh_shift;
+        q->tanh_round = 0;
+        q->tanh_shift = 0;
+    } else {
+        q->tanh_m = p->tanh_mult;
+        q->tanh_shift = p->tanh_shift;
+        q->tanh_round = p->tanh_shift > 0 ? 1 << (p->tanh_shift - 1) : 0;
+    }
+    // The reference saturates f * c + i * g to int16, then clips to +-cell_clip (<= 32767).
+    q->hi = p->clip ? p->cell_clip : 32767;
+    q->lo = p->clip ? -q->hi : -32768;
+    q->weight_offsets = 0;
+    for (uint32_t g = 0; g < 4; g++) {
+        q->weight_offsets |= p->w_offset[g] != 0 || p->r_offset[g] != 0;
+    }
+    q->lut = mml__sigmoid_table_u16();
+}
 
 // The reference kernel: the whole sequence, step by step. scratch:
 // mml__unidirectional_sequence_lstm_s8_ref_scratch bytes, 2-aligned (the gates of one step).

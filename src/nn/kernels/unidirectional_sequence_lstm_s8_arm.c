@@ -29,14 +29,11 @@ uint32_t mml__unidirectional_sequence_lstm_s8_arm_scratch(const mml__lstm_s8_t *
     return 2u * nb * (4u * padded(p->state) + padded(p->in_dim) + padded(p->state)) + 8u * p->state;
 }
 
-// The step's multipliers, prepared once per call (prim_s8.h), and tanh(c)'s input rescaling
-// v = (c * tanh_m + tanh_round) >> tanh_shift (quant.h's, in int32: |c * tanh_m| < 2^31).
+// The gate FCs' multipliers, prepared once per call (prim_s8.h), and the cell update's
+// (lstm_s8.h's mml__lstm_cell_prep_t).
 typedef struct {
-    mml__qm_prep_t w_q[4], r_q[4], forget_q, input_q, output_q;
-    int32_t tanh_m, tanh_round, tanh_shift;
-    int32_t lo, hi;     // the new cell state's bounds: the int16 range, or the clip
-    int weight_offsets; // some weights zero point is not 0
-    const uint16_t *lut;
+    mml__qm_prep_t w_q[4], r_q[4];
+    mml__lstm_cell_prep_t cell;
 } prep_t;
 
 // sums[o] += w_o . col for rows o < rows of depth bytes (sums holds the bias or 0 before).
@@ -125,9 +122,10 @@ static inline int32_t rescale_right2(uint32_t acc, int32_t mult, int32_t round, 
 __attribute__((noinline)) static void update(const prep_t *q, int32_t zp, const int16_t *gf,
     const int16_t *gi, const int16_t *gc, const int16_t *go, uint32_t n, int16_t *c, int8_t *h,
     int8_t *out) {
-    const mml__qm_prep_t *fq = &q->forget_q, *iq = &q->input_q, *oq = &q->output_q;
-    const int32_t lo = q->lo, hi = q->hi, tm = q->tanh_m, tr = q->tanh_round, ts = q->tanh_shift;
-    const uint16_t *lut = q->lut;
+    const mml__qm_prep_t *fq = &q->cell.forget_q, *iq = &q->cell.input_q, *oq = &q->cell.output_q;
+    const int32_t lo = q->cell.lo, hi = q->cell.hi, tm = q->cell.tanh_m, tr = q->cell.tanh_round,
+                  ts = q->cell.tanh_shift;
+    const uint16_t *lut = q->cell.lut;
     if (fq->right >= 1 && iq->right >= 1 && oq->right >= 1 &&
         (fq->left & iq->left & oq->left) < 0 && lo == -32768 && hi == 32767) {
         // The usual (shifts of -14 and below, no clip): two loops, each with its constants in
@@ -183,8 +181,8 @@ static void step_arm(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s
     }
     for (uint32_t b = 0; b < nb; b++) {
         const int16_t *xc = xs + b * xn, *hc = hs + b * hn;
-        const uint32_t xsum = q->weight_offsets ? sum_q15(xc, n) : 0u;
-        const uint32_t hsum = q->weight_offsets ? sum_q15(hc, s) : 0u;
+        const uint32_t xsum = q->cell.weight_offsets ? sum_q15(xc, n) : 0u;
+        const uint32_t hsum = q->cell.weight_offsets ? sum_q15(hc, s) : 0u;
         for (uint32_t g = 0; g < 4; g++) {
             const int32_t *bias = wt->bias[g];
             const uint32_t wo = (uint32_t)p->w_offset[g] * xsum,
@@ -196,7 +194,7 @@ static void step_arm(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s
             fc_sums(wt->w[g], (int32_t)n, s, xc, sums);
             fc_sums(wt->r[g], (int32_t)s, s, hc, sums + s);
             rescale_rows(sums, s, &q->w_q[g]);
-            gate_act(sums, sums + s, s, &q->r_q[g], g == MML_LSTM_CELL, q->lut,
+            gate_act(sums, sums + s, s, &q->r_q[g], g == MML_LSTM_CELL, q->cell.lut,
                 gates + g * ns + b * s);
         }
     }
@@ -212,26 +210,7 @@ void mml__unidirectional_sequence_lstm_s8_arm(const mml__lstm_s8_t *p,
         q.w_q[g] = mml__qm_prep(p->w_q[g].mult, p->w_q[g].shift);
         q.r_q[g] = mml__qm_prep(p->r_q[g].mult, p->r_q[g].shift);
     }
-    q.forget_q = mml__qm_prep(p->forget_q.mult, p->forget_q.shift);
-    q.input_q = mml__qm_prep(p->input_q.mult, p->input_q.shift);
-    q.output_q = mml__qm_prep(p->output_q.mult, p->output_q.shift);
-    if (p->tanh_mult == 0) { // quant.h: multiplier 3 << left_shift, no rounding shift
-        q.tanh_m = 3 << p->tanh_shift;
-        q.tanh_round = 0;
-        q.tanh_shift = 0;
-    } else {
-        q.tanh_m = p->tanh_mult;
-        q.tanh_shift = p->tanh_shift;
-        q.tanh_round = p->tanh_shift > 0 ? 1 << (p->tanh_shift - 1) : 0;
-    }
-    // The reference saturates f * c + i * g to int16, then clips to +-cell_clip (<= 32767).
-    q.hi = p->clip ? p->cell_clip : 32767;
-    q.lo = p->clip ? -q.hi : -32768;
-    q.weight_offsets = 0;
-    for (uint32_t g = 0; g < 4; g++) {
-        q.weight_offsets |= p->w_offset[g] != 0 || p->r_offset[g] != 0;
-    }
-    q.lut = mml__sigmoid_table_u16();
+    mml__lstm_cell_prep(p, &q.cell);
     const uint32_t n = p->in_dim, s = p->state;
     const uint32_t nb = p->time_major ? p->batches : 1u;
     int16_t *gates = (int16_t *)scratch;

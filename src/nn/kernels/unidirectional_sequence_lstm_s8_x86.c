@@ -217,16 +217,12 @@ static inline void act8(const int32_t v[8], int is_tanh, const uint16_t *t, int1
 #endif
 }
 
-// The step's multipliers, prepared once per call (prim_s8.h), and tanh(c)'s input rescaling
-// v = (c * tanh_m + tanh_round) >> tanh_shift (quant.h's, in int32: |c * tanh_m| < 2^31).
+// The gate FCs' multipliers for vectors, prepared once per call, and the cell update's
+// (lstm_s8.h's mml__lstm_cell_prep_t, and its three rescalings for vectors).
 typedef struct {
     vq_t w_v[4], r_v[4]; // the gate FCs' rescalings
-    mml__qm_prep_t forget_q, input_q, output_q;
-    vq_t forget_v, input_v, output_v; // the same, for vectors
-    int32_t tanh_m, tanh_round, tanh_shift;
-    int32_t lo, hi;     // the new cell state's bounds: the int16 range, or the clip
-    int weight_offsets; // some weights zero point is not 0
-    const uint16_t *lut;
+    mml__lstm_cell_prep_t cell;
+    vq_t forget_v, input_v, output_v; // cell.forget_q ... for vectors
 } prep_t;
 
 // A vector of depth int8 values plus offset widened to int16 in round_up(depth, K) entries:
@@ -319,14 +315,15 @@ static void gate_x86(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s
         fc8(r_w, n, xb, i_w, s_w);
         fc8(r_r, st, hb, i_r, s_r);
         gate_in8(s_w, s_r, wq, rq, v);
-        act8(v, is_tanh, q->lut, out + o0, nr);
+        act8(v, is_tanh, q->cell.lut, out + o0, nr);
     }
 }
 
 // c = clamp(sat_s16(f * c) + sat_s16(i * g)), then h = out = sat8(tanh(c) * o + zp), for k < n.
 static void update(const prep_t *q, int32_t zp, const int16_t *gf, const int16_t *gi,
     const int16_t *gc, const int16_t *go, uint32_t n, int16_t *c, int8_t *h, int8_t *out) {
-    const int32_t lo = q->lo, hi = q->hi, tm = q->tanh_m, tr = q->tanh_round, ts = q->tanh_shift;
+    const int32_t lo = q->cell.lo, hi = q->cell.hi, tm = q->cell.tanh_m, tr = q->cell.tanh_round,
+                  ts = q->cell.tanh_shift;
     uint32_t k = 0;
     {
         const mml__x86_v lo_v = mml__x86_set1(lo), hi_v = mml__x86_set1(hi);
@@ -343,7 +340,7 @@ static void update(const prep_t *q, int32_t zp, const int16_t *gf, const int16_t
             const mml__x86_v v = vmin(vmax(mml__x86_add(fc, ig), lo_v), hi_v);
             store_lanes_s16(v, c + k);
             const mml__x86_v t =
-                tanh_lanes(vsra(mml__x86_add(mml__x86_mullo(v, tm_v), tr_v), ts_v), q->lut);
+                tanh_lanes(vsra(mml__x86_add(mml__x86_mullo(v, tm_v), tr_v), ts_v), q->cell.lut);
             const mml__x86_v y =
                 mml__x86_add(vq_apply(mml__x86_mullo(t, load_s16(go + k)), &q->output_v), zp_v);
             const mml__x86_v y8 = vmin(vmax(y, lo8), hi8);
@@ -352,14 +349,14 @@ static void update(const prep_t *q, int32_t zp, const int16_t *gf, const int16_t
         }
     }
     for (; k < n; k++) {
-        const int32_t fc = sat_s16(mml__requant_i32p((uint32_t)(gf[k] * c[k]), &q->forget_q));
-        const int32_t ig = sat_s16(mml__requant_i32p((uint32_t)(gi[k] * gc[k]), &q->input_q));
+        const int32_t fc = sat_s16(mml__requant_i32p((uint32_t)(gf[k] * c[k]), &q->cell.forget_q));
+        const int32_t ig = sat_s16(mml__requant_i32p((uint32_t)(gi[k] * gc[k]), &q->cell.input_q));
         int32_t v = sat_s16(fc + ig);
         v = v > hi ? hi : v < lo ? lo : v;
         c[k] = (int16_t)v;
-        const int32_t t = mml__tanh_lut_s16((v * tm + tr) >> ts, q->lut);
+        const int32_t t = mml__tanh_lut_s16((v * tm + tr) >> ts, q->cell.lut);
         // As the reference: the zero point added in int32, then clamped to int8.
-        const int32_t y = mml__requant_i32p((uint32_t)(t * go[k]), &q->output_q) + zp;
+        const int32_t y = mml__requant_i32p((uint32_t)(t * go[k]), &q->cell.output_q) + zp;
         h[k] = out[k] = (int8_t)(y < -128 ? -128 : y > 127 ? 127 : y);
     }
 }
@@ -378,8 +375,8 @@ static void step_x86(const mml__lstm_s8_t *p, const prep_t *q, const mml__lstm_s
     }
     for (uint32_t b = 0; b < nb; b++) {
         const int16_t *xb = xs + b * xn, *hb = hs + b * hn;
-        const uint32_t xsum = q->weight_offsets ? sum_off(xb, xn) : 0u;
-        const uint32_t hsum = q->weight_offsets ? sum_off(hb, hn) : 0u;
+        const uint32_t xsum = q->cell.weight_offsets ? sum_off(xb, xn) : 0u;
+        const uint32_t hsum = q->cell.weight_offsets ? sum_off(hb, hn) : 0u;
         for (uint32_t g = 0; g < 4; g++) {
             gate_x86(p, q, wt, g, xb, hb, xsum, hsum, gates + g * gs + b * s);
         }
@@ -396,29 +393,10 @@ void mml__unidirectional_sequence_lstm_s8_x86(const mml__lstm_s8_t *p,
         q.w_v[g] = vq_prep(p->w_q[g]);
         q.r_v[g] = vq_prep(p->r_q[g]);
     }
-    q.forget_q = mml__qm_prep(p->forget_q.mult, p->forget_q.shift);
-    q.input_q = mml__qm_prep(p->input_q.mult, p->input_q.shift);
-    q.output_q = mml__qm_prep(p->output_q.mult, p->output_q.shift);
+    mml__lstm_cell_prep(p, &q.cell);
     q.forget_v = vq_prep(p->forget_q);
     q.input_v = vq_prep(p->input_q);
     q.output_v = vq_prep(p->output_q);
-    if (p->tanh_mult == 0) { // quant.h: multiplier 3 << left_shift, no rounding shift
-        q.tanh_m = 3 << p->tanh_shift;
-        q.tanh_round = 0;
-        q.tanh_shift = 0;
-    } else {
-        q.tanh_m = p->tanh_mult;
-        q.tanh_shift = p->tanh_shift;
-        q.tanh_round = p->tanh_shift > 0 ? 1 << (p->tanh_shift - 1) : 0;
-    }
-    // The reference saturates f * c + i * g to int16, then clips to +-cell_clip (<= 32767).
-    q.hi = p->clip ? p->cell_clip : 32767;
-    q.lo = p->clip ? -q.hi : -32768;
-    q.weight_offsets = 0;
-    for (uint32_t g = 0; g < 4; g++) {
-        q.weight_offsets |= p->w_offset[g] != 0 || p->r_offset[g] != 0;
-    }
-    q.lut = mml__sigmoid_table_u16();
     const uint32_t n = p->in_dim, s = p->state;
     const uint32_t nb = p->time_major ? p->batches : 1u;
     int16_t *gates = (int16_t *)scratch;
