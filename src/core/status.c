@@ -97,6 +97,15 @@ mml_status_t mml__fail(mml_error_t *err, mml_status_t status, const char *fmt, .
     return status;
 }
 
+mml_status_t mml__op_fail(mml_error_t *err, mml_status_t status, int32_t op_index,
+    const char *op_name, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    mml__vfail(err, status, op_index, op_name, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
 #else
 mml_status_t mml__fail_terse(mml_error_t *err, mml_status_t status, int32_t op_index) {
     if (err) {

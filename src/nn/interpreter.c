@@ -83,11 +83,7 @@ size_t mml_model_work_size(const mml_model_t *m) {
 
 static mml_status_t op_fail(mml_error_t *err, mml_status_t st, const mml__op_t *op,
     const char *what) {
-    mml__fail(err, st, "op %u %s: %s", op->index, mml__op_name(op), what);
-    if (err) {
-        err->op_index = (int32_t)op->index;
-    }
-    return st;
+    return mml__op_fail(err, st, (int32_t)op->index, mml__op_name(op), "%s", what);
 }
 
 // Runs op's prepare in the given mode. p is initialised here; FILL fields are set by the caller.

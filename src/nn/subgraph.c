@@ -5,7 +5,6 @@
 // Semantics follow TensorFlow Lite Micro: a variable is named by (container, shared_name); its
 // bytes and fill byte come from the first ASSIGN_VARIABLE in prepare order (subgraph 0 first).
 // Cost: O(ops x subgraphs) for the timeline, O(VAR_HANDLEs^2) name comparisons.
-#include <stdarg.h>
 #include <string.h>
 #include "core/status.h"
 #include "nn/planner.h"
@@ -41,12 +40,9 @@ static mml_status_t lay_out(mml__plan_t *plan, uint32_t s, uint8_t *seen, uint32
         int32_t c = op.builtin_code == MML_OP_CALL_ONCE ? callee(m, &op) : -1;
         if (c >= 0) {
             if (seen[c] != UNSEEN) {
-                mml__fail(err, MML_ERR_UNSUPPORTED, "op %u CALL_ONCE: subgraph %d is %s", op.index,
-                    c, seen[c] == ACTIVE ? "running already (recursion)" : "run by another op too");
-                if (err) {
-                    err->op_index = (int32_t)op.index;
-                }
-                return MML_ERR_UNSUPPORTED;
+                return mml__op_fail(err, MML_ERR_UNSUPPORTED, (int32_t)op.index, "CALL_ONCE",
+                    "subgraph %d is %s", c,
+                    seen[c] == ACTIVE ? "running already (recursion)" : "run by another op too");
             }
             if ((st = lay_out(plan, (uint32_t)c, seen, clock, err)) != MML_OK) {
                 return st;
@@ -107,17 +103,8 @@ static bool same_variable(const char *container, const char *shared, const char 
 }
 
 // Fails with MML_ERR_INVALID_MODEL and "op <i> <NAME>: " then fmt's message.
-#if MML_ERROR_TEXT
-static mml_status_t op_error(mml_error_t *err, const mml__op_t *op, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    mml__vfail(err, MML_ERR_INVALID_MODEL, (int32_t)op->index, mml__op_name(op), fmt, ap);
-    va_end(ap);
-    return MML_ERR_INVALID_MODEL;
-}
-#else
-#define op_error(err, op, ...) mml__fail_terse(err, MML_ERR_INVALID_MODEL, (int32_t)(op)->index)
-#endif
+#define op_error(err, op, ...)                                                                     \
+    mml__op_fail(err, MML_ERR_INVALID_MODEL, (int32_t)(op)->index, mml__op_name(op), __VA_ARGS__)
 
 mml_status_t mml__plan_resources(mml__plan_t *plan, mml_error_t *err) {
     const mml_model_t *m = plan->m;
