@@ -87,14 +87,15 @@ void mml__depthwise_conv2d_s8_scalar(const mml__conv_s8_t *p, const int8_t *in,
                     continue;
                 }
                 if (dm == 1 && x_step == (size_t)in_c) {
-                    // Input and filter taps the same in_c bytes apart: one index for both.
+                    // A window in the padding (whole ones took the path above). Input and filter
+                    // taps the same in_c bytes apart: one index for both.
                     const int32_t row_end = nx * in_c;
                     for (int32_t c = 0; c < in_c; c++) {
                         const int8_t *ip = in_0 + c, *fp = f_0 + c;
-                        uint32_t acc = full ? fbias[c] : bias ? (uint32_t)bias[c] : 0u;
+                        uint32_t acc = bias ? (uint32_t)bias[c] : 0u;
                         for (int32_t fy = 0; fy < ny; fy++, ip += row_step, fp += frow_step) {
                             for (int32_t j = 0; j < row_end; j += in_c) {
-                                acc += (uint32_t)(((int32_t)ip[j] + add) * (int32_t)fp[j]);
+                                acc += (uint32_t)(((int32_t)ip[j] + in_offset) * (int32_t)fp[j]);
                             }
                         }
                         out[c] = mml__requant_s8(acc, mult[c], shift[c], off, lo, hi);
